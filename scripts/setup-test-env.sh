@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs and starts what the test suite needs on a fresh Debian machine.
+# Idempotent: it installs only what is missing and starts only what is not running.
+#
+# Packages come from the distribution's backports suite (where the machine's qemu-utils comes
+# from); the suite is added by reusing the mirror already configured in the apt sources, so no
+# package host is named here.
+set -euo pipefail
+
+need_root() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "setup-test-env: must run as root to install: $*" >&2
+        exit 1
+    fi
+}
+
+codename() { . /etc/os-release && printf '%s' "${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}"; }
+
+# The first main-archive mirror named in the apt sources (deb822 or one-line format).
+apt_mirror() {
+    local m=''
+    if compgen -G '/etc/apt/sources.list.d/*.sources' >/dev/null; then
+        m=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' \
+            /etc/apt/sources.list.d/*.sources)
+    fi
+    if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
+        m=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' \
+            /etc/apt/sources.list)
+    fi
+    [ -n "$m" ] || { echo "setup-test-env: no apt mirror found in /etc/apt/sources*" >&2; exit 1; }
+    printf '%s' "$m"
+}
+
+ensure_backports() {
+    local suite list
+    suite="$(codename)-backports"
+    list=/etc/apt/sources.list.d/virtsh-backports.list
+    if ! grep -rqs -- "$suite" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        need_root "the $suite apt suite"
+        echo "deb $(apt_mirror) $suite main" >"$list"
+        apt-get update -qq
+    fi
+}
+
+pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+      openssh-server)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# virsh must be 11.x, from backports.
+if command -v virsh >/dev/null && ! virsh --version | grep -q '^1[1-9]\.'; then
+    missing+=(libvirt-clients)
+fi
+if ((${#missing[@]})); then
+    need_root "${missing[*]}"
+    ensure_backports
+    suite="$(codename)-backports"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t "$suite" --no-install-recommends \
+        "${missing[@]}" >/dev/null
+fi
+echo "setup-test-env: virsh $(virsh --version), $(qemu-system-x86_64 --version | head -n1)"
