@@ -52,7 +52,7 @@ pub fn command_page(def: &CommandDef) -> String {
     out
 }
 
-/// The listing of one group (`help KEYWORD`), ending with a blank line.
+/// The listing of one group (`help KEYWORD`).
 pub fn group_listing(group: Group) -> String {
     let mut out = format!(" {} (help keyword '{}'):\n", group.title(), group.keyword());
     for def in COMMANDS.iter().filter(|c| c.group == group) {
@@ -62,7 +62,6 @@ pub fn group_listing(group: Group) -> String {
             .unwrap_or_default();
         out.push_str(&format!("    {:<30} {}\n", def.name, about));
     }
-    out.push('\n');
     out
 }
 
@@ -71,6 +70,7 @@ pub fn full_listing() -> String {
     let mut out = String::from("Grouped commands:\n\n");
     for group in Group::ALL {
         out.push_str(&group_listing(group));
+        out.push('\n');
     }
     out
 }

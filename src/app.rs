@@ -1,0 +1,144 @@
+//! The binary's flow: global options, the connection, then each command in turn, with virsh's
+//! exit status (that of the last command).
+
+use std::io::BufRead;
+use std::time::Instant;
+
+use virtsh_commands::parse::{parse, Invocation, ParseError};
+
+use crate::cli::{usage, Action, Cli};
+use crate::connect::default_uri;
+use crate::console::Console;
+use crate::exec::Session;
+use crate::shell::tokenizer;
+use crate::LIBVIRT_VERSION;
+
+/// Runs virtsh with `args` (without the program name); returns the exit status.
+pub fn main(args: &[String]) -> i32 {
+    let cli = match Cli::parse(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let mut console = Console::new(args.iter().any(|a| a == "--json"));
+            console.fatal(&e.to_string());
+            console.flush();
+            return 1;
+        }
+    };
+    let mut console = Console::new(cli.opts.json);
+    for w in &cli.warnings {
+        console.fatal(w);
+    }
+    let status = run(cli, &mut console);
+    console.flush();
+    status
+}
+
+fn run(cli: Cli, console: &mut Console) -> i32 {
+    let words = match &cli.action {
+        Action::Usage => {
+            console.print(&usage());
+            return 0;
+        }
+        Action::VersionShort => {
+            console.print(&format!("{LIBVIRT_VERSION}\n"));
+            return 0;
+        }
+        Action::VersionLong => {
+            console.print(&format!(
+                "virtsh {} (virsh of libvirt {LIBVIRT_VERSION}, compatible)\n\nDrivers: Test\n",
+                env!("CARGO_PKG_VERSION")
+            ));
+            return 0;
+        }
+        Action::Interactive => None,
+        Action::Script(s) => match tokenizer::split(s) {
+            Ok(commands) => Some(commands),
+            Err(e) => {
+                console.fatal(&e.to_string());
+                return 1;
+            }
+        },
+        Action::Words(w) => Some(vec![w.clone()]),
+    };
+    let explicit = cli.connect.is_some();
+    let uri = cli.connect.clone().or_else(|| default_uri(|k| std::env::var(k).ok()));
+    let mut session = Session::new(cli.opts.clone(), uri.clone());
+    if explicit || uri.is_some() {
+        if let Err(e) = session.connect() {
+            console.error(&e);
+            return 1;
+        }
+    }
+    match words {
+        Some(commands) => match parse_all(&commands) {
+            Ok(invocations) => run_batch(&mut session, console, &invocations).0,
+            Err(e) => {
+                console.fatal(&e.to_string());
+                1
+            }
+        },
+        None => interactive(&mut session, console),
+    }
+}
+
+fn parse_all(commands: &[Vec<String>]) -> Result<Vec<Invocation>, ParseError> {
+    commands.iter().map(|c| parse(c)).collect()
+}
+
+/// Runs commands in order; every one runs even after a failure. Returns the status of the
+/// last one and whether a `quit` was seen.
+fn run_batch(session: &mut Session, console: &mut Console, invocations: &[Invocation]) -> (i32, bool) {
+    let mut status = 0;
+    for inv in invocations {
+        let started = Instant::now();
+        let ran = session.run(inv);
+        status = match &ran.outcome {
+            Ok(outcome) => {
+                console.outcome(outcome, session.opts.quiet);
+                0
+            }
+            Err(e) => {
+                console.error(e);
+                1
+            }
+        };
+        let timing = session.opts.timing.then(|| started.elapsed());
+        console.end_command(session.opts.quiet, timing);
+        if ran.quit {
+            return (status, true);
+        }
+    }
+    (status, false)
+}
+
+/// A line-at-a-time shell on stdin: virsh's banner and prompt, each line tokenised like a
+/// one-shot string; end of input leaves with a newline.
+fn interactive(session: &mut Session, console: &mut Console) -> i32 {
+    if !session.opts.quiet {
+        console.print(
+            "Welcome to virtsh, the virtualization interactive terminal.\n\nType:  'help' for help with commands\n       'quit' to quit\n\n",
+        );
+    }
+    let prompt = if session.opts.readonly { "virtsh > " } else { "virtsh # " };
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    loop {
+        console.print(prompt);
+        console.flush();
+        let Some(Ok(line)) = lines.next() else {
+            console.print("\n");
+            return 0;
+        };
+        let parsed = tokenizer::split(&line)
+            .map_err(|e| e.to_string())
+            .and_then(|c| parse_all(&c).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(invocations) => {
+                if run_batch(session, console, &invocations).1 {
+                    return 0;
+                }
+            }
+            Err(message) => console.fatal(&message),
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! virsh's global options, parsed as virsh parses them (`getopt_long` with `+`: options stop at
+//! the first word that is not one, long options may be abbreviated), with virsh's messages.
+
+use virtsh_commands::{help, Group};
+
+use crate::exec::Options;
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// `-h`: the usage text.
+    Usage,
+    /// `-v`, `--version[=short]`.
+    VersionShort,
+    /// `-V`, `--version=long`.
+    VersionLong,
+    /// No command: the interactive shell.
+    Interactive,
+    /// One word: a command string for the tokenizer.
+    Script(String),
+    /// Several words: one command, each word one token.
+    Words(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Cli {
+    pub opts: Options,
+    pub connect: Option<String>,
+    pub action: Action,
+    /// Warnings virsh prints and goes on (an out-of-range debug level).
+    pub warnings: Vec<String>,
+}
+
+/// A bad global option; Display is virsh's message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CliError {
+    #[error("option '-{0}'/'--{1}' requires an argument")]
+    MissingArgument(char, &'static str),
+    #[error("unsupported option '{0}'. See --help.")]
+    Unsupported(String),
+    #[error("option -{0} takes a numeric argument")]
+    NotNumeric(char),
+    #[error("Invalid value for option -{0}")]
+    InvalidValue(char),
+    #[error("option -{0} requires a positive integer argument")]
+    NotPositive(char),
+    #[error("Invalid string '{0}' for escape sequence")]
+    Escape(String),
+}
+
+/// (short, long, takes an argument)
+const OPTIONS: [(char, &str, bool); 12] = [
+    ('c', "connect", true),
+    ('d', "debug", true),
+    ('e', "escape", true),
+    ('h', "help", false),
+    ('k', "keepalive-interval", true),
+    ('K', "keepalive-count", true),
+    ('l', "log", true),
+    ('q', "quiet", false),
+    ('r', "readonly", false),
+    ('t', "timing", false),
+    ('v', "version", false),
+    ('V', "", false),
+];
+
+/// Long options without a short form.
+const LONG_ONLY: [&str; 2] = ["json", "no-pkttyagent"];
+
+fn is_escape_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b {
+        [c] => *c != b'^',
+        [b'^', c] => c.is_ascii_alphabetic() || b"@[\\]^_".contains(c),
+        _ => false,
+    }
+}
+
+fn number(short: char, value: &str) -> Result<i64, CliError> {
+    value.parse::<i64>().map_err(|_| match short {
+        'd' => CliError::NotNumeric(short),
+        _ => CliError::InvalidValue(short),
+    })
+}
+
+impl Cli {
+    pub fn parse(args: &[String]) -> Result<Cli, CliError> {
+        let mut cli = Cli {
+            opts: Options::default(),
+            connect: None,
+            action: Action::Interactive,
+            warnings: Vec::new(),
+        };
+        let mut version: Option<Action> = None;
+        let mut i = 0;
+        while i < args.len() {
+            let arg = &args[i];
+            if arg == "--" {
+                i += 1;
+                break;
+            }
+            // (short letter, inline value)
+            let mut found: Vec<(char, Option<String>)> = Vec::new();
+            if let Some(long) = arg.strip_prefix("--") {
+                let (name, inline) = match long.split_once('=') {
+                    Some((n, v)) => (n, Some(v.to_string())),
+                    None => (long, None),
+                };
+                if let Some(l) = LONG_ONLY.iter().find(|l| **l == name) {
+                    match *l {
+                        "json" => cli.opts.json = true,
+                        _ => {}
+                    }
+                    i += 1;
+                    continue;
+                }
+                let exact = OPTIONS.iter().find(|(_, l, _)| !l.is_empty() && *l == name);
+                let mut prefixed = OPTIONS
+                    .iter()
+                    .filter(|(_, l, _)| !l.is_empty() && !name.is_empty() && l.starts_with(name));
+                let opt = match exact {
+                    Some(o) => o,
+                    None => match (prefixed.next(), prefixed.next()) {
+                        (Some(o), None) => o,
+                        _ => return Err(CliError::Unsupported(arg.clone())),
+                    },
+                };
+                if opt.1 == "version" {
+                    version = Some(match inline.as_deref() {
+                        Some("long") => Action::VersionLong,
+                        _ => Action::VersionShort,
+                    });
+                    i += 1;
+                    continue;
+                }
+                found.push((opt.0, inline));
+            } else if arg.len() > 1 && arg.starts_with('-') {
+                let chars: Vec<char> = arg[1..].chars().collect();
+                let mut j = 0;
+                while j < chars.len() {
+                    let c = chars[j];
+                    let opt = OPTIONS
+                        .iter()
+                        .find(|(s, _, _)| *s == c)
+                        .ok_or_else(|| CliError::Unsupported(format!("-{c}")))?;
+                    if opt.2 && j + 1 < chars.len() {
+                        found.push((c, Some(chars[j + 1..].iter().collect())));
+                        break;
+                    }
+                    found.push((c, None));
+                    j += 1;
+                }
+            } else {
+                break;
+            }
+            i += 1;
+            for (short, inline) in found {
+                let (_, long, takes) = *OPTIONS.iter().find(|(s, _, _)| *s == short).expect("known");
+                let value = if takes {
+                    match inline {
+                        Some(v) => Some(v),
+                        None => {
+                            let v = args.get(i).cloned().ok_or(CliError::MissingArgument(short, long))?;
+                            i += 1;
+                            Some(v)
+                        }
+                    }
+                } else {
+                    None
+                };
+                let value = value.unwrap_or_default();
+                match short {
+                    'c' => cli.connect = Some(value),
+                    'd' => {
+                        let level = number('d', &value)?;
+                        if (0..=4).contains(&level) {
+                            cli.opts.debug = Some(level as u8);
+                        } else {
+                            cli.warnings.push(format!("ignoring debug level {level} out of range [0-4]"));
+                        }
+                    }
+                    'e' => {
+                        if !is_escape_ok(&value) {
+                            return Err(CliError::Escape(value));
+                        }
+                        cli.opts.escape = Some(value);
+                    }
+                    'h' => return Ok(Cli { action: Action::Usage, ..cli }),
+                    'k' | 'K' => {
+                        let n = number(short, &value)?;
+                        if n < 0 {
+                            return Err(CliError::NotPositive(short));
+                        }
+                        let n = u32::try_from(n).map_err(|_| CliError::InvalidValue(short))?;
+                        if short == 'k' {
+                            cli.opts.keepalive_interval = Some(n);
+                        } else {
+                            cli.opts.keepalive_count = Some(n);
+                        }
+                    }
+                    'l' => cli.opts.log_file = Some(value),
+                    'q' => cli.opts.quiet = true,
+                    'r' => cli.opts.readonly = true,
+                    't' => cli.opts.timing = true,
+                    'v' => version = Some(Action::VersionShort),
+                    'V' => version = Some(Action::VersionLong),
+                    _ => unreachable!("every option is handled"),
+                }
+            }
+        }
+        let rest = &args[i.min(args.len())..];
+        cli.action = match (version, rest) {
+            (Some(v), _) => v,
+            (None, []) => Action::Interactive,
+            (None, [one]) => Action::Script(one.clone()),
+            (None, many) => Action::Words(many.to_vec()),
+        };
+        Ok(cli)
+    }
+}
+
+/// The text of `virtsh -h`.
+pub fn usage() -> String {
+    let mut out = String::from(
+        "\nvirtsh [options]... [<command_string>]\nvirtsh [options]... <command> [args...]\n\n  options:\n",
+    );
+    for (spelling, text) in [
+        ("-c | --connect=URI", "hypervisor connection URI"),
+        ("-d | --debug=NUM", "debug level [0-4]"),
+        ("-e | --escape <char>", "set escape sequence for console"),
+        ("-h | --help", "this help"),
+    ] {
+        out.push_str(&format!("    {spelling:<24}{text}\n"));
+    }
+    out.push_str("    -k | --keepalive-interval=NUM\n");
+    out.push_str(&format!("    {:<24}keepalive interval in seconds, 0 for disable\n", ""));
+    out.push_str("    -K | --keepalive-count=NUM\n");
+    out.push_str(&format!("    {:<24}number of possible missed keepalive messages\n", ""));
+    for (spelling, text) in [
+        ("-l | --log=FILE", "output logging to file"),
+        ("-q | --quiet", "quiet mode"),
+        ("-r | --readonly", "connect readonly"),
+        ("-t | --timing", "print timing information"),
+        ("-v", "short version"),
+        ("-V", "long version"),
+        ("     --version[=TYPE]", "version, TYPE is short or long (default short)"),
+        ("     --json", "print results and errors as JSON"),
+    ] {
+        out.push_str(&format!("    {spelling:<24}{text}\n"));
+    }
+    out.push_str("  commands (non interactive mode):\n\n");
+    for group in Group::ALL {
+        let listing = help::group_listing(group);
+        out.push_str(&listing.replacen("'):\n", "')\n", 1));
+        out.push('\n');
+    }
+    out.push_str(
+        "\n  (specify help <group> for details about the commands in the group)\n\n  (specify help <command> for details about the command)\n\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, CliError> {
+        Cli::parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn modes() {
+        let c = parse(&["-c", "test:///default", "list --all"]).unwrap();
+        assert_eq!(c.connect.as_deref(), Some("test:///default"));
+        assert_eq!(c.action, Action::Script("list --all".into()));
+        let c = parse(&["-qr", "--conn=test:///default", "echo", "a"]).unwrap();
+        assert!(c.opts.quiet && c.opts.readonly);
+        assert_eq!(c.action, Action::Words(vec!["echo".into(), "a".into()]));
+        let c = parse(&["--", "echo", "--shell"]).unwrap();
+        assert_eq!(c.action, Action::Words(vec!["echo".into(), "--shell".into()]));
+        assert_eq!(parse(&["-q"]).unwrap().action, Action::Interactive);
+        assert_eq!(parse(&["--version=long"]).unwrap().action, Action::VersionLong);
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(parse(&["-c"]).unwrap_err().to_string(), "option '-c'/'--connect' requires an argument");
+        assert_eq!(parse(&["--foo"]).unwrap_err().to_string(), "unsupported option '--foo'. See --help.");
+        assert_eq!(parse(&["-x"]).unwrap_err().to_string(), "unsupported option '-x'. See --help.");
+        assert_eq!(parse(&["-d", "abc"]).unwrap_err().to_string(), "option -d takes a numeric argument");
+        assert_eq!(parse(&["-k", "abc"]).unwrap_err().to_string(), "Invalid value for option -k");
+        assert_eq!(parse(&["-k", "-1"]).unwrap_err().to_string(), "option -k requires a positive integer argument");
+        assert_eq!(parse(&["-e", "xx"]).unwrap_err().to_string(), "Invalid string 'xx' for escape sequence");
+        assert_eq!(parse(&["-d", "9"]).unwrap().warnings, vec!["ignoring debug level 9 out of range [0-4]"]);
+    }
+}

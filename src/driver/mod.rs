@@ -1,0 +1,115 @@
+//! The driver API: what virsh asks of a hypervisor connection, shaped as libvirt's public API
+//! (`virConnectListAllDomains`, `virDomainCreate`, `virStoragePoolGetInfo`, ...), so that the
+//! test driver, the embedded QEMU driver and the remote driver all serve one trait.
+
+pub mod error;
+pub mod readonly;
+pub mod test;
+pub mod types;
+
+pub use error::{Error, ErrorCode, Result};
+pub use types::*;
+
+use uuid::Uuid;
+
+/// One open connection to a hypervisor. Every call takes `&self`: drivers keep their own
+/// interior locking, so one connection can serve concurrent callers.
+pub trait Hypervisor {
+    // ---- the connection and the host ----
+    /// The canonical URI of the connection.
+    fn uri(&self) -> Result<String>;
+    fn hostname(&self) -> Result<String>;
+    /// The hypervisor type (`Test`, `QEMU`), as `version` prints it.
+    fn hv_type(&self) -> Result<String>;
+    /// The hypervisor version, `major * 1_000_000 + minor * 1_000 + micro`.
+    fn hv_version(&self) -> Result<u64>;
+    fn node_info(&self) -> Result<NodeInfo>;
+    fn capabilities(&self) -> Result<String>;
+    /// The host's security model, if any.
+    fn security_model(&self) -> Result<Option<SecurityModel>>;
+
+    // ---- domains ----
+    fn list_domains(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>>;
+    fn domain_by_id(&self, id: u32) -> Result<DomainRef>;
+    fn domain_by_uuid(&self, uuid: &Uuid) -> Result<DomainRef>;
+    fn domain_by_name(&self, name: &str) -> Result<DomainRef>;
+    fn define_domain(&self, xml: &str) -> Result<DomainRef>;
+    fn undefine_domain(&self, dom: &DomainRef) -> Result<()>;
+    /// Creates and starts a transient domain.
+    fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef>;
+    fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> Result<()>;
+    fn shutdown_domain(&self, dom: &DomainRef) -> Result<()>;
+    fn reboot_domain(&self, dom: &DomainRef) -> Result<()>;
+    fn reset_domain(&self, dom: &DomainRef) -> Result<()>;
+    fn destroy_domain(&self, dom: &DomainRef) -> Result<()>;
+    fn suspend_domain(&self, dom: &DomainRef) -> Result<()>;
+    fn resume_domain(&self, dom: &DomainRef) -> Result<()>;
+    fn domain_info(&self, dom: &DomainRef) -> Result<DomainInfo>;
+    fn domain_state(&self, dom: &DomainRef) -> Result<State>;
+    fn domain_xml(&self, dom: &DomainRef, flags: XmlFlags) -> Result<String>;
+    fn domain_os_type(&self, dom: &DomainRef) -> Result<String>;
+    fn domain_is_persistent(&self, dom: &DomainRef) -> Result<bool>;
+    fn domain_has_managed_save(&self, dom: &DomainRef) -> Result<bool>;
+    fn domain_autostart(&self, dom: &DomainRef) -> Result<bool>;
+    fn set_domain_autostart(&self, dom: &DomainRef, on: bool) -> Result<()>;
+    /// Current memory in KiB.
+    fn set_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> Result<()>;
+    fn set_max_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> Result<()>;
+    fn set_vcpus(&self, dom: &DomainRef, count: u32, flags: ModifyFlags) -> Result<()>;
+    fn rename_domain(&self, dom: &DomainRef, new_name: &str) -> Result<()>;
+    fn domain_metadata(
+        &self,
+        dom: &DomainRef,
+        kind: MetadataKind,
+        flags: ModifyFlags,
+    ) -> Result<Option<String>>;
+    fn set_domain_metadata(
+        &self,
+        dom: &DomainRef,
+        kind: MetadataKind,
+        value: Option<&str>,
+        flags: ModifyFlags,
+    ) -> Result<()>;
+    /// The security label of a running domain, if it has one.
+    fn domain_security_label(&self, dom: &DomainRef) -> Result<Option<SecurityLabel>>;
+
+    // ---- storage pools ----
+    fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>>;
+    fn pool_by_name(&self, name: &str) -> Result<PoolRef>;
+    fn pool_by_uuid(&self, uuid: &Uuid) -> Result<PoolRef>;
+    fn define_pool(&self, xml: &str) -> Result<PoolRef>;
+    /// Creates and starts a transient pool.
+    fn create_pool(&self, xml: &str, flags: BuildFlags) -> Result<PoolRef>;
+    fn build_pool(&self, pool: &PoolRef, flags: BuildFlags) -> Result<()>;
+    fn start_pool(&self, pool: &PoolRef, flags: BuildFlags) -> Result<()>;
+    fn destroy_pool(&self, pool: &PoolRef) -> Result<()>;
+    fn delete_pool(&self, pool: &PoolRef) -> Result<()>;
+    fn undefine_pool(&self, pool: &PoolRef) -> Result<()>;
+    fn refresh_pool(&self, pool: &PoolRef) -> Result<()>;
+    fn pool_info(&self, pool: &PoolRef) -> Result<PoolInfo>;
+    fn pool_xml(&self, pool: &PoolRef, inactive: bool) -> Result<String>;
+    fn pool_autostart(&self, pool: &PoolRef) -> Result<bool>;
+    fn set_pool_autostart(&self, pool: &PoolRef, on: bool) -> Result<()>;
+    fn pool_is_persistent(&self, pool: &PoolRef) -> Result<bool>;
+
+    // ---- storage volumes ----
+    fn list_volumes(&self, pool: &PoolRef) -> Result<Vec<VolRef>>;
+    fn vol_by_name(&self, pool: &PoolRef, name: &str) -> Result<VolRef>;
+    fn vol_by_key(&self, key: &str) -> Result<VolRef>;
+    fn vol_by_path(&self, path: &str) -> Result<VolRef>;
+    fn create_volume(&self, pool: &PoolRef, xml: &str, flags: VolCreateFlags) -> Result<VolRef>;
+    /// Creates a volume from `xml` holding a copy of `source`.
+    fn clone_volume(
+        &self,
+        pool: &PoolRef,
+        xml: &str,
+        source: &VolRef,
+        flags: VolCreateFlags,
+    ) -> Result<VolRef>;
+    fn delete_volume(&self, vol: &VolRef) -> Result<()>;
+    fn wipe_volume(&self, vol: &VolRef, algorithm: u32) -> Result<()>;
+    fn resize_volume(&self, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()>;
+    fn vol_info(&self, vol: &VolRef) -> Result<VolInfo>;
+    fn vol_xml(&self, vol: &VolRef) -> Result<String>;
+    fn vol_path(&self, vol: &VolRef) -> Result<String>;
+}

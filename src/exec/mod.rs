@@ -1,0 +1,143 @@
+//! Running requests: a [`Session`] holds the global options and the connection, turns each
+//! parsed command into its typed request and calls the driver; one module per command group.
+
+mod domain;
+mod error;
+mod host;
+mod lookup;
+mod pool;
+mod shell;
+mod volume;
+
+pub use error::CmdError;
+
+use virtsh_commands::parse::Invocation;
+use virtsh_commands::{needs_connection, Request};
+
+use crate::connect;
+use crate::driver::Hypervisor;
+use crate::render::Outcome;
+
+/// virsh's global options that shape how commands run and print.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub quiet: bool,
+    pub timing: bool,
+    pub readonly: bool,
+    pub json: bool,
+    pub debug: Option<u8>,
+    pub escape: Option<String>,
+    pub keepalive_interval: Option<u32>,
+    pub keepalive_count: Option<u32>,
+    pub log_file: Option<String>,
+}
+
+/// What ran and what it gives back: its outcome and whether the shell should leave.
+pub struct Ran {
+    pub outcome: Result<Outcome, CmdError>,
+    pub quit: bool,
+}
+
+pub struct Session {
+    pub opts: Options,
+    /// The URI to (re)connect to; `None` is the embedded default.
+    uri: Option<String>,
+    conn: Option<Box<dyn Hypervisor>>,
+}
+
+impl Session {
+    pub fn new(opts: Options, uri: Option<String>) -> Session {
+        Session { opts, uri, conn: None }
+    }
+
+    /// Opens the connection now (virsh connects at start-up when a URI was given).
+    pub fn connect(&mut self) -> Result<(), CmdError> {
+        let conn = connect::open(self.uri.as_deref(), self.opts.readonly)
+            .map_err(|cause| CmdError::failed("failed to connect to the hypervisor", cause))?;
+        self.conn = Some(conn);
+        Ok(())
+    }
+
+    fn conn(&mut self) -> Result<&dyn Hypervisor, CmdError> {
+        if self.conn.is_none() {
+            self.connect()?;
+        }
+        Ok(self.conn.as_deref().expect("connected above"))
+    }
+
+    /// Runs one parsed command.
+    pub fn run(&mut self, invocation: &Invocation) -> Ran {
+        let request = match invocation.to_request() {
+            Ok(r) => r,
+            Err(e) => return Ran { outcome: Err(CmdError::Value(e)), quit: false },
+        };
+        let quit = matches!(request, Request::Quit(_) | Request::Exit(_));
+        let outcome = self.dispatch(&request);
+        Ran { outcome, quit }
+    }
+
+    fn dispatch(&mut self, request: &Request) -> Result<Outcome, CmdError> {
+        if !needs_connection(request) {
+            return match request {
+                Request::Connect(c) => self.reconnect(c),
+                other => shell::run(other),
+            };
+        }
+        let conn = self.conn()?;
+        use Request as R;
+        match request {
+            R::Uri(_)
+            | R::Hostname(_)
+            | R::Version(_)
+            | R::Nodeinfo(_)
+            | R::Capabilities(_) => host::run(conn, request),
+            R::PoolAutostart(_)
+            | R::PoolBuild(_)
+            | R::PoolCreateAs(_)
+            | R::PoolCreate(_)
+            | R::PoolDefineAs(_)
+            | R::PoolDefine(_)
+            | R::PoolDelete(_)
+            | R::PoolDestroy(_)
+            | R::PoolDumpxml(_)
+            | R::PoolInfo(_)
+            | R::PoolList(_)
+            | R::PoolName(_)
+            | R::PoolRefresh(_)
+            | R::PoolStart(_)
+            | R::PoolUndefine(_)
+            | R::PoolUuid(_) => pool::run(conn, request),
+            R::VolClone(_)
+            | R::VolCreateAs(_)
+            | R::VolCreate(_)
+            | R::VolDelete(_)
+            | R::VolDumpxml(_)
+            | R::VolInfo(_)
+            | R::VolKey(_)
+            | R::VolList(_)
+            | R::VolName(_)
+            | R::VolPath(_)
+            | R::VolResize(_)
+            | R::VolWipe(_) => volume::run(conn, request),
+            _ => domain::run(conn, request),
+        }
+    }
+
+    /// `connect [URI] [--readonly]`: on failure the session keeps its previous URI and
+    /// reconnects to it before the next command.
+    fn reconnect(&mut self, c: &virtsh_commands::shell::Connect) -> Result<Outcome, CmdError> {
+        self.conn = None;
+        if c.readonly {
+            self.opts.readonly = true;
+        }
+        let previous = self.uri.clone();
+        if let Some(name) = &c.name {
+            self.uri = Some(name.clone());
+        }
+        if let Err(e) = self.connect() {
+            self.uri = previous;
+            return Err(e);
+        }
+        Ok(Outcome::Nothing)
+    }
+}

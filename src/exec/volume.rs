@@ -1,0 +1,209 @@
+//! Storage volume commands.
+
+use virtsh_commands::volume as cmd;
+use virtsh_commands::Request;
+
+use super::domain::read_file;
+use super::lookup;
+use super::CmdError;
+use crate::driver::{Error, Hypervisor, ResizeFlags, VolCreateFlags, VolRef};
+use crate::model::units::{parse_scaled, ScaleError};
+use crate::model::{Name, VolumeDef};
+use crate::render::{Outcome, VolInfoView, VolList, VolRow, VolTypeName};
+
+pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError> {
+    match request {
+        Request::VolList(l) => list(conn, l),
+        Request::VolCreate(c) => {
+            let pool = lookup::pool(conn, &c.pool)?;
+            let xml = read_file(&c.file)?;
+            let vol = conn
+                .create_volume(&pool, &xml, prealloc(c.prealloc_metadata))
+                .map_err(|e| CmdError::failed(format!("Failed to create vol from {}", c.file), e))?;
+            message(format!("Vol {} created from {}", vol.name, c.file))
+        }
+        Request::VolCreateAs(c) => create_as(conn, c),
+        Request::VolClone(c) => {
+            if c.reflink {
+                return Err(CmdError::message("option --reflink is not supported by virtsh yet"));
+            }
+            let source = lookup::volume(conn, &c.vol, c.pool.as_deref())?;
+            let pool = conn.pool_by_name(&source.pool)?;
+            let mut def = VolumeDef::parse(&conn.vol_xml(&source)?)
+                .map_err(|e| CmdError::Driver(Error::xml(e)))?;
+            def.name = Name::new(&c.newname).map_err(|e| CmdError::message(e.to_string()))?;
+            let xml = def.to_request_xml();
+            if c.print_xml {
+                return Ok(Outcome::Xml(xml));
+            }
+            conn.clone_volume(&pool, &xml, &source, prealloc(c.prealloc_metadata)).map_err(|e| {
+                CmdError::failed(format!("Failed to clone vol from {}", source.name), e)
+            })?;
+            message(format!("Vol {} cloned from {}", c.newname, source.name))
+        }
+        Request::VolDelete(d) => {
+            if d.delete_snapshots {
+                return Err(CmdError::message(
+                    "option --delete-snapshots is not supported by virtsh yet",
+                ));
+            }
+            let vol = lookup::volume(conn, &d.vol, d.pool.as_deref())?;
+            conn.delete_volume(&vol)
+                .map_err(|e| CmdError::failed(format!("Failed to delete vol {}", d.vol), e))?;
+            message(format!("Vol {} deleted", d.vol))
+        }
+        Request::VolInfo(i) => {
+            if i.physical {
+                return Err(CmdError::message("option --physical is not supported by virtsh yet"));
+            }
+            let vol = lookup::volume(conn, &i.vol, i.pool.as_deref())?;
+            let info = conn.vol_info(&vol)?;
+            Ok(Outcome::VolInfo(VolInfoView {
+                name: vol.name,
+                kind: VolTypeName(info.kind),
+                capacity: info.capacity,
+                allocation: info.allocation,
+                bytes: i.bytes,
+            }))
+        }
+        Request::VolDumpxml(d) => {
+            if d.xpath.is_some() {
+                return Err(CmdError::message("option --xpath is not supported by virtsh yet"));
+            }
+            let vol = lookup::volume(conn, &d.vol, d.pool.as_deref())?;
+            Ok(Outcome::Xml(conn.vol_xml(&vol)?))
+        }
+        Request::VolPath(p) => {
+            let vol = lookup::volume(conn, &p.vol, p.pool.as_deref())?;
+            Ok(Outcome::Value(conn.vol_path(&vol)?))
+        }
+        Request::VolKey(k) => Ok(Outcome::Value(lookup::volume(conn, &k.vol, k.pool.as_deref())?.key)),
+        Request::VolName(n) => {
+            let vol = conn
+                .vol_by_key(&n.vol)
+                .or_else(|_| conn.vol_by_path(&n.vol))
+                .map_err(|e| CmdError::failed(format!("failed to get vol '{}'", n.vol), e))?;
+            Ok(Outcome::Value(vol.name))
+        }
+        Request::VolResize(r) => resize(conn, r),
+        Request::VolWipe(w) => {
+            let algorithm = match &w.algorithm {
+                None => 0,
+                Some(a) => wipe_algorithm(a)
+                    .ok_or_else(|| CmdError::message(format!("Unsupported algorithm '{a}'")))?,
+            };
+            let vol = lookup::volume(conn, &w.vol, w.pool.as_deref())?;
+            conn.wipe_volume(&vol, algorithm)
+                .map_err(|e| CmdError::failed(format!("Failed to wipe vol {}", w.vol), e))?;
+            message(format!("Vol {} wiped", w.vol))
+        }
+        other => unreachable!("{} is not a volume command", other.name()),
+    }
+}
+
+fn message(text: String) -> Result<Outcome, CmdError> {
+    Ok(Outcome::Message(text))
+}
+
+fn prealloc(on: bool) -> VolCreateFlags {
+    if on {
+        VolCreateFlags::PREALLOC_METADATA
+    } else {
+        VolCreateFlags::default()
+    }
+}
+
+/// virsh's `vshVolSize`: a scaled size in bytes, or `Malformed size` with libvirt's reason.
+fn vol_size(text: &str) -> Result<u64, CmdError> {
+    parse_scaled(text, 1).map_err(|e| match e {
+        ScaleError::Malformed(_) => CmdError::message(format!("Malformed size {text}")),
+        other => CmdError::failed(format!("Malformed size {text}"), Error::invalid_arg(other)),
+    })
+}
+
+/// libvirt's `virStorageVolWipeAlgorithm` numbers.
+fn wipe_algorithm(name: &str) -> Option<u32> {
+    const NAMES: [&str; 10] = [
+        "zero", "nnsa", "dod", "bsi", "gutmann", "schneier", "pfitzner7", "pfitzner33", "random",
+        "trim",
+    ];
+    NAMES.iter().position(|n| *n == name).map(|i| i as u32)
+}
+
+fn create_as(conn: &dyn Hypervisor, c: &cmd::VolCreateAs) -> Result<Outcome, CmdError> {
+    if c.backing_vol.is_some() || c.backing_vol_format.is_some() {
+        return Err(CmdError::message("option --backing-vol is not supported by virtsh yet"));
+    }
+    let pool = lookup::pool(conn, &c.pool)?;
+    let capacity = vol_size(&c.capacity)?;
+    let allocation = c.allocation.as_deref().map(vol_size).transpose()?;
+    let def = VolumeDef {
+        name: Name::new(&c.name).map_err(|e| CmdError::message(e.to_string()))?,
+        capacity,
+        allocation,
+        format: c.format.clone(),
+    };
+    let xml = def.to_request_xml();
+    if c.print_xml {
+        return Ok(Outcome::Xml(xml));
+    }
+    conn.create_volume(&pool, &xml, prealloc(c.prealloc_metadata))
+        .map_err(|e| CmdError::failed(format!("Failed to create vol {}", c.name), e))?;
+    message(format!("Vol {} created", c.name))
+}
+
+fn resize(conn: &dyn Hypervisor, r: &cmd::VolResize) -> Result<Outcome, CmdError> {
+    let mut flags = ResizeFlags::default();
+    if r.allocate {
+        flags |= ResizeFlags::ALLOCATE;
+    }
+    if r.delta {
+        flags |= ResizeFlags::DELTA;
+    }
+    if r.shrink {
+        flags |= ResizeFlags::SHRINK;
+    }
+    let size_text = match r.capacity.strip_prefix('-') {
+        Some(rest) => {
+            if !r.shrink {
+                return Err(CmdError::message("negative size requires --shrink"));
+            }
+            flags |= ResizeFlags::DELTA;
+            rest
+        }
+        None => r.capacity.as_str(),
+    };
+    let capacity = vol_size(size_text)?;
+    let vol: VolRef = lookup::volume(conn, &r.vol, r.pool.as_deref())?;
+    conn.resize_volume(&vol, capacity, flags).map_err(|e| {
+        CmdError::failed(
+            format!("Failed to change size of volume '{}' to {}", r.vol, r.capacity),
+            e,
+        )
+    })?;
+    message(format!(
+        "Size of volume '{}' successfully changed to {}",
+        r.vol, r.capacity
+    ))
+}
+
+fn list(conn: &dyn Hypervisor, l: &cmd::VolList) -> Result<Outcome, CmdError> {
+    let pool = lookup::pool(conn, &l.pool)?;
+    let mut vols = conn
+        .list_volumes(&pool)
+        .map_err(|e| CmdError::failed("Failed to list volumes", e))?;
+    vols.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut rows = Vec::with_capacity(vols.len());
+    for vol in vols {
+        let path = conn.vol_path(&vol)?;
+        let info = if l.details { conn.vol_info(&vol).ok() } else { None };
+        rows.push(VolRow {
+            name: vol.name,
+            path,
+            kind: info.map(|i| VolTypeName(i.kind)),
+            capacity: info.map(|i| i.capacity),
+            allocation: info.map(|i| i.allocation),
+        });
+    }
+    Ok(Outcome::VolList(VolList { rows, details: l.details }))
+}

@@ -1,0 +1,243 @@
+//! Storage pool definitions (`<pool>`), as `pool-dumpxml` prints them.
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::domain::RawScaled;
+use super::xml::XmlWriter;
+use super::{parse_document, ModelError, Name};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolDef {
+    /// `dir`, `fs`, `netfs`, `logical`, ...
+    pub kind: String,
+    pub name: Name,
+    pub uuid: Uuid,
+    pub source: PoolSource,
+    pub target_path: Option<String>,
+    pub permissions: Option<Permissions>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PoolSource {
+    pub host: Option<String>,
+    pub dir: Option<String>,
+    pub device: Option<String>,
+    pub name: Option<String>,
+    pub format: Option<String>,
+}
+
+impl PoolSource {
+    fn is_empty(&self) -> bool {
+        *self == PoolSource::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Permissions {
+    pub mode: Option<String>,
+    pub owner: Option<String>,
+    pub group: Option<String>,
+}
+
+/// Capacity figures in bytes, formatted into the pool XML of an active pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolSizes {
+    pub capacity: u64,
+    pub allocation: u64,
+    pub available: u64,
+}
+
+#[derive(Deserialize)]
+struct RawPool {
+    #[serde(rename = "@type")]
+    kind: Option<String>,
+    name: Option<String>,
+    uuid: Option<String>,
+    // Sizes in an input document are output-only data; accept and ignore them.
+    #[allow(dead_code)]
+    capacity: Option<RawScaled>,
+    source: Option<RawSource>,
+    target: Option<RawTarget>,
+}
+
+#[derive(Deserialize)]
+struct RawSource {
+    host: Option<RawNamed>,
+    dir: Option<RawPath>,
+    device: Option<RawPath>,
+    name: Option<String>,
+    format: Option<RawType>,
+}
+
+#[derive(Deserialize)]
+struct RawNamed {
+    #[serde(rename = "@name")]
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct RawPath {
+    #[serde(rename = "@path")]
+    path: String,
+}
+
+#[derive(Deserialize)]
+struct RawType {
+    #[serde(rename = "@type")]
+    kind: String,
+}
+
+#[derive(Deserialize)]
+struct RawTarget {
+    path: Option<String>,
+    permissions: Option<RawPermissions>,
+}
+
+#[derive(Deserialize)]
+struct RawPermissions {
+    mode: Option<String>,
+    owner: Option<String>,
+    group: Option<String>,
+}
+
+impl PoolDef {
+    pub fn parse(xml: &str) -> Result<PoolDef, ModelError> {
+        let raw: RawPool = parse_document(xml, "pool")?;
+        let kind = raw
+            .kind
+            .ok_or_else(|| ModelError::Invalid("storage pool missing type attribute".into()))?;
+        let name = raw.name.map(|n| n.trim().to_string()).unwrap_or_default();
+        if name.is_empty() {
+            return Err(ModelError::Invalid("missing pool source name element".into()));
+        }
+        let name = Name::new(&name).map_err(ModelError::Name)?;
+        let uuid = match raw.uuid {
+            Some(u) => Uuid::parse_str(u.trim())
+                .map_err(|_| ModelError::Invalid("malformed uuid element".into()))?,
+            None => Uuid::new_v4(),
+        };
+        let source = raw
+            .source
+            .map(|s| PoolSource {
+                host: s.host.map(|h| h.name),
+                dir: s.dir.map(|d| d.path),
+                device: s.device.map(|d| d.path),
+                name: s.name,
+                format: s.format.map(|f| f.kind),
+            })
+            .unwrap_or_default();
+        let target = raw.target;
+        let target_path = target.as_ref().and_then(|t| t.path.clone()).map(|p| p.trim().to_string());
+        if kind == "dir" && target_path.is_none() {
+            return Err(ModelError::Invalid("missing storage pool target path".into()));
+        }
+        Ok(PoolDef {
+            kind,
+            name,
+            uuid,
+            source,
+            target_path,
+            permissions: target.and_then(|t| t.permissions).map(|p| Permissions {
+                mode: p.mode,
+                owner: p.owner,
+                group: p.group,
+            }),
+        })
+    }
+
+    /// The pool XML as the driver reports it, with its sizes.
+    pub fn to_xml(&self, sizes: PoolSizes) -> String {
+        let mut w = XmlWriter::new();
+        w.open("pool", &[("type", Some(&self.kind))]);
+        w.text("name", &[], self.name.as_str());
+        w.text("uuid", &[], &self.uuid.to_string());
+        let bytes = [("unit", Some("bytes"))];
+        w.text("capacity", &bytes, &sizes.capacity.to_string());
+        w.text("allocation", &bytes, &sizes.allocation.to_string());
+        w.text("available", &bytes, &sizes.available.to_string());
+        w.open("source", &[]);
+        self.format_source(&mut w);
+        w.close("source");
+        self.format_target(&mut w);
+        w.close("pool");
+        w.finish()
+    }
+
+    /// The XML virsh composes for `pool-define-as --print-xml`: no uuid, no sizes, and a
+    /// `<source>` only when it has something.
+    pub fn to_request_xml(&self) -> String {
+        let mut w = XmlWriter::new();
+        w.open("pool", &[("type", Some(&self.kind))]);
+        w.text("name", &[], self.name.as_str());
+        if !self.source.is_empty() {
+            w.open("source", &[]);
+            self.format_source(&mut w);
+            w.close("source");
+        }
+        self.format_target(&mut w);
+        w.close("pool");
+        w.finish()
+    }
+
+    fn format_source(&self, w: &mut XmlWriter) {
+        let s = &self.source;
+        if let Some(h) = &s.host {
+            w.empty("host", &[("name", Some(h))]);
+        }
+        if let Some(d) = &s.dir {
+            w.empty("dir", &[("path", Some(d))]);
+        }
+        if let Some(d) = &s.device {
+            w.empty("device", &[("path", Some(d))]);
+        }
+        if let Some(n) = &s.name {
+            w.text("name", &[], n);
+        }
+        if let Some(f) = &s.format {
+            w.empty("format", &[("type", Some(f))]);
+        }
+    }
+
+    fn format_target(&self, w: &mut XmlWriter) {
+        if self.target_path.is_none() && self.permissions.is_none() {
+            return;
+        }
+        w.open("target", &[]);
+        if let Some(p) = &self.target_path {
+            w.text("path", &[], p);
+        }
+        if let Some(p) = &self.permissions {
+            w.open("permissions", &[]);
+            for (tag, v) in [("mode", &p.mode), ("owner", &p.owner), ("group", &p.group)] {
+                if let Some(v) = v {
+                    w.text(tag, &[], v);
+                }
+            }
+            w.close("permissions");
+        }
+        w.close("target");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let p = PoolDef::parse(
+            "<pool type='dir'><name>p</name><uuid>12345678-1234-1234-1234-123456789abc</uuid>\
+             <target><path>/x</path></target></pool>",
+        )
+        .unwrap();
+        let xml = p.to_xml(PoolSizes::default());
+        assert!(xml.contains("  <source>\n  </source>\n"), "{xml}");
+        assert_eq!(PoolDef::parse(&xml).unwrap(), p);
+    }
+
+    #[test]
+    fn dir_pool_needs_a_target() {
+        assert!(PoolDef::parse("<pool type='dir'><name>p</name></pool>").is_err());
+    }
+}

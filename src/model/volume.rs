@@ -1,0 +1,120 @@
+//! Storage volume definitions (`<volume>`), as `vol-dumpxml` prints them.
+
+use serde::Deserialize;
+
+use super::domain::RawScaled;
+use super::xml::XmlWriter;
+use super::{parse_document, scaled, ModelError, Name};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeDef {
+    pub name: Name,
+    /// Bytes.
+    pub capacity: u64,
+    /// Bytes; `None` when the request leaves it to the driver.
+    pub allocation: Option<u64>,
+    /// `raw`, `qcow2`, ...
+    pub format: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawVolume {
+    name: Option<String>,
+    capacity: Option<RawScaled>,
+    allocation: Option<RawScaled>,
+    target: Option<RawTarget>,
+}
+
+#[derive(Deserialize)]
+struct RawTarget {
+    format: Option<RawFormat>,
+}
+
+#[derive(Deserialize)]
+struct RawFormat {
+    #[serde(rename = "@type")]
+    kind: String,
+}
+
+/// What a driver knows of an existing volume, for `vol-dumpxml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeState<'a> {
+    pub def: &'a VolumeDef,
+    /// `file`, `block`, `dir`, ...
+    pub kind: &'a str,
+    pub key: &'a str,
+    pub path: &'a str,
+    pub allocation: u64,
+}
+
+impl VolumeDef {
+    pub fn parse(xml: &str) -> Result<VolumeDef, ModelError> {
+        let raw: RawVolume = parse_document(xml, "volume")?;
+        let name = raw.name.map(|n| n.trim().to_string()).unwrap_or_default();
+        if name.is_empty() {
+            return Err(ModelError::Invalid("missing volume name element".into()));
+        }
+        let capacity = raw
+            .capacity
+            .ok_or_else(|| ModelError::Invalid("missing capacity element".into()))?;
+        Ok(VolumeDef {
+            name: Name::new(&name).map_err(ModelError::Name)?,
+            capacity: scaled(&capacity, 1, "capacity")?,
+            allocation: raw.allocation.map(|a| scaled(&a, 1, "allocation")).transpose()?,
+            format: raw.target.and_then(|t| t.format).map(|f| f.kind),
+        })
+    }
+
+    /// The XML virsh composes for `vol-create-as --print-xml`.
+    pub fn to_request_xml(&self) -> String {
+        let mut w = XmlWriter::new();
+        w.open("volume", &[]);
+        w.text("name", &[], self.name.as_str());
+        w.text("capacity", &[], &self.capacity.to_string());
+        if let Some(a) = self.allocation {
+            w.text("allocation", &[], &a.to_string());
+        }
+        if let Some(f) = &self.format {
+            w.open("target", &[]);
+            w.empty("format", &[("type", Some(f))]);
+            w.close("target");
+        }
+        w.close("volume");
+        w.finish()
+    }
+}
+
+impl VolumeState<'_> {
+    pub fn to_xml(&self) -> String {
+        let mut w = XmlWriter::new();
+        w.open("volume", &[("type", Some(self.kind))]);
+        w.text("name", &[], self.def.name.as_str());
+        w.text("key", &[], self.key);
+        let bytes = [("unit", Some("bytes"))];
+        w.text("capacity", &bytes, &self.def.capacity.to_string());
+        w.text("allocation", &bytes, &self.allocation.to_string());
+        w.open("target", &[]);
+        w.text("path", &[], self.path);
+        w.empty("format", &[("type", Some(self.def.format.as_deref().unwrap_or("raw")))]);
+        w.close("target");
+        w.close("volume");
+        w.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_become_bytes() {
+        let v = VolumeDef::parse(
+            "<volume><name>v</name><capacity unit='MiB'>10</capacity><allocation>0</allocation>\
+             <target><format type='qcow2'/></target></volume>",
+        )
+        .unwrap();
+        assert_eq!(v.capacity, 10 << 20);
+        assert_eq!(v.allocation, Some(0));
+        assert_eq!(v.format.as_deref(), Some("qcow2"));
+    }
+}
