@@ -61,7 +61,10 @@ fn run(cli: Cli, console: &mut Console) -> i32 {
         Action::Words(w) => Some(vec![w.clone()]),
     };
     let explicit = cli.connect.is_some();
-    let uri = cli.connect.clone().or_else(|| default_uri(|k| std::env::var(k).ok()));
+    let uri = cli
+        .connect
+        .clone()
+        .or_else(|| default_uri(|k| std::env::var(k).ok()));
     let mut session = Session::new(cli.opts.clone(), uri.clone());
     if explicit || uri.is_some() {
         if let Err(e) = session.connect() {
@@ -87,7 +90,11 @@ fn parse_all(commands: &[Vec<String>]) -> Result<Vec<Invocation>, ParseError> {
 
 /// Runs commands in order; every one runs even after a failure. Returns the status of the
 /// last one and whether a `quit` was seen.
-fn run_batch(session: &mut Session, console: &mut Console, invocations: &[Invocation]) -> (i32, bool) {
+fn run_batch(
+    session: &mut Session,
+    console: &mut Console,
+    invocations: &[Invocation],
+) -> (i32, bool) {
     let mut status = 0;
     for inv in invocations {
         let started = Instant::now();
@@ -119,7 +126,11 @@ fn interactive(session: &mut Session, console: &mut Console) -> i32 {
             "Welcome to virtsh, the virtualization interactive terminal.\n\nType:  'help' for help with commands\n       'quit' to quit\n\n",
         );
     }
-    let prompt = if session.opts.readonly { "virtsh > " } else { "virtsh # " };
+    let prompt = if session.opts.readonly {
+        "virtsh > "
+    } else {
+        "virtsh # "
+    };
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     loop {

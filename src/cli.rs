@@ -106,11 +106,9 @@ impl Cli {
                     Some((n, v)) => (n, Some(v.to_string())),
                     None => (long, None),
                 };
-                if let Some(l) = LONG_ONLY.iter().find(|l| **l == name) {
-                    match *l {
-                        "json" => cli.opts.json = true,
-                        _ => {}
-                    }
+                if LONG_ONLY.contains(&name) {
+                    // --no-pkttyagent: virtsh never starts a polkit agent.
+                    cli.opts.json |= name == "json";
                     i += 1;
                     continue;
                 }
@@ -155,12 +153,16 @@ impl Cli {
             }
             i += 1;
             for (short, inline) in found {
-                let (_, long, takes) = *OPTIONS.iter().find(|(s, _, _)| *s == short).expect("known");
+                let (_, long, takes) =
+                    *OPTIONS.iter().find(|(s, _, _)| *s == short).expect("known");
                 let value = if takes {
                     match inline {
                         Some(v) => Some(v),
                         None => {
-                            let v = args.get(i).cloned().ok_or(CliError::MissingArgument(short, long))?;
+                            let v = args
+                                .get(i)
+                                .cloned()
+                                .ok_or(CliError::MissingArgument(short, long))?;
                             i += 1;
                             Some(v)
                         }
@@ -176,7 +178,8 @@ impl Cli {
                         if (0..=4).contains(&level) {
                             cli.opts.debug = Some(level as u8);
                         } else {
-                            cli.warnings.push(format!("ignoring debug level {level} out of range [0-4]"));
+                            cli.warnings
+                                .push(format!("ignoring debug level {level} out of range [0-4]"));
                         }
                     }
                     'e' => {
@@ -185,7 +188,12 @@ impl Cli {
                         }
                         cli.opts.escape = Some(value);
                     }
-                    'h' => return Ok(Cli { action: Action::Usage, ..cli }),
+                    'h' => {
+                        return Ok(Cli {
+                            action: Action::Usage,
+                            ..cli
+                        })
+                    }
                     'k' | 'K' => {
                         let n = number(short, &value)?;
                         if n < 0 {
@@ -233,9 +241,15 @@ pub fn usage() -> String {
         out.push_str(&format!("    {spelling:<24}{text}\n"));
     }
     out.push_str("    -k | --keepalive-interval=NUM\n");
-    out.push_str(&format!("    {:<24}keepalive interval in seconds, 0 for disable\n", ""));
+    out.push_str(&format!(
+        "    {:<24}keepalive interval in seconds, 0 for disable\n",
+        ""
+    ));
     out.push_str("    -K | --keepalive-count=NUM\n");
-    out.push_str(&format!("    {:<24}number of possible missed keepalive messages\n", ""));
+    out.push_str(&format!(
+        "    {:<24}number of possible missed keepalive messages\n",
+        ""
+    ));
     for (spelling, text) in [
         ("-l | --log=FILE", "output logging to file"),
         ("-q | --quiet", "quiet mode"),
@@ -243,7 +257,10 @@ pub fn usage() -> String {
         ("-t | --timing", "print timing information"),
         ("-v", "short version"),
         ("-V", "long version"),
-        ("     --version[=TYPE]", "version, TYPE is short or long (default short)"),
+        (
+            "     --version[=TYPE]",
+            "version, TYPE is short or long (default short)",
+        ),
         ("     --json", "print results and errors as JSON"),
     ] {
         out.push_str(&format!("    {spelling:<24}{text}\n"));
@@ -277,20 +294,50 @@ mod tests {
         assert!(c.opts.quiet && c.opts.readonly);
         assert_eq!(c.action, Action::Words(vec!["echo".into(), "a".into()]));
         let c = parse(&["--", "echo", "--shell"]).unwrap();
-        assert_eq!(c.action, Action::Words(vec!["echo".into(), "--shell".into()]));
+        assert_eq!(
+            c.action,
+            Action::Words(vec!["echo".into(), "--shell".into()])
+        );
         assert_eq!(parse(&["-q"]).unwrap().action, Action::Interactive);
-        assert_eq!(parse(&["--version=long"]).unwrap().action, Action::VersionLong);
+        assert_eq!(
+            parse(&["--version=long"]).unwrap().action,
+            Action::VersionLong
+        );
     }
 
     #[test]
     fn errors() {
-        assert_eq!(parse(&["-c"]).unwrap_err().to_string(), "option '-c'/'--connect' requires an argument");
-        assert_eq!(parse(&["--foo"]).unwrap_err().to_string(), "unsupported option '--foo'. See --help.");
-        assert_eq!(parse(&["-x"]).unwrap_err().to_string(), "unsupported option '-x'. See --help.");
-        assert_eq!(parse(&["-d", "abc"]).unwrap_err().to_string(), "option -d takes a numeric argument");
-        assert_eq!(parse(&["-k", "abc"]).unwrap_err().to_string(), "Invalid value for option -k");
-        assert_eq!(parse(&["-k", "-1"]).unwrap_err().to_string(), "option -k requires a positive integer argument");
-        assert_eq!(parse(&["-e", "xx"]).unwrap_err().to_string(), "Invalid string 'xx' for escape sequence");
-        assert_eq!(parse(&["-d", "9"]).unwrap().warnings, vec!["ignoring debug level 9 out of range [0-4]"]);
+        assert_eq!(
+            parse(&["-c"]).unwrap_err().to_string(),
+            "option '-c'/'--connect' requires an argument"
+        );
+        assert_eq!(
+            parse(&["--foo"]).unwrap_err().to_string(),
+            "unsupported option '--foo'. See --help."
+        );
+        assert_eq!(
+            parse(&["-x"]).unwrap_err().to_string(),
+            "unsupported option '-x'. See --help."
+        );
+        assert_eq!(
+            parse(&["-d", "abc"]).unwrap_err().to_string(),
+            "option -d takes a numeric argument"
+        );
+        assert_eq!(
+            parse(&["-k", "abc"]).unwrap_err().to_string(),
+            "Invalid value for option -k"
+        );
+        assert_eq!(
+            parse(&["-k", "-1"]).unwrap_err().to_string(),
+            "option -k requires a positive integer argument"
+        );
+        assert_eq!(
+            parse(&["-e", "xx"]).unwrap_err().to_string(),
+            "Invalid string 'xx' for escape sequence"
+        );
+        assert_eq!(
+            parse(&["-d", "9"]).unwrap().warnings,
+            vec!["ignoring debug level 9 out of range [0-4]"]
+        );
     }
 }

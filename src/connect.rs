@@ -10,9 +10,13 @@ use crate::uri::{Uri, UriError};
 /// The URI to use when `-c` is not given, in virsh's order of precedence (`VIRTSH_...` first,
 /// then virsh's own variable, then libvirt's); `None` means the embedded default.
 pub fn default_uri(env: impl Fn(&str) -> Option<String>) -> Option<String> {
-    ["VIRTSH_DEFAULT_CONNECT_URI", "VIRSH_DEFAULT_CONNECT_URI", "LIBVIRT_DEFAULT_URI"]
-        .into_iter()
-        .find_map(|k| env(k).filter(|v| !v.is_empty()))
+    [
+        "VIRTSH_DEFAULT_CONNECT_URI",
+        "VIRSH_DEFAULT_CONNECT_URI",
+        "LIBVIRT_DEFAULT_URI",
+    ]
+    .into_iter()
+    .find_map(|k| env(k).filter(|v| !v.is_empty()))
 }
 
 /// Opens `uri` (`None`: the embedded default).
@@ -32,7 +36,9 @@ pub fn open(uri: Option<&str>, readonly: bool) -> Result<Box<dyn Hypervisor>, Er
         ("test", false) => Box::new(match parsed.path.as_str() {
             "/default" => TestDriver::open_default(text)?,
             "" | "/" => {
-                return Err(Error::invalid_arg("testOpen: supply a path or use test:///default"))
+                return Err(Error::invalid_arg(
+                    "testOpen: supply a path or use test:///default",
+                ))
             }
             path => TestDriver::open_file(text, Path::new(path))?,
         }),
@@ -43,7 +49,11 @@ pub fn open(uri: Option<&str>, readonly: bool) -> Result<Box<dyn Hypervisor>, Er
             ))
         }
     };
-    Ok(if readonly { Box::new(ReadOnly(conn)) } else { conn })
+    Ok(if readonly {
+        Box::new(ReadOnly(conn))
+    } else {
+        conn
+    })
 }
 
 #[cfg(test)]
@@ -53,18 +63,31 @@ mod tests {
     #[test]
     fn precedence() {
         let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
         };
         assert_eq!(default_uri(env(&[])), None);
-        assert_eq!(default_uri(env(&[("LIBVIRT_DEFAULT_URI", "a")])).as_deref(), Some("a"));
         assert_eq!(
-            default_uri(env(&[("LIBVIRT_DEFAULT_URI", "a"), ("VIRSH_DEFAULT_CONNECT_URI", "b")]))
-                .as_deref(),
+            default_uri(env(&[("LIBVIRT_DEFAULT_URI", "a")])).as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            default_uri(env(&[
+                ("LIBVIRT_DEFAULT_URI", "a"),
+                ("VIRSH_DEFAULT_CONNECT_URI", "b")
+            ]))
+            .as_deref(),
             Some("b")
         );
         assert_eq!(
-            default_uri(env(&[("VIRSH_DEFAULT_CONNECT_URI", "b"), ("VIRTSH_DEFAULT_CONNECT_URI", "c")]))
-                .as_deref(),
+            default_uri(env(&[
+                ("VIRSH_DEFAULT_CONNECT_URI", "b"),
+                ("VIRTSH_DEFAULT_CONNECT_URI", "c")
+            ]))
+            .as_deref(),
             Some("c")
         );
     }
@@ -73,10 +96,19 @@ mod tests {
     fn test_uris() {
         assert!(open(Some("test:///default"), false).is_ok());
         let e = open(Some("test://"), false).err().unwrap();
-        assert_eq!(e.to_string(), "invalid argument: testOpen: supply a path or use test:///default");
+        assert_eq!(
+            e.to_string(),
+            "invalid argument: testOpen: supply a path or use test:///default"
+        );
         let e = open(Some("test:///nonexist.xml"), false).err().unwrap();
-        assert_eq!(e.to_string(), "Failed to open file '/nonexist.xml': No such file or directory");
+        assert_eq!(
+            e.to_string(),
+            "Failed to open file '/nonexist.xml': No such file or directory"
+        );
         let e = open(Some("te st:///x"), false).err().unwrap();
-        assert_eq!(e.to_string(), "internal error: Unable to parse URI te st:///x");
+        assert_eq!(
+            e.to_string(),
+            "internal error: Unable to parse URI te st:///x"
+        );
     }
 }

@@ -14,7 +14,10 @@ pub struct Console {
 
 impl Console {
     pub fn new(json: bool) -> Console {
-        Console { out: BufWriter::new(io::stdout()), json }
+        Console {
+            out: BufWriter::new(io::stdout()),
+            json,
+        }
     }
 
     /// Writes to stdout, ignoring a closed pipe (`virtsh list | head -1`).

@@ -63,7 +63,9 @@ fn decode(s: &str, uri: &str) -> Result<String, UriError> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+                let hex = s
+                    .get(i + 1..i + 3)
+                    .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
                 let Some(hex) = hex else {
                     return Err(UriError::Malformed {
                         uri: uri.into(),
@@ -87,11 +89,16 @@ fn decode(s: &str, uri: &str) -> Result<String, UriError> {
 
 impl Uri {
     pub fn parse(text: &str) -> Result<Uri, UriError> {
-        let bad = |why| UriError::Malformed { uri: text.to_string(), why };
+        let bad = |why| UriError::Malformed {
+            uri: text.to_string(),
+            why,
+        };
         let (scheme, rest) = text.split_once("://").ok_or_else(|| bad("missing '://'"))?;
         if scheme.is_empty()
             || !scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            || !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         {
             return Err(bad("bad scheme"));
         }
@@ -119,7 +126,9 @@ impl Uri {
             None => (None, authority),
         };
         let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
-            let (h, after) = v6.split_once(']').ok_or_else(|| bad("unclosed '[' in host"))?;
+            let (h, after) = v6
+                .split_once(']')
+                .ok_or_else(|| bad("unclosed '[' in host"))?;
             let port = match after {
                 "" => None,
                 p => Some(p.strip_prefix(':').ok_or_else(|| bad("junk after ']'"))?),
@@ -136,9 +145,16 @@ impl Uri {
             Some(p) => Some(p.parse::<u16>().map_err(|_| bad("bad port"))?),
         };
         let mut params = Vec::new();
-        for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+        for pair in query
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            params.push((decode(&k.replace('+', " "), text)?, decode(&v.replace('+', " "), text)?));
+            params.push((
+                decode(&k.replace('+', " "), text)?,
+                decode(&v.replace('+', " "), text)?,
+            ));
         }
         Ok(Uri {
             driver: driver.to_string(),
@@ -154,7 +170,10 @@ impl Uri {
 
     /// The value of query parameter `key`.
     pub fn param(&self, key: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Whether the URI names a remote connection (a transport or a host).
@@ -175,8 +194,9 @@ mod tests {
 
     #[test]
     fn full_grammar() {
-        let u = Uri::parse("qemu+ssh://root@host.example:2222/system?keyfile=%2Froot%2Fk&no_verify=1")
-            .unwrap();
+        let u =
+            Uri::parse("qemu+ssh://root@host.example:2222/system?keyfile=%2Froot%2Fk&no_verify=1")
+                .unwrap();
         assert_eq!(u.driver, "qemu");
         assert_eq!(u.transport, Some(Transport::Ssh));
         assert_eq!(u.user.as_deref(), Some("root"));
@@ -186,7 +206,10 @@ mod tests {
         assert_eq!(u.param("keyfile"), Some("/root/k"));
         assert_eq!(u.param("no_verify"), Some("1"));
         assert!(u.is_remote());
-        assert_eq!(u.to_string(), "qemu+ssh://root@host.example:2222/system?keyfile=%2Froot%2Fk&no_verify=1");
+        assert_eq!(
+            u.to_string(),
+            "qemu+ssh://root@host.example:2222/system?keyfile=%2Froot%2Fk&no_verify=1"
+        );
     }
 
     #[test]
@@ -207,13 +230,22 @@ mod tests {
 
     #[test]
     fn bad_uris() {
-        for bad in ["", "test", "te st:///x", "1qemu:///system", "qemu://h:99999/system", "a://%zz/"]
-        {
+        for bad in [
+            "",
+            "test",
+            "te st:///x",
+            "1qemu:///system",
+            "qemu://h:99999/system",
+            "a://%zz/",
+        ] {
             assert!(
                 matches!(Uri::parse(bad), Err(UriError::Malformed { .. })),
                 "{bad:?} should be malformed"
             );
         }
-        assert!(matches!(Uri::parse("qemu+carrier://h/system"), Err(UriError::Transport(_))));
+        assert!(matches!(
+            Uri::parse("qemu+carrier://h/system"),
+            Err(UriError::Transport(_))
+        ));
     }
 }

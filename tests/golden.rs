@@ -65,10 +65,14 @@ fn golden_cases_match_virsh() {
         let got_rc = out.status.code().unwrap_or(-1);
         let mut why = Vec::new();
         if got_out != want_out {
-            why.push(format!("stdout:\n--- virsh\n{want_out}--- virtsh\n{got_out}"));
+            why.push(format!(
+                "stdout:\n--- virsh\n{want_out}--- virtsh\n{got_out}"
+            ));
         }
         if got_err != want_err {
-            why.push(format!("stderr:\n--- virsh\n{want_err}--- virtsh\n{got_err}"));
+            why.push(format!(
+                "stderr:\n--- virsh\n{want_err}--- virtsh\n{got_err}"
+            ));
         }
         if got_rc != want_rc {
             why.push(format!("exit status: virsh {want_rc}, virtsh {got_rc}"));

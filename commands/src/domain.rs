@@ -6,7 +6,11 @@ use crate::{Group, Spec};
 
 /// `list`: list domains
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "list", about = "list domains", long_about = "Returns list of domains.")]
+#[command(
+    name = "list",
+    about = "list domains",
+    long_about = "Returns list of domains."
+)]
 pub struct List {
     #[arg(long, help = "list inactive domains")]
     pub inactive: bool,
@@ -20,9 +24,15 @@ pub struct List {
     pub with_snapshot: bool,
     #[arg(long = "without-snapshot", help = "list domains without a snapshot")]
     pub without_snapshot: bool,
-    #[arg(long = "with-checkpoint", help = "list domains with existing checkpoint")]
+    #[arg(
+        long = "with-checkpoint",
+        help = "list domains with existing checkpoint"
+    )]
     pub with_checkpoint: bool,
-    #[arg(long = "without-checkpoint", help = "list domains without a checkpoint")]
+    #[arg(
+        long = "without-checkpoint",
+        help = "list domains without a checkpoint"
+    )]
     pub without_checkpoint: bool,
     #[arg(long = "state-running", help = "list domains in running state")]
     pub state_running: bool,
@@ -36,9 +46,15 @@ pub struct List {
     pub autostart: bool,
     #[arg(long = "no-autostart", help = "list domains with autostart disabled")]
     pub no_autostart: bool,
-    #[arg(long = "with-managed-save", help = "list domains with managed save state")]
+    #[arg(
+        long = "with-managed-save",
+        help = "list domains with managed save state"
+    )]
     pub with_managed_save: bool,
-    #[arg(long = "without-managed-save", help = "list domains without managed save")]
+    #[arg(
+        long = "without-managed-save",
+        help = "list domains without managed save"
+    )]
     pub without_managed_save: bool,
     #[arg(long, help = "list uuid's only")]
     pub uuid: bool,
@@ -48,7 +64,10 @@ pub struct List {
     pub id: bool,
     #[arg(long, help = "list table (default)")]
     pub table: bool,
-    #[arg(long = "managed-save", help = "mark inactive domains with managed save state")]
+    #[arg(
+        long = "managed-save",
+        help = "mark inactive domains with managed save state"
+    )]
     pub managed_save: bool,
     #[arg(long, help = "show domain title")]
     pub title: bool,
@@ -61,9 +80,18 @@ impl Spec for List {
 
 /// `define`: define (but don't start) a domain from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "define", about = "define (but don't start) a domain from an XML file", long_about = "Define a domain.")]
+#[command(
+    name = "define",
+    about = "define (but don't start) a domain from an XML file",
+    long_about = "Define a domain."
+)]
 pub struct Define {
-    #[arg(long, value_name = "string", required = true, help = "file containing an XML domain description")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "file containing an XML domain description"
+    )]
     pub file: String,
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
@@ -76,23 +104,48 @@ impl Spec for Define {
 
 /// `undefine`: undefine a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "undefine", about = "undefine a domain", long_about = "Undefine an inactive domain, or convert persistent to transient.")]
+#[command(
+    name = "undefine",
+    about = "undefine a domain",
+    long_about = "Undefine an inactive domain, or convert persistent to transient."
+)]
 pub struct Undefine {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
     #[arg(long = "managed-save", help = "remove domain managed state file")]
     pub managed_save: bool,
-    #[arg(long, value_name = "string", help = "remove associated storage volumes (comma separated list of targets or source paths) (see domblklist)")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "remove associated storage volumes (comma separated list of targets or source paths) (see domblklist)"
+    )]
     pub storage: Option<String>,
-    #[arg(long = "remove-all-storage", help = "remove all associated storage volumes (use with caution)")]
+    #[arg(
+        long = "remove-all-storage",
+        help = "remove all associated storage volumes (use with caution)"
+    )]
     pub remove_all_storage: bool,
-    #[arg(long = "delete-storage-volume-snapshots", help = "delete snapshots associated with volume(s), requires --remove-all-storage (must be supported by storage driver)")]
+    #[arg(
+        long = "delete-storage-volume-snapshots",
+        help = "delete snapshots associated with volume(s), requires --remove-all-storage (must be supported by storage driver)"
+    )]
     pub delete_storage_volume_snapshots: bool,
     #[arg(long = "wipe-storage", help = "wipe data on the removed volumes")]
     pub wipe_storage: bool,
-    #[arg(long = "snapshots-metadata", help = "remove all domain snapshot metadata (vm must be inactive)")]
+    #[arg(
+        long = "snapshots-metadata",
+        help = "remove all domain snapshot metadata (vm must be inactive)"
+    )]
     pub snapshots_metadata: bool,
-    #[arg(long = "checkpoints-metadata", help = "remove all domain checkpoint metadata (vm must be inactive)")]
+    #[arg(
+        long = "checkpoints-metadata",
+        help = "remove all domain checkpoint metadata (vm must be inactive)"
+    )]
     pub checkpoints_metadata: bool,
     #[arg(long, help = "remove nvram file")]
     pub nvram: bool,
@@ -111,9 +164,18 @@ impl Spec for Undefine {
 
 /// `create`: create a domain from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "create", about = "create a domain from an XML file", long_about = "Create a domain.")]
+#[command(
+    name = "create",
+    about = "create a domain from an XML file",
+    long_about = "Create a domain."
+)]
 pub struct Create {
-    #[arg(long, value_name = "string", required = true, help = "file containing an XML domain description")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "file containing an XML domain description"
+    )]
     pub file: String,
     #[arg(long, help = "attach to console after creation")]
     pub console: bool,
@@ -121,11 +183,18 @@ pub struct Create {
     pub paused: bool,
     #[arg(long, help = "automatically destroy the guest when virsh disconnects")]
     pub autodestroy: bool,
-    #[arg(long = "pass-fds", value_name = "string", help = "pass file descriptors N,M,... to the guest")]
+    #[arg(
+        long = "pass-fds",
+        value_name = "string",
+        help = "pass file descriptors N,M,... to the guest"
+    )]
     pub pass_fds: Option<String>,
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
-    #[arg(long = "reset-nvram", help = "re-initialize NVRAM from its pristine template")]
+    #[arg(
+        long = "reset-nvram",
+        help = "re-initialize NVRAM from its pristine template"
+    )]
     pub reset_nvram: bool,
 }
 impl Spec for Create {
@@ -136,9 +205,18 @@ impl Spec for Create {
 
 /// `start`: start a (previously defined) inactive domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "start", about = "start a (previously defined) inactive domain", long_about = "Start a domain, either from the last managedsave\nstate, or via a fresh boot if no managedsave state\nis present.")]
+#[command(
+    name = "start",
+    about = "start a (previously defined) inactive domain",
+    long_about = "Start a domain, either from the last managedsave\nstate, or via a fresh boot if no managedsave state\nis present."
+)]
 pub struct Start {
-    #[arg(long, value_name = "string", required = true, help = "name of the inactive domain")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "name of the inactive domain"
+    )]
     pub domain: String,
     #[arg(long, help = "attach to console after creation")]
     pub console: bool,
@@ -148,11 +226,21 @@ pub struct Start {
     pub autodestroy: bool,
     #[arg(long = "bypass-cache", help = "avoid file system cache when loading")]
     pub bypass_cache: bool,
-    #[arg(long = "force-boot", help = "force fresh boot by discarding any managed save")]
+    #[arg(
+        long = "force-boot",
+        help = "force fresh boot by discarding any managed save"
+    )]
     pub force_boot: bool,
-    #[arg(long = "pass-fds", value_name = "string", help = "pass file descriptors N,M,... to the guest")]
+    #[arg(
+        long = "pass-fds",
+        value_name = "string",
+        help = "pass file descriptors N,M,... to the guest"
+    )]
     pub pass_fds: Option<String>,
-    #[arg(long = "reset-nvram", help = "re-initialize NVRAM from its pristine template")]
+    #[arg(
+        long = "reset-nvram",
+        help = "re-initialize NVRAM from its pristine template"
+    )]
     pub reset_nvram: bool,
 }
 impl Spec for Start {
@@ -163,11 +251,24 @@ impl Spec for Start {
 
 /// `shutdown`: gracefully shutdown a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "shutdown", about = "gracefully shutdown a domain", long_about = "Run shutdown in the target domain.")]
+#[command(
+    name = "shutdown",
+    about = "gracefully shutdown a domain",
+    long_about = "Run shutdown in the target domain."
+)]
 pub struct Shutdown {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
-    #[arg(long, value_name = "string", help = "shutdown mode: acpi|agent|initctl|signal|paravirt")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "shutdown mode: acpi|agent|initctl|signal|paravirt"
+    )]
     pub mode: Option<String>,
 }
 impl Spec for Shutdown {
@@ -178,9 +279,18 @@ impl Spec for Shutdown {
 
 /// `destroy`: destroy (stop) a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "destroy", about = "destroy (stop) a domain", long_about = "Forcefully stop a given domain, but leave its resources intact.")]
+#[command(
+    name = "destroy",
+    about = "destroy (stop) a domain",
+    long_about = "Forcefully stop a given domain, but leave its resources intact."
+)]
 pub struct Destroy {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
     #[arg(long, help = "terminate gracefully")]
     pub graceful: bool,
@@ -195,11 +305,24 @@ impl Spec for Destroy {
 
 /// `reboot`: reboot a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "reboot", about = "reboot a domain", long_about = "Run a reboot command in the target domain.")]
+#[command(
+    name = "reboot",
+    about = "reboot a domain",
+    long_about = "Run a reboot command in the target domain."
+)]
 pub struct Reboot {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
-    #[arg(long, value_name = "string", help = "shutdown mode: acpi|agent|initctl|signal|paravirt")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "shutdown mode: acpi|agent|initctl|signal|paravirt"
+    )]
     pub mode: Option<String>,
 }
 impl Spec for Reboot {
@@ -210,9 +333,18 @@ impl Spec for Reboot {
 
 /// `reset`: reset a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "reset", about = "reset a domain", long_about = "Reset the target domain as if by power button")]
+#[command(
+    name = "reset",
+    about = "reset a domain",
+    long_about = "Reset the target domain as if by power button"
+)]
 pub struct Reset {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
 }
 impl Spec for Reset {
@@ -223,9 +355,18 @@ impl Spec for Reset {
 
 /// `suspend`: suspend a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "suspend", about = "suspend a domain", long_about = "Suspend a running domain.")]
+#[command(
+    name = "suspend",
+    about = "suspend a domain",
+    long_about = "Suspend a running domain."
+)]
 pub struct Suspend {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
 }
 impl Spec for Suspend {
@@ -236,9 +377,18 @@ impl Spec for Suspend {
 
 /// `resume`: resume a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "resume", about = "resume a domain", long_about = "Resume a previously suspended domain.")]
+#[command(
+    name = "resume",
+    about = "resume a domain",
+    long_about = "Resume a previously suspended domain."
+)]
 pub struct Resume {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
 }
 impl Spec for Resume {
@@ -249,9 +399,18 @@ impl Spec for Resume {
 
 /// `dominfo`: domain information
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "dominfo", about = "domain information", long_about = "Returns basic information about the domain.")]
+#[command(
+    name = "dominfo",
+    about = "domain information",
+    long_about = "Returns basic information about the domain."
+)]
 pub struct Dominfo {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
 }
 impl Spec for Dominfo {
@@ -262,9 +421,18 @@ impl Spec for Dominfo {
 
 /// `domstate`: domain state
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "domstate", about = "domain state", long_about = "Returns state about a domain.")]
+#[command(
+    name = "domstate",
+    about = "domain state",
+    long_about = "Returns state about a domain."
+)]
 pub struct Domstate {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
     #[arg(long, help = "also print reason for the state")]
     pub reason: bool,
@@ -277,9 +445,18 @@ impl Spec for Domstate {
 
 /// `domname`: convert a domain id or UUID to domain name
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "domname", about = "convert a domain id or UUID to domain name", long_about = "")]
+#[command(
+    name = "domname",
+    about = "convert a domain id or UUID to domain name",
+    long_about = ""
+)]
 pub struct Domname {
-    #[arg(long, value_name = "string", required = true, help = "domain id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain id or uuid"
+    )]
     pub domain: String,
 }
 impl Spec for Domname {
@@ -290,9 +467,18 @@ impl Spec for Domname {
 
 /// `domuuid`: convert a domain name or id to domain UUID
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "domuuid", about = "convert a domain name or id to domain UUID", long_about = "")]
+#[command(
+    name = "domuuid",
+    about = "convert a domain name or id to domain UUID",
+    long_about = ""
+)]
 pub struct Domuuid {
-    #[arg(long, value_name = "string", required = true, help = "domain id or name")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain id or name"
+    )]
     pub domain: String,
 }
 impl Spec for Domuuid {
@@ -303,9 +489,18 @@ impl Spec for Domuuid {
 
 /// `domid`: convert a domain name or UUID to domain id
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "domid", about = "convert a domain name or UUID to domain id", long_about = "")]
+#[command(
+    name = "domid",
+    about = "convert a domain name or UUID to domain id",
+    long_about = ""
+)]
 pub struct Domid {
-    #[arg(long, value_name = "string", required = true, help = "domain name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name or uuid"
+    )]
     pub domain: String,
 }
 impl Spec for Domid {
@@ -316,19 +511,35 @@ impl Spec for Domid {
 
 /// `dumpxml`: domain information in XML
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "dumpxml", about = "domain information in XML", long_about = "Output the domain information as an XML dump to stdout.")]
+#[command(
+    name = "dumpxml",
+    about = "domain information in XML",
+    long_about = "Output the domain information as an XML dump to stdout."
+)]
 pub struct Dumpxml {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
     #[arg(long, help = "show inactive defined XML")]
     pub inactive: bool,
-    #[arg(long = "security-info", help = "include security sensitive information in XML dump")]
+    #[arg(
+        long = "security-info",
+        help = "include security sensitive information in XML dump"
+    )]
     pub security_info: bool,
     #[arg(long = "update-cpu", help = "update guest CPU according to host CPU")]
     pub update_cpu: bool,
     #[arg(long, help = "provide XML suitable for migrations")]
     pub migratable: bool,
-    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "xpath expression to filter the XML document"
+    )]
     pub xpath: Option<String>,
     #[arg(long, help = "wrap xpath results in an common root element")]
     pub wrap: bool,
@@ -341,9 +552,18 @@ impl Spec for Dumpxml {
 
 /// `autostart`: autostart a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "autostart", about = "autostart a domain", long_about = "Configure a domain to be automatically started at boot.")]
+#[command(
+    name = "autostart",
+    about = "autostart a domain",
+    long_about = "Configure a domain to be automatically started at boot."
+)]
 pub struct Autostart {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
     #[arg(long, help = "disable autostarting")]
     pub disable: bool,
@@ -358,11 +578,26 @@ impl Spec for Autostart {
 
 /// `setmem`: change memory allocation
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "setmem", about = "change memory allocation", long_about = "Change the current memory allocation in the guest domain.")]
+#[command(
+    name = "setmem",
+    about = "change memory allocation",
+    long_about = "Change the current memory allocation in the guest domain."
+)]
 pub struct Setmem {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
-    #[arg(long, alias = "kilobytes", value_name = "number", required = true, help = "new memory size, as scaled integer (default KiB)")]
+    #[arg(
+        long,
+        alias = "kilobytes",
+        value_name = "number",
+        required = true,
+        help = "new memory size, as scaled integer (default KiB)"
+    )]
     pub size: String,
     #[arg(long, help = "affect next boot")]
     pub config: bool,
@@ -379,11 +614,25 @@ impl Spec for Setmem {
 
 /// `setmaxmem`: change maximum memory limit
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "setmaxmem", about = "change maximum memory limit", long_about = "Change the maximum memory allocation limit in the guest domain.")]
+#[command(
+    name = "setmaxmem",
+    about = "change maximum memory limit",
+    long_about = "Change the maximum memory allocation limit in the guest domain."
+)]
 pub struct Setmaxmem {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
-    #[arg(long, value_name = "number", required = true, help = "new maximum memory size, as scaled integer (default KiB)")]
+    #[arg(
+        long,
+        value_name = "number",
+        required = true,
+        help = "new maximum memory size, as scaled integer (default KiB)"
+    )]
     pub size: String,
     #[arg(long, help = "affect next boot")]
     pub config: bool,
@@ -400,11 +649,25 @@ impl Spec for Setmaxmem {
 
 /// `setvcpus`: change number of virtual CPUs
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "setvcpus", about = "change number of virtual CPUs", long_about = "Change the number of virtual CPUs in the guest domain.")]
+#[command(
+    name = "setvcpus",
+    about = "change number of virtual CPUs",
+    long_about = "Change the number of virtual CPUs in the guest domain."
+)]
 pub struct Setvcpus {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
-    #[arg(long, value_name = "number", required = true, help = "number of virtual CPUs")]
+    #[arg(
+        long,
+        value_name = "number",
+        required = true,
+        help = "number of virtual CPUs"
+    )]
     pub count: u32,
     #[arg(long, help = "set maximum limit on next boot")]
     pub maximum: bool,
@@ -427,11 +690,25 @@ impl Spec for Setvcpus {
 
 /// `domrename`: rename a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "domrename", about = "rename a domain", long_about = "Rename an inactive domain.")]
+#[command(
+    name = "domrename",
+    about = "rename a domain",
+    long_about = "Rename an inactive domain."
+)]
 pub struct Domrename {
-    #[arg(long, value_name = "string", required = true, help = "domain name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name or uuid"
+    )]
     pub domain: String,
-    #[arg(long = "new-name", value_name = "string", required = true, help = "new domain name")]
+    #[arg(
+        long = "new-name",
+        value_name = "string",
+        required = true,
+        help = "new domain name"
+    )]
     pub new_name: String,
 }
 impl Spec for Domrename {
@@ -442,9 +719,18 @@ impl Spec for Domrename {
 
 /// `desc`: show or set domain's description or title
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "desc", about = "show or set domain's description or title", long_about = "Allows setting or modifying the description or title of a domain.")]
+#[command(
+    name = "desc",
+    about = "show or set domain's description or title",
+    long_about = "Allows setting or modifying the description or title of a domain."
+)]
 pub struct Desc {
-    #[arg(long, value_name = "string", required = true, help = "domain name, id or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
     pub domain: String,
     #[arg(long, help = "modify/get running state")]
     pub live: bool,
@@ -464,4 +750,3 @@ impl Spec for Desc {
     const GROUP: Group = Group::Domain;
     const POSITIONAL: &'static [&'static str] = &["domain", "new-desc"];
 }
-

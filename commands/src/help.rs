@@ -8,10 +8,16 @@ use crate::{CommandDef, Group, COMMANDS};
 pub fn command_page(def: &CommandDef) -> String {
     let cmd = (def.command)();
     let about = cmd.get_about().map(|s| s.to_string()).unwrap_or_default();
-    let desc = cmd.get_long_about().map(|s| s.to_string()).unwrap_or_default();
+    let desc = cmd
+        .get_long_about()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
     let opts = options(def);
 
-    let mut out = format!("  NAME\n    {} - {}\n\n  SYNOPSIS\n    {}", def.name, about, def.name);
+    let mut out = format!(
+        "  NAME\n    {} - {}\n\n  SYNOPSIS\n    {}",
+        def.name, about, def.name
+    );
     for o in &opts {
         let item = match (o.kind, o.positional, o.required) {
             (OptKind::Bool, _, _) => format!("[--{}]", o.name),

@@ -93,7 +93,9 @@ pub struct CommandDef {
 
 impl std::fmt::Debug for CommandDef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CommandDef").field("name", &self.name).finish()
+        f.debug_struct("CommandDef")
+            .field("name", &self.name)
+            .finish()
     }
 }
 

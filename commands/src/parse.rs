@@ -130,7 +130,8 @@ pub fn parse(words: &[String]) -> Result<Invocation, ParseError> {
             if oname == "help" {
                 return Ok(help_for(def));
             }
-            if let Some((_, target, value)) = def.value_aliases.iter().find(|(a, _, _)| *a == oname) {
+            if let Some((_, target, value)) = def.value_aliases.iter().find(|(a, _, _)| *a == oname)
+            {
                 values.push((target.to_string(), Some(value.to_string())));
                 continue;
             }
@@ -191,7 +192,10 @@ impl Invocation {
         let opts = options(self.def);
         let mut argv = vec![self.def.name.to_string()];
         for (name, value) in &self.values {
-            let opt = opts.iter().find(|o| &o.name == name).expect("parsed option exists");
+            let opt = opts
+                .iter()
+                .find(|o| &o.name == name)
+                .expect("parsed option exists");
             match value {
                 None => argv.push(format!("--{name}")),
                 Some(v) => {
@@ -263,11 +267,17 @@ mod tests {
     #[test]
     fn virsh_errors() {
         assert_eq!(err("nosuch"), "unknown command: 'nosuch'");
-        assert_eq!(err("dominfo --bogus"), "command 'dominfo' doesn't support option --bogus");
+        assert_eq!(
+            err("dominfo --bogus"),
+            "command 'dominfo' doesn't support option --bogus"
+        );
         assert_eq!(err("dominfo"), "command 'dominfo' requires <domain> option");
         assert_eq!(err("dominfo a b"), "unexpected data 'b'");
         assert_eq!(err("echo --shell=1"), "invalid '=' after option --shell");
-        assert_eq!(err("dominfo --domain a --domain b"), "option --domain already seen");
+        assert_eq!(
+            err("dominfo --domain a --domain b"),
+            "option --domain already seen"
+        );
         assert_eq!(err("echo --prefix"), "expected syntax: --prefix <string>");
     }
 

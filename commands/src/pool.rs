@@ -6,7 +6,11 @@ use crate::{Group, Spec};
 
 /// `pool-list`: list pools
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-list", about = "list pools", long_about = "Returns list of pools.")]
+#[command(
+    name = "pool-list",
+    about = "list pools",
+    long_about = "Returns list of pools."
+)]
 pub struct PoolList {
     #[arg(long, help = "list inactive pools")]
     pub inactive: bool,
@@ -20,7 +24,11 @@ pub struct PoolList {
     pub autostart: bool,
     #[arg(long = "no-autostart", help = "list pools with autostart disabled")]
     pub no_autostart: bool,
-    #[arg(long = "type", value_name = "string", help = "only list pool of specified type(s) (if supported)")]
+    #[arg(
+        long = "type",
+        value_name = "string",
+        help = "only list pool of specified type(s) (if supported)"
+    )]
     pub kind: Option<String>,
     #[arg(long, help = "display extended details for pools")]
     pub details: bool,
@@ -37,9 +45,18 @@ impl Spec for PoolList {
 
 /// `pool-define`: define an inactive persistent storage pool or modify an existing persistent one from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-define", about = "define an inactive persistent storage pool or modify an existing persistent one from an XML file", long_about = "Define or modify a persistent storage pool.")]
+#[command(
+    name = "pool-define",
+    about = "define an inactive persistent storage pool or modify an existing persistent one from an XML file",
+    long_about = "Define or modify a persistent storage pool."
+)]
 pub struct PoolDefine {
-    #[arg(long, value_name = "string", required = true, help = "file containing an XML pool description")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "file containing an XML pool description"
+    )]
     pub file: String,
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
@@ -52,51 +69,140 @@ impl Spec for PoolDefine {
 
 /// `pool-define-as`: define a pool from a set of args
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-define-as", about = "define a pool from a set of args", long_about = "Define a pool.")]
+#[command(
+    name = "pool-define-as",
+    about = "define a pool from a set of args",
+    long_about = "Define a pool."
+)]
 pub struct PoolDefineAs {
-    #[arg(long, value_name = "string", required = true, help = "name of the pool")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "name of the pool"
+    )]
     pub name: String,
-    #[arg(long = "type", value_name = "string", required = true, help = "type of the pool")]
+    #[arg(
+        long = "type",
+        value_name = "string",
+        required = true,
+        help = "type of the pool"
+    )]
     pub kind: String,
-    #[arg(long = "print-xml", help = "print XML document, but don't define/create")]
+    #[arg(
+        long = "print-xml",
+        help = "print XML document, but don't define/create"
+    )]
     pub print_xml: bool,
-    #[arg(long = "source-host", value_name = "string", help = "source-host for underlying storage")]
+    #[arg(
+        long = "source-host",
+        value_name = "string",
+        help = "source-host for underlying storage"
+    )]
     pub source_host: Option<String>,
-    #[arg(long = "source-path", value_name = "string", help = "source path for underlying storage")]
+    #[arg(
+        long = "source-path",
+        value_name = "string",
+        help = "source path for underlying storage"
+    )]
     pub source_path: Option<String>,
-    #[arg(long = "source-dev", value_name = "string", help = "source device for underlying storage")]
+    #[arg(
+        long = "source-dev",
+        value_name = "string",
+        help = "source device for underlying storage"
+    )]
     pub source_dev: Option<String>,
-    #[arg(long = "source-name", value_name = "string", help = "source name for underlying storage")]
+    #[arg(
+        long = "source-name",
+        value_name = "string",
+        help = "source name for underlying storage"
+    )]
     pub source_name: Option<String>,
     #[arg(long, value_name = "string", help = "target for underlying storage")]
     pub target: Option<String>,
-    #[arg(long = "source-format", value_name = "string", help = "format for underlying storage")]
+    #[arg(
+        long = "source-format",
+        value_name = "string",
+        help = "format for underlying storage"
+    )]
     pub source_format: Option<String>,
-    #[arg(long = "auth-type", value_name = "string", help = "auth type to be used for underlying storage")]
+    #[arg(
+        long = "auth-type",
+        value_name = "string",
+        help = "auth type to be used for underlying storage"
+    )]
     pub auth_type: Option<String>,
-    #[arg(long = "auth-username", value_name = "string", help = "auth username to be used for underlying storage")]
+    #[arg(
+        long = "auth-username",
+        value_name = "string",
+        help = "auth username to be used for underlying storage"
+    )]
     pub auth_username: Option<String>,
-    #[arg(long = "secret-usage", value_name = "string", help = "auth secret usage to be used for underlying storage")]
+    #[arg(
+        long = "secret-usage",
+        value_name = "string",
+        help = "auth secret usage to be used for underlying storage"
+    )]
     pub secret_usage: Option<String>,
-    #[arg(long = "secret-uuid", value_name = "string", help = "auth secret UUID to be used for underlying storage")]
+    #[arg(
+        long = "secret-uuid",
+        value_name = "string",
+        help = "auth secret UUID to be used for underlying storage"
+    )]
     pub secret_uuid: Option<String>,
-    #[arg(long = "adapter-name", value_name = "string", help = "adapter name to be used for underlying storage")]
+    #[arg(
+        long = "adapter-name",
+        value_name = "string",
+        help = "adapter name to be used for underlying storage"
+    )]
     pub adapter_name: Option<String>,
-    #[arg(long = "adapter-wwnn", value_name = "string", help = "adapter wwnn to be used for underlying storage")]
+    #[arg(
+        long = "adapter-wwnn",
+        value_name = "string",
+        help = "adapter wwnn to be used for underlying storage"
+    )]
     pub adapter_wwnn: Option<String>,
-    #[arg(long = "adapter-wwpn", value_name = "string", help = "adapter wwpn to be used for underlying storage")]
+    #[arg(
+        long = "adapter-wwpn",
+        value_name = "string",
+        help = "adapter wwpn to be used for underlying storage"
+    )]
     pub adapter_wwpn: Option<String>,
-    #[arg(long = "adapter-parent", value_name = "string", help = "adapter parent scsi_hostN to be used for underlying vHBA storage")]
+    #[arg(
+        long = "adapter-parent",
+        value_name = "string",
+        help = "adapter parent scsi_hostN to be used for underlying vHBA storage"
+    )]
     pub adapter_parent: Option<String>,
-    #[arg(long = "adapter-parent-wwnn", value_name = "string", help = "adapter parent scsi_hostN wwnn to be used for underlying vHBA storage")]
+    #[arg(
+        long = "adapter-parent-wwnn",
+        value_name = "string",
+        help = "adapter parent scsi_hostN wwnn to be used for underlying vHBA storage"
+    )]
     pub adapter_parent_wwnn: Option<String>,
-    #[arg(long = "adapter-parent-wwpn", value_name = "string", help = "adapter parent scsi_hostN wwpn to be used for underlying vHBA storage")]
+    #[arg(
+        long = "adapter-parent-wwpn",
+        value_name = "string",
+        help = "adapter parent scsi_hostN wwpn to be used for underlying vHBA storage"
+    )]
     pub adapter_parent_wwpn: Option<String>,
-    #[arg(long = "adapter-parent-fabric-wwn", value_name = "string", help = "adapter parent scsi_hostN fabric_wwn to be used for underlying vHBA storage")]
+    #[arg(
+        long = "adapter-parent-fabric-wwn",
+        value_name = "string",
+        help = "adapter parent scsi_hostN fabric_wwn to be used for underlying vHBA storage"
+    )]
     pub adapter_parent_fabric_wwn: Option<String>,
-    #[arg(long = "source-protocol-ver", value_name = "string", help = "nfsvers value for NFS pool mount option")]
+    #[arg(
+        long = "source-protocol-ver",
+        value_name = "string",
+        help = "nfsvers value for NFS pool mount option"
+    )]
     pub source_protocol_ver: Option<String>,
-    #[arg(long = "source-initiator", value_name = "string", help = "initiator iqn for underlying storage")]
+    #[arg(
+        long = "source-initiator",
+        value_name = "string",
+        help = "initiator iqn for underlying storage"
+    )]
     pub source_initiator: Option<String>,
 }
 impl Spec for PoolDefineAs {
@@ -107,9 +213,18 @@ impl Spec for PoolDefineAs {
 
 /// `pool-create`: create a pool from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-create", about = "create a pool from an XML file", long_about = "Create a pool.")]
+#[command(
+    name = "pool-create",
+    about = "create a pool from an XML file",
+    long_about = "Create a pool."
+)]
 pub struct PoolCreate {
-    #[arg(long, value_name = "string", required = true, help = "file containing an XML pool description")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "file containing an XML pool description"
+    )]
     pub file: String,
     #[arg(long, help = "build the pool as normal")]
     pub build: bool,
@@ -126,51 +241,140 @@ impl Spec for PoolCreate {
 
 /// `pool-create-as`: create a pool from a set of args
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-create-as", about = "create a pool from a set of args", long_about = "Create a pool.")]
+#[command(
+    name = "pool-create-as",
+    about = "create a pool from a set of args",
+    long_about = "Create a pool."
+)]
 pub struct PoolCreateAs {
-    #[arg(long, value_name = "string", required = true, help = "name of the pool")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "name of the pool"
+    )]
     pub name: String,
-    #[arg(long = "type", value_name = "string", required = true, help = "type of the pool")]
+    #[arg(
+        long = "type",
+        value_name = "string",
+        required = true,
+        help = "type of the pool"
+    )]
     pub kind: String,
-    #[arg(long = "print-xml", help = "print XML document, but don't define/create")]
+    #[arg(
+        long = "print-xml",
+        help = "print XML document, but don't define/create"
+    )]
     pub print_xml: bool,
-    #[arg(long = "source-host", value_name = "string", help = "source-host for underlying storage")]
+    #[arg(
+        long = "source-host",
+        value_name = "string",
+        help = "source-host for underlying storage"
+    )]
     pub source_host: Option<String>,
-    #[arg(long = "source-path", value_name = "string", help = "source path for underlying storage")]
+    #[arg(
+        long = "source-path",
+        value_name = "string",
+        help = "source path for underlying storage"
+    )]
     pub source_path: Option<String>,
-    #[arg(long = "source-dev", value_name = "string", help = "source device for underlying storage")]
+    #[arg(
+        long = "source-dev",
+        value_name = "string",
+        help = "source device for underlying storage"
+    )]
     pub source_dev: Option<String>,
-    #[arg(long = "source-name", value_name = "string", help = "source name for underlying storage")]
+    #[arg(
+        long = "source-name",
+        value_name = "string",
+        help = "source name for underlying storage"
+    )]
     pub source_name: Option<String>,
     #[arg(long, value_name = "string", help = "target for underlying storage")]
     pub target: Option<String>,
-    #[arg(long = "source-format", value_name = "string", help = "format for underlying storage")]
+    #[arg(
+        long = "source-format",
+        value_name = "string",
+        help = "format for underlying storage"
+    )]
     pub source_format: Option<String>,
-    #[arg(long = "auth-type", value_name = "string", help = "auth type to be used for underlying storage")]
+    #[arg(
+        long = "auth-type",
+        value_name = "string",
+        help = "auth type to be used for underlying storage"
+    )]
     pub auth_type: Option<String>,
-    #[arg(long = "auth-username", value_name = "string", help = "auth username to be used for underlying storage")]
+    #[arg(
+        long = "auth-username",
+        value_name = "string",
+        help = "auth username to be used for underlying storage"
+    )]
     pub auth_username: Option<String>,
-    #[arg(long = "secret-usage", value_name = "string", help = "auth secret usage to be used for underlying storage")]
+    #[arg(
+        long = "secret-usage",
+        value_name = "string",
+        help = "auth secret usage to be used for underlying storage"
+    )]
     pub secret_usage: Option<String>,
-    #[arg(long = "secret-uuid", value_name = "string", help = "auth secret UUID to be used for underlying storage")]
+    #[arg(
+        long = "secret-uuid",
+        value_name = "string",
+        help = "auth secret UUID to be used for underlying storage"
+    )]
     pub secret_uuid: Option<String>,
-    #[arg(long = "adapter-name", value_name = "string", help = "adapter name to be used for underlying storage")]
+    #[arg(
+        long = "adapter-name",
+        value_name = "string",
+        help = "adapter name to be used for underlying storage"
+    )]
     pub adapter_name: Option<String>,
-    #[arg(long = "adapter-wwnn", value_name = "string", help = "adapter wwnn to be used for underlying storage")]
+    #[arg(
+        long = "adapter-wwnn",
+        value_name = "string",
+        help = "adapter wwnn to be used for underlying storage"
+    )]
     pub adapter_wwnn: Option<String>,
-    #[arg(long = "adapter-wwpn", value_name = "string", help = "adapter wwpn to be used for underlying storage")]
+    #[arg(
+        long = "adapter-wwpn",
+        value_name = "string",
+        help = "adapter wwpn to be used for underlying storage"
+    )]
     pub adapter_wwpn: Option<String>,
-    #[arg(long = "adapter-parent", value_name = "string", help = "adapter parent scsi_hostN to be used for underlying vHBA storage")]
+    #[arg(
+        long = "adapter-parent",
+        value_name = "string",
+        help = "adapter parent scsi_hostN to be used for underlying vHBA storage"
+    )]
     pub adapter_parent: Option<String>,
-    #[arg(long = "adapter-parent-wwnn", value_name = "string", help = "adapter parent scsi_hostN wwnn to be used for underlying vHBA storage")]
+    #[arg(
+        long = "adapter-parent-wwnn",
+        value_name = "string",
+        help = "adapter parent scsi_hostN wwnn to be used for underlying vHBA storage"
+    )]
     pub adapter_parent_wwnn: Option<String>,
-    #[arg(long = "adapter-parent-wwpn", value_name = "string", help = "adapter parent scsi_hostN wwpn to be used for underlying vHBA storage")]
+    #[arg(
+        long = "adapter-parent-wwpn",
+        value_name = "string",
+        help = "adapter parent scsi_hostN wwpn to be used for underlying vHBA storage"
+    )]
     pub adapter_parent_wwpn: Option<String>,
-    #[arg(long = "adapter-parent-fabric-wwn", value_name = "string", help = "adapter parent scsi_hostN fabric_wwn to be used for underlying vHBA storage")]
+    #[arg(
+        long = "adapter-parent-fabric-wwn",
+        value_name = "string",
+        help = "adapter parent scsi_hostN fabric_wwn to be used for underlying vHBA storage"
+    )]
     pub adapter_parent_fabric_wwn: Option<String>,
-    #[arg(long = "source-protocol-ver", value_name = "string", help = "nfsvers value for NFS pool mount option")]
+    #[arg(
+        long = "source-protocol-ver",
+        value_name = "string",
+        help = "nfsvers value for NFS pool mount option"
+    )]
     pub source_protocol_ver: Option<String>,
-    #[arg(long = "source-initiator", value_name = "string", help = "initiator iqn for underlying storage")]
+    #[arg(
+        long = "source-initiator",
+        value_name = "string",
+        help = "initiator iqn for underlying storage"
+    )]
     pub source_initiator: Option<String>,
     #[arg(long, help = "build the pool as normal")]
     pub build: bool,
@@ -187,9 +391,18 @@ impl Spec for PoolCreateAs {
 
 /// `pool-build`: build a pool
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-build", about = "build a pool", long_about = "Build a given pool.")]
+#[command(
+    name = "pool-build",
+    about = "build a pool",
+    long_about = "Build a given pool."
+)]
 pub struct PoolBuild {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
     #[arg(long = "no-overwrite", help = "do not overwrite any existing data")]
     pub no_overwrite: bool,
@@ -204,9 +417,18 @@ impl Spec for PoolBuild {
 
 /// `pool-start`: start a (previously defined) inactive pool
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-start", about = "start a (previously defined) inactive pool", long_about = "Start a pool.")]
+#[command(
+    name = "pool-start",
+    about = "start a (previously defined) inactive pool",
+    long_about = "Start a pool."
+)]
 pub struct PoolStart {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
     #[arg(long, help = "build the pool as normal")]
     pub build: bool,
@@ -223,9 +445,18 @@ impl Spec for PoolStart {
 
 /// `pool-destroy`: destroy (stop) a pool
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-destroy", about = "destroy (stop) a pool", long_about = "Forcefully stop a given pool. Raw data in the pool is untouched")]
+#[command(
+    name = "pool-destroy",
+    about = "destroy (stop) a pool",
+    long_about = "Forcefully stop a given pool. Raw data in the pool is untouched"
+)]
 pub struct PoolDestroy {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
 }
 impl Spec for PoolDestroy {
@@ -236,9 +467,18 @@ impl Spec for PoolDestroy {
 
 /// `pool-delete`: delete a pool
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-delete", about = "delete a pool", long_about = "Delete a given pool.")]
+#[command(
+    name = "pool-delete",
+    about = "delete a pool",
+    long_about = "Delete a given pool."
+)]
 pub struct PoolDelete {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
 }
 impl Spec for PoolDelete {
@@ -249,9 +489,18 @@ impl Spec for PoolDelete {
 
 /// `pool-undefine`: undefine an inactive pool
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-undefine", about = "undefine an inactive pool", long_about = "Undefine the configuration for an inactive pool.")]
+#[command(
+    name = "pool-undefine",
+    about = "undefine an inactive pool",
+    long_about = "Undefine the configuration for an inactive pool."
+)]
 pub struct PoolUndefine {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
 }
 impl Spec for PoolUndefine {
@@ -262,9 +511,18 @@ impl Spec for PoolUndefine {
 
 /// `pool-refresh`: refresh a pool
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-refresh", about = "refresh a pool", long_about = "Refresh a given pool.")]
+#[command(
+    name = "pool-refresh",
+    about = "refresh a pool",
+    long_about = "Refresh a given pool."
+)]
 pub struct PoolRefresh {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
 }
 impl Spec for PoolRefresh {
@@ -275,9 +533,18 @@ impl Spec for PoolRefresh {
 
 /// `pool-info`: storage pool information
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-info", about = "storage pool information", long_about = "Returns basic information about the storage pool.")]
+#[command(
+    name = "pool-info",
+    about = "storage pool information",
+    long_about = "Returns basic information about the storage pool."
+)]
 pub struct PoolInfo {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
     #[arg(long, help = "Return pool info in bytes")]
     pub bytes: bool,
@@ -290,13 +557,26 @@ impl Spec for PoolInfo {
 
 /// `pool-dumpxml`: pool information in XML
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-dumpxml", about = "pool information in XML", long_about = "Output the pool information as an XML dump to stdout.")]
+#[command(
+    name = "pool-dumpxml",
+    about = "pool information in XML",
+    long_about = "Output the pool information as an XML dump to stdout."
+)]
 pub struct PoolDumpxml {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
     #[arg(long, help = "show inactive defined XML")]
     pub inactive: bool,
-    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "xpath expression to filter the XML document"
+    )]
     pub xpath: Option<String>,
     #[arg(long, help = "wrap xpath results in an common root element")]
     pub wrap: bool,
@@ -309,9 +589,18 @@ impl Spec for PoolDumpxml {
 
 /// `pool-autostart`: autostart a pool
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-autostart", about = "autostart a pool", long_about = "Configure a pool to be automatically started at boot.")]
+#[command(
+    name = "pool-autostart",
+    about = "autostart a pool",
+    long_about = "Configure a pool to be automatically started at boot."
+)]
 pub struct PoolAutostart {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
     #[arg(long, help = "disable autostarting")]
     pub disable: bool,
@@ -324,9 +613,18 @@ impl Spec for PoolAutostart {
 
 /// `pool-name`: convert a pool UUID to pool name
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-name", about = "convert a pool UUID to pool name", long_about = "")]
+#[command(
+    name = "pool-name",
+    about = "convert a pool UUID to pool name",
+    long_about = ""
+)]
 pub struct PoolName {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
 }
 impl Spec for PoolName {
@@ -337,9 +635,18 @@ impl Spec for PoolName {
 
 /// `pool-uuid`: convert a pool name to pool UUID
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pool-uuid", about = "convert a pool name to pool UUID", long_about = "")]
+#[command(
+    name = "pool-uuid",
+    about = "convert a pool name to pool UUID",
+    long_about = ""
+)]
 pub struct PoolUuid {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
 }
 impl Spec for PoolUuid {
@@ -347,4 +654,3 @@ impl Spec for PoolUuid {
     const GROUP: Group = Group::Pool;
     const POSITIONAL: &'static [&'static str] = &["pool"];
 }
-

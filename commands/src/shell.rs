@@ -6,9 +6,17 @@ use crate::{Group, Spec};
 
 /// `help`: print help
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "help", about = "print help", long_about = "Prints global help, command specific help, or help for a\ngroup of related commands")]
+#[command(
+    name = "help",
+    about = "print help",
+    long_about = "Prints global help, command specific help, or help for a\ngroup of related commands"
+)]
 pub struct Help {
-    #[arg(long, value_name = "string", help = "Prints global help, command specific help, or help for a group of related commands")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "Prints global help, command specific help, or help for a group of related commands"
+    )]
     pub command: Option<String>,
 }
 impl Spec for Help {
@@ -19,9 +27,12 @@ impl Spec for Help {
 
 /// `quit`: quit this interactive terminal
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "quit", about = "quit this interactive terminal", long_about = "")]
-pub struct Quit {
-}
+#[command(
+    name = "quit",
+    about = "quit this interactive terminal",
+    long_about = ""
+)]
+pub struct Quit {}
 impl Spec for Quit {
     const NAME: &'static str = "quit";
     const GROUP: Group = Group::Virsh;
@@ -30,9 +41,12 @@ impl Spec for Quit {
 
 /// `exit`: quit this interactive terminal
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "exit", about = "quit this interactive terminal", long_about = "")]
-pub struct Exit {
-}
+#[command(
+    name = "exit",
+    about = "quit this interactive terminal",
+    long_about = ""
+)]
+pub struct Exit {}
 impl Spec for Exit {
     const NAME: &'static str = "exit";
     const GROUP: Group = Group::Virsh;
@@ -41,7 +55,11 @@ impl Spec for Exit {
 
 /// `echo`: echo arguments. Used for internal testing.
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "echo", about = "echo arguments. Used for internal testing.", long_about = "Echo back arguments, possibly with quoting. Used for internal testing.")]
+#[command(
+    name = "echo",
+    about = "echo arguments. Used for internal testing.",
+    long_about = "Echo back arguments, possibly with quoting. Used for internal testing."
+)]
 pub struct Echo {
     #[arg(long, help = "escape for shell use")]
     pub shell: bool,
@@ -66,9 +84,17 @@ impl Spec for Echo {
 
 /// `cd`: change the current directory
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "cd", about = "change the current directory", long_about = "Change the current directory.")]
+#[command(
+    name = "cd",
+    about = "change the current directory",
+    long_about = "Change the current directory."
+)]
 pub struct Cd {
-    #[arg(long, value_name = "string", help = "directory to switch to (default: home or else root)")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "directory to switch to (default: home or else root)"
+    )]
     pub dir: Option<String>,
 }
 impl Spec for Cd {
@@ -79,9 +105,12 @@ impl Spec for Cd {
 
 /// `pwd`: print the current directory
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "pwd", about = "print the current directory", long_about = "Print the current directory.")]
-pub struct Pwd {
-}
+#[command(
+    name = "pwd",
+    about = "print the current directory",
+    long_about = "Print the current directory."
+)]
+pub struct Pwd {}
 impl Spec for Pwd {
     const NAME: &'static str = "pwd";
     const GROUP: Group = Group::Virsh;
@@ -90,7 +119,11 @@ impl Spec for Pwd {
 
 /// `connect`: (re)connect to hypervisor
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "connect", about = "(re)connect to hypervisor", long_about = "Connect to local hypervisor. This is built-in command after shell start up.")]
+#[command(
+    name = "connect",
+    about = "(re)connect to hypervisor",
+    long_about = "Connect to local hypervisor. This is built-in command after shell start up."
+)]
 pub struct Connect {
     #[arg(long, value_name = "string", help = "hypervisor connection URI")]
     pub name: Option<String>,
@@ -102,4 +135,3 @@ impl Spec for Connect {
     const GROUP: Group = Group::Virsh;
     const POSITIONAL: &'static [&'static str] = &["name"];
 }
-

@@ -6,9 +6,18 @@ use crate::{Group, Spec};
 
 /// `vol-list`: list vols
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-list", about = "list vols", long_about = "Returns list of vols by pool.")]
+#[command(
+    name = "vol-list",
+    about = "list vols",
+    long_about = "Returns list of vols by pool."
+)]
 pub struct VolList {
-    #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
     pub pool: String,
     #[arg(long, help = "display extended details for volumes")]
     pub details: bool,
@@ -21,13 +30,25 @@ impl Spec for VolList {
 
 /// `vol-create`: create a vol from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-create", about = "create a vol from an XML file", long_about = "Create a vol.")]
+#[command(
+    name = "vol-create",
+    about = "create a vol from an XML file",
+    long_about = "Create a vol."
+)]
 pub struct VolCreate {
     #[arg(long, value_name = "string", required = true, help = "pool name")]
     pub pool: String,
-    #[arg(long, value_name = "string", required = true, help = "file containing an XML vol description")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "file containing an XML vol description"
+    )]
     pub file: String,
-    #[arg(long = "prealloc-metadata", help = "preallocate metadata (for qcow2 instead of full allocation)")]
+    #[arg(
+        long = "prealloc-metadata",
+        help = "preallocate metadata (for qcow2 instead of full allocation)"
+    )]
     pub prealloc_metadata: bool,
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
@@ -40,25 +61,61 @@ impl Spec for VolCreate {
 
 /// `vol-create-as`: create a volume from a set of args
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-create-as", about = "create a volume from a set of args", long_about = "Create a vol.")]
+#[command(
+    name = "vol-create-as",
+    about = "create a volume from a set of args",
+    long_about = "Create a vol."
+)]
 pub struct VolCreateAs {
     #[arg(long, value_name = "string", required = true, help = "pool name")]
     pub pool: String,
-    #[arg(long, value_name = "string", required = true, help = "name of the volume")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "name of the volume"
+    )]
     pub name: String,
-    #[arg(long, value_name = "string", required = true, help = "size of the vol, as scaled integer (default bytes)")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "size of the vol, as scaled integer (default bytes)"
+    )]
     pub capacity: String,
-    #[arg(long, value_name = "string", help = "initial allocation size, as scaled integer (default bytes)")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "initial allocation size, as scaled integer (default bytes)"
+    )]
     pub allocation: Option<String>,
-    #[arg(long, value_name = "string", help = "file format type raw,bochs,qcow,qcow2,qed,vmdk")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "file format type raw,bochs,qcow,qcow2,qed,vmdk"
+    )]
     pub format: Option<String>,
-    #[arg(long = "backing-vol", value_name = "string", help = "the backing volume if taking a snapshot")]
+    #[arg(
+        long = "backing-vol",
+        value_name = "string",
+        help = "the backing volume if taking a snapshot"
+    )]
     pub backing_vol: Option<String>,
-    #[arg(long = "backing-vol-format", value_name = "string", help = "format of backing volume if taking a snapshot")]
+    #[arg(
+        long = "backing-vol-format",
+        value_name = "string",
+        help = "format of backing volume if taking a snapshot"
+    )]
     pub backing_vol_format: Option<String>,
-    #[arg(long = "prealloc-metadata", help = "preallocate metadata (for qcow2 instead of full allocation)")]
+    #[arg(
+        long = "prealloc-metadata",
+        help = "preallocate metadata (for qcow2 instead of full allocation)"
+    )]
     pub prealloc_metadata: bool,
-    #[arg(long = "print-xml", help = "print XML document, but don't define/create")]
+    #[arg(
+        long = "print-xml",
+        help = "print XML document, but don't define/create"
+    )]
     pub print_xml: bool,
 }
 impl Spec for VolCreateAs {
@@ -69,19 +126,34 @@ impl Spec for VolCreateAs {
 
 /// `vol-clone`: clone a volume.
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-clone", about = "clone a volume.", long_about = "Clone an existing volume within the parent pool.")]
+#[command(
+    name = "vol-clone",
+    about = "clone a volume.",
+    long_about = "Clone an existing volume within the parent pool."
+)]
 pub struct VolClone {
-    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
     pub vol: String,
     #[arg(long, value_name = "string", required = true, help = "clone name")]
     pub newname: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
-    #[arg(long = "prealloc-metadata", help = "preallocate metadata (for qcow2 instead of full allocation)")]
+    #[arg(
+        long = "prealloc-metadata",
+        help = "preallocate metadata (for qcow2 instead of full allocation)"
+    )]
     pub prealloc_metadata: bool,
     #[arg(long, help = "use btrfs COW lightweight copy")]
     pub reflink: bool,
-    #[arg(long = "print-xml", help = "print XML document rather than clone the volume")]
+    #[arg(
+        long = "print-xml",
+        help = "print XML document rather than clone the volume"
+    )]
     pub print_xml: bool,
 }
 impl Spec for VolClone {
@@ -92,13 +164,25 @@ impl Spec for VolClone {
 
 /// `vol-delete`: delete a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-delete", about = "delete a vol", long_about = "Delete a given vol.")]
+#[command(
+    name = "vol-delete",
+    about = "delete a vol",
+    long_about = "Delete a given vol."
+)]
 pub struct VolDelete {
-    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
-    #[arg(long = "delete-snapshots", help = "delete snapshots associated with volume (must be supported by storage driver)")]
+    #[arg(
+        long = "delete-snapshots",
+        help = "delete snapshots associated with volume (must be supported by storage driver)"
+    )]
     pub delete_snapshots: bool,
 }
 impl Spec for VolDelete {
@@ -109,15 +193,27 @@ impl Spec for VolDelete {
 
 /// `vol-info`: storage vol information
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-info", about = "storage vol information", long_about = "Returns basic information about the storage vol.")]
+#[command(
+    name = "vol-info",
+    about = "storage vol information",
+    long_about = "Returns basic information about the storage vol."
+)]
 pub struct VolInfo {
-    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
     #[arg(long, help = "sizes are represented in bytes rather than pretty units")]
     pub bytes: bool,
-    #[arg(long, help = "return the physical size of the volume in allocation field")]
+    #[arg(
+        long,
+        help = "return the physical size of the volume in allocation field"
+    )]
     pub physical: bool,
 }
 impl Spec for VolInfo {
@@ -128,13 +224,26 @@ impl Spec for VolInfo {
 
 /// `vol-dumpxml`: vol information in XML
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-dumpxml", about = "vol information in XML", long_about = "Output the vol information as an XML dump to stdout.")]
+#[command(
+    name = "vol-dumpxml",
+    about = "vol information in XML",
+    long_about = "Output the vol information as an XML dump to stdout."
+)]
 pub struct VolDumpxml {
-    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
-    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "xpath expression to filter the XML document"
+    )]
     pub xpath: Option<String>,
     #[arg(long, help = "wrap xpath results in an common root element")]
     pub wrap: bool,
@@ -147,9 +256,18 @@ impl Spec for VolDumpxml {
 
 /// `vol-path`: returns the volume path for a given volume name or key
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-path", about = "returns the volume path for a given volume name or key", long_about = "")]
+#[command(
+    name = "vol-path",
+    about = "returns the volume path for a given volume name or key",
+    long_about = ""
+)]
 pub struct VolPath {
-    #[arg(long, value_name = "string", required = true, help = "volume name or key")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "volume name or key"
+    )]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
@@ -162,9 +280,18 @@ impl Spec for VolPath {
 
 /// `vol-name`: returns the volume name for a given volume key or path
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-name", about = "returns the volume name for a given volume key or path", long_about = "")]
+#[command(
+    name = "vol-name",
+    about = "returns the volume name for a given volume key or path",
+    long_about = ""
+)]
 pub struct VolName {
-    #[arg(long, value_name = "string", required = true, help = "volume key or path")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "volume key or path"
+    )]
     pub vol: String,
 }
 impl Spec for VolName {
@@ -175,9 +302,18 @@ impl Spec for VolName {
 
 /// `vol-key`: returns the volume key for a given volume name or path
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-key", about = "returns the volume key for a given volume name or path", long_about = "")]
+#[command(
+    name = "vol-key",
+    about = "returns the volume key for a given volume name or path",
+    long_about = ""
+)]
 pub struct VolKey {
-    #[arg(long, value_name = "string", required = true, help = "volume name or path")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "volume name or path"
+    )]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
@@ -190,17 +326,37 @@ impl Spec for VolKey {
 
 /// `vol-resize`: resize a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-resize", about = "resize a vol", long_about = "Resizes a storage volume. This is safe only for storage volumes not in use by an active guest.\nblockresize for live resizing.")]
+#[command(
+    name = "vol-resize",
+    about = "resize a vol",
+    long_about = "Resizes a storage volume. This is safe only for storage volumes not in use by an active guest.\nblockresize for live resizing."
+)]
 pub struct VolResize {
-    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
     pub vol: String,
-    #[arg(long, value_name = "string", required = true, help = "new capacity for the vol, as scaled integer (default bytes)")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "new capacity for the vol, as scaled integer (default bytes)"
+    )]
     pub capacity: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
-    #[arg(long, help = "allocate the new capacity, rather than leaving it sparse")]
+    #[arg(
+        long,
+        help = "allocate the new capacity, rather than leaving it sparse"
+    )]
     pub allocate: bool,
-    #[arg(long, help = "use capacity as a delta to current size, rather than the new size")]
+    #[arg(
+        long,
+        help = "use capacity as a delta to current size, rather than the new size"
+    )]
     pub delta: bool,
     #[arg(long, help = "allow the resize to shrink the volume")]
     pub shrink: bool,
@@ -213,13 +369,26 @@ impl Spec for VolResize {
 
 /// `vol-wipe`: wipe a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(name = "vol-wipe", about = "wipe a vol", long_about = "Ensure data previously on a volume is not accessible to future reads")]
+#[command(
+    name = "vol-wipe",
+    about = "wipe a vol",
+    long_about = "Ensure data previously on a volume is not accessible to future reads"
+)]
 pub struct VolWipe {
-    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
-    #[arg(long, value_name = "string", help = "perform selected wiping algorithm")]
+    #[arg(
+        long,
+        value_name = "string",
+        help = "perform selected wiping algorithm"
+    )]
     pub algorithm: Option<String>,
 }
 impl Spec for VolWipe {
@@ -227,4 +396,3 @@ impl Spec for VolWipe {
     const GROUP: Group = Group::Volume;
     const POSITIONAL: &'static [&'static str] = &["vol", "pool"];
 }
-

@@ -73,13 +73,22 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
     pub fn internal(detail: impl fmt::Display) -> Error {
-        Error::new(ErrorCode::InternalError, format!("internal error: {detail}"))
+        Error::new(
+            ErrorCode::InternalError,
+            format!("internal error: {detail}"),
+        )
     }
     pub fn operation_failed(detail: impl fmt::Display) -> Error {
-        Error::new(ErrorCode::OperationFailed, format!("operation failed: {detail}"))
+        Error::new(
+            ErrorCode::OperationFailed,
+            format!("operation failed: {detail}"),
+        )
     }
     pub fn operation_invalid(detail: impl fmt::Display) -> Error {
         Error::new(
@@ -98,7 +107,10 @@ impl Error {
         Error::new(ErrorCode::XmlDetail, detail.to_string())
     }
     pub fn unsupported(detail: impl fmt::Display) -> Error {
-        Error::new(ErrorCode::ConfigUnsupported, format!("unsupported configuration: {detail}"))
+        Error::new(
+            ErrorCode::ConfigUnsupported,
+            format!("unsupported configuration: {detail}"),
+        )
     }
     pub fn no_support(function: &str) -> Error {
         Error::new(
@@ -116,10 +128,16 @@ impl Error {
         Error::new(ErrorCode::NoDomain, format!("Domain not found: {detail}"))
     }
     pub fn no_pool(detail: impl fmt::Display) -> Error {
-        Error::new(ErrorCode::NoStoragePool, format!("Storage pool not found: {detail}"))
+        Error::new(
+            ErrorCode::NoStoragePool,
+            format!("Storage pool not found: {detail}"),
+        )
     }
     pub fn no_vol(detail: impl fmt::Display) -> Error {
-        Error::new(ErrorCode::NoStorageVol, format!("Storage volume not found: {detail}"))
+        Error::new(
+            ErrorCode::NoStorageVol,
+            format!("Storage volume not found: {detail}"),
+        )
     }
     pub fn no_name() -> Error {
         Error::new(ErrorCode::NoName, "missing name information")

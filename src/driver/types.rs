@@ -304,6 +304,16 @@ pub struct VolInfo {
     pub allocation: u64,
 }
 
+/// libvirt's list filters come in pairs (`ACTIVE`/`INACTIVE`, `PERSISTENT`/`TRANSIENT`, ...):
+/// with exactly one of a pair set, only objects on that side pass; with none or both, all do.
+pub fn passes(on: bool, off: bool, value: bool) -> bool {
+    match (on, off) {
+        (true, false) => value,
+        (false, true) => !value,
+        _ => true,
+    }
+}
+
 macro_rules! flags {
     ($(#[$m:meta])* $ty:ident { $($name:ident = $v:expr,)* }) => {
         $(#[$m])*
@@ -383,8 +393,20 @@ flags!(
 impl PoolListFlags {
     /// The pool types, in flag order.
     pub const TYPES: [&'static str; 14] = [
-        "dir", "fs", "netfs", "logical", "disk", "iscsi", "scsi", "mpath", "rbd", "sheepdog",
-        "gluster", "zfs", "vstorage", "iscsi-direct",
+        "dir",
+        "fs",
+        "netfs",
+        "logical",
+        "disk",
+        "iscsi",
+        "scsi",
+        "mpath",
+        "rbd",
+        "sheepdog",
+        "gluster",
+        "zfs",
+        "vstorage",
+        "iscsi-direct",
     ];
 
     /// The flag of a pool type.

@@ -10,20 +10,22 @@ use crate::driver::{
     XmlFlags,
 };
 use crate::model::units::parse_scaled;
-use crate::render::{
-    DomainInfoView, DomainList, DomainRow, DomainStateView, ListStyle, Outcome,
-};
+use crate::render::{DomainInfoView, DomainList, DomainRow, DomainStateView, ListStyle, Outcome};
 
-const BY_NAME_UUID: By = By { id: false, uuid: true, name: true };
+const BY_NAME_UUID: By = By {
+    id: false,
+    uuid: true,
+    name: true,
+};
 
 pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError> {
     match request {
         Request::List(l) => list(conn, l),
         Request::Define(d) => {
             let xml = read_file(&d.file)?;
-            let dom = conn
-                .define_domain(&xml)
-                .map_err(|e| CmdError::failed(format!("Failed to define domain from {}", d.file), e))?;
+            let dom = conn.define_domain(&xml).map_err(|e| {
+                CmdError::failed(format!("Failed to define domain from {}", d.file), e)
+            })?;
             message(format!("Domain '{}' defined from {}", dom.name, d.file))
         }
         Request::Create(c) => {
@@ -40,9 +42,9 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             if c.validate {
                 flags |= StartFlags::VALIDATE;
             }
-            let dom = conn
-                .create_domain(&xml, flags)
-                .map_err(|e| CmdError::failed(format!("Failed to create domain from {}", c.file), e))?;
+            let dom = conn.create_domain(&xml, flags).map_err(|e| {
+                CmdError::failed(format!("Failed to create domain from {}", c.file), e)
+            })?;
             message(format!("Domain '{}' created from {}", dom.name, c.file))
         }
         Request::Undefine(u) => {
@@ -58,23 +60,55 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         Request::Start(s) => start(conn, s),
         Request::Shutdown(s) => {
             check_modes(s.mode.as_deref())?;
-            lifecycle(conn, &s.domain, |d| conn.shutdown_domain(d), "shutdown", "is being shutdown")
+            lifecycle(
+                conn,
+                &s.domain,
+                |d| conn.shutdown_domain(d),
+                "shutdown",
+                "is being shutdown",
+            )
         }
         Request::Reboot(r) => {
             check_modes(r.mode.as_deref())?;
-            lifecycle(conn, &r.domain, |d| conn.reboot_domain(d), "reboot", "is being rebooted")
+            lifecycle(
+                conn,
+                &r.domain,
+                |d| conn.reboot_domain(d),
+                "reboot",
+                "is being rebooted",
+            )
         }
-        Request::Reset(r) => lifecycle(conn, &r.domain, |d| conn.reset_domain(d), "reset", "was reset"),
+        Request::Reset(r) => lifecycle(
+            conn,
+            &r.domain,
+            |d| conn.reset_domain(d),
+            "reset",
+            "was reset",
+        ),
         Request::Destroy(d) => {
             refuse(d.graceful, "graceful")?;
-            lifecycle(conn, &d.domain, |d| conn.destroy_domain(d), "destroy", "destroyed")
+            lifecycle(
+                conn,
+                &d.domain,
+                |d| conn.destroy_domain(d),
+                "destroy",
+                "destroyed",
+            )
         }
-        Request::Suspend(s) => {
-            lifecycle(conn, &s.domain, |d| conn.suspend_domain(d), "suspend", "suspended")
-        }
-        Request::Resume(r) => {
-            lifecycle(conn, &r.domain, |d| conn.resume_domain(d), "resume", "resumed")
-        }
+        Request::Suspend(s) => lifecycle(
+            conn,
+            &s.domain,
+            |d| conn.suspend_domain(d),
+            "suspend",
+            "suspended",
+        ),
+        Request::Resume(r) => lifecycle(
+            conn,
+            &r.domain,
+            |d| conn.resume_domain(d),
+            "resume",
+            "resumed",
+        ),
         Request::Dominfo(d) => dominfo(conn, &d.domain),
         Request::Domstate(d) => {
             let dom = lookup::domain(conn, &d.domain, ANY)?;
@@ -86,12 +120,22 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             }))
         }
         Request::Domname(d) => {
-            let by = By { id: true, uuid: true, name: false };
+            let by = By {
+                id: true,
+                uuid: true,
+                name: false,
+            };
             Ok(Outcome::Value(lookup::domain(conn, &d.domain, by)?.name))
         }
         Request::Domuuid(d) => {
-            let by = By { id: true, uuid: false, name: true };
-            Ok(Outcome::Value(lookup::domain(conn, &d.domain, by)?.uuid.to_string()))
+            let by = By {
+                id: true,
+                uuid: false,
+                name: true,
+            };
+            Ok(Outcome::Value(
+                lookup::domain(conn, &d.domain, by)?.uuid.to_string(),
+            ))
         }
         Request::Domid(d) => {
             let dom = lookup::domain(conn, &d.domain, BY_NAME_UUID)?;
@@ -116,9 +160,16 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         Request::Autostart(a) => {
             refuse(a.once, "once")?;
             let dom = lookup::domain(conn, &a.domain, ANY)?;
-            let (verb, done) = if a.disable { ("unmark", "unmarked") } else { ("mark", "marked") };
+            let (verb, done) = if a.disable {
+                ("unmark", "unmarked")
+            } else {
+                ("mark", "marked")
+            };
             conn.set_domain_autostart(&dom, !a.disable).map_err(|e| {
-                CmdError::failed(format!("Failed to {verb} domain '{}' as autostarted", a.domain), e)
+                CmdError::failed(
+                    format!("Failed to {verb} domain '{}' as autostarted", a.domain),
+                    e,
+                )
             })?;
             message(format!("Domain '{}' {done} as autostarted", a.domain))
         }
@@ -170,7 +221,10 @@ pub(super) fn read_file(path: &str) -> Result<String, CmdError> {
 
 /// `--current`, `--live`, `--config`: `None` when none is given.
 fn impact(current: bool, live: bool, config: bool) -> Result<Option<ModifyFlags>, CmdError> {
-    for (a, b, x, y) in [(current, live, "current", "live"), (current, config, "current", "config")] {
+    for (a, b, x, y) in [
+        (current, live, "current", "live"),
+        (current, config, "current", "config"),
+    ] {
         if a && b {
             return Err(CmdError::message(format!(
                 "Options --{x} and --{y} are mutually exclusive"
@@ -297,7 +351,11 @@ fn list(conn: &dyn Hypervisor, l: &cmd::List) -> Result<Outcome, CmdError> {
     let script = l.uuid || l.name || l.id;
     let mut rows = Vec::with_capacity(doms.len());
     for dom in doms {
-        let state = if script { None } else { Some(conn.domain_state(&dom)?) };
+        let state = if script {
+            None
+        } else {
+            Some(conn.domain_state(&dom)?)
+        };
         let state_text = match state {
             Some(State::Shutoff(_)) if l.managed_save && conn.domain_has_managed_save(&dom)? => {
                 "saved".to_string()
@@ -307,7 +365,10 @@ fn list(conn: &dyn Hypervisor, l: &cmd::List) -> Result<Outcome, CmdError> {
         };
         let title = if l.title {
             let t = conn.domain_metadata(&dom, MetadataKind::Title, ModifyFlags::default())?;
-            Some(t.map(|t| t.lines().next().unwrap_or_default().to_string()).unwrap_or_default())
+            Some(
+                t.map(|t| t.lines().next().unwrap_or_default().to_string())
+                    .unwrap_or_default(),
+            )
         } else {
             None
         };
@@ -320,7 +381,11 @@ fn list(conn: &dyn Hypervisor, l: &cmd::List) -> Result<Outcome, CmdError> {
         });
     }
     let style = if script {
-        ListStyle::Script { uuid: l.uuid, id: l.id, name: l.name }
+        ListStyle::Script {
+            uuid: l.uuid,
+            id: l.id,
+            name: l.name,
+        }
     } else {
         ListStyle::Table { title: l.title }
     };
@@ -332,7 +397,9 @@ fn dominfo(conn: &dyn Hypervisor, arg: &str) -> Result<Outcome, CmdError> {
     let info = conn.domain_info(&dom)?;
     let model = conn.security_model()?.filter(|m| !m.model.is_empty());
     let label = match &model {
-        Some(_) => conn.domain_security_label(&dom)?.filter(|l| !l.label.is_empty()),
+        Some(_) => conn
+            .domain_security_label(&dom)?
+            .filter(|l| !l.label.is_empty()),
         None => None,
     };
     Ok(Outcome::DomainInfo(DomainInfoView {

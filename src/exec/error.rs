@@ -9,7 +9,10 @@ pub enum CmdError {
     /// virsh's own message, one line.
     Message(String),
     /// virsh's context line, then the driver's error.
-    Failed { context: String, cause: driver::Error },
+    Failed {
+        context: String,
+        cause: driver::Error,
+    },
     /// The driver's error alone.
     Driver(driver::Error),
     /// A value the command cannot take.
@@ -18,7 +21,10 @@ pub enum CmdError {
 
 impl CmdError {
     pub fn failed(context: impl Into<String>, cause: driver::Error) -> CmdError {
-        CmdError::Failed { context: context.into(), cause }
+        CmdError::Failed {
+            context: context.into(),
+            cause,
+        }
     }
 
     pub fn message(text: impl Into<String>) -> CmdError {

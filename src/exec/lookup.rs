@@ -15,7 +15,11 @@ pub struct By {
     pub name: bool,
 }
 
-pub const ANY: By = By { id: true, uuid: true, name: true };
+pub const ANY: By = By {
+    id: true,
+    uuid: true,
+    name: true,
+};
 
 /// virsh tries an id (a non-negative 32-bit integer), then a UUID (36 characters), then a name;
 /// any failure ends in `failed to get domain 'ARG'`, the driver's error dropped.
@@ -54,11 +58,18 @@ pub fn pool(conn: &dyn Hypervisor, arg: &str) -> Result<PoolRef, CmdError> {
 }
 
 /// A volume: by name within `--pool` when given, else by key, then by path.
-pub fn volume(conn: &dyn Hypervisor, arg: &str, pool_arg: Option<&str>) -> Result<VolRef, CmdError> {
+pub fn volume(
+    conn: &dyn Hypervisor,
+    arg: &str,
+    pool_arg: Option<&str>,
+) -> Result<VolRef, CmdError> {
     let mut last_error = None;
     if let Some(p) = pool_arg {
         let pool = pool(conn, p)?;
-        if !conn.pool_info(&pool).map(|i| i.state == crate::driver::PoolState::Running)? {
+        if !conn
+            .pool_info(&pool)
+            .map(|i| i.state == crate::driver::PoolState::Running)?
+        {
             return Err(CmdError::message(format!("pool '{p}' is not active")));
         }
         match conn.vol_by_name(&pool, arg) {

@@ -47,7 +47,11 @@ pub struct Session {
 
 impl Session {
     pub fn new(opts: Options, uri: Option<String>) -> Session {
-        Session { opts, uri, conn: None }
+        Session {
+            opts,
+            uri,
+            conn: None,
+        }
     }
 
     /// Opens the connection now (virsh connects at start-up when a URI was given).
@@ -69,7 +73,12 @@ impl Session {
     pub fn run(&mut self, invocation: &Invocation) -> Ran {
         let request = match invocation.to_request() {
             Ok(r) => r,
-            Err(e) => return Ran { outcome: Err(CmdError::Value(e)), quit: false },
+            Err(e) => {
+                return Ran {
+                    outcome: Err(CmdError::Value(e)),
+                    quit: false,
+                }
+            }
         };
         let quit = matches!(request, Request::Quit(_) | Request::Exit(_));
         let outcome = self.dispatch(&request);
@@ -86,11 +95,9 @@ impl Session {
         let conn = self.conn()?;
         use Request as R;
         match request {
-            R::Uri(_)
-            | R::Hostname(_)
-            | R::Version(_)
-            | R::Nodeinfo(_)
-            | R::Capabilities(_) => host::run(conn, request),
+            R::Uri(_) | R::Hostname(_) | R::Version(_) | R::Nodeinfo(_) | R::Capabilities(_) => {
+                host::run(conn, request)
+            }
             R::PoolAutostart(_)
             | R::PoolBuild(_)
             | R::PoolCreateAs(_)

@@ -16,9 +16,9 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         Request::PoolList(l) => list(conn, l),
         Request::PoolDefine(d) => {
             let xml = read_file(&d.file)?;
-            let pool = conn
-                .define_pool(&xml)
-                .map_err(|e| CmdError::failed(format!("Failed to define pool from {}", d.file), e))?;
+            let pool = conn.define_pool(&xml).map_err(|e| {
+                CmdError::failed(format!("Failed to define pool from {}", d.file), e)
+            })?;
             message(format!("Pool {} defined from {}", pool.name, d.file))
         }
         Request::PoolDefineAs(p) => {
@@ -34,9 +34,9 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         Request::PoolCreate(c) => {
             let flags = build_flags(c.build, c.overwrite, c.no_overwrite)?;
             let xml = read_file(&c.file)?;
-            let pool = conn
-                .create_pool(&xml, flags)
-                .map_err(|e| CmdError::failed(format!("Failed to create pool from {}", c.file), e))?;
+            let pool = conn.create_pool(&xml, flags).map_err(|e| {
+                CmdError::failed(format!("Failed to create pool from {}", c.file), e)
+            })?;
             message(format!("Pool {} created from {}", pool.name, c.file))
         }
         Request::PoolCreateAs(p) => {
@@ -52,18 +52,26 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         }
         Request::PoolBuild(b) => {
             let flags = build_flags(true, b.overwrite, b.no_overwrite)?;
-            act(conn, &b.pool, "build", "built", |c, p| c.build_pool(p, flags))
+            act(conn, &b.pool, "build", "built", |c, p| {
+                c.build_pool(p, flags)
+            })
         }
         Request::PoolStart(s) => {
             let flags = build_flags(s.build, s.overwrite, s.no_overwrite)?;
-            act(conn, &s.pool, "start", "started", |c, p| c.start_pool(p, flags))
+            act(conn, &s.pool, "start", "started", |c, p| {
+                c.start_pool(p, flags)
+            })
         }
-        Request::PoolDestroy(d) => act(conn, &d.pool, "destroy", "destroyed", |c, p| c.destroy_pool(p)),
+        Request::PoolDestroy(d) => act(conn, &d.pool, "destroy", "destroyed", |c, p| {
+            c.destroy_pool(p)
+        }),
         Request::PoolDelete(d) => act(conn, &d.pool, "delete", "deleted", |c, p| c.delete_pool(p)),
-        Request::PoolUndefine(u) => {
-            act(conn, &u.pool, "undefine", "has been undefined", |c, p| c.undefine_pool(p))
-        }
-        Request::PoolRefresh(r) => act(conn, &r.pool, "refresh", "refreshed", |c, p| c.refresh_pool(p)),
+        Request::PoolUndefine(u) => act(conn, &u.pool, "undefine", "has been undefined", |c, p| {
+            c.undefine_pool(p)
+        }),
+        Request::PoolRefresh(r) => act(conn, &r.pool, "refresh", "refreshed", |c, p| {
+            c.refresh_pool(p)
+        }),
         Request::PoolInfo(i) => {
             let pool = lookup::pool(conn, &i.pool)?;
             let info = conn.pool_info(&pool)?;
@@ -82,16 +90,25 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         }
         Request::PoolDumpxml(d) => {
             if d.xpath.is_some() {
-                return Err(CmdError::message("option --xpath is not supported by virtsh yet"));
+                return Err(CmdError::message(
+                    "option --xpath is not supported by virtsh yet",
+                ));
             }
             let pool = lookup::pool(conn, &d.pool)?;
             Ok(Outcome::Xml(conn.pool_xml(&pool, d.inactive)?))
         }
         Request::PoolAutostart(a) => {
             let pool = lookup::pool(conn, &a.pool)?;
-            let (verb, done) = if a.disable { ("unmark", "unmarked") } else { ("mark", "marked") };
+            let (verb, done) = if a.disable {
+                ("unmark", "unmarked")
+            } else {
+                ("mark", "marked")
+            };
             conn.set_pool_autostart(&pool, !a.disable).map_err(|e| {
-                CmdError::failed(format!("Failed to {verb} pool {} as autostarted", a.pool), e)
+                CmdError::failed(
+                    format!("Failed to {verb} pool {} as autostarted", a.pool),
+                    e,
+                )
             })?;
             message(format!("Pool {} {done} as autostarted", a.pool))
         }
@@ -218,8 +235,10 @@ fn compose(name: &str, kind: &str, s: &Source) -> Result<PoolDef, CmdError> {
 }
 
 fn list(conn: &dyn Hypervisor, l: &cmd::PoolList) -> Result<Outcome, CmdError> {
-    for (a, b, x, y) in [(l.details, l.uuid, "details", "uuid"), (l.details, l.name, "details", "name")]
-    {
+    for (a, b, x, y) in [
+        (l.details, l.uuid, "details", "uuid"),
+        (l.details, l.name, "details", "name"),
+    ] {
         if a && b {
             return Err(CmdError::message(format!(
                 "Options --{x} and --{y} are mutually exclusive"
@@ -268,7 +287,10 @@ fn list(conn: &dyn Hypervisor, l: &cmd::PoolList) -> Result<Outcome, CmdError> {
     let style = if l.details {
         PoolListStyle::Details
     } else if l.uuid || l.name {
-        PoolListStyle::Script { uuid: l.uuid, name: l.name }
+        PoolListStyle::Script {
+            uuid: l.uuid,
+            name: l.name,
+        }
     } else {
         PoolListStyle::Table
     };

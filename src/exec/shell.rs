@@ -18,14 +18,16 @@ pub fn run(request: &Request) -> Result<Outcome, CmdError> {
                 Some(d) => d.clone(),
                 None => std::env::var("HOME").unwrap_or_else(|_| "/".into()),
             };
-            std::env::set_current_dir(&dir).map_err(|e| {
-                CmdError::message(format!("cd: {}: {dir}", strerror(&e)))
-            })?;
+            std::env::set_current_dir(&dir)
+                .map_err(|e| CmdError::message(format!("cd: {}: {dir}", strerror(&e))))?;
             Ok(Outcome::Nothing)
         }
         Request::Pwd(_) => {
             let cwd = std::env::current_dir().map_err(|e| {
-                CmdError::message(format!("pwd: cannot get current directory: {}", strerror(&e)))
+                CmdError::message(format!(
+                    "pwd: cannot get current directory: {}",
+                    strerror(&e)
+                ))
             })?;
             Ok(Outcome::Value(cwd.display().to_string()))
         }

@@ -19,13 +19,17 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             let xml = read_file(&c.file)?;
             let vol = conn
                 .create_volume(&pool, &xml, prealloc(c.prealloc_metadata))
-                .map_err(|e| CmdError::failed(format!("Failed to create vol from {}", c.file), e))?;
+                .map_err(|e| {
+                    CmdError::failed(format!("Failed to create vol from {}", c.file), e)
+                })?;
             message(format!("Vol {} created from {}", vol.name, c.file))
         }
         Request::VolCreateAs(c) => create_as(conn, c),
         Request::VolClone(c) => {
             if c.reflink {
-                return Err(CmdError::message("option --reflink is not supported by virtsh yet"));
+                return Err(CmdError::message(
+                    "option --reflink is not supported by virtsh yet",
+                ));
             }
             let source = lookup::volume(conn, &c.vol, c.pool.as_deref())?;
             let pool = conn.pool_by_name(&source.pool)?;
@@ -36,9 +40,10 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             if c.print_xml {
                 return Ok(Outcome::Xml(xml));
             }
-            conn.clone_volume(&pool, &xml, &source, prealloc(c.prealloc_metadata)).map_err(|e| {
-                CmdError::failed(format!("Failed to clone vol from {}", source.name), e)
-            })?;
+            conn.clone_volume(&pool, &xml, &source, prealloc(c.prealloc_metadata))
+                .map_err(|e| {
+                    CmdError::failed(format!("Failed to clone vol from {}", source.name), e)
+                })?;
             message(format!("Vol {} cloned from {}", c.newname, source.name))
         }
         Request::VolDelete(d) => {
@@ -54,7 +59,9 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         }
         Request::VolInfo(i) => {
             if i.physical {
-                return Err(CmdError::message("option --physical is not supported by virtsh yet"));
+                return Err(CmdError::message(
+                    "option --physical is not supported by virtsh yet",
+                ));
             }
             let vol = lookup::volume(conn, &i.vol, i.pool.as_deref())?;
             let info = conn.vol_info(&vol)?;
@@ -68,7 +75,9 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         }
         Request::VolDumpxml(d) => {
             if d.xpath.is_some() {
-                return Err(CmdError::message("option --xpath is not supported by virtsh yet"));
+                return Err(CmdError::message(
+                    "option --xpath is not supported by virtsh yet",
+                ));
             }
             let vol = lookup::volume(conn, &d.vol, d.pool.as_deref())?;
             Ok(Outcome::Xml(conn.vol_xml(&vol)?))
@@ -77,7 +86,9 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             let vol = lookup::volume(conn, &p.vol, p.pool.as_deref())?;
             Ok(Outcome::Value(conn.vol_path(&vol)?))
         }
-        Request::VolKey(k) => Ok(Outcome::Value(lookup::volume(conn, &k.vol, k.pool.as_deref())?.key)),
+        Request::VolKey(k) => Ok(Outcome::Value(
+            lookup::volume(conn, &k.vol, k.pool.as_deref())?.key,
+        )),
         Request::VolName(n) => {
             let vol = conn
                 .vol_by_key(&n.vol)
@@ -124,7 +135,15 @@ fn vol_size(text: &str) -> Result<u64, CmdError> {
 /// libvirt's `virStorageVolWipeAlgorithm` numbers.
 fn wipe_algorithm(name: &str) -> Option<u32> {
     const NAMES: [&str; 10] = [
-        "zero", "nnsa", "dod", "bsi", "gutmann", "schneier", "pfitzner7", "pfitzner33", "random",
+        "zero",
+        "nnsa",
+        "dod",
+        "bsi",
+        "gutmann",
+        "schneier",
+        "pfitzner7",
+        "pfitzner33",
+        "random",
         "trim",
     ];
     NAMES.iter().position(|n| *n == name).map(|i| i as u32)
@@ -132,7 +151,9 @@ fn wipe_algorithm(name: &str) -> Option<u32> {
 
 fn create_as(conn: &dyn Hypervisor, c: &cmd::VolCreateAs) -> Result<Outcome, CmdError> {
     if c.backing_vol.is_some() || c.backing_vol_format.is_some() {
-        return Err(CmdError::message("option --backing-vol is not supported by virtsh yet"));
+        return Err(CmdError::message(
+            "option --backing-vol is not supported by virtsh yet",
+        ));
     }
     let pool = lookup::pool(conn, &c.pool)?;
     let capacity = vol_size(&c.capacity)?;
@@ -177,7 +198,10 @@ fn resize(conn: &dyn Hypervisor, r: &cmd::VolResize) -> Result<Outcome, CmdError
     let vol: VolRef = lookup::volume(conn, &r.vol, r.pool.as_deref())?;
     conn.resize_volume(&vol, capacity, flags).map_err(|e| {
         CmdError::failed(
-            format!("Failed to change size of volume '{}' to {}", r.vol, r.capacity),
+            format!(
+                "Failed to change size of volume '{}' to {}",
+                r.vol, r.capacity
+            ),
             e,
         )
     })?;
@@ -196,7 +220,11 @@ fn list(conn: &dyn Hypervisor, l: &cmd::VolList) -> Result<Outcome, CmdError> {
     let mut rows = Vec::with_capacity(vols.len());
     for vol in vols {
         let path = conn.vol_path(&vol)?;
-        let info = if l.details { conn.vol_info(&vol).ok() } else { None };
+        let info = if l.details {
+            conn.vol_info(&vol).ok()
+        } else {
+            None
+        };
         rows.push(VolRow {
             name: vol.name,
             path,
@@ -205,5 +233,8 @@ fn list(conn: &dyn Hypervisor, l: &cmd::VolList) -> Result<Outcome, CmdError> {
             allocation: info.map(|i| i.allocation),
         });
     }
-    Ok(Outcome::VolList(VolList { rows, details: l.details }))
+    Ok(Outcome::VolList(VolList {
+        rows,
+        details: l.details,
+    }))
 }

@@ -253,7 +253,16 @@ struct RawBoot {
 }
 
 /// The features virtsh knows, in the order libvirt formats them.
-const FEATURES: [&str; 8] = ["acpi", "apic", "pae", "hap", "pmu", "vmport", "smm", "vmcoreinfo"];
+const FEATURES: [&str; 8] = [
+    "acpi",
+    "apic",
+    "pae",
+    "hap",
+    "pmu",
+    "vmport",
+    "smm",
+    "vmcoreinfo",
+];
 
 #[derive(Deserialize)]
 struct RawFeatures {
@@ -525,9 +534,16 @@ impl DomainDef {
                     cpuset: v.cpuset,
                 }
             }
-            None => Vcpu { max: 1, current: None, placement: "static".into(), cpuset: None },
+            None => Vcpu {
+                max: 1,
+                current: None,
+                placement: "static".into(),
+                cpuset: None,
+            },
         };
-        let raw_os = raw.os.ok_or_else(|| invalid("an os <type> must be specified"))?;
+        let raw_os = raw
+            .os
+            .ok_or_else(|| invalid("an os <type> must be specified"))?;
         let os_type = raw_os
             .kind
             .ok_or_else(|| invalid("an os <type> must be specified"))?;
@@ -571,7 +587,10 @@ impl DomainDef {
     pub fn to_xml(&self, id: Option<u32>) -> String {
         let mut w = XmlWriter::new();
         let id = id.map(|i| i.to_string());
-        w.open("domain", &[("type", Some(&self.kind)), ("id", id.as_deref())]);
+        w.open(
+            "domain",
+            &[("type", Some(&self.kind)), ("id", id.as_deref())],
+        );
         w.text("name", &[], self.name.as_str());
         w.text("uuid", &[], &self.uuid.to_string());
         if let Some(t) = &self.title {
@@ -580,7 +599,11 @@ impl DomainDef {
         if let Some(d) = &self.description {
             w.text("description", &[], d);
         }
-        w.text("memory", &[("unit", Some("KiB"))], &self.memory_kib.to_string());
+        w.text(
+            "memory",
+            &[("unit", Some("KiB"))],
+            &self.memory_kib.to_string(),
+        );
         w.text(
             "currentMemory",
             &[("unit", Some("KiB"))],
@@ -599,7 +622,10 @@ impl DomainDef {
         w.open("os", &[]);
         w.text(
             "type",
-            &[("arch", self.os.arch.as_deref()), ("machine", self.os.machine.as_deref())],
+            &[
+                ("arch", self.os.arch.as_deref()),
+                ("machine", self.os.machine.as_deref()),
+            ],
             &self.os.kind,
         );
         for (tag, value) in [
@@ -644,7 +670,11 @@ fn parse_devices(raw: RawDevices) -> Result<Devices, ModelError> {
         .map(|c| {
             Ok(Controller {
                 kind: c.kind,
-                index: c.index.map(|i| number(&i, "controller index")).transpose()?.unwrap_or(0),
+                index: c
+                    .index
+                    .map(|i| number(&i, "controller index"))
+                    .transpose()?
+                    .unwrap_or(0),
                 model: c.model,
                 address: c.address,
             })
@@ -676,17 +706,34 @@ fn parse_devices(raw: RawDevices) -> Result<Devices, ModelError> {
                 .transpose()?,
         })
     };
-    let serials = raw.serial.into_iter().map(chardev).collect::<Result<Vec<_>, _>>()?;
-    let consoles = raw.console.into_iter().map(chardev).collect::<Result<Vec<_>, _>>()?;
+    let serials = raw
+        .serial
+        .into_iter()
+        .map(chardev)
+        .collect::<Result<Vec<_>, _>>()?;
+    let consoles = raw
+        .console
+        .into_iter()
+        .map(chardev)
+        .collect::<Result<Vec<_>, _>>()?;
     let inputs = raw
         .input
         .into_iter()
-        .map(|i| Input { kind: i.kind, bus: i.bus, address: i.address })
+        .map(|i| Input {
+            kind: i.kind,
+            bus: i.bus,
+            address: i.address,
+        })
         .collect();
     let graphics = raw
         .graphics
         .into_iter()
-        .map(|g| Graphics { kind: g.kind, port: g.port, autoport: g.autoport, listen: g.listen })
+        .map(|g| Graphics {
+            kind: g.kind,
+            port: g.port,
+            autoport: g.autoport,
+            listen: g.listen,
+        })
         .collect();
     let videos = raw
         .video
@@ -695,7 +742,9 @@ fn parse_devices(raw: RawDevices) -> Result<Devices, ModelError> {
         .map(|(i, v)| {
             let model = v.model;
             Video {
-                model: model.as_ref().map_or_else(|| "vga".into(), |m| m.kind.clone()),
+                model: model
+                    .as_ref()
+                    .map_or_else(|| "vga".into(), |m| m.kind.clone()),
                 vram: model.as_ref().and_then(|m| m.vram.clone()),
                 heads: model.as_ref().and_then(|m| m.heads.clone()),
                 primary: i == 0 || model.and_then(|m| m.primary).as_deref() == Some("yes"),
@@ -713,9 +762,10 @@ fn parse_devices(raw: RawDevices) -> Result<Devices, ModelError> {
         inputs,
         graphics,
         videos,
-        memballoon: raw
-            .memballoon
-            .map(|m| Memballoon { model: m.model, address: m.address }),
+        memballoon: raw.memballoon.map(|m| Memballoon {
+            model: m.model,
+            address: m.address,
+        }),
     })
 }
 
@@ -733,7 +783,9 @@ fn parse_disk(d: RawDisk) -> Result<Disk, ModelError> {
             return Err(ModelError::Unsupported(format!("disk type '{other}'")));
         }
     };
-    let target = d.target.ok_or_else(|| invalid("missing target information for device"))?;
+    let target = d
+        .target
+        .ok_or_else(|| invalid("missing target information for device"))?;
     let target_dev = target
         .dev
         .ok_or_else(|| invalid("missing target information for device"))?;
@@ -788,11 +840,17 @@ impl Devices {
             w.text("emulator", &[], e);
         }
         for d in &self.disks {
-            w.open("disk", &[("type", Some(&d.kind)), ("device", Some(&d.device))]);
+            w.open(
+                "disk",
+                &[("type", Some(&d.kind)), ("device", Some(&d.device))],
+            );
             if d.driver_name.is_some() || d.driver_type.is_some() {
                 w.empty(
                     "driver",
-                    &[("name", d.driver_name.as_deref()), ("type", d.driver_type.as_deref())],
+                    &[
+                        ("name", d.driver_name.as_deref()),
+                        ("type", d.driver_type.as_deref()),
+                    ],
                 );
             }
             match &d.source {
@@ -805,7 +863,10 @@ impl Devices {
             }
             w.empty(
                 "target",
-                &[("dev", Some(&d.target_dev)), ("bus", d.target_bus.as_deref())],
+                &[
+                    ("dev", Some(&d.target_dev)),
+                    ("bus", d.target_bus.as_deref()),
+                ],
             );
             if let Some(order) = d.boot_order {
                 w.empty("boot", &[("order", Some(&order.to_string()))]);
@@ -863,13 +924,19 @@ impl Devices {
                 if c.source_path.is_some() {
                     w.empty(
                         "source",
-                        &[("mode", c.source_mode.as_deref()), ("path", c.source_path.as_deref())],
+                        &[
+                            ("mode", c.source_mode.as_deref()),
+                            ("path", c.source_path.as_deref()),
+                        ],
                     );
                 }
                 let port = c.target_port.map(|p| p.to_string());
                 w.empty(
                     "target",
-                    &[("type", c.target_type.as_deref()), ("port", port.as_deref())],
+                    &[
+                        ("type", c.target_type.as_deref()),
+                        ("port", port.as_deref()),
+                    ],
                 );
                 w.close(tag);
             }
@@ -894,7 +961,10 @@ impl Devices {
             match &g.listen {
                 Some(addr) => {
                     w.open("graphics", &attrs);
-                    w.empty("listen", &[("type", Some("address")), ("address", Some(addr))]);
+                    w.empty(
+                        "listen",
+                        &[("type", Some("address")), ("address", Some(addr))],
+                    );
                     w.close("graphics");
                 }
                 None => w.empty("graphics", &attrs),

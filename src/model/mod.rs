@@ -25,7 +25,10 @@ pub enum ModelError {
     #[error("{0}")]
     Malformed(Malformed),
     #[error("unexpected root element <{found}>, expecting <{expected}>")]
-    WrongRoot { found: String, expected: &'static str },
+    WrongRoot {
+        found: String,
+        expected: &'static str,
+    },
     #[error("missing name information")]
     NoName,
     #[error("{0}")]
@@ -49,7 +52,10 @@ fn parse_document<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ModelError> {
     let found = xml::check_well_formed(doc).map_err(ModelError::Malformed)?;
     if found != root {
-        return Err(ModelError::WrongRoot { found, expected: root });
+        return Err(ModelError::WrongRoot {
+            found,
+            expected: root,
+        });
     }
     quick_xml::de::from_str(doc).map_err(|e| ModelError::Invalid(e.to_string()))
 }
@@ -61,11 +67,12 @@ fn scaled_kib(raw: &domain::RawScaled, what: &str) -> Result<u64, ModelError> {
 
 /// A scaled value in bytes; `default` is the scale of a value without unit.
 fn scaled(raw: &domain::RawScaled, default: u64, what: &str) -> Result<u64, ModelError> {
-    let value: u64 = raw
-        .value
-        .trim()
-        .parse()
-        .map_err(|_| ModelError::Invalid(format!("Invalid value '{}' for element or attribute '{what}'", raw.value.trim())))?;
+    let value: u64 = raw.value.trim().parse().map_err(|_| {
+        ModelError::Invalid(format!(
+            "Invalid value '{}' for element or attribute '{what}'",
+            raw.value.trim()
+        ))
+    })?;
     units::scale(value, raw.unit.as_deref().unwrap_or(""), default)
         .map_err(|e| ModelError::Invalid(format!("{e} for element '{what}'")))
 }

@@ -69,9 +69,15 @@ mod tests {
         assert!(Name::new("vm-1.test").is_ok());
         assert_eq!(Name::new(""), Err(NameError::Empty));
         assert!(matches!(Name::new("a/b"), Err(NameError::Slash(_))));
-        assert!(matches!(Name::new(".hidden"), Err(NameError::LeadingDot(_))));
+        assert!(matches!(
+            Name::new(".hidden"),
+            Err(NameError::LeadingDot(_))
+        ));
         assert!(matches!(Name::new("a\0b"), Err(NameError::Control(_))));
-        assert!(matches!(Name::new(&"x".repeat(256)), Err(NameError::TooLong(_))));
+        assert!(matches!(
+            Name::new(&"x".repeat(256)),
+            Err(NameError::TooLong(_))
+        ));
         assert!(Name::new(&"x".repeat(255)).is_ok());
     }
 }

@@ -117,7 +117,10 @@ fn children(doc: &str) -> Result<Vec<Child>, FixtureError> {
     }
     let mut reader = Reader::from_str(doc);
     loop {
-        match reader.read_event().map_err(|e| FixtureError::Invalid(e.to_string()))? {
+        match reader
+            .read_event()
+            .map_err(|e| FixtureError::Invalid(e.to_string()))?
+        {
             Event::Start(_) => {
                 let inner = reader.buffer_position() as usize;
                 let end = doc.rfind("</").unwrap_or(doc.len());
@@ -156,7 +159,11 @@ impl NodeFixture {
     pub fn parse(doc: &str, dir: &Path) -> Result<NodeFixture, FixtureError> {
         let root = check_well_formed(doc).map_err(ModelError::Malformed)?;
         if root != "node" {
-            return Err(ModelError::WrongRoot { found: root, expected: "node" }.into());
+            return Err(ModelError::WrongRoot {
+                found: root,
+                expected: "node",
+            }
+            .into());
         }
         let top = children(doc)?;
         let source = |c: &Child| -> Result<String, FixtureError> {
@@ -208,7 +215,9 @@ impl NodeFixture {
                 }
                 "cpu" => {
                     let get = |n: &str, d: u32| -> u32 {
-                        text_of(&c.children, n).and_then(|s| s.parse().ok()).unwrap_or(d)
+                        text_of(&c.children, n)
+                            .and_then(|s| s.parse().ok())
+                            .unwrap_or(d)
                     };
                     let cpu = &mut fixture.cpu;
                     cpu.mhz = get("mhz", cpu.mhz);
@@ -249,9 +258,8 @@ fn strip_volumes(xml: &str) -> String {
 }
 
 fn read(path: &Path) -> Result<String, FixtureError> {
-    std::fs::read_to_string(path).map_err(|e| {
-        FixtureError::Open(path.to_path_buf(), crate::driver::error::strerror(&e))
-    })
+    std::fs::read_to_string(path)
+        .map_err(|e| FixtureError::Open(path.to_path_buf(), crate::driver::error::strerror(&e)))
 }
 
 #[cfg(test)]
@@ -260,7 +268,8 @@ mod tests {
 
     #[test]
     fn inline_fixture() {
-        let doc = "<node>\n<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\
+        let doc =
+            "<node>\n<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\
             <name>d</name><memory>1024</memory><os><type>hvm</type></os>\
             <test:runstate>5</test:runstate></domain>\
             <pool type='dir'><name>p</name><target><path>/p</path></target>\

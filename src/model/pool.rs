@@ -109,7 +109,9 @@ impl PoolDef {
             .ok_or_else(|| ModelError::Invalid("storage pool missing type attribute".into()))?;
         let name = raw.name.map(|n| n.trim().to_string()).unwrap_or_default();
         if name.is_empty() {
-            return Err(ModelError::Invalid("missing pool source name element".into()));
+            return Err(ModelError::Invalid(
+                "missing pool source name element".into(),
+            ));
         }
         let name = Name::new(&name).map_err(ModelError::Name)?;
         let uuid = match raw.uuid {
@@ -128,9 +130,14 @@ impl PoolDef {
             })
             .unwrap_or_default();
         let target = raw.target;
-        let target_path = target.as_ref().and_then(|t| t.path.clone()).map(|p| p.trim().to_string());
+        let target_path = target
+            .as_ref()
+            .and_then(|t| t.path.clone())
+            .map(|p| p.trim().to_string());
         if kind == "dir" && target_path.is_none() {
-            return Err(ModelError::Invalid("missing storage pool target path".into()));
+            return Err(ModelError::Invalid(
+                "missing storage pool target path".into(),
+            ));
         }
         Ok(PoolDef {
             kind,

@@ -40,7 +40,9 @@ pub fn unit_scale(suffix: &str, default: u64) -> Result<u64, ScaleError> {
 
 /// `value * scale(unit)`, refusing overflow.
 pub fn scale(value: u64, unit: &str, default: u64) -> Result<u64, ScaleError> {
-    value.checked_mul(unit_scale(unit, default)?).ok_or(ScaleError::Overflow)
+    value
+        .checked_mul(unit_scale(unit, default)?)
+        .ok_or(ScaleError::Overflow)
 }
 
 /// Parses `NUMBER[SUFFIX]` as virsh's scaled arguments do; returns bytes (or the command's
@@ -76,7 +78,10 @@ mod tests {
         assert_eq!(parse_scaled("1gib", 1), Ok(1 << 30));
         assert_eq!(parse_scaled("10", 1024), Ok(10240));
         assert_eq!(parse_scaled("3bytes", 1024), Ok(3));
-        assert_eq!(parse_scaled("10X", 1), Err(ScaleError::UnknownSuffix("X".into())));
+        assert_eq!(
+            parse_scaled("10X", 1),
+            Err(ScaleError::UnknownSuffix("X".into()))
+        );
         assert!(parse_scaled("abc", 1).is_err());
         assert_eq!(parse_scaled("99999999999E", 1), Err(ScaleError::Overflow));
     }

@@ -60,7 +60,10 @@ impl VolumeDef {
         Ok(VolumeDef {
             name: Name::new(&name).map_err(ModelError::Name)?,
             capacity: scaled(&capacity, 1, "capacity")?,
-            allocation: raw.allocation.map(|a| scaled(&a, 1, "allocation")).transpose()?,
+            allocation: raw
+                .allocation
+                .map(|a| scaled(&a, 1, "allocation"))
+                .transpose()?,
             format: raw.target.and_then(|t| t.format).map(|f| f.kind),
         })
     }
@@ -95,7 +98,10 @@ impl VolumeState<'_> {
         w.text("allocation", &bytes, &self.allocation.to_string());
         w.open("target", &[]);
         w.text("path", &[], self.path);
-        w.empty("format", &[("type", Some(self.def.format.as_deref().unwrap_or("raw")))]);
+        w.empty(
+            "format",
+            &[("type", Some(self.def.format.as_deref().unwrap_or("raw")))],
+        );
         w.close("target");
         w.close("volume");
         w.finish()

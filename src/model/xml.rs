@@ -128,7 +128,12 @@ fn fault(doc: &str, offset: usize, message: String) -> Malformed {
     let start = doc[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = doc[start..].find('\n').map_or(doc.len(), |i| start + i);
     let column = doc[start..at].chars().count() + 1;
-    Malformed { line, column, message, context: doc[start..end].to_string() }
+    Malformed {
+        line,
+        column,
+        message,
+        context: doc[start..end].to_string(),
+    }
 }
 
 fn line_of(doc: &str, offset: usize) -> usize {
@@ -143,10 +148,13 @@ fn check_entities(doc: &str, start: usize, text: &str) -> Result<(), Malformed> 
         let after = &rest[i + 1..];
         let end = after.find(';').unwrap_or(after.len());
         let name = &after[..end];
-        let known = matches!(name, "lt" | "gt" | "amp" | "apos" | "quot")
-            || name.starts_with('#');
+        let known = matches!(name, "lt" | "gt" | "amp" | "apos" | "quot") || name.starts_with('#');
         if !known {
-            return Err(fault(doc, base + i + 1 + end + 1, format!("Entity '{name}' not defined")));
+            return Err(fault(
+                doc,
+                base + i + 1 + end + 1,
+                format!("Entity '{name}' not defined"),
+            ));
         }
         base += i + 1 + end;
         rest = &after[end..];
@@ -183,7 +191,11 @@ pub fn check_well_formed(doc: &str) -> Result<String, Malformed> {
         match &event {
             Event::Start(e) | Event::Empty(e) => {
                 if top_level && root.is_some() {
-                    return Err(fault(doc, before, "Extra content at the end of the document".into()));
+                    return Err(fault(
+                        doc,
+                        before,
+                        "Extra content at the end of the document".into(),
+                    ));
                 }
                 for attr in e.attributes().with_checks(true) {
                     if attr.is_err() {
@@ -238,7 +250,10 @@ pub fn check_well_formed(doc: &str) -> Result<String, Malformed> {
         }
     }
     if let Some((open, at)) = stack.last() {
-        let message = format!("Premature end of data in tag {open} line {}", line_of(doc, *at));
+        let message = format!(
+            "Premature end of data in tag {open} line {}",
+            line_of(doc, *at)
+        );
         return Err(fault(doc, doc.len(), message));
     }
     root.ok_or_else(|| fault(doc, doc.len(), "Start tag expected, '<' not found".into()))

@@ -51,9 +51,15 @@ pub struct DomainRow {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ListStyle {
-    Table { title: bool },
+    Table {
+        title: bool,
+    },
     /// `--uuid`, `--id`, `--name`: one line per domain, no header.
-    Script { uuid: bool, id: bool, name: bool },
+    Script {
+        uuid: bool,
+        id: bool,
+        name: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -235,7 +241,12 @@ pub fn text(outcome: &Outcome, quiet: bool) -> Printed {
             out.push('\n');
         }
         Outcome::Text(t) => out.push_str(t),
-        Outcome::ErrText(t) => return Printed { stdout: String::new(), stderr: t.clone() },
+        Outcome::ErrText(t) => {
+            return Printed {
+                stdout: String::new(),
+                stderr: t.clone(),
+            }
+        }
         Outcome::Xml(x) => out.push_str(x),
         Outcome::DomainList(list) => domain_list(&mut out, list, quiet),
         Outcome::DomainInfo(info) => domain_info(&mut out, info),
@@ -262,7 +273,10 @@ pub fn text(outcome: &Outcome, quiet: bool) -> Printed {
             }
         }
         Outcome::Version(v) => {
-            out.push_str(&format!("Compiled against library: libvirt {}\n", v.library));
+            out.push_str(&format!(
+                "Compiled against library: libvirt {}\n",
+                v.library
+            ));
             out.push_str(&format!("Using library: libvirt {}\n", v.library));
             out.push_str(&format!("Using API: {} {}\n", v.hypervisor_type, v.api));
             match &v.hypervisor {
@@ -283,11 +297,25 @@ pub fn text(outcome: &Outcome, quiet: bool) -> Printed {
             field(&mut out, "Name:", &p.name);
             field(&mut out, "UUID:", &p.uuid);
             field(&mut out, "State:", p.state.0.text());
-            field(&mut out, "Persistent:", p.persistent.map_or("unknown", yes_no));
-            field(&mut out, "Autostart:", p.autostart.map_or("no autostart", yes_no));
+            field(
+                &mut out,
+                "Persistent:",
+                p.persistent.map_or("unknown", yes_no),
+            );
+            field(
+                &mut out,
+                "Autostart:",
+                p.autostart.map_or("no autostart", yes_no),
+            );
             if let (Some(c), Some(a), Some(v)) = (p.capacity, p.allocation, p.available) {
                 // pool-info --bytes prints bare numbers (vol-info adds " bytes").
-                let sz = |b: u64| if p.bytes { b.to_string() } else { pretty_capacity(b) };
+                let sz = |b: u64| {
+                    if p.bytes {
+                        b.to_string()
+                    } else {
+                        pretty_capacity(b)
+                    }
+                };
                 field(&mut out, "Capacity:", &sz(c));
                 field(&mut out, "Allocation:", &sz(a));
                 field(&mut out, "Available:", &sz(v));
@@ -321,7 +349,10 @@ pub fn text(outcome: &Outcome, quiet: bool) -> Printed {
             field(&mut out, "Allocation:", &size(v.allocation, v.bytes));
         }
     }
-    Printed { stdout: out, stderr: String::new() }
+    Printed {
+        stdout: out,
+        stderr: String::new(),
+    }
 }
 
 fn domain_list(out: &mut String, list: &DomainList, quiet: bool) {
@@ -373,7 +404,11 @@ fn domain_info(out: &mut String, i: &DomainInfoView) {
     field(out, "State:", &i.state);
     field(out, "CPU(s):", &i.cpus.to_string());
     if i.cpu_time_ns != 0 {
-        field(out, "CPU time:", &format!("{:.1}s", i.cpu_time_ns as f64 / 1e9));
+        field(
+            out,
+            "CPU time:",
+            &format!("{:.1}s", i.cpu_time_ns as f64 / 1e9),
+        );
     }
     field(out, "Max memory:", &format!("{} KiB", i.max_memory_kib));
     field(out, "Used memory:", &format!("{} KiB", i.used_memory_kib));
@@ -381,12 +416,24 @@ fn domain_info(out: &mut String, i: &DomainInfoView) {
     if let Some(a) = i.autostart {
         field(out, "Autostart:", if a { "enable" } else { "disable" });
     }
-    field(out, "Managed save:", i.managed_save.map_or("unknown", yes_no));
+    field(
+        out,
+        "Managed save:",
+        i.managed_save.map_or("unknown", yes_no),
+    );
     if let Some(model) = &i.security_model {
         field(out, "Security model:", model);
-        field(out, "Security DOI:", i.security_doi.as_deref().unwrap_or_default());
+        field(
+            out,
+            "Security DOI:",
+            i.security_doi.as_deref().unwrap_or_default(),
+        );
         if let Some(label) = &i.security_label {
-            let mode = if i.security_enforcing == Some(true) { "enforcing" } else { "permissive" };
+            let mode = if i.security_enforcing == Some(true) {
+                "enforcing"
+            } else {
+                "permissive"
+            };
             field(out, "Security label:", &format!("{label} ({mode})"));
         }
     }
@@ -408,7 +455,11 @@ fn pool_list(out: &mut String, list: &PoolList, quiet: bool) {
         PoolListStyle::Table => {
             let mut t = Table::new(["Name", "State", "Autostart"]);
             for r in &list.rows {
-                let state = if r.state.0 == PoolState::Inactive { "inactive" } else { "active" };
+                let state = if r.state.0 == PoolState::Inactive {
+                    "inactive"
+                } else {
+                    "active"
+                };
                 t.row([r.name.as_str(), state, yes_no(r.autostart)]);
             }
             out.push_str(&t.render(!quiet));

@@ -31,8 +31,15 @@ fn sanitize(cell: &str) -> String {
 fn width(s: &str) -> usize {
     s.chars()
         .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x20000..=0x3FFFD => 2,
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x1F300..=0x1F64F
+            | 0x20000..=0x3FFFD => 2,
             _ => 1,
         })
         .sum()
@@ -40,7 +47,10 @@ fn width(s: &str) -> usize {
 
 impl Table {
     pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Table {
-        Table { header: header.into_iter().map(Into::into).collect(), rows: Vec::new() }
+        Table {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {
@@ -101,6 +111,9 @@ mod tests {
         let mut t = Table::new(["A", "B"]);
         t.row(["x", ""]);
         t.row(["a\tb", "y"]);
-        assert_eq!(t.render(true), " A        B\n--------------\n x        \n a\\x09b   y\n");
+        assert_eq!(
+            t.render(true),
+            " A        B\n-------------\n x        \n a\\x09b   y\n"
+        );
     }
 }

@@ -105,9 +105,15 @@ mod tests {
         assert_eq!(words("echo a \t b"), vec![vec!["echo", "a", "b"]]);
         assert_eq!(words("echo \"a \t b\""), vec![vec!["echo", "a \t b"]]);
         assert_eq!(words("echo a\\ \\\t\\ b"), vec![vec!["echo", "a \t b"]]);
-        assert_eq!(words(" echo a; echo b;"), vec![vec!["echo", "a"], vec!["echo", "b"]]);
+        assert_eq!(
+            words(" echo a; echo b;"),
+            vec![vec!["echo", "a"], vec!["echo", "b"]]
+        );
         assert_eq!(words("ec\\\nho a"), vec![vec!["echo", "a"]]);
-        assert_eq!(words("echo --s\\h'e'\"l\"l -- a"), vec![vec!["echo", "--shell", "--", "a"]]);
+        assert_eq!(
+            words("echo --s\\h'e'\"l\"l -- a"),
+            vec![vec!["echo", "--shell", "--", "a"]]
+        );
         assert_eq!(words("echo 'a \\ b'"), vec![vec!["echo", "a \\ b"]]);
         assert_eq!(words("echo a 'b"), vec![vec!["echo", "a", "b"]]);
     }
@@ -115,10 +121,16 @@ mod tests {
     #[test]
     fn comments() {
         assert_eq!(words("echo a # b"), vec![vec!["echo", "a"]]);
-        assert_eq!(words("echo a #b\necho c"), vec![vec!["echo", "a"], vec!["echo", "c"]]);
+        assert_eq!(
+            words("echo a #b\necho c"),
+            vec![vec!["echo", "a"], vec!["echo", "c"]]
+        );
         assert_eq!(words("echo a '#' b"), vec![vec!["echo", "a", "#", "b"]]);
         assert_eq!(words("echo a \\# b"), vec![vec!["echo", "a", "#", "b"]]);
-        assert_eq!(words("#unbalanced; 'quotes\"\necho a # b"), vec![vec!["echo", "a"]]);
+        assert_eq!(
+            words("#unbalanced; 'quotes\"\necho a # b"),
+            vec![vec!["echo", "a"]]
+        );
     }
 
     #[test]

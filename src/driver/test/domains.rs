@@ -10,7 +10,11 @@ use crate::model::{DomainDef, Name};
 
 impl Domain {
     pub(super) fn handle(&self) -> DomainRef {
-        DomainRef { name: self.def.name.to_string(), uuid: self.def.uuid, id: self.id }
+        DomainRef {
+            name: self.def.name.to_string(),
+            uuid: self.def.uuid,
+            id: self.id,
+        }
     }
 }
 
@@ -49,7 +53,11 @@ pub(super) fn post_parse(def: &mut DomainDef) {
                 ..Address::default()
             });
             let kind = bus.as_str();
-            if !devices.controllers.iter().any(|c| c.kind == kind && c.index == 0) {
+            if !devices
+                .controllers
+                .iter()
+                .any(|c| c.kind == kind && c.index == 0)
+            {
                 devices.controllers.push(Controller {
                     kind: kind.into(),
                     index: 0,
@@ -60,9 +68,23 @@ pub(super) fn post_parse(def: &mut DomainDef) {
         }
     }
     const ORDER: [&str; 10] = [
-        "ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa",
+        "ide",
+        "fdc",
+        "scsi",
+        "sata",
+        "virtio-serial",
+        "ccid",
+        "usb",
+        "pci",
+        "xenbus",
+        "isa",
     ];
-    let rank = |c: &Controller| ORDER.iter().position(|k| *k == c.kind).unwrap_or(ORDER.len());
+    let rank = |c: &Controller| {
+        ORDER
+            .iter()
+            .position(|k| *k == c.kind)
+            .unwrap_or(ORDER.len())
+    };
     devices.controllers.sort_by_key(|c| (rank(c), c.index));
     for (i, iface) in devices.interfaces.iter_mut().enumerate() {
         if iface.target_dev.is_none() {
@@ -97,7 +119,10 @@ impl TestState {
             .iter()
             .position(|d| d.def.uuid == dom.uuid)
             .ok_or_else(|| {
-                Error::no_domain(format!("no domain with matching uuid '{}' ({})", dom.uuid, dom.name))
+                Error::no_domain(format!(
+                    "no domain with matching uuid '{}' ({})",
+                    dom.uuid, dom.name
+                ))
             })
     }
 
@@ -113,9 +138,7 @@ impl TestState {
 
     pub(super) fn list_domains(&self, flags: DomainListFlags) -> Vec<DomainRef> {
         type F = DomainListFlags;
-        let pair = |on: F, off: F, value: bool| {
-            !(flags.any(on) && !flags.any(off) && !value || flags.any(off) && !flags.any(on) && value)
-        };
+        let pair = |on: F, off: F, value: bool| passes(flags.any(on), flags.any(off), value);
         self.domains
             .iter()
             .filter(|d| {
@@ -296,7 +319,10 @@ impl TestState {
     pub(super) fn resume(&mut self, dom: &DomainRef) -> Result<()> {
         let d = self.get_mut(dom)?;
         if !matches!(d.state, State::Paused(_)) {
-            return Err(Error::internal(format!("domain '{}' not paused", d.def.name)));
+            return Err(Error::internal(format!(
+                "domain '{}' not paused",
+                d.def.name
+            )));
         }
         d.state = State::Running(RunningReason::Unpaused);
         Ok(())
@@ -336,7 +362,9 @@ impl TestState {
             return Err(Error::operation_invalid("domain is not running"));
         }
         if config && !d.persistent {
-            return Err(Error::operation_invalid("cannot change persistent config of a transient domain"));
+            return Err(Error::operation_invalid(
+                "cannot change persistent config of a transient domain",
+            ));
         }
         if config && active && d.next_def.is_none() {
             d.next_def = Some(d.def.clone());
@@ -353,7 +381,12 @@ impl TestState {
         Ok(out)
     }
 
-    pub(super) fn set_memory(&mut self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> Result<()> {
+    pub(super) fn set_memory(
+        &mut self,
+        dom: &DomainRef,
+        kib: u64,
+        flags: ModifyFlags,
+    ) -> Result<()> {
         let d = self.get_mut(dom)?;
         if flags.has(ModifyFlags::MAXIMUM) {
             let live = flags.has(ModifyFlags::LIVE) || !flags.has(ModifyFlags::CONFIG);
@@ -370,14 +403,21 @@ impl TestState {
         }
         for def in Self::targets(d, flags)? {
             if kib > def.memory_kib {
-                return Err(Error::invalid_arg("cannot set memory higher than max memory"));
+                return Err(Error::invalid_arg(
+                    "cannot set memory higher than max memory",
+                ));
             }
             def.current_memory_kib = kib;
         }
         Ok(())
     }
 
-    pub(super) fn set_vcpus(&mut self, dom: &DomainRef, count: u32, flags: ModifyFlags) -> Result<()> {
+    pub(super) fn set_vcpus(
+        &mut self,
+        dom: &DomainRef,
+        count: u32,
+        flags: ModifyFlags,
+    ) -> Result<()> {
         let d = self.get_mut(dom)?;
         let maximum = flags.has(ModifyFlags::MAXIMUM);
         for def in Self::targets(d, flags & !ModifyFlags::MAXIMUM)? {
@@ -398,7 +438,7 @@ impl TestState {
     }
 
     pub(super) fn rename(&mut self, dom: &DomainRef, new_name: &str) -> Result<()> {
-        let name = Name::new(new_name).map_err(|e| Error::invalid_arg(e))?;
+        let name = Name::new(new_name).map_err(Error::invalid_arg)?;
         if self.domains.iter().any(|d| d.def.name == name) {
             return Err(Error::operation_invalid(format!(
                 "domain with name '{new_name}' already exists"

@@ -199,7 +199,10 @@ impl Hypervisor for TestDriver {
         Ok(CAPABILITIES.to_string())
     }
     fn security_model(&self) -> Result<Option<SecurityModel>> {
-        Ok(Some(SecurityModel { model: "testSecurity".into(), doi: String::new() }))
+        Ok(Some(SecurityModel {
+            model: "testSecurity".into(),
+            doi: String::new(),
+        }))
     }
 
     fn list_domains(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>> {
@@ -294,7 +297,9 @@ impl Hypervisor for TestDriver {
         let mut st = self.state();
         let d = st.get_mut(dom)?;
         if !d.persistent {
-            return Err(Error::operation_invalid("cannot set autostart for transient domain"));
+            return Err(Error::operation_invalid(
+                "cannot set autostart for transient domain",
+            ));
         }
         d.autostart = on;
         Ok(())
@@ -303,7 +308,8 @@ impl Hypervisor for TestDriver {
         self.state().set_memory(dom, kib, flags)
     }
     fn set_max_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> Result<()> {
-        self.state().set_memory(dom, kib, flags | ModifyFlags::MAXIMUM)
+        self.state()
+            .set_memory(dom, kib, flags | ModifyFlags::MAXIMUM)
     }
     fn set_vcpus(&self, dom: &DomainRef, count: u32, flags: ModifyFlags) -> Result<()> {
         self.state().set_vcpus(dom, count, flags)
@@ -389,7 +395,11 @@ impl Hypervisor for TestDriver {
         let st = self.state();
         let p = st.pool(pool)?;
         Ok(PoolInfo {
-            state: if p.active { PoolState::Running } else { PoolState::Inactive },
+            state: if p.active {
+                PoolState::Running
+            } else {
+                PoolState::Inactive
+            },
             capacity: p.capacity,
             allocation: p.allocation,
             available: p.capacity - p.allocation,
@@ -417,7 +427,9 @@ impl Hypervisor for TestDriver {
         let mut st = self.state();
         let p = st.pool_mut(pool)?;
         if !p.persistent {
-            return Err(Error::invalid_arg("cannot set autostart for transient pool"));
+            return Err(Error::invalid_arg(
+                "cannot set autostart for transient pool",
+            ));
         }
         p.autostart = on;
         Ok(())
@@ -428,9 +440,9 @@ impl Hypervisor for TestDriver {
 
     fn list_volumes(&self, pool: &PoolRef) -> Result<Vec<VolRef>> {
         let st = self.state();
-        let p = st.active_pool(pool).map_err(|_| {
-            Error::operation_invalid("storage pool is not active")
-        })?;
+        let p = st
+            .active_pool(pool)
+            .map_err(|_| Error::operation_invalid("storage pool is not active"))?;
         Ok(p.volumes.iter().map(|v| p.vol_handle(v)).collect())
     }
     fn vol_by_name(&self, pool: &PoolRef, name: &str) -> Result<VolRef> {
@@ -481,7 +493,11 @@ impl Hypervisor for TestDriver {
     fn vol_info(&self, vol: &VolRef) -> Result<VolInfo> {
         let st = self.state();
         let v = st.vol(vol)?;
-        Ok(VolInfo { kind: VolType::File, capacity: v.def.capacity, allocation: v.allocation })
+        Ok(VolInfo {
+            kind: VolType::File,
+            capacity: v.def.capacity,
+            allocation: v.allocation,
+        })
     }
     fn vol_xml(&self, vol: &VolRef) -> Result<String> {
         let st = self.state();

@@ -7,19 +7,32 @@ use crate::model::{PoolDef, VolumeDef};
 
 impl Pool {
     pub(super) fn handle(&self) -> PoolRef {
-        PoolRef { name: self.def.name.to_string(), uuid: self.def.uuid }
+        PoolRef {
+            name: self.def.name.to_string(),
+            uuid: self.def.uuid,
+        }
     }
 
     pub(super) fn vol_handle(&self, v: &Volume) -> VolRef {
-        VolRef { pool: self.def.name.to_string(), name: v.def.name.to_string(), key: v.path.clone() }
+        VolRef {
+            pool: self.def.name.to_string(),
+            name: v.def.name.to_string(),
+            key: v.path.clone(),
+        }
     }
 }
 
 impl TestState {
     fn pool_index(&self, pool: &PoolRef) -> Result<usize> {
-        self.pools.iter().position(|p| p.def.uuid == pool.uuid).ok_or_else(|| {
-            Error::no_pool(format!("no storage pool with matching uuid '{}' ({})", pool.uuid, pool.name))
-        })
+        self.pools
+            .iter()
+            .position(|p| p.def.uuid == pool.uuid)
+            .ok_or_else(|| {
+                Error::no_pool(format!(
+                    "no storage pool with matching uuid '{}' ({})",
+                    pool.uuid, pool.name
+                ))
+            })
     }
 
     pub(super) fn pool(&self, pool: &PoolRef) -> Result<&Pool> {
@@ -50,16 +63,17 @@ impl TestState {
     pub(super) fn inactive_pool(&mut self, pool: &PoolRef) -> Result<&mut Pool> {
         let p = self.pool_mut(pool)?;
         if p.active {
-            return Err(Error::operation_invalid(format!("storage pool '{}' is active", p.def.name)));
+            return Err(Error::operation_invalid(format!(
+                "storage pool '{}' is active",
+                p.def.name
+            )));
         }
         Ok(p)
     }
 
     pub(super) fn list_pools(&self, flags: PoolListFlags) -> Vec<PoolRef> {
         type F = PoolListFlags;
-        let pair = |on: F, off: F, value: bool| {
-            !(flags.any(on) && !flags.any(off) && !value || flags.any(off) && !flags.any(on) && value)
-        };
+        let pair = |on: F, off: F, value: bool| passes(flags.any(on), flags.any(off), value);
         let types = flags.type_bits();
         self.pools
             .iter()
@@ -67,8 +81,7 @@ impl TestState {
                 pair(F::ACTIVE, F::INACTIVE, p.active)
                     && pair(F::PERSISTENT, F::TRANSIENT, p.persistent)
                     && pair(F::AUTOSTART, F::NO_AUTOSTART, p.autostart)
-                    && (types.0 == 0
-                        || F::of_type(&p.def.kind).is_some_and(|t| types.any(t)))
+                    && (types.0 == 0 || F::of_type(&p.def.kind).is_some_and(|t| types.any(t)))
             })
             .map(Pool::handle)
             .collect()
@@ -193,9 +206,17 @@ impl TestState {
                 def.name
             )));
         }
-        let path = format!("{}/{}", p.def.target_path.as_deref().unwrap_or_default(), def.name);
+        let path = format!(
+            "{}/{}",
+            p.def.target_path.as_deref().unwrap_or_default(),
+            def.name
+        );
         p.allocation += allocation;
-        let v = Volume { def, allocation, path };
+        let v = Volume {
+            def,
+            allocation,
+            path,
+        };
         let handle = p.vol_handle(&v);
         p.volumes.push(v);
         Ok(handle)
