@@ -4,12 +4,14 @@
 use std::io::BufRead;
 use std::time::Instant;
 
-use virtsh_commands::parse::{parse, Invocation, ParseError};
+use virtsh_commands::parse::{options, parse, Invocation, OptKind, ParseError};
 
 use crate::cli::{usage, Action, Cli};
 use crate::connect::default_uri;
 use crate::console::Console;
+use crate::debug;
 use crate::exec::Session;
+use crate::log::{self, Level};
 use crate::shell::tokenizer;
 use crate::LIBVIRT_VERSION;
 
@@ -27,6 +29,36 @@ pub fn main(args: &[String]) -> i32 {
     let mut console = Console::new(cli.opts.json);
     for w in &cli.warnings {
         console.fatal(w);
+    }
+    let level = cli.opts.debug.or_else(|| {
+        std::env::var("VIRSH_DEBUG")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|l| *l <= 4)
+    });
+    if let Some(level) = level {
+        log::set_level(level);
+    }
+    let log_file = cli
+        .opts
+        .log_file
+        .clone()
+        .or_else(|| std::env::var("VIRSH_LOG_FILE").ok());
+    if let Some(path) = log_file {
+        match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+        {
+            Ok(f) => log::set_file(f),
+            Err(e) => {
+                console.fatal(&format!(
+                    "failed to open the log file '{path}': {}",
+                    crate::driver::error::strerror(&e)
+                ));
+                return 1;
+            }
+        }
     }
     let status = run(cli, &mut console);
     console.flush();
@@ -52,6 +84,10 @@ fn run(cli: Cli, console: &mut Console) -> i32 {
         }
         Action::Interactive => None,
         Action::Script(s) => match tokenizer::split(s) {
+            Ok(commands) if log::enabled(Level::Info) => {
+                debug!(Level::Info, "commands: \"{s}\"");
+                Some(commands)
+            }
             Ok(commands) => Some(commands),
             Err(e) => {
                 console.fatal(&e.to_string());
@@ -60,32 +96,61 @@ fn run(cli: Cli, console: &mut Console) -> i32 {
         },
         Action::Words(w) => Some(vec![w.clone()]),
     };
-    let explicit = cli.connect.is_some();
+    // virsh parses the whole batch before it connects: a syntax error anywhere runs nothing.
+    let invocations = match words.as_deref().map(parse_all).transpose() {
+        Ok(i) => i,
+        Err(e) => {
+            console.fatal(&e.to_string());
+            return 1;
+        }
+    };
     let uri = cli
         .connect
         .clone()
         .or_else(|| default_uri(|k| std::env::var(k).ok()));
     let mut session = Session::new(cli.opts.clone(), uri.clone());
-    if explicit || uri.is_some() {
+    if uri.is_some() {
         if let Err(e) = session.connect() {
             console.error(&e);
             return 1;
         }
     }
-    match words {
-        Some(commands) => match parse_all(&commands) {
-            Ok(invocations) => run_batch(&mut session, console, &invocations).0,
-            Err(e) => {
-                console.fatal(&e.to_string());
-                1
-            }
-        },
+    match invocations {
+        Some(invocations) => run_batch(&mut session, console, &invocations).0,
         None => interactive(&mut session, console),
     }
 }
 
+/// Parses every command; a command whose name starts with `#` is a comment.
 fn parse_all(commands: &[Vec<String>]) -> Result<Vec<Invocation>, ParseError> {
-    commands.iter().map(|c| parse(c)).collect()
+    let mut out = Vec::with_capacity(commands.len());
+    for words in commands.iter().filter(|c| !c[0].starts_with('#')) {
+        let inv = parse(words)?;
+        trace(&inv);
+        out.push(inv);
+    }
+    Ok(out)
+}
+
+/// virsh's INFO trace of what the parser assigned to each option.
+fn trace(inv: &Invocation) {
+    if !log::enabled(Level::Info) {
+        return;
+    }
+    let opts = options(inv.def);
+    let mut argv_index = 0;
+    let cmd = inv.def.name;
+    for (name, value) in &inv.values {
+        let kind = opts.iter().find(|o| &o.name == name).map(|o| o.kind);
+        match (kind, value) {
+            (Some(OptKind::Argv), Some(v)) => {
+                debug!(Level::Info, "{cmd}: {name}(argv: {argv_index}): {v}");
+                argv_index += 1;
+            }
+            (_, Some(v)) => debug!(Level::Info, "{cmd}: {name}(optdata): {v}"),
+            (_, None) => debug!(Level::Info, "{cmd}: {name}(bool)"),
+        }
+    }
 }
 
 /// Runs commands in order; every one runs even after a failure. Returns the status of the

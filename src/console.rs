@@ -60,16 +60,17 @@ impl Console {
         self.error(&CmdError::message(message));
     }
 
-    /// What virsh prints after every command: a blank line, or the timing.
+    /// What virsh prints after every command: a blank line, or the timing. Output is flushed
+    /// here so that it stays in order with the debug messages of the next command.
     pub fn end_command(&mut self, quiet: bool, timing: Option<Duration>) {
-        if self.json {
-            return;
+        if !self.json {
+            match timing {
+                Some(t) => self.print(&format!("\n(Time: {:.3} ms)\n\n", t.as_secs_f64() * 1000.0)),
+                None if !quiet => self.print("\n"),
+                None => {}
+            }
         }
-        match timing {
-            Some(t) => self.print(&format!("\n(Time: {:.3} ms)\n\n", t.as_secs_f64() * 1000.0)),
-            None if !quiet => self.print("\n"),
-            None => {}
-        }
+        self.flush();
     }
 
     pub fn flush(&mut self) {

@@ -10,6 +10,7 @@ pub mod connect;
 pub mod console;
 pub mod driver;
 pub mod exec;
+pub mod log;
 pub mod model;
 pub mod render;
 pub mod shell;

@@ -397,6 +397,28 @@ impl Spec for Resume {
     const POSITIONAL: &'static [&'static str] = &["domain"];
 }
 
+/// `domcontrol`: domain control interface state
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "domcontrol",
+    about = "domain control interface state",
+    long_about = "Returns state of a control interface to the domain."
+)]
+pub struct Domcontrol {
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
+    pub domain: String,
+}
+impl Spec for Domcontrol {
+    const NAME: &'static str = "domcontrol";
+    const GROUP: Group = Group::Monitor;
+    const POSITIONAL: &'static [&'static str] = &["domain"];
+}
+
 /// `dominfo`: domain information
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(

@@ -72,6 +72,9 @@ pub trait Spec {
     const NAME: &'static str;
     const GROUP: Group;
     const POSITIONAL: &'static [&'static str];
+    /// Options that bare words still fill, after the positional ones, for old scripts, though
+    /// help shows them as named options (virsh's `unwanted_positional`).
+    const UNWANTED_POSITIONAL: &'static [&'static str] = &[];
     /// Options that stand for another option with a fixed value (`echo --hi` is
     /// `--string=hello`): `(alias, target option, value)`.
     const VALUE_ALIASES: &'static [(&'static str, &'static str, &'static str)] = &[];
@@ -84,6 +87,7 @@ pub struct CommandDef {
     pub name: &'static str,
     pub group: Group,
     pub positional: &'static [&'static str],
+    pub unwanted_positional: &'static [&'static str],
     pub value_aliases: &'static [(&'static str, &'static str, &'static str)],
     pub allow_empty: &'static [&'static str],
     /// The clap model of the command.
@@ -122,6 +126,7 @@ macro_rules! registry {
                 name: <$module::$ty as Spec>::NAME,
                 group: <$module::$ty as Spec>::GROUP,
                 positional: <$module::$ty as Spec>::POSITIONAL,
+                unwanted_positional: <$module::$ty as Spec>::UNWANTED_POSITIONAL,
                 value_aliases: <$module::$ty as Spec>::VALUE_ALIASES,
                 allow_empty: <$module::$ty as Spec>::ALLOW_EMPTY,
                 command: <$module::$ty as CommandFactory>::command,
@@ -152,6 +157,7 @@ registry! {
     Start => domain::Start,
     Suspend => domain::Suspend,
     Undefine => domain::Undefine,
+    Domcontrol => domain::Domcontrol,
     Dominfo => domain::Dominfo,
     Domstate => domain::Domstate,
     List => domain::List,

@@ -156,10 +156,16 @@ pub fn parse(words: &[String]) -> Result<Invocation, ParseError> {
             };
             values.push((opt.name.clone(), value));
         } else {
+            let fillable = |o: &&Opt| o.kind == OptKind::Argv || !seen(&values, &o.name);
+            let unwanted = def
+                .unwanted_positional
+                .iter()
+                .filter_map(|n| opts.iter().find(|o| o.name == *n));
             let slot = opts
                 .iter()
                 .filter(|o| o.positional)
-                .find(|o| o.kind == OptKind::Argv || !seen(&values, &o.name))
+                .find(fillable)
+                .or_else(|| unwanted.clone().find(fillable))
                 .ok_or_else(|| ParseError::UnexpectedData(word.clone()))?;
             values.push((slot.name.clone(), Some(word.clone())));
         }

@@ -209,6 +209,13 @@ impl Spec for PoolDefineAs {
     const NAME: &'static str = "pool-define-as";
     const GROUP: Group = Group::Pool;
     const POSITIONAL: &'static [&'static str] = &["name", "type"];
+    const UNWANTED_POSITIONAL: &'static [&'static str] = &[
+        "source-host",
+        "source-path",
+        "source-dev",
+        "source-name",
+        "target",
+    ];
 }
 
 /// `pool-create`: create a pool from an XML file
@@ -387,6 +394,13 @@ impl Spec for PoolCreateAs {
     const NAME: &'static str = "pool-create-as";
     const GROUP: Group = Group::Pool;
     const POSITIONAL: &'static [&'static str] = &["name", "type"];
+    const UNWANTED_POSITIONAL: &'static [&'static str] = &[
+        "source-host",
+        "source-path",
+        "source-dev",
+        "source-name",
+        "target",
+    ];
 }
 
 /// `pool-build`: build a pool

@@ -27,6 +27,10 @@ pub trait Hypervisor {
     fn capabilities(&self) -> Result<String>;
     /// The host's security model, if any.
     fn security_model(&self) -> Result<Option<SecurityModel>>;
+    /// Whether the connection can exchange keepalive messages (only remote ones can).
+    fn supports_keepalive(&self) -> bool {
+        false
+    }
 
     // ---- domains ----
     fn list_domains(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>>;
@@ -72,6 +76,10 @@ pub trait Hypervisor {
     ) -> Result<()>;
     /// The security label of a running domain, if it has one.
     fn domain_security_label(&self, dom: &DomainRef) -> Result<Option<SecurityLabel>>;
+    /// Messages about a running domain: taints and deprecations (`virDomainGetMessages`).
+    fn domain_messages(&self, dom: &DomainRef) -> Result<Vec<String>>;
+    /// The state of the domain's control interface (`virDomainGetControlInfo`).
+    fn domain_control(&self, dom: &DomainRef) -> Result<ControlState>;
 
     // ---- storage pools ----
     fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>>;

@@ -42,6 +42,8 @@ impl Hypervisor for ReadOnly {
         domain_autostart(dom: &DomainRef) -> bool;
         domain_metadata(dom: &DomainRef, kind: MetadataKind, flags: ModifyFlags) -> Option<String>;
         domain_security_label(dom: &DomainRef) -> Option<SecurityLabel>;
+        domain_messages(dom: &DomainRef) -> Vec<String>;
+        domain_control(dom: &DomainRef) -> ControlState;
         list_pools(flags: PoolListFlags) -> Vec<PoolRef>;
         pool_by_name(name: &str) -> PoolRef;
         pool_by_uuid(uuid: &Uuid) -> PoolRef;

@@ -193,6 +193,26 @@ pub struct DomainInfo {
     pub cpu_time_ns: u64,
 }
 
+/// The state of a domain's control interface (`virDomainControlState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ControlState {
+    Ok = 0,
+    Job = 1,
+    Occupied = 2,
+    Error = 3,
+}
+
+impl ControlState {
+    pub fn text(self) -> &'static str {
+        match self {
+            ControlState::Ok => "ok",
+            ControlState::Job => "background job",
+            ControlState::Occupied => "occupied",
+            ControlState::Error => "error",
+        }
+    }
+}
+
 /// `virSecurityModel` of the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityModel {

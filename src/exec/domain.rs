@@ -1,14 +1,16 @@
 //! Domain commands: listing, defining, the lifecycle, and the settings virsh changes.
 
-use virtsh_commands::domain as cmd;
+use virtsh_commands::domain as req;
 use virtsh_commands::Request;
 
 use super::lookup::{self, By, ANY};
 use super::CmdError;
+use crate::debug;
 use crate::driver::{
     DomainListFlags, DomainRef, Error, Hypervisor, MetadataKind, ModifyFlags, StartFlags, State,
     XmlFlags,
 };
+use crate::log::Level;
 use crate::model::units::parse_scaled;
 use crate::render::{DomainInfoView, DomainList, DomainRow, DomainStateView, ListStyle, Outcome};
 
@@ -19,6 +21,7 @@ const BY_NAME_UUID: By = By {
 };
 
 pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError> {
+    let cmd = request.name();
     match request {
         Request::List(l) => list(conn, l),
         Request::Define(d) => {
@@ -51,7 +54,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             refuse(u.storage.is_some(), "storage")?;
             refuse(u.remove_all_storage, "remove-all-storage")?;
             refuse(u.wipe_storage, "wipe-storage")?;
-            let dom = lookup::domain(conn, &u.domain, ANY)?;
+            let dom = lookup::domain(conn, cmd, &u.domain, ANY)?;
             conn.undefine_domain(&dom).map_err(|e| {
                 CmdError::failed(format!("Failed to undefine domain '{}'", u.domain), e)
             })?;
@@ -111,7 +114,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         ),
         Request::Dominfo(d) => dominfo(conn, &d.domain),
         Request::Domstate(d) => {
-            let dom = lookup::domain(conn, &d.domain, ANY)?;
+            let dom = lookup::domain(conn, cmd, &d.domain, ANY)?;
             let state = conn.domain_state(&dom)?;
             Ok(Outcome::DomainState(DomainStateView {
                 state: state.text().into(),
@@ -119,13 +122,19 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                 show_reason: d.reason,
             }))
         }
+        Request::Domcontrol(d) => {
+            let dom = lookup::domain(conn, cmd, &d.domain, ANY)?;
+            Ok(Outcome::Value(conn.domain_control(&dom)?.text().into()))
+        }
         Request::Domname(d) => {
             let by = By {
                 id: true,
                 uuid: true,
                 name: false,
             };
-            Ok(Outcome::Value(lookup::domain(conn, &d.domain, by)?.name))
+            Ok(Outcome::Value(
+                lookup::domain(conn, cmd, &d.domain, by)?.name,
+            ))
         }
         Request::Domuuid(d) => {
             let by = By {
@@ -134,16 +143,16 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                 name: true,
             };
             Ok(Outcome::Value(
-                lookup::domain(conn, &d.domain, by)?.uuid.to_string(),
+                lookup::domain(conn, cmd, &d.domain, by)?.uuid.to_string(),
             ))
         }
         Request::Domid(d) => {
-            let dom = lookup::domain(conn, &d.domain, BY_NAME_UUID)?;
+            let dom = lookup::domain(conn, cmd, &d.domain, BY_NAME_UUID)?;
             Ok(Outcome::Value(dom.id.map_or("-".into(), |i| i.to_string())))
         }
         Request::Dumpxml(d) => {
             refuse(d.xpath.is_some(), "xpath")?;
-            let dom = lookup::domain(conn, &d.domain, ANY)?;
+            let dom = lookup::domain(conn, cmd, &d.domain, ANY)?;
             let mut flags = XmlFlags::default();
             for (on, flag) in [
                 (d.inactive, XmlFlags::INACTIVE),
@@ -159,7 +168,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         }
         Request::Autostart(a) => {
             refuse(a.once, "once")?;
-            let dom = lookup::domain(conn, &a.domain, ANY)?;
+            let dom = lookup::domain(conn, cmd, &a.domain, ANY)?;
             let (verb, done) = if a.disable {
                 ("unmark", "unmarked")
             } else {
@@ -175,14 +184,14 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         }
         Request::Setmem(s) => {
             let flags = impact(s.current, s.live, s.config)?;
-            let dom = lookup::domain(conn, &s.domain, ANY)?;
+            let dom = lookup::domain(conn, cmd, &s.domain, ANY)?;
             let kib = scaled_kib(&s.size, "size")?;
             conn.set_memory(&dom, kib, flags.unwrap_or(ModifyFlags::LIVE))?;
             Ok(Outcome::Nothing)
         }
         Request::Setmaxmem(s) => {
             let flags = impact(s.current, s.live, s.config)?;
-            let dom = lookup::domain(conn, &s.domain, ANY)?;
+            let dom = lookup::domain(conn, cmd, &s.domain, ANY)?;
             let kib = scaled_kib(&s.size, "size")?;
             conn.set_max_memory(&dom, kib, flags.unwrap_or_default())
                 .map_err(|e| CmdError::failed("Unable to change MaxMemorySize", e))?;
@@ -190,7 +199,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         }
         Request::Setvcpus(s) => setvcpus(conn, s),
         Request::Domrename(r) => {
-            let dom = lookup::domain(conn, &r.domain, BY_NAME_UUID)?;
+            let dom = lookup::domain(conn, cmd, &r.domain, BY_NAME_UUID)?;
             conn.rename_domain(&dom, &r.new_name)?;
             message("Domain successfully renamed")
         }
@@ -268,15 +277,18 @@ fn lifecycle(
     verb: &str,
     done: &str,
 ) -> Result<Outcome, CmdError> {
-    let dom = lookup::domain(conn, arg, ANY)?;
+    // The verbs are the command names.
+    let cmd = verb;
+    let dom = lookup::domain(conn, cmd, arg, ANY)?;
     call(&dom).map_err(|e| CmdError::failed(format!("Failed to {verb} domain '{arg}'"), e))?;
     message(format!("Domain '{arg}' {done}"))
 }
 
-fn start(conn: &dyn Hypervisor, s: &cmd::Start) -> Result<Outcome, CmdError> {
+fn start(conn: &dyn Hypervisor, s: &req::Start) -> Result<Outcome, CmdError> {
+    let cmd = "start";
     refuse(s.console, "console")?;
     refuse(s.pass_fds.is_some(), "pass-fds")?;
-    let dom = lookup::domain(conn, &s.domain, BY_NAME_UUID)?;
+    let dom = lookup::domain(conn, cmd, &s.domain, BY_NAME_UUID)?;
     if dom.id.is_some() {
         return Err(CmdError::message("Domain is already active"));
     }
@@ -297,7 +309,7 @@ fn start(conn: &dyn Hypervisor, s: &cmd::Start) -> Result<Outcome, CmdError> {
     message(format!("Domain '{}' started", s.domain))
 }
 
-fn list(conn: &dyn Hypervisor, l: &cmd::List) -> Result<Outcome, CmdError> {
+fn list(conn: &dyn Hypervisor, l: &req::List) -> Result<Outcome, CmdError> {
     for (a, b, x, y) in [
         (l.table, l.name, "table", "name"),
         (l.table, l.uuid, "table", "uuid"),
@@ -393,9 +405,18 @@ fn list(conn: &dyn Hypervisor, l: &cmd::List) -> Result<Outcome, CmdError> {
 }
 
 fn dominfo(conn: &dyn Hypervisor, arg: &str) -> Result<Outcome, CmdError> {
-    let dom = lookup::domain(conn, arg, ANY)?;
+    let cmd = "dominfo";
+    let dom = lookup::domain(conn, cmd, arg, ANY)?;
     let info = conn.domain_info(&dom)?;
     let model = conn.security_model()?.filter(|m| !m.model.is_empty());
+    let persistent = conn.domain_is_persistent(&dom).ok();
+    if let Some(p) = persistent {
+        debug!(
+            Level::Debug,
+            "Domain persistent flag value: {}",
+            u8::from(p)
+        );
+    }
     let label = match &model {
         Some(_) => conn
             .domain_security_label(&dom)?
@@ -412,24 +433,26 @@ fn dominfo(conn: &dyn Hypervisor, arg: &str) -> Result<Outcome, CmdError> {
         cpu_time_ns: info.cpu_time_ns,
         max_memory_kib: info.max_mem_kib,
         used_memory_kib: info.memory_kib,
-        persistent: conn.domain_is_persistent(&dom).ok(),
+        persistent,
         autostart: conn.domain_autostart(&dom).ok(),
         managed_save: conn.domain_has_managed_save(&dom).ok(),
         security_doi: model.as_ref().map(|m| m.doi.clone()),
         security_model: model.map(|m| m.model),
         security_enforcing: label.as_ref().map(|l| l.enforcing),
         security_label: label.map(|l| l.label),
+        messages: conn.domain_messages(&dom).unwrap_or_default(),
     }))
 }
 
-fn setvcpus(conn: &dyn Hypervisor, s: &cmd::Setvcpus) -> Result<Outcome, CmdError> {
+fn setvcpus(conn: &dyn Hypervisor, s: &req::Setvcpus) -> Result<Outcome, CmdError> {
+    let cmd = "setvcpus";
     let flags = impact(s.current, s.live, s.config)?;
     if s.count == 0 {
         return Err(CmdError::message("Can't set 0 processors for a VM"));
     }
     refuse(s.guest, "guest")?;
     refuse(s.hotpluggable, "hotpluggable")?;
-    let dom = lookup::domain(conn, &s.domain, ANY)?;
+    let dom = lookup::domain(conn, cmd, &s.domain, ANY)?;
     let mut flags = flags.unwrap_or(ModifyFlags::LIVE);
     if s.maximum {
         flags |= ModifyFlags::MAXIMUM;
@@ -438,10 +461,11 @@ fn setvcpus(conn: &dyn Hypervisor, s: &cmd::Setvcpus) -> Result<Outcome, CmdErro
     Ok(Outcome::Nothing)
 }
 
-fn desc(conn: &dyn Hypervisor, d: &cmd::Desc) -> Result<Outcome, CmdError> {
+fn desc(conn: &dyn Hypervisor, d: &req::Desc) -> Result<Outcome, CmdError> {
+    let cmd = "desc";
     refuse(d.edit, "edit")?;
     let flags = impact(d.current, d.live, d.config)?.unwrap_or_default();
-    let dom = lookup::domain(conn, &d.domain, ANY)?;
+    let dom = lookup::domain(conn, cmd, &d.domain, ANY)?;
     let (kind, what) = if d.title {
         (MetadataKind::Title, "title")
     } else {

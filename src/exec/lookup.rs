@@ -5,7 +5,9 @@
 use uuid::Uuid;
 
 use super::CmdError;
+use crate::debug;
 use crate::driver::{DomainRef, Hypervisor, PoolRef, VolRef};
+use crate::log::Level;
 
 /// Which forms of a domain argument a command accepts.
 #[derive(Clone, Copy)]
@@ -23,21 +25,25 @@ pub const ANY: By = By {
 
 /// virsh tries an id (a non-negative 32-bit integer), then a UUID (36 characters), then a name;
 /// any failure ends in `failed to get domain 'ARG'`, the driver's error dropped.
-pub fn domain(conn: &dyn Hypervisor, arg: &str, by: By) -> Result<DomainRef, CmdError> {
+pub fn domain(conn: &dyn Hypervisor, cmd: &str, arg: &str, by: By) -> Result<DomainRef, CmdError> {
+    debug!(Level::Info, "{cmd}: found option <domain>: {arg}");
     let mut found = None;
     if by.id {
         if let Ok(id) = arg.parse::<i32>() {
             if id >= 0 {
+                debug!(Level::Debug, "{cmd}: <domain> looks like ID");
                 found = conn.domain_by_id(id as u32).ok();
             }
         }
     }
     if found.is_none() && by.uuid && arg.len() == 36 {
         if let Ok(uuid) = Uuid::parse_str(arg) {
+            debug!(Level::Debug, "{cmd}: <domain> trying as domain UUID");
             found = conn.domain_by_uuid(&uuid).ok();
         }
     }
     if found.is_none() && by.name {
+        debug!(Level::Debug, "{cmd}: <domain> trying as domain NAME");
         found = conn.domain_by_name(arg).ok();
     }
     found.ok_or_else(|| CmdError::message(format!("failed to get domain '{arg}'")))
@@ -45,14 +51,17 @@ pub fn domain(conn: &dyn Hypervisor, arg: &str, by: By) -> Result<DomainRef, Cmd
 
 /// A pool by UUID, then by name; unlike a domain's, a failed pool lookup keeps the driver's
 /// error as a second line.
-pub fn pool(conn: &dyn Hypervisor, arg: &str) -> Result<PoolRef, CmdError> {
+pub fn pool(conn: &dyn Hypervisor, cmd: &str, arg: &str) -> Result<PoolRef, CmdError> {
+    debug!(Level::Info, "{cmd}: found option <pool>: {arg}");
     if arg.len() == 36 {
         if let Ok(uuid) = Uuid::parse_str(arg) {
+            debug!(Level::Debug, "{cmd}: <pool> trying as pool UUID");
             if let Ok(p) = conn.pool_by_uuid(&uuid) {
                 return Ok(p);
             }
         }
     }
+    debug!(Level::Debug, "{cmd}: <pool> trying as pool NAME");
     conn.pool_by_name(arg)
         .map_err(|e| CmdError::failed(format!("failed to get pool '{arg}'"), e))
 }
@@ -60,12 +69,14 @@ pub fn pool(conn: &dyn Hypervisor, arg: &str) -> Result<PoolRef, CmdError> {
 /// A volume: by name within `--pool` when given, else by key, then by path.
 pub fn volume(
     conn: &dyn Hypervisor,
+    cmd: &str,
     arg: &str,
     pool_arg: Option<&str>,
 ) -> Result<VolRef, CmdError> {
+    debug!(Level::Info, "{cmd}: found option <vol>: {arg}");
     let mut last_error = None;
     if let Some(p) = pool_arg {
-        let pool = pool(conn, p)?;
+        let pool = pool(conn, cmd, p)?;
         if !conn
             .pool_info(&pool)
             .map(|i| i.state == crate::driver::PoolState::Running)?
@@ -77,8 +88,13 @@ pub fn volume(
             Err(e) => last_error = Some(e),
         }
     }
-    for attempt in [Hypervisor::vol_by_key, Hypervisor::vol_by_path] {
-        match attempt(conn, arg) {
+    for what in ["key", "path"] {
+        debug!(Level::Debug, "{cmd}: <vol> trying as vol {what}");
+        let attempt = match what {
+            "key" => conn.vol_by_key(arg),
+            _ => conn.vol_by_path(arg),
+        };
+        match attempt {
             Ok(v) => {
                 if let Some(p) = pool_arg {
                     if v.pool != p {

@@ -15,7 +15,9 @@ use virtsh_commands::parse::Invocation;
 use virtsh_commands::{needs_connection, Request};
 
 use crate::connect;
+use crate::debug;
 use crate::driver::Hypervisor;
+use crate::log::Level;
 use crate::render::Outcome;
 
 /// virsh's global options that shape how commands run and print.
@@ -58,6 +60,9 @@ impl Session {
     pub fn connect(&mut self) -> Result<(), CmdError> {
         let conn = connect::open(self.uri.as_deref(), self.opts.readonly)
             .map_err(|cause| CmdError::failed("failed to connect to the hypervisor", cause))?;
+        if self.opts.keepalive_interval != Some(0) && !conn.supports_keepalive() {
+            debug!(Level::Info, "Failed to setup keepalive on connection");
+        }
         self.conn = Some(conn);
         Ok(())
     }

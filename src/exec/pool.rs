@@ -1,17 +1,20 @@
 //! Storage pool commands.
 
-use virtsh_commands::pool as cmd;
+use virtsh_commands::pool as req;
 use virtsh_commands::Request;
 
 use super::domain::read_file;
 use super::lookup;
 use super::CmdError;
+use crate::debug;
 use crate::driver::{BuildFlags, Hypervisor, PoolListFlags, PoolRef, PoolState};
+use crate::log::Level;
 use crate::model::pool::{PoolDef, PoolSource};
 use crate::model::Name;
 use crate::render::{Outcome, PoolInfoView, PoolList, PoolListStyle, PoolRow, PoolStateName};
 
 pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError> {
+    let cmd = request.name();
     match request {
         Request::PoolList(l) => list(conn, l),
         Request::PoolDefine(d) => {
@@ -73,14 +76,18 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             c.refresh_pool(p)
         }),
         Request::PoolInfo(i) => {
-            let pool = lookup::pool(conn, &i.pool)?;
+            let pool = lookup::pool(conn, cmd, &i.pool)?;
             let info = conn.pool_info(&pool)?;
             let sized = matches!(info.state, PoolState::Running | PoolState::Degraded);
+            let persistent = conn.pool_is_persistent(&pool).ok();
+            if let Some(p) = persistent {
+                debug!(Level::Debug, "Pool persistent flag value: {}", u8::from(p));
+            }
             Ok(Outcome::PoolInfo(PoolInfoView {
                 name: pool.name.clone(),
                 uuid: pool.uuid.to_string(),
                 state: PoolStateName(info.state),
-                persistent: conn.pool_is_persistent(&pool).ok(),
+                persistent,
                 autostart: conn.pool_autostart(&pool).ok(),
                 capacity: sized.then_some(info.capacity),
                 allocation: sized.then_some(info.allocation),
@@ -94,11 +101,11 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                     "option --xpath is not supported by virtsh yet",
                 ));
             }
-            let pool = lookup::pool(conn, &d.pool)?;
+            let pool = lookup::pool(conn, cmd, &d.pool)?;
             Ok(Outcome::Xml(conn.pool_xml(&pool, d.inactive)?))
         }
         Request::PoolAutostart(a) => {
-            let pool = lookup::pool(conn, &a.pool)?;
+            let pool = lookup::pool(conn, cmd, &a.pool)?;
             let (verb, done) = if a.disable {
                 ("unmark", "unmarked")
             } else {
@@ -143,7 +150,9 @@ fn act(
     done: &str,
     call: impl FnOnce(&dyn Hypervisor, &PoolRef) -> crate::driver::Result<()>,
 ) -> Result<Outcome, CmdError> {
-    let pool = lookup::pool(conn, arg)?;
+    let cmd = format!("pool-{verb}");
+    let cmd = cmd.as_str();
+    let pool = lookup::pool(conn, cmd, arg)?;
     call(conn, &pool).map_err(|e| CmdError::failed(format!("Failed to {verb} pool {arg}"), e))?;
     message(format!("Pool {arg} {done}"))
 }
@@ -206,8 +215,8 @@ macro_rules! source_from {
 }
 
 impl Source {
-    source_from!(from_define, cmd::PoolDefineAs);
-    source_from!(from_create, cmd::PoolCreateAs);
+    source_from!(from_define, req::PoolDefineAs);
+    source_from!(from_create, req::PoolCreateAs);
 }
 
 /// The pool XML virsh composes from `*-as` arguments.
@@ -234,7 +243,7 @@ fn compose(name: &str, kind: &str, s: &Source) -> Result<PoolDef, CmdError> {
     })
 }
 
-fn list(conn: &dyn Hypervisor, l: &cmd::PoolList) -> Result<Outcome, CmdError> {
+fn list(conn: &dyn Hypervisor, l: &req::PoolList) -> Result<Outcome, CmdError> {
     for (a, b, x, y) in [
         (l.details, l.uuid, "details", "uuid"),
         (l.details, l.name, "details", "name"),

@@ -1,6 +1,6 @@
 //! Storage volume commands.
 
-use virtsh_commands::volume as cmd;
+use virtsh_commands::volume as req;
 use virtsh_commands::Request;
 
 use super::domain::read_file;
@@ -12,10 +12,11 @@ use crate::model::{Name, VolumeDef};
 use crate::render::{Outcome, VolInfoView, VolList, VolRow, VolTypeName};
 
 pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError> {
+    let cmd = request.name();
     match request {
         Request::VolList(l) => list(conn, l),
         Request::VolCreate(c) => {
-            let pool = lookup::pool(conn, &c.pool)?;
+            let pool = lookup::pool(conn, cmd, &c.pool)?;
             let xml = read_file(&c.file)?;
             let vol = conn
                 .create_volume(&pool, &xml, prealloc(c.prealloc_metadata))
@@ -31,7 +32,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                     "option --reflink is not supported by virtsh yet",
                 ));
             }
-            let source = lookup::volume(conn, &c.vol, c.pool.as_deref())?;
+            let source = lookup::volume(conn, cmd, &c.vol, c.pool.as_deref())?;
             let pool = conn.pool_by_name(&source.pool)?;
             let mut def = VolumeDef::parse(&conn.vol_xml(&source)?)
                 .map_err(|e| CmdError::Driver(Error::xml(e)))?;
@@ -52,7 +53,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                     "option --delete-snapshots is not supported by virtsh yet",
                 ));
             }
-            let vol = lookup::volume(conn, &d.vol, d.pool.as_deref())?;
+            let vol = lookup::volume(conn, cmd, &d.vol, d.pool.as_deref())?;
             conn.delete_volume(&vol)
                 .map_err(|e| CmdError::failed(format!("Failed to delete vol {}", d.vol), e))?;
             message(format!("Vol {} deleted", d.vol))
@@ -63,7 +64,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                     "option --physical is not supported by virtsh yet",
                 ));
             }
-            let vol = lookup::volume(conn, &i.vol, i.pool.as_deref())?;
+            let vol = lookup::volume(conn, cmd, &i.vol, i.pool.as_deref())?;
             let info = conn.vol_info(&vol)?;
             Ok(Outcome::VolInfo(VolInfoView {
                 name: vol.name,
@@ -79,15 +80,15 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                     "option --xpath is not supported by virtsh yet",
                 ));
             }
-            let vol = lookup::volume(conn, &d.vol, d.pool.as_deref())?;
+            let vol = lookup::volume(conn, cmd, &d.vol, d.pool.as_deref())?;
             Ok(Outcome::Xml(conn.vol_xml(&vol)?))
         }
         Request::VolPath(p) => {
-            let vol = lookup::volume(conn, &p.vol, p.pool.as_deref())?;
+            let vol = lookup::volume(conn, cmd, &p.vol, p.pool.as_deref())?;
             Ok(Outcome::Value(conn.vol_path(&vol)?))
         }
         Request::VolKey(k) => Ok(Outcome::Value(
-            lookup::volume(conn, &k.vol, k.pool.as_deref())?.key,
+            lookup::volume(conn, cmd, &k.vol, k.pool.as_deref())?.key,
         )),
         Request::VolName(n) => {
             let vol = conn
@@ -103,7 +104,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                 Some(a) => wipe_algorithm(a)
                     .ok_or_else(|| CmdError::message(format!("Unsupported algorithm '{a}'")))?,
             };
-            let vol = lookup::volume(conn, &w.vol, w.pool.as_deref())?;
+            let vol = lookup::volume(conn, cmd, &w.vol, w.pool.as_deref())?;
             conn.wipe_volume(&vol, algorithm)
                 .map_err(|e| CmdError::failed(format!("Failed to wipe vol {}", w.vol), e))?;
             message(format!("Vol {} wiped", w.vol))
@@ -149,13 +150,14 @@ fn wipe_algorithm(name: &str) -> Option<u32> {
     NAMES.iter().position(|n| *n == name).map(|i| i as u32)
 }
 
-fn create_as(conn: &dyn Hypervisor, c: &cmd::VolCreateAs) -> Result<Outcome, CmdError> {
+fn create_as(conn: &dyn Hypervisor, c: &req::VolCreateAs) -> Result<Outcome, CmdError> {
+    let cmd = "vol-create-as";
     if c.backing_vol.is_some() || c.backing_vol_format.is_some() {
         return Err(CmdError::message(
             "option --backing-vol is not supported by virtsh yet",
         ));
     }
-    let pool = lookup::pool(conn, &c.pool)?;
+    let pool = lookup::pool(conn, cmd, &c.pool)?;
     let capacity = vol_size(&c.capacity)?;
     let allocation = c.allocation.as_deref().map(vol_size).transpose()?;
     let def = VolumeDef {
@@ -173,7 +175,8 @@ fn create_as(conn: &dyn Hypervisor, c: &cmd::VolCreateAs) -> Result<Outcome, Cmd
     message(format!("Vol {} created", c.name))
 }
 
-fn resize(conn: &dyn Hypervisor, r: &cmd::VolResize) -> Result<Outcome, CmdError> {
+fn resize(conn: &dyn Hypervisor, r: &req::VolResize) -> Result<Outcome, CmdError> {
+    let cmd = "vol-resize";
     let mut flags = ResizeFlags::default();
     if r.allocate {
         flags |= ResizeFlags::ALLOCATE;
@@ -195,7 +198,7 @@ fn resize(conn: &dyn Hypervisor, r: &cmd::VolResize) -> Result<Outcome, CmdError
         None => r.capacity.as_str(),
     };
     let capacity = vol_size(size_text)?;
-    let vol: VolRef = lookup::volume(conn, &r.vol, r.pool.as_deref())?;
+    let vol: VolRef = lookup::volume(conn, cmd, &r.vol, r.pool.as_deref())?;
     conn.resize_volume(&vol, capacity, flags).map_err(|e| {
         CmdError::failed(
             format!(
@@ -211,8 +214,9 @@ fn resize(conn: &dyn Hypervisor, r: &cmd::VolResize) -> Result<Outcome, CmdError
     ))
 }
 
-fn list(conn: &dyn Hypervisor, l: &cmd::VolList) -> Result<Outcome, CmdError> {
-    let pool = lookup::pool(conn, &l.pool)?;
+fn list(conn: &dyn Hypervisor, l: &req::VolList) -> Result<Outcome, CmdError> {
+    let cmd = "vol-list";
+    let pool = lookup::pool(conn, cmd, &l.pool)?;
     let mut vols = conn
         .list_volumes(&pool)
         .map_err(|e| CmdError::failed("Failed to list volumes", e))?;

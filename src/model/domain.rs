@@ -21,6 +21,7 @@ pub struct DomainDef {
     pub current_memory_kib: u64,
     pub vcpu: Vcpu,
     pub os: Os,
+    pub cpu: Option<Cpu>,
     /// Features that are on, in libvirt's order (`acpi`, `apic`, `pae`, ...).
     pub features: Vec<String>,
     pub clock_offset: String,
@@ -45,11 +46,24 @@ impl Vcpu {
     }
 }
 
+/// The guest CPU model (`<cpu>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cpu {
+    pub mode: Option<String>,
+    pub model: Option<String>,
+    pub vendor: Option<String>,
+    /// sockets, dies, cores, threads
+    pub topology: Option<[u32; 4]>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Os {
     pub kind: String,
     pub arch: Option<String>,
     pub machine: Option<String>,
+    pub loader: Option<String>,
+    /// A custom device tree blob.
+    pub dtb: Option<String>,
     pub kernel: Option<String>,
     pub initrd: Option<String>,
     pub cmdline: Option<String>,
@@ -117,6 +131,8 @@ pub struct Disk {
     pub target_bus: Option<String>,
     pub readonly: bool,
     pub shareable: bool,
+    /// `rawio='yes'` on a lun: raw SCSI commands reach the host device.
+    pub rawio: bool,
     pub boot_order: Option<u32>,
     pub address: Option<Address>,
 }
@@ -138,6 +154,8 @@ pub struct Interface {
     pub source_bridge: Option<String>,
     pub target_dev: Option<String>,
     pub model: Option<String>,
+    /// A script run to set the interface up (`<script path=.../>`).
+    pub script: Option<String>,
     pub address: Option<Address>,
 }
 
@@ -197,6 +215,7 @@ struct RawDomain {
     current_memory: Option<RawScaled>,
     vcpu: Option<RawVcpu>,
     os: Option<RawOs>,
+    cpu: Option<RawCpu>,
     features: Option<RawFeatures>,
     clock: Option<RawClock>,
     on_poweroff: Option<String>,
@@ -226,9 +245,32 @@ struct RawVcpu {
 }
 
 #[derive(Deserialize)]
+struct RawCpu {
+    #[serde(rename = "@mode")]
+    mode: Option<String>,
+    model: Option<String>,
+    vendor: Option<String>,
+    topology: Option<RawTopology>,
+}
+
+#[derive(Deserialize)]
+struct RawTopology {
+    #[serde(rename = "@sockets")]
+    sockets: Option<String>,
+    #[serde(rename = "@dies")]
+    dies: Option<String>,
+    #[serde(rename = "@cores")]
+    cores: Option<String>,
+    #[serde(rename = "@threads")]
+    threads: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct RawOs {
     #[serde(rename = "type")]
     kind: Option<RawOsType>,
+    loader: Option<String>,
+    dtb: Option<String>,
     kernel: Option<String>,
     initrd: Option<String>,
     cmdline: Option<String>,
@@ -331,6 +373,8 @@ struct RawDisk {
     kind: Option<String>,
     #[serde(rename = "@device")]
     device: Option<String>,
+    #[serde(rename = "@rawio")]
+    rawio: Option<String>,
     driver: Option<RawDriver>,
     source: Option<RawDiskSource>,
     target: Option<RawTarget>,
@@ -393,7 +437,14 @@ struct RawInterface {
     source: Option<RawIfaceSource>,
     target: Option<RawTarget>,
     model: Option<RawModel>,
+    script: Option<RawScript>,
     address: Option<Address>,
+}
+
+#[derive(Deserialize)]
+struct RawScript {
+    #[serde(rename = "@path")]
+    path: String,
 }
 
 #[derive(Deserialize)]
@@ -555,12 +606,30 @@ impl DomainDef {
             kind: os_type.value.trim().to_string(),
             arch: os_type.arch,
             machine: os_type.machine,
+            loader: raw_os.loader.map(|l| l.trim().to_string()),
+            dtb: raw_os.dtb.map(|d| d.trim().to_string()),
             kernel: raw_os.kernel,
             initrd: raw_os.initrd,
             cmdline: raw_os.cmdline,
             boot,
         };
         let devices = parse_devices(raw.devices.unwrap_or_default())?;
+        let cpu = raw.cpu.map(|c| -> Result<Cpu, ModelError> {
+            let topology = match c.topology {
+                Some(t) => {
+                    let n = |v: Option<String>| v.map_or(Ok(1), |v| number(&v, "cpu topology"));
+                    Some([n(t.sockets)?, n(t.dies)?, n(t.cores)?, n(t.threads)?])
+                }
+                None => None,
+            };
+            Ok(Cpu {
+                mode: c.mode,
+                model: c.model,
+                vendor: c.vendor,
+                topology,
+            })
+        });
+        let cpu = cpu.transpose()?;
         Ok(DomainDef {
             kind,
             name,
@@ -571,6 +640,7 @@ impl DomainDef {
             current_memory_kib,
             vcpu,
             os,
+            cpu,
             features: raw.features.map(|f| f.enabled()).unwrap_or_default(),
             clock_offset: raw
                 .clock
@@ -628,10 +698,14 @@ impl DomainDef {
             ],
             &self.os.kind,
         );
+        if let Some(l) = &self.os.loader {
+            w.text("loader", &[], l);
+        }
         for (tag, value) in [
             ("kernel", &self.os.kernel),
             ("initrd", &self.os.initrd),
             ("cmdline", &self.os.cmdline),
+            ("dtb", &self.os.dtb),
         ] {
             if let Some(v) = value {
                 w.text(tag, &[], v);
@@ -647,6 +721,28 @@ impl DomainDef {
                 w.empty(f, &[]);
             }
             w.close("features");
+        }
+        if let Some(c) = &self.cpu {
+            w.open("cpu", &[("mode", c.mode.as_deref())]);
+            if let Some(m) = &c.model {
+                w.text("model", &[], m);
+            }
+            if let Some(v) = &c.vendor {
+                w.text("vendor", &[], v);
+            }
+            if let Some(t) = c.topology {
+                let t = t.map(|n| n.to_string());
+                w.empty(
+                    "topology",
+                    &[
+                        ("sockets", Some(&t[0])),
+                        ("dies", Some(&t[1])),
+                        ("cores", Some(&t[2])),
+                        ("threads", Some(&t[3])),
+                    ],
+                );
+            }
+            w.close("cpu");
         }
         w.empty("clock", &[("offset", Some(&self.clock_offset))]);
         w.text("on_poweroff", &[], &self.on_poweroff);
@@ -690,6 +786,7 @@ fn parse_devices(raw: RawDevices) -> Result<Devices, ModelError> {
             source_bridge: i.source.and_then(|s| s.bridge),
             target_dev: i.target.and_then(|t| t.dev),
             model: i.model.map(|m| m.kind),
+            script: i.script.map(|s| s.path),
             address: i.address,
         })
         .collect();
@@ -798,6 +895,7 @@ fn parse_disk(d: RawDisk) -> Result<Disk, ModelError> {
         target_dev,
         target_bus: target.bus,
         readonly: d.readonly.is_some(),
+        rawio: d.rawio.as_deref() == Some("yes"),
         shareable: d.shareable.is_some(),
         boot_order: d.boot.map(|b| number(&b.order, "boot order")).transpose()?,
         address: d.address,
@@ -842,7 +940,11 @@ impl Devices {
         for d in &self.disks {
             w.open(
                 "disk",
-                &[("type", Some(&d.kind)), ("device", Some(&d.device))],
+                &[
+                    ("type", Some(&d.kind)),
+                    ("device", Some(&d.device)),
+                    ("rawio", d.rawio.then_some("yes")),
+                ],
             );
             if d.driver_name.is_some() || d.driver_type.is_some() {
                 w.empty(
@@ -908,6 +1010,9 @@ impl Devices {
                         ("bridge", i.source_bridge.as_deref()),
                     ],
                 );
+            }
+            if let Some(s) = &i.script {
+                w.empty("script", &[("path", Some(s))]);
             }
             if let Some(t) = &i.target_dev {
                 w.empty("target", &[("dev", Some(t))]);

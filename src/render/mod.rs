@@ -86,6 +86,7 @@ pub struct DomainInfoView {
     pub security_doi: Option<String>,
     pub security_label: Option<String>,
     pub security_enforcing: Option<bool>,
+    pub messages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -436,6 +437,9 @@ fn domain_info(out: &mut String, i: &DomainInfoView) {
             };
             field(out, "Security label:", &format!("{label} ({mode})"));
         }
+    }
+    for (i, m) in i.messages.iter().enumerate() {
+        field(out, if i == 0 { "Messages:" } else { "" }, m);
     }
 }
 

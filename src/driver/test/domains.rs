@@ -93,6 +93,48 @@ pub(super) fn post_parse(def: &mut DomainDef) {
     }
 }
 
+/// What libvirt reports about a running domain's configuration, in its order: taints, then
+/// the details of deprecated settings. (`Deprecated-Test` is the test driver's deprecated CPU.)
+pub(super) fn taints(def: &DomainDef) -> Vec<String> {
+    let devices = &def.devices;
+    let deprecated_cpu = def
+        .cpu
+        .as_ref()
+        .and_then(|c| c.model.as_deref())
+        .filter(|m| *m == "Deprecated-Test");
+    let taints = [
+        (
+            devices.disks.iter().any(|d| d.rawio),
+            "running with undesirable elevated privileges",
+        ),
+        (
+            devices.interfaces.iter().any(|i| i.script.is_some()),
+            "network configuration using opaque shell scripts",
+        ),
+        (
+            devices.disks.iter().any(|d| {
+                d.device == "cdrom"
+                    && matches!(d.source, crate::model::domain::DiskSource::Block(_))
+            }),
+            "use of host cdrom passthrough",
+        ),
+        (def.os.dtb.is_some(), "custom device tree blob used"),
+        (
+            deprecated_cpu.is_some(),
+            "use of deprecated configuration settings",
+        ),
+    ];
+    let mut out: Vec<String> = taints
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, t)| format!("tainted: {t}"))
+        .collect();
+    if let Some(model) = deprecated_cpu {
+        out.push(format!("deprecated configuration: CPU model {model}"));
+    }
+    out
+}
+
 /// The index a target name encodes: `hda` 0, `hdc` 2, `sdaa` 26.
 fn disk_index(dev: &str) -> u32 {
     let letters = dev.get(2..).unwrap_or_default();

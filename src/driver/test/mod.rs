@@ -342,6 +342,22 @@ impl Hypervisor for TestDriver {
             enforcing: true,
         }))
     }
+    fn domain_messages(&self, dom: &DomainRef) -> Result<Vec<String>> {
+        let st = self.state();
+        let d = st.get(dom)?;
+        Ok(if d.state.is_active() {
+            domains::taints(&d.def)
+        } else {
+            Vec::new()
+        })
+    }
+    fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {
+        let st = self.state();
+        if !st.get(dom)?.state.is_active() {
+            return Err(Error::operation_invalid("domain is not running"));
+        }
+        Ok(ControlState::Ok)
+    }
 
     fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>> {
         Ok(self.state().list_pools(flags))
