@@ -21,8 +21,9 @@ stale=0
 for f in tests/golden/cases/*; do
     name=$(basename "$f")
     # The test driver reports the wall clock as CPU time; the host name is the machine's.
-    if ! diff -q <(sed -e 's/^CPU time:.*/CPU time: <t>/' -e "s/^$(cat tests/golden/hostname.txt)\$/<host>/" "$f") \
-                 <(sed -e 's/^CPU time:.*/CPU time: <t>/' -e "s/^$(cat /proc/sys/kernel/hostname)\$/<host>/" "$fresh/$name") >/dev/null; then
+    norm=(-e 's/^CPU time:.*/CPU time: <t>/' -e 's/^(Time: .*/(Time: <t>)/')
+    if ! diff -q <(sed "${norm[@]}" -e "s/^$(cat tests/golden/hostname.txt)\$/<host>/" "$f") \
+                 <(sed "${norm[@]}" -e "s/^$(cat /proc/sys/kernel/hostname)\$/<host>/" "$fresh/$name") >/dev/null; then
         echo "stale golden file: $f (recapture with tests/golden/capture.sh)"
         stale=1
     fi

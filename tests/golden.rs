@@ -1,7 +1,7 @@
 //! The golden suite: every case of `tests/golden/cases.txt` was run through the real virsh
 //! (`tests/golden/capture.sh`); virtsh must print the same stdout and stderr, byte for byte,
 //! and exit with the same status. Normalised first, in both: the `CPU time:` value (the test
-//! driver reports the wall clock) and the host name of the capturing machine.
+//! driver reports the wall clock), `-t` timings and the host name of the capturing machine.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,6 +15,8 @@ fn normalise(text: &str, captured_host: &str, host: &str) -> String {
     for line in text.split_inclusive('\n') {
         if line.starts_with("CPU time:") {
             out.push_str("CPU time:       <t>\n");
+        } else if line.starts_with("(Time: ") {
+            out.push_str("(Time: <t> ms)\n");
         } else if line.trim_end() == captured_host {
             out.push_str(&line.replacen(captured_host, host, 1));
         } else {

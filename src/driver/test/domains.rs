@@ -145,6 +145,9 @@ fn disk_index(dev: &str) -> u32 {
         .saturating_sub(1)
 }
 
+/// The test hypervisor's vcpu limit (`virConnectGetMaxVcpus`).
+const MAX_VCPUS: u32 = 32;
+
 fn now_ns() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -460,6 +463,11 @@ impl TestState {
         count: u32,
         flags: ModifyFlags,
     ) -> Result<()> {
+        if count > MAX_VCPUS {
+            return Err(Error::invalid_arg(format!(
+                "requested cpu amount exceeds maximum supported amount ({count} > {MAX_VCPUS})"
+            )));
+        }
         let d = self.get_mut(dom)?;
         let maximum = flags.has(ModifyFlags::MAXIMUM);
         for def in Self::targets(d, flags & !ModifyFlags::MAXIMUM)? {
@@ -470,8 +478,8 @@ impl TestState {
             }
             if count > def.vcpu.max {
                 return Err(Error::invalid_arg(format!(
-                    "requested vcpu count is greater than max allowable vcpu count for this domain: {} > {}",
-                    count, def.vcpu.max
+                    "requested cpu amount exceeds maximum ({count} > {})",
+                    def.vcpu.max
                 )));
             }
             def.vcpu.current = (count != def.vcpu.max).then_some(count);

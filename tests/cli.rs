@@ -1,0 +1,178 @@
+//! The binary as users and scripts meet it, beyond what the golden suite compares with virsh:
+//! `--json`, the line-at-a-time shell, `-v`/`-h`, URI precedence and `test:///PATH` fixtures.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn virtsh(args: &[&str]) -> Output {
+    run(args, &[], None)
+}
+
+fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_virtsh"));
+    cmd.args(args)
+        .env_clear()
+        .env("LANG", "C")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("virtsh runs");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .collect()
+}
+
+#[test]
+fn json_output_has_stable_fields() {
+    let o = virtsh(&[
+        "-c",
+        "test:///default",
+        "--json",
+        "list --all; dominfo test; domstate test; pool-list --all --details; nodeinfo; domuuid test; suspend test",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json_lines(&o);
+    assert_eq!(v.len(), 7, "{}", stdout(&o));
+    assert_eq!(v[0][0]["name"], "test");
+    assert_eq!(v[0][0]["id"], 1);
+    assert_eq!(v[0][0]["state"], "running");
+    assert_eq!(v[1]["uuid"], "6695eb01-f6a4-8304-79aa-97f2502e193f");
+    assert_eq!(v[1]["max_memory_kib"], 8388608);
+    assert_eq!(v[1]["persistent"], true);
+    assert_eq!(v[2]["state"], "running");
+    assert_eq!(v[2]["reason"], "unknown");
+    assert_eq!(v[3][0]["name"], "default-pool");
+    assert_eq!(v[3][0]["capacity"], 107374182400u64);
+    assert_eq!(v[3][0]["state"], "running");
+    assert_eq!(v[4]["cpus"], 16);
+    assert_eq!(v[5]["value"], "6695eb01-f6a4-8304-79aa-97f2502e193f");
+    assert_eq!(v[6]["message"], "Domain 'test' suspended");
+}
+
+#[test]
+fn json_errors_go_to_stderr_with_a_code() {
+    let o = virtsh(&[
+        "-c",
+        "test:///default",
+        "--json",
+        "start test; dominfo nosuch",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let errors: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", stderr(&o));
+    assert_eq!(errors[0]["error"]["code"], "virsh");
+    assert_eq!(errors[0]["error"]["message"], "Domain is already active");
+    assert_eq!(
+        errors[1]["error"]["message"],
+        "failed to get domain 'nosuch'"
+    );
+    let o = virtsh(&[
+        "-c",
+        "test:///default",
+        "--json",
+        "destroy test; destroy test",
+    ]);
+    let last: serde_json::Value = serde_json::from_str(stderr(&o).lines().last().unwrap()).unwrap();
+    assert_eq!(last["error"]["code"], "operation_invalid");
+    assert_eq!(
+        last["error"]["message"],
+        "Failed to destroy domain 'test': Requested operation is not valid: domain is not running"
+    );
+}
+
+#[test]
+fn line_shell_runs_each_line_and_leaves_on_quit() {
+    let o = run(
+        &["-c", "test:///default"],
+        &[],
+        Some("echo hi; domstate test\nsuspend test\nquit\necho never\n"),
+    );
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.starts_with("Welcome to virtsh, the virtualization interactive terminal.\n"));
+    assert!(out.contains("virtsh # hi\nrunning\n\n"), "{out}");
+    assert!(out.contains("Domain 'test' suspended"), "{out}");
+    assert!(!out.contains("never"));
+    let o = run(&["-q", "-r", "-c", "test:///default"], &[], Some("uri\n"));
+    assert_eq!(stdout(&o), "virtsh > test:///default\nvirtsh > \n");
+}
+
+#[test]
+fn version_and_usage() {
+    assert_eq!(stdout(&virtsh(&["-v"])), "11.3.0\n");
+    let usage = stdout(&virtsh(&["-h"]));
+    assert!(usage.contains("    -c | --connect=URI      hypervisor connection URI\n"));
+    assert!(usage.contains("    dominfo                        domain information\n"));
+}
+
+#[test]
+fn uri_precedence() {
+    let env = [
+        ("LIBVIRT_DEFAULT_URI", "test:///default?libvirt"),
+        ("VIRSH_DEFAULT_CONNECT_URI", "test:///default?virsh"),
+        ("VIRTSH_DEFAULT_CONNECT_URI", "test:///default?virtsh"),
+    ];
+    let uri = |env: &[(&str, &str)], args: &[&str]| stdout(&run(args, env, None));
+    assert_eq!(uri(&env, &["uri"]), "test:///default?virtsh\n\n");
+    assert_eq!(uri(&env[..2], &["uri"]), "test:///default?virsh\n\n");
+    assert_eq!(uri(&env[..1], &["uri"]), "test:///default?libvirt\n\n");
+    assert_eq!(
+        uri(&env, &["-c", "test:///default?flag", "uri"]),
+        "test:///default?flag\n\n"
+    );
+}
+
+#[test]
+fn no_uri_names_what_is_missing() {
+    let o = virtsh(&["list"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error: failed to connect to the hypervisor\n"));
+    assert!(stderr(&o).contains("-c test:///default"), "{}", stderr(&o));
+}
+
+#[test]
+fn node_fixture_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dom.xml"),
+        "<domain type='test'><name>fromfile</name><uuid>aaaaaaaa-0000-0000-0000-000000000001</uuid>\
+         <memory>1024</memory><os><type>hvm</type></os></domain>",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("node.xml"),
+        "<node>\n  <domain file='dom.xml'/>\n  <pool type='dir'><name>p</name><target><path>/p</path></target>\n\
+         <volume><name>v</name><capacity>4096</capacity></volume></pool>\n\
+         <cpu><mhz>2000</mhz><model>m</model><active>4</active></cpu>\n  <memory>4096</memory>\n</node>\n",
+    )
+    .unwrap();
+    let uri = format!("test://{}/node.xml", dir.path().display());
+    let o = virtsh(&["-c", &uri, "-q", "list --all --name; vol-list p; nodeinfo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("fromfile\n"), "{out}");
+    assert!(out.contains(" v   /p/v\n"), "{out}");
+    assert!(out.contains("CPU frequency:       2000 MHz\n"), "{out}");
+}
