@@ -174,11 +174,13 @@ fn run_batch(
                 1
             }
         };
-        let timing = session.opts.timing.then(|| started.elapsed());
-        console.end_command(session.opts.quiet, timing);
+        // `quit` ends the run before virsh's blank line.
         if ran.quit {
+            console.flush();
             return (status, true);
         }
+        let timing = session.opts.timing.then(|| started.elapsed());
+        console.end_command(session.opts.quiet, timing);
     }
     (status, false)
 }

@@ -343,6 +343,10 @@ macro_rules! flags {
             $(pub const $name: $ty = $ty($v);)*
             pub fn has(self, other: $ty) -> bool { self.0 & other.0 == other.0 && other.0 != 0 }
             pub fn any(self, other: $ty) -> bool { self.0 & other.0 != 0 }
+            /// The union of the flags whose option is on: `[(opt.paused, PAUSED), ...]`.
+            pub fn from_options(pairs: impl IntoIterator<Item = (bool, $ty)>) -> $ty {
+                $ty(pairs.into_iter().filter(|(on, _)| *on).fold(0, |acc, (_, f)| acc | f.0))
+            }
         }
         impl std::ops::BitOr for $ty {
             type Output = $ty;

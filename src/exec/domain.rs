@@ -153,17 +153,12 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         Request::Dumpxml(d) => {
             refuse(d.xpath.is_some(), "xpath")?;
             let dom = lookup::domain(conn, cmd, &d.domain, ANY)?;
-            let mut flags = XmlFlags::default();
-            for (on, flag) in [
+            let flags = XmlFlags::from_options([
                 (d.inactive, XmlFlags::INACTIVE),
                 (d.security_info, XmlFlags::SECURE),
                 (d.update_cpu, XmlFlags::UPDATE_CPU),
                 (d.migratable, XmlFlags::MIGRATABLE),
-            ] {
-                if on {
-                    flags |= flag;
-                }
-            }
+            ]);
             Ok(Outcome::Xml(conn.domain_xml(&dom, flags)?))
         }
         Request::Autostart(a) => {
@@ -292,18 +287,13 @@ fn start(conn: &dyn Hypervisor, s: &req::Start) -> Result<Outcome, CmdError> {
     if dom.id.is_some() {
         return Err(CmdError::message("Domain is already active"));
     }
-    let mut flags = StartFlags::default();
-    for (on, flag) in [
+    let flags = StartFlags::from_options([
         (s.paused, StartFlags::PAUSED),
         (s.autodestroy, StartFlags::AUTODESTROY),
         (s.bypass_cache, StartFlags::BYPASS_CACHE),
         (s.force_boot, StartFlags::FORCE_BOOT),
         (s.reset_nvram, StartFlags::RESET_NVRAM),
-    ] {
-        if on {
-            flags |= flag;
-        }
-    }
+    ]);
     conn.start_domain(&dom, flags)
         .map_err(|e| CmdError::failed(format!("Failed to start domain '{}'", s.domain), e))?;
     message(format!("Domain '{}' started", s.domain))
@@ -329,7 +319,7 @@ fn list(conn: &dyn Hypervisor, l: &req::List) -> Result<Outcome, CmdError> {
     } else {
         F::ACTIVE
     };
-    for (on, flag) in [
+    flags |= F::from_options([
         (l.persistent, F::PERSISTENT),
         (l.transient, F::TRANSIENT),
         (l.with_managed_save, F::MANAGEDSAVE),
@@ -344,11 +334,7 @@ fn list(conn: &dyn Hypervisor, l: &req::List) -> Result<Outcome, CmdError> {
         (l.state_paused, F::PAUSED),
         (l.state_shutoff, F::SHUTOFF),
         (l.state_other, F::OTHER),
-    ] {
-        if on {
-            flags |= flag;
-        }
-    }
+    ]);
     if flags.any(F::ACTIVE) && flags.any(F::INACTIVE) {
         flags = flags & !(F::ACTIVE | F::INACTIVE);
     }

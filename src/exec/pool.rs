@@ -262,16 +262,12 @@ fn list(conn: &dyn Hypervisor, l: &req::PoolList) -> Result<Outcome, CmdError> {
     } else {
         F::ACTIVE
     };
-    for (on, flag) in [
+    flags |= F::from_options([
         (l.persistent, F::PERSISTENT),
         (l.transient, F::TRANSIENT),
         (l.autostart, F::AUTOSTART),
         (l.no_autostart, F::NO_AUTOSTART),
-    ] {
-        if on {
-            flags |= flag;
-        }
-    }
+    ]);
     for kind in l.kind.iter().flat_map(|t| t.split(',')) {
         flags |= F::of_type(kind)
             .ok_or_else(|| CmdError::message(format!("Invalid pool type '{kind}'")))?;
