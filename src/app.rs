@@ -1,7 +1,6 @@
 //! The binary's flow: global options, the connection, then each command in turn, with virsh's
 //! exit status (that of the last command).
 
-use std::io::BufRead;
 use std::time::Instant;
 
 use virtsh_commands::parse::{options, parse, Invocation, OptKind, ParseError};
@@ -12,7 +11,7 @@ use crate::console::Console;
 use crate::debug;
 use crate::exec::Session;
 use crate::log::{self, Level};
-use crate::shell::tokenizer;
+use crate::shell::{repl, tokenizer};
 use crate::LIBVIRT_VERSION;
 
 /// Runs virtsh with `args` (without the program name); returns the exit status.
@@ -117,7 +116,7 @@ fn run(cli: Cli, console: &mut Console) -> i32 {
     }
     match invocations {
         Some(invocations) => run_batch(&mut session, console, &invocations).0,
-        None => interactive(&mut session, console),
+        None => repl::run(session, console, run_line),
     }
 }
 
@@ -185,38 +184,16 @@ fn run_batch(
     (status, false)
 }
 
-/// A line-at-a-time shell on stdin: virsh's banner and prompt, each line tokenised like a
-/// one-shot string; end of input leaves with a newline.
-fn interactive(session: &mut Session, console: &mut Console) -> i32 {
-    if !session.opts.quiet {
-        console.print(
-            "Welcome to virtsh, the virtualization interactive terminal.\n\nType:  'help' for help with commands\n       'quit' to quit\n\n",
-        );
-    }
-    let prompt = if session.opts.readonly {
-        "virtsh > "
-    } else {
-        "virtsh # "
-    };
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    loop {
-        console.print(prompt);
-        console.flush();
-        let Some(Ok(line)) = lines.next() else {
-            console.print("\n");
-            return 0;
-        };
-        let parsed = tokenizer::split(&line)
-            .map_err(|e| e.to_string())
-            .and_then(|c| parse_all(&c).map_err(|e| e.to_string()));
-        match parsed {
-            Ok(invocations) => {
-                if run_batch(session, console, &invocations).1 {
-                    return 0;
-                }
-            }
-            Err(message) => console.fatal(&message),
+/// One line of the interactive shell; true when it asked to leave.
+fn run_line(session: &mut Session, console: &mut Console, line: &str) -> bool {
+    let parsed = tokenizer::split(line)
+        .map_err(|e| e.to_string())
+        .and_then(|c| parse_all(&c).map_err(|e| e.to_string()));
+    match parsed {
+        Ok(invocations) => run_batch(session, console, &invocations).1,
+        Err(message) => {
+            console.fatal(&message);
+            false
         }
     }
 }

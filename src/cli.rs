@@ -1,6 +1,8 @@
 //! virsh's global options, parsed as virsh parses them (`getopt_long` with `+`: options stop at
 //! the first word that is not one, long options may be abbreviated), with virsh's messages.
 
+use clap::{ArgAction, CommandFactory};
+use virtsh_commands::global::GlobalOptions;
 use virtsh_commands::{help, Group};
 
 use crate::exec::Options;
@@ -35,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CliError {
     #[error("option '-{0}'/'--{1}' requires an argument")]
-    MissingArgument(char, &'static str),
+    MissingArgument(char, String),
     #[error("unsupported option '{0}'. See --help.")]
     Unsupported(String),
     #[error("option -{0} takes a numeric argument")]
@@ -48,24 +50,24 @@ pub enum CliError {
     Escape(String),
 }
 
-/// (short, long, takes an argument)
-const OPTIONS: [(char, &str, bool); 12] = [
-    ('c', "connect", true),
-    ('d', "debug", true),
-    ('e', "escape", true),
-    ('h', "help", false),
-    ('k', "keepalive-interval", true),
-    ('K', "keepalive-count", true),
-    ('l', "log", true),
-    ('q', "quiet", false),
-    ('r', "readonly", false),
-    ('t', "timing", false),
-    ('v', "version", false),
-    ('V', "", false),
-];
+/// One global option of the model in `virtsh_commands::global`.
+struct GlobalOpt {
+    short: Option<char>,
+    long: Option<String>,
+    takes_value: bool,
+}
 
-/// Long options without a short form.
-const LONG_ONLY: [&str; 2] = ["json", "no-pkttyagent"];
+/// The global options, read from the clap model so that usage, man page and parser agree.
+fn table() -> Vec<GlobalOpt> {
+    GlobalOptions::command()
+        .get_arguments()
+        .map(|a| GlobalOpt {
+            short: a.get_short(),
+            long: a.get_long().map(String::from),
+            takes_value: matches!(a.get_action(), ArgAction::Set),
+        })
+        .collect()
+}
 
 fn is_escape_ok(s: &str) -> bool {
     let b = s.as_bytes();
@@ -92,6 +94,7 @@ impl Cli {
             warnings: Vec::new(),
         };
         let mut version: Option<Action> = None;
+        let table = table();
         let mut i = 0;
         while i < args.len() {
             let arg = &args[i];
@@ -99,31 +102,34 @@ impl Cli {
                 i += 1;
                 break;
             }
-            // (short letter, inline value)
-            let mut found: Vec<(char, Option<String>)> = Vec::new();
+            // The options of this word, each with an inline value.
+            let mut found: Vec<(&GlobalOpt, Option<String>)> = Vec::new();
             if let Some(long) = arg.strip_prefix("--") {
                 let (name, inline) = match long.split_once('=') {
                     Some((n, v)) => (n, Some(v.to_string())),
                     None => (long, None),
                 };
-                if LONG_ONLY.contains(&name) {
-                    // --no-pkttyagent: virtsh never starts a polkit agent.
-                    cli.opts.json |= name == "json";
-                    i += 1;
-                    continue;
-                }
-                let exact = OPTIONS.iter().find(|(_, l, _)| !l.is_empty() && *l == name);
-                let mut prefixed = OPTIONS
-                    .iter()
-                    .filter(|(_, l, _)| !l.is_empty() && !name.is_empty() && l.starts_with(name));
-                let opt = match exact {
+                // getopt_long takes any unambiguous prefix.
+                let named = |exact: bool| {
+                    table.iter().filter(move |o| {
+                        o.long.as_deref().is_some_and(|l| {
+                            if exact {
+                                l == name
+                            } else {
+                                !name.is_empty() && l.starts_with(name)
+                            }
+                        })
+                    })
+                };
+                let mut prefixed = named(false);
+                let opt = match named(true).next() {
                     Some(o) => o,
                     None => match (prefixed.next(), prefixed.next()) {
                         (Some(o), None) => o,
                         _ => return Err(CliError::Unsupported(arg.clone())),
                     },
                 };
-                if opt.1 == "version" {
+                if opt.long.as_deref() == Some("version") {
                     version = Some(match inline.as_deref() {
                         Some("long") => Action::VersionLong,
                         _ => Action::VersionShort,
@@ -131,49 +137,46 @@ impl Cli {
                     i += 1;
                     continue;
                 }
-                found.push((opt.0, inline));
+                found.push((opt, inline));
             } else if arg.len() > 1 && arg.starts_with('-') {
                 let chars: Vec<char> = arg[1..].chars().collect();
-                let mut j = 0;
-                while j < chars.len() {
-                    let c = chars[j];
-                    let opt = OPTIONS
+                for (j, &c) in chars.iter().enumerate() {
+                    let opt = table
                         .iter()
-                        .find(|(s, _, _)| *s == c)
+                        .find(|o| o.short == Some(c))
                         .ok_or_else(|| CliError::Unsupported(format!("-{c}")))?;
-                    if opt.2 && j + 1 < chars.len() {
-                        found.push((c, Some(chars[j + 1..].iter().collect())));
+                    if opt.takes_value && j + 1 < chars.len() {
+                        found.push((opt, Some(chars[j + 1..].iter().collect())));
                         break;
                     }
-                    found.push((c, None));
-                    j += 1;
+                    found.push((opt, None));
                 }
             } else {
                 break;
             }
             i += 1;
-            for (short, inline) in found {
-                let (_, long, takes) =
-                    *OPTIONS.iter().find(|(s, _, _)| *s == short).expect("known");
-                let value = if takes {
-                    match inline {
-                        Some(v) => Some(v),
-                        None => {
-                            let v = args
-                                .get(i)
-                                .cloned()
-                                .ok_or(CliError::MissingArgument(short, long))?;
-                            i += 1;
-                            Some(v)
-                        }
+            for (opt, inline) in found {
+                let value = match (opt.takes_value, inline) {
+                    (false, _) => String::new(),
+                    (true, Some(v)) => v,
+                    (true, None) => {
+                        let v = args.get(i).cloned().ok_or_else(|| {
+                            CliError::MissingArgument(
+                                opt.short.unwrap_or('?'),
+                                opt.long.clone().unwrap_or_default(),
+                            )
+                        })?;
+                        i += 1;
+                        v
                     }
-                } else {
-                    None
                 };
-                let value = value.unwrap_or_default();
-                match short {
-                    'c' => cli.connect = Some(value),
-                    'd' => {
+                let short = opt.short.unwrap_or_default();
+                match (opt.short, opt.long.as_deref()) {
+                    (_, Some("json")) => cli.opts.json = true,
+                    // virtsh never starts a polkit agent.
+                    (_, Some("no-pkttyagent")) => {}
+                    (Some('c'), _) => cli.connect = Some(value),
+                    (Some('d'), _) => {
                         let level = number('d', &value)?;
                         if (0..=4).contains(&level) {
                             cli.opts.debug = Some(level as u8);
@@ -182,19 +185,19 @@ impl Cli {
                                 .push(format!("ignoring debug level {level} out of range [0-4]"));
                         }
                     }
-                    'e' => {
+                    (Some('e'), _) => {
                         if !is_escape_ok(&value) {
                             return Err(CliError::Escape(value));
                         }
                         cli.opts.escape = Some(value);
                     }
-                    'h' => {
+                    (Some('h'), _) => {
                         return Ok(Cli {
                             action: Action::Usage,
                             ..cli
                         })
                     }
-                    'k' | 'K' => {
+                    (Some('k' | 'K'), _) => {
                         let n = number(short, &value)?;
                         if n < 0 {
                             return Err(CliError::NotPositive(short));
@@ -206,13 +209,13 @@ impl Cli {
                             cli.opts.keepalive_count = Some(n);
                         }
                     }
-                    'l' => cli.opts.log_file = Some(value),
-                    'q' => cli.opts.quiet = true,
-                    'r' => cli.opts.readonly = true,
-                    't' => cli.opts.timing = true,
-                    'v' => version = Some(Action::VersionShort),
-                    'V' => version = Some(Action::VersionLong),
-                    _ => unreachable!("every option is handled"),
+                    (Some('l'), _) => cli.opts.log_file = Some(value),
+                    (Some('q'), _) => cli.opts.quiet = true,
+                    (Some('r'), _) => cli.opts.readonly = true,
+                    (Some('t'), _) => cli.opts.timing = true,
+                    (Some('v'), _) => version = Some(Action::VersionShort),
+                    (Some('V'), _) => version = Some(Action::VersionLong),
+                    _ => unreachable!("every global option is handled"),
                 }
             }
         }

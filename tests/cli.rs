@@ -112,11 +112,15 @@ fn line_shell_runs_each_line_and_leaves_on_quit() {
     assert!(o.status.success());
     let out = stdout(&o);
     assert!(out.starts_with("Welcome to virtsh, the virtualization interactive terminal.\n"));
-    assert!(out.contains("virtsh # hi\nrunning\n\n"), "{out}");
+    // Without a terminal each line is echoed after the prompt, as virsh's readline does.
+    assert!(
+        out.contains("virtsh # echo hi; domstate test\nhi\nrunning\n\n"),
+        "{out}"
+    );
     assert!(out.contains("Domain 'test' suspended"), "{out}");
     assert!(!out.contains("never"));
     let o = run(&["-q", "-r", "-c", "test:///default"], &[], Some("uri\n"));
-    assert_eq!(stdout(&o), "virtsh > test:///default\nvirtsh > \n");
+    assert_eq!(stdout(&o), "virtsh > uri\ntest:///default\nvirtsh > \n");
 }
 
 #[test]

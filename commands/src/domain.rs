@@ -572,6 +572,33 @@ impl Spec for Dumpxml {
     const POSITIONAL: &'static [&'static str] = &["domain"];
 }
 
+/// `edit`: edit XML configuration for a domain
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "edit",
+    about = "edit XML configuration for a domain",
+    long_about = "Edit the XML configuration for a domain."
+)]
+pub struct Edit {
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
+    pub domain: String,
+    #[arg(
+        long = "skip-validate",
+        help = "skip validation of the XML against the schema"
+    )]
+    pub skip_validate: bool,
+}
+impl Spec for Edit {
+    const NAME: &'static str = "edit";
+    const GROUP: Group = Group::Domain;
+    const POSITIONAL: &'static [&'static str] = &["domain"];
+}
+
 /// `autostart`: autostart a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(

@@ -62,10 +62,11 @@ pub fn command_page(def: &CommandDef) -> String {
 pub fn group_listing(group: Group) -> String {
     let mut out = format!(" {} (help keyword '{}'):\n", group.title(), group.keyword());
     for def in COMMANDS.iter().filter(|c| c.group == group) {
-        let about = (def.command)()
-            .get_about()
-            .map(|s| s.to_string())
-            .unwrap_or_default();
+        let cmd = (def.command)();
+        if cmd.is_hide_set() {
+            continue;
+        }
+        let about = cmd.get_about().map(|s| s.to_string()).unwrap_or_default();
         out.push_str(&format!("    {:<30} {}\n", def.name, about));
     }
     out

@@ -11,6 +11,8 @@
 //! `--opt=value` form to clap to build the typed [`Request`].
 
 pub mod domain;
+pub mod generate;
+pub mod global;
 pub mod help;
 pub mod host;
 pub mod parse;
@@ -147,6 +149,7 @@ registry! {
     Domrename => domain::Domrename,
     Domuuid => domain::Domuuid,
     Dumpxml => domain::Dumpxml,
+    Edit => domain::Edit,
     Reboot => domain::Reboot,
     Reset => domain::Reset,
     Resume => domain::Resume,
@@ -175,6 +178,7 @@ registry! {
     PoolDelete => pool::PoolDelete,
     PoolDestroy => pool::PoolDestroy,
     PoolDumpxml => pool::PoolDumpxml,
+    PoolEdit => pool::PoolEdit,
     PoolInfo => pool::PoolInfo,
     PoolList => pool::PoolList,
     PoolName => pool::PoolName,
@@ -201,6 +205,7 @@ registry! {
     Pwd => shell::Pwd,
     Quit => shell::Quit,
     Connect => shell::Connect,
+    Complete => shell::Complete,
 }
 
 /// The command called `name`, if there is one (names are never abbreviated).
@@ -224,5 +229,6 @@ pub fn needs_connection(request: &Request) -> bool {
             | Request::Pwd(_)
             | Request::Quit(_)
             | Request::Connect(_)
+            | Request::Complete(_)
     )
 }

@@ -545,6 +545,28 @@ impl Spec for PoolRefresh {
     const POSITIONAL: &'static [&'static str] = &["pool"];
 }
 
+/// `pool-edit`: edit XML configuration for a storage pool
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "pool-edit",
+    about = "edit XML configuration for a storage pool",
+    long_about = "Edit the XML configuration for a storage pool."
+)]
+pub struct PoolEdit {
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
+    pub pool: String,
+}
+impl Spec for PoolEdit {
+    const NAME: &'static str = "pool-edit";
+    const GROUP: Group = Group::Pool;
+    const POSITIONAL: &'static [&'static str] = &["pool"];
+}
+
 /// `pool-info`: storage pool information
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(

@@ -117,6 +117,25 @@ impl Spec for Pwd {
     const POSITIONAL: &'static [&'static str] = &[];
 }
 
+/// `complete`: internal command for autocompletion (hidden, as in virsh)
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "complete",
+    hide = true,
+    about = "internal command for autocompletion",
+    long_about = "internal use only"
+)]
+pub struct Complete {
+    #[arg(long, value_name = "string", help = "partial string to autocomplete")]
+    pub string: Vec<String>,
+}
+impl Spec for Complete {
+    const NAME: &'static str = "complete";
+    const GROUP: Group = Group::Virsh;
+    const POSITIONAL: &'static [&'static str] = &["string"];
+    const ALLOW_EMPTY: &'static [&'static str] = &["string"];
+}
+
 /// `connect`: (re)connect to hypervisor
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(

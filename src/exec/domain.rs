@@ -4,7 +4,7 @@ use virtsh_commands::domain as req;
 use virtsh_commands::Request;
 
 use super::lookup::{self, By, ANY};
-use super::CmdError;
+use super::{edit, CmdError};
 use crate::debug;
 use crate::driver::{
     DomainListFlags, DomainRef, Error, Hypervisor, MetadataKind, ModifyFlags, StartFlags, State,
@@ -160,6 +160,19 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                 (d.migratable, XmlFlags::MIGRATABLE),
             ]);
             Ok(Outcome::Xml(conn.domain_xml(&dom, flags)?))
+        }
+        Request::Edit(e) => {
+            // virsh validates edited XML against the schema unless --skip-validate; virtsh
+            // checks structure only, so the option changes nothing.
+            let dom = lookup::domain(conn, cmd, &e.domain, ANY)?;
+            let xml = conn.domain_xml(&dom, XmlFlags::INACTIVE | XmlFlags::SECURE)?;
+            edit::edit(edit::Subject {
+                kind: "Domain",
+                relax: true,
+                xml,
+                define: &|x| conn.define_domain(x).map(|d| d.name),
+                name: dom.name,
+            })
         }
         Request::Autostart(a) => {
             refuse(a.once, "once")?;

@@ -2,6 +2,7 @@
 //! parsed command into its typed request and calls the driver; one module per command group.
 
 mod domain;
+mod edit;
 mod error;
 mod host;
 mod lookup;
@@ -19,6 +20,7 @@ use crate::debug;
 use crate::driver::Hypervisor;
 use crate::log::Level;
 use crate::render::Outcome;
+use crate::shell::completion::{self, EmptyWord};
 
 /// virsh's global options that shape how commands run and print.
 #[derive(Debug, Clone, Default)]
@@ -94,6 +96,7 @@ impl Session {
         if !needs_connection(request) {
             return match request {
                 Request::Connect(c) => self.reconnect(c),
+                Request::Complete(c) => Ok(self.complete(&c.string)),
                 other => shell::run(other),
             };
         }
@@ -112,6 +115,7 @@ impl Session {
             | R::PoolDelete(_)
             | R::PoolDestroy(_)
             | R::PoolDumpxml(_)
+            | R::PoolEdit(_)
             | R::PoolInfo(_)
             | R::PoolList(_)
             | R::PoolName(_)
@@ -133,6 +137,20 @@ impl Session {
             | R::VolWipe(_) => volume::run(conn, request),
             _ => domain::run(conn, request),
         }
+    }
+
+    /// Completion candidates for a partial command line, one per line (virsh's `complete`);
+    /// object names come from the connection when there is one.
+    pub fn complete(&mut self, words: &[String]) -> Outcome {
+        let conn = self.conn().ok();
+        let candidates = completion::complete(words, conn, EmptyWord::Options);
+        Outcome::Text(candidates.iter().map(|c| format!("{c}\n")).collect())
+    }
+
+    /// The candidates the interactive shell offers for `words`.
+    pub fn candidates(&mut self, words: &[String]) -> Vec<String> {
+        let conn = self.conn().ok();
+        completion::complete(words, conn, EmptyWord::ValuesThenOptions)
     }
 
     /// `connect [URI] [--readonly]`: on failure the session keeps its previous URI and

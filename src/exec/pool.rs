@@ -5,7 +5,7 @@ use virtsh_commands::Request;
 
 use super::domain::read_file;
 use super::lookup;
-use super::CmdError;
+use super::{edit, CmdError};
 use crate::debug;
 use crate::driver::{BuildFlags, Hypervisor, PoolListFlags, PoolRef, PoolState};
 use crate::log::Level;
@@ -103,6 +103,17 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             }
             let pool = lookup::pool(conn, cmd, &d.pool)?;
             Ok(Outcome::Xml(conn.pool_xml(&pool, d.inactive)?))
+        }
+        Request::PoolEdit(e) => {
+            let pool = lookup::pool(conn, cmd, &e.pool)?;
+            let xml = conn.pool_xml(&pool, false)?;
+            edit::edit(edit::Subject {
+                kind: "Pool",
+                relax: false,
+                xml,
+                define: &|x| conn.define_pool(x).map(|p| p.name),
+                name: pool.name,
+            })
         }
         Request::PoolAutostart(a) => {
             let pool = lookup::pool(conn, cmd, &a.pool)?;

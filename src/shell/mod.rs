@@ -1,1 +1,5 @@
+//! The shell: the tokenizer, completion, and the interactive loop.
+
+pub mod completion;
+pub mod repl;
 pub mod tokenizer;
