@@ -1,7 +1,8 @@
 //! Opening a connection: the URI chooses the driver.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::driver::qemu::QemuDriver;
 use crate::driver::readonly::ReadOnly;
 use crate::driver::test::TestDriver;
 use crate::driver::{Error, ErrorCode, Hypervisor};
@@ -19,14 +20,27 @@ pub fn default_uri(env: impl Fn(&str) -> Option<String>) -> Option<String> {
     .find_map(|k| env(k).filter(|v| !v.is_empty()))
 }
 
+/// The embedded driver's root when no URI is given: `$XDG_DATA_HOME/virtsh`
+/// (`~/.local/share/virtsh`), or `/var/lib/virtsh` for root.
+pub fn default_root() -> Result<PathBuf, Error> {
+    if nix::unistd::geteuid().is_root() {
+        return Ok(PathBuf::from("/var/lib/virtsh"));
+    }
+    std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .map(|base| base.join("virtsh"))
+        .ok_or_else(|| Error::invalid_arg("no HOME or XDG_DATA_HOME to put the embedded root under; give -c qemu:///embed?root=DIR"))
+}
+
 /// Opens `uri` (`None`: the embedded default).
 pub fn open(uri: Option<&str>, readonly: bool) -> Result<Box<dyn Hypervisor>, Error> {
     let Some(text) = uri else {
-        return Err(Error::new(
-            ErrorCode::NoConnect,
-            "no connection driver available for the embedded default (the embedded QEMU driver \
-             is not available yet); give a URI with -c, for example -c test:///default",
-        ));
+        let root = default_root()?;
+        let uri = format!("qemu:///embed?root={}", root.display());
+        let conn: Box<dyn Hypervisor> = Box::new(QemuDriver::open(&uri, &root)?);
+        return Ok(if readonly { Box::new(ReadOnly(conn)) } else { conn });
     };
     let parsed = Uri::parse(text).map_err(|e| match e {
         UriError::Malformed { .. } => Error::internal(format!("Unable to parse URI {text}")),
@@ -42,6 +56,12 @@ pub fn open(uri: Option<&str>, readonly: bool) -> Result<Box<dyn Hypervisor>, Er
             }
             path => TestDriver::open_file(text, Path::new(path))?,
         }),
+        ("qemu", false) if parsed.path == "/embed" => {
+            let root = parsed.param("root").filter(|r| !r.is_empty()).ok_or_else(|| {
+                Error::invalid_arg("qemu:///embed needs a root: qemu:///embed?root=/ABS/DIR")
+            })?;
+            Box::new(QemuDriver::open(text, Path::new(root))?)
+        }
         _ => {
             return Err(Error::new(
                 ErrorCode::NoConnect,

@@ -14,6 +14,7 @@ pub mod log;
 pub mod model;
 pub mod render;
 pub mod shell;
+pub mod state;
 pub mod uri;
 
 /// The libvirt release whose virsh virtsh follows: `version` and `-v` report it, as scripts

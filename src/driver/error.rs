@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::model::ModelError;
+
 /// libvirt's `virErrorNumber` values that virtsh raises or decodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i32)]
@@ -156,3 +158,16 @@ pub fn strerror(err: &std::io::Error) -> String {
         None => text,
     }
 }
+
+/// A definition that does not parse, as libvirt reports it.
+impl From<ModelError> for Error {
+    fn from(e: ModelError) -> Error {
+        match e {
+            ModelError::Malformed(m) => Error::xml_detail(m),
+            ModelError::NoName => Error::no_name(),
+            ModelError::Unsupported(what) => Error::unsupported(what),
+            other => Error::xml(other),
+        }
+    }
+}
+

@@ -3,6 +3,7 @@
 //! test driver, the embedded QEMU driver and the remote driver all serve one trait.
 
 pub mod error;
+pub mod qemu;
 pub mod readonly;
 pub mod test;
 pub mod types;

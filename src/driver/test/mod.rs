@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::model::node::{FixtureError, NodeFixture};
-use crate::model::{DomainDef, ModelError, PoolDef, VolumeDef};
+use crate::model::{DomainDef, PoolDef, VolumeDef};
 
 const DEFAULT_FIXTURE: &str = include_str!("default.xml");
 const CAPABILITIES: &str = include_str!("capabilities.xml");
@@ -61,17 +61,6 @@ struct TestState {
 
 /// libvirt's test pools report 100 GiB when the fixture gives no size.
 const DEFAULT_POOL_CAPACITY: u64 = 100 << 30;
-
-impl From<ModelError> for Error {
-    fn from(e: ModelError) -> Error {
-        match e {
-            ModelError::Malformed(m) => Error::xml_detail(m),
-            ModelError::NoName => Error::no_name(),
-            ModelError::Unsupported(what) => Error::unsupported(what),
-            other => Error::xml(other),
-        }
-    }
-}
 
 impl From<FixtureError> for Error {
     fn from(e: FixtureError) -> Error {

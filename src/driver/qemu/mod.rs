@@ -1,0 +1,410 @@
+//! The embedded QEMU driver (`qemu:///embed?root=DIR`, and the default with no URI): real QEMU
+//! processes, no daemon, and any number of virtsh processes on one root at once.
+//!
+//! A guest's own power-off is noticed without a daemon: QEMU runs with `-no-shutdown`, so a
+//! guest that powers off leaves QEMU paused in state `shutdown`; the next access to the domain
+//! asks the monitor, ends QEMU and records `shut off (shutdown)`. A QEMU that died is noticed
+//! the same way (its pid is gone) and recorded as `shut off (crashed)`. This needs no process
+//! besides QEMU itself, at the price of one monitor round trip per running domain when it is
+//! looked at.
+
+mod cmdline;
+mod domains;
+mod process;
+pub mod qmp;
+mod store;
+
+use std::path::Path;
+
+use uuid::Uuid;
+
+use super::*;
+use crate::model::DomainDef;
+use domains::{io, Domains};
+use store::Store;
+
+pub struct QemuDriver {
+    uri: String,
+    store: Store,
+}
+
+impl QemuDriver {
+    /// Opens the root `dir` (created if missing).
+    pub fn open(uri: &str, dir: &Path) -> Result<QemuDriver> {
+        if !dir.is_absolute() {
+            return Err(Error::invalid_arg(format!(
+                "root '{}' must be an absolute path",
+                dir.display()
+            )));
+        }
+        let store = Store::open(dir).map_err(|e| {
+            Error::system(format!("cannot use '{}' as the virtsh root", dir.display()), &e)
+        })?;
+        Ok(QemuDriver { uri: uri.to_string(), store })
+    }
+
+    fn domains(&self) -> Domains<'_> {
+        Domains { store: &self.store }
+    }
+}
+
+fn no_storage(api: &str) -> Error {
+    Error::no_support(api)
+}
+
+impl Hypervisor for QemuDriver {
+    fn uri(&self) -> Result<String> {
+        Ok(self.uri.clone())
+    }
+    fn hostname(&self) -> Result<String> {
+        let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map_err(|e| Error::system("cannot get hostname", &e))?;
+        Ok(name.trim().to_string())
+    }
+    fn hv_type(&self) -> Result<String> {
+        Ok("QEMU".into())
+    }
+    fn hv_version(&self) -> Result<u64> {
+        let out = std::process::Command::new("qemu-system-x86_64")
+            .arg("--version")
+            .output()
+            .map_err(|e| Error::system("cannot run qemu-system-x86_64", &e))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let version = text
+            .split_whitespace()
+            .nth(3)
+            .unwrap_or_default()
+            .split('.')
+            .map(|p| p.parse::<u64>().unwrap_or(0))
+            .collect::<Vec<_>>();
+        Ok(version.first().copied().unwrap_or(0) * 1_000_000
+            + version.get(1).copied().unwrap_or(0) * 1_000
+            + version.get(2).copied().unwrap_or(0))
+    }
+    fn node_info(&self) -> Result<NodeInfo> {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let cpus = cpuinfo.lines().filter(|l| l.starts_with("processor")).count() as u32;
+        let field = |text: &str, key: &str| {
+            text.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let mhz = field(&cpuinfo, "cpu MHz").parse::<f64>().unwrap_or(0.0) as u32;
+        let memory_kib = field(&meminfo, "MemTotal")
+            .trim_end_matches(" kB")
+            .parse()
+            .unwrap_or(0);
+        Ok(NodeInfo {
+            model: std::env::consts::ARCH.into(),
+            memory_kib,
+            cpus: cpus.max(1),
+            mhz,
+            nodes: 1,
+            sockets: 1,
+            cores: cpus.max(1),
+            threads: 1,
+        })
+    }
+    fn capabilities(&self) -> Result<String> {
+        let kvm = if cmdline::kvm_usable() { "\n      <domain type='kvm'/>" } else { "" };
+        Ok(format!(
+            "<capabilities>\n\n  <host>\n    <cpu>\n      <arch>{arch}</arch>\n    </cpu>\n  </host>\n\n  \
+             <guest>\n    <os_type>hvm</os_type>\n    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n      \
+             <emulator>qemu-system-x86_64</emulator>\n      <domain type='qemu'/>{kvm}\n    </arch>\n  </guest>\n\n\
+             </capabilities>\n",
+            arch = std::env::consts::ARCH
+        ))
+    }
+    fn security_model(&self) -> Result<Option<SecurityModel>> {
+        Ok(None)
+    }
+
+    fn list_domains(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>> {
+        self.domains().list(flags)
+    }
+    fn domain_by_id(&self, id: u32) -> Result<DomainRef> {
+        self.domains().by_id(id)
+    }
+    fn domain_by_uuid(&self, uuid: &Uuid) -> Result<DomainRef> {
+        self.domains().by_uuid(uuid)
+    }
+    fn domain_by_name(&self, name: &str) -> Result<DomainRef> {
+        self.domains().by_name(name)
+    }
+    fn define_domain(&self, xml: &str) -> Result<DomainRef> {
+        let def = DomainDef::parse(xml)?;
+        self.domains().define(def)
+    }
+    fn undefine_domain(&self, dom: &DomainRef) -> Result<()> {
+        self.domains().undefine(dom)
+    }
+    fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
+        let def = DomainDef::parse(xml)?;
+        self.domains().create(def, flags)
+    }
+    fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
+        self.domains().start(dom, flags)
+    }
+    fn shutdown_domain(&self, dom: &DomainRef) -> Result<()> {
+        self.domains().shutdown(dom)
+    }
+    fn reboot_domain(&self, dom: &DomainRef) -> Result<()> {
+        self.domains().reboot(dom)
+    }
+    fn reset_domain(&self, dom: &DomainRef) -> Result<()> {
+        self.domains().reset(dom)
+    }
+    fn destroy_domain(&self, dom: &DomainRef) -> Result<()> {
+        self.domains().destroy(dom)
+    }
+    fn suspend_domain(&self, dom: &DomainRef) -> Result<()> {
+        self.domains().suspend(dom)
+    }
+    fn resume_domain(&self, dom: &DomainRef) -> Result<()> {
+        self.domains().resume(dom)
+    }
+    fn domain_info(&self, dom: &DomainRef) -> Result<DomainInfo> {
+        self.domains().info(dom)
+    }
+    fn domain_state(&self, dom: &DomainRef) -> Result<State> {
+        Ok(self.domains().get(dom)?.state)
+    }
+    fn domain_xml(&self, dom: &DomainRef, flags: XmlFlags) -> Result<String> {
+        let v = self.domains().get(dom)?;
+        if flags.has(XmlFlags::INACTIVE) {
+            let name = crate::model::Name::new(&dom.name).map_err(Error::invalid_arg)?;
+            let config = self.store.read_config(&name).map_err(io)?;
+            return Ok(config.unwrap_or(v.def).to_xml(None));
+        }
+        Ok(v.def.to_xml(v.id))
+    }
+    fn domain_os_type(&self, dom: &DomainRef) -> Result<String> {
+        Ok(self.domains().get(dom)?.def.os.kind)
+    }
+    fn domain_is_persistent(&self, dom: &DomainRef) -> Result<bool> {
+        Ok(self.domains().get(dom)?.persistent)
+    }
+    fn domain_has_managed_save(&self, dom: &DomainRef) -> Result<bool> {
+        self.domains().get(dom)?;
+        Ok(false)
+    }
+    fn domain_autostart(&self, dom: &DomainRef) -> Result<bool> {
+        let v = self.domains().get(dom)?;
+        Ok(self.store.autostart(&v.name))
+    }
+    fn set_domain_autostart(&self, dom: &DomainRef, on: bool) -> Result<()> {
+        self.domains().set_autostart(dom, on)
+    }
+    fn set_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> Result<()> {
+        self.domains().modify(
+            dom,
+            flags,
+            |def, _| {
+                if kib > def.memory_kib {
+                    return Err(Error::invalid_arg("cannot set memory higher than max memory"));
+                }
+                def.current_memory_kib = kib;
+                Ok(())
+            },
+            |qmp, def| {
+                if def.devices.memballoon.is_none() {
+                    return Err(Error::new(
+                        ErrorCode::NoSupport,
+                        "Operation not supported: Unable to change memory of active domain without the balloon device",
+                    ));
+                }
+                qmp.balloon(kib * 1024).map_err(|e| Error::operation_failed(e.to_string()))
+            },
+        )
+    }
+    fn set_max_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> Result<()> {
+        let live = flags.has(ModifyFlags::LIVE)
+            || !flags.has(ModifyFlags::CONFIG) && self.domains().get(dom)?.state.is_active();
+        if live {
+            return Err(Error::operation_invalid(
+                "cannot resize the maximum memory on an active domain",
+            ));
+        }
+        self.domains().modify(
+            dom,
+            flags,
+            |def, _| {
+                def.memory_kib = kib;
+                def.current_memory_kib = def.current_memory_kib.min(kib);
+                Ok(())
+            },
+            |_, _| Ok(()),
+        )
+    }
+    fn set_vcpus(&self, dom: &DomainRef, count: u32, flags: ModifyFlags) -> Result<()> {
+        let maximum = flags.has(ModifyFlags::MAXIMUM);
+        self.domains().modify(
+            dom,
+            flags & !ModifyFlags::MAXIMUM,
+            |def, live| {
+                if live {
+                    return Err(Error::unsupported(
+                        "changing the vcpus of a running domain (vcpu hotplug); use --config",
+                    ));
+                }
+                if maximum {
+                    def.vcpu.current = Some(def.vcpu.online().min(count)).filter(|&c| c != count);
+                    def.vcpu.max = count;
+                } else if count > def.vcpu.max {
+                    return Err(Error::invalid_arg(format!(
+                        "requested vcpus is greater than max allowable vcpus for the persistent domain: {count} > {}",
+                        def.vcpu.max
+                    )));
+                } else {
+                    def.vcpu.current = (count != def.vcpu.max).then_some(count);
+                }
+                Ok(())
+            },
+            |_, _| Ok(()),
+        )
+    }
+    fn rename_domain(&self, dom: &DomainRef, new_name: &str) -> Result<()> {
+        self.domains().rename(dom, new_name)
+    }
+    fn domain_metadata(
+        &self,
+        dom: &DomainRef,
+        kind: MetadataKind,
+        flags: ModifyFlags,
+    ) -> Result<Option<String>> {
+        let v = self.domains().get(dom)?;
+        let def = if flags.has(ModifyFlags::CONFIG) {
+            let name = crate::model::Name::new(&dom.name).map_err(Error::invalid_arg)?;
+            self.store.read_config(&name).map_err(io)?.unwrap_or(v.def)
+        } else {
+            v.def
+        };
+        Ok(match kind {
+            MetadataKind::Description => def.description,
+            MetadataKind::Title => def.title,
+        })
+    }
+    fn set_domain_metadata(
+        &self,
+        dom: &DomainRef,
+        kind: MetadataKind,
+        value: Option<&str>,
+        flags: ModifyFlags,
+    ) -> Result<()> {
+        let value = value.filter(|v| !v.is_empty()).map(String::from);
+        self.domains().modify(
+            dom,
+            flags,
+            |def, _| {
+                match kind {
+                    MetadataKind::Description => def.description = value.clone(),
+                    MetadataKind::Title => def.title = value.clone(),
+                }
+                Ok(())
+            },
+            |_, _| Ok(()),
+        )
+    }
+    fn domain_security_label(&self, dom: &DomainRef) -> Result<Option<SecurityLabel>> {
+        self.domains().get(dom)?;
+        Ok(None)
+    }
+    fn domain_messages(&self, dom: &DomainRef) -> Result<Vec<String>> {
+        self.domains().get(dom)?;
+        Ok(Vec::new())
+    }
+    fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {
+        if !self.domains().get(dom)?.state.is_active() {
+            return Err(Error::operation_invalid("domain is not running"));
+        }
+        Ok(ControlState::Ok)
+    }
+
+    fn list_pools(&self, _: PoolListFlags) -> Result<Vec<PoolRef>> {
+        Err(no_storage("virConnectListAllStoragePools"))
+    }
+    fn pool_by_name(&self, _: &str) -> Result<PoolRef> {
+        Err(no_storage("virStoragePoolLookupByName"))
+    }
+    fn pool_by_uuid(&self, _: &Uuid) -> Result<PoolRef> {
+        Err(no_storage("virStoragePoolLookupByUUID"))
+    }
+    fn define_pool(&self, _: &str) -> Result<PoolRef> {
+        Err(no_storage("virStoragePoolDefineXML"))
+    }
+    fn create_pool(&self, _: &str, _: BuildFlags) -> Result<PoolRef> {
+        Err(no_storage("virStoragePoolCreateXML"))
+    }
+    fn build_pool(&self, _: &PoolRef, _: BuildFlags) -> Result<()> {
+        Err(no_storage("virStoragePoolBuild"))
+    }
+    fn start_pool(&self, _: &PoolRef, _: BuildFlags) -> Result<()> {
+        Err(no_storage("virStoragePoolCreate"))
+    }
+    fn destroy_pool(&self, _: &PoolRef) -> Result<()> {
+        Err(no_storage("virStoragePoolDestroy"))
+    }
+    fn delete_pool(&self, _: &PoolRef) -> Result<()> {
+        Err(no_storage("virStoragePoolDelete"))
+    }
+    fn undefine_pool(&self, _: &PoolRef) -> Result<()> {
+        Err(no_storage("virStoragePoolUndefine"))
+    }
+    fn refresh_pool(&self, _: &PoolRef) -> Result<()> {
+        Err(no_storage("virStoragePoolRefresh"))
+    }
+    fn pool_info(&self, _: &PoolRef) -> Result<PoolInfo> {
+        Err(no_storage("virStoragePoolGetInfo"))
+    }
+    fn pool_xml(&self, _: &PoolRef, _: bool) -> Result<String> {
+        Err(no_storage("virStoragePoolGetXMLDesc"))
+    }
+    fn pool_autostart(&self, _: &PoolRef) -> Result<bool> {
+        Err(no_storage("virStoragePoolGetAutostart"))
+    }
+    fn set_pool_autostart(&self, _: &PoolRef, _: bool) -> Result<()> {
+        Err(no_storage("virStoragePoolSetAutostart"))
+    }
+    fn pool_is_persistent(&self, _: &PoolRef) -> Result<bool> {
+        Err(no_storage("virStoragePoolIsPersistent"))
+    }
+    fn list_volumes(&self, _: &PoolRef) -> Result<Vec<VolRef>> {
+        Err(no_storage("virStoragePoolListAllVolumes"))
+    }
+    fn vol_by_name(&self, _: &PoolRef, _: &str) -> Result<VolRef> {
+        Err(no_storage("virStorageVolLookupByName"))
+    }
+    fn vol_by_key(&self, _: &str) -> Result<VolRef> {
+        Err(no_storage("virStorageVolLookupByKey"))
+    }
+    fn vol_by_path(&self, _: &str) -> Result<VolRef> {
+        Err(no_storage("virStorageVolLookupByPath"))
+    }
+    fn create_volume(&self, _: &PoolRef, _: &str, _: VolCreateFlags) -> Result<VolRef> {
+        Err(no_storage("virStorageVolCreateXML"))
+    }
+    fn clone_volume(&self, _: &PoolRef, _: &str, _: &VolRef, _: VolCreateFlags) -> Result<VolRef> {
+        Err(no_storage("virStorageVolCreateXMLFrom"))
+    }
+    fn delete_volume(&self, _: &VolRef) -> Result<()> {
+        Err(no_storage("virStorageVolDelete"))
+    }
+    fn wipe_volume(&self, _: &VolRef, _: u32) -> Result<()> {
+        Err(no_storage("virStorageVolWipe"))
+    }
+    fn resize_volume(&self, _: &VolRef, _: u64, _: ResizeFlags) -> Result<()> {
+        Err(no_storage("virStorageVolResize"))
+    }
+    fn vol_info(&self, _: &VolRef) -> Result<VolInfo> {
+        Err(no_storage("virStorageVolGetInfo"))
+    }
+    fn vol_xml(&self, _: &VolRef) -> Result<String> {
+        Err(no_storage("virStorageVolGetXMLDesc"))
+    }
+    fn vol_path(&self, _: &VolRef) -> Result<String> {
+        Err(no_storage("virStorageVolGetPath"))
+    }
+}

@@ -1,0 +1,192 @@
+//! A QMP client: one connection per operation (QMP serves one client at a time, so no virtsh
+//! process keeps one open), capability negotiation, commands, and events skipped on the way.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// Why a QMP exchange failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QmpError {
+    #[error("cannot connect to the QEMU monitor at {path}: {source}")]
+    Connect { path: String, source: std::io::Error },
+    #[error("QEMU monitor I/O failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("QEMU monitor closed the connection")]
+    Closed,
+    #[error("QEMU monitor sent a malformed message: {0}")]
+    Malformed(String),
+    /// QEMU's own error (`{"error": {"class": ..., "desc": ...}}`).
+    #[error("{class}: {desc}")]
+    Command { class: String, desc: String },
+}
+
+pub struct Qmp {
+    reader: BufReader<UnixStream>,
+    writer: UnixStream,
+}
+
+/// QEMU's run state as `query-status` reports it (`running`, `paused`, `shutdown`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStatus {
+    pub status: String,
+    pub running: bool,
+}
+
+impl Qmp {
+    /// Connects to the monitor socket, waiting up to `timeout` for it to appear, and
+    /// negotiates capabilities.
+    pub fn connect(path: &Path, timeout: Duration) -> Result<Qmp, QmpError> {
+        let started = Instant::now();
+        let stream = loop {
+            match UnixStream::connect(path) {
+                Ok(s) => break s,
+                Err(e) if started.elapsed() < timeout => {
+                    let _ = e;
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                Err(source) => {
+                    return Err(QmpError::Connect { path: path.display().to_string(), source })
+                }
+            }
+        };
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        let mut qmp = Qmp { reader: BufReader::new(stream.try_clone()?), writer: stream };
+        let greeting = qmp.read_message()?;
+        if greeting.get("QMP").is_none() {
+            return Err(QmpError::Malformed(greeting.to_string()));
+        }
+        qmp.execute("qmp_capabilities", None)?;
+        Ok(qmp)
+    }
+
+    fn read_message(&mut self) -> Result<Value, QmpError> {
+        let mut line = String::new();
+        if self.reader.read_line(&mut line)? == 0 {
+            return Err(QmpError::Closed);
+        }
+        serde_json::from_str(&line).map_err(|_| QmpError::Malformed(line.trim().to_string()))
+    }
+
+    /// Runs one command and returns its `return` value; events that arrive first are skipped.
+    pub fn execute(&mut self, command: &str, arguments: Option<Value>) -> Result<Value, QmpError> {
+        let mut msg = json!({ "execute": command });
+        if let Some(args) = arguments {
+            msg["arguments"] = args;
+        }
+        self.writer.write_all(format!("{msg}\n").as_bytes())?;
+        loop {
+            let reply = self.read_message()?;
+            if let Some(r) = reply.get("return") {
+                return Ok(r.clone());
+            }
+            if let Some(e) = reply.get("error") {
+                let field = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                return Err(QmpError::Command { class: field("class"), desc: field("desc") });
+            }
+            if reply.get("event").is_none() {
+                return Err(QmpError::Malformed(reply.to_string()));
+            }
+        }
+    }
+
+    pub fn query_status(&mut self) -> Result<RunStatus, QmpError> {
+        let r = self.execute("query-status", None)?;
+        Ok(RunStatus {
+            status: r.get("status").and_then(Value::as_str).unwrap_or_default().to_string(),
+            running: r.get("running").and_then(Value::as_bool).unwrap_or(false),
+        })
+    }
+
+    pub fn stop(&mut self) -> Result<(), QmpError> {
+        self.execute("stop", None).map(drop)
+    }
+
+    pub fn cont(&mut self) -> Result<(), QmpError> {
+        self.execute("cont", None).map(drop)
+    }
+
+    pub fn system_powerdown(&mut self) -> Result<(), QmpError> {
+        self.execute("system_powerdown", None).map(drop)
+    }
+
+    pub fn system_reset(&mut self) -> Result<(), QmpError> {
+        self.execute("system_reset", None).map(drop)
+    }
+
+    /// Asks QEMU to exit; the connection closes as it does.
+    pub fn quit(&mut self) -> Result<(), QmpError> {
+        match self.execute("quit", None) {
+            Ok(_) | Err(QmpError::Closed) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sets the balloon target in bytes.
+    pub fn balloon(&mut self, bytes: u64) -> Result<(), QmpError> {
+        self.execute("balloon", Some(json!({ "value": bytes }))).map(drop)
+    }
+
+    /// The number of vCPUs QEMU runs.
+    pub fn vcpu_count(&mut self) -> Result<usize, QmpError> {
+        let r = self.execute("query-cpus-fast", None)?;
+        Ok(r.as_array().map_or(0, Vec::len))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixListener;
+
+    /// A fake monitor that replays a script: the greeting, then one canned reply per command
+    /// read (events may precede a reply).
+    fn fake(replies: Vec<&'static str>) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("qmp.sock");
+        let listener = UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut out = stream;
+            out.write_all(b"{\"QMP\": {\"version\": {}, \"capabilities\": []}}\n").unwrap();
+            for reply in replies {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap() == 0 {
+                    return;
+                }
+                out.write_all(reply.as_bytes()).unwrap();
+            }
+        });
+        (dir, path)
+    }
+
+    #[test]
+    fn negotiates_and_skips_events() {
+        let (_dir, path) = fake(vec![
+            "{\"return\": {}}\n",
+            "{\"event\": \"STOP\"}\n{\"return\": {\"status\": \"paused\", \"running\": false}}\n",
+            "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no balloon\"}}\n",
+        ]);
+        let mut q = Qmp::connect(&path, Duration::from_secs(2)).unwrap();
+        assert_eq!(
+            q.query_status().unwrap(),
+            RunStatus { status: "paused".into(), running: false }
+        );
+        match q.balloon(1) {
+            Err(QmpError::Command { class, desc }) => {
+                assert_eq!((class.as_str(), desc.as_str()), ("GenericError", "no balloon"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        let (_dir, path) = fake(vec!["not json\n"]);
+        assert!(matches!(Qmp::connect(&path, Duration::from_secs(2)), Err(QmpError::Malformed(_))));
+    }
+}
