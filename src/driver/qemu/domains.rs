@@ -10,7 +10,6 @@ use super::qmp::Qmp;
 use super::store::{Status, Store};
 use crate::driver::*;
 use crate::model::{DomainDef, Name};
-use crate::state::pid_alive;
 
 /// A domain as it is now.
 pub struct View {
@@ -70,7 +69,10 @@ impl Domains<'_> {
             let status = self.store.read_status(name).map_err(io)?;
             let stale = match &status {
                 Some(s) if is_starting(s) => !self.store.domain_lock_held(name).map_err(io)?,
-                Some(s) if s.pid.is_some() => !s.pid.is_some_and(pid_alive),
+                Some(s) if s.pid.is_some() => {
+                    let qmp = self.store.run_file(name, "qmp");
+                    !s.pid.is_some_and(|p| process::is_qemu_of(p, &qmp))
+                }
                 Some(s) if !s.state.is_active() && !s.persistent => {
                     !self.store.domain_lock_held(name).map_err(io)?
                 }
@@ -149,8 +151,14 @@ impl Domains<'_> {
     /// Under both locks: stops what runs and writes the end state.
     fn finish_stop(&self, name: &Name, reason: ShutoffReason) -> Result<()> {
         let Some(status) = self.store.read_status(name).map_err(io)? else { return Ok(()) };
-        if let Some(pid) = status.pid {
-            process::stop(pid, &self.store.run_file(name, "qmp"));
+        // A start that died before recording QEMU's pid left it in the pid file.
+        let qmp = self.store.run_file(name, "qmp");
+        let pid = status
+            .pid
+            .or_else(|| cmdline::read_pid(&self.store.run_file(name, "pid")))
+            .filter(|p| process::is_qemu_of(*p, &qmp));
+        if let Some(pid) = pid {
+            process::stop(pid, &qmp);
         }
         let config = self.store.read_config(name).map_err(io)?;
         match config {
@@ -238,6 +246,7 @@ impl Domains<'_> {
     /// libvirt's duplicate rules, checked under the list lock: the name of the domain a
     /// definition may replace, or why it may not.
     fn find_duplicate(&self, def: &DomainDef, check_live: bool) -> Result<Option<Name>> {
+        self.drop_stale_index(def)?;
         if let Some(owner) = self.store.uuid_owner(&def.uuid).map_err(io)? {
             if owner != def.name {
                 return Err(Error::operation_failed(format!(
@@ -272,6 +281,17 @@ impl Domains<'_> {
         Ok(None)
     }
 
+    /// Index entries for `def`'s name or UUID that have neither config nor status are what a
+    /// crash between two writes left: removed (the list lock is held).
+    fn drop_stale_index(&self, def: &DomainDef) -> Result<()> {
+        for (uuid, name) in self.store.index().map_err(io)? {
+            if (uuid == def.uuid || name == def.name) && self.view_locked(&name)?.is_none() {
+                self.store.remove_index(&uuid, &name).map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The view of a domain while the list lock is held (no reaping, which takes that lock).
     fn view_locked(&self, name: &Name) -> Result<Option<View>> {
         let config = self.store.read_config(name).map_err(io)?;
@@ -294,8 +314,10 @@ impl Domains<'_> {
             }
             self.store.write_config(&def).map_err(io)?;
         } else {
-            self.store.write_config(&def).map_err(io)?;
+            // Index first: a crash between the two leaves an entry without files, which the
+            // next check under the list lock removes.
             self.store.add_index(&def.uuid, &def.name).map_err(io)?;
+            self.store.write_config(&def).map_err(io)?;
         }
         Ok(DomainRef { name: def.name.to_string(), uuid: def.uuid, id: None })
     }

@@ -83,6 +83,13 @@ pub fn terminate(pid: u32) {
     }
 }
 
+/// Whether `pid` is a QEMU whose monitor is `qmp_path` (guards against a reused pid).
+pub fn is_qemu_of(pid: u32, qmp_path: &Path) -> bool {
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else { return false };
+    let needle = format!("unix:{},server=on,wait=off", qmp_path.display());
+    cmdline.split(|b| *b == 0).any(|arg| arg == needle.as_bytes())
+}
+
 /// CPU time QEMU used, in nanoseconds (user + system, from `/proc`).
 pub fn cpu_time_ns(pid: u32) -> u64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0 };
