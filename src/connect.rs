@@ -40,7 +40,11 @@ pub fn open(uri: Option<&str>, readonly: bool) -> Result<Box<dyn Hypervisor>, Er
         let root = default_root()?;
         let uri = format!("qemu:///embed?root={}", root.display());
         let conn: Box<dyn Hypervisor> = Box::new(QemuDriver::open(&uri, &root)?);
-        return Ok(if readonly { Box::new(ReadOnly(conn)) } else { conn });
+        return Ok(if readonly {
+            Box::new(ReadOnly(conn))
+        } else {
+            conn
+        });
     };
     let parsed = Uri::parse(text).map_err(|e| match e {
         UriError::Malformed { .. } => Error::internal(format!("Unable to parse URI {text}")),
@@ -57,9 +61,12 @@ pub fn open(uri: Option<&str>, readonly: bool) -> Result<Box<dyn Hypervisor>, Er
             path => TestDriver::open_file(text, Path::new(path))?,
         }),
         ("qemu", false) if parsed.path == "/embed" => {
-            let root = parsed.param("root").filter(|r| !r.is_empty()).ok_or_else(|| {
-                Error::invalid_arg("qemu:///embed needs a root: qemu:///embed?root=/ABS/DIR")
-            })?;
+            let root = parsed
+                .param("root")
+                .filter(|r| !r.is_empty())
+                .ok_or_else(|| {
+                    Error::invalid_arg("qemu:///embed needs a root: qemu:///embed?root=/ABS/DIR")
+                })?;
             Box::new(QemuDriver::open(text, Path::new(root))?)
         }
         _ => {

@@ -4,11 +4,17 @@
 //! Size knobs: `VIRTSH_RACE_PROCS` (processes per trial, default 8) and `VIRTSH_RACE_TRIALS`
 //! (default 20).
 
+mod common;
+
+use common::{qemus, KillQemusOnDrop};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn procs() -> usize {
@@ -40,7 +46,10 @@ fn run(root: &Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 fn domain_xml(name: &str, uuid: &str) -> String {
@@ -56,30 +65,16 @@ fn write(dir: &Path, file: &str, text: &str) -> PathBuf {
     p
 }
 
-/// The QEMU processes started for `root`: (pid, domain name).
-fn qemus(root: &Path) -> Vec<(u32, String)> {
-    let prefix = format!("unix:{}/run/qemu/", root.display());
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else { continue };
-        for arg in cmdline.split(|b| *b == 0) {
-            let arg = String::from_utf8_lossy(arg);
-            if let Some(rest) = arg.strip_prefix(&prefix) {
-                if let Some(name) = rest.strip_suffix(".qmp,server=on,wait=off") {
-                    out.push((pid, name.to_string()));
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Running domains as `list` shows them (this also reconciles the root).
 fn running(root: &Path) -> Vec<String> {
     let o = run(root, &["list", "--name"]);
     assert!(o.status.success(), "{:?}", text(&o));
-    text(&o).0.lines().filter(|l| !l.is_empty()).map(String::from).collect()
+    text(&o)
+        .0
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Every QEMU of the root belongs to a listed running domain, at most one per domain.
@@ -87,12 +82,19 @@ fn assert_no_orphans(root: &Path) {
     let listed = running(root);
     let qemus = qemus(root);
     for (pid, name) in &qemus {
-        assert!(listed.contains(name), "QEMU {pid} of '{name}' is orphaned (running: {listed:?})");
+        assert!(
+            listed.contains(name),
+            "QEMU {pid} of '{name}' is orphaned (running: {listed:?})"
+        );
     }
     let mut names: Vec<&String> = qemus.iter().map(|(_, n)| n).collect();
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), qemus.len(), "two QEMUs for one domain: {qemus:?}");
+    assert_eq!(
+        names.len(),
+        qemus.len(),
+        "two QEMUs for one domain: {qemus:?}"
+    );
 }
 
 #[test]
@@ -102,19 +104,32 @@ fn same_name_defined_by_many_processes() {
         let root = dir.path().join(format!("r{trial}"));
         let files: Vec<PathBuf> = (0..procs())
             .map(|i| {
-                write(dir.path(), &format!("d{trial}-{i}.xml"), &domain_xml("dup", &format!("00000000-0000-0000-0000-{trial:06}{i:06}")))
+                write(
+                    dir.path(),
+                    &format!("d{trial}-{i}.xml"),
+                    &domain_xml("dup", &format!("00000000-0000-0000-0000-{trial:06}{i:06}")),
+                )
             })
             .collect();
-        let children: Vec<Child> =
-            files.iter().map(|f| spawn(&root, &["define", f.to_str().unwrap()])).collect();
-        let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
-        let winners: Vec<usize> = (0..outs.len()).filter(|&i| outs[i].status.success()).collect();
+        let children: Vec<Child> = files
+            .iter()
+            .map(|f| spawn(&root, &["define", f.to_str().unwrap()]))
+            .collect();
+        let outs: Vec<Output> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        let winners: Vec<usize> = (0..outs.len())
+            .filter(|&i| outs[i].status.success())
+            .collect();
         assert_eq!(winners.len(), 1, "trial {trial}: winners {winners:?}");
         let winner_uuid = format!("00000000-0000-0000-0000-{trial:06}{:06}", winners[0]);
         for (i, o) in outs.iter().enumerate().filter(|(i, _)| *i != winners[0]) {
             let err = text(o).1;
             assert!(
-                err.contains(&format!("operation failed: domain 'dup' already exists with uuid {winner_uuid}")),
+                err.contains(&format!(
+                    "operation failed: domain 'dup' already exists with uuid {winner_uuid}"
+                )),
                 "trial {trial} loser {i}: {err}"
             );
         }
@@ -127,17 +142,32 @@ fn same_name_defined_by_many_processes() {
 fn same_transient_domain_created_by_many_processes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    let xml = write(dir.path(), "t.xml", &domain_xml("t", "11111111-0000-0000-0000-000000000001"));
+    let _cleanup = KillQemusOnDrop(root.clone());
+    let xml = write(
+        dir.path(),
+        "t.xml",
+        &domain_xml("t", "11111111-0000-0000-0000-000000000001"),
+    );
     for trial in 0..trials() {
-        let children: Vec<Child> =
-            (0..procs()).map(|_| spawn(&root, &["create", xml.to_str().unwrap()])).collect();
-        let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+        let children: Vec<Child> = (0..procs())
+            .map(|_| spawn(&root, &["create", xml.to_str().unwrap()]))
+            .collect();
+        let outs: Vec<Output> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
         let winners = outs.iter().filter(|o| o.status.success()).count();
-        assert_eq!(winners, 1, "trial {trial}: {:?}", outs.iter().map(text).collect::<Vec<_>>());
+        assert_eq!(
+            winners,
+            1,
+            "trial {trial}: {:?}",
+            outs.iter().map(text).collect::<Vec<_>>()
+        );
         for o in outs.iter().filter(|o| !o.status.success()) {
             let err = text(o).1;
             assert!(
-                err.contains("domain 't' is already being started") || err.contains("domain 't' is already active"),
+                err.contains("domain 't' is already being started")
+                    || err.contains("domain 't' is already active"),
                 "trial {trial}: {err}"
             );
         }
@@ -146,9 +176,16 @@ fn same_transient_domain_created_by_many_processes() {
         assert_no_orphans(&root);
         let o = run(&root, &["destroy", "t"]);
         assert!(o.status.success(), "{:?}", text(&o));
-        assert!(qemus(&root).is_empty(), "trial {trial}: QEMU left after destroy");
+        assert!(
+            qemus(&root).is_empty(),
+            "trial {trial}: QEMU left after destroy"
+        );
         let o = run(&root, &["list", "--all", "--name"]);
-        assert_eq!(text(&o).0.trim(), "", "a transient domain vanishes when it stops");
+        assert_eq!(
+            text(&o).0.trim(),
+            "",
+            "a transient domain vanishes when it stops"
+        );
     }
 }
 
@@ -156,7 +193,12 @@ fn same_transient_domain_created_by_many_processes() {
 fn lifecycle_races_have_defined_outcomes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    let xml = write(dir.path(), "p.xml", &domain_xml("p", "22222222-0000-0000-0000-000000000002"));
+    let _cleanup = KillQemusOnDrop(root.clone());
+    let xml = write(
+        dir.path(),
+        "p.xml",
+        &domain_xml("p", "22222222-0000-0000-0000-000000000002"),
+    );
     let xml = xml.to_str().unwrap();
     assert!(run(&root, &["define", xml]).status.success());
     for trial in 0..trials().div_ceil(2) {
@@ -174,12 +216,22 @@ fn lifecycle_races_have_defined_outcomes() {
             let d = spawn(&root, &["destroy", "p"]);
             let s = spawn(&root, &["shutdown", "p"]);
             let (d, s) = (d.wait_with_output().unwrap(), s.wait_with_output().unwrap());
-            assert!(d.status.success() || s.status.success(), "{:?} {:?}", text(&d), text(&s));
+            assert!(
+                d.status.success() || s.status.success(),
+                "{:?} {:?}",
+                text(&d),
+                text(&s)
+            );
             if !d.status.success() {
                 assert!(run(&root, &["destroy", "p"]).status.success());
             }
         } else {
-            assert_eq!(state.trim(), "", "trial {trial}: undefined first: {:?}", text(&a));
+            assert_eq!(
+                state.trim(),
+                "",
+                "trial {trial}: undefined first: {:?}",
+                text(&a)
+            );
         }
         assert!(qemus(&root).is_empty(), "trial {trial}: QEMU left");
         // define racing undefine: both serialise on the list lock.

@@ -170,4 +170,3 @@ impl From<ModelError> for Error {
         }
     }
 }
-

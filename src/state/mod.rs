@@ -13,25 +13,36 @@ use std::path::{Path, PathBuf};
 /// A held lock; dropping it (or the process dying) releases it.
 #[derive(Debug)]
 pub struct Lock {
-    _file: File,
+    file: File,
+}
+
+impl std::os::fd::AsRawFd for Lock {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.file.as_raw_fd()
+    }
 }
 
 fn open_lock_file(path: &Path) -> io::Result<File> {
-    OpenOptions::new().create(true).truncate(false).read(true).write(true).open(path)
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
 }
 
 /// Waits for the exclusive lock on `path` (created if missing).
 pub fn lock(path: &Path) -> io::Result<Lock> {
     let file = open_lock_file(path)?;
     file.lock()?;
-    Ok(Lock { _file: file })
+    Ok(Lock { file })
 }
 
 /// The exclusive lock on `path` if nobody holds it, else `None`.
 pub fn try_lock(path: &Path) -> io::Result<Option<Lock>> {
     let file = open_lock_file(path)?;
     match file.try_lock() {
-        Ok(()) => Ok(Some(Lock { _file: file })),
+        Ok(()) => Ok(Some(Lock { file })),
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
         Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
@@ -80,7 +91,9 @@ pub fn remove(path: &Path) -> io::Result<()> {
 
 /// Removes temporary files a crashed writer left in `dir`, those of dead processes only.
 pub fn clean_temp(dir: &Path) -> io::Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
     for e in entries.flatten() {
         let name = e.file_name();
         let Some(name) = name.to_str() else { continue };
@@ -99,7 +112,10 @@ pub fn pid_alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Ok(stat) => {
             // The state letter follows the parenthesised command name.
-            let state = stat.rsplit(')').next().and_then(|s| s.trim_start().chars().next());
+            let state = stat
+                .rsplit(')')
+                .next()
+                .and_then(|s| s.trim_start().chars().next());
             !matches!(state, Some('Z' | 'X') | None)
         }
         Err(_) => false,
@@ -119,7 +135,9 @@ mod tests {
         assert_eq!(std::fs::read(&f).unwrap(), b"two");
         // A dead writer's leftover goes, a live one's stays.
         let dead = dir.path().join(".tmp-a.xml.999999999");
-        let live = dir.path().join(format!(".tmp-b.xml.{}", std::process::id()));
+        let live = dir
+            .path()
+            .join(format!(".tmp-b.xml.{}", std::process::id()));
         std::fs::write(&dead, b"x").unwrap();
         std::fs::write(&live, b"x").unwrap();
         clean_temp(dir.path()).unwrap();

@@ -9,6 +9,8 @@ use crate::model::domain::{DiskSource, DomainDef};
 
 /// Where the QEMU of one domain keeps its files.
 pub struct Paths {
+    /// Locked by every QEMU of the domain for its lifetime.
+    pub launch: PathBuf,
     pub pid: PathBuf,
     pub qmp: PathBuf,
     pub console: PathBuf,
@@ -41,7 +43,11 @@ pub fn emulator(def: &DomainDef) -> Result<PathBuf, Error> {
 
 /// Whether KVM can be used: `/dev/kvm` opens for reading and writing.
 pub fn kvm_usable() -> bool {
-    std::fs::OpenOptions::new().read(true).write(true).open("/dev/kvm").is_ok()
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/kvm")
+        .is_ok()
 }
 
 fn unsupported(what: impl std::fmt::Display) -> Error {
@@ -57,25 +63,41 @@ pub fn check(def: &DomainDef) -> Result<(), Error> {
         )));
     }
     if def.os.kind != "hvm" {
-        return Err(unsupported(format!("os type '{}' in <os><type>", def.os.kind)));
+        return Err(unsupported(format!(
+            "os type '{}' in <os><type>",
+            def.os.kind
+        )));
     }
     if let Some(arch) = &def.os.arch {
         if !matches!(arch.as_str(), "x86_64" | "i686") {
-            return Err(unsupported(format!("architecture '{arch}' in <os><type arch=...>")));
+            return Err(unsupported(format!(
+                "architecture '{arch}' in <os><type arch=...>"
+            )));
         }
     }
     emulator(def)?;
     for d in &def.devices.disks {
-        let bus = d.target_bus.as_deref().unwrap_or_else(|| default_bus(&d.target_dev));
+        let bus = d
+            .target_bus
+            .as_deref()
+            .unwrap_or_else(|| default_bus(&d.target_dev));
         if !matches!(bus, "virtio" | "ide" | "sata" | "scsi") {
-            return Err(unsupported(format!("disk bus '{bus}' of <disk><target dev='{}'>", d.target_dev)));
+            return Err(unsupported(format!(
+                "disk bus '{bus}' of <disk><target dev='{}'>",
+                d.target_dev
+            )));
         }
         if !matches!(d.device.as_str(), "disk" | "cdrom") {
-            return Err(unsupported(format!("disk device '{}' of <disk> {}", d.device, d.target_dev)));
+            return Err(unsupported(format!(
+                "disk device '{}' of <disk> {}",
+                d.device, d.target_dev
+            )));
         }
         if let Some(t) = &d.driver_type {
             if !matches!(t.as_str(), "raw" | "qcow2") {
-                return Err(unsupported(format!("disk format '{t}' in <driver type=...>")));
+                return Err(unsupported(format!(
+                    "disk format '{t}' in <driver type=...>"
+                )));
             }
         }
     }
@@ -94,12 +116,18 @@ pub fn check(def: &DomainDef) -> Result<(), Error> {
     }
     for g in &def.devices.graphics {
         if g.kind != "vnc" {
-            return Err(unsupported(format!("graphics type '{}' in <graphics>", g.kind)));
+            return Err(unsupported(format!(
+                "graphics type '{}' in <graphics>",
+                g.kind
+            )));
         }
     }
     for c in def.devices.serials.iter().chain(&def.devices.consoles) {
         if !matches!(c.kind.as_str(), "pty" | "unix") {
-            return Err(unsupported(format!("character device type '{}' in <serial>/<console>", c.kind)));
+            return Err(unsupported(format!(
+                "character device type '{}' in <serial>/<console>",
+                c.kind
+            )));
         }
     }
     Ok(())
@@ -117,23 +145,41 @@ fn default_bus(dev: &str) -> &'static str {
 pub type VolumeResolver<'a> = &'a dyn Fn(&str, &str) -> Result<PathBuf, Error>;
 
 /// The command line that starts `def` daemonized, its monitor and console at `paths`.
-pub fn build(def: &DomainDef, paths: &Paths, volumes: VolumeResolver) -> Result<Vec<String>, Error> {
+pub fn build(
+    def: &DomainDef,
+    paths: &Paths,
+    volumes: VolumeResolver,
+) -> Result<Vec<String>, Error> {
     let mut a: Vec<String> = Vec::new();
     let mut push = |items: &[&str]| a.extend(items.iter().map(|s| s.to_string()));
-    let accel = if def.kind == "kvm" && kvm_usable() { "kvm" } else { "tcg" };
+    let accel = if def.kind == "kvm" && kvm_usable() {
+        "kvm"
+    } else {
+        "tcg"
+    };
     let machine = def.os.machine.as_deref().unwrap_or("pc");
-    let acpi = if def.features.iter().any(|f| f == "acpi") { "on" } else { "off" };
+    let acpi = if def.features.iter().any(|f| f == "acpi") {
+        "on"
+    } else {
+        "off"
+    };
     push(&["-name", &format!("guest={}", def.name)]);
     push(&["-uuid", &def.uuid.to_string()]);
     push(&["-machine", &format!("{machine},accel={accel},acpi={acpi}")]);
     push(&["-m", &format!("size={}k", def.memory_kib)]);
-    push(&["-smp", &format!("{},maxcpus={}", def.vcpu.online(), def.vcpu.max)]);
+    push(&[
+        "-smp",
+        &format!("{},maxcpus={}", def.vcpu.online(), def.vcpu.max),
+    ]);
     push(&["-nodefaults", "-no-user-config", "-no-shutdown"]);
     if def.on_reboot == "destroy" {
         push(&["-no-reboot"]);
     }
     push(&["-daemonize", "-pidfile", &paths.pid.display().to_string()]);
-    push(&["-qmp", &format!("unix:{},server=on,wait=off", paths.qmp.display())]);
+    push(&[
+        "-qmp",
+        &format!("unix:{},server=on,wait=off", paths.qmp.display()),
+    ]);
     push(&["-D", &paths.log.display().to_string()]);
     if let Some(k) = &def.os.kernel {
         push(&["-kernel", k]);
@@ -162,7 +208,10 @@ pub fn build(def: &DomainDef, paths: &Paths, volumes: VolumeResolver) -> Result<
     let mut have_ahci = false;
     let mut have_scsi = false;
     for (i, d) in def.devices.disks.iter().enumerate() {
-        let bus = d.target_bus.as_deref().unwrap_or_else(|| default_bus(&d.target_dev));
+        let bus = d
+            .target_bus
+            .as_deref()
+            .unwrap_or_else(|| default_bus(&d.target_dev));
         let cdrom = d.device == "cdrom";
         let file = match &d.source {
             DiskSource::None => None,
@@ -171,8 +220,14 @@ pub fn build(def: &DomainDef, paths: &Paths, volumes: VolumeResolver) -> Result<
         };
         let mut drive = format!("if=none,id=drive{i}");
         if let Some(f) = &file {
-            drive.push_str(&format!(",file={}", f.display().to_string().replace(',', ",,")));
-            drive.push_str(&format!(",format={}", d.driver_type.as_deref().unwrap_or("raw")));
+            drive.push_str(&format!(
+                ",file={}",
+                f.display().to_string().replace(',', ",,")
+            ));
+            drive.push_str(&format!(
+                ",format={}",
+                d.driver_type.as_deref().unwrap_or("raw")
+            ));
         }
         if cdrom {
             drive.push_str(",media=cdrom");
@@ -231,7 +286,10 @@ pub fn build(def: &DomainDef, paths: &Paths, volumes: VolumeResolver) -> Result<
     if !def.devices.serials.is_empty() || !def.devices.consoles.is_empty() {
         push(&[
             "-chardev",
-            &format!("socket,id=serial0,path={},server=on,wait=off", paths.console.display()),
+            &format!(
+                "socket,id=serial0,path={},server=on,wait=off",
+                paths.console.display()
+            ),
         ]);
         push(&["-serial", "chardev:serial0"]);
     }
@@ -248,14 +306,33 @@ pub fn build(def: &DomainDef, paths: &Paths, volumes: VolumeResolver) -> Result<
         };
         push(&["-device", device]);
     }
-    if def.devices.inputs.iter().any(|i| i.bus.as_deref() == Some("usb")) {
+    if def
+        .devices
+        .inputs
+        .iter()
+        .any(|i| i.bus.as_deref() == Some("usb"))
+    {
         push(&["-usb"]);
-        for i in def.devices.inputs.iter().filter(|i| i.bus.as_deref() == Some("usb")) {
-            let device = if i.kind == "tablet" { "usb-tablet" } else { "usb-kbd" };
+        for i in def
+            .devices
+            .inputs
+            .iter()
+            .filter(|i| i.bus.as_deref() == Some("usb"))
+        {
+            let device = if i.kind == "tablet" {
+                "usb-tablet"
+            } else {
+                "usb-kbd"
+            };
             push(&["-device", device]);
         }
     }
-    if def.devices.memballoon.as_ref().is_some_and(|m| m.model == "virtio") {
+    if def
+        .devices
+        .memballoon
+        .as_ref()
+        .is_some_and(|m| m.model == "virtio")
+    {
         push(&["-device", "virtio-balloon-pci,id=balloon0"]);
     }
     Ok(a)
@@ -263,7 +340,13 @@ pub fn build(def: &DomainDef, paths: &Paths, volumes: VolumeResolver) -> Result<
 
 /// The paths for one domain under the run directory.
 pub fn paths(run_file: impl Fn(&str) -> PathBuf) -> Paths {
-    Paths { pid: run_file("pid"), qmp: run_file("qmp"), console: run_file("console"), log: run_file("log") }
+    Paths {
+        launch: run_file("launch"),
+        pid: run_file("pid"),
+        qmp: run_file("qmp"),
+        console: run_file("console"),
+        log: run_file("log"),
+    }
 }
 
 /// Reads QEMU's pid file.
@@ -281,8 +364,10 @@ mod tests {
 
     #[test]
     fn diskless_tcg_line() {
-        let d = def("<domain type='qemu'><name>v</name><memory unit='MiB'>64</memory><vcpu>2</vcpu>\
-                     <os><type arch='x86_64'>hvm</type></os></domain>");
+        let d = def(
+            "<domain type='qemu'><name>v</name><memory unit='MiB'>64</memory><vcpu>2</vcpu>\
+                     <os><type arch='x86_64'>hvm</type></os></domain>",
+        );
         let paths = paths(|e| PathBuf::from(format!("/r/v.{e}")));
         let line = build(&d, &paths, &|_, _| unreachable!()).unwrap().join(" ");
         assert!(line.contains("-machine pc,accel=tcg,acpi=off"), "{line}");
@@ -290,7 +375,10 @@ mod tests {
         assert!(line.contains("-smp 2,maxcpus=2"));
         assert!(line.contains("-qmp unix:/r/v.qmp,server=on,wait=off"));
         assert!(line.contains("-display none"));
-        assert!(!line.contains("-device"), "nothing the XML did not ask for: {line}");
+        assert!(
+            !line.contains("-device"),
+            "nothing the XML did not ask for: {line}"
+        );
     }
 
     #[test]
@@ -306,7 +394,9 @@ mod tests {
         assert!(line.contains("file=/d,,1.qcow2,format=qcow2"), "{line}");
         assert!(line.contains("-device virtio-blk-pci,drive=drive0"));
         assert!(line.contains("media=cdrom,readonly=on -device ide-cd,drive=drive1"));
-        assert!(line.contains("-netdev user,id=net0 -device virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01"));
+        assert!(line.contains(
+            "-netdev user,id=net0 -device virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01"
+        ));
         assert!(line.contains("-serial chardev:serial0"));
         assert!(line.contains("virtio-balloon-pci"));
         assert!(line.contains("acpi=on"));
@@ -314,15 +404,23 @@ mod tests {
 
     #[test]
     fn refusals_name_the_element() {
-        let e = check(&def("<domain type='xen'><name>v</name><memory>1</memory><os><type>hvm</type></os></domain>"))
-            .unwrap_err();
-        assert!(e.to_string().starts_with("unsupported configuration: domain type 'xen'"), "{e}");
+        let e = check(&def(
+            "<domain type='xen'><name>v</name><memory>1</memory><os><type>hvm</type></os></domain>",
+        ))
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("unsupported configuration: domain type 'xen'"),
+            "{e}"
+        );
         let e = check(&def("<domain type='qemu'><name>v</name><memory>1</memory><os><type>hvm</type></os>\
             <devices><interface type='network'><source network='default'/></interface></devices></domain>"))
         .unwrap_err();
         assert!(e.to_string().contains("interface type 'network'"), "{e}");
-        let e = check(&def("<domain type='qemu'><name>v</name><memory>1</memory><os><type>hvm</type></os>\
-            <devices><emulator>/nonexistent/qemu</emulator></devices></domain>"))
+        let e = check(&def(
+            "<domain type='qemu'><name>v</name><memory>1</memory><os><type>hvm</type></os>\
+            <devices><emulator>/nonexistent/qemu</emulator></devices></domain>",
+        ))
         .unwrap_err();
         assert!(e.to_string().contains("/nonexistent/qemu"), "{e}");
     }

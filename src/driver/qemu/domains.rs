@@ -25,16 +25,26 @@ pub struct View {
 
 impl View {
     pub fn handle(&self) -> DomainRef {
-        DomainRef { name: self.name.to_string(), uuid: self.uuid, id: self.id }
+        DomainRef {
+            name: self.name.to_string(),
+            uuid: self.uuid,
+            id: self.id,
+        }
     }
 }
 
 pub(super) fn io(e: std::io::Error) -> Error {
-    Error::new(ErrorCode::SystemError, format!("cannot access the virtsh state: {e}"))
+    Error::new(
+        ErrorCode::SystemError,
+        format!("cannot access the virtsh state: {e}"),
+    )
 }
 
 fn no_domain(dom: &DomainRef) -> Error {
-    Error::no_domain(format!("no domain with matching uuid '{}' ({})", dom.uuid, dom.name))
+    Error::no_domain(format!(
+        "no domain with matching uuid '{}' ({})",
+        dom.uuid, dom.name
+    ))
 }
 
 /// A status file for a domain that is starting (its QEMU not yet answering).
@@ -57,6 +67,10 @@ pub struct Domains<'a> {
 }
 
 impl Domains<'_> {
+    fn paths(&self, name: &Name) -> cmdline::Paths {
+        cmdline::paths(|ext| self.store.run_file(name, ext))
+    }
+
     fn name(&self, dom: &DomainRef) -> Result<Name> {
         Name::new(&dom.name).map_err(|_| no_domain(dom))
     }
@@ -69,10 +83,7 @@ impl Domains<'_> {
             let status = self.store.read_status(name).map_err(io)?;
             let stale = match &status {
                 Some(s) if is_starting(s) => !self.store.domain_lock_held(name).map_err(io)?,
-                Some(s) if s.pid.is_some() => {
-                    let qmp = self.store.run_file(name, "qmp");
-                    !s.pid.is_some_and(|p| process::is_qemu_of(p, &qmp))
-                }
+                Some(s) if s.pid.is_some() => !process::running(&self.paths(name)),
                 Some(s) if !s.state.is_active() && !s.persistent => {
                     !self.store.domain_lock_held(name).map_err(io)?
                 }
@@ -130,7 +141,10 @@ impl Domains<'_> {
         };
         let qmp_path = self.store.run_file(name, "qmp");
         let down = match Qmp::connect(&qmp_path, Duration::from_millis(500)) {
-            Ok(mut q) => q.query_status().map(|s| s.status == "shutdown").unwrap_or(false),
+            Ok(mut q) => q
+                .query_status()
+                .map(|s| s.status == "shutdown")
+                .unwrap_or(false),
             Err(_) => false,
         };
         drop(lock);
@@ -150,23 +164,24 @@ impl Domains<'_> {
 
     /// Under both locks: stops what runs and writes the end state.
     fn finish_stop(&self, name: &Name, reason: ShutoffReason) -> Result<()> {
-        let Some(status) = self.store.read_status(name).map_err(io)? else { return Ok(()) };
-        // A start that died before recording QEMU's pid left it in the pid file.
-        let qmp = self.store.run_file(name, "qmp");
-        let pid = status
-            .pid
-            .or_else(|| cmdline::read_pid(&self.store.run_file(name, "pid")))
-            .filter(|p| process::is_qemu_of(*p, &qmp));
-        if let Some(pid) = pid {
-            process::stop(pid, &qmp);
-        }
+        let Some(status) = self.store.read_status(name).map_err(io)? else {
+            return Ok(());
+        };
+        // Also a QEMU whose start died before its pid was recorded.
+        process::stop(&self.paths(name))?;
         let config = self.store.read_config(name).map_err(io)?;
         match config {
             Some(_) => self
                 .store
                 .write_status(
                     name,
-                    &Status { state: State::Shutoff(reason), pid: None, id: None, persistent: true, live: None },
+                    &Status {
+                        state: State::Shutoff(reason),
+                        pid: None,
+                        id: None,
+                        persistent: true,
+                        live: None,
+                    },
                 )
                 .map_err(io),
             None => {
@@ -182,7 +197,9 @@ impl Domains<'_> {
         type F = DomainListFlags;
         let mut out = Vec::new();
         for (_, name) in self.store.index().map_err(io)? {
-            let Some(v) = self.observe(&name)? else { continue };
+            let Some(v) = self.observe(&name)? else {
+                continue;
+            };
             let state_ok = if flags.any(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER) {
                 match v.state {
                     State::Running(_) => flags.any(F::RUNNING),
@@ -194,12 +211,28 @@ impl Domains<'_> {
                 true
             };
             let autostart = self.store.autostart(&name);
-            if passes(flags.any(F::ACTIVE), flags.any(F::INACTIVE), v.state.is_active())
-                && passes(flags.any(F::PERSISTENT), flags.any(F::TRANSIENT), v.persistent)
-                && passes(flags.any(F::AUTOSTART), flags.any(F::NO_AUTOSTART), autostart)
-                && passes(flags.any(F::MANAGEDSAVE), flags.any(F::NO_MANAGEDSAVE), false)
-                && passes(flags.any(F::HAS_SNAPSHOT), flags.any(F::NO_SNAPSHOT), false)
-                && passes(flags.any(F::HAS_CHECKPOINT), flags.any(F::NO_CHECKPOINT), false)
+            if passes(
+                flags.any(F::ACTIVE),
+                flags.any(F::INACTIVE),
+                v.state.is_active(),
+            ) && passes(
+                flags.any(F::PERSISTENT),
+                flags.any(F::TRANSIENT),
+                v.persistent,
+            ) && passes(
+                flags.any(F::AUTOSTART),
+                flags.any(F::NO_AUTOSTART),
+                autostart,
+            ) && passes(
+                flags.any(F::MANAGEDSAVE),
+                flags.any(F::NO_MANAGEDSAVE),
+                false,
+            ) && passes(flags.any(F::HAS_SNAPSHOT), flags.any(F::NO_SNAPSHOT), false)
+                && passes(
+                    flags.any(F::HAS_CHECKPOINT),
+                    flags.any(F::NO_CHECKPOINT),
+                    false,
+                )
                 && state_ok
             {
                 out.push(v.handle());
@@ -224,7 +257,11 @@ impl Domains<'_> {
 
     pub fn by_uuid(&self, uuid: &uuid::Uuid) -> Result<DomainRef> {
         let missing = || Error::no_domain(format!("no domain with matching uuid '{uuid}'"));
-        let name = self.store.uuid_owner(uuid).map_err(io)?.ok_or_else(missing)?;
+        let name = self
+            .store
+            .uuid_owner(uuid)
+            .map_err(io)?
+            .ok_or_else(missing)?;
         self.observe(&name)?.map(|v| v.handle()).ok_or_else(missing)
     }
 
@@ -319,7 +356,11 @@ impl Domains<'_> {
             self.store.add_index(&def.uuid, &def.name).map_err(io)?;
             self.store.write_config(&def).map_err(io)?;
         }
-        Ok(DomainRef { name: def.name.to_string(), uuid: def.uuid, id: None })
+        Ok(DomainRef {
+            name: def.name.to_string(),
+            uuid: def.uuid,
+            id: None,
+        })
     }
 
     pub fn undefine(&self, dom: &DomainRef) -> Result<()> {
@@ -356,13 +397,19 @@ impl Domains<'_> {
         let existing = self.find_duplicate(&def, true)?;
         let lock = self.store.domain_lock(&name).map_err(io)?;
         let persistent = existing.is_some();
-        self.store.write_status(&name, &starting(persistent, def.clone())).map_err(io)?;
+        self.store
+            .write_status(&name, &starting(persistent, def.clone()))
+            .map_err(io)?;
         if !persistent {
             self.store.add_index(&def.uuid, &name).map_err(io)?;
         }
         drop(list);
         match self.boot(&name, def.clone(), persistent, flags) {
-            Ok(id) => Ok(DomainRef { name: name.to_string(), uuid: def.uuid, id: Some(id) }),
+            Ok(id) => Ok(DomainRef {
+                name: name.to_string(),
+                uuid: def.uuid,
+                id: Some(id),
+            }),
             Err(e) => {
                 drop(lock);
                 self.reap(&name, ShutoffReason::Failed)?;
@@ -382,8 +429,14 @@ impl Domains<'_> {
         if v.state.is_active() {
             return Err(Error::operation_invalid("domain is already running"));
         }
-        let def = self.store.read_config(&name).map_err(io)?.ok_or_else(|| no_domain(dom))?;
-        self.store.write_status(&name, &starting(true, def.clone())).map_err(io)?;
+        let def = self
+            .store
+            .read_config(&name)
+            .map_err(io)?
+            .ok_or_else(|| no_domain(dom))?;
+        self.store
+            .write_status(&name, &starting(true, def.clone()))
+            .map_err(io)?;
         match self.boot(&name, def, true, flags) {
             Ok(_) => Ok(()),
             Err(e) => {
@@ -395,9 +448,15 @@ impl Domains<'_> {
     }
 
     /// Launches QEMU for a domain marked starting (its lock held); returns its id.
-    fn boot(&self, name: &Name, def: DomainDef, persistent: bool, flags: StartFlags) -> Result<u32> {
+    fn boot(
+        &self,
+        name: &Name,
+        def: DomainDef,
+        persistent: bool,
+        flags: StartFlags,
+    ) -> Result<u32> {
         let emulator = cmdline::emulator(&def)?;
-        let paths = cmdline::paths(|ext| self.store.run_file(name, ext));
+        let paths = self.paths(name);
         let volumes = |pool: &str, vol: &str| -> Result<std::path::PathBuf> {
             Err(Error::unsupported(format!(
                 "disk source volume '{vol}' in pool '{pool}': storage pools are not available in this root yet"
@@ -415,9 +474,18 @@ impl Domains<'_> {
             State::Running(RunningReason::Booted)
         };
         self.store
-            .write_status(name, &Status { state, pid: Some(pid), id: Some(id), persistent, live: Some(def) })
+            .write_status(
+                name,
+                &Status {
+                    state,
+                    pid: Some(pid),
+                    id: Some(id),
+                    persistent,
+                    live: Some(def),
+                },
+            )
             .map_err(|e| {
-                process::stop(pid, &paths.qmp);
+                let _ = process::stop(&paths);
                 io(e)
             })?;
         Ok(id)
@@ -471,7 +539,12 @@ impl Domains<'_> {
             State::Paused(_) => None,
             _ => Some(Error::operation_invalid("domain is not running")),
         };
-        self.monitor(dom, need, |q| q.stop(), Some(State::Paused(PausedReason::User)))
+        self.monitor(
+            dom,
+            need,
+            |q| q.stop(),
+            Some(State::Paused(PausedReason::User)),
+        )
     }
 
     pub fn resume(&self, dom: &DomainRef) -> Result<()> {
@@ -480,7 +553,12 @@ impl Domains<'_> {
             State::Running(_) => Some(Error::operation_invalid("domain is already running")),
             _ => Some(Error::operation_invalid("domain is not running")),
         };
-        self.monitor(dom, need, |q| q.cont(), Some(State::Running(RunningReason::Unpaused)))
+        self.monitor(
+            dom,
+            need,
+            |q| q.cont(),
+            Some(State::Running(RunningReason::Unpaused)),
+        )
     }
 
     pub fn destroy(&self, dom: &DomainRef) -> Result<()> {
@@ -492,7 +570,9 @@ impl Domains<'_> {
         let _list = self.store.list_lock().map_err(io)?;
         let _lock = self.store.domain_lock(&name).map_err(io)?;
         match self.store.read_status(&name).map_err(io)? {
-            Some(s) if s.state.is_active() && s.live.as_ref().is_some_and(|l| l.uuid == dom.uuid) => {
+            Some(s)
+                if s.state.is_active() && s.live.as_ref().is_some_and(|l| l.uuid == dom.uuid) =>
+            {
                 self.finish_stop(&name, ShutoffReason::Destroyed)
             }
             _ => Err(Error::operation_invalid("domain is not running")),
@@ -517,16 +597,18 @@ impl Domains<'_> {
             return Err(Error::operation_invalid("domain is not running"));
         }
         if config {
-            let mut def = self
-                .store
-                .read_config(&name)
-                .map_err(io)?
-                .ok_or_else(|| Error::operation_invalid("cannot change persistent config of a transient domain"))?;
+            let mut def = self.store.read_config(&name).map_err(io)?.ok_or_else(|| {
+                Error::operation_invalid("cannot change persistent config of a transient domain")
+            })?;
             change(&mut def, false)?;
             self.store.write_config(&def).map_err(io)?;
         }
         if live {
-            let mut status = self.store.read_status(&name).map_err(io)?.ok_or_else(|| no_domain(dom))?;
+            let mut status = self
+                .store
+                .read_status(&name)
+                .map_err(io)?
+                .ok_or_else(|| no_domain(dom))?;
             let def = status.live.as_mut().ok_or_else(|| no_domain(dom))?;
             change(def, true)?;
             let mut qmp = Qmp::connect(&self.store.run_file(&name, "qmp"), Duration::from_secs(5))
@@ -542,14 +624,23 @@ impl Domains<'_> {
         let new = Name::new(new_name).map_err(Error::invalid_arg)?;
         let _list = self.store.list_lock().map_err(io)?;
         let _lock = self.store.domain_lock(&name).map_err(io)?;
-        let v = self.view_locked(&name)?.filter(|v| v.uuid == dom.uuid).ok_or_else(|| no_domain(dom))?;
+        let v = self
+            .view_locked(&name)?
+            .filter(|v| v.uuid == dom.uuid)
+            .ok_or_else(|| no_domain(dom))?;
         if v.state.is_active() {
             return Err(Error::operation_invalid("cannot rename active domain"));
         }
         if self.store.uuid_of(&new).map_err(io)?.is_some() {
-            return Err(Error::operation_invalid(format!("domain with name '{new_name}' already exists")));
+            return Err(Error::operation_invalid(format!(
+                "domain with name '{new_name}' already exists"
+            )));
         }
-        let mut def = self.store.read_config(&name).map_err(io)?.ok_or_else(|| no_domain(dom))?;
+        let mut def = self
+            .store
+            .read_config(&name)
+            .map_err(io)?
+            .ok_or_else(|| no_domain(dom))?;
         let autostart = self.store.autostart(&name);
         def.name = new.clone();
         self.store.write_config(&def).map_err(io)?;
@@ -564,7 +655,9 @@ impl Domains<'_> {
         let name = self.name(dom)?;
         let _lock = self.store.domain_lock(&name).map_err(io)?;
         if self.store.read_config(&name).map_err(io)?.is_none() {
-            return Err(Error::operation_invalid("cannot set autostart for transient domain"));
+            return Err(Error::operation_invalid(
+                "cannot set autostart for transient domain",
+            ));
         }
         self.store.set_autostart(&name, on).map_err(io)
     }

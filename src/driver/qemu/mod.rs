@@ -38,9 +38,15 @@ impl QemuDriver {
             )));
         }
         let store = Store::open(dir).map_err(|e| {
-            Error::system(format!("cannot use '{}' as the virtsh root", dir.display()), &e)
+            Error::system(
+                format!("cannot use '{}' as the virtsh root", dir.display()),
+                &e,
+            )
         })?;
-        Ok(QemuDriver { uri: uri.to_string(), store })
+        Ok(QemuDriver {
+            uri: uri.to_string(),
+            store,
+        })
     }
 
     fn domains(&self) -> Domains<'_> {
@@ -84,7 +90,10 @@ impl Hypervisor for QemuDriver {
     fn node_info(&self) -> Result<NodeInfo> {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-        let cpus = cpuinfo.lines().filter(|l| l.starts_with("processor")).count() as u32;
+        let cpus = cpuinfo
+            .lines()
+            .filter(|l| l.starts_with("processor"))
+            .count() as u32;
         let field = |text: &str, key: &str| {
             text.lines()
                 .find(|l| l.starts_with(key))
@@ -109,7 +118,11 @@ impl Hypervisor for QemuDriver {
         })
     }
     fn capabilities(&self) -> Result<String> {
-        let kvm = if cmdline::kvm_usable() { "\n      <domain type='kvm'/>" } else { "" };
+        let kvm = if cmdline::kvm_usable() {
+            "\n      <domain type='kvm'/>"
+        } else {
+            ""
+        };
         Ok(format!(
             "<capabilities>\n\n  <host>\n    <cpu>\n      <arch>{arch}</arch>\n    </cpu>\n  </host>\n\n  \
              <guest>\n    <os_type>hvm</os_type>\n    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n      \

@@ -12,7 +12,10 @@ use serde_json::{json, Value};
 #[derive(Debug, thiserror::Error)]
 pub enum QmpError {
     #[error("cannot connect to the QEMU monitor at {path}: {source}")]
-    Connect { path: String, source: std::io::Error },
+    Connect {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("QEMU monitor I/O failed: {0}")]
     Io(#[from] std::io::Error),
     #[error("QEMU monitor closed the connection")]
@@ -49,12 +52,18 @@ impl Qmp {
                     std::thread::sleep(Duration::from_millis(2));
                 }
                 Err(source) => {
-                    return Err(QmpError::Connect { path: path.display().to_string(), source })
+                    return Err(QmpError::Connect {
+                        path: path.display().to_string(),
+                        source,
+                    })
                 }
             }
         };
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-        let mut qmp = Qmp { reader: BufReader::new(stream.try_clone()?), writer: stream };
+        let mut qmp = Qmp {
+            reader: BufReader::new(stream.try_clone()?),
+            writer: stream,
+        };
         let greeting = qmp.read_message()?;
         if greeting.get("QMP").is_none() {
             return Err(QmpError::Malformed(greeting.to_string()));
@@ -84,8 +93,16 @@ impl Qmp {
                 return Ok(r.clone());
             }
             if let Some(e) = reply.get("error") {
-                let field = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-                return Err(QmpError::Command { class: field("class"), desc: field("desc") });
+                let field = |k: &str| {
+                    e.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                return Err(QmpError::Command {
+                    class: field("class"),
+                    desc: field("desc"),
+                });
             }
             if reply.get("event").is_none() {
                 return Err(QmpError::Malformed(reply.to_string()));
@@ -96,7 +113,11 @@ impl Qmp {
     pub fn query_status(&mut self) -> Result<RunStatus, QmpError> {
         let r = self.execute("query-status", None)?;
         Ok(RunStatus {
-            status: r.get("status").and_then(Value::as_str).unwrap_or_default().to_string(),
+            status: r
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
             running: r.get("running").and_then(Value::as_bool).unwrap_or(false),
         })
     }
@@ -127,7 +148,8 @@ impl Qmp {
 
     /// Sets the balloon target in bytes.
     pub fn balloon(&mut self, bytes: u64) -> Result<(), QmpError> {
-        self.execute("balloon", Some(json!({ "value": bytes }))).map(drop)
+        self.execute("balloon", Some(json!({ "value": bytes })))
+            .map(drop)
     }
 
     /// The number of vCPUs QEMU runs.
@@ -152,7 +174,8 @@ mod tests {
             let (stream, _) = listener.accept().unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut out = stream;
-            out.write_all(b"{\"QMP\": {\"version\": {}, \"capabilities\": []}}\n").unwrap();
+            out.write_all(b"{\"QMP\": {\"version\": {}, \"capabilities\": []}}\n")
+                .unwrap();
             for reply in replies {
                 let mut line = String::new();
                 if reader.read_line(&mut line).unwrap() == 0 {
@@ -174,11 +197,17 @@ mod tests {
         let mut q = Qmp::connect(&path, Duration::from_secs(2)).unwrap();
         assert_eq!(
             q.query_status().unwrap(),
-            RunStatus { status: "paused".into(), running: false }
+            RunStatus {
+                status: "paused".into(),
+                running: false
+            }
         );
         match q.balloon(1) {
             Err(QmpError::Command { class, desc }) => {
-                assert_eq!((class.as_str(), desc.as_str()), ("GenericError", "no balloon"))
+                assert_eq!(
+                    (class.as_str(), desc.as_str()),
+                    ("GenericError", "no balloon")
+                )
             }
             other => panic!("{other:?}"),
         }
@@ -187,6 +216,9 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         let (_dir, path) = fake(vec!["not json\n"]);
-        assert!(matches!(Qmp::connect(&path, Duration::from_secs(2)), Err(QmpError::Malformed(_))));
+        assert!(matches!(
+            Qmp::connect(&path, Duration::from_secs(2)),
+            Err(QmpError::Malformed(_))
+        ));
     }
 }

@@ -42,8 +42,15 @@ pub struct Status {
 impl Store {
     /// Opens (creating) the layout under `root`; removes leftovers of crashed writers.
     pub fn open(root: &Path) -> io::Result<Store> {
-        let store = Store { root: root.to_path_buf() };
-        for dir in [store.config_dir(), store.autostart_dir(), store.index_dir(), store.run_dir()] {
+        let store = Store {
+            root: root.to_path_buf(),
+        };
+        for dir in [
+            store.config_dir(),
+            store.autostart_dir(),
+            store.index_dir(),
+            store.run_dir(),
+        ] {
             std::fs::create_dir_all(&dir)?;
         }
         for dir in [store.config_dir(), store.run_dir(), store.index_dir()] {
@@ -147,11 +154,19 @@ impl Store {
     }
 
     pub fn uuid_owner(&self, uuid: &Uuid) -> io::Result<Option<Name>> {
-        Ok(self.index()?.into_iter().find(|(u, _)| u == uuid).map(|(_, n)| n))
+        Ok(self
+            .index()?
+            .into_iter()
+            .find(|(u, _)| u == uuid)
+            .map(|(_, n)| n))
     }
 
     pub fn uuid_of(&self, name: &Name) -> io::Result<Option<Uuid>> {
-        Ok(self.index()?.into_iter().find(|(_, n)| n == name).map(|(u, _)| u))
+        Ok(self
+            .index()?
+            .into_iter()
+            .find(|(_, n)| n == name)
+            .map(|(u, _)| u))
     }
 
     fn index_entry(&self, uuid: &Uuid, name: &Name) -> PathBuf {
@@ -220,9 +235,12 @@ impl Store {
 
 fn read_def(path: &Path) -> io::Result<Option<DomainDef>> {
     match std::fs::read_to_string(path) {
-        Ok(t) => DomainDef::parse(&t)
-            .map(Some)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display()))),
+        Ok(t) => DomainDef::parse(&t).map(Some).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {e}", path.display()),
+            )
+        }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
@@ -252,7 +270,11 @@ fn parse_status(text: &str) -> Option<Status> {
     let (header, rest) = text.split_once('\n')?;
     let num = |k: &str| attr(header, k).and_then(|v| v.parse::<i64>().ok());
     let body = rest.trim_end().strip_suffix("</domstatus>")?.trim();
-    let live = if body.is_empty() { None } else { DomainDef::parse(body).ok() };
+    let live = if body.is_empty() {
+        None
+    } else {
+        DomainDef::parse(body).ok()
+    };
     Some(Status {
         state: State::from_codes(num("state")? as i32, num("reason").unwrap_or(0) as i32),
         pid: num("pid").map(|p| p as u32),
@@ -289,9 +311,18 @@ mod tests {
         store.write_status(&d.name, &status).unwrap();
         let back = store.read_status(&d.name).unwrap().unwrap();
         assert_eq!(back.state, status.state);
-        assert_eq!((back.pid, back.id, back.persistent), (Some(42), Some(3), true));
+        assert_eq!(
+            (back.pid, back.id, back.persistent),
+            (Some(42), Some(3), true)
+        );
         assert_eq!(back.live.unwrap(), d);
-        let off = Status { state: State::Shutoff(ShutoffReason::Crashed), pid: None, id: None, persistent: true, live: None };
+        let off = Status {
+            state: State::Shutoff(ShutoffReason::Crashed),
+            pid: None,
+            id: None,
+            persistent: true,
+            live: None,
+        };
         store.write_status(&d.name, &off).unwrap();
         let back = store.read_status(&d.name).unwrap().unwrap();
         assert_eq!(back.state, off.state);
