@@ -149,11 +149,18 @@ fn uri_precedence() {
 }
 
 #[test]
-fn no_uri_names_what_is_missing() {
-    let o = virtsh(&["list"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("error: failed to connect to the hypervisor\n"));
-    assert!(stderr(&o).contains("-c test:///default"), "{}", stderr(&o));
+fn no_uri_means_the_embedded_default_root() {
+    let data = tempfile::tempdir().unwrap();
+    let data_home = data.path().to_str().unwrap();
+    let o = run(&["uri"], &[("XDG_DATA_HOME", data_home)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let root = if nix_is_root() { "/var/lib/virtsh".to_string() } else { format!("{data_home}/virtsh") };
+    assert_eq!(stdout(&o), format!("qemu:///embed?root={root}\n\n"));
+}
+
+fn nix_is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
 }
 
 #[test]
