@@ -154,7 +154,11 @@ fn no_uri_means_the_embedded_default_root() {
     let data_home = data.path().to_str().unwrap();
     let o = run(&["uri"], &[("XDG_DATA_HOME", data_home)], None);
     assert!(o.status.success(), "{}", stderr(&o));
-    let root = if nix_is_root() { "/var/lib/virtsh".to_string() } else { format!("{data_home}/virtsh") };
+    let root = if nix_is_root() {
+        "/var/lib/virtsh".to_string()
+    } else {
+        format!("{data_home}/virtsh")
+    };
     assert_eq!(stdout(&o), format!("qemu:///embed?root={root}\n\n"));
 }
 

@@ -15,6 +15,10 @@ pub struct Paths {
     pub qmp: PathBuf,
     pub console: PathBuf,
     pub log: PathBuf,
+    /// QEMU writes every monitor event here (a second QMP monitor on a file, negotiated by
+    /// reading `caps`), so that a guest's power-off is seen without connecting.
+    pub events: PathBuf,
+    pub caps: PathBuf,
 }
 
 /// The emulator a definition runs: `<emulator>`, else `qemu-system-x86_64` from `PATH`.
@@ -181,6 +185,15 @@ pub fn build(
         &format!("unix:{},server=on,wait=off", paths.qmp.display()),
     ]);
     push(&["-D", &paths.log.display().to_string()]);
+    push(&[
+        "-chardev",
+        &format!(
+            "file,id=events,path={},input-path={}",
+            paths.events.display(),
+            paths.caps.display()
+        ),
+    ]);
+    push(&["-mon", "chardev=events,mode=control"]);
     if let Some(k) = &def.os.kernel {
         push(&["-kernel", k]);
     }
@@ -346,6 +359,8 @@ pub fn paths(run_file: impl Fn(&str) -> PathBuf) -> Paths {
         qmp: run_file("qmp"),
         console: run_file("console"),
         log: run_file("log"),
+        events: run_file("events"),
+        caps: run_file("caps"),
     }
 }
 

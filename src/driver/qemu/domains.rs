@@ -7,9 +7,16 @@ use std::time::Duration;
 use super::cmdline;
 use super::process;
 use super::qmp::Qmp;
-use super::store::{Status, Store};
+use super::store::{Status, StatusBrief, Store};
 use crate::driver::*;
 use crate::model::{DomainDef, Name};
+
+/// A domain's state as its status header records it.
+pub struct Brief {
+    pub state: State,
+    pub id: Option<u32>,
+    pub persistent: bool,
+}
 
 /// A domain as it is now.
 pub struct View {
@@ -58,7 +65,7 @@ fn starting(persistent: bool, live: DomainDef) -> Status {
     }
 }
 
-fn is_starting(s: &Status) -> bool {
+fn is_starting(s: &StatusBrief) -> bool {
     s.pid.is_none() && s.state == State::Paused(PausedReason::StartingUp)
 }
 
@@ -75,12 +82,12 @@ impl Domains<'_> {
         Name::new(&dom.name).map_err(|_| no_domain(dom))
     }
 
-    /// The domain called `name` as it is now, after reconciling what a dead QEMU or a dead
-    /// virtsh left. `None` when there is no such domain.
-    pub fn observe(&self, name: &Name) -> Result<Option<View>> {
+    /// The state of the domain called `name` now, after reconciling what a dead QEMU or a
+    /// dead virtsh left, from its status header alone (no XML is parsed: listing stays cheap).
+    /// `None` when there is no such domain.
+    pub fn brief(&self, name: &Name) -> Result<Option<Brief>> {
         for _ in 0..3 {
-            let config = self.store.read_config(name).map_err(io)?;
-            let status = self.store.read_status(name).map_err(io)?;
+            let status = self.store.read_status_brief(name).map_err(io)?;
             let stale = match &status {
                 Some(s) if is_starting(s) => !self.store.domain_lock_held(name).map_err(io)?,
                 Some(s) if s.pid.is_some() => !process::running(&self.paths(name)),
@@ -93,16 +100,41 @@ impl Domains<'_> {
                 self.reap(name, ShutoffReason::Crashed)?;
                 continue;
             }
-            if let Some(s) = &status {
-                if s.pid.is_some() && self.guest_powered_off(name)? {
-                    continue;
-                }
+            if status.as_ref().is_some_and(|s| s.pid.is_some())
+                && process::guest_shut_down(&self.paths(name))
+            {
+                // With -no-shutdown a guest that powered off leaves QEMU stopped: end it.
+                self.reap(name, ShutoffReason::Shutdown)?;
+                continue;
             }
-            return Ok(self.view(name, config, status));
+            let persistent = self.store.config_path(name).exists();
+            return Ok(match status {
+                Some(s) => Some(Brief {
+                    state: s.state,
+                    id: s.id,
+                    persistent: persistent || s.persistent,
+                }),
+                None if persistent => Some(Brief {
+                    state: State::Shutoff(ShutoffReason::Unknown),
+                    id: None,
+                    persistent,
+                }),
+                None => None,
+            });
         }
         Err(Error::operation_failed(format!(
             "domain '{name}' keeps changing; try again"
         )))
+    }
+
+    /// The domain with its definition (the live one when active).
+    pub fn observe(&self, name: &Name) -> Result<Option<View>> {
+        if self.brief(name)?.is_none() {
+            return Ok(None);
+        }
+        let config = self.store.read_config(name).map_err(io)?;
+        let status = self.store.read_status(name).map_err(io)?;
+        Ok(self.view(name, config, status))
     }
 
     fn view(&self, name: &Name, config: Option<DomainDef>, status: Option<Status>) -> Option<View> {
@@ -130,28 +162,6 @@ impl Domains<'_> {
                 def,
             }),
         }
-    }
-
-    /// With `-no-shutdown`, a guest that powers itself off leaves QEMU stopped in state
-    /// `shutdown`: noticed here, QEMU is ended and the domain reads `shut off (shutdown)`.
-    /// Skipped while another process works on the domain (it holds the monitor).
-    fn guest_powered_off(&self, name: &Name) -> Result<bool> {
-        let Some(lock) = self.store.try_domain_lock(name).map_err(io)? else {
-            return Ok(false);
-        };
-        let qmp_path = self.store.run_file(name, "qmp");
-        let down = match Qmp::connect(&qmp_path, Duration::from_millis(500)) {
-            Ok(mut q) => q
-                .query_status()
-                .map(|s| s.status == "shutdown")
-                .unwrap_or(false),
-            Err(_) => false,
-        };
-        drop(lock);
-        if down {
-            self.reap(name, ShutoffReason::Shutdown)?;
-        }
-        Ok(down)
     }
 
     /// Ends a domain whose QEMU is gone or must go: a persistent one is left `shut off` with
@@ -196,8 +206,8 @@ impl Domains<'_> {
     pub fn list(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>> {
         type F = DomainListFlags;
         let mut out = Vec::new();
-        for (_, name) in self.store.index().map_err(io)? {
-            let Some(v) = self.observe(&name)? else {
+        for (uuid, name) in self.store.index().map_err(io)? {
+            let Some(v) = self.brief(&name)? else {
                 continue;
             };
             let state_ok = if flags.any(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER) {
@@ -210,7 +220,7 @@ impl Domains<'_> {
             } else {
                 true
             };
-            let autostart = self.store.autostart(&name);
+            let autostart = || self.store.autostart(&name);
             if passes(
                 flags.any(F::ACTIVE),
                 flags.any(F::INACTIVE),
@@ -219,15 +229,18 @@ impl Domains<'_> {
                 flags.any(F::PERSISTENT),
                 flags.any(F::TRANSIENT),
                 v.persistent,
-            ) && passes(
-                flags.any(F::AUTOSTART),
-                flags.any(F::NO_AUTOSTART),
-                autostart,
-            ) && passes(
-                flags.any(F::MANAGEDSAVE),
-                flags.any(F::NO_MANAGEDSAVE),
-                false,
-            ) && passes(flags.any(F::HAS_SNAPSHOT), flags.any(F::NO_SNAPSHOT), false)
+            ) && (!flags.any(F::AUTOSTART | F::NO_AUTOSTART)
+                || passes(
+                    flags.any(F::AUTOSTART),
+                    flags.any(F::NO_AUTOSTART),
+                    autostart(),
+                ))
+                && passes(
+                    flags.any(F::MANAGEDSAVE),
+                    flags.any(F::NO_MANAGEDSAVE),
+                    false,
+                )
+                && passes(flags.any(F::HAS_SNAPSHOT), flags.any(F::NO_SNAPSHOT), false)
                 && passes(
                     flags.any(F::HAS_CHECKPOINT),
                     flags.any(F::NO_CHECKPOINT),
@@ -235,10 +248,24 @@ impl Domains<'_> {
                 )
                 && state_ok
             {
-                out.push(v.handle());
+                out.push(DomainRef {
+                    name: name.to_string(),
+                    uuid,
+                    id: v.id,
+                });
             }
         }
         Ok(out)
+    }
+
+    /// The state of a domain, without reading its definition.
+    pub fn state(&self, dom: &DomainRef) -> Result<State> {
+        let name = self.name(dom)?;
+        let missing = || no_domain(dom);
+        if self.store.uuid_of(&name).map_err(io)? != Some(dom.uuid) {
+            return Err(missing());
+        }
+        self.brief(&name)?.map(|b| b.state).ok_or_else(missing)
     }
 
     pub fn get(&self, dom: &DomainRef) -> Result<View> {

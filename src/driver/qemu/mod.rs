@@ -183,7 +183,7 @@ impl Hypervisor for QemuDriver {
         self.domains().info(dom)
     }
     fn domain_state(&self, dom: &DomainRef) -> Result<State> {
-        Ok(self.domains().get(dom)?.state)
+        self.domains().state(dom)
     }
     fn domain_xml(&self, dom: &DomainRef, flags: XmlFlags) -> Result<String> {
         let v = self.domains().get(dom)?;

@@ -31,9 +31,11 @@ pub fn launch(emulator: &Path, args: &[String], paths: &Paths) -> Result<u32, Er
     let launch = state::try_lock(&paths.launch)
         .map_err(|e| Error::system(format!("cannot lock {}", paths.launch.display()), &e))?
         .ok_or_else(|| Error::operation_failed("a QEMU of this domain is still running"))?;
-    for stale in [&paths.pid, &paths.qmp, &paths.console] {
+    for stale in [&paths.pid, &paths.qmp, &paths.console, &paths.events] {
         let _ = std::fs::remove_file(stale);
     }
+    std::fs::write(&paths.caps, "{\"execute\": \"qmp_capabilities\"}\n")
+        .map_err(|e| Error::system(format!("cannot write {}", paths.caps.display()), &e))?;
     let fd = launch.as_raw_fd();
     let mut command = Command::new(emulator);
     command
@@ -93,6 +95,18 @@ fn wait_gone(pid: u32, limit: Duration) -> bool {
 /// Whether a QEMU of the domain exists (or is being started).
 pub fn running(paths: &Paths) -> bool {
     state::is_held(&paths.launch).unwrap_or(true)
+}
+
+/// Whether the guest powered itself off (a `SHUTDOWN` event from the guest in the event
+/// file): QEMU, run with `-no-shutdown`, then waits stopped.
+pub fn guest_shut_down(paths: &Paths) -> bool {
+    let Ok(events) = std::fs::read_to_string(&paths.events) else {
+        return false;
+    };
+    events.lines().any(|line| {
+        serde_json::from_str::<serde_json::Value>(line)
+            .is_ok_and(|v| v["event"] == "SHUTDOWN" && v["data"]["guest"] == true)
+    })
 }
 
 /// The pid of the domain's QEMU: from its pid file, else found by its monitor path in `/proc`

@@ -27,6 +27,15 @@ pub struct Store {
     root: PathBuf,
 }
 
+/// The status file's header.
+#[derive(Debug, Clone)]
+pub struct StatusBrief {
+    pub state: State,
+    pub pid: Option<u32>,
+    pub id: Option<u32>,
+    pub persistent: bool,
+}
+
 /// What the status file records.
 #[derive(Debug, Clone)]
 pub struct Status {
@@ -94,10 +103,6 @@ impl Store {
     /// A domain's lock: held for a lifecycle operation on it.
     pub fn domain_lock(&self, name: &Name) -> io::Result<Lock> {
         state::lock(&self.run_file(name, "lock"))
-    }
-
-    pub fn try_domain_lock(&self, name: &Name) -> io::Result<Option<Lock>> {
-        state::try_lock(&self.run_file(name, "lock"))
     }
 
     pub fn domain_lock_held(&self, name: &Name) -> io::Result<bool> {
@@ -185,13 +190,27 @@ impl Store {
 
     // ---- status ----
 
+    fn read_status_text(&self, name: &Name) -> io::Result<Option<String>> {
+        match std::fs::read_to_string(self.status_path(name)) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     pub fn read_status(&self, name: &Name) -> io::Result<Option<Status>> {
-        let text = match std::fs::read_to_string(self.status_path(name)) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        Ok(parse_status(&text))
+        Ok(self
+            .read_status_text(name)?
+            .as_deref()
+            .and_then(parse_status))
+    }
+
+    /// The status without the live definition (nothing is parsed but the header).
+    pub fn read_status_brief(&self, name: &Name) -> io::Result<Option<StatusBrief>> {
+        Ok(self
+            .read_status_text(name)?
+            .as_deref()
+            .and_then(parse_header))
     }
 
     pub fn write_status(&self, name: &Name, status: &Status) -> io::Result<()> {
@@ -266,9 +285,20 @@ fn attr(header: &str, key: &str) -> Option<String> {
     Some(header[at..at + end].to_string())
 }
 
-fn parse_status(text: &str) -> Option<Status> {
-    let (header, rest) = text.split_once('\n')?;
+fn parse_header(text: &str) -> Option<StatusBrief> {
+    let header = text.split('\n').next()?;
     let num = |k: &str| attr(header, k).and_then(|v| v.parse::<i64>().ok());
+    Some(StatusBrief {
+        state: State::from_codes(num("state")? as i32, num("reason").unwrap_or(0) as i32),
+        pid: num("pid").map(|p| p as u32),
+        id: num("id").map(|i| i as u32),
+        persistent: num("persistent") == Some(1),
+    })
+}
+
+fn parse_status(text: &str) -> Option<Status> {
+    let brief = parse_header(text)?;
+    let (_, rest) = text.split_once('\n')?;
     let body = rest.trim_end().strip_suffix("</domstatus>")?.trim();
     let live = if body.is_empty() {
         None
@@ -276,10 +306,10 @@ fn parse_status(text: &str) -> Option<Status> {
         DomainDef::parse(body).ok()
     };
     Some(Status {
-        state: State::from_codes(num("state")? as i32, num("reason").unwrap_or(0) as i32),
-        pid: num("pid").map(|p| p as u32),
-        id: num("id").map(|i| i as u32),
-        persistent: num("persistent") == Some(1),
+        state: brief.state,
+        pid: brief.pid,
+        id: brief.id,
+        persistent: brief.persistent,
         live,
     })
 }

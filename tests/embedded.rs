@@ -1,0 +1,179 @@
+//! The embedded QEMU driver with real QEMU: the lifecycle with libvirt's states and reasons,
+//! a guest that powers itself off (a boot sector written by the test), and bad input that
+//! changes nothing.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use common::{qemus, KillQemusOnDrop};
+
+fn virtsh(root: &Path, script: &str) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .args([
+            "-q",
+            "-c",
+            &format!("qemu:///embed?root={}", root.display()),
+            script,
+        ])
+        .output()
+        .unwrap()
+}
+
+fn ok(root: &Path, script: &str) -> String {
+    let o = virtsh(root, script);
+    assert!(
+        o.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn err(root: &Path, script: &str) -> String {
+    let o = virtsh(root, script);
+    assert!(!o.status.success(), "{script} should fail");
+    String::from_utf8(o.stderr).unwrap()
+}
+
+const VM: &str =
+    "<domain type='qemu'><name>vm</name><uuid>44444444-0000-0000-0000-000000000001</uuid>\
+    <memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>\
+    <devices><memballoon model='virtio'/></devices></domain>";
+
+#[test]
+fn lifecycle_states_and_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let _cleanup = KillQemusOnDrop(root.clone());
+    let file = dir.path().join("vm.xml");
+    std::fs::write(&file, VM).unwrap();
+    ok(&root, &format!("define {}", file.display()));
+    assert_eq!(ok(&root, "domstate vm --reason"), "shut off (unknown)\n");
+    assert_eq!(
+        ok(&root, "start vm; domstate vm --reason; domid vm"),
+        "running (booted)\n1\n"
+    );
+    assert_eq!(qemus(&root).len(), 1);
+    assert_eq!(
+        ok(&root, "suspend vm; domstate vm --reason"),
+        "paused (user)\n"
+    );
+    assert_eq!(
+        ok(&root, "resume vm; domstate vm --reason"),
+        "running (unpaused)\n"
+    );
+    assert!(ok(&root, "dumpxml vm").starts_with("<domain type='qemu' id='1'>"));
+    assert!(ok(&root, "dumpxml --inactive vm").starts_with("<domain type='qemu'>"));
+    // setmem moves the balloon and is recorded in the live definition.
+    let info = ok(&root, "setmem vm 32M; dominfo vm");
+    assert!(info.contains("Used memory:    32768 KiB"), "{info}");
+    assert!(info.contains("Max memory:     65536 KiB"), "{info}");
+    assert!(err(&root, "start vm").contains("Domain is already active"));
+    assert_eq!(
+        ok(&root, "destroy vm; domstate vm --reason"),
+        "shut off (destroyed)\n"
+    );
+    assert!(qemus(&root).is_empty());
+    // Ids increase per root.
+    assert_eq!(ok(&root, "start vm; domid vm"), "2\n");
+    // Undefining a running domain leaves it running as transient; it vanishes when it stops.
+    assert!(ok(&root, "undefine vm; dominfo vm").contains("Persistent:     no"));
+    assert_eq!(ok(&root, "destroy vm; list --all --name"), "");
+    assert!(qemus(&root).is_empty());
+}
+
+/// A boot sector that powers the machine off through the PIIX4 ACPI port (PM1a_CNT at
+/// 0x604: SLP_EN), then halts.
+fn poweroff_disk(path: &Path) {
+    let mut sector = vec![
+        0xBA, 0x04, 0x06, // mov dx, 0x604
+        0xB8, 0x00, 0x20, // mov ax, 0x2000
+        0xEF, // out dx, ax
+        0xF4, // hlt
+        0xEB, 0xFD, // jmp back to hlt
+    ];
+    sector.resize(510, 0);
+    sector.extend([0x55, 0xAA]);
+    sector.resize(1 << 20, 0);
+    std::fs::write(path, sector).unwrap();
+}
+
+#[test]
+fn guest_power_off_is_noticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let _cleanup = KillQemusOnDrop(root.clone());
+    let disk = dir.path().join("boot.img");
+    poweroff_disk(&disk);
+    let xml = format!(
+        "<domain type='qemu'><name>g</name><memory unit='MiB'>32</memory><os><type arch='x86_64'>hvm</type>\
+         <boot dev='hd'/></os><features><acpi/></features><devices><disk type='file' device='disk'>\
+         <driver name='qemu' type='raw'/><source file='{}'/><target dev='hda' bus='ide'/></disk></devices></domain>",
+        disk.display()
+    );
+    let file = dir.path().join("g.xml");
+    std::fs::write(&file, xml).unwrap();
+    ok(&root, &format!("define {}; start g", file.display()));
+    let started = Instant::now();
+    loop {
+        let state = ok(&root, "domstate g --reason");
+        if state == "shut off (shutdown)\n" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "guest never powered off: {state}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        qemus(&root).is_empty(),
+        "QEMU ended after the guest powered off"
+    );
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let write = |name: &str, xml: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, xml).unwrap();
+        p.display().to_string()
+    };
+    let cases = [
+        (
+            write("slash.xml", "<domain type='qemu'><name>a/b</name><memory>1024</memory><os><type>hvm</type></os></domain>"),
+            "name 'a/b' cannot contain '/'",
+        ),
+        (
+            write("emu.xml", "<domain type='qemu'><name>e</name><memory>1024</memory><os><type>hvm</type></os>\
+                              <devices><emulator>/nonexistent/qemu-system-x86_64</emulator></devices></domain>"),
+            "Cannot check QEMU binary /nonexistent/qemu-system-x86_64",
+        ),
+        (
+            write("net.xml", "<domain type='qemu'><name>n</name><memory>1024</memory><os><type>hvm</type></os>\
+                              <devices><interface type='network'><source network='default'/></interface></devices></domain>"),
+            "unsupported configuration: interface type 'network'",
+        ),
+        (
+            write("type.xml", "<domain type='xen'><name>x</name><memory>1024</memory><os><type>hvm</type></os></domain>"),
+            "unsupported configuration: domain type 'xen'",
+        ),
+    ];
+    for (file, message) in &cases {
+        let e = err(&root, &format!("define {file}"));
+        assert!(e.contains(message), "{file}: {e}");
+    }
+    // A disk on a pool volume: refused at start, and the domain stays shut off.
+    let vol = write("vol.xml", "<domain type='qemu'><name>v</name><memory>1024</memory><os><type>hvm</type></os>\
+        <devices><disk type='volume' device='disk'><source pool='nopool' volume='novol'/><target dev='vda' bus='virtio'/></disk></devices></domain>");
+    ok(&root, &format!("define {vol}"));
+    let e = err(&root, "start v");
+    assert!(e.contains("novol"), "{e}");
+    assert_eq!(ok(&root, "list --all --name"), "v\n");
+    assert_eq!(ok(&root, "domstate v"), "shut off\n");
+}
