@@ -262,7 +262,7 @@ impl Domains<'_> {
     pub fn state(&self, dom: &DomainRef) -> Result<State> {
         let name = self.name(dom)?;
         let missing = || no_domain(dom);
-        if self.store.uuid_of(&name).map_err(io)? != Some(dom.uuid) {
+        if !self.store.indexed(&dom.uuid, &name) {
             return Err(missing());
         }
         self.brief(&name)?.map(|b| b.state).ok_or_else(missing)

@@ -174,6 +174,11 @@ impl Store {
             .map(|(u, _)| u))
     }
 
+    /// Whether the domain `name` has `uuid` (one `stat`).
+    pub fn indexed(&self, uuid: &Uuid, name: &Name) -> bool {
+        self.index_entry(uuid, name).exists()
+    }
+
     fn index_entry(&self, uuid: &Uuid, name: &Name) -> PathBuf {
         self.index_dir().join(format!("{uuid}:{name}"))
     }
