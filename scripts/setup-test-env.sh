@@ -60,3 +60,25 @@ if ((${#missing[@]})); then
         "${missing[@]}" >/dev/null
 fi
 echo "setup-test-env: virsh $(virsh --version), $(qemu-system-x86_64 --version | head -n1)"
+
+# Without udev /dev/kvm is root-only: give it group kvm and mode 0660, as udev would, before
+# libvirtd starts (or it re-probes QEMU on every call).
+if [ -e /dev/kvm ] && [ "$(id -u)" = 0 ]; then
+    getent group kvm >/dev/null || groupadd -r kvm
+    chgrp kvm /dev/kvm
+    chmod 0660 /dev/kvm
+fi
+
+# libvirtd (and its log daemon) on their default sockets, for the interoperability tests and
+# for the benchmarks that compare with libvirt.
+if [ "$(id -u)" = 0 ]; then
+    [ -S /run/libvirt/virtlogd-sock ] || virtlogd -d
+    if ! virsh -c qemu:///system uri >/dev/null 2>&1; then
+        libvirtd -d
+        for _ in $(seq 100); do
+            virsh -c qemu:///system uri >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+    fi
+    virsh -c qemu:///system uri >/dev/null || { echo "setup-test-env: libvirtd did not start" >&2; exit 1; }
+fi
