@@ -480,8 +480,10 @@ flags!(
 );
 
 flags!(
-    /// `virStoragePoolBuildFlags`.
+    /// `virStoragePoolBuildFlags`, with `WITH_BUILD` for pool-create and pool-start: build the
+    /// pool first.
     BuildFlags {
+        WITH_BUILD = 1,
         NO_OVERWRITE = 1 << 2,
         OVERWRITE = 1 << 3,
     }

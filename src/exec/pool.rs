@@ -175,6 +175,9 @@ fn build_flags(build: bool, overwrite: bool, no_overwrite: bool) -> Result<Build
         ));
     }
     let mut flags = BuildFlags::default();
+    if build {
+        flags |= BuildFlags::WITH_BUILD;
+    }
     if build && overwrite {
         flags |= BuildFlags::OVERWRITE;
     }

@@ -71,6 +71,8 @@ fn is_starting(s: &StatusBrief) -> bool {
 
 pub struct Domains<'a> {
     pub store: &'a Store,
+    /// Resolves disks on pool volumes.
+    pub storage: &'a crate::driver::storage::Storage,
 }
 
 impl Domains<'_> {
@@ -484,11 +486,7 @@ impl Domains<'_> {
     ) -> Result<u32> {
         let emulator = cmdline::emulator(&def)?;
         let paths = self.paths(name);
-        let volumes = |pool: &str, vol: &str| -> Result<std::path::PathBuf> {
-            Err(Error::unsupported(format!(
-                "disk source volume '{vol}' in pool '{pool}': storage pools are not available in this root yet"
-            )))
-        };
+        let volumes = |pool: &str, vol: &str| self.storage.volume_path(pool, vol);
         let mut args = cmdline::build(&def, &paths, &volumes)?;
         if flags.has(StartFlags::PAUSED) {
             args.push("-S".into());

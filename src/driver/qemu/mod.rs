@@ -18,14 +18,16 @@ use std::path::Path;
 
 use uuid::Uuid;
 
+use super::storage::Storage;
 use super::*;
-use crate::model::DomainDef;
+use crate::model::{DomainDef, PoolDef};
 use domains::{io, Domains};
 use store::Store;
 
 pub struct QemuDriver {
     uri: String,
     store: Store,
+    storage: Storage,
 }
 
 impl QemuDriver {
@@ -43,19 +45,25 @@ impl QemuDriver {
                 &e,
             )
         })?;
+        let storage = Storage::open(dir).map_err(|e| {
+            Error::system(
+                format!("cannot use '{}' as the virtsh root", dir.display()),
+                &e,
+            )
+        })?;
         Ok(QemuDriver {
             uri: uri.to_string(),
             store,
+            storage,
         })
     }
 
     fn domains(&self) -> Domains<'_> {
-        Domains { store: &self.store }
+        Domains {
+            store: &self.store,
+            storage: &self.storage,
+        }
     }
-}
-
-fn no_storage(api: &str) -> Error {
-    Error::no_support(api)
 }
 
 impl Hypervisor for QemuDriver {
@@ -336,88 +344,94 @@ impl Hypervisor for QemuDriver {
         Ok(ControlState::Ok)
     }
 
-    fn list_pools(&self, _: PoolListFlags) -> Result<Vec<PoolRef>> {
-        Err(no_storage("virConnectListAllStoragePools"))
+    fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>> {
+        self.storage.list(flags)
     }
-    fn pool_by_name(&self, _: &str) -> Result<PoolRef> {
-        Err(no_storage("virStoragePoolLookupByName"))
+    fn pool_by_name(&self, name: &str) -> Result<PoolRef> {
+        self.storage.by_name(name)
     }
-    fn pool_by_uuid(&self, _: &Uuid) -> Result<PoolRef> {
-        Err(no_storage("virStoragePoolLookupByUUID"))
+    fn pool_by_uuid(&self, uuid: &Uuid) -> Result<PoolRef> {
+        self.storage.by_uuid(uuid)
     }
-    fn define_pool(&self, _: &str) -> Result<PoolRef> {
-        Err(no_storage("virStoragePoolDefineXML"))
+    fn define_pool(&self, xml: &str) -> Result<PoolRef> {
+        self.storage.define(PoolDef::parse(xml)?)
     }
-    fn create_pool(&self, _: &str, _: BuildFlags) -> Result<PoolRef> {
-        Err(no_storage("virStoragePoolCreateXML"))
+    fn create_pool(&self, xml: &str, flags: BuildFlags) -> Result<PoolRef> {
+        self.storage.create(PoolDef::parse(xml)?, flags)
     }
-    fn build_pool(&self, _: &PoolRef, _: BuildFlags) -> Result<()> {
-        Err(no_storage("virStoragePoolBuild"))
+    fn build_pool(&self, pool: &PoolRef, _: BuildFlags) -> Result<()> {
+        self.storage.build(pool)
     }
-    fn start_pool(&self, _: &PoolRef, _: BuildFlags) -> Result<()> {
-        Err(no_storage("virStoragePoolCreate"))
+    fn start_pool(&self, pool: &PoolRef, flags: BuildFlags) -> Result<()> {
+        self.storage.start(pool, flags)
     }
-    fn destroy_pool(&self, _: &PoolRef) -> Result<()> {
-        Err(no_storage("virStoragePoolDestroy"))
+    fn destroy_pool(&self, pool: &PoolRef) -> Result<()> {
+        self.storage.destroy(pool)
     }
-    fn delete_pool(&self, _: &PoolRef) -> Result<()> {
-        Err(no_storage("virStoragePoolDelete"))
+    fn delete_pool(&self, pool: &PoolRef) -> Result<()> {
+        self.storage.delete(pool)
     }
-    fn undefine_pool(&self, _: &PoolRef) -> Result<()> {
-        Err(no_storage("virStoragePoolUndefine"))
+    fn undefine_pool(&self, pool: &PoolRef) -> Result<()> {
+        self.storage.undefine(pool)
     }
-    fn refresh_pool(&self, _: &PoolRef) -> Result<()> {
-        Err(no_storage("virStoragePoolRefresh"))
+    fn refresh_pool(&self, pool: &PoolRef) -> Result<()> {
+        self.storage.refresh(pool)
     }
-    fn pool_info(&self, _: &PoolRef) -> Result<PoolInfo> {
-        Err(no_storage("virStoragePoolGetInfo"))
+    fn pool_info(&self, pool: &PoolRef) -> Result<PoolInfo> {
+        self.storage.info(pool)
     }
-    fn pool_xml(&self, _: &PoolRef, _: bool) -> Result<String> {
-        Err(no_storage("virStoragePoolGetXMLDesc"))
+    fn pool_xml(&self, pool: &PoolRef, inactive: bool) -> Result<String> {
+        self.storage.xml(pool, inactive)
     }
-    fn pool_autostart(&self, _: &PoolRef) -> Result<bool> {
-        Err(no_storage("virStoragePoolGetAutostart"))
+    fn pool_autostart(&self, pool: &PoolRef) -> Result<bool> {
+        self.storage.autostart(pool)
     }
-    fn set_pool_autostart(&self, _: &PoolRef, _: bool) -> Result<()> {
-        Err(no_storage("virStoragePoolSetAutostart"))
+    fn set_pool_autostart(&self, pool: &PoolRef, on: bool) -> Result<()> {
+        self.storage.set_autostart(pool, on)
     }
-    fn pool_is_persistent(&self, _: &PoolRef) -> Result<bool> {
-        Err(no_storage("virStoragePoolIsPersistent"))
+    fn pool_is_persistent(&self, pool: &PoolRef) -> Result<bool> {
+        self.storage.is_persistent(pool)
     }
-    fn list_volumes(&self, _: &PoolRef) -> Result<Vec<VolRef>> {
-        Err(no_storage("virStoragePoolListAllVolumes"))
+    fn list_volumes(&self, pool: &PoolRef) -> Result<Vec<VolRef>> {
+        self.storage.list_volumes(pool)
     }
-    fn vol_by_name(&self, _: &PoolRef, _: &str) -> Result<VolRef> {
-        Err(no_storage("virStorageVolLookupByName"))
+    fn vol_by_name(&self, pool: &PoolRef, name: &str) -> Result<VolRef> {
+        self.storage.vol_by_name(pool, name)
     }
-    fn vol_by_key(&self, _: &str) -> Result<VolRef> {
-        Err(no_storage("virStorageVolLookupByKey"))
+    fn vol_by_key(&self, key: &str) -> Result<VolRef> {
+        self.storage.vol_by_path(key, "key")
     }
-    fn vol_by_path(&self, _: &str) -> Result<VolRef> {
-        Err(no_storage("virStorageVolLookupByPath"))
+    fn vol_by_path(&self, path: &str) -> Result<VolRef> {
+        self.storage.vol_by_path(path, "path")
     }
-    fn create_volume(&self, _: &PoolRef, _: &str, _: VolCreateFlags) -> Result<VolRef> {
-        Err(no_storage("virStorageVolCreateXML"))
+    fn create_volume(&self, pool: &PoolRef, xml: &str, flags: VolCreateFlags) -> Result<VolRef> {
+        self.storage.create_volume(pool, xml, None, flags)
     }
-    fn clone_volume(&self, _: &PoolRef, _: &str, _: &VolRef, _: VolCreateFlags) -> Result<VolRef> {
-        Err(no_storage("virStorageVolCreateXMLFrom"))
+    fn clone_volume(
+        &self,
+        pool: &PoolRef,
+        xml: &str,
+        source: &VolRef,
+        flags: VolCreateFlags,
+    ) -> Result<VolRef> {
+        self.storage.create_volume(pool, xml, Some(source), flags)
     }
-    fn delete_volume(&self, _: &VolRef) -> Result<()> {
-        Err(no_storage("virStorageVolDelete"))
+    fn delete_volume(&self, vol: &VolRef) -> Result<()> {
+        self.storage.delete_volume(vol)
     }
-    fn wipe_volume(&self, _: &VolRef, _: u32) -> Result<()> {
-        Err(no_storage("virStorageVolWipe"))
+    fn wipe_volume(&self, vol: &VolRef, algorithm: u32) -> Result<()> {
+        self.storage.wipe_volume(vol, algorithm)
     }
-    fn resize_volume(&self, _: &VolRef, _: u64, _: ResizeFlags) -> Result<()> {
-        Err(no_storage("virStorageVolResize"))
+    fn resize_volume(&self, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()> {
+        self.storage.resize_volume(vol, capacity, flags)
     }
-    fn vol_info(&self, _: &VolRef) -> Result<VolInfo> {
-        Err(no_storage("virStorageVolGetInfo"))
+    fn vol_info(&self, vol: &VolRef) -> Result<VolInfo> {
+        self.storage.vol_info(vol)
     }
-    fn vol_xml(&self, _: &VolRef) -> Result<String> {
-        Err(no_storage("virStorageVolGetXMLDesc"))
+    fn vol_xml(&self, vol: &VolRef) -> Result<String> {
+        self.storage.vol_xml(vol)
     }
-    fn vol_path(&self, _: &VolRef) -> Result<String> {
-        Err(no_storage("virStorageVolGetPath"))
+    fn vol_path(&self, vol: &VolRef) -> Result<String> {
+        Ok(vol.key.clone())
     }
 }

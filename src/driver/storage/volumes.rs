@@ -1,0 +1,220 @@
+//! Volume files: made, inspected, resized and copied with `qemu-img`, wiped by writing zeros.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use crate::driver::*;
+use crate::model::pool::PoolSizes;
+use crate::model::{PoolDef, VolumeDef};
+
+fn qemu_img(args: &[&str]) -> Result<String> {
+    let out = Command::new("qemu-img")
+        .args(args)
+        .output()
+        .map_err(|e| Error::system("cannot run qemu-img (install qemu-utils)", &e))?;
+    if !out.status.success() {
+        return Err(Error::internal(format!(
+            "qemu-img {} failed: {}",
+            args.first().copied().unwrap_or_default(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The filesystem figures of a pool's directory.
+pub fn fs_sizes(dir: &Path) -> Result<PoolSizes> {
+    let s = nix::sys::statvfs::statvfs(dir).map_err(|e| {
+        Error::system(
+            format!("cannot statvfs path '{}'", dir.display()),
+            &std::io::Error::from(e),
+        )
+    })?;
+    let unit = s.fragment_size() as u64;
+    let capacity = s.blocks() as u64 * unit;
+    Ok(PoolSizes {
+        capacity,
+        allocation: (s.blocks() - s.blocks_free()) as u64 * unit,
+        available: s.blocks_available() as u64 * unit,
+    })
+}
+
+/// `pool-build`: the target directory, with the permissions the definition asks for.
+pub fn build_dir(def: &PoolDef) -> Result<()> {
+    let path = Path::new(def.target_path.as_deref().unwrap_or_default());
+    if path.exists() && !path.is_dir() {
+        return Err(Error::operation_invalid(format!(
+            "target path '{}' of pool '{}' exists and is not a directory",
+            path.display(),
+            def.name
+        )));
+    }
+    std::fs::create_dir_all(path)
+        .map_err(|e| Error::system(format!("cannot create path '{}'", path.display()), &e))?;
+    let perms = def.permissions.as_ref();
+    let mode = perms
+        .and_then(|p| p.mode.as_deref())
+        .and_then(|m| u32::from_str_radix(m, 8).ok())
+        .unwrap_or(0o755);
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(mode))
+        .map_err(|e| Error::system(format!("cannot set mode of '{}'", path.display()), &e))?;
+    let id = |v: Option<&String>| v.and_then(|s| s.parse::<u32>().ok());
+    let (uid, gid) = (
+        id(perms.and_then(|p| p.owner.as_ref())),
+        id(perms.and_then(|p| p.group.as_ref())),
+    );
+    if uid.is_some() || gid.is_some() {
+        std::os::unix::fs::chown(path, uid, gid).map_err(|e| {
+            Error::system(format!("cannot change owner of '{}'", path.display()), &e)
+        })?;
+    }
+    Ok(())
+}
+
+/// A pool can start only on a directory.
+pub fn check_target(def: &PoolDef) -> Result<()> {
+    let path = Path::new(def.target_path.as_deref().unwrap_or_default());
+    if !path.is_dir() {
+        let why = if path.exists() {
+            "is not a directory"
+        } else {
+            "does not exist (pool-build makes it)"
+        };
+        return Err(Error::operation_invalid(format!(
+            "target path '{}' of pool '{}' {why}",
+            path.display(),
+            def.name
+        )));
+    }
+    Ok(())
+}
+
+/// The volumes of a pool: the regular files of its directory, by name.
+pub fn names(dir: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::system(format!("cannot open directory '{}'", dir.display()), &e))?;
+    let mut out: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+pub fn create(
+    path: &Path,
+    def: &VolumeDef,
+    source: Option<&Path>,
+    flags: VolCreateFlags,
+) -> Result<()> {
+    let format = def.format.as_deref().unwrap_or("raw");
+    if !matches!(format, "raw" | "qcow2") {
+        return Err(Error::unsupported(format!(
+            "volume format '{format}' (virtsh makes raw and qcow2)"
+        )));
+    }
+    let target = path.display().to_string();
+    let metadata = flags.has(VolCreateFlags::PREALLOC_METADATA) && format == "qcow2";
+    let mut args: Vec<String> = Vec::new();
+    match source {
+        Some(src) => {
+            args.extend(["convert".into(), "-O".into(), format.into()]);
+            if metadata {
+                args.extend(["-o".into(), "preallocation=metadata".into()]);
+            }
+            args.extend([src.display().to_string(), target]);
+        }
+        None => {
+            args.extend(["create".into(), "-q".into(), "-f".into(), format.into()]);
+            if metadata {
+                args.extend(["-o".into(), "preallocation=metadata".into()]);
+            } else if format == "raw" && def.allocation.is_none_or(|a| a >= def.capacity) {
+                args.extend(["-o".into(), "preallocation=falloc".into()]);
+            }
+            args.extend([target, def.capacity.to_string()]);
+        }
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    qemu_img(&refs).map(drop)
+}
+
+/// What `qemu-img info` knows of a volume.
+pub struct Inspected {
+    pub capacity: u64,
+    pub allocation: u64,
+    pub format: String,
+}
+
+pub fn inspect(path: &Path) -> Result<Inspected> {
+    let out = qemu_img(&["info", "-U", "--output=json", &path.display().to_string()])?;
+    let v: serde_json::Value = serde_json::from_str(&out)
+        .map_err(|e| Error::internal(format!("qemu-img info gave no JSON: {e}")))?;
+    Ok(Inspected {
+        capacity: v["virtual-size"].as_u64().unwrap_or(0),
+        allocation: v["actual-size"].as_u64().unwrap_or(0),
+        format: v["format"].as_str().unwrap_or("raw").to_string(),
+    })
+}
+
+pub fn resize(path: &Path, capacity: u64, flags: ResizeFlags) -> Result<()> {
+    let now = inspect(path)?;
+    let new = match (
+        flags.has(ResizeFlags::DELTA),
+        flags.has(ResizeFlags::SHRINK),
+    ) {
+        (true, true) => now.capacity.saturating_sub(capacity),
+        (true, false) => now.capacity + capacity,
+        _ => capacity,
+    };
+    if new < now.capacity && !flags.has(ResizeFlags::SHRINK) {
+        return Err(Error::invalid_arg(
+            "Can't shrink capacity below current capacity unless shrink flag explicitly specified",
+        ));
+    }
+    let target = path.display().to_string();
+    let size = new.to_string();
+    let mut args = vec!["resize", "-q", "-f", now.format.as_str()];
+    if new < now.capacity {
+        args.push("--shrink");
+    }
+    args.extend([target.as_str(), size.as_str()]);
+    qemu_img(&args).map(drop)
+}
+
+/// Zeroes a volume: a raw file is overwritten, a qcow2 one made anew at the same size.
+pub fn wipe(path: &Path, algorithm: u32) -> Result<()> {
+    if algorithm != 0 {
+        return Err(Error::unsupported("wipe algorithms other than 'zero'"));
+    }
+    let now = inspect(path)?;
+    if now.format == "qcow2" {
+        let target = path.display().to_string();
+        return qemu_img(&[
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            &target,
+            &now.capacity.to_string(),
+        ])
+        .map(drop);
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::system(format!("cannot open '{}'", path.display()), &e))?;
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let zeros = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        f.write_all(&zeros[..n])
+            .map_err(|e| Error::system(format!("cannot write '{}'", path.display()), &e))?;
+        left -= n as u64;
+    }
+    f.sync_all()
+        .map_err(|e| Error::system(format!("cannot sync '{}'", path.display()), &e))
+}
