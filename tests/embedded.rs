@@ -173,7 +173,103 @@ fn bad_input_changes_nothing() {
         <devices><disk type='volume' device='disk'><source pool='nopool' volume='novol'/><target dev='vda' bus='virtio'/></disk></devices></domain>");
     ok(&root, &format!("define {vol}"));
     let e = err(&root, "start v");
-    assert!(e.contains("novol"), "{e}");
+    assert!(
+        e.contains("no storage pool with matching name 'nopool'"),
+        "{e}"
+    );
     assert_eq!(ok(&root, "list --all --name"), "v\n");
     assert_eq!(ok(&root, "domstate v"), "shut off\n");
+}
+
+#[test]
+fn autostart_all_starts_what_is_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let _cleanup = KillQemusOnDrop(root.clone());
+    for name in ["a", "b"] {
+        let file = dir.path().join(format!("{name}.xml"));
+        std::fs::write(
+            &file,
+            VM.replace("<name>vm</name>", &format!("<name>{name}</name>"))
+                .replace(
+                    "44444444-0000-0000-0000-000000000001",
+                    &format!(
+                        "44444444-0000-0000-0000-00000000000{}",
+                        if name == "a" { 2 } else { 3 }
+                    ),
+                ),
+        )
+        .unwrap();
+        ok(&root, &format!("define {}", file.display()));
+    }
+    let t = dir.path().join("pool");
+    ok(
+        &root,
+        &format!(
+            "pool-define-as p dir --target {}; pool-build p; pool-autostart p",
+            t.display()
+        ),
+    );
+    ok(&root, "autostart a");
+    ok(&root, "autostart-all");
+    assert_eq!(ok(&root, "list --name"), "a\n");
+    assert_eq!(ok(&root, "pool-list --name"), "p\n");
+    ok(&root, "destroy a");
+}
+
+/// A boot sector that prints `virtsh-console-ok` on COM1, over and over.
+fn console_disk(path: &Path) {
+    let mut sector = vec![
+        0xFC, 0x31, 0xC0, 0x8E, 0xD8, // cld; xor ax,ax; mov ds,ax
+        0xBE, 0x15, 0x7C, // mov si, msg
+        0xBA, 0xF8, 0x03, // mov dx, 0x3f8
+        0xAC, 0x08, 0xC0, 0x74, 0x03, // lodsb; or al,al; jz again
+        0xEE, 0xEB, 0xF8, // out dx,al; jmp lodsb
+        0xEB, 0xF0, // again: jmp mov si
+    ];
+    sector.extend(b"virtsh-console-ok\r\n\0");
+    sector.resize(510, 0);
+    sector.extend([0x55, 0xAA]);
+    sector.resize(1 << 20, 0);
+    std::fs::write(path, sector).unwrap();
+}
+
+#[test]
+fn console_attaches_and_leaves_on_the_escape() {
+    use expectrl::{Eof, Expect, Session};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let _cleanup = KillQemusOnDrop(root.clone());
+    let disk = dir.path().join("c.img");
+    console_disk(&disk);
+    let xml = format!(
+        "<domain type='qemu'><name>c</name><memory unit='MiB'>32</memory><os><type arch='x86_64'>hvm</type>\
+         <boot dev='hd'/></os><devices><disk type='file' device='disk'><source file='{}'/>\
+         <target dev='hda' bus='ide'/></disk><serial type='pty'/></devices></domain>",
+        disk.display()
+    );
+    let file = dir.path().join("c.xml");
+    std::fs::write(&file, xml).unwrap();
+    ok(&root, &format!("create {}", file.display()));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_virtsh"));
+    cmd.args([
+        "-c",
+        &format!("qemu:///embed?root={}", root.display()),
+        "console",
+        "c",
+    ]);
+    let mut p = Session::spawn(cmd).unwrap();
+    p.set_expect_timeout(Some(Duration::from_secs(30)));
+    p.expect("Connected to domain 'c'").unwrap();
+    p.expect("Escape character is ^] (Ctrl + ])").unwrap();
+    p.expect("virtsh-console-ok").unwrap();
+    p.send("\x1d").unwrap();
+    p.expect(Eof).unwrap();
+    // Without a terminal the console refuses, as virsh does.
+    let e = err(&root, "console c");
+    assert!(
+        e.contains("Cannot run interactive console without a controlling TTY"),
+        "{e}"
+    );
+    ok(&root, "destroy c");
 }

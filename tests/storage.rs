@@ -105,6 +105,74 @@ fn pools_and_volumes() {
     ok(&root, "vol-delete copy.qcow2 --pool p");
     assert!(!ok(&root, "vol-list p").contains("copy.qcow2"));
 
+    // Upload and download, whole and in parts, sparse or not.
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let up = dir.path().join("up.bin");
+    std::fs::write(&up, &data).unwrap();
+    ok(
+        &root,
+        &format!(
+            "vol-create-as p io.img 4M; vol-upload io.img {} --pool p",
+            up.display()
+        ),
+    );
+    let down = dir.path().join("down.bin");
+    ok(
+        &root,
+        &format!(
+            "vol-download io.img {} --pool p --length 3000000",
+            down.display()
+        ),
+    );
+    assert_eq!(std::fs::read(&down).unwrap(), data);
+    ok(
+        &root,
+        &format!(
+            "vol-download io.img {} --pool p --offset 1000 --length 10",
+            down.display()
+        ),
+    );
+    assert_eq!(std::fs::read(&down).unwrap(), &data[1000..1010]);
+    ok(
+        &root,
+        &format!("vol-upload io.img {} --pool p --offset 8", up.display()),
+    );
+    ok(
+        &root,
+        &format!(
+            "vol-download io.img {} --pool p --length 16",
+            down.display()
+        ),
+    );
+    assert_eq!(&std::fs::read(&down).unwrap()[8..16], &data[..8]);
+    ok(
+        &root,
+        &format!(
+            "vol-download io.img {} --pool p --offset 3100000 --sparse",
+            down.display()
+        ),
+    );
+    let meta = std::fs::metadata(&down).unwrap();
+    assert_eq!(meta.len(), 4 * 1024 * 1024 - 3_100_000);
+    assert!(
+        std::os::unix::fs::MetadataExt::blocks(&meta) * 512 < 64 * 1024,
+        "the zeros stay a hole"
+    );
+    let from = dir.path().join("from.xml");
+    std::fs::write(
+        &from,
+        "<volume><name>from.img</name><capacity>4194304</capacity></volume>",
+    )
+    .unwrap();
+    assert_eq!(
+        ok(
+            &root,
+            &format!("vol-create-from p {} io.img --inputpool p", from.display())
+        ),
+        ""
+    );
+    assert!(ok(&root, "vol-list p").contains("from.img"));
+
     ok(&root, "pool-destroy p; pool-undefine p");
     assert_eq!(ok(&root, "pool-list --all --name"), "");
     // pool-create makes a transient pool that vanishes when destroyed.

@@ -162,6 +162,53 @@ impl Spec for Undefine {
     const POSITIONAL: &'static [&'static str] = &["domain"];
 }
 
+/// `autostart-all`: virtsh's own: starts what is marked autostart (there is no daemon to)
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "autostart-all",
+    about = "start every pool and domain marked autostart",
+    long_about = "Start every inactive storage pool, then every inactive domain, marked autostart.\nvirtsh has no daemon: run this at boot (for example from a systemd unit)."
+)]
+pub struct AutostartAll {}
+impl Spec for AutostartAll {
+    const NAME: &'static str = "autostart-all";
+    const GROUP: Group = Group::Domain;
+    const POSITIONAL: &'static [&'static str] = &[];
+}
+
+/// `console`: connect to the guest console
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "console",
+    about = "connect to the guest console",
+    long_about = "Connect the virtual serial console for the guest"
+)]
+pub struct Console {
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "domain name, id or uuid"
+    )]
+    pub domain: String,
+    #[arg(long, value_name = "string", help = "character device name")]
+    pub devname: Option<String>,
+    #[arg(
+        long,
+        help = "force console connection (disconnect already connected sessions)"
+    )]
+    pub force: bool,
+    #[arg(long, help = "resume a paused guest after connecting to console")]
+    pub resume: bool,
+    #[arg(long, help = "only connect if safe console handling is supported")]
+    pub safe: bool,
+}
+impl Spec for Console {
+    const NAME: &'static str = "console";
+    const GROUP: Group = Group::Domain;
+    const POSITIONAL: &'static [&'static str] = &["domain"];
+}
+
 /// `create`: create a domain from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(

@@ -140,6 +140,8 @@ macro_rules! registry {
 
 registry! {
     Autostart => domain::Autostart,
+    AutostartAll => domain::AutostartAll,
+    Console => domain::Console,
     Create => domain::Create,
     Define => domain::Define,
     Desc => domain::Desc,
@@ -189,7 +191,9 @@ registry! {
     VolClone => volume::VolClone,
     VolCreateAs => volume::VolCreateAs,
     VolCreate => volume::VolCreate,
+    VolCreateFrom => volume::VolCreateFrom,
     VolDelete => volume::VolDelete,
+    VolDownload => volume::VolDownload,
     VolDumpxml => volume::VolDumpxml,
     VolInfo => volume::VolInfo,
     VolKey => volume::VolKey,
@@ -197,6 +201,7 @@ registry! {
     VolName => volume::VolName,
     VolPath => volume::VolPath,
     VolResize => volume::VolResize,
+    VolUpload => volume::VolUpload,
     VolWipe => volume::VolWipe,
     Cd => shell::Cd,
     Echo => shell::Echo,

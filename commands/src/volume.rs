@@ -162,6 +162,57 @@ impl Spec for VolClone {
     const POSITIONAL: &'static [&'static str] = &["vol", "newname", "pool"];
 }
 
+/// `vol-create-from`: create a vol, using another volume as input
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "vol-create-from",
+    about = "create a vol, using another volume as input",
+    long_about = "Create a vol from an existing volume."
+)]
+pub struct VolCreateFrom {
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "pool name or uuid"
+    )]
+    pub pool: String,
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "file containing an XML vol description"
+    )]
+    pub file: String,
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
+    pub vol: String,
+    #[arg(
+        long,
+        value_name = "string",
+        help = "pool name or uuid of the input volume's pool"
+    )]
+    pub inputpool: Option<String>,
+    #[arg(
+        long = "prealloc-metadata",
+        help = "preallocate metadata (for qcow2 instead of full allocation)"
+    )]
+    pub prealloc_metadata: bool,
+    #[arg(long, help = "use btrfs COW lightweight copy")]
+    pub reflink: bool,
+    #[arg(long, help = "validate the XML against the schema")]
+    pub validate: bool,
+}
+impl Spec for VolCreateFrom {
+    const NAME: &'static str = "vol-create-from";
+    const GROUP: Group = Group::Volume;
+    const POSITIONAL: &'static [&'static str] = &["pool", "file", "vol"];
+}
+
 /// `vol-delete`: delete a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
@@ -220,6 +271,38 @@ impl Spec for VolInfo {
     const NAME: &'static str = "vol-info";
     const GROUP: Group = Group::Volume;
     const POSITIONAL: &'static [&'static str] = &["vol", "pool"];
+}
+
+/// `vol-download`: download volume contents to a file
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "vol-download",
+    about = "download volume contents to a file",
+    long_about = "Download volume contents to a file"
+)]
+pub struct VolDownload {
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
+    pub vol: String,
+    #[arg(long, value_name = "string", required = true, help = "file")]
+    pub file: String,
+    #[arg(long, value_name = "string", help = "pool name or uuid")]
+    pub pool: Option<String>,
+    #[arg(long, value_name = "number", help = "volume offset to download from")]
+    pub offset: Option<u64>,
+    #[arg(long, value_name = "number", help = "amount of data to download")]
+    pub length: Option<u64>,
+    #[arg(long, help = "preserve sparseness of volume")]
+    pub sparse: bool,
+}
+impl Spec for VolDownload {
+    const NAME: &'static str = "vol-download";
+    const GROUP: Group = Group::Volume;
+    const POSITIONAL: &'static [&'static str] = &["vol", "file", "pool"];
 }
 
 /// `vol-dumpxml`: vol information in XML
@@ -365,6 +448,38 @@ impl Spec for VolResize {
     const NAME: &'static str = "vol-resize";
     const GROUP: Group = Group::Volume;
     const POSITIONAL: &'static [&'static str] = &["vol", "capacity", "pool"];
+}
+
+/// `vol-upload`: upload file contents to a volume
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "vol-upload",
+    about = "upload file contents to a volume",
+    long_about = "Upload file contents to a volume"
+)]
+pub struct VolUpload {
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "vol name, key or path"
+    )]
+    pub vol: String,
+    #[arg(long, value_name = "string", required = true, help = "file")]
+    pub file: String,
+    #[arg(long, value_name = "string", help = "pool name or uuid")]
+    pub pool: Option<String>,
+    #[arg(long, value_name = "number", help = "volume offset to upload to")]
+    pub offset: Option<u64>,
+    #[arg(long, value_name = "number", help = "amount of data to upload")]
+    pub length: Option<u64>,
+    #[arg(long, help = "preserve sparseness of volume")]
+    pub sparse: bool,
+}
+impl Spec for VolUpload {
+    const NAME: &'static str = "vol-upload";
+    const GROUP: Group = Group::Volume;
+    const POSITIONAL: &'static [&'static str] = &["vol", "file", "pool"];
 }
 
 /// `vol-wipe`: wipe a vol

@@ -82,6 +82,8 @@ pub trait Hypervisor {
     fn domain_messages(&self, dom: &DomainRef) -> Result<Vec<String>>;
     /// The state of the domain's control interface (`virDomainGetControlInfo`).
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState>;
+    /// The guest's serial console as a byte stream (`virDomainOpenConsole`).
+    fn open_console(&self, dom: &DomainRef, devname: Option<&str>) -> Result<Box<dyn ByteStream>>;
 
     // ---- storage pools ----
     fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>>;
@@ -122,4 +124,26 @@ pub trait Hypervisor {
     fn vol_info(&self, vol: &VolRef) -> Result<VolInfo>;
     fn vol_xml(&self, vol: &VolRef) -> Result<String>;
     fn vol_path(&self, vol: &VolRef) -> Result<String>;
+    /// The volume's bytes from `offset`, at most `length` of them (0: to the end)
+    /// (`virStorageVolDownload`).
+    fn download_volume(
+        &self,
+        vol: &VolRef,
+        offset: u64,
+        length: u64,
+    ) -> Result<Box<dyn std::io::Read>>;
+    /// Where the bytes of an upload go, from `offset` (`virStorageVolUpload`); seeking skips
+    /// holes of a sparse upload.
+    fn upload_volume(&self, vol: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>>;
+}
+
+/// A two-way byte stream (a console).
+pub trait ByteStream: std::io::Read + std::io::Write + std::os::fd::AsRawFd {}
+
+impl ByteStream for std::os::unix::net::UnixStream {}
+
+/// The destination of a volume upload.
+pub trait VolumeSink: std::io::Write + std::io::Seek {
+    /// Makes what was written durable.
+    fn finish(&mut self) -> Result<()>;
 }

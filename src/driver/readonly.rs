@@ -44,6 +44,7 @@ impl Hypervisor for ReadOnly {
         domain_security_label(dom: &DomainRef) -> Option<SecurityLabel>;
         domain_messages(dom: &DomainRef) -> Vec<String>;
         domain_control(dom: &DomainRef) -> ControlState;
+        download_volume(vol: &VolRef, offset: u64, length: u64) -> Box<dyn std::io::Read>;
         list_pools(flags: PoolListFlags) -> Vec<PoolRef>;
         pool_by_name(name: &str) -> PoolRef;
         pool_by_uuid(uuid: &Uuid) -> PoolRef;
@@ -91,5 +92,7 @@ impl Hypervisor for ReadOnly {
         delete_volume(vol: &VolRef) -> () = "virStorageVolDelete";
         wipe_volume(vol: &VolRef, algorithm: u32) -> () = "virStorageVolWipe";
         resize_volume(vol: &VolRef, capacity: u64, flags: ResizeFlags) -> () = "virStorageVolResize";
+        open_console(dom: &DomainRef, devname: Option<&str>) -> Box<dyn ByteStream> = "virDomainOpenConsole";
+        upload_volume(vol: &VolRef, offset: u64) -> Box<dyn VolumeSink> = "virStorageVolUpload";
     }
 }

@@ -7,8 +7,8 @@ use super::lookup::{self, By, ANY};
 use super::{edit, CmdError};
 use crate::debug;
 use crate::driver::{
-    DomainListFlags, DomainRef, Error, Hypervisor, MetadataKind, ModifyFlags, StartFlags, State,
-    XmlFlags,
+    BuildFlags, DomainListFlags, DomainRef, Error, Hypervisor, MetadataKind, ModifyFlags,
+    PoolListFlags, StartFlags, State, XmlFlags,
 };
 use crate::log::Level;
 use crate::model::units::parse_scaled;
@@ -190,6 +190,7 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             })?;
             message(format!("Domain '{}' {done} as autostarted", a.domain))
         }
+        Request::AutostartAll(_) => autostart_all(conn),
         Request::Setmem(s) => {
             let flags = impact(s.current, s.live, s.config)?;
             let dom = lookup::domain(conn, cmd, &s.domain, ANY)?;
@@ -214,6 +215,51 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         Request::Desc(d) => desc(conn, d),
         other => unreachable!("{} is not a domain command", other.name()),
     }
+}
+
+/// `console DOMAIN`: attaches the terminal (the session checked it is one).
+pub fn console(conn: &dyn Hypervisor, c: &req::Console, escape: &str) -> Result<Outcome, CmdError> {
+    refuse(c.safe, "safe")?;
+    let dom = lookup::domain(conn, "console", &c.domain, ANY)?;
+    if !conn.domain_state(&dom)?.is_active() {
+        return Err(CmdError::message("The domain is not running"));
+    }
+    let stream = conn.open_console(&dom, c.devname.as_deref())?;
+    if c.resume && matches!(conn.domain_state(&dom)?, State::Paused(_)) {
+        conn.resume_domain(&dom)?;
+    }
+    super::console::attach(&dom.name, stream, escape)
+}
+
+/// Starts the inactive pools, then the inactive domains, marked autostart; reports each.
+fn autostart_all(conn: &dyn Hypervisor) -> Result<Outcome, CmdError> {
+    let mut started = Vec::new();
+    let mut failed = Vec::new();
+    let pools = conn.list_pools(PoolListFlags::INACTIVE | PoolListFlags::AUTOSTART);
+    // A driver without storage has no pools to start.
+    for pool in pools.unwrap_or_default() {
+        match conn.start_pool(&pool, BuildFlags::default()) {
+            Ok(()) => started.push(format!("Pool {} started", pool.name)),
+            Err(e) => failed.push(format!("pool {}: {e}", pool.name)),
+        }
+    }
+    for dom in conn.list_domains(DomainListFlags::INACTIVE | DomainListFlags::AUTOSTART)? {
+        match conn.start_domain(&dom, StartFlags::default()) {
+            Ok(()) => started.push(format!("Domain '{}' started", dom.name)),
+            Err(e) => failed.push(format!("domain '{}': {e}", dom.name)),
+        }
+    }
+    if !failed.is_empty() {
+        return Err(CmdError::message(format!(
+            "autostart failed for {}",
+            failed.join("; ")
+        )));
+    }
+    Ok(if started.is_empty() {
+        Outcome::Nothing
+    } else {
+        Outcome::Message(started.join("\n"))
+    })
 }
 
 fn message(text: impl Into<String>) -> Result<Outcome, CmdError> {

@@ -1,6 +1,7 @@
 //! Running requests: a [`Session`] holds the global options and the connection, turns each
 //! parsed command into its typed request and calls the driver; one module per command group.
 
+mod console;
 mod domain;
 mod edit;
 mod error;
@@ -100,6 +101,7 @@ impl Session {
                 other => shell::run(other),
             };
         }
+        let escape = self.opts.escape.clone().unwrap_or_else(|| "^]".into());
         let conn = self.conn()?;
         use Request as R;
         match request {
@@ -134,7 +136,14 @@ impl Session {
             | R::VolName(_)
             | R::VolPath(_)
             | R::VolResize(_)
-            | R::VolWipe(_) => volume::run(conn, request),
+            | R::VolWipe(_)
+            | R::VolCreateFrom(_)
+            | R::VolDownload(_)
+            | R::VolUpload(_) => volume::run(conn, request),
+            R::Console(c) => {
+                console::check_terminal()?;
+                domain::console(conn, c, &escape)
+            }
             _ => domain::run(conn, request),
         }
     }

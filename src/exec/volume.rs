@@ -9,6 +9,7 @@ use super::CmdError;
 use crate::driver::{Error, Hypervisor, ResizeFlags, VolCreateFlags, VolRef};
 use crate::model::units::{parse_scaled, ScaleError};
 use crate::model::{Name, VolumeDef};
+use crate::render::progress::Progress;
 use crate::render::{Outcome, VolInfoView, VolList, VolRow, VolTypeName};
 
 pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError> {
@@ -98,6 +99,54 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             Ok(Outcome::Value(vol.name))
         }
         Request::VolResize(r) => resize(conn, r),
+        Request::VolCreateFrom(c) => {
+            refuse_reflink(c.reflink)?;
+            let pool = lookup::pool(conn, cmd, &c.pool)?;
+            let xml = read_file(&c.file)?;
+            let source = lookup::volume(conn, cmd, &c.vol, c.inputpool.as_deref())?;
+            let vol = conn
+                .clone_volume(&pool, &xml, &source, prealloc(c.prealloc_metadata))
+                .map_err(|e| {
+                    CmdError::failed(format!("Failed to create vol from {}", c.file), e)
+                })?;
+            message(format!(
+                "Vol {} created from input vol {}",
+                vol.name, source.name
+            ))
+        }
+        Request::VolDownload(d) => {
+            let vol = lookup::volume(conn, cmd, &d.vol, d.pool.as_deref())?;
+            let offset = d.offset.unwrap_or(0);
+            let total = conn
+                .vol_info(&vol)
+                .map(|i| i.capacity.saturating_sub(offset))
+                .unwrap_or(0);
+            let total = d.length.filter(|l| *l > 0).map_or(total, |l| l.min(total));
+            let mut reader = conn.download_volume(&vol, offset, d.length.unwrap_or(0))?;
+            let mut file = std::fs::File::create(&d.file).map_err(|e| {
+                CmdError::Driver(Error::system(format!("cannot create {}", d.file), &e))
+            })?;
+            copy(&mut reader, &mut file, d.sparse, total).map_err(|e| {
+                CmdError::failed(format!("cannot receive data from volume {}", d.vol), e)
+            })?;
+            Ok(Outcome::Nothing)
+        }
+        Request::VolUpload(u) => {
+            let vol = lookup::volume(conn, cmd, &u.vol, u.pool.as_deref())?;
+            let file = std::fs::File::open(&u.file).map_err(|e| {
+                CmdError::Driver(Error::system(format!("cannot read {}", u.file), &e))
+            })?;
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let total = u.length.filter(|l| *l > 0).map_or(size, |l| l.min(size));
+            let mut reader = std::io::Read::take(file, total);
+            let mut sink = conn.upload_volume(&vol, u.offset.unwrap_or(0))?;
+            copy(&mut reader, &mut sink, u.sparse, total)
+                .and_then(|_| sink.finish())
+                .map_err(|e| {
+                    CmdError::failed(format!("cannot send data to volume {}", u.vol), e)
+                })?;
+            Ok(Outcome::Nothing)
+        }
         Request::VolWipe(w) => {
             let algorithm = match &w.algorithm {
                 None => 0,
@@ -111,6 +160,63 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
         }
         other => unreachable!("{} is not a volume command", other.name()),
     }
+}
+
+fn refuse_reflink(reflink: bool) -> Result<(), CmdError> {
+    if reflink {
+        return Err(CmdError::message(
+            "option --reflink is not supported by virtsh yet",
+        ));
+    }
+    Ok(())
+}
+
+/// Copies `total` bytes with a progress bar on a terminal; with `sparse`, runs of zeros are
+/// skipped by seeking, so holes stay holes.
+fn copy<W: std::io::Write + std::io::Seek + ?Sized>(
+    reader: &mut dyn std::io::Read,
+    writer: &mut W,
+    sparse: bool,
+    total: u64,
+) -> crate::driver::Result<()> {
+    let progress = Progress::bytes(total);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut end = writer
+        .stream_position()
+        .map_err(|e| Error::system("cannot seek", &e))?;
+    loop {
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| Error::system("cannot read", &e))?;
+        if n == 0 {
+            break;
+        }
+        if sparse && buf[..n].iter().all(|b| *b == 0) {
+            writer
+                .seek(std::io::SeekFrom::Current(n as i64))
+                .map_err(|e| Error::system("cannot seek", &e))?;
+        } else {
+            writer
+                .write_all(&buf[..n])
+                .map_err(|e| Error::system("cannot write", &e))?;
+        }
+        end += n as u64;
+        progress.advance(n as u64);
+    }
+    // A hole at the end still counts toward the length.
+    let here = writer
+        .seek(std::io::SeekFrom::End(0))
+        .map_err(|e| Error::system("cannot seek", &e))?;
+    if here < end {
+        writer
+            .seek(std::io::SeekFrom::Start(end - 1))
+            .map_err(|e| Error::system("cannot seek", &e))?;
+        writer
+            .write_all(&[0])
+            .map_err(|e| Error::system("cannot write", &e))?;
+    }
+    progress.finish();
+    Ok(())
 }
 
 fn message(text: String) -> Result<Outcome, CmdError> {

@@ -2,6 +2,7 @@
 //! a driver; `exec` hands over a finished [`Outcome`].
 
 pub mod json;
+pub mod progress;
 pub mod table;
 
 use serde::Serialize;

@@ -337,6 +337,27 @@ impl Hypervisor for QemuDriver {
         self.domains().get(dom)?;
         Ok(Vec::new())
     }
+    fn open_console(&self, dom: &DomainRef, devname: Option<&str>) -> Result<Box<dyn ByteStream>> {
+        let v = self.domains().get(dom)?;
+        if !v.state.is_active() {
+            return Err(Error::operation_invalid("The domain is not running"));
+        }
+        if let Some(dev) = devname.filter(|d| !matches!(*d, "serial0" | "console0")) {
+            return Err(Error::operation_failed(format!(
+                "cannot find character device {dev}"
+            )));
+        }
+        if v.def.devices.serials.is_empty() && v.def.devices.consoles.is_empty() {
+            return Err(Error::operation_failed(
+                "cannot find default console device",
+            ));
+        }
+        let path = self.store.run_file(&v.name, "console");
+        let stream = std::os::unix::net::UnixStream::connect(&path).map_err(|e| {
+            Error::system(format!("cannot connect to console {}", path.display()), &e)
+        })?;
+        Ok(Box::new(stream))
+    }
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {
         if !self.domains().get(dom)?.state.is_active() {
             return Err(Error::operation_invalid("domain is not running"));
@@ -433,5 +454,16 @@ impl Hypervisor for QemuDriver {
     }
     fn vol_path(&self, vol: &VolRef) -> Result<String> {
         Ok(vol.key.clone())
+    }
+    fn download_volume(
+        &self,
+        vol: &VolRef,
+        offset: u64,
+        length: u64,
+    ) -> Result<Box<dyn std::io::Read>> {
+        self.storage.download(vol, offset, length)
+    }
+    fn upload_volume(&self, vol: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>> {
+        self.storage.upload(vol, offset)
     }
 }

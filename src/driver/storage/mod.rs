@@ -555,6 +555,21 @@ impl Storage {
         })
     }
 
+    pub fn download(
+        &self,
+        vol: &VolRef,
+        offset: u64,
+        length: u64,
+    ) -> Result<Box<dyn std::io::Read>> {
+        let (_, path) = self.vol_pool(vol)?;
+        volumes::reader(&path, offset, length)
+    }
+
+    pub fn upload(&self, vol: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>> {
+        let (_, path) = self.vol_pool(vol)?;
+        volumes::writer(&path, offset)
+    }
+
     pub fn vol_xml(&self, vol: &VolRef) -> Result<String> {
         let (_, path) = self.vol_pool(vol)?;
         let i = volumes::inspect(&path)?;

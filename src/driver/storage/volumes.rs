@@ -1,6 +1,6 @@
 //! Volume files: made, inspected, resized and copied with `qemu-img`, wiped by writing zeros.
 
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::process::Command;
 
@@ -217,4 +217,60 @@ pub fn wipe(path: &Path, algorithm: u32) -> Result<()> {
     }
     f.sync_all()
         .map_err(|e| Error::system(format!("cannot sync '{}'", path.display()), &e))
+}
+
+/// A volume's bytes from `offset`, at most `length` (0: to the end).
+pub fn reader(path: &Path, offset: u64, length: u64) -> Result<Box<dyn Read>> {
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Error::system(format!("cannot open volume '{}'", path.display()), &e))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if offset > size {
+        return Err(Error::invalid_arg(format!(
+            "offset {offset} is past the end of the volume ({size} bytes)"
+        )));
+    }
+    f.seek(SeekFrom::Start(offset))
+        .map_err(|e| Error::system(format!("cannot seek in '{}'", path.display()), &e))?;
+    let left = if length == 0 {
+        size - offset
+    } else {
+        length.min(size - offset)
+    };
+    Ok(Box::new(f.take(left)))
+}
+
+/// An upload into a volume file, from `offset`.
+struct FileSink(std::fs::File);
+
+impl Write for FileSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Seek for FileSink {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.0.seek(pos)
+    }
+}
+
+impl VolumeSink for FileSink {
+    fn finish(&mut self) -> Result<()> {
+        self.0
+            .sync_all()
+            .map_err(|e| Error::system("cannot sync the volume", &e))
+    }
+}
+
+pub fn writer(path: &Path, offset: u64) -> Result<Box<dyn VolumeSink>> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::system(format!("cannot open volume '{}'", path.display()), &e))?;
+    f.seek(SeekFrom::Start(offset))
+        .map_err(|e| Error::system(format!("cannot seek in '{}'", path.display()), &e))?;
+    Ok(Box::new(FileSink(f)))
 }

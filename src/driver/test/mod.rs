@@ -340,6 +340,18 @@ impl Hypervisor for TestDriver {
             Vec::new()
         })
     }
+    fn open_console(&self, dom: &DomainRef, _: Option<&str>) -> Result<Box<dyn ByteStream>> {
+        self.state().get(dom)?;
+        Err(Error::no_support("virDomainOpenConsole"))
+    }
+    fn download_volume(&self, vol: &VolRef, _: u64, _: u64) -> Result<Box<dyn std::io::Read>> {
+        self.state().vol(vol)?;
+        Err(Error::no_support("virStorageVolDownload"))
+    }
+    fn upload_volume(&self, vol: &VolRef, _: u64) -> Result<Box<dyn VolumeSink>> {
+        self.state().vol(vol)?;
+        Err(Error::no_support("virStorageVolUpload"))
+    }
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {
         let st = self.state();
         if !st.get(dom)?.state.is_active() {
