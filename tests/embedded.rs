@@ -273,3 +273,61 @@ fn console_attaches_and_leaves_on_the_escape() {
     );
     ok(&root, "destroy c");
 }
+
+/// A boot sector that enables the ACPI power button (PWRBTN_EN in PM1a_EN at 0x602), waits for
+/// it (PWRBTN_STS in PM1a_STS at 0x600) and then powers off through PM1a_CNT (0x604): a guest
+/// that cooperates with `shutdown`.
+fn cooperative_disk(path: &Path) {
+    let mut sector = vec![
+        0xBA, 0x02, 0x06, // mov dx, 0x602
+        0xB8, 0x00, 0x01, // mov ax, 0x100
+        0xEF, // out dx, ax
+        0xBA, 0x00, 0x06, // mov dx, 0x600
+        0xED, // wait: in ax, dx
+        0xA9, 0x00, 0x01, // test ax, 0x100
+        0x74, 0xFA, // jz wait
+        0xBA, 0x04, 0x06, // mov dx, 0x604
+        0xB8, 0x00, 0x20, // mov ax, 0x2000
+        0xEF, // out dx, ax
+        0xF4, 0xEB, 0xFD, // hlt; jmp hlt
+    ];
+    sector.resize(510, 0);
+    sector.extend([0x55, 0xAA]);
+    sector.resize(1 << 20, 0);
+    std::fs::write(path, sector).unwrap();
+}
+
+#[test]
+fn shutdown_of_a_cooperating_guest() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let _cleanup = KillQemusOnDrop(root.clone());
+    let disk = dir.path().join("coop.img");
+    cooperative_disk(&disk);
+    let xml = format!(
+        "<domain type='qemu'><name>coop</name><memory unit='MiB'>32</memory><os><type arch='x86_64'>hvm</type>\
+         <boot dev='hd'/></os><features><acpi/></features><devices><disk type='file' device='disk'>\
+         <source file='{}'/><target dev='hda' bus='ide'/></disk></devices></domain>",
+        disk.display()
+    );
+    let file = dir.path().join("coop.xml");
+    std::fs::write(&file, xml).unwrap();
+    ok(&root, &format!("define {}; start coop", file.display()));
+    // Give the guest time to reach its loop, then ask it to shut down.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(ok(&root, "domstate coop --reason"), "running (booted)\n");
+    ok(&root, "shutdown coop");
+    let started = Instant::now();
+    loop {
+        let state = ok(&root, "domstate coop --reason");
+        if state == "shut off (shutdown)\n" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "guest did not shut down: {state}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(qemus(&root).is_empty());
+}

@@ -110,16 +110,18 @@ pub trait Hypervisor {
     fn vol_by_key(&self, key: &str) -> Result<VolRef>;
     fn vol_by_path(&self, path: &str) -> Result<VolRef>;
     fn create_volume(&self, pool: &PoolRef, xml: &str, flags: VolCreateFlags) -> Result<VolRef>;
-    /// Creates a volume from `xml` holding a copy of `source`.
+    /// Creates a volume from `xml` holding a copy of `source`; `progress` hears how far the
+    /// copy is.
     fn clone_volume(
         &self,
         pool: &PoolRef,
         xml: &str,
         source: &VolRef,
         flags: VolCreateFlags,
+        progress: ProgressFn,
     ) -> Result<VolRef>;
     fn delete_volume(&self, vol: &VolRef) -> Result<()>;
-    fn wipe_volume(&self, vol: &VolRef, algorithm: u32) -> Result<()>;
+    fn wipe_volume(&self, vol: &VolRef, algorithm: u32, progress: ProgressFn) -> Result<()>;
     fn resize_volume(&self, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()>;
     fn vol_info(&self, vol: &VolRef) -> Result<VolInfo>;
     fn vol_xml(&self, vol: &VolRef) -> Result<String>;

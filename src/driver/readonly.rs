@@ -88,9 +88,9 @@ impl Hypervisor for ReadOnly {
         refresh_pool(pool: &PoolRef) -> () = "virStoragePoolRefresh";
         set_pool_autostart(pool: &PoolRef, on: bool) -> () = "virStoragePoolSetAutostart";
         create_volume(pool: &PoolRef, xml: &str, flags: VolCreateFlags) -> VolRef = "virStorageVolCreateXML";
-        clone_volume(pool: &PoolRef, xml: &str, source: &VolRef, flags: VolCreateFlags) -> VolRef = "virStorageVolCreateXMLFrom";
+        clone_volume(pool: &PoolRef, xml: &str, source: &VolRef, flags: VolCreateFlags, progress: ProgressFn) -> VolRef = "virStorageVolCreateXMLFrom";
         delete_volume(vol: &VolRef) -> () = "virStorageVolDelete";
-        wipe_volume(vol: &VolRef, algorithm: u32) -> () = "virStorageVolWipe";
+        wipe_volume(vol: &VolRef, algorithm: u32, progress: ProgressFn) -> () = "virStorageVolWipe";
         resize_volume(vol: &VolRef, capacity: u64, flags: ResizeFlags) -> () = "virStorageVolResize";
         open_console(dom: &DomainRef, devname: Option<&str>) -> Box<dyn ByteStream> = "virDomainOpenConsole";
         upload_volume(vol: &VolRef, offset: u64) -> Box<dyn VolumeSink> = "virStorageVolUpload";

@@ -324,6 +324,10 @@ pub struct VolInfo {
     pub allocation: u64,
 }
 
+/// Told how far a long operation is: `(done, total)`, in bytes (or per mille when bytes are
+/// not known). Drivers call it; they never draw anything themselves.
+pub type ProgressFn<'a> = &'a dyn Fn(u64, u64);
+
 /// libvirt's list filters come in pairs (`ACTIVE`/`INACTIVE`, `PERSISTENT`/`TRANSIENT`, ...):
 /// with exactly one of a pair set, only objects on that side pass; with none or both, all do.
 pub fn passes(on: bool, off: bool, value: bool) -> bool {

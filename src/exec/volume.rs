@@ -42,10 +42,18 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             if c.print_xml {
                 return Ok(Outcome::Xml(xml));
             }
-            conn.clone_volume(&pool, &xml, &source, prealloc(c.prealloc_metadata))
-                .map_err(|e| {
-                    CmdError::failed(format!("Failed to clone vol from {}", source.name), e)
-                })?;
+            let bar = Progress::fraction();
+            let cloned = conn.clone_volume(
+                &pool,
+                &xml,
+                &source,
+                prealloc(c.prealloc_metadata),
+                &|d, t| bar.set(d, t),
+            );
+            bar.finish();
+            cloned.map_err(|e| {
+                CmdError::failed(format!("Failed to clone vol from {}", source.name), e)
+            })?;
             message(format!("Vol {} cloned from {}", c.newname, source.name))
         }
         Request::VolDelete(d) => {
@@ -104,11 +112,18 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             let pool = lookup::pool(conn, cmd, &c.pool)?;
             let xml = read_file(&c.file)?;
             let source = lookup::volume(conn, cmd, &c.vol, c.inputpool.as_deref())?;
+            let bar = Progress::fraction();
             let vol = conn
-                .clone_volume(&pool, &xml, &source, prealloc(c.prealloc_metadata))
-                .map_err(|e| {
-                    CmdError::failed(format!("Failed to create vol from {}", c.file), e)
-                })?;
+                .clone_volume(
+                    &pool,
+                    &xml,
+                    &source,
+                    prealloc(c.prealloc_metadata),
+                    &|d, t| bar.set(d, t),
+                )
+                .map_err(|e| CmdError::failed(format!("Failed to create vol from {}", c.file), e));
+            bar.finish();
+            let vol = vol?;
             message(format!(
                 "Vol {} created from input vol {}",
                 vol.name, source.name
@@ -154,8 +169,10 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
                     .ok_or_else(|| CmdError::message(format!("Unsupported algorithm '{a}'")))?,
             };
             let vol = lookup::volume(conn, cmd, &w.vol, w.pool.as_deref())?;
-            conn.wipe_volume(&vol, algorithm)
-                .map_err(|e| CmdError::failed(format!("Failed to wipe vol {}", w.vol), e))?;
+            let bar = Progress::bytes(0);
+            let wiped = conn.wipe_volume(&vol, algorithm, &|d, t| bar.set(d, t));
+            bar.finish();
+            wiped.map_err(|e| CmdError::failed(format!("Failed to wipe vol {}", w.vol), e))?;
             message(format!("Vol {} wiped", w.vol))
         }
         other => unreachable!("{} is not a volume command", other.name()),

@@ -434,14 +434,16 @@ impl Hypervisor for QemuDriver {
         xml: &str,
         source: &VolRef,
         flags: VolCreateFlags,
+        progress: ProgressFn,
     ) -> Result<VolRef> {
-        self.storage.create_volume(pool, xml, Some(source), flags)
+        self.storage
+            .create_volume(pool, xml, Some((source, progress)), flags)
     }
     fn delete_volume(&self, vol: &VolRef) -> Result<()> {
         self.storage.delete_volume(vol)
     }
-    fn wipe_volume(&self, vol: &VolRef, algorithm: u32) -> Result<()> {
-        self.storage.wipe_volume(vol, algorithm)
+    fn wipe_volume(&self, vol: &VolRef, algorithm: u32, progress: ProgressFn) -> Result<()> {
+        self.storage.wipe_volume(vol, algorithm, progress)
     }
     fn resize_volume(&self, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()> {
         self.storage.resize_volume(vol, capacity, flags)

@@ -497,7 +497,7 @@ impl Storage {
         &self,
         pool: &PoolRef,
         xml: &str,
-        from: Option<&VolRef>,
+        from: Option<(&VolRef, ProgressFn)>,
         flags: VolCreateFlags,
     ) -> Result<VolRef> {
         let def = crate::model::VolumeDef::parse(xml)?;
@@ -511,7 +511,7 @@ impl Storage {
             ));
         }
         let source = match from {
-            Some(src) => Some(self.vol_pool(src)?.1),
+            Some((src, progress)) => Some((self.vol_pool(src)?.1, progress)),
             None => None,
         };
         let needed = def.allocation.unwrap_or(def.capacity);
@@ -522,7 +522,12 @@ impl Storage {
                 v.def.name, def.name
             )));
         }
-        volumes::create(&path, &def, source.as_deref(), flags)?;
+        volumes::create(
+            &path,
+            &def,
+            source.as_ref().map(|(p, f)| (p.as_path(), *f)),
+            flags,
+        )?;
         Ok(Self::vol_handle(&v, def.name.as_str()))
     }
 
@@ -533,10 +538,10 @@ impl Storage {
             .map_err(|e| Error::system(format!("cannot unlink file '{}'", path.display()), &e))
     }
 
-    pub fn wipe_volume(&self, vol: &VolRef, algorithm: u32) -> Result<()> {
+    pub fn wipe_volume(&self, vol: &VolRef, algorithm: u32, progress: ProgressFn) -> Result<()> {
         let (v, path) = self.vol_pool(vol)?;
         let _lock = self.pool_lock(&v.def.name)?;
-        volumes::wipe(&path, algorithm)
+        volumes::wipe(&path, algorithm, progress)
     }
 
     pub fn resize_volume(&self, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()> {

@@ -107,7 +107,7 @@ pub fn names(dir: &Path) -> Result<Vec<String>> {
 pub fn create(
     path: &Path,
     def: &VolumeDef,
-    source: Option<&Path>,
+    source: Option<(&Path, ProgressFn)>,
     flags: VolCreateFlags,
 ) -> Result<()> {
     let format = def.format.as_deref().unwrap_or("raw");
@@ -120,12 +120,13 @@ pub fn create(
     let metadata = flags.has(VolCreateFlags::PREALLOC_METADATA) && format == "qcow2";
     let mut args: Vec<String> = Vec::new();
     match source {
-        Some(src) => {
-            args.extend(["convert".into(), "-O".into(), format.into()]);
+        Some((src, progress)) => {
+            args.extend(["convert".into(), "-p".into(), "-O".into(), format.into()]);
             if metadata {
                 args.extend(["-o".into(), "preallocation=metadata".into()]);
             }
             args.extend([src.display().to_string(), target]);
+            return convert(&args, progress);
         }
         None => {
             args.extend(["create".into(), "-q".into(), "-f".into(), format.into()]);
@@ -139,6 +140,47 @@ pub fn create(
     }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     qemu_img(&refs).map(drop)
+}
+
+/// `qemu-img convert -p`, its progress (`(12.50/100%)`) passed on in per mille.
+fn convert(args: &[String], progress: ProgressFn) -> Result<()> {
+    let mut child = Command::new("qemu-img")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::system("cannot run qemu-img (install qemu-utils)", &e))?;
+    let mut out = child.stdout.take().expect("piped");
+    let mut buf = [0u8; 256];
+    let mut pending = String::new();
+    while let Ok(n) = out.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        pending.push_str(&String::from_utf8_lossy(&buf[..n]));
+        while let Some(i) = pending.find(['\r', '\n']) {
+            let line: String = pending.drain(..=i).collect();
+            if let Some(p) = line
+                .trim()
+                .strip_prefix('(')
+                .and_then(|l| l.split('/').next())
+            {
+                if let Ok(pct) = p.parse::<f64>() {
+                    progress((pct * 10.0) as u64, 1000);
+                }
+            }
+        }
+    }
+    let result = child
+        .wait_with_output()
+        .map_err(|e| Error::system("qemu-img", &e))?;
+    if !result.status.success() {
+        return Err(Error::internal(format!(
+            "qemu-img convert failed: {}",
+            String::from_utf8_lossy(&result.stderr).trim()
+        )));
+    }
+    Ok(())
 }
 
 /// What `qemu-img info` knows of a volume.
@@ -185,7 +227,7 @@ pub fn resize(path: &Path, capacity: u64, flags: ResizeFlags) -> Result<()> {
 }
 
 /// Zeroes a volume: a raw file is overwritten, a qcow2 one made anew at the same size.
-pub fn wipe(path: &Path, algorithm: u32) -> Result<()> {
+pub fn wipe(path: &Path, algorithm: u32, progress: ProgressFn) -> Result<()> {
     if algorithm != 0 {
         return Err(Error::unsupported("wipe algorithms other than 'zero'"));
     }
@@ -214,6 +256,7 @@ pub fn wipe(path: &Path, algorithm: u32) -> Result<()> {
         f.write_all(&zeros[..n])
             .map_err(|e| Error::system(format!("cannot write '{}'", path.display()), &e))?;
         left -= n as u64;
+        progress(len - left, len);
     }
     f.sync_all()
         .map_err(|e| Error::system(format!("cannot sync '{}'", path.display()), &e))

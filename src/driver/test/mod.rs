@@ -485,6 +485,7 @@ impl Hypervisor for TestDriver {
         xml: &str,
         source: &VolRef,
         _flags: VolCreateFlags,
+        _progress: ProgressFn,
     ) -> Result<VolRef> {
         let mut def = VolumeDef::parse(xml)?;
         let mut st = self.state();
@@ -499,7 +500,7 @@ impl Hypervisor for TestDriver {
     fn delete_volume(&self, vol: &VolRef) -> Result<()> {
         self.state().delete_volume(vol)
     }
-    fn wipe_volume(&self, vol: &VolRef, _algorithm: u32) -> Result<()> {
+    fn wipe_volume(&self, vol: &VolRef, _algorithm: u32, _progress: ProgressFn) -> Result<()> {
         self.state().vol(vol)?;
         Err(Error::no_support("virStorageVolWipe"))
     }
