@@ -152,11 +152,6 @@ impl Qmp {
             .map(drop)
     }
 
-    /// The number of vCPUs QEMU runs.
-    pub fn vcpu_count(&mut self) -> Result<usize, QmpError> {
-        let r = self.execute("query-cpus-fast", None)?;
-        Ok(r.as_array().map_or(0, Vec::len))
-    }
 }
 
 #[cfg(test)]
