@@ -13,6 +13,7 @@ pub mod exec;
 pub mod log;
 pub mod model;
 pub mod render;
+pub mod rpc;
 pub mod shell;
 pub mod state;
 pub mod uri;

@@ -13,6 +13,7 @@ pub enum ErrorCode {
     InternalError = 1,
     NoSupport = 3,
     NoConnect = 5,
+    InvalidConn = 6,
     InvalidArg = 8,
     OperationFailed = 9,
     NoName = 21,
@@ -22,21 +23,50 @@ pub enum ErrorCode {
     SystemError = 38,
     Rpc = 39,
     NoDomain = 42,
+    AuthFailed = 45,
     NoStoragePool = 49,
     NoStorageVol = 50,
     OperationInvalid = 55,
     ConfigUnsupported = 67,
+    OperationTimeout = 68,
+    ArgumentUnsupported = 74,
     StoragePoolBuilt = 76,
+    NoDomainMetadata = 80,
+    OperationUnsupported = 84,
+    ResourceBusy = 87,
     StorageVolExist = 90,
 }
 
 impl ErrorCode {
+    /// The code of a number a daemon sent; codes virtsh does not name read as internal errors
+    /// (the daemon's message text is kept either way).
+    pub fn from_code(code: i32) -> ErrorCode {
+        use ErrorCode::*;
+        [
+            InternalError, NoSupport, NoConnect, InvalidConn, InvalidArg, OperationFailed, NoName,
+            XmlError, OperationDenied, XmlDetail, SystemError, Rpc, NoDomain, AuthFailed,
+            NoStoragePool, NoStorageVol, OperationInvalid, ConfigUnsupported, OperationTimeout,
+            ArgumentUnsupported, StoragePoolBuilt, NoDomainMetadata, OperationUnsupported,
+            ResourceBusy, StorageVolExist,
+        ]
+        .into_iter()
+        .find(|c| *c as i32 == code)
+        .unwrap_or(InternalError)
+    }
+
     /// The stable snake_case name used in `--json` errors.
     pub fn name(self) -> &'static str {
         match self {
             ErrorCode::InternalError => "internal_error",
             ErrorCode::NoSupport => "no_support",
             ErrorCode::NoConnect => "no_connect",
+            ErrorCode::InvalidConn => "invalid_conn",
+            ErrorCode::AuthFailed => "auth_failed",
+            ErrorCode::OperationTimeout => "operation_timeout",
+            ErrorCode::ArgumentUnsupported => "argument_unsupported",
+            ErrorCode::NoDomainMetadata => "no_domain_metadata",
+            ErrorCode::OperationUnsupported => "operation_unsupported",
+            ErrorCode::ResourceBusy => "resource_busy",
             ErrorCode::InvalidArg => "invalid_arg",
             ErrorCode::OperationFailed => "operation_failed",
             ErrorCode::NoName => "no_name",

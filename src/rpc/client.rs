@@ -1,0 +1,366 @@
+//! The client half of libvirt's RPC: calls matched to replies by serial (several may be in
+//! flight), a reader thread that answers keepalive PINGs, sends its own when the line is
+//! quiet, and turns a peer that goes away or talks nonsense into an error for every waiting
+//! call, never a hang or a panic.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::message::*;
+use super::xdr::{from_bytes, to_bytes, Xdr};
+use crate::driver::{Error, ErrorCode};
+
+type Writer = Arc<Mutex<Box<dyn Write + Send>>>;
+
+/// State shared with the reader thread.
+struct Shared {
+    /// Where replies (and stream packets) for each serial go.
+    pending: Mutex<HashMap<u32, Sender<Message>>>,
+    /// Why the connection is gone, once it is.
+    dead: Mutex<Option<String>>,
+    /// When anything last arrived (for keepalive).
+    last_seen: Mutex<Instant>,
+}
+
+pub struct Client {
+    writer: Writer,
+    shared: Arc<Shared>,
+    serial: AtomicU32,
+    uri: String,
+    /// Closes the transport (so the reader thread ends).
+    closer: Box<dyn Fn() + Send + Sync>,
+}
+
+/// A call sent, its reply not yet read.
+pub struct Pending<'a> {
+    client: &'a Client,
+    serial: u32,
+    replies: Receiver<Message>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An error reply's payload as the driver error, with the daemon's message text.
+pub fn remote_error(body: &[u8]) -> Error {
+    match from_bytes::<WireError>(body) {
+        Ok(e) => {
+            let code = ErrorCode::from_code(e.code);
+            Error::new(code, e.message.unwrap_or_else(|| "unknown error".into()))
+        }
+        Err(x) => Error::new(ErrorCode::Rpc, format!("malformed error reply from the daemon: {x}")),
+    }
+}
+
+impl Client {
+    /// Starts a client on a transport's two halves; `closer` shuts the transport down.
+    pub fn new(
+        mut reader: Box<dyn Read + Send>,
+        writer: Box<dyn Write + Send>,
+        closer: Box<dyn Fn() + Send + Sync>,
+        uri: &str,
+    ) -> Client {
+        let writer: Writer = Arc::new(Mutex::new(writer));
+        let shared = Arc::new(Shared {
+            pending: Mutex::new(HashMap::new()),
+            dead: Mutex::new(None),
+            last_seen: Mutex::new(Instant::now()),
+        });
+        let (w, s) = (writer.clone(), shared.clone());
+        std::thread::spawn(move || {
+            let why = loop {
+                let msg = match Message::read_from(&mut *reader) {
+                    Ok(m) => m,
+                    Err(FrameError::Eof) => break "end of file".to_string(),
+                    Err(FrameError::Io(e)) => break format!("I/O error: {e}"),
+                    Err(e) => break format!("a malformed message: {e}"),
+                };
+                *lock(&s.last_seen) = Instant::now();
+                let h = msg.header;
+                if h.prog == KEEPALIVE_PROGRAM {
+                    if h.proc_ == KEEPALIVE_PING {
+                        let pong = keepalive(KEEPALIVE_PONG);
+                        if pong.write_to(&mut **lock(&w)).is_err() {
+                            break "I/O error".to_string();
+                        }
+                    }
+                    continue;
+                }
+                if h.prog != REMOTE_PROGRAM {
+                    break format!("a message of unknown program {:#x}", h.prog);
+                }
+                match h.kind {
+                    MsgType::Reply | MsgType::Stream | MsgType::ReplyWithFds => {
+                        let target = lock(&s.pending).get(&h.serial).cloned();
+                        match target {
+                            Some(tx) => {
+                                let _ = tx.send(msg);
+                            }
+                            None => break format!("a reply with unknown serial {}", h.serial),
+                        }
+                    }
+                    // Events: virtsh registers for none.
+                    MsgType::Message => {}
+                    other => break format!("an unexpected {other:?} message"),
+                }
+            };
+            *lock(&s.dead) = Some(why);
+            // Dropping the senders wakes every waiting call.
+            lock(&s.pending).clear();
+        });
+        Client { writer, shared, serial: AtomicU32::new(1), uri: uri.to_string(), closer }
+    }
+
+    /// The error every call gets once the connection is gone.
+    fn disconnected(&self) -> Error {
+        let why = lock(&self.shared.dead).clone().unwrap_or_else(|| "end of file".into());
+        Error::new(ErrorCode::Rpc, format!("Disconnected from {} due to {why}", self.uri))
+    }
+
+    pub fn is_alive(&self) -> bool {
+        lock(&self.shared.dead).is_none()
+    }
+
+    /// Sends a call; its reply is read with [`Pending::wait`]. Calls may be pipelined.
+    pub fn start<A: Xdr>(&self, proc_: i32, args: &A) -> Result<Pending<'_>, Error> {
+        self.send_kind(proc_, MsgType::Call, MsgStatus::Ok, None, to_bytes(args))
+    }
+
+    fn send_kind(
+        &self,
+        proc_: i32,
+        kind: MsgType,
+        status: MsgStatus,
+        serial: Option<u32>,
+        body: Vec<u8>,
+    ) -> Result<Pending<'_>, Error> {
+        if !self.is_alive() {
+            return Err(self.disconnected());
+        }
+        let serial = serial.unwrap_or_else(|| self.serial.fetch_add(1, Ordering::Relaxed));
+        let (tx, rx) = channel();
+        if kind == MsgType::Call {
+            lock(&self.shared.pending).insert(serial, tx);
+        }
+        let header = Header { prog: REMOTE_PROGRAM, vers: REMOTE_VERSION, proc_, kind, serial, status };
+        let sent = Message::new(header, body).write_to(&mut **lock(&self.writer));
+        if sent.is_err() {
+            lock(&self.shared.pending).remove(&serial);
+            return Err(self.disconnected());
+        }
+        Ok(Pending { client: self, serial, replies: rx })
+    }
+
+    /// One call, waited for.
+    pub fn call<A: Xdr, R: Xdr>(&self, proc_: i32, args: &A) -> Result<R, Error> {
+        self.start(proc_, args)?.wait()
+    }
+
+    /// Sends a PING when nothing arrived for `interval`; gives up after `count` of them.
+    pub fn keepalive_thread(self: &Arc<Client>, interval: Duration, count: u32) {
+        let client = Arc::downgrade(self);
+        std::thread::spawn(move || {
+            let mut missed = 0;
+            loop {
+                std::thread::sleep(interval);
+                let Some(c) = client.upgrade() else { return };
+                if !c.is_alive() {
+                    return;
+                }
+                if lock(&c.shared.last_seen).elapsed() < interval {
+                    missed = 0;
+                    continue;
+                }
+                missed += 1;
+                if missed > count {
+                    *lock(&c.shared.dead) = Some("keepalive timeout".into());
+                    (c.closer)();
+                    return;
+                }
+                let _ = keepalive(KEEPALIVE_PING).write_to(&mut **lock(&c.writer));
+            }
+        });
+    }
+
+    /// Sends stream data for call `serial` (upload).
+    pub fn stream_send(&self, proc_: i32, serial: u32, data: Vec<u8>) -> Result<(), Error> {
+        self.send_kind(proc_, MsgType::Stream, MsgStatus::Continue, Some(serial), data).map(drop)
+    }
+
+    /// Ends an upload stream and waits for the daemon's confirmation.
+    pub fn stream_finish(&self, proc_: i32, pending: &Pending) -> Result<(), Error> {
+        self.send_kind(proc_, MsgType::Stream, MsgStatus::Ok, Some(pending.serial), Vec::new())?;
+        loop {
+            let m = pending.next()?;
+            match m.header.status {
+                MsgStatus::Ok => return Ok(()),
+                MsgStatus::Error => return Err(remote_error(&m.body)),
+                MsgStatus::Continue => {}
+            }
+        }
+    }
+
+    /// Closes the connection.
+    pub fn close(&self) {
+        (self.closer)();
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        (self.closer)();
+    }
+}
+
+fn keepalive(proc_: i32) -> Message {
+    Message::new(
+        Header {
+            prog: KEEPALIVE_PROGRAM,
+            vers: KEEPALIVE_VERSION,
+            proc_,
+            kind: MsgType::Message,
+            serial: 0,
+            status: MsgStatus::Ok,
+        },
+        Vec::new(),
+    )
+}
+
+impl Pending<'_> {
+    /// The next message for this call (its reply, or a stream packet).
+    pub fn next(&self) -> Result<Message, Error> {
+        self.replies.recv().map_err(|_| self.client.disconnected())
+    }
+
+    pub fn serial(&self) -> u32 {
+        self.serial
+    }
+
+    /// The reply, decoded.
+    pub fn wait<R: Xdr>(self) -> Result<R, Error> {
+        let reply = self.reply()?;
+        from_bytes(&reply.body)
+            .map_err(|e| Error::new(ErrorCode::Rpc, format!("malformed reply from the daemon: {e}")))
+    }
+
+    /// Waits for the reply itself, keeping stream packets that came first for later.
+    pub fn reply(&self) -> Result<Message, Error> {
+        let m = self.next()?;
+        match (m.header.kind, m.header.status) {
+            (MsgType::Reply, MsgStatus::Ok) => Ok(m),
+            (_, MsgStatus::Error) => Err(remote_error(&m.body)),
+            _ => Err(Error::new(ErrorCode::Rpc, "stream data arrived before the reply")),
+        }
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        lock(&self.client.shared.pending).remove(&self.serial);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixStream;
+
+    /// A fake daemon on the other end of a socket pair, answering with whatever bytes the test
+    /// gives for each call it reads; with `once`, it hangs up after its first answer.
+    fn fake_with(respond: impl Fn(Message) -> Vec<u8> + Send + 'static, once: bool) -> Client {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        std::thread::spawn(move || {
+            let mut r = theirs.try_clone().unwrap();
+            let mut w = theirs;
+            while let Ok(m) = Message::read_from(&mut r) {
+                if w.write_all(&respond(m)).is_err() || once {
+                    let _ = w.shutdown(std::net::Shutdown::Both);
+                    return;
+                }
+            }
+        });
+        let closer = ours.try_clone().unwrap();
+        Client::new(
+            Box::new(ours.try_clone().unwrap()),
+            Box::new(ours),
+            Box::new(move || {
+                let _ = closer.shutdown(std::net::Shutdown::Both);
+            }),
+            "test+unix:///default",
+        )
+    }
+
+    fn fake(respond: impl Fn(Message) -> Vec<u8> + Send + 'static) -> Client {
+        fake_with(respond, false)
+    }
+
+    fn reply(call: &Message, status: MsgStatus, body: Vec<u8>) -> Vec<u8> {
+        let h = Header { kind: MsgType::Reply, status, ..call.header };
+        Message::new(h, body).to_bytes()
+    }
+
+    #[test]
+    fn replies_are_matched_by_serial() {
+        let client = fake(|m| {
+            let value = m.header.proc_ * 10;
+            reply(&m, MsgStatus::Ok, to_bytes(&value))
+        });
+        let a = client.start(1, &()).unwrap();
+        let b = client.start(2, &()).unwrap();
+        assert_eq!(b.wait::<i32>().unwrap(), 20);
+        assert_eq!(a.wait::<i32>().unwrap(), 10);
+    }
+
+    #[test]
+    fn error_replies_keep_the_daemon_text() {
+        let client = fake(|m| {
+            let e = WireError {
+                code: 42,
+                message: Some("Domain not found: no domain with matching name 'x'".into()),
+                ..Default::default()
+            };
+            reply(&m, MsgStatus::Error, to_bytes(&e))
+        });
+        let e = client.call::<(), ()>(23, &()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::NoDomain);
+        assert_eq!(e.to_string(), "Domain not found: no domain with matching name 'x'");
+    }
+
+    #[test]
+    fn malformed_peers_close_the_connection_with_an_error() {
+        let cases: Vec<(&str, Box<dyn Fn(Message) -> Vec<u8> + Send>)> = vec![
+            ("truncated frame", Box::new(|_| vec![0, 0, 0, 40, 0, 0])),
+            ("length over the cap", Box::new(|_| vec![0x7f, 0xff, 0xff, 0xff])),
+            (
+                "unknown serial",
+                Box::new(|m| {
+                    let h = Header { serial: 999, kind: MsgType::Reply, ..m.header };
+                    Message::new(h, vec![]).to_bytes()
+                }),
+            ),
+            ("garbage XDR", Box::new(|m| reply(&m, MsgStatus::Ok, vec![0, 0, 0, 200, 1]))),
+        ];
+        for (what, respond) in cases {
+            let client = fake_with(respond, true);
+            let e = client.call::<(), String>(3, &()).unwrap_err();
+            assert!(
+                e.to_string().starts_with("Disconnected from test+unix:///default due to")
+                    || e.to_string().starts_with("malformed reply"),
+                "{what}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_dead_daemon_is_an_error_not_a_hang() {
+        let client = fake(|_| Vec::new());
+        client.close();
+        let e = client.call::<(), ()>(3, &()).unwrap_err();
+        assert!(e.to_string().contains("Disconnected from test+unix:///default due to"), "{e}");
+    }
+}

@@ -1,0 +1,267 @@
+//! The procedures of libvirt's remote program that virtsh uses: their numbers and argument and
+//! result types, written from `src/remote/remote_protocol.x`.
+
+use uuid::Uuid;
+
+use super::xdr::{Reader, Xdr, XdrError};
+use crate::xdr_struct;
+
+pub use super::message::WireDomain;
+
+/// `char x<N>`: a count, then each char as a 4-byte integer (not opaque data). libvirt sends
+/// C strings with their NUL.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CharArray(pub String);
+
+impl Xdr for CharArray {
+    fn encode(&self, out: &mut Vec<u8>) {
+        let bytes: Vec<i32> = self.0.bytes().map(i32::from).collect();
+        bytes.encode(out)
+    }
+    fn decode(r: &mut Reader) -> Result<CharArray, XdrError> {
+        let chars = Vec::<i32>::decode(r)?;
+        Ok(CharArray(chars_to_string(&chars)))
+    }
+}
+
+fn chars_to_string(chars: &[i32]) -> String {
+    let bytes: Vec<u8> = chars.iter().map(|c| *c as u8).take_while(|b| *b != 0).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `char model[32]`: 32 chars of 4 bytes each.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Char32(pub String);
+
+impl Xdr for Char32 {
+    fn encode(&self, out: &mut Vec<u8>) {
+        let mut bytes: Vec<u8> = self.0.bytes().take(31).collect();
+        bytes.resize(32, 0);
+        for b in bytes {
+            i32::from(b).encode(out);
+        }
+    }
+    fn decode(r: &mut Reader) -> Result<Char32, XdrError> {
+        let chars = (0..32).map(|_| i32::decode(r)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Char32(chars_to_string(&chars)))
+    }
+}
+
+xdr_struct! {
+    /// `remote_nonnull_storage_pool`.
+    pub struct WirePool {
+        pub name: String,
+        pub uuid: Uuid,
+    }
+}
+
+xdr_struct! {
+    /// `remote_nonnull_storage_vol`.
+    pub struct WireVol {
+        pub pool: String,
+        pub name: String,
+        pub key: String,
+    }
+}
+
+macro_rules! procs {
+    ($($name:ident = $n:literal,)*) => {
+        $(pub const $name: i32 = $n;)*
+    };
+}
+
+procs! {
+    CONNECT_OPEN = 1,
+    CONNECT_CLOSE = 2,
+    CONNECT_GET_TYPE = 3,
+    CONNECT_GET_VERSION = 4,
+    NODE_GET_INFO = 6,
+    CONNECT_GET_CAPABILITIES = 7,
+    DOMAIN_CREATE_XML = 10,
+    DOMAIN_DEFINE_XML = 11,
+    DOMAIN_DESTROY = 12,
+    DOMAIN_GET_XML_DESC = 14,
+    DOMAIN_GET_AUTOSTART = 15,
+    DOMAIN_GET_INFO = 16,
+    DOMAIN_GET_OS_TYPE = 19,
+    DOMAIN_LOOKUP_BY_ID = 22,
+    DOMAIN_LOOKUP_BY_NAME = 23,
+    DOMAIN_LOOKUP_BY_UUID = 24,
+    DOMAIN_REBOOT = 27,
+    DOMAIN_RESUME = 28,
+    DOMAIN_SET_AUTOSTART = 29,
+    DOMAIN_SET_MAX_MEMORY = 30,
+    DOMAIN_SHUTDOWN = 33,
+    DOMAIN_SUSPEND = 34,
+    CONNECT_GET_HOSTNAME = 59,
+    CONNECT_SUPPORTS_FEATURE = 60,
+    AUTH_LIST = 66,
+    AUTH_POLKIT = 70,
+    STORAGE_POOL_CREATE_XML = 76,
+    STORAGE_POOL_DEFINE_XML = 77,
+    STORAGE_POOL_CREATE = 78,
+    STORAGE_POOL_BUILD = 79,
+    STORAGE_POOL_DESTROY = 80,
+    STORAGE_POOL_DELETE = 81,
+    STORAGE_POOL_UNDEFINE = 82,
+    STORAGE_POOL_REFRESH = 83,
+    STORAGE_POOL_LOOKUP_BY_NAME = 84,
+    STORAGE_POOL_LOOKUP_BY_UUID = 85,
+    STORAGE_POOL_GET_INFO = 87,
+    STORAGE_POOL_GET_XML_DESC = 88,
+    STORAGE_POOL_GET_AUTOSTART = 89,
+    STORAGE_POOL_SET_AUTOSTART = 90,
+    STORAGE_VOL_CREATE_XML = 93,
+    STORAGE_VOL_DELETE = 94,
+    STORAGE_VOL_LOOKUP_BY_NAME = 95,
+    STORAGE_VOL_LOOKUP_BY_KEY = 96,
+    STORAGE_VOL_LOOKUP_BY_PATH = 97,
+    STORAGE_VOL_GET_INFO = 98,
+    STORAGE_VOL_GET_XML_DESC = 99,
+    STORAGE_VOL_GET_PATH = 100,
+    CONNECT_GET_URI = 110,
+    DOMAIN_GET_SECURITY_LABEL = 121,
+    NODE_GET_SECURITY_MODEL = 122,
+    STORAGE_VOL_CREATE_XML_FROM = 125,
+    DOMAIN_IS_PERSISTENT = 151,
+    STORAGE_POOL_IS_PERSISTENT = 155,
+    CONNECT_GET_LIB_VERSION = 157,
+    STORAGE_VOL_WIPE = 165,
+    DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
+    DOMAIN_CREATE_WITH_FLAGS = 196,
+    DOMAIN_SET_VCPUS_FLAGS = 199,
+    DOMAIN_OPEN_CONSOLE = 201,
+    DOMAIN_SET_MEMORY_FLAGS = 204,
+    STORAGE_VOL_UPLOAD = 208,
+    STORAGE_VOL_DOWNLOAD = 209,
+    DOMAIN_GET_STATE = 212,
+    DOMAIN_GET_CONTROL_INFO = 229,
+    DOMAIN_UNDEFINE_FLAGS = 231,
+    DOMAIN_RESET = 245,
+    STORAGE_VOL_RESIZE = 260,
+    DOMAIN_SET_METADATA = 264,
+    DOMAIN_GET_METADATA = 265,
+    CONNECT_LIST_ALL_DOMAINS = 273,
+    CONNECT_LIST_ALL_STORAGE_POOLS = 281,
+    STORAGE_POOL_LIST_ALL_VOLUMES = 282,
+    DOMAIN_RENAME = 358,
+    DOMAIN_GET_MESSAGES = 426,
+}
+
+/// `VIR_DRV_FEATURE_PROGRAM_KEEPALIVE`.
+pub const FEATURE_PROGRAM_KEEPALIVE: i32 = 10;
+
+xdr_struct! { pub struct OpenArgs { pub name: Option<String>, pub flags: u32, } }
+xdr_struct! { pub struct AuthListRet { pub types: Vec<i32>, } }
+xdr_struct! { pub struct FeatureArgs { pub feature: i32, } }
+xdr_struct! { pub struct IntRet { pub value: i32, } }
+xdr_struct! { pub struct HyperRet { pub value: u64, } }
+xdr_struct! { pub struct StringRet { pub value: String, } }
+xdr_struct! {
+    pub struct NodeInfoRet {
+        pub model: Char32,
+        pub memory: u64,
+        pub cpus: i32,
+        pub mhz: i32,
+        pub nodes: i32,
+        pub sockets: i32,
+        pub cores: i32,
+        pub threads: i32,
+    }
+}
+xdr_struct! { pub struct SecurityModelRet { pub model: CharArray, pub doi: CharArray, } }
+xdr_struct! { pub struct ListArgs { pub need_results: i32, pub flags: u32, } }
+xdr_struct! { pub struct DomainListRet { pub domains: Vec<WireDomain>, pub count: u32, } }
+xdr_struct! { pub struct IdArgs { pub id: i32, } }
+xdr_struct! { pub struct UuidArgs { pub uuid: Uuid, } }
+xdr_struct! { pub struct NameArgs { pub name: String, } }
+xdr_struct! { pub struct DomainRet { pub dom: WireDomain, } }
+xdr_struct! { pub struct XmlArgs { pub xml: String, } }
+xdr_struct! { pub struct XmlFlagsArgs { pub xml: String, pub flags: u32, } }
+xdr_struct! { pub struct DomArgs { pub dom: WireDomain, } }
+xdr_struct! { pub struct DomFlagsArgs { pub dom: WireDomain, pub flags: u32, } }
+xdr_struct! { pub struct DomIntArgs { pub dom: WireDomain, pub value: i32, } }
+xdr_struct! { pub struct DomHyperArgs { pub dom: WireDomain, pub value: u64, } }
+xdr_struct! { pub struct DomHyperFlagsArgs { pub dom: WireDomain, pub value: u64, pub flags: u32, } }
+xdr_struct! { pub struct DomUintFlagsArgs { pub dom: WireDomain, pub value: u32, pub flags: u32, } }
+xdr_struct! {
+    pub struct DomainInfoRet {
+        pub state: i32,
+        pub max_mem: u64,
+        pub memory: u64,
+        pub nr_virt_cpu: i32,
+        pub cpu_time: u64,
+    }
+}
+xdr_struct! { pub struct StateRet { pub state: i32, pub reason: i32, } }
+xdr_struct! { pub struct RenameArgs { pub dom: WireDomain, pub new_name: Option<String>, pub flags: u32, } }
+xdr_struct! { pub struct GetMetadataArgs { pub dom: WireDomain, pub kind: i32, pub uri: Option<String>, pub flags: u32, } }
+xdr_struct! {
+    pub struct SetMetadataArgs {
+        pub dom: WireDomain,
+        pub kind: i32,
+        pub metadata: Option<String>,
+        pub key: Option<String>,
+        pub uri: Option<String>,
+        pub flags: u32,
+    }
+}
+xdr_struct! { pub struct SecurityLabelRet { pub label: CharArray, pub enforcing: i32, } }
+xdr_struct! { pub struct MessagesRet { pub msgs: Vec<String>, } }
+xdr_struct! { pub struct ControlInfoRet { pub state: u32, pub details: u32, pub state_time: u64, } }
+xdr_struct! { pub struct ConsoleArgs { pub dom: WireDomain, pub dev_name: Option<String>, pub flags: u32, } }
+xdr_struct! { pub struct PoolListRet { pub pools: Vec<WirePool>, pub count: u32, } }
+xdr_struct! { pub struct PoolRet { pub pool: WirePool, } }
+xdr_struct! { pub struct PoolArgs { pub pool: WirePool, } }
+xdr_struct! { pub struct PoolFlagsArgs { pub pool: WirePool, pub flags: u32, } }
+xdr_struct! { pub struct PoolIntArgs { pub pool: WirePool, pub value: i32, } }
+xdr_struct! {
+    pub struct PoolInfoRet {
+        pub state: i32,
+        pub capacity: u64,
+        pub allocation: u64,
+        pub available: u64,
+    }
+}
+xdr_struct! { pub struct PoolListVolumesArgs { pub pool: WirePool, pub need_results: i32, pub flags: u32, } }
+xdr_struct! { pub struct VolListRet { pub vols: Vec<WireVol>, pub count: u32, } }
+xdr_struct! { pub struct VolByNameArgs { pub pool: WirePool, pub name: String, } }
+xdr_struct! { pub struct VolRet { pub vol: WireVol, } }
+xdr_struct! { pub struct VolArgs { pub vol: WireVol, } }
+xdr_struct! { pub struct VolFlagsArgs { pub vol: WireVol, pub flags: u32, } }
+xdr_struct! { pub struct VolCreateArgs { pub pool: WirePool, pub xml: String, pub flags: u32, } }
+xdr_struct! { pub struct VolCreateFromArgs { pub pool: WirePool, pub xml: String, pub clonevol: WireVol, pub flags: u32, } }
+xdr_struct! { pub struct VolResizeArgs { pub vol: WireVol, pub capacity: u64, pub flags: u32, } }
+xdr_struct! { pub struct VolInfoRet { pub kind: i32, pub capacity: u64, pub allocation: u64, } }
+xdr_struct! { pub struct VolStreamArgs { pub vol: WireVol, pub offset: u64, pub length: u64, pub flags: u32, } }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rpc::xdr::{from_bytes, to_bytes};
+
+    #[test]
+    fn char_arrays_take_four_bytes_per_char() {
+        let b = to_bytes(&CharArray("ab".into()));
+        assert_eq!(b, [0, 0, 0, 2, 0, 0, 0, b'a', 0, 0, 0, b'b']);
+        // The server's strings carry their NUL.
+        let with_nul = [0, 0, 0, 3, 0, 0, 0, b'x', 0, 0, 0, b'y', 0, 0, 0, 0];
+        assert_eq!(from_bytes::<CharArray>(&with_nul).unwrap().0, "xy");
+        let model = to_bytes(&Char32("i686".into()));
+        assert_eq!(model.len(), 128);
+        assert_eq!(from_bytes::<Char32>(&model).unwrap().0, "i686");
+    }
+
+    #[test]
+    fn domain_list_reply() {
+        // As libvirtd encodes one domain `test`, id 1, and the count.
+        let mut b = vec![0, 0, 0, 1, 0, 0, 0, 4, b't', b'e', b's', b't'];
+        b.extend(Uuid::parse_str("6695eb01-f6a4-8304-79aa-97f2502e193f").unwrap().as_bytes());
+        b.extend([0, 0, 0, 1, 0, 0, 0, 1]);
+        let r: DomainListRet = from_bytes(&b).unwrap();
+        assert_eq!(r.domains[0].name, "test");
+        assert_eq!(r.domains[0].id, 1);
+        assert_eq!(r.count, 1);
+        assert_eq!(to_bytes(&r), b);
+    }
+}
