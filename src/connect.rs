@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::driver::qemu::QemuDriver;
 use crate::driver::readonly::ReadOnly;
+use crate::driver::remote::{Keepalive, RemoteDriver};
 use crate::driver::test::TestDriver;
 use crate::driver::{Error, ErrorCode, Hypervisor};
 use crate::uri::{Uri, UriError};
@@ -34,8 +35,8 @@ pub fn default_root() -> Result<PathBuf, Error> {
         .ok_or_else(|| Error::invalid_arg("no HOME or XDG_DATA_HOME to put the embedded root under; give -c qemu:///embed?root=DIR"))
 }
 
-/// Opens `uri` (`None`: the embedded default).
-pub fn open(uri: Option<&str>, readonly: bool) -> Result<Box<dyn Hypervisor>, Error> {
+/// Opens `uri` (`None`: the embedded default); `keepalive` applies to remote connections.
+pub fn open(uri: Option<&str>, readonly: bool, keepalive: Keepalive) -> Result<Box<dyn Hypervisor>, Error> {
     let Some(text) = uri else {
         let root = default_root()?;
         let uri = format!("qemu:///embed?root={}", root.display());
@@ -60,6 +61,9 @@ pub fn open(uri: Option<&str>, readonly: bool) -> Result<Box<dyn Hypervisor>, Er
             }
             path => TestDriver::open_file(text, Path::new(path))?,
         }),
+        (_, true) | ("qemu", false) if parsed.is_remote() || parsed.path != "/embed" => {
+            return Ok(Box::new(RemoteDriver::open(&parsed, readonly, keepalive)?));
+        }
         ("qemu", false) if parsed.path == "/embed" => {
             let root = parsed
                 .param("root")
@@ -119,20 +123,22 @@ mod tests {
         );
     }
 
+    const KA: Keepalive = Keepalive { interval: 5, count: 6 };
+
     #[test]
     fn test_uris() {
-        assert!(open(Some("test:///default"), false).is_ok());
-        let e = open(Some("test://"), false).err().unwrap();
+        assert!(open(Some("test:///default"), false, KA).is_ok());
+        let e = open(Some("test://"), false, KA).err().unwrap();
         assert_eq!(
             e.to_string(),
             "invalid argument: testOpen: supply a path or use test:///default"
         );
-        let e = open(Some("test:///nonexist.xml"), false).err().unwrap();
+        let e = open(Some("test:///nonexist.xml"), false, KA).err().unwrap();
         assert_eq!(
             e.to_string(),
             "Failed to open file '/nonexist.xml': No such file or directory"
         );
-        let e = open(Some("te st:///x"), false).err().unwrap();
+        let e = open(Some("te st:///x"), false, KA).err().unwrap();
         assert_eq!(
             e.to_string(),
             "internal error: Unable to parse URI te st:///x"

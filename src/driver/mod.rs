@@ -5,6 +5,7 @@
 pub mod error;
 pub mod qemu;
 pub mod readonly;
+pub mod remote;
 pub mod storage;
 pub mod test;
 pub mod types;

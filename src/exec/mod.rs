@@ -17,6 +17,7 @@ use virtsh_commands::parse::Invocation;
 use virtsh_commands::{needs_connection, Request};
 
 use crate::connect;
+use crate::driver::remote::Keepalive;
 use crate::debug;
 use crate::driver::Hypervisor;
 use crate::log::Level;
@@ -61,7 +62,11 @@ impl Session {
 
     /// Opens the connection now (virsh connects at start-up when a URI was given).
     pub fn connect(&mut self) -> Result<(), CmdError> {
-        let conn = connect::open(self.uri.as_deref(), self.opts.readonly)
+        let keepalive = Keepalive {
+            interval: self.opts.keepalive_interval.unwrap_or(5),
+            count: self.opts.keepalive_count.unwrap_or(6),
+        };
+        let conn = connect::open(self.uri.as_deref(), self.opts.readonly, keepalive)
             .map_err(|cause| CmdError::failed("failed to connect to the hypervisor", cause))?;
         if self.opts.keepalive_interval != Some(0) && !conn.supports_keepalive() {
             debug!(Level::Info, "Failed to setup keepalive on connection");

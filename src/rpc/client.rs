@@ -39,7 +39,19 @@ pub struct Client {
 pub struct Pending<'a> {
     client: &'a Client,
     serial: u32,
+    /// Taken when a download keeps receiving on it.
+    replies: Option<Receiver<Message>>,
+}
+
+/// The data a download stream brings, read as it arrives.
+pub struct StreamReader {
+    client: Arc<Client>,
+    proc_: i32,
+    serial: u32,
     replies: Receiver<Message>,
+    /// Data packets that came before the call's reply, then each packet's unread rest.
+    buffered: std::collections::VecDeque<Vec<u8>>,
+    done: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -153,7 +165,7 @@ impl Client {
             lock(&self.shared.pending).remove(&serial);
             return Err(self.disconnected());
         }
-        Ok(Pending { client: self, serial, replies: rx })
+        Ok(Pending { client: self, serial, replies: Some(rx) })
     }
 
     /// One call, waited for.
@@ -234,7 +246,8 @@ fn keepalive(proc_: i32) -> Message {
 impl Pending<'_> {
     /// The next message for this call (its reply, or a stream packet).
     pub fn next(&self) -> Result<Message, Error> {
-        self.replies.recv().map_err(|_| self.client.disconnected())
+        let rx = self.replies.as_ref().expect("a pending call keeps its receiver");
+        rx.recv().map_err(|_| self.client.disconnected())
     }
 
     pub fn serial(&self) -> u32 {
@@ -259,9 +272,89 @@ impl Pending<'_> {
     }
 }
 
-impl Drop for Pending<'_> {
+impl Client {
+    /// Starts a download stream (`proc_` with `args`): the reply, then the data packets.
+    pub fn download<A: Xdr>(self: &Arc<Client>, proc_: i32, args: &A) -> Result<StreamReader, Error> {
+        let mut pending = self.start(proc_, args)?;
+        let serial = pending.serial;
+        let rx = pending.replies.take().expect("a new call has its receiver");
+        drop(pending);
+        let mut buffered = std::collections::VecDeque::new();
+        let reply = loop {
+            let m = rx.recv().map_err(|_| self.disconnected())?;
+            match (m.header.kind, m.header.status) {
+                (MsgType::Stream, MsgStatus::Continue) => buffered.push_back(m.body),
+                _ => break m,
+            }
+        };
+        if reply.header.status == MsgStatus::Error {
+            lock(&self.shared.pending).remove(&serial);
+            return Err(remote_error(&reply.body));
+        }
+        Ok(StreamReader { client: self.clone(), proc_, serial, replies: rx, buffered, done: false })
+    }
+}
+
+impl std::io::Read for StreamReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if let Some(front) = self.buffered.front_mut() {
+                if front.is_empty() {
+                    self.buffered.pop_front();
+                    if !self.done {
+                        self.done = true;
+                        // End of data: finish the stream as libvirt's client does.
+                        let finish = self.client.send_kind(
+                            self.proc_,
+                            MsgType::Stream,
+                            MsgStatus::Ok,
+                            Some(self.serial),
+                            Vec::new(),
+                        );
+                        if finish.is_ok() {
+                            let _ = self.replies.recv_timeout(Duration::from_secs(30));
+                        }
+                    }
+                    return Ok(0);
+                }
+                let n = front.len().min(buf.len());
+                buf[..n].copy_from_slice(&front[..n]);
+                front.drain(..n);
+                if front.is_empty() && n > 0 {
+                    self.buffered.pop_front();
+                }
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            let m = self
+                .replies
+                .recv()
+                .map_err(|_| std::io::Error::other(self.client.disconnected().to_string()))?;
+            match m.header.status {
+                MsgStatus::Continue => self.buffered.push_back(m.body),
+                MsgStatus::Error => return Err(std::io::Error::other(remote_error(&m.body).to_string())),
+                MsgStatus::Ok => {
+                    self.done = true;
+                    return Ok(0);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for StreamReader {
     fn drop(&mut self) {
         lock(&self.client.shared.pending).remove(&self.serial);
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if self.replies.is_some() {
+            lock(&self.client.shared.pending).remove(&self.serial);
+        }
     }
 }
 

@@ -122,13 +122,14 @@ pub fn shell_entry_point() {
     }
     let uri = uri.or_else(|| crate::connect::default_uri(|k| std::env::var(k).ok()));
     let command_words = words.get(i..).map(<[String]>::to_vec).unwrap_or_default();
+    let keepalive = crate::driver::remote::Keepalive { interval: 0, count: 0 };
     let source: ValueSource = Arc::new(move |cmd, opt, current| {
         let given = command_words
             .get(1..command_words.len().saturating_sub(1))
             .unwrap_or_default();
         let conn = uri
             .as_deref()
-            .and_then(|u| crate::connect::open(Some(u), true).ok());
+            .and_then(|u| crate::connect::open(Some(u), true, keepalive).ok());
         values(cmd, opt, given, conn.as_deref(), &current.to_string_lossy())
     });
     CompleteEnv::with_factory(move || completion_model(source.clone()))

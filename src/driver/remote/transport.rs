@@ -1,0 +1,66 @@
+//! Transports of the remote driver: a unix socket (libvirt's socket paths, or `socket=`).
+
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::driver::{Error, ErrorCode, Result};
+use crate::rpc::client::Client;
+use crate::rpc::procs::{VolStreamArgs, STORAGE_VOL_DOWNLOAD};
+use crate::uri::{Transport, Uri};
+
+/// The daemon socket for a local URI, as libvirt chooses it: `socket=`; the session
+/// daemon's under `$XDG_RUNTIME_DIR` for `/session`; else the modular daemon's socket when it
+/// exists, else libvirtd's (`-ro` for read-only).
+pub fn socket_path(uri: &Uri, readonly: bool) -> PathBuf {
+    if let Some(s) = uri.param("socket") {
+        return PathBuf::from(s);
+    }
+    let ro = if readonly { "-ro" } else { "" };
+    if uri.path == "/session" {
+        let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from).unwrap_or_else(|| {
+            PathBuf::from(format!("/run/user/{}", nix::unistd::getuid()))
+        });
+        return runtime.join("libvirt").join(format!("libvirt-sock{ro}"));
+    }
+    let modular = PathBuf::from(format!("/run/libvirt/virt{}d-sock{ro}", uri.driver));
+    if modular.exists() {
+        return modular;
+    }
+    PathBuf::from(format!("/run/libvirt/libvirt-sock{ro}"))
+}
+
+/// Opens the transport the URI names and starts a client on it.
+pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
+    match uri.transport {
+        None | Some(Transport::Unix) => {
+            if let (Some(Transport::Unix), Some(host)) = (uri.transport, &uri.host) {
+                return Err(Error::invalid_arg(format!(
+                    "using unix socket and remote server '{host}' is not supported."
+                )));
+            }
+            let path = socket_path(uri, readonly);
+            let stream = UnixStream::connect(&path).map_err(|e| {
+                Error::system(format!("Failed to connect socket to '{}'", path.display()), &e)
+            })?;
+            let reader = stream.try_clone().map_err(|e| Error::system("cannot clone the socket", &e))?;
+            let closer = stream.try_clone().map_err(|e| Error::system("cannot clone the socket", &e))?;
+            Ok(Client::new(
+                Box::new(reader),
+                Box::new(stream),
+                Box::new(move || {
+                    let _ = closer.shutdown(std::net::Shutdown::Both);
+                }),
+                &uri.to_string(),
+            ))
+        }
+        Some(other) => Err(Error::new(
+            ErrorCode::NoConnect,
+            format!("the {other:?} transport of {uri} is not available in virtsh yet; use a unix socket"),
+        )),
+    }
+}
+
+pub fn download(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn std::io::Read>> {
+    Ok(Box::new(client.download(STORAGE_VOL_DOWNLOAD, args)?))
+}
