@@ -42,7 +42,7 @@ ensure_backports() {
     fi
 }
 
-pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-driver-storage libvirt-clients
       openssh-server man-db)
 missing=()
 for p in "${pkgs[@]}"; do

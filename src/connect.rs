@@ -36,7 +36,11 @@ pub fn default_root() -> Result<PathBuf, Error> {
 }
 
 /// Opens `uri` (`None`: the embedded default); `keepalive` applies to remote connections.
-pub fn open(uri: Option<&str>, readonly: bool, keepalive: Keepalive) -> Result<Box<dyn Hypervisor>, Error> {
+pub fn open(
+    uri: Option<&str>,
+    readonly: bool,
+    keepalive: Keepalive,
+) -> Result<Box<dyn Hypervisor>, Error> {
     let Some(text) = uri else {
         let root = default_root()?;
         let uri = format!("qemu:///embed?root={}", root.display());
@@ -123,7 +127,10 @@ mod tests {
         );
     }
 
-    const KA: Keepalive = Keepalive { interval: 5, count: 6 };
+    const KA: Keepalive = Keepalive {
+        interval: 5,
+        count: 6,
+    };
 
     #[test]
     fn test_uris() {

@@ -16,7 +16,11 @@ fn no_command_panics() {
         for o in options(def).iter().filter(|o| o.required) {
             words.push(format!("--{}", o.name));
             if o.kind != OptKind::Bool {
-                words.push(if o.value_name == "number" { "1".into() } else { "x".into() });
+                words.push(if o.value_name == "number" {
+                    "1".into()
+                } else {
+                    "x".into()
+                });
             }
         }
         let out = Command::new(env!("CARGO_BIN_EXE_virtsh"))
@@ -26,7 +30,11 @@ fn no_command_panics() {
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{words:?}: {:?} {stderr}", out.status);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{words:?}: {:?} {stderr}",
+            out.status
+        );
         assert!(!stderr.contains("panicked"), "{words:?}: {stderr}");
         if !out.status.success() {
             assert!(stderr.starts_with("error: "), "{words:?}: {stderr}");

@@ -43,11 +43,31 @@ impl ErrorCode {
     pub fn from_code(code: i32) -> ErrorCode {
         use ErrorCode::*;
         [
-            InternalError, NoSupport, NoConnect, InvalidConn, InvalidArg, OperationFailed, NoName,
-            XmlError, OperationDenied, XmlDetail, SystemError, Rpc, NoDomain, AuthFailed,
-            NoStoragePool, NoStorageVol, OperationInvalid, ConfigUnsupported, OperationTimeout,
-            ArgumentUnsupported, StoragePoolBuilt, NoDomainMetadata, OperationUnsupported,
-            ResourceBusy, StorageVolExist,
+            InternalError,
+            NoSupport,
+            NoConnect,
+            InvalidConn,
+            InvalidArg,
+            OperationFailed,
+            NoName,
+            XmlError,
+            OperationDenied,
+            XmlDetail,
+            SystemError,
+            Rpc,
+            NoDomain,
+            AuthFailed,
+            NoStoragePool,
+            NoStorageVol,
+            OperationInvalid,
+            ConfigUnsupported,
+            OperationTimeout,
+            ArgumentUnsupported,
+            StoragePoolBuilt,
+            NoDomainMetadata,
+            OperationUnsupported,
+            ResourceBusy,
+            StorageVolExist,
         ]
         .into_iter()
         .find(|c| *c as i32 == code)

@@ -17,8 +17,8 @@ use virtsh_commands::parse::Invocation;
 use virtsh_commands::{needs_connection, Request};
 
 use crate::connect;
-use crate::driver::remote::Keepalive;
 use crate::debug;
+use crate::driver::remote::Keepalive;
 use crate::driver::Hypervisor;
 use crate::log::Level;
 use crate::render::Outcome;

@@ -65,7 +65,10 @@ pub fn remote_error(body: &[u8]) -> Error {
             let code = ErrorCode::from_code(e.code);
             Error::new(code, e.message.unwrap_or_else(|| "unknown error".into()))
         }
-        Err(x) => Error::new(ErrorCode::Rpc, format!("malformed error reply from the daemon: {x}")),
+        Err(x) => Error::new(
+            ErrorCode::Rpc,
+            format!("malformed error reply from the daemon: {x}"),
+        ),
     }
 }
 
@@ -125,13 +128,24 @@ impl Client {
             // Dropping the senders wakes every waiting call.
             lock(&s.pending).clear();
         });
-        Client { writer, shared, serial: AtomicU32::new(1), uri: uri.to_string(), closer }
+        Client {
+            writer,
+            shared,
+            serial: AtomicU32::new(1),
+            uri: uri.to_string(),
+            closer,
+        }
     }
 
     /// The error every call gets once the connection is gone.
     fn disconnected(&self) -> Error {
-        let why = lock(&self.shared.dead).clone().unwrap_or_else(|| "end of file".into());
-        Error::new(ErrorCode::Rpc, format!("Disconnected from {} due to {why}", self.uri))
+        let why = lock(&self.shared.dead)
+            .clone()
+            .unwrap_or_else(|| "end of file".into());
+        Error::new(
+            ErrorCode::Rpc,
+            format!("Disconnected from {} due to {why}", self.uri),
+        )
     }
 
     pub fn is_alive(&self) -> bool {
@@ -155,17 +169,32 @@ impl Client {
             return Err(self.disconnected());
         }
         let serial = serial.unwrap_or_else(|| self.serial.fetch_add(1, Ordering::Relaxed));
-        let (tx, rx) = channel();
-        if kind == MsgType::Call {
+        // Only a call waits for replies; stream packets belong to their call's queue.
+        let replies = (kind == MsgType::Call).then(|| {
+            let (tx, rx) = channel();
             lock(&self.shared.pending).insert(serial, tx);
-        }
-        let header = Header { prog: REMOTE_PROGRAM, vers: REMOTE_VERSION, proc_, kind, serial, status };
+            rx
+        });
+        let header = Header {
+            prog: REMOTE_PROGRAM,
+            vers: REMOTE_VERSION,
+            proc_,
+            kind,
+            serial,
+            status,
+        };
         let sent = Message::new(header, body).write_to(&mut **lock(&self.writer));
         if sent.is_err() {
-            lock(&self.shared.pending).remove(&serial);
+            if replies.is_some() {
+                lock(&self.shared.pending).remove(&serial);
+            }
             return Err(self.disconnected());
         }
-        Ok(Pending { client: self, serial, replies: Some(rx) })
+        Ok(Pending {
+            client: self,
+            serial,
+            replies,
+        })
     }
 
     /// One call, waited for.
@@ -201,20 +230,14 @@ impl Client {
 
     /// Sends stream data for call `serial` (upload).
     pub fn stream_send(&self, proc_: i32, serial: u32, data: Vec<u8>) -> Result<(), Error> {
-        self.send_kind(proc_, MsgType::Stream, MsgStatus::Continue, Some(serial), data).map(drop)
-    }
-
-    /// Ends an upload stream and waits for the daemon's confirmation.
-    pub fn stream_finish(&self, proc_: i32, pending: &Pending) -> Result<(), Error> {
-        self.send_kind(proc_, MsgType::Stream, MsgStatus::Ok, Some(pending.serial), Vec::new())?;
-        loop {
-            let m = pending.next()?;
-            match m.header.status {
-                MsgStatus::Ok => return Ok(()),
-                MsgStatus::Error => return Err(remote_error(&m.body)),
-                MsgStatus::Continue => {}
-            }
-        }
+        self.send_kind(
+            proc_,
+            MsgType::Stream,
+            MsgStatus::Continue,
+            Some(serial),
+            data,
+        )
+        .map(drop)
     }
 
     /// Closes the connection.
@@ -246,7 +269,10 @@ fn keepalive(proc_: i32) -> Message {
 impl Pending<'_> {
     /// The next message for this call (its reply, or a stream packet).
     pub fn next(&self) -> Result<Message, Error> {
-        let rx = self.replies.as_ref().expect("a pending call keeps its receiver");
+        let rx = self
+            .replies
+            .as_ref()
+            .expect("a pending call keeps its receiver");
         rx.recv().map_err(|_| self.client.disconnected())
     }
 
@@ -257,8 +283,12 @@ impl Pending<'_> {
     /// The reply, decoded.
     pub fn wait<R: Xdr>(self) -> Result<R, Error> {
         let reply = self.reply()?;
-        from_bytes(&reply.body)
-            .map_err(|e| Error::new(ErrorCode::Rpc, format!("malformed reply from the daemon: {e}")))
+        from_bytes(&reply.body).map_err(|e| {
+            Error::new(
+                ErrorCode::Rpc,
+                format!("malformed reply from the daemon: {e}"),
+            )
+        })
     }
 
     /// Waits for the reply itself, keeping stream packets that came first for later.
@@ -267,14 +297,21 @@ impl Pending<'_> {
         match (m.header.kind, m.header.status) {
             (MsgType::Reply, MsgStatus::Ok) => Ok(m),
             (_, MsgStatus::Error) => Err(remote_error(&m.body)),
-            _ => Err(Error::new(ErrorCode::Rpc, "stream data arrived before the reply")),
+            _ => Err(Error::new(
+                ErrorCode::Rpc,
+                "stream data arrived before the reply",
+            )),
         }
     }
 }
 
 impl Client {
     /// Starts a download stream (`proc_` with `args`): the reply, then the data packets.
-    pub fn download<A: Xdr>(self: &Arc<Client>, proc_: i32, args: &A) -> Result<StreamReader, Error> {
+    pub fn download<A: Xdr>(
+        self: &Arc<Client>,
+        proc_: i32,
+        args: &A,
+    ) -> Result<StreamReader, Error> {
         let mut pending = self.start(proc_, args)?;
         let serial = pending.serial;
         let rx = pending.replies.take().expect("a new call has its receiver");
@@ -291,7 +328,125 @@ impl Client {
             lock(&self.shared.pending).remove(&serial);
             return Err(remote_error(&reply.body));
         }
-        Ok(StreamReader { client: self.clone(), proc_, serial, replies: rx, buffered, done: false })
+        Ok(StreamReader {
+            client: self.clone(),
+            proc_,
+            serial,
+            replies: rx,
+            buffered,
+            done: false,
+        })
+    }
+}
+
+/// Data sent to an upload stream, in packets of at most 256 KiB.
+pub struct StreamWriter {
+    client: Arc<Client>,
+    proc_: i32,
+    serial: u32,
+    replies: Receiver<Message>,
+    buf: Vec<u8>,
+    position: u64,
+}
+
+/// libvirt's limit for one stream packet's payload (`VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX`).
+const STREAM_CHUNK: usize = 262_120;
+
+impl Client {
+    /// Starts an upload stream (`proc_` with `args`) once the daemon accepted the call.
+    pub fn upload<A: Xdr>(self: &Arc<Client>, proc_: i32, args: &A) -> Result<StreamWriter, Error> {
+        let mut pending = self.start(proc_, args)?;
+        let serial = pending.serial;
+        let rx = pending.replies.take().expect("a new call has its receiver");
+        drop(pending);
+        let reply = rx.recv().map_err(|_| self.disconnected())?;
+        if reply.header.status == MsgStatus::Error {
+            lock(&self.shared.pending).remove(&serial);
+            return Err(remote_error(&reply.body));
+        }
+        Ok(StreamWriter {
+            client: self.clone(),
+            proc_,
+            serial,
+            replies: rx,
+            buf: Vec::new(),
+            position: 0,
+        })
+    }
+}
+
+impl StreamWriter {
+    fn send_chunks(&mut self, all: bool) -> std::io::Result<()> {
+        while self.buf.len() >= STREAM_CHUNK || (all && !self.buf.is_empty()) {
+            let n = self.buf.len().min(STREAM_CHUNK);
+            let chunk: Vec<u8> = self.buf.drain(..n).collect();
+            // The daemon answers only a failed stream, so look for that between packets.
+            if let Ok(m) = self.replies.try_recv() {
+                if m.header.status == MsgStatus::Error {
+                    return Err(std::io::Error::other(remote_error(&m.body).to_string()));
+                }
+            }
+            self.client
+                .stream_send(self.proc_, self.serial, chunk)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Sends what is buffered and the end of the stream; waits for the daemon's word.
+    pub fn finish(&mut self) -> Result<(), Error> {
+        self.send_chunks(true)
+            .map_err(|e| Error::new(ErrorCode::Rpc, e.to_string()))?;
+        self.client.send_kind(
+            self.proc_,
+            MsgType::Stream,
+            MsgStatus::Ok,
+            Some(self.serial),
+            Vec::new(),
+        )?;
+        loop {
+            let m = self
+                .replies
+                .recv()
+                .map_err(|_| self.client.disconnected())?;
+            match m.header.status {
+                MsgStatus::Ok => return Ok(()),
+                MsgStatus::Error => return Err(remote_error(&m.body)),
+                MsgStatus::Continue => {}
+            }
+        }
+    }
+}
+
+impl std::io::Write for StreamWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        self.position += data.len() as u64;
+        self.send_chunks(false)?;
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A stream cannot skip: a hole is sent as zeros (the content is the same, only not sparse).
+impl std::io::Seek for StreamWriter {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        match pos {
+            std::io::SeekFrom::Current(n) if n >= 0 => {
+                std::io::Write::write_all(self, &vec![0u8; n as usize])?;
+                Ok(self.position)
+            }
+            std::io::SeekFrom::End(0) => Ok(self.position),
+            _ => Err(std::io::Error::other("an upload stream only moves forward")),
+        }
+    }
+}
+
+impl Drop for StreamWriter {
+    fn drop(&mut self) {
+        lock(&self.client.shared.pending).remove(&self.serial);
     }
 }
 
@@ -334,7 +489,9 @@ impl std::io::Read for StreamReader {
                 .map_err(|_| std::io::Error::other(self.client.disconnected().to_string()))?;
             match m.header.status {
                 MsgStatus::Continue => self.buffered.push_back(m.body),
-                MsgStatus::Error => return Err(std::io::Error::other(remote_error(&m.body).to_string())),
+                MsgStatus::Error => {
+                    return Err(std::io::Error::other(remote_error(&m.body).to_string()))
+                }
                 MsgStatus::Ok => {
                     self.done = true;
                     return Ok(0);
@@ -393,7 +550,11 @@ mod tests {
     }
 
     fn reply(call: &Message, status: MsgStatus, body: Vec<u8>) -> Vec<u8> {
-        let h = Header { kind: MsgType::Reply, status, ..call.header };
+        let h = Header {
+            kind: MsgType::Reply,
+            status,
+            ..call.header
+        };
         Message::new(h, body).to_bytes()
     }
 
@@ -421,28 +582,42 @@ mod tests {
         });
         let e = client.call::<(), ()>(23, &()).unwrap_err();
         assert_eq!(e.code, ErrorCode::NoDomain);
-        assert_eq!(e.to_string(), "Domain not found: no domain with matching name 'x'");
+        assert_eq!(
+            e.to_string(),
+            "Domain not found: no domain with matching name 'x'"
+        );
     }
 
     #[test]
     fn malformed_peers_close_the_connection_with_an_error() {
         let cases: Vec<(&str, Box<dyn Fn(Message) -> Vec<u8> + Send>)> = vec![
             ("truncated frame", Box::new(|_| vec![0, 0, 0, 40, 0, 0])),
-            ("length over the cap", Box::new(|_| vec![0x7f, 0xff, 0xff, 0xff])),
+            (
+                "length over the cap",
+                Box::new(|_| vec![0x7f, 0xff, 0xff, 0xff]),
+            ),
             (
                 "unknown serial",
                 Box::new(|m| {
-                    let h = Header { serial: 999, kind: MsgType::Reply, ..m.header };
+                    let h = Header {
+                        serial: 999,
+                        kind: MsgType::Reply,
+                        ..m.header
+                    };
                     Message::new(h, vec![]).to_bytes()
                 }),
             ),
-            ("garbage XDR", Box::new(|m| reply(&m, MsgStatus::Ok, vec![0, 0, 0, 200, 1]))),
+            (
+                "garbage XDR",
+                Box::new(|m| reply(&m, MsgStatus::Ok, vec![0, 0, 0, 200, 1])),
+            ),
         ];
         for (what, respond) in cases {
             let client = fake_with(respond, true);
             let e = client.call::<(), String>(3, &()).unwrap_err();
             assert!(
-                e.to_string().starts_with("Disconnected from test+unix:///default due to")
+                e.to_string()
+                    .starts_with("Disconnected from test+unix:///default due to")
                     || e.to_string().starts_with("malformed reply"),
                 "{what}: {e}"
             );
@@ -454,6 +629,10 @@ mod tests {
         let client = fake(|_| Vec::new());
         client.close();
         let e = client.call::<(), ()>(3, &()).unwrap_err();
-        assert!(e.to_string().contains("Disconnected from test+unix:///default due to"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("Disconnected from test+unix:///default due to"),
+            "{e}"
+        );
     }
 }

@@ -144,7 +144,17 @@ impl Message {
             s => return Err(FrameError::Header(format!("unknown message status {s}"))),
         };
         let body = r.take(r.remaining())?.to_vec();
-        Ok(Message { header: Header { prog, vers, proc_, kind, serial, status }, body })
+        Ok(Message {
+            header: Header {
+                prog,
+                vers,
+                proc_,
+                kind,
+                serial,
+                status,
+            },
+            body,
+        })
     }
 }
 
@@ -208,15 +218,34 @@ mod tests {
     #[test]
     fn bad_frames() {
         let too_big = ((MAX_MESSAGE + 1) as u32).to_be_bytes();
-        assert!(matches!(Message::read_from(&mut &too_big[..]), Err(FrameError::TooLarge(_))));
-        assert!(matches!(Message::read_from(&mut &[0, 0, 0, 8][..]), Err(FrameError::TooSmall(8))));
-        assert!(matches!(Message::read_from(&mut &[0, 0, 0, 40, 1][..]), Err(FrameError::Eof)));
+        assert!(matches!(
+            Message::read_from(&mut &too_big[..]),
+            Err(FrameError::TooLarge(_))
+        ));
+        assert!(matches!(
+            Message::read_from(&mut &[0, 0, 0, 8][..]),
+            Err(FrameError::TooSmall(8))
+        ));
+        assert!(matches!(
+            Message::read_from(&mut &[0, 0, 0, 40, 1][..]),
+            Err(FrameError::Eof)
+        ));
         let mut bad_type = Message::new(
-            Header { prog: 1, vers: 1, proc_: 1, kind: MsgType::Reply, serial: 1, status: MsgStatus::Ok },
+            Header {
+                prog: 1,
+                vers: 1,
+                proc_: 1,
+                kind: MsgType::Reply,
+                serial: 1,
+                status: MsgStatus::Ok,
+            },
             vec![],
         )
         .to_bytes();
         bad_type[19] = 9;
-        assert!(matches!(Message::read_from(&mut &bad_type[..]), Err(FrameError::Header(_))));
+        assert!(matches!(
+            Message::read_from(&mut &bad_type[..]),
+            Err(FrameError::Header(_))
+        ));
     }
 }

@@ -25,7 +25,11 @@ impl Xdr for CharArray {
 }
 
 fn chars_to_string(chars: &[i32]) -> String {
-    let bytes: Vec<u8> = chars.iter().map(|c| *c as u8).take_while(|b| *b != 0).collect();
+    let bytes: Vec<u8> = chars
+        .iter()
+        .map(|c| *c as u8)
+        .take_while(|b| *b != 0)
+        .collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -42,7 +46,9 @@ impl Xdr for Char32 {
         }
     }
     fn decode(r: &mut Reader) -> Result<Char32, XdrError> {
-        let chars = (0..32).map(|_| i32::decode(r)).collect::<Result<Vec<_>, _>>()?;
+        let chars = (0..32)
+            .map(|_| i32::decode(r))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Char32(chars_to_string(&chars)))
     }
 }
@@ -256,7 +262,11 @@ mod tests {
     fn domain_list_reply() {
         // As libvirtd encodes one domain `test`, id 1, and the count.
         let mut b = vec![0, 0, 0, 1, 0, 0, 0, 4, b't', b'e', b's', b't'];
-        b.extend(Uuid::parse_str("6695eb01-f6a4-8304-79aa-97f2502e193f").unwrap().as_bytes());
+        b.extend(
+            Uuid::parse_str("6695eb01-f6a4-8304-79aa-97f2502e193f")
+                .unwrap()
+                .as_bytes(),
+        );
         b.extend([0, 0, 0, 1, 0, 0, 0, 1]);
         let r: DomainListRet = from_bytes(&b).unwrap();
         assert_eq!(r.domains[0].name, "test");

@@ -32,9 +32,14 @@ impl<'a> Reader<'a> {
     }
 
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], XdrError> {
-        let end = self.pos.checked_add(n).ok_or(XdrError::Truncated { needed: n })?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or(XdrError::Truncated { needed: n })?;
         if end > self.data.len() {
-            return Err(XdrError::Truncated { needed: end - self.data.len() });
+            return Err(XdrError::Truncated {
+                needed: end - self.data.len(),
+            });
         }
         let out = &self.data[self.pos..end];
         self.pos = end;
@@ -197,7 +202,11 @@ impl<T: Xdr> Xdr for Option<T> {
         }
     }
     fn decode(r: &mut Reader) -> Result<Option<T>, XdrError> {
-        Ok(if bool::decode(r)? { Some(T::decode(r)?) } else { None })
+        Ok(if bool::decode(r)? {
+            Some(T::decode(r)?)
+        } else {
+            None
+        })
     }
 }
 
@@ -213,7 +222,10 @@ impl<T: Xdr> Xdr for Vec<T> {
     fn decode(r: &mut Reader) -> Result<Vec<T>, XdrError> {
         let len = u32::decode(r)? as usize;
         if len > r.remaining() / 4 + 1 {
-            return Err(XdrError::TooLong { len, max: r.remaining() / 4 });
+            return Err(XdrError::TooLong {
+                len,
+                max: r.remaining() / 4,
+            });
         }
         (0..len).map(|_| T::decode(r)).collect()
     }
@@ -265,11 +277,26 @@ mod tests {
 
     #[test]
     fn malformed_input_is_an_error() {
-        assert!(matches!(from_bytes::<String>(&[0, 0, 0, 9, b'a']), Err(XdrError::Truncated { .. })));
-        assert!(matches!(from_bytes::<String>(&[255, 255, 255, 255]), Err(XdrError::TooLong { .. })));
-        assert!(matches!(from_bytes::<Vec<u32>>(&[0x7f, 0, 0, 0]), Err(XdrError::TooLong { .. })));
+        assert!(matches!(
+            from_bytes::<String>(&[0, 0, 0, 9, b'a']),
+            Err(XdrError::Truncated { .. })
+        ));
+        assert!(matches!(
+            from_bytes::<String>(&[255, 255, 255, 255]),
+            Err(XdrError::TooLong { .. })
+        ));
+        assert!(matches!(
+            from_bytes::<Vec<u32>>(&[0x7f, 0, 0, 0]),
+            Err(XdrError::TooLong { .. })
+        ));
         assert_eq!(from_bytes::<bool>(&[0, 0, 0, 2]), Err(XdrError::BadBool(2)));
-        assert_eq!(from_bytes::<u32>(&[0, 0, 0, 1, 0]), Err(XdrError::Trailing(1)));
-        assert_eq!(from_bytes::<String>(&[0, 0, 0, 1, 0xff, 0, 0, 0]), Err(XdrError::NotUtf8));
+        assert_eq!(
+            from_bytes::<u32>(&[0, 0, 0, 1, 0]),
+            Err(XdrError::Trailing(1))
+        );
+        assert_eq!(
+            from_bytes::<String>(&[0, 0, 0, 1, 0xff, 0, 0, 0]),
+            Err(XdrError::NotUtf8)
+        );
     }
 }

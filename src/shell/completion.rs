@@ -122,7 +122,10 @@ pub fn shell_entry_point() {
     }
     let uri = uri.or_else(|| crate::connect::default_uri(|k| std::env::var(k).ok()));
     let command_words = words.get(i..).map(<[String]>::to_vec).unwrap_or_default();
-    let keepalive = crate::driver::remote::Keepalive { interval: 0, count: 0 };
+    let keepalive = crate::driver::remote::Keepalive {
+        interval: 0,
+        count: 0,
+    };
     let source: ValueSource = Arc::new(move |cmd, opt, current| {
         let given = command_words
             .get(1..command_words.len().saturating_sub(1))

@@ -151,7 +151,6 @@ impl Qmp {
         self.execute("balloon", Some(json!({ "value": bytes })))
             .map(drop)
     }
-
 }
 
 #[cfg(test)]

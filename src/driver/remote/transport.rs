@@ -4,9 +4,9 @@ use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::driver::{Error, ErrorCode, Result};
-use crate::rpc::client::Client;
-use crate::rpc::procs::{VolStreamArgs, STORAGE_VOL_DOWNLOAD};
+use crate::driver::{Error, ErrorCode, Result, VolumeSink};
+use crate::rpc::client::{Client, StreamWriter};
+use crate::rpc::procs::{VolStreamArgs, STORAGE_VOL_DOWNLOAD, STORAGE_VOL_UPLOAD};
 use crate::uri::{Transport, Uri};
 
 /// The daemon socket for a local URI, as libvirt chooses it: `socket=`; the session
@@ -18,9 +18,9 @@ pub fn socket_path(uri: &Uri, readonly: bool) -> PathBuf {
     }
     let ro = if readonly { "-ro" } else { "" };
     if uri.path == "/session" {
-        let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from).unwrap_or_else(|| {
-            PathBuf::from(format!("/run/user/{}", nix::unistd::getuid()))
-        });
+        let runtime = std::env::var_os("XDG_RUNTIME_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(format!("/run/user/{}", nix::unistd::getuid())));
         return runtime.join("libvirt").join(format!("libvirt-sock{ro}"));
     }
     let modular = PathBuf::from(format!("/run/libvirt/virt{}d-sock{ro}", uri.driver));
@@ -63,4 +63,14 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
 
 pub fn download(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn std::io::Read>> {
     Ok(Box::new(client.download(STORAGE_VOL_DOWNLOAD, args)?))
+}
+
+pub fn upload(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn VolumeSink>> {
+    Ok(Box::new(client.upload(STORAGE_VOL_UPLOAD, args)?))
+}
+
+impl VolumeSink for StreamWriter {
+    fn finish(&mut self) -> Result<()> {
+        StreamWriter::finish(self)
+    }
 }
