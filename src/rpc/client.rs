@@ -549,6 +549,9 @@ mod tests {
         fake_with(respond, false)
     }
 
+    /// What a fake daemon answers to a call.
+    type Responder = Box<dyn Fn(Message) -> Vec<u8> + Send>;
+
     fn reply(call: &Message, status: MsgStatus, body: Vec<u8>) -> Vec<u8> {
         let h = Header {
             kind: MsgType::Reply,
@@ -590,7 +593,7 @@ mod tests {
 
     #[test]
     fn malformed_peers_close_the_connection_with_an_error() {
-        let cases: Vec<(&str, Box<dyn Fn(Message) -> Vec<u8> + Send>)> = vec![
+        let cases: Vec<(&str, Responder)> = vec![
             ("truncated frame", Box::new(|_| vec![0, 0, 0, 40, 0, 0])),
             (
                 "length over the cap",
