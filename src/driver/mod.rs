@@ -83,6 +83,26 @@ pub trait Hypervisor {
     fn domain_messages(&self, dom: &DomainRef) -> Result<Vec<String>>;
     /// The state of the domain's control interface (`virDomainGetControlInfo`).
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState>;
+    /// What `dominfo` shows, in one go.
+    fn domain_summary(&self, dom: &DomainRef) -> Result<DomainSummary> {
+        let security_model = self.security_model()?.filter(|m| !m.model.is_empty());
+        let security_label = match &security_model {
+            Some(_) => self
+                .domain_security_label(dom)?
+                .filter(|l| !l.label.is_empty()),
+            None => None,
+        };
+        Ok(DomainSummary {
+            info: self.domain_info(dom)?,
+            os_type: self.domain_os_type(dom)?,
+            persistent: self.domain_is_persistent(dom).ok(),
+            autostart: self.domain_autostart(dom).ok(),
+            managed_save: self.domain_has_managed_save(dom).ok(),
+            security_model,
+            security_label,
+            messages: self.domain_messages(dom).unwrap_or_default(),
+        })
+    }
     /// The guest's serial console as a byte stream (`virDomainOpenConsole`).
     fn open_console(&self, dom: &DomainRef, devname: Option<&str>) -> Result<Box<dyn ByteStream>>;
 

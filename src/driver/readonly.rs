@@ -43,6 +43,7 @@ impl Hypervisor for ReadOnly {
         domain_metadata(dom: &DomainRef, kind: MetadataKind, flags: ModifyFlags) -> Option<String>;
         domain_security_label(dom: &DomainRef) -> Option<SecurityLabel>;
         domain_messages(dom: &DomainRef) -> Vec<String>;
+        domain_summary(dom: &DomainRef) -> DomainSummary;
         domain_control(dom: &DomainRef) -> ControlState;
         download_volume(vol: &VolRef, offset: u64, length: u64) -> Box<dyn std::io::Read>;
         list_pools(flags: PoolListFlags) -> Vec<PoolRef>;

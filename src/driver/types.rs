@@ -213,6 +213,20 @@ impl ControlState {
     }
 }
 
+/// Everything `dominfo` shows of a domain. Drivers may fetch the parts together (the remote
+/// driver sends every call before it reads any reply).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainSummary {
+    pub info: DomainInfo,
+    pub os_type: String,
+    pub persistent: Option<bool>,
+    pub autostart: Option<bool>,
+    pub managed_save: Option<bool>,
+    pub security_model: Option<SecurityModel>,
+    pub security_label: Option<SecurityLabel>,
+    pub messages: Vec<String>,
+}
+
 /// `virSecurityModel` of the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityModel {

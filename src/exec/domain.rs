@@ -450,42 +450,33 @@ fn list(conn: &dyn Hypervisor, l: &req::List) -> Result<Outcome, CmdError> {
 }
 
 fn dominfo(conn: &dyn Hypervisor, arg: &str) -> Result<Outcome, CmdError> {
-    let cmd = "dominfo";
-    let dom = lookup::domain(conn, cmd, arg, ANY)?;
-    let info = conn.domain_info(&dom)?;
-    let model = conn.security_model()?.filter(|m| !m.model.is_empty());
-    let persistent = conn.domain_is_persistent(&dom).ok();
-    if let Some(p) = persistent {
+    let dom = lookup::domain(conn, "dominfo", arg, ANY)?;
+    let s = conn.domain_summary(&dom)?;
+    if let Some(p) = s.persistent {
         debug!(
             Level::Debug,
             "Domain persistent flag value: {}",
             u8::from(p)
         );
     }
-    let label = match &model {
-        Some(_) => conn
-            .domain_security_label(&dom)?
-            .filter(|l| !l.label.is_empty()),
-        None => None,
-    };
     Ok(Outcome::DomainInfo(DomainInfoView {
         id: dom.id,
         name: dom.name.clone(),
         uuid: dom.uuid.to_string(),
-        os_type: conn.domain_os_type(&dom)?,
-        state: info.state.text().into(),
-        cpus: info.nr_virt_cpu,
-        cpu_time_ns: info.cpu_time_ns,
-        max_memory_kib: info.max_mem_kib,
-        used_memory_kib: info.memory_kib,
-        persistent,
-        autostart: conn.domain_autostart(&dom).ok(),
-        managed_save: conn.domain_has_managed_save(&dom).ok(),
-        security_doi: model.as_ref().map(|m| m.doi.clone()),
-        security_model: model.map(|m| m.model),
-        security_enforcing: label.as_ref().map(|l| l.enforcing),
-        security_label: label.map(|l| l.label),
-        messages: conn.domain_messages(&dom).unwrap_or_default(),
+        os_type: s.os_type,
+        state: s.info.state.text().into(),
+        cpus: s.info.nr_virt_cpu,
+        cpu_time_ns: s.info.cpu_time_ns,
+        max_memory_kib: s.info.max_mem_kib,
+        used_memory_kib: s.info.memory_kib,
+        persistent: s.persistent,
+        autostart: s.autostart,
+        managed_save: s.managed_save,
+        security_doi: s.security_model.as_ref().map(|m| m.doi.clone()),
+        security_model: s.security_model.map(|m| m.model),
+        security_enforcing: s.security_label.as_ref().map(|l| l.enforcing),
+        security_label: s.security_label.map(|l| l.label),
+        messages: s.messages,
     }))
 }
 
