@@ -163,6 +163,9 @@ fn run_batch(
     for inv in invocations {
         let started = Instant::now();
         let ran = session.run(inv);
+        if let Some(notice) = ran.notice {
+            console.fatal(notice);
+        }
         status = match &ran.outcome {
             Ok(outcome) => {
                 console.outcome(outcome, session.opts.quiet);

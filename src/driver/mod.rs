@@ -34,6 +34,10 @@ pub trait Hypervisor {
     fn supports_keepalive(&self) -> bool {
         false
     }
+    /// Whether the connection still works (a remote one can be lost).
+    fn is_alive(&self) -> bool {
+        true
+    }
 
     // ---- domains ----
     fn list_domains(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>>;

@@ -38,10 +38,12 @@ pub struct Options {
     pub log_file: Option<String>,
 }
 
-/// What ran and what it gives back: its outcome and whether the shell should leave.
+/// What ran and what it gives back: its outcome, whether the shell should leave, and a notice
+/// to print first (virsh's `Reconnected to the hypervisor`).
 pub struct Ran {
     pub outcome: Result<Outcome, CmdError>,
     pub quit: bool,
+    pub notice: Option<&'static str>,
 }
 
 pub struct Session {
@@ -90,12 +92,30 @@ impl Session {
                 return Ran {
                     outcome: Err(CmdError::Value(e)),
                     quit: false,
+                    notice: None,
                 }
             }
         };
         let quit = matches!(request, Request::Quit(_) | Request::Exit(_));
+        let notice = self.reconnect_if_lost();
         let outcome = self.dispatch(&request);
-        Ran { outcome, quit }
+        Ran {
+            outcome,
+            quit,
+            notice,
+        }
+    }
+
+    /// A lost connection is opened again before the next command, as virsh does.
+    fn reconnect_if_lost(&mut self) -> Option<&'static str> {
+        if self.conn.as_ref().is_none_or(|c| c.is_alive()) {
+            return None;
+        }
+        self.conn = None;
+        Some(match self.connect() {
+            Ok(()) => "Reconnected to the hypervisor",
+            Err(_) => "Failed to reconnect to the hypervisor",
+        })
     }
 
     fn dispatch(&mut self, request: &Request) -> Result<Outcome, CmdError> {

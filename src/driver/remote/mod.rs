@@ -231,6 +231,9 @@ impl Hypervisor for RemoteDriver {
     fn supports_keepalive(&self) -> bool {
         true
     }
+    fn is_alive(&self) -> bool {
+        self.client.is_alive()
+    }
 
     fn list_domains(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>> {
         let r: DomainListRet = self.call(

@@ -1,7 +1,9 @@
-//! Transports of the remote driver: a unix socket (libvirt's socket paths, or `socket=`).
+//! Transports of the remote driver: a unix socket (libvirt's socket paths, or `socket=`), and a
+//! child process's stdin and stdout (`ext`, `command=`).
 
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use crate::driver::{Error, ErrorCode, Result, VolumeSink};
@@ -50,6 +52,31 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
                 Box::new(stream),
                 Box::new(move || {
                     let _ = closer.shutdown(std::net::Shutdown::Both);
+                }),
+                &uri.to_string(),
+            ))
+        }
+        Some(Transport::Ext) => {
+            let command = uri.param("command").filter(|c| !c.is_empty()).ok_or_else(|| {
+                Error::invalid_arg("the ext transport needs the program to run: ?command=PATH")
+            })?;
+            let mut child = Command::new(command)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .map_err(|e| Error::system(format!("Failed to run '{command}'"), &e))?;
+            let stdin = child.stdin.take().expect("piped");
+            let stdout = child.stdout.take().expect("piped");
+            let child = std::sync::Mutex::new(child);
+            Ok(Client::new(
+                Box::new(stdout),
+                Box::new(stdin),
+                Box::new(move || {
+                    if let Ok(mut c) = child.lock() {
+                        let _ = c.kill();
+                        let _ = c.wait();
+                    }
                 }),
                 &uri.to_string(),
             ))

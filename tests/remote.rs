@@ -1,0 +1,82 @@
+//! The remote driver's transports and failure handling against a real libvirtd: the ext
+//! transport, a peer that goes away (an error, never a hang), and the interactive shell
+//! reconnecting after it lost its connection.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn relay(dir: &std::path::Path, body: &str) -> String {
+    let script = dir.join("relay.sh");
+    std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
+    Command::new("chmod")
+        .arg("755")
+        .arg(&script)
+        .status()
+        .unwrap();
+    format!("qemu+ext:///system?command={}", script.display())
+}
+
+#[test]
+fn ext_transport_reaches_the_daemon() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = relay(dir.path(), "exec virt-ssh-helper qemu:///system");
+    let o = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .args(["-q", "-c", &uri, "uri; list --all --name"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with(&format!("{uri}\n")));
+}
+
+#[test]
+fn a_peer_that_goes_away_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = relay(dir.path(), "exit 0");
+    let started = Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .args(["-c", &uri, "list"])
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err,
+        format!("error: failed to connect to the hypervisor\nerror: Disconnected from {uri} due to end of file\n")
+    );
+}
+
+#[test]
+fn the_shell_reconnects_after_losing_its_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = relay(dir.path(), "exec virt-ssh-helper qemu:///system");
+    let mut shell = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .args(["-q", "-c", &uri])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = shell.id();
+    let mut input = shell.stdin.take().unwrap();
+    let mut lines = BufReader::new(shell.stdout.take().unwrap()).lines();
+    input.write_all(b"uri\n").unwrap();
+    // Without a terminal each line is echoed after the prompt, then its output follows.
+    assert_eq!(lines.next().unwrap().unwrap(), "virtsh # uri");
+    assert_eq!(lines.next().unwrap().unwrap(), uri);
+    // Kill the relay, the shell's connection with it.
+    let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+    for child in children.split_whitespace() {
+        Command::new("kill").arg("-9").arg(child).status().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    input.write_all(b"uri\nquit\n").unwrap();
+    drop(input);
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.contains(&uri), "{rest:?}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut shell.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(shell.wait().unwrap().success());
+    assert_eq!(err, "error: Reconnected to the hypervisor\n");
+}
