@@ -50,8 +50,45 @@ fn main() {
         let args = ["-q", "-c", uri.as_str(), "list", "--all"];
         let virsh = median("virsh", &args, runs);
         let ours = median(env!("CARGO_BIN_EXE_virtsh"), &args, runs);
-        println!("one-shot list --all over {uri}");
-        println!("  virsh : {:8.1} ms", ms(virsh));
-        println!("  virtsh: {:8.1} ms", ms(ours));
+        let floor_args = ssh_true_args(&uri);
+        let floor = median(
+            "ssh",
+            &floor_args.iter().map(String::as_str).collect::<Vec<_>>(),
+            runs,
+        );
+        println!("one-shot list --all over {uri}, median of {runs} runs");
+        println!("  ssh host true: {:8.1} ms (the floor)", ms(floor));
+        println!("  virsh        : {:8.1} ms", ms(virsh));
+        println!(
+            "  virtsh       : {:8.1} ms (floor + {:.1} ms)",
+            ms(ours),
+            ms(ours) - ms(floor)
+        );
     }
+}
+
+/// `ssh [-l user] [-p port] host true` for the host of an ssh URI.
+fn ssh_true_args(uri: &str) -> Vec<String> {
+    let authority = uri
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_default();
+    let (user, hostport) = match authority.split_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (hostport, None),
+    };
+    let mut args = vec!["-T".to_string(), "-o".into(), "BatchMode=yes".into()];
+    if let Some(u) = user {
+        args.extend(["-l".into(), u.into()]);
+    }
+    if let Some(p) = port {
+        args.extend(["-p".into(), p.into()]);
+    }
+    args.extend([host.into(), "true".into()]);
+    args
 }

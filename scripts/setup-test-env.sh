@@ -43,7 +43,9 @@ ensure_backports() {
 }
 
 pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-driver-storage libvirt-clients
-      openssh-server man-db)
+      openssh-server man-db
+      # libssh2-sys (the ssh transport) builds against the system OpenSSL.
+      libssl-dev pkg-config)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

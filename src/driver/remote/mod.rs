@@ -1,6 +1,7 @@
 //! The remote driver: libvirt's RPC protocol to a daemon (libvirtd, virtqemud, or virtshd), over
 //! a unix socket (and, by the transports, ssh or a child process's stdio).
 
+mod ssh;
 pub mod transport;
 
 use std::sync::Arc;

@@ -1,5 +1,5 @@
-//! Transports of the remote driver: a unix socket (libvirt's socket paths, or `socket=`), and a
-//! child process's stdin and stdout (`ext`, `command=`).
+//! Transports of the remote driver: a unix socket (libvirt's socket paths, or `socket=`), ssh
+//! (`ssh.rs`), and a child process's stdin and stdout (`ext`, `command=`).
 
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
@@ -45,16 +45,11 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
             let stream = UnixStream::connect(&path).map_err(|e| {
                 Error::system(format!("Failed to connect socket to '{}'", path.display()), &e)
             })?;
-            let reader = stream.try_clone().map_err(|e| Error::system("cannot clone the socket", &e))?;
-            let closer = stream.try_clone().map_err(|e| Error::system("cannot clone the socket", &e))?;
-            Ok(Client::new(
-                Box::new(reader),
-                Box::new(stream),
-                Box::new(move || {
-                    let _ = closer.shutdown(std::net::Shutdown::Both);
-                }),
-                &uri.to_string(),
-            ))
+            unix_client(stream, uri)
+        }
+        Some(Transport::Ssh | Transport::Libssh2) => {
+            let stream = super::ssh::connect(uri, &super::daemon_name(uri), readonly)?;
+            unix_client(stream, uri)
         }
         Some(Transport::Ext) => {
             let command = uri.param("command").filter(|c| !c.is_empty()).ok_or_else(|| {
@@ -86,6 +81,24 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
             format!("the {other:?} transport of {uri} is not available in virtsh yet; use a unix socket"),
         )),
     }
+}
+
+/// A client on a connected socket.
+fn unix_client(stream: UnixStream, uri: &Uri) -> Result<Client> {
+    let reader = stream
+        .try_clone()
+        .map_err(|e| Error::system("cannot clone the socket", &e))?;
+    let closer = stream
+        .try_clone()
+        .map_err(|e| Error::system("cannot clone the socket", &e))?;
+    Ok(Client::new(
+        Box::new(reader),
+        Box::new(stream),
+        Box::new(move || {
+            let _ = closer.shutdown(std::net::Shutdown::Both);
+        }),
+        &uri.to_string(),
+    ))
 }
 
 pub fn download(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn std::io::Read>> {

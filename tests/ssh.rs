@@ -1,0 +1,331 @@
+//! The ssh transport against Debian's sshd, started here on 127.0.0.1 with keys and a
+//! known_hosts made for the test: the golden suite over `test+ssh://` prints what the real
+//! virsh prints on the same URI; a real domain goes through its lifecycle over `qemu+ssh://`;
+//! an unknown host, a changed key, a wrong user and a refused port each give their error.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+
+struct Sshd {
+    child: Child,
+    port: u16,
+    home: tempfile::TempDir,
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn keygen(path: &Path) {
+    let st = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .status()
+        .expect("ssh-keygen (openssh) is installed by scripts/setup-test-env.sh");
+    assert!(st.success());
+}
+
+fn pubkey(path: &Path) -> String {
+    let text = std::fs::read_to_string(path.with_extension("pub")).unwrap();
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// sshd on a free port of 127.0.0.1; a HOME whose .ssh holds the client key and a
+/// known_hosts with the server's key (so the system ssh of virsh finds them too).
+fn sshd() -> Sshd {
+    let home = tempfile::tempdir().unwrap();
+    let ssh = home.path().join(".ssh");
+    std::fs::create_dir(&ssh).unwrap();
+    let host_key = home.path().join("host_key");
+    keygen(&host_key);
+    keygen(&ssh.join("id_ed25519"));
+    std::fs::copy(
+        ssh.join("id_ed25519.pub"),
+        home.path().join("authorized_keys"),
+    )
+    .unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        ssh.join("known_hosts"),
+        format!("[127.0.0.1]:{port} {}\n", pubkey(&host_key)),
+    )
+    .unwrap();
+    let config = home.path().join("sshd_config");
+    std::fs::write(
+        &config,
+        format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\n\
+             PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+             UsePAM no\nStrictModes no\nPidFile {}\n",
+            host_key.display(),
+            home.path().join("authorized_keys").display(),
+            home.path().join("sshd.pid").display()
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all("/run/sshd").unwrap();
+    let child = Command::new("/usr/sbin/sshd")
+        .arg("-D")
+        .arg("-e")
+        .arg("-f")
+        .arg(&config)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("sshd (openssh-server) is installed by scripts/setup-test-env.sh");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The system ssh that virsh runs reads ~/.ssh from the passwd entry, not $HOME: a
+    // wrapper earlier on PATH points it at this HOME's key and known_hosts.
+    let bin = home.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let client_config = home.path().join("ssh_config");
+    std::fs::write(
+        &client_config,
+        format!(
+            "UserKnownHostsFile {}\nIdentityFile {}\n",
+            ssh.join("known_hosts").display(),
+            ssh.join("id_ed25519").display()
+        ),
+    )
+    .unwrap();
+    let wrapper = bin.join("ssh");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nexec /usr/bin/ssh -F {} \"$@\"\n",
+            client_config.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    Sshd { child, port, home }
+}
+
+fn run(program: &str, home: &Path, args: &[String]) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/data"))
+        .env_clear()
+        .env("LANG", "C")
+        .env(
+            "PATH",
+            format!("{}:/usr/bin:/bin", home.join("bin").display()),
+        )
+        .env("HOME", home)
+        .output()
+        .unwrap()
+}
+
+fn normalise(text: &[u8]) -> String {
+    String::from_utf8_lossy(text)
+        .lines()
+        .map(|l| {
+            if l.starts_with("CPU time:") {
+                "CPU time: <t>"
+            } else if l.starts_with("(Time: ") {
+                "(Time: <t>)"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn golden_cases_over_ssh_match_virsh() {
+    let d = sshd();
+    let uri = format!("test+ssh://root@127.0.0.1:{}/default", d.port);
+    let mut cases: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cases"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "args"))
+            .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let raw = std::fs::read(case).unwrap();
+        let raw = raw.strip_suffix(b"\0").unwrap_or(&raw);
+        let args: Vec<String> = raw
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8(a.to_vec()).unwrap())
+            .map(|a| {
+                if a == "test:///default" {
+                    uri.clone()
+                } else {
+                    a
+                }
+            })
+            .collect();
+        let virsh = run("virsh", d.home.path(), &args);
+        let ours = run(env!("CARGO_BIN_EXE_virtsh"), d.home.path(), &args);
+        let name = case.file_stem().unwrap().to_string_lossy().into_owned();
+        if normalise(&virsh.stdout) != normalise(&ours.stdout)
+            || normalise(&virsh.stderr) != normalise(&ours.stderr)
+        {
+            failures.push(format!(
+                "== {name}\n--- virsh\n{}{}\n--- virtsh\n{}{}",
+                normalise(&virsh.stdout),
+                normalise(&virsh.stderr),
+                normalise(&ours.stdout),
+                normalise(&ours.stderr)
+            ));
+        }
+        if virsh.status.code() != ours.status.code() {
+            failures.push(format!(
+                "== {name}: exit {:?} vs {:?}",
+                virsh.status.code(),
+                ours.status.code()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differences over {uri}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_real_domain_over_qemu_ssh() {
+    let d = sshd();
+    let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
+    let xml = d.home.path().join("d.xml");
+    std::fs::write(
+        &xml,
+        "<domain type='qemu'><name>virtsh-ssh-test</name><memory unit='MiB'>64</memory>\
+         <os><type arch='x86_64'>hvm</type></os></domain>",
+    )
+    .unwrap();
+    let virtsh = |script: &str| {
+        run(
+            env!("CARGO_BIN_EXE_virtsh"),
+            d.home.path(),
+            &["-q".into(), "-c".into(), uri.clone(), script.into()],
+        )
+    };
+    let _ = virtsh("destroy virtsh-ssh-test; undefine virtsh-ssh-test");
+    let o = virtsh(&format!(
+        "define {}; start virtsh-ssh-test; suspend virtsh-ssh-test; resume virtsh-ssh-test; domstate --reason virtsh-ssh-test; destroy virtsh-ssh-test; undefine virtsh-ssh-test",
+        xml.display()
+    ));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "running (unpaused)\n");
+
+    // A dir pool with a qcow2 volume: created, uploaded to, downloaded from, deleted.
+    let target = d.home.path().join("pool");
+    std::fs::create_dir(&target).unwrap();
+    let (up, down) = (d.home.path().join("up.bin"), d.home.path().join("down.bin"));
+    let data: Vec<u8> = (0..1_500_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&up, &data).unwrap();
+    let _ = virtsh("pool-destroy virtsh-ssh-pool");
+    let o = virtsh(&format!(
+        "pool-create-as virtsh-ssh-pool dir --target {}; vol-create-as virtsh-ssh-pool v.qcow2 4M --format qcow2; \
+         vol-upload v.qcow2 {} --pool virtsh-ssh-pool; vol-download v.qcow2 {} --pool virtsh-ssh-pool --length 1500000; \
+         vol-delete v.qcow2 --pool virtsh-ssh-pool; pool-destroy virtsh-ssh-pool",
+        target.display(),
+        up.display(),
+        down.display()
+    ));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&down).unwrap(), data);
+    assert!(!target.join("v.qcow2").exists());
+}
+
+#[test]
+fn ssh_failures_say_what_to_do() {
+    let d = sshd();
+    let err = |uri: &str| {
+        let o = run(
+            env!("CARGO_BIN_EXE_virtsh"),
+            d.home.path(),
+            &["-c".into(), uri.into(), "uri".into()],
+        );
+        assert_eq!(o.status.code(), Some(1), "{uri}");
+        String::from_utf8(o.stderr).unwrap()
+    };
+    let base = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
+    // Unknown host: an empty known_hosts.
+    let empty = d.home.path().join("empty_known_hosts");
+    std::fs::write(&empty, "").unwrap();
+    let e = err(&format!("{base}?known_hosts={}", empty.display()));
+    assert!(
+        e.contains("is not known") && e.contains("SHA256:") && e.contains("ssh-keyscan"),
+        "{e}"
+    );
+    // Changed key: known_hosts names another key for the host.
+    let other = d.home.path().join("other_key");
+    keygen(&other);
+    let changed = d.home.path().join("changed_known_hosts");
+    std::fs::write(
+        &changed,
+        format!("[127.0.0.1]:{} {}\n", d.port, pubkey(&other)),
+    )
+    .unwrap();
+    let e = err(&format!("{base}?known_hosts={}", changed.display()));
+    assert!(
+        e.contains("does not match") && e.contains("ssh-keygen -R"),
+        "{e}"
+    );
+    // Wrong key: a key file the server does not authorise.
+    let e = err(&format!("{base}?keyfile={}", other.display()));
+    assert!(
+        e.contains("authentication failed") && e.contains("root"),
+        "{e}"
+    );
+    // Wrong user.
+    let e = err(&format!(
+        "qemu+ssh://nosuchuser@127.0.0.1:{}/system",
+        d.port
+    ));
+    assert!(
+        e.contains("authentication failed") && e.contains("nosuchuser"),
+        "{e}"
+    );
+    // Refused port.
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = err(&format!("qemu+ssh://root@127.0.0.1:{closed}/system"));
+    assert!(
+        e.contains(&format!(
+            "Cannot connect to 127.0.0.1:{closed}: Connection refused"
+        )),
+        "{e}"
+    );
+    // no_verify=1 skips the check.
+    assert!(run(
+        env!("CARGO_BIN_EXE_virtsh"),
+        d.home.path(),
+        &[
+            "-c".into(),
+            format!("{base}?no_verify=1&known_hosts={}", empty.display()),
+            "uri".into()
+        ]
+    )
+    .status
+    .success());
+}
