@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use ssh2::{CheckResult, HashType, KnownHostFileKind, Session};
+use ssh2::{BlockDirections, CheckResult, HashType, KnownHostFileKind, Session};
 
 use crate::driver::{Error, ErrorCode, Result};
 use crate::uri::Uri;
@@ -221,6 +221,11 @@ fn pump(session: Session, mut channel: ssh2::Channel, tcp: TcpStream, mut local:
             Err(e) if e.kind() == ErrorKind::WouldBlock => {}
             Err(_) => break,
         }
+        // The far side's stderr is drained, or it would fill the channel's window; it is not
+        // shown, since virt-ssh-helper complains there on every normal close of the daemon.
+        if let Ok(1..) = channel.stderr().read(&mut buf) {
+            progressed = true;
+        }
         if outgoing.is_empty() {
             match local.read(&mut buf) {
                 Ok(0) => break,
@@ -240,9 +245,23 @@ fn pump(session: Session, mut channel: ssh2::Channel, tcp: TcpStream, mut local:
             }
         }
         if !progressed {
+            // Wait for what libssh2 is blocked on, and for the client only when there is
+            // room to take more from it (else a pending write would spin).
+            let mut net = PollFlags::POLLIN;
+            if matches!(
+                session.block_directions(),
+                BlockDirections::Outbound | BlockDirections::Both
+            ) {
+                net |= PollFlags::POLLOUT;
+            }
+            let client = if outgoing.is_empty() {
+                PollFlags::POLLIN
+            } else {
+                PollFlags::empty()
+            };
             let mut fds = [
-                PollFd::new(tcp.as_fd(), PollFlags::POLLIN),
-                PollFd::new(local.as_fd(), PollFlags::POLLIN),
+                PollFd::new(tcp.as_fd(), net),
+                PollFd::new(local.as_fd(), client),
             ];
             let _ = poll(&mut fds, PollTimeout::from(50u16));
         }
