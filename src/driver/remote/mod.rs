@@ -17,6 +17,9 @@ use crate::uri::Uri;
 pub struct RemoteDriver {
     client: Arc<Client>,
     uri: String,
+    /// The host's security model does not change while connected: asked once, not per
+    /// `dominfo`.
+    security_model: std::sync::OnceLock<Option<SecurityModel>>,
 }
 
 /// The keepalive settings (`-k`, `-K`).
@@ -160,6 +163,16 @@ impl RemoteDriver {
         Ok(RemoteDriver {
             client,
             uri: uri.to_string(),
+            security_model: std::sync::OnceLock::new(),
+        })
+    }
+
+    fn remember_security_model(&self, r: SecurityModelRet) -> &Option<SecurityModel> {
+        self.security_model.get_or_init(|| {
+            (!r.model.0.is_empty()).then_some(SecurityModel {
+                model: r.model.0,
+                doi: r.doi.0,
+            })
         })
     }
 
@@ -223,11 +236,11 @@ impl Hypervisor for RemoteDriver {
         self.string(CONNECT_GET_CAPABILITIES, &())
     }
     fn security_model(&self) -> Result<Option<SecurityModel>> {
+        if let Some(m) = self.security_model.get() {
+            return Ok(m.clone());
+        }
         let r: SecurityModelRet = self.call(NODE_GET_SECURITY_MODEL, &())?;
-        Ok((!r.model.0.is_empty()).then_some(SecurityModel {
-            model: r.model.0,
-            doi: r.doi.0,
-        }))
+        Ok(self.remember_security_model(r).clone())
     }
     fn supports_keepalive(&self) -> bool {
         true
@@ -364,7 +377,10 @@ impl Hypervisor for RemoteDriver {
                 flags: 0,
             },
         )?;
-        let model = c.start(NODE_GET_SECURITY_MODEL, &())?;
+        let model = match self.security_model.get() {
+            Some(_) => None,
+            None => Some(c.start(NODE_GET_SECURITY_MODEL, &())?),
+        };
         let label = c.start(DOMAIN_GET_SECURITY_LABEL, &DomArgs { dom: dom(d) })?;
         let messages = c.start(
             DOMAIN_GET_MESSAGES,
@@ -379,13 +395,12 @@ impl Hypervisor for RemoteDriver {
         let os_type = os.wait::<StringRet>()?.value;
         let (persistent, autostart, managed_save) =
             (flag(persistent), flag(autostart), flag(saved));
-        let model: SecurityModelRet = model.wait()?;
+        let security_model = match model {
+            Some(p) => self.remember_security_model(p.wait()?).clone(),
+            None => self.security_model()?,
+        };
         // A domain without a label is not an error for dominfo.
         let label = label.wait::<SecurityLabelRet>().unwrap_or_default();
-        let security_model = (!model.model.0.is_empty()).then_some(SecurityModel {
-            model: model.model.0,
-            doi: model.doi.0,
-        });
         let security_label =
             (security_model.is_some() && !label.label.0.is_empty()).then_some(SecurityLabel {
                 label: label.label.0,
