@@ -77,6 +77,35 @@ fn prompt_and_tab_completion() {
     sh.quit();
 }
 
+/// Over a slow link (here the daemon's relay starts a second late), TAB gives up after
+/// 200 ms instead of holding the prompt, and the names it listed meanwhile serve the next
+/// TAB. Needs the libvirtd that `scripts/setup-test-env.sh` starts.
+#[test]
+fn tab_does_not_wait_on_a_slow_connection() {
+    let cache = tempfile::tempdir().unwrap();
+    let relay = cache.path().join("slow-relay");
+    std::fs::write(
+        &relay,
+        "#!/bin/sh\nsleep 1\nexec virt-ssh-helper test:///default\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&relay, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let uri = format!("test+ext:///default?command={}", relay.display());
+    let path = ("PATH", std::env::var("PATH").unwrap_or_default());
+    let mut sh = shell(&["-q", "-c", &uri], cache.path(), &[path]);
+    sh.expect("virtsh # ");
+    // The lister's own connection is still a second away: TAB returns with nothing, and the
+    // X typed right after it lands next to what was typed.
+    sh.send("dominfo te\tX\r");
+    sh.expect("failed to get domain 'teX'");
+    sh.expect("virtsh # ");
+    std::thread::sleep(Duration::from_millis(1500));
+    sh.send("dominfo te\t\r");
+    sh.expect("Name:           test");
+    sh.expect("virtsh # ");
+    sh.quit();
+}
+
 #[test]
 fn history_survives_a_restart() {
     let cache = tempfile::tempdir().unwrap();

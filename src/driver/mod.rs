@@ -34,6 +34,10 @@ pub trait Hypervisor {
     fn supports_keepalive(&self) -> bool {
         false
     }
+    /// Whether calls go over the network to a daemon (and so may be slow).
+    fn is_remote(&self) -> bool {
+        false
+    }
     /// Whether the connection still works (a remote one can be lost).
     fn is_alive(&self) -> bool {
         true

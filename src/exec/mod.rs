@@ -182,6 +182,15 @@ impl Session {
     }
 
     /// The candidates the interactive shell offers for `words`.
+    /// The options and URI a second connection needs when this one is remote, so that
+    /// completion can list names without holding the prompt on a slow link.
+    pub fn remote_target(&self) -> Option<(Options, Option<String>)> {
+        self.conn
+            .as_deref()
+            .filter(|c| c.is_remote())
+            .map(|_| (self.opts.clone(), self.uri.clone()))
+    }
+
     pub fn candidates(&mut self, words: &[String]) -> Vec<String> {
         let conn = self.conn().ok();
         completion::complete(words, conn, EmptyWord::ValuesThenOptions)

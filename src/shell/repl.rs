@@ -18,6 +18,7 @@ use rustyline::history::FileHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{CompletionType, Config, Context, Editor, Helper};
 
+use super::remote_names::RemoteNames;
 use crate::console::Console;
 use crate::exec::Session;
 
@@ -139,6 +140,7 @@ fn terminal_reader(session: Rc<RefCell<Session>>, histsize: usize) -> rustyline:
     editor.set_helper(Some(ShellHelper {
         session,
         cache: RefCell::new(HashMap::new()),
+        remote: RefCell::new(None),
     }));
     let history = history_path().filter(|_| histsize > 0);
     if let Some(path) = &history {
@@ -176,6 +178,8 @@ struct ShellHelper {
     session: Rc<RefCell<Session>>,
     /// Candidates per command-line context, with when they were listed.
     cache: RefCell<HashMap<Vec<String>, Listed>>,
+    /// Lists names over a second connection when the shell's is remote.
+    remote: RefCell<Option<RemoteNames>>,
 }
 
 /// The words of the command being typed (after the last unquoted `;`), the last one being
@@ -213,6 +217,36 @@ fn current_words(line: &str) -> (Vec<String>, usize) {
     (words, start)
 }
 
+impl ShellHelper {
+    /// The names for `words`: from the shell's own connection when it is in process; from
+    /// the remote lister otherwise, falling back to what was listed before (or nothing)
+    /// when the daemon is slower than [`super::remote_names::WAIT`].
+    fn list(&self, words: &[String]) -> Vec<String> {
+        let target = self.session.borrow().remote_target();
+        let Some((opts, uri)) = target else {
+            self.remote.borrow_mut().take();
+            return self.session.borrow_mut().candidates(words);
+        };
+        let mut remote = self.remote.borrow_mut();
+        if remote.as_ref().map(RemoteNames::uri) != Some(uri.as_deref()) {
+            *remote = Some(RemoteNames::spawn(opts, uri));
+        }
+        let lister = remote.as_ref().expect("spawned above");
+        let keep = |(asked, names)| {
+            self.cache
+                .borrow_mut()
+                .insert(asked, (Instant::now(), names));
+        };
+        lister.ask(words, keep).unwrap_or_else(|| {
+            self.cache
+                .borrow()
+                .get(words)
+                .map(|(_, names)| names.clone())
+                .unwrap_or_default()
+        })
+    }
+}
+
 impl Completer for ShellHelper {
     type Candidate = Pair;
 
@@ -224,28 +258,28 @@ impl Completer for ShellHelper {
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let (mut words, start) = current_words(&line[..pos]);
         let current = words.pop().unwrap_or_default();
+        // Names of objects are listed once per context and filtered here; a path is
+        // completed from what is typed of it.
         let cacheable = !current.contains('/');
-        let key = words.clone();
-        let listed = match self.cache.borrow().get(&key) {
+        words.push(if cacheable {
+            String::new()
+        } else {
+            current.clone()
+        });
+        let fresh = match self.cache.borrow().get(&words) {
             Some((at, names)) if cacheable && at.elapsed() < CACHE_FOR => Some(names.clone()),
             _ => None,
         };
-        let names = match listed {
+        let names = match fresh {
             Some(names) => names,
-            None => {
-                words.push(if cacheable {
-                    String::new()
-                } else {
-                    current.clone()
-                });
-                let names = self.session.borrow_mut().candidates(&words);
-                if cacheable {
-                    self.cache
-                        .borrow_mut()
-                        .insert(key, (Instant::now(), names.clone()));
-                }
+            None if cacheable => {
+                let names = self.list(&words);
+                self.cache
+                    .borrow_mut()
+                    .insert(words, (Instant::now(), names.clone()));
                 names
             }
+            None => self.session.borrow_mut().candidates(&words),
         };
         let pairs = names
             .into_iter()

@@ -245,6 +245,9 @@ impl Hypervisor for RemoteDriver {
     fn supports_keepalive(&self) -> bool {
         true
     }
+    fn is_remote(&self) -> bool {
+        true
+    }
     fn is_alive(&self) -> bool {
         self.client.is_alive()
     }
