@@ -21,10 +21,19 @@ fn ssh_error(what: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::AuthFailed, what.to_string())
 }
 
+/// The local account: its name (the default remote user) and home (where `.ssh` is), as the
+/// ssh program finds them: `$HOME` first, then the password database.
 fn home() -> PathBuf {
     std::env::var_os("HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/root"))
+        .or_else(|| account().map(|u| u.dir))
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+fn account() -> Option<nix::unistd::User> {
+    nix::unistd::User::from_uid(nix::unistd::getuid())
+        .ok()
+        .flatten()
 }
 
 fn shell_quote(s: &str) -> String {
@@ -150,6 +159,7 @@ pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
     let user = uri
         .user
         .clone()
+        .or_else(|| account().map(|u| u.name))
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "root".into());
     let timeout = Duration::from_secs(
