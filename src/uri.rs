@@ -16,17 +16,27 @@ pub enum Transport {
 }
 
 impl Transport {
+    const NAMES: [(&'static str, Transport); 7] = [
+        ("unix", Transport::Unix),
+        ("ssh", Transport::Ssh),
+        ("libssh2", Transport::Libssh2),
+        ("libssh", Transport::Libssh),
+        ("tcp", Transport::Tcp),
+        ("tls", Transport::Tls),
+        ("ext", Transport::Ext),
+    ];
+
     fn parse(s: &str) -> Option<Transport> {
-        Some(match s {
-            "unix" => Transport::Unix,
-            "ssh" => Transport::Ssh,
-            "libssh2" => Transport::Libssh2,
-            "libssh" => Transport::Libssh,
-            "tcp" => Transport::Tcp,
-            "tls" => Transport::Tls,
-            "ext" => Transport::Ext,
-            _ => return None,
-        })
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|(_, t)| *t)
+    }
+
+    /// The name as written in a URI (`ssh` in `qemu+ssh://`).
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, t)| *t == self)
+            .map(|(n, _)| *n)
+            .expect("every transport is named")
     }
 }
 

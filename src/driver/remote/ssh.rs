@@ -1,4 +1,4 @@
-//! The ssh transport (`qemu+ssh://`, `qemu+libssh2://`), in process with the ssh2 crate: the
+//! The ssh transport (`qemu+ssh://`, `qemu+libssh2://`, `qemu+libssh://`), in process with the ssh2 crate: the
 //! server's key checked against `known_hosts`, the agent or a key file for authentication, and
 //! on the remote host what virsh runs there (`virt-ssh-helper`, else `nc -U` on the daemon
 //! socket). A pump thread moves bytes between the ssh channel and a socket pair, so the RPC

@@ -43,18 +43,24 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
             }
             let path = socket_path(uri, readonly);
             let stream = UnixStream::connect(&path).map_err(|e| {
-                Error::system(format!("Failed to connect socket to '{}'", path.display()), &e)
+                Error::system(
+                    format!("Failed to connect socket to '{}'", path.display()),
+                    &e,
+                )
             })?;
             unix_client(stream, uri)
         }
-        Some(Transport::Ssh | Transport::Libssh2) => {
+        Some(Transport::Ssh | Transport::Libssh2 | Transport::Libssh) => {
             let stream = super::ssh::connect(uri, &super::daemon_name(uri), readonly)?;
             unix_client(stream, uri)
         }
         Some(Transport::Ext) => {
-            let command = uri.param("command").filter(|c| !c.is_empty()).ok_or_else(|| {
-                Error::invalid_arg("the ext transport needs the program to run: ?command=PATH")
-            })?;
+            let command = uri
+                .param("command")
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    Error::invalid_arg("the ext transport needs the program to run: ?command=PATH")
+                })?;
             let mut child = Command::new(command)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
@@ -78,7 +84,10 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
         }
         Some(other) => Err(Error::new(
             ErrorCode::NoConnect,
-            format!("the {other:?} transport of {uri} is not available in virtsh yet; use a unix socket"),
+            format!(
+                "the {} transport of {uri} is not available in virtsh yet; use ssh, unix or ext",
+                other.name()
+            ),
         )),
     }
 }
