@@ -34,9 +34,15 @@ pub fn socket_path(uri: &Uri, readonly: bool) -> PathBuf {
 
 /// Opens the transport the URI names and starts a client on it.
 pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
-    match uri.transport {
-        None | Some(Transport::Unix) => {
-            if let (Some(Transport::Unix), Some(host)) = (uri.transport, &uri.host) {
+    // As in libvirt: no transport means unix without a host, tls with one.
+    let transport = uri.transport.unwrap_or(if uri.host.is_some() {
+        Transport::Tls
+    } else {
+        Transport::Unix
+    });
+    match transport {
+        Transport::Unix => {
+            if let Some(host) = &uri.host {
                 return Err(Error::invalid_arg(format!(
                     "using unix socket and remote server '{host}' is not supported."
                 )));
@@ -50,11 +56,11 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
             })?;
             unix_client(stream, uri)
         }
-        Some(Transport::Ssh | Transport::Libssh2 | Transport::Libssh) => {
+        Transport::Ssh | Transport::Libssh2 | Transport::Libssh => {
             let stream = super::ssh::connect(uri, &super::daemon_name(uri), readonly)?;
             unix_client(stream, uri)
         }
-        Some(Transport::Ext) => {
+        Transport::Ext => {
             let command = uri
                 .param("command")
                 .filter(|c| !c.is_empty())
@@ -82,7 +88,7 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
                 &uri.to_string(),
             ))
         }
-        Some(other) => Err(Error::new(
+        other => Err(Error::new(
             ErrorCode::NoConnect,
             format!(
                 "the {} transport of {uri} is not available in virtsh yet; use ssh, unix or ext",
