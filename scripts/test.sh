@@ -32,14 +32,24 @@ done
 echo "golden files: $(ls tests/golden/cases/*.rc | wc -l) cases, all as virsh prints them"
 
 echo "== virshtest replay (cases that must pass: tests/virshtest-pass.txt)"
-log=$(mktemp)
-../shared/peer-tests/virshtest/run.sh target/debug/virtsh $(cat tests/virshtest-pass.txt) >"$log" 2>&1 || true
-if grep -E '^FAIL' "$log"; then
-    echo "virshtest: a case that passed before fails now"
-    exit 1
+# libvirt's virsh test suite, replayed by the runner that sits beside this repository.
+virshtest=${VIRSHTEST_RUN:-../shared/peer-tests/virshtest/run.sh}
+bin="${CARGO_TARGET_DIR:-target}/debug/virtsh"
+expected=$(grep -cvE '^\s*$|^#' tests/virshtest-pass.txt)
+if [ -x "$virshtest" ]; then
+    log=$(mktemp)
+    "$virshtest" "$bin" $(grep -vE '^\s*$|^#' tests/virshtest-pass.txt) >"$log" 2>&1 || true
+    summary=$(tail -n1 "$log")
+    if grep -E '^FAIL' "$log" || [ "$summary" != "virshtest: $expected passed, 0 failed" ]; then
+        cat "$log"
+        echo "virshtest: expected $expected passes, got: $summary"
+        exit 1
+    fi
+    echo "virshtest: $expected expected cases pass"
+    rm -f "$log"
+else
+    echo "virshtest: NOT RUN: no runner at $virshtest (set VIRSHTEST_RUN to its run.sh)" >&2
 fi
-echo "virshtest: $(grep -cvE '^\s*$|^#' tests/virshtest-pass.txt) expected cases pass ($(tail -n1 "$log"))"
-rm -f "$log"
 
 echo "== cargo test"
 cargo test --workspace
