@@ -46,6 +46,9 @@ impl Console {
 
     /// An error of a command or of the command line.
     pub fn error(&mut self, e: &CmdError) {
+        if e.lines().is_empty() {
+            return;
+        }
         if self.json {
             let message = e.lines().join(": ");
             self.eprint(&format!("{}\n", json::error(e.code(), &message)));

@@ -65,6 +65,12 @@ fn lifecycle_states_and_reasons() {
         ok(&root, "resume vm; domstate vm --reason"),
         "running (unpaused)\n"
     );
+    // The embedded driver's statistics: the state group, by name or for every domain.
+    assert_eq!(
+        ok(&root, "domstats vm; domstats --list-running --balloon --state"),
+        "Domain: 'vm'\n  state.state=1\n  state.reason=5\nDomain: 'vm'\n  state.state=1\n  state.reason=5\n"
+    );
+    assert!(err(&root, "domstats --vcpu --enforce").contains("Stats types bits 0x8"));
     assert!(ok(&root, "dumpxml vm").starts_with("<domain type='qemu' id='1'>"));
     assert!(ok(&root, "dumpxml --inactive vm").starts_with("<domain type='qemu'>"));
     // setmem moves the balloon and is recorded in the live definition.

@@ -846,3 +846,66 @@ impl Spec for Desc {
     const GROUP: Group = Group::Domain;
     const POSITIONAL: &'static [&'static str] = &["domain", "new-desc"];
 }
+
+/// `domstats`: get statistics about one or multiple domains
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "domstats",
+    about = "get statistics about one or multiple domains",
+    long_about = "Gets statistics about one or more (or all) domains"
+)]
+pub struct Domstats {
+    #[arg(long, help = "report domain state")]
+    pub state: bool,
+    #[arg(long, help = "report domain physical cpu usage")]
+    pub cpu_total: bool,
+    #[arg(long, help = "report domain balloon statistics")]
+    pub balloon: bool,
+    #[arg(long, help = "report domain virtual cpu information")]
+    pub vcpu: bool,
+    #[arg(long, help = "report domain network interface information")]
+    pub interface: bool,
+    #[arg(long, help = "report domain block device statistics")]
+    pub block: bool,
+    #[arg(long, help = "report domain perf event statistics")]
+    pub perf: bool,
+    #[arg(long, help = "report domain IOThread information")]
+    pub iothread: bool,
+    #[arg(long, help = "report domain memory usage")]
+    pub memory: bool,
+    #[arg(long, help = "report domain dirty rate information")]
+    pub dirtyrate: bool,
+    #[arg(long, help = "report hypervisor-specific statistics")]
+    pub vm: bool,
+    #[arg(long, help = "list only active domains")]
+    pub list_active: bool,
+    #[arg(long, help = "list only inactive domains")]
+    pub list_inactive: bool,
+    #[arg(long, help = "list only persistent domains")]
+    pub list_persistent: bool,
+    #[arg(long, help = "list only transient domains")]
+    pub list_transient: bool,
+    #[arg(long, help = "list only running domains")]
+    pub list_running: bool,
+    #[arg(long, help = "list only paused domains")]
+    pub list_paused: bool,
+    #[arg(long, help = "list only shutoff domains")]
+    pub list_shutoff: bool,
+    #[arg(long, help = "list only domains in other states")]
+    pub list_other: bool,
+    #[arg(long, help = "do not pretty-print the fields")]
+    pub raw: bool,
+    #[arg(long, help = "enforce requested stats parameters")]
+    pub enforce: bool,
+    #[arg(long, help = "add backing chain information to block stats")]
+    pub backing: bool,
+    #[arg(long, help = "report only stats that are accessible instantly")]
+    pub nowait: bool,
+    #[arg(long, value_name = "string", help = "list of domains to get stats for")]
+    pub domain: Vec<String>,
+}
+impl Spec for Domstats {
+    const NAME: &'static str = "domstats";
+    const GROUP: Group = Group::Monitor;
+    const POSITIONAL: &'static [&'static str] = &["domain"];
+}

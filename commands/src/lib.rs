@@ -165,6 +165,7 @@ registry! {
     Domcontrol => domain::Domcontrol,
     Dominfo => domain::Dominfo,
     Domstate => domain::Domstate,
+    Domstats => domain::Domstats,
     List => domain::List,
     Capabilities => host::Capabilities,
     Hostname => host::Hostname,

@@ -6,6 +6,7 @@ pub mod error;
 pub mod qemu;
 pub mod readonly;
 pub mod remote;
+pub mod stats;
 pub mod storage;
 pub mod test;
 pub mod types;
@@ -61,6 +62,16 @@ pub trait Hypervisor {
     fn resume_domain(&self, dom: &DomainRef) -> Result<()>;
     fn domain_info(&self, dom: &DomainRef) -> Result<DomainInfo>;
     fn domain_state(&self, dom: &DomainRef) -> Result<State>;
+    /// Statistics of the domains `target` names, or of every domain the list filters in
+    /// `flags` pass. In-process drivers know the `state` group only.
+    fn domain_stats(
+        &self,
+        target: stats::StatsTarget<'_>,
+        groups: stats::StatsGroups,
+        flags: stats::StatsFlags,
+    ) -> Result<Vec<stats::StatsRecord>> {
+        stats::state_only(self, target, groups, flags)
+    }
     fn domain_xml(&self, dom: &DomainRef, flags: XmlFlags) -> Result<String>;
     fn domain_os_type(&self, dom: &DomainRef) -> Result<String>;
     fn domain_is_persistent(&self, dom: &DomainRef) -> Result<bool>;

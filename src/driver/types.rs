@@ -384,6 +384,8 @@ macro_rules! flags {
     };
 }
 
+pub(crate) use flags;
+
 flags!(
     /// `virConnectListAllDomainsFlags`.
     DomainListFlags {

@@ -17,6 +17,8 @@ pub enum CmdError {
     Driver(driver::Error),
     /// A value the command cannot take.
     Value(ValueError),
+    /// A failure virsh reports with its exit status alone (`complete` with no match).
+    Silent,
 }
 
 impl CmdError {
@@ -38,6 +40,7 @@ impl CmdError {
             CmdError::Failed { context, cause } => vec![context.clone(), cause.to_string()],
             CmdError::Driver(e) => vec![e.to_string()],
             CmdError::Value(v) => vec![v.to_string()],
+            CmdError::Silent => Vec::new(),
         }
     }
 
@@ -45,7 +48,7 @@ impl CmdError {
     pub fn code(&self) -> &'static str {
         match self {
             CmdError::Failed { cause, .. } | CmdError::Driver(cause) => cause.code.name(),
-            CmdError::Message(_) | CmdError::Value(_) => "virsh",
+            CmdError::Message(_) | CmdError::Value(_) | CmdError::Silent => "virsh",
         }
     }
 }

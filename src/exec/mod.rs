@@ -9,6 +9,7 @@ mod host;
 mod lookup;
 mod pool;
 mod shell;
+mod stats;
 mod volume;
 
 pub use error::CmdError;
@@ -122,7 +123,7 @@ impl Session {
         if !needs_connection(request) {
             return match request {
                 Request::Connect(c) => self.reconnect(c),
-                Request::Complete(c) => Ok(self.complete(&c.string)),
+                Request::Complete(c) => self.complete(&c.string),
                 other => shell::run(other),
             };
         }
@@ -165,6 +166,7 @@ impl Session {
             | R::VolCreateFrom(_)
             | R::VolDownload(_)
             | R::VolUpload(_) => volume::run(conn, request),
+            R::Domstats(d) => stats::domstats(conn, d),
             R::Console(c) => {
                 console::check_terminal()?;
                 domain::console(conn, c, &escape)
@@ -174,14 +176,19 @@ impl Session {
     }
 
     /// Completion candidates for a partial command line, one per line (virsh's `complete`);
-    /// object names come from the connection when there is one.
-    pub fn complete(&mut self, words: &[String]) -> Outcome {
+    /// object names come from the connection when there is one. No candidate at all fails
+    /// without a message, as in virsh.
+    pub fn complete(&mut self, words: &[String]) -> Result<Outcome, CmdError> {
         let conn = self.conn().ok();
         let candidates = completion::complete(words, conn, EmptyWord::Options);
-        Outcome::Text(candidates.iter().map(|c| format!("{c}\n")).collect())
+        if candidates.is_empty() {
+            return Err(CmdError::Silent);
+        }
+        Ok(Outcome::Text(
+            candidates.iter().map(|c| format!("{c}\n")).collect(),
+        ))
     }
 
-    /// The candidates the interactive shell offers for `words`.
     /// The options and URI a second connection needs when this one is remote, so that
     /// completion can list names without holding the prompt on a slow link.
     pub fn remote_target(&self) -> Option<(Options, Option<String>)> {
@@ -191,6 +198,7 @@ impl Session {
             .map(|_| (self.opts.clone(), self.uri.clone()))
     }
 
+    /// The candidates the interactive shell offers for `words`.
     pub fn candidates(&mut self, words: &[String]) -> Vec<String> {
         let conn = self.conn().ok();
         completion::complete(words, conn, EmptyWord::ValuesThenOptions)

@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use super::xdr::{Reader, Xdr, XdrError};
+use crate::driver::stats::TypedValue;
 use crate::xdr_struct;
 
 pub use super::message::WireDomain;
@@ -141,6 +142,7 @@ procs! {
     STORAGE_VOL_UPLOAD = 208,
     STORAGE_VOL_DOWNLOAD = 209,
     DOMAIN_GET_STATE = 212,
+    CONNECT_GET_ALL_DOMAIN_STATS = 344,
     DOMAIN_GET_CONTROL_INFO = 229,
     DOMAIN_UNDEFINE_FLAGS = 231,
     DOMAIN_RESET = 245,
@@ -273,5 +275,82 @@ mod tests {
         assert_eq!(r.domains[0].id, 1);
         assert_eq!(r.count, 1);
         assert_eq!(to_bytes(&r), b);
+    }
+}
+
+xdr_struct! {
+    /// `remote_connect_get_all_domain_stats_args`: no domains means every domain the list
+    /// filters in `flags` pass (`virConnectGetAllDomainStats`); some means those
+    /// (`virDomainListGetStats`).
+    pub struct DomainStatsArgs {
+        pub doms: Vec<WireDomain>,
+        pub stats: u32,
+        pub flags: u32,
+    }
+}
+
+xdr_struct! {
+    /// `remote_typed_param`.
+    pub struct WireTypedParam {
+        pub field: String,
+        pub value: TypedValue,
+    }
+}
+
+xdr_struct! {
+    /// `remote_domain_stats_record`.
+    pub struct WireStatsRecord {
+        pub dom: WireDomain,
+        pub params: Vec<WireTypedParam>,
+    }
+}
+
+xdr_struct! { pub struct DomainStatsRet { pub records: Vec<WireStatsRecord>, } }
+
+/// `remote_typed_param_value`: a union on `VIR_TYPED_PARAM_*`.
+impl Xdr for TypedValue {
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            TypedValue::Int(v) => {
+                1i32.encode(out);
+                v.encode(out)
+            }
+            TypedValue::UInt(v) => {
+                2i32.encode(out);
+                v.encode(out)
+            }
+            TypedValue::LLong(v) => {
+                3i32.encode(out);
+                v.encode(out)
+            }
+            TypedValue::ULLong(v) => {
+                4i32.encode(out);
+                v.encode(out)
+            }
+            TypedValue::Double(v) => {
+                5i32.encode(out);
+                v.to_bits().encode(out)
+            }
+            TypedValue::Boolean(v) => {
+                6i32.encode(out);
+                i32::from(*v).encode(out)
+            }
+            TypedValue::String(v) => {
+                7i32.encode(out);
+                v.encode(out)
+            }
+        }
+    }
+    fn decode(r: &mut Reader) -> Result<TypedValue, XdrError> {
+        Ok(match i32::decode(r)? {
+            1 => TypedValue::Int(i32::decode(r)?),
+            2 => TypedValue::UInt(u32::decode(r)?),
+            3 => TypedValue::LLong(i64::decode(r)?),
+            4 => TypedValue::ULLong(u64::decode(r)?),
+            5 => TypedValue::Double(f64::from_bits(u64::decode(r)?)),
+            6 => TypedValue::Boolean(i32::decode(r)? != 0),
+            7 => TypedValue::String(String::decode(r)?),
+            other => return Err(XdrError::BadDiscriminant(other)),
+        })
     }
 }

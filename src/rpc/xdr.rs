@@ -14,6 +14,8 @@ pub enum XdrError {
     NotUtf8,
     #[error("XDR boolean has value {0}")]
     BadBool(u32),
+    #[error("XDR union has no arm {0}")]
+    BadDiscriminant(i32),
     #[error("{0} bytes left over after the XDR value")]
     Trailing(usize),
 }

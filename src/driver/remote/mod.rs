@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
+use super::stats::{StatsFlags, StatsGroups, StatsRecord, StatsTarget};
 use super::*;
 use crate::rpc::client::Client;
 use crate::rpc::procs::*;
@@ -247,6 +248,26 @@ impl Hypervisor for RemoteDriver {
     }
     fn is_remote(&self) -> bool {
         true
+    }
+    fn domain_stats(
+        &self,
+        target: StatsTarget<'_>,
+        groups: StatsGroups,
+        flags: StatsFlags,
+    ) -> Result<Vec<StatsRecord>> {
+        let args = DomainStatsArgs {
+            doms: target.unwrap_or_default().iter().map(dom).collect(),
+            stats: groups.0,
+            flags: flags.0,
+        };
+        let r: DomainStatsRet = self.call(CONNECT_GET_ALL_DOMAIN_STATS, &args)?;
+        Ok(r.records
+            .into_iter()
+            .map(|rec| StatsRecord {
+                domain: from_dom(rec.dom),
+                params: rec.params.into_iter().map(|p| (p.field, p.value)).collect(),
+            })
+            .collect())
     }
     fn is_alive(&self) -> bool {
         self.client.is_alive()
