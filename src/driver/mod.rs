@@ -62,8 +62,8 @@ pub trait Hypervisor {
     fn resume_domain(&self, dom: &DomainRef) -> Result<()>;
     fn domain_info(&self, dom: &DomainRef) -> Result<DomainInfo>;
     fn domain_state(&self, dom: &DomainRef) -> Result<State>;
-    /// Statistics of the domains `target` names, or of every domain the list filters in
-    /// `flags` pass. In-process drivers know the `state` group only.
+    /// Statistics of the domains `target` names or filters. In-process drivers know the
+    /// `state` group only.
     fn domain_stats(
         &self,
         target: stats::StatsTarget<'_>,

@@ -25,16 +25,9 @@ flags!(
 );
 
 flags!(
-    /// `virConnectGetAllDomainStatsFlags`: the list filters share `DomainListFlags`' bits.
+    /// `virConnectGetAllDomainStatsFlags` beyond the list filters, which have the bits of
+    /// `DomainListFlags` and travel in the same word.
     StatsFlags {
-        ACTIVE = 1,
-        INACTIVE = 1 << 1,
-        PERSISTENT = 1 << 2,
-        TRANSIENT = 1 << 3,
-        RUNNING = 1 << 4,
-        PAUSED = 1 << 5,
-        SHUTOFF = 1 << 6,
-        OTHER = 1 << 7,
         NOWAIT = 1 << 29,
         BACKING = 1 << 30,
         ENFORCE = 1 << 31,
@@ -82,8 +75,13 @@ pub struct StatsRecord {
     pub params: Vec<(String, TypedValue)>,
 }
 
-/// Which domains `domains` names, or (when `None`) which the list filters of `flags` pass.
-pub type StatsTarget<'a> = Option<&'a [DomainRef]>;
+/// Whose statistics: the domains named (`None`: all of them), of which only those the list
+/// filters pass.
+#[derive(Debug, Clone, Copy)]
+pub struct StatsTarget<'a> {
+    pub domains: Option<&'a [DomainRef]>,
+    pub filter: DomainListFlags,
+}
 
 /// The statistics of an in-process driver, which knows only the `state` group: other groups
 /// asked for are left out, or refused with `ENFORCE`, as libvirt's test driver does.
@@ -103,13 +101,17 @@ pub fn state_only(
             ),
         ));
     }
-    let listed;
-    let domains = match target {
-        Some(d) => d,
-        None => {
-            // The list filters are the low byte, with the bits of virConnectListAllDomains.
-            listed = conn.list_domains(DomainListFlags(flags.0 & 0xff))?;
-            &listed
+    let domains = match target.domains {
+        None => conn.list_domains(target.filter)?,
+        Some(named) if target.filter.0 == 0 => named.to_vec(),
+        // The driver's own listing decides which named domains pass the filters.
+        Some(named) => {
+            let passing = conn.list_domains(target.filter)?;
+            named
+                .iter()
+                .filter(|d| passing.iter().any(|p| p.uuid == d.uuid))
+                .cloned()
+                .collect()
         }
     };
     let with_state = groups.0 == 0 || groups.has(StatsGroups::STATE);

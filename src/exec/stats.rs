@@ -5,8 +5,8 @@ use virtsh_commands::domain::Domstats;
 
 use super::lookup::{self, ANY};
 use super::CmdError;
-use crate::driver::stats::{StatsFlags, StatsGroups};
-use crate::driver::Hypervisor;
+use crate::driver::stats::{StatsFlags, StatsGroups, StatsTarget};
+use crate::driver::{DomainListFlags, Hypervisor};
 use crate::render::Outcome;
 
 pub fn domstats(conn: &dyn Hypervisor, d: &Domstats) -> Result<Outcome, CmdError> {
@@ -23,15 +23,17 @@ pub fn domstats(conn: &dyn Hypervisor, d: &Domstats) -> Result<Outcome, CmdError
         (d.dirtyrate, StatsGroups::DIRTYRATE),
         (d.vm, StatsGroups::VM),
     ]);
+    let filter = DomainListFlags::from_options([
+        (d.list_active, DomainListFlags::ACTIVE),
+        (d.list_inactive, DomainListFlags::INACTIVE),
+        (d.list_persistent, DomainListFlags::PERSISTENT),
+        (d.list_transient, DomainListFlags::TRANSIENT),
+        (d.list_running, DomainListFlags::RUNNING),
+        (d.list_paused, DomainListFlags::PAUSED),
+        (d.list_shutoff, DomainListFlags::SHUTOFF),
+        (d.list_other, DomainListFlags::OTHER),
+    ]);
     let flags = StatsFlags::from_options([
-        (d.list_active, StatsFlags::ACTIVE),
-        (d.list_inactive, StatsFlags::INACTIVE),
-        (d.list_persistent, StatsFlags::PERSISTENT),
-        (d.list_transient, StatsFlags::TRANSIENT),
-        (d.list_running, StatsFlags::RUNNING),
-        (d.list_paused, StatsFlags::PAUSED),
-        (d.list_shutoff, StatsFlags::SHUTOFF),
-        (d.list_other, StatsFlags::OTHER),
         (d.enforce, StatsFlags::ENFORCE),
         (d.backing, StatsFlags::BACKING),
         (d.nowait, StatsFlags::NOWAIT),
@@ -42,7 +44,10 @@ pub fn domstats(conn: &dyn Hypervisor, d: &Domstats) -> Result<Outcome, CmdError
         .iter()
         .map(|name| lookup::domain(conn, "domstats", name, ANY))
         .collect::<Result<Vec<_>, _>>()?;
-    let target = (!domains.is_empty()).then_some(domains.as_slice());
+    let target = StatsTarget {
+        domains: (!domains.is_empty()).then_some(domains.as_slice()),
+        filter,
+    };
     let records = conn.domain_stats(target, groups, flags)?;
     let text: Vec<String> = records
         .iter()

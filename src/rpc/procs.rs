@@ -310,35 +310,24 @@ xdr_struct! { pub struct DomainStatsRet { pub records: Vec<WireStatsRecord>, } }
 /// `remote_typed_param_value`: a union on `VIR_TYPED_PARAM_*`.
 impl Xdr for TypedValue {
     fn encode(&self, out: &mut Vec<u8>) {
+        let arm: i32 = match self {
+            TypedValue::Int(_) => 1,
+            TypedValue::UInt(_) => 2,
+            TypedValue::LLong(_) => 3,
+            TypedValue::ULLong(_) => 4,
+            TypedValue::Double(_) => 5,
+            TypedValue::Boolean(_) => 6,
+            TypedValue::String(_) => 7,
+        };
+        arm.encode(out);
         match self {
-            TypedValue::Int(v) => {
-                1i32.encode(out);
-                v.encode(out)
-            }
-            TypedValue::UInt(v) => {
-                2i32.encode(out);
-                v.encode(out)
-            }
-            TypedValue::LLong(v) => {
-                3i32.encode(out);
-                v.encode(out)
-            }
-            TypedValue::ULLong(v) => {
-                4i32.encode(out);
-                v.encode(out)
-            }
-            TypedValue::Double(v) => {
-                5i32.encode(out);
-                v.to_bits().encode(out)
-            }
-            TypedValue::Boolean(v) => {
-                6i32.encode(out);
-                i32::from(*v).encode(out)
-            }
-            TypedValue::String(v) => {
-                7i32.encode(out);
-                v.encode(out)
-            }
+            TypedValue::Int(v) => v.encode(out),
+            TypedValue::UInt(v) => v.encode(out),
+            TypedValue::LLong(v) => v.encode(out),
+            TypedValue::ULLong(v) => v.encode(out),
+            TypedValue::Double(v) => v.to_bits().encode(out),
+            TypedValue::Boolean(v) => i32::from(*v).encode(out),
+            TypedValue::String(v) => v.encode(out),
         }
     }
     fn decode(r: &mut Reader) -> Result<TypedValue, XdrError> {

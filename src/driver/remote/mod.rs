@@ -255,10 +255,11 @@ impl Hypervisor for RemoteDriver {
         groups: StatsGroups,
         flags: StatsFlags,
     ) -> Result<Vec<StatsRecord>> {
+        // No domains means all of them; the list filters share the flags word.
         let args = DomainStatsArgs {
-            doms: target.unwrap_or_default().iter().map(dom).collect(),
+            doms: target.domains.unwrap_or_default().iter().map(dom).collect(),
             stats: groups.0,
-            flags: flags.0,
+            flags: flags.0 | target.filter.0,
         };
         let r: DomainStatsRet = self.call(CONNECT_GET_ALL_DOMAIN_STATS, &args)?;
         Ok(r.records
