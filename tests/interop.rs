@@ -2,12 +2,12 @@
 //! `test+unix:///default`, every golden case prints exactly what the real virsh prints on the
 //! same URI; over `qemu:///system`, a real domain and a dir pool go through their lifecycle.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
+#[path = "common/golden_peer.rs"]
+mod golden_peer;
+
+use golden_peer::{assert_same_over, golden_dir};
 
 fn run(program: &str, args: &[String]) -> Output {
     Command::new(program)
@@ -19,22 +19,6 @@ fn run(program: &str, args: &[String]) -> Output {
         .env("HOME", "/nonexistent")
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
-}
-
-fn normalise(text: &[u8]) -> String {
-    String::from_utf8_lossy(text)
-        .lines()
-        .map(|l| {
-            if l.starts_with("CPU time:") {
-                "CPU time: <t>".to_string()
-            } else if l.starts_with("(Time: ") {
-                "(Time: <t>)".to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn daemon_answers() {
@@ -50,52 +34,7 @@ fn daemon_answers() {
 #[test]
 fn golden_cases_over_the_daemon_match_virsh() {
     daemon_answers();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(golden_dir().join("cases"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "args"))
-        .collect();
-    cases.sort();
-    let mut failures = Vec::new();
-    for case in &cases {
-        let raw = std::fs::read(case).unwrap();
-        let raw = raw.strip_suffix(b"\0").unwrap_or(&raw);
-        let args: Vec<String> = raw
-            .split(|b| *b == 0)
-            .map(|a| String::from_utf8(a.to_vec()).unwrap())
-            .map(|a| {
-                if a == "test:///default" {
-                    "test+unix:///default".to_string()
-                } else {
-                    a
-                }
-            })
-            .collect();
-        let virsh = run("virsh", &args);
-        let ours = run(env!("CARGO_BIN_EXE_virtsh"), &args);
-        let name = case.file_stem().unwrap().to_string_lossy().into_owned();
-        for (what, a, b) in [
-            ("stdout", normalise(&virsh.stdout), normalise(&ours.stdout)),
-            ("stderr", normalise(&virsh.stderr), normalise(&ours.stderr)),
-        ] {
-            if a != b {
-                failures.push(format!("== {name} {what}\n--- virsh\n{a}\n--- virtsh\n{b}"));
-            }
-        }
-        if virsh.status.code() != ours.status.code() {
-            failures.push(format!(
-                "== {name}: exit {:?} vs {:?}",
-                virsh.status.code(),
-                ours.status.code()
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} differences over test+unix:///default:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_same_over("test+unix:///default", run);
 }
 
 fn virtsh_system(script: &str) -> Output {

@@ -4,8 +4,13 @@
 //! an unknown host, a changed key, a wrong user and a refused port each give their error.
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output};
+
+#[path = "common/golden_peer.rs"]
+mod golden_peer;
+
+use golden_peer::{assert_same_over, golden_dir};
 
 struct Sshd {
     child: Child,
@@ -123,7 +128,7 @@ fn sshd() -> Sshd {
 fn run(program: &str, home: &Path, args: &[String]) -> Output {
     Command::new(program)
         .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/data"))
+        .current_dir(golden_dir().join("data"))
         .env_clear()
         .env("LANG", "C")
         .env(
@@ -135,76 +140,11 @@ fn run(program: &str, home: &Path, args: &[String]) -> Output {
         .unwrap()
 }
 
-fn normalise(text: &[u8]) -> String {
-    String::from_utf8_lossy(text)
-        .lines()
-        .map(|l| {
-            if l.starts_with("CPU time:") {
-                "CPU time: <t>"
-            } else if l.starts_with("(Time: ") {
-                "(Time: <t>)"
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn golden_cases_over_ssh_match_virsh() {
     let d = sshd();
     let uri = format!("test+ssh://root@127.0.0.1:{}/default", d.port);
-    let mut cases: Vec<PathBuf> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cases"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "args"))
-            .collect();
-    cases.sort();
-    let mut failures = Vec::new();
-    for case in &cases {
-        let raw = std::fs::read(case).unwrap();
-        let raw = raw.strip_suffix(b"\0").unwrap_or(&raw);
-        let args: Vec<String> = raw
-            .split(|b| *b == 0)
-            .map(|a| String::from_utf8(a.to_vec()).unwrap())
-            .map(|a| {
-                if a == "test:///default" {
-                    uri.clone()
-                } else {
-                    a
-                }
-            })
-            .collect();
-        let virsh = run("virsh", d.home.path(), &args);
-        let ours = run(env!("CARGO_BIN_EXE_virtsh"), d.home.path(), &args);
-        let name = case.file_stem().unwrap().to_string_lossy().into_owned();
-        if normalise(&virsh.stdout) != normalise(&ours.stdout)
-            || normalise(&virsh.stderr) != normalise(&ours.stderr)
-        {
-            failures.push(format!(
-                "== {name}\n--- virsh\n{}{}\n--- virtsh\n{}{}",
-                normalise(&virsh.stdout),
-                normalise(&virsh.stderr),
-                normalise(&ours.stdout),
-                normalise(&ours.stderr)
-            ));
-        }
-        if virsh.status.code() != ours.status.code() {
-            failures.push(format!(
-                "== {name}: exit {:?} vs {:?}",
-                virsh.status.code(),
-                ours.status.code()
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} differences over {uri}:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_same_over(&uri, |program, args| run(program, d.home.path(), args));
 }
 
 #[test]

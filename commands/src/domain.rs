@@ -4,6 +4,9 @@ use clap::Parser;
 
 use crate::{Group, Spec};
 
+/// The values of `shutdown --mode` and `reboot --mode` (a comma-separated list of them).
+pub const SHUTDOWN_MODES: [&str; 5] = ["acpi", "agent", "initctl", "signal", "paravirt"];
+
 /// `list`: list domains
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(

@@ -4,6 +4,21 @@ use clap::Parser;
 
 use crate::{Group, Spec};
 
+/// The values of `vol-wipe --algorithm`, in the order of libvirt's
+/// `virStorageVolWipeAlgorithm` numbers.
+pub const WIPE_ALGORITHMS: [&str; 10] = [
+    "zero",
+    "nnsa",
+    "dod",
+    "bsi",
+    "gutmann",
+    "schneier",
+    "pfitzner7",
+    "pfitzner33",
+    "random",
+    "trim",
+];
+
 /// `vol-list`: list vols
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(

@@ -408,6 +408,31 @@ flags!(
     }
 );
 
+impl DomainListFlags {
+    /// Whether a domain passes these filters: any of the state filters set must name its
+    /// state, each pair must pass, and managed save, snapshots and checkpoints count as
+    /// absent (no driver here has them). `autostart` is asked only when a filter needs it.
+    pub fn admits(self, state: &State, persistent: bool, autostart: impl FnOnce() -> bool) -> bool {
+        type F = DomainListFlags;
+        let pair = |on: F, off: F, value: bool| passes(self.any(on), self.any(off), value);
+        let state_ok = !self.any(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER)
+            || match state {
+                State::Running(_) => self.any(F::RUNNING),
+                State::Paused(_) => self.any(F::PAUSED),
+                State::Shutoff(_) => self.any(F::SHUTOFF),
+                _ => self.any(F::OTHER),
+            };
+        state_ok
+            && pair(F::ACTIVE, F::INACTIVE, state.is_active())
+            && pair(F::PERSISTENT, F::TRANSIENT, persistent)
+            && (!self.any(F::AUTOSTART | F::NO_AUTOSTART)
+                || pair(F::AUTOSTART, F::NO_AUTOSTART, autostart()))
+            && pair(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, false)
+            && pair(F::HAS_SNAPSHOT, F::NO_SNAPSHOT, false)
+            && pair(F::HAS_CHECKPOINT, F::NO_CHECKPOINT, false)
+    }
+}
+
 flags!(
     /// `virConnectListAllStoragePoolsFlags` (the type bits follow the lifecycle bits).
     PoolListFlags {

@@ -35,16 +35,11 @@ pub fn run(conn: &dyn Hypervisor, request: &Request) -> Result<Outcome, CmdError
             refuse(c.console, "console")?;
             refuse(c.pass_fds.is_some(), "pass-fds")?;
             let xml = read_file(&c.file)?;
-            let mut flags = StartFlags::default();
-            if c.paused {
-                flags |= StartFlags::PAUSED;
-            }
-            if c.autodestroy {
-                flags |= StartFlags::AUTODESTROY;
-            }
-            if c.validate {
-                flags |= StartFlags::VALIDATE;
-            }
+            let flags = StartFlags::from_options([
+                (c.paused, StartFlags::PAUSED),
+                (c.autodestroy, StartFlags::AUTODESTROY),
+                (c.validate, StartFlags::VALIDATE),
+            ]);
             let dom = conn.create_domain(&xml, flags).map_err(|e| {
                 CmdError::failed(format!("Failed to create domain from {}", c.file), e)
             })?;
@@ -313,9 +308,8 @@ fn scaled_kib(text: &str, option: &str) -> Result<u64, CmdError> {
 }
 
 fn check_modes(mode: Option<&str>) -> Result<(), CmdError> {
-    const MODES: [&str; 5] = ["acpi", "agent", "initctl", "signal", "paravirt"];
     for m in mode.into_iter().flat_map(|m| m.split(',')) {
-        if !MODES.contains(&m) {
+        if !req::SHUTDOWN_MODES.contains(&m) {
             return Err(CmdError::message(format!(
                 "Unknown mode {m} value, expecting 'acpi', 'agent', 'initctl', 'signal', or 'paravirt'"
             )));

@@ -258,19 +258,10 @@ fn vol_size(text: &str) -> Result<u64, CmdError> {
 
 /// libvirt's `virStorageVolWipeAlgorithm` numbers.
 fn wipe_algorithm(name: &str) -> Option<u32> {
-    const NAMES: [&str; 10] = [
-        "zero",
-        "nnsa",
-        "dod",
-        "bsi",
-        "gutmann",
-        "schneier",
-        "pfitzner7",
-        "pfitzner33",
-        "random",
-        "trim",
-    ];
-    NAMES.iter().position(|n| *n == name).map(|i| i as u32)
+    req::WIPE_ALGORITHMS
+        .iter()
+        .position(|n| *n == name)
+        .map(|i| i as u32)
 }
 
 fn create_as(conn: &dyn Hypervisor, c: &req::VolCreateAs) -> Result<Outcome, CmdError> {

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use clap_complete::env::CompleteEnv;
 use virtsh_commands::generate::{completion_model, ValueSource, COMPLETE_VAR};
 
+use virtsh_commands::domain::SHUTDOWN_MODES;
 use virtsh_commands::parse::{options, Opt, OptKind};
+use virtsh_commands::volume::WIPE_ALGORITHMS;
 use virtsh_commands::{find, CommandDef, COMMANDS};
 
 use crate::driver::{DomainListFlags, Hypervisor, PoolListFlags};
@@ -258,20 +260,9 @@ fn values_for(
     prefix: &str,
 ) -> Vec<String> {
     let fixed: &[&str] = match (def.name, opt.name.as_str()) {
-        ("shutdown" | "reboot", "mode") => &["acpi", "agent", "initctl", "signal", "paravirt"],
+        ("shutdown" | "reboot", "mode") => &SHUTDOWN_MODES,
         ("vol-create-as", "format") => &["raw", "bochs", "qcow", "qcow2", "qed", "vmdk"],
-        ("vol-wipe", "algorithm") => &[
-            "zero",
-            "nnsa",
-            "dod",
-            "bsi",
-            "gutmann",
-            "schneier",
-            "pfitzner7",
-            "pfitzner33",
-            "random",
-            "trim",
-        ],
+        ("vol-wipe", "algorithm") => &WIPE_ALGORITHMS,
         ("pool-define-as" | "pool-create-as", "type") => &PoolListFlags::TYPES,
         _ => &[],
     };

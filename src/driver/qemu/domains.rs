@@ -206,50 +206,12 @@ impl Domains<'_> {
     }
 
     pub fn list(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>> {
-        type F = DomainListFlags;
         let mut out = Vec::new();
         for (uuid, name) in self.store.index().map_err(io)? {
             let Some(v) = self.brief(&name)? else {
                 continue;
             };
-            let state_ok = if flags.any(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER) {
-                match v.state {
-                    State::Running(_) => flags.any(F::RUNNING),
-                    State::Paused(_) => flags.any(F::PAUSED),
-                    State::Shutoff(_) => flags.any(F::SHUTOFF),
-                    _ => flags.any(F::OTHER),
-                }
-            } else {
-                true
-            };
-            let autostart = || self.store.autostart(&name);
-            if passes(
-                flags.any(F::ACTIVE),
-                flags.any(F::INACTIVE),
-                v.state.is_active(),
-            ) && passes(
-                flags.any(F::PERSISTENT),
-                flags.any(F::TRANSIENT),
-                v.persistent,
-            ) && (!flags.any(F::AUTOSTART | F::NO_AUTOSTART)
-                || passes(
-                    flags.any(F::AUTOSTART),
-                    flags.any(F::NO_AUTOSTART),
-                    autostart(),
-                ))
-                && passes(
-                    flags.any(F::MANAGEDSAVE),
-                    flags.any(F::NO_MANAGEDSAVE),
-                    false,
-                )
-                && passes(flags.any(F::HAS_SNAPSHOT), flags.any(F::NO_SNAPSHOT), false)
-                && passes(
-                    flags.any(F::HAS_CHECKPOINT),
-                    flags.any(F::NO_CHECKPOINT),
-                    false,
-                )
-                && state_ok
-            {
+            if flags.admits(&v.state, v.persistent, || self.store.autostart(&name)) {
                 out.push(DomainRef {
                     name: name.to_string(),
                     uuid,

@@ -182,30 +182,9 @@ impl TestState {
     }
 
     pub(super) fn list_domains(&self, flags: DomainListFlags) -> Vec<DomainRef> {
-        type F = DomainListFlags;
-        let pair = |on: F, off: F, value: bool| passes(flags.any(on), flags.any(off), value);
         self.domains
             .iter()
-            .filter(|d| {
-                let active = d.state.is_active();
-                let state_ok = if flags.any(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER) {
-                    match d.state {
-                        State::Running(_) => flags.any(F::RUNNING),
-                        State::Paused(_) => flags.any(F::PAUSED),
-                        State::Shutoff(_) => flags.any(F::SHUTOFF),
-                        _ => flags.any(F::OTHER),
-                    }
-                } else {
-                    true
-                };
-                pair(F::ACTIVE, F::INACTIVE, active)
-                    && pair(F::PERSISTENT, F::TRANSIENT, d.persistent)
-                    && pair(F::AUTOSTART, F::NO_AUTOSTART, d.autostart)
-                    && pair(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, false)
-                    && pair(F::HAS_SNAPSHOT, F::NO_SNAPSHOT, false)
-                    && pair(F::HAS_CHECKPOINT, F::NO_CHECKPOINT, false)
-                    && state_ok
-            })
+            .filter(|d| flags.admits(&d.state, d.persistent, || d.autostart))
             .map(Domain::handle)
             .collect()
     }
