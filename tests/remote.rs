@@ -80,3 +80,34 @@ fn the_shell_reconnects_after_losing_its_connection() {
     assert!(shell.wait().unwrap().success());
     assert_eq!(err, "error: Reconnected to the hypervisor\n");
 }
+
+/// As in libvirt, a host without a transport means tls (refused here, not built yet), never
+/// the local socket; `libssh` takes the same ssh transport as `ssh` (a closed port shows it).
+#[test]
+fn the_transport_follows_the_uri() {
+    let uri_error = |uri: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+            .args(["-c", uri, "uri"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{uri}");
+        String::from_utf8(o.stderr).unwrap()
+    };
+    let e = uri_error("test://127.0.0.1/default");
+    assert!(
+        e.contains("the tls transport of test://127.0.0.1/default is not available"),
+        "{e}"
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = uri_error(&format!("qemu+libssh://root@127.0.0.1:{closed}/system"));
+    assert!(
+        e.contains(&format!(
+            "Cannot connect to 127.0.0.1:{closed}: Connection refused"
+        )),
+        "{e}"
+    );
+}
