@@ -6,8 +6,15 @@ use std::process::{Command, Output};
 
 #[path = "common/golden_peer.rs"]
 mod golden_peer;
+#[path = "common/libvirtd.rs"]
+mod libvirtd;
 
 use golden_peer::{assert_same_over, golden_dir};
+use libvirtd::{daemon_answers, logs_of, start_domain};
+
+/// The golden replay (hundreds of short-lived clients) and the QEMU start take turns: on a
+/// 2-core host the one must not starve the other.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn run(program: &str, args: &[String]) -> Output {
     Command::new(program)
@@ -21,18 +28,9 @@ fn run(program: &str, args: &[String]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
 }
 
-fn daemon_answers() {
-    let o = Command::new("virsh")
-        .args(["-c", "test+unix:///default", "uri"])
-        .output();
-    assert!(
-        o.is_ok_and(|o| o.status.success()),
-        "no libvirtd answers on its unix socket: run scripts/setup-test-env.sh (as root)"
-    );
-}
-
 #[test]
 fn golden_cases_over_the_daemon_match_virsh() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     daemon_answers();
     assert_same_over("test+unix:///default", run);
 }
@@ -44,18 +42,28 @@ fn virtsh_system(script: &str) -> Output {
         .unwrap()
 }
 
-fn ok(script: &str) -> String {
-    let o = virtsh_system(script);
+/// Runs one command (a batch goes on after a failure, so each step runs alone) and returns
+/// its output; on failure, shows what libvirtd logged about the test domain.
+fn ok(command: &str) -> String {
+    let o = virtsh_system(command);
     assert!(
         o.status.success(),
-        "{script}: {}",
-        String::from_utf8_lossy(&o.stderr)
+        "{command}: {}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        logs_of(DOMAIN)
     );
     String::from_utf8(o.stdout).unwrap()
 }
 
+const DOMAIN: &str = "virtsh-interop-test";
+
+fn state() -> String {
+    ok(&format!("domstate {DOMAIN} --reason"))
+}
+
 #[test]
 fn a_real_domain_and_pool_through_libvirtd() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     daemon_answers();
     let dir = tempfile::tempdir().unwrap();
     let xml = dir.path().join("d.xml");
@@ -66,27 +74,21 @@ fn a_real_domain_and_pool_through_libvirtd() {
     )
     .unwrap();
     // A leftover of an interrupted run goes first.
-    let _ = virtsh_system("destroy virtsh-interop-test");
-    let _ = virtsh_system("undefine virtsh-interop-test");
+    let _ = virtsh_system(&format!("destroy {DOMAIN}"));
+    let _ = virtsh_system(&format!("undefine {DOMAIN}"));
     ok(&format!("define {}", xml.display()));
-    assert_eq!(
-        ok("start virtsh-interop-test; domstate virtsh-interop-test --reason"),
-        "running (booted)\n"
-    );
-    assert_eq!(
-        ok("suspend virtsh-interop-test; domstate virtsh-interop-test --reason"),
-        "paused (user)\n"
-    );
-    assert_eq!(
-        ok("resume virtsh-interop-test; domstate virtsh-interop-test --reason"),
-        "running (unpaused)\n"
-    );
-    assert_eq!(
-        ok("destroy virtsh-interop-test; domstate virtsh-interop-test --reason"),
-        "shut off (destroyed)\n"
-    );
-    ok("undefine virtsh-interop-test");
-    assert!(!ok("list --all --name").contains("virtsh-interop-test"));
+    start_domain(DOMAIN, || virtsh_system(&format!("start {DOMAIN}")));
+    assert_eq!(state(), "running (booted)\n", "{}", logs_of(DOMAIN));
+    for (step, after) in [
+        ("suspend", "paused (user)\n"),
+        ("resume", "running (unpaused)\n"),
+        ("destroy", "shut off (destroyed)\n"),
+    ] {
+        ok(&format!("{step} {DOMAIN}"));
+        assert_eq!(state(), after, "after {step}\n{}", logs_of(DOMAIN));
+    }
+    ok(&format!("undefine {DOMAIN}"));
+    assert!(!ok("list --all --name").contains(DOMAIN));
 
     let target = dir.path().join("pool");
     std::fs::create_dir(&target).unwrap();

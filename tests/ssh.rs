@@ -9,6 +9,8 @@ use std::process::{Child, Command, Output};
 
 #[path = "common/golden_peer.rs"]
 mod golden_peer;
+#[path = "common/libvirtd.rs"]
+mod libvirtd;
 
 use golden_peer::{assert_same_over, golden_dir};
 
@@ -149,6 +151,7 @@ fn golden_cases_over_ssh_match_virsh() {
 
 #[test]
 fn a_real_domain_over_qemu_ssh() {
+    libvirtd::daemon_answers();
     let d = sshd();
     let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
     let xml = d.home.path().join("d.xml");
@@ -166,12 +169,19 @@ fn a_real_domain_over_qemu_ssh() {
         )
     };
     let _ = virtsh("destroy virtsh-ssh-test; undefine virtsh-ssh-test");
-    let o = virtsh(&format!(
-        "define {}; start virtsh-ssh-test; suspend virtsh-ssh-test; resume virtsh-ssh-test; domstate --reason virtsh-ssh-test; destroy virtsh-ssh-test; undefine virtsh-ssh-test",
-        xml.display()
-    ));
+    let o = virtsh(&format!("define {}", xml.display()));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "running (unpaused)\n");
+    libvirtd::start_domain("virtsh-ssh-test", || virtsh("start virtsh-ssh-test"));
+    let o = virtsh(
+        "suspend virtsh-ssh-test; resume virtsh-ssh-test; domstate --reason virtsh-ssh-test; destroy virtsh-ssh-test; undefine virtsh-ssh-test",
+    );
+    assert_eq!(
+        (o.status.success(), String::from_utf8_lossy(&o.stdout)),
+        (true, "running (unpaused)\n".into()),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        libvirtd::logs_of("virtsh-ssh-test")
+    );
 
     // A dir pool with a qcow2 volume: created, uploaded to, downloaded from, deleted.
     let target = d.home.path().join("pool");

@@ -1,0 +1,60 @@
+//! What the tests against the system libvirtd share: the check that it answers, and what it
+//! logged about a domain, so that a start that fails on a CI host shows QEMU's own reason.
+
+use std::process::Command;
+
+/// Panics, saying what to run, when no libvirtd answers on its default unix socket.
+pub fn daemon_answers() {
+    let o = Command::new("virsh")
+        .args(["-c", "test+unix:///default", "uri"])
+        .output();
+    assert!(
+        o.is_ok_and(|o| o.status.success()),
+        "no libvirtd answers on its unix socket: run scripts/setup-test-env.sh (as root)"
+    );
+}
+
+fn tail(path: &str, lines: usize) -> String {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let all: Vec<&str> = text.lines().collect();
+            all[all.len().saturating_sub(lines)..].join("\n")
+        }
+        Err(e) => format!("({e})"),
+    }
+}
+
+/// The end of libvirtd's QEMU log for `domain` and its own last errors.
+pub fn logs_of(domain: &str) -> String {
+    let qemu_log = format!("/var/log/libvirt/qemu/{domain}.log");
+    let daemon: Vec<String> = std::fs::read_to_string("/var/log/libvirt/libvirtd.log")
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains(" error : ") && !l.contains("test"))
+        .map(str::to_string)
+        .collect();
+    format!(
+        "--- {qemu_log}\n{}\n--- libvirtd's last errors\n{}",
+        tail(&qemu_log, 25),
+        daemon[daemon.len().saturating_sub(10)..].join("\n")
+    )
+}
+
+/// Starts `domain` through `start` (virtsh's `start DOMAIN` on the daemon). A QEMU that
+/// libvirtd could not bring up is the host's failure, not the client's: it is logged with
+/// QEMU's own words and tried once more; a second failure fails the test with them.
+pub fn start_domain(domain: &str, start: impl Fn() -> std::process::Output) {
+    for attempt in 1..=2 {
+        let o = start();
+        if o.status.success() {
+            return;
+        }
+        let why = format!(
+            "start {domain} (attempt {attempt}): {}\n{}",
+            String::from_utf8_lossy(&o.stderr),
+            logs_of(domain)
+        );
+        assert!(attempt < 2, "{why}");
+        eprintln!("{why}");
+    }
+}
