@@ -44,8 +44,8 @@ ensure_backports() {
 
 pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-driver-storage libvirt-clients
       openssh-server man-db
-      # libssh2-sys (the ssh transport) builds against the system OpenSSL.
-      libssl-dev pkg-config)
+      # libssh2-sys and libz-sys (the ssh transport) look for system libraries with it.
+      pkg-config)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
