@@ -69,8 +69,10 @@ fn a_real_domain_and_pool_through_libvirtd() {
     let xml = dir.path().join("d.xml");
     std::fs::write(
         &xml,
-        "<domain type='qemu'><name>virtsh-interop-test</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
-         <os><type arch='x86_64'>hvm</type></os></domain>",
+        format!(
+            "<domain type='qemu'><name>{DOMAIN}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
+             <os><type arch='x86_64'>hvm</type></os></domain>"
+        ),
     )
     .unwrap();
     // A leftover of an interrupted run goes first.
