@@ -71,16 +71,26 @@ if [ -e /dev/kvm ] && [ "$(id -u)" = 0 ]; then
     chmod 0660 /dev/kvm
 fi
 
-# libvirtd (and its log daemon) on their default sockets, for the interoperability tests and
-# for the benchmarks that compare with libvirt.
+# Starts DAEMON unless CHECK... succeeds, then waits up to 10 s for CHECK to succeed.
+# A socket file alone proves nothing: a daemon killed with its machine's processes leaves it behind
+# in /run (libvirtd then fails every QEMU start on virtlogd's refused socket), so ask the daemon
+# itself. Both daemons replace a stale socket when they start.
+ensure_daemon() {
+    local daemon=$1
+    shift
+    "$@" >/dev/null 2>&1 && return
+    "$daemon" -d
+    for _ in $(seq 100); do
+        "$@" >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+    echo "setup-test-env: $daemon did not start" >&2
+    exit 1
+}
+
+# libvirtd and its log daemon on their default sockets, for the interoperability tests and for
+# the benchmarks that compare with libvirt.
 if [ "$(id -u)" = 0 ]; then
-    [ -S /run/libvirt/virtlogd-sock ] || virtlogd -d
-    if ! virsh -c qemu:///system uri >/dev/null 2>&1; then
-        libvirtd -d
-        for _ in $(seq 100); do
-            virsh -c qemu:///system uri >/dev/null 2>&1 && break
-            sleep 0.1
-        done
-    fi
-    virsh -c qemu:///system uri >/dev/null || { echo "setup-test-env: libvirtd did not start" >&2; exit 1; }
+    ensure_daemon virtlogd virt-admin -c virtlogd:///system uri
+    ensure_daemon libvirtd virsh -c qemu:///system uri
 fi

@@ -3,14 +3,23 @@
 
 use std::process::Command;
 
-/// Panics, saying what to run, when no libvirtd answers on its default unix socket.
+fn answers(program: &str, uri: &str) -> bool {
+    Command::new(program)
+        .args(["-c", uri, "uri"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Panics, saying what to run, when no libvirtd answers on its default unix socket or its log
+/// daemon does not (libvirtd then fails every QEMU start).
 pub fn daemon_answers() {
-    let o = Command::new("virsh")
-        .args(["-c", "test+unix:///default", "uri"])
-        .output();
     assert!(
-        o.is_ok_and(|o| o.status.success()),
+        answers("virsh", "test+unix:///default"),
         "no libvirtd answers on its unix socket: run scripts/setup-test-env.sh (as root)"
+    );
+    assert!(
+        answers("virt-admin", "virtlogd:///system"),
+        "no virtlogd answers on its unix socket: run scripts/setup-test-env.sh (as root)"
     );
 }
 
@@ -42,21 +51,14 @@ pub fn logs_of(domain: &str) -> String {
     )
 }
 
-/// Starts `domain` through `start` (virtsh's `start DOMAIN` on the daemon). A QEMU that
-/// libvirtd could not bring up is the host's failure, not the client's: it is logged with
-/// QEMU's own words and tried once more; a second failure fails the test with them.
+/// Starts `domain` through `start` (virtsh's `start DOMAIN` on the daemon); a failure shows
+/// QEMU's own words and libvirtd's.
 pub fn start_domain(domain: &str, start: impl Fn() -> std::process::Output) {
-    for attempt in 1..=2 {
-        let o = start();
-        if o.status.success() {
-            return;
-        }
-        let why = format!(
-            "start {domain} (attempt {attempt}): {}\n{}",
-            String::from_utf8_lossy(&o.stderr),
-            logs_of(domain)
-        );
-        assert!(attempt < 2, "{why}");
-        eprintln!("{why}");
-    }
+    let o = start();
+    assert!(
+        o.status.success(),
+        "start {domain}: {}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        logs_of(domain)
+    );
 }
