@@ -53,7 +53,7 @@ pub fn logs_of(domain: &str) -> String {
 
 /// Starts `domain` through `start` (virtsh's `start DOMAIN` on the daemon); a failure shows
 /// QEMU's own words and libvirtd's.
-pub fn start_domain(domain: &str, start: impl Fn() -> std::process::Output) {
+pub fn start_domain(domain: &str, start: impl FnOnce() -> std::process::Output) {
     let o = start();
     assert!(
         o.status.success(),
