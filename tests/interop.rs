@@ -12,10 +12,6 @@ mod libvirtd;
 use golden_peer::{assert_same_over, golden_dir};
 use libvirtd::{daemon_answers, logs_of, start_domain};
 
-/// The golden replay (hundreds of short-lived clients) and the QEMU start take turns: on a
-/// 2-core host the one must not starve the other.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 fn run(program: &str, args: &[String]) -> Output {
     Command::new(program)
         .args(args)
@@ -30,7 +26,6 @@ fn run(program: &str, args: &[String]) -> Output {
 
 #[test]
 fn golden_cases_over_the_daemon_match_virsh() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     daemon_answers();
     assert_same_over("test+unix:///default", run);
 }
@@ -63,7 +58,6 @@ fn state() -> String {
 
 #[test]
 fn a_real_domain_and_pool_through_libvirtd() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     daemon_answers();
     let dir = tempfile::tempdir().unwrap();
     let xml = dir.path().join("d.xml");

@@ -151,14 +151,17 @@ fn golden_cases_over_ssh_match_virsh() {
 
 #[test]
 fn a_real_domain_over_qemu_ssh() {
+    const DOMAIN: &str = "virtsh-ssh-test";
     libvirtd::daemon_answers();
     let d = sshd();
     let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
     let xml = d.home.path().join("d.xml");
     std::fs::write(
         &xml,
-        "<domain type='qemu'><name>virtsh-ssh-test</name><memory unit='MiB'>64</memory>\
-         <os><type arch='x86_64'>hvm</type></os></domain>",
+        format!(
+            "<domain type='qemu'><name>{DOMAIN}</name><memory unit='MiB'>64</memory>\
+             <os><type arch='x86_64'>hvm</type></os></domain>"
+        ),
     )
     .unwrap();
     let virtsh = |script: &str| {
@@ -168,19 +171,19 @@ fn a_real_domain_over_qemu_ssh() {
             &["-q".into(), "-c".into(), uri.clone(), script.into()],
         )
     };
-    let _ = virtsh("destroy virtsh-ssh-test; undefine virtsh-ssh-test");
+    let _ = virtsh(&format!("destroy {DOMAIN}; undefine {DOMAIN}"));
     let o = virtsh(&format!("define {}", xml.display()));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    libvirtd::start_domain("virtsh-ssh-test", || virtsh("start virtsh-ssh-test"));
-    let o = virtsh(
-        "suspend virtsh-ssh-test; resume virtsh-ssh-test; domstate --reason virtsh-ssh-test; destroy virtsh-ssh-test; undefine virtsh-ssh-test",
-    );
+    libvirtd::start_domain(DOMAIN, || virtsh(&format!("start {DOMAIN}")));
+    let o = virtsh(&format!(
+        "suspend {DOMAIN}; resume {DOMAIN}; domstate --reason {DOMAIN}; destroy {DOMAIN}; undefine {DOMAIN}"
+    ));
     assert_eq!(
         (o.status.success(), String::from_utf8_lossy(&o.stdout)),
         (true, "running (unpaused)\n".into()),
         "{}\n{}",
         String::from_utf8_lossy(&o.stderr),
-        libvirtd::logs_of("virtsh-ssh-test")
+        libvirtd::logs_of(DOMAIN)
     );
 
     // A dir pool with a qcow2 volume: created, uploaded to, downloaded from, deleted.
