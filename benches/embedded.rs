@@ -86,7 +86,7 @@ fn by_hand(dir: &Path) -> (Duration, Duration) {
         .trim()
         .parse()
         .unwrap();
-    while virtsh::state::pid_alive(pid) {
+    while virtsh::sys::pid_alive(pid) {
         std::thread::sleep(Duration::from_micros(200));
     }
     (start, started.elapsed())

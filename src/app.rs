@@ -1,33 +1,36 @@
 //! The binary's flow: global options, the connection, then each command in turn, with virsh's
 //! exit status (that of the last command).
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::time::Instant;
 
-use virtsh_commands::parse::{options, parse, Invocation, OptKind, ParseError};
+use virtsh_commands::global::usage;
+use virtsh_commands::parse::{parse, Invocation, OptKind, ParseError};
 
-use crate::cli::{usage, Action, Cli};
+use crate::cli::{Action, Cli};
 use crate::connect::default_uri;
-use crate::console::Console;
 use crate::debug;
-use crate::exec::Session;
 use crate::log::{self, Level};
+use crate::output::Output;
+use crate::session::Session;
 use crate::shell::{repl, tokenizer};
 use crate::LIBVIRT_VERSION;
 
 /// Runs virtsh with `args` (without the program name); returns the exit status.
-pub fn main(args: &[String]) -> i32 {
+pub fn main(args: &[OsString]) -> i32 {
     let cli = match Cli::parse(args) {
         Ok(c) => c,
         Err(e) => {
-            let mut console = Console::new(args.iter().any(|a| a == "--json"));
-            console.fatal(&e.to_string());
-            console.flush();
+            let mut out = Output::new(args.iter().any(|a| a == "--json"));
+            out.fatal(&e.to_string());
+            out.flush();
             return 1;
         }
     };
-    let mut console = Console::new(cli.opts.json);
+    let mut out = Output::new(cli.opts.json);
     for w in &cli.warnings {
-        console.fatal(w);
+        out.fatal(w);
     }
     let level = cli.opts.debug.or_else(|| {
         std::env::var("VIRSH_DEBUG")
@@ -51,45 +54,49 @@ pub fn main(args: &[String]) -> i32 {
         {
             Ok(f) => log::set_file(f),
             Err(e) => {
-                console.fatal(&format!(
+                out.fatal(&format!(
                     "failed to open the log file '{path}': {}",
-                    crate::driver::error::strerror(&e)
+                    crate::sys::strerror(&e)
                 ));
+                out.flush();
                 return 1;
             }
         }
     }
-    let status = run(cli, &mut console);
-    console.flush();
-    status
+    out.flush();
+    run(cli)
 }
 
-fn run(cli: Cli, console: &mut Console) -> i32 {
+fn run(cli: Cli) -> i32 {
+    let mut out = Output::new(cli.opts.json);
     let words = match &cli.action {
         Action::Usage => {
-            console.print(&usage());
+            out.print(&usage());
+            out.flush();
             return 0;
         }
         Action::VersionShort => {
-            console.print(&format!("{LIBVIRT_VERSION}\n"));
+            out.print(&format!("{LIBVIRT_VERSION}\n"));
+            out.flush();
             return 0;
         }
         Action::VersionLong => {
-            console.print(&format!(
+            out.print(&format!(
                 "virtsh {} (virsh of libvirt {LIBVIRT_VERSION}, compatible)\n\nDrivers: Test\n",
                 env!("CARGO_PKG_VERSION")
             ));
+            out.flush();
             return 0;
         }
         Action::Interactive => None,
-        Action::Script(s) => match tokenizer::split(s) {
-            Ok(commands) if log::enabled(Level::Info) => {
-                debug!(Level::Info, "commands: \"{s}\"");
+        Action::Script(s) => match tokenizer::split(s.as_bytes()) {
+            Ok(commands) => {
+                debug!(Level::Info, "commands: \"{}\"", s.to_string_lossy());
                 Some(commands)
             }
-            Ok(commands) => Some(commands),
             Err(e) => {
-                console.fatal(&e.to_string());
+                out.fatal(&e.to_string());
+                out.flush();
                 return 1;
             }
         },
@@ -99,7 +106,8 @@ fn run(cli: Cli, console: &mut Console) -> i32 {
     let invocations = match words.as_deref().map(parse_all).transpose() {
         Ok(i) => i,
         Err(e) => {
-            console.fatal(&e.to_string());
+            out.fatal(&e.to_string());
+            out.flush();
             return 1;
         }
     };
@@ -110,20 +118,24 @@ fn run(cli: Cli, console: &mut Console) -> i32 {
     let mut session = Session::new(cli.opts.clone(), uri.clone());
     if uri.is_some() {
         if let Err(e) = session.connect() {
-            console.error(&e);
+            session.out.error(&e);
+            session.out.flush();
             return 1;
         }
     }
     match invocations {
-        Some(invocations) => run_batch(&mut session, console, &invocations).0,
-        None => repl::run(session, console, run_line),
+        Some(invocations) => run_batch(&mut session, &invocations).0,
+        None => repl::run(session, run_line),
     }
 }
 
 /// Parses every command; a command whose name starts with `#` is a comment.
-fn parse_all(commands: &[Vec<String>]) -> Result<Vec<Invocation>, ParseError> {
+fn parse_all(commands: &[Vec<OsString>]) -> Result<Vec<Invocation>, ParseError> {
     let mut out = Vec::with_capacity(commands.len());
-    for words in commands.iter().filter(|c| !c[0].starts_with('#')) {
+    for words in commands
+        .iter()
+        .filter(|c| !c[0].as_bytes().starts_with(b"#"))
+    {
         let inv = parse(words)?;
         trace(&inv);
         out.push(inv);
@@ -136,17 +148,23 @@ fn trace(inv: &Invocation) {
     if !log::enabled(Level::Info) {
         return;
     }
-    let opts = options(inv.def);
     let mut argv_index = 0;
     let cmd = inv.def.name;
-    for (name, value) in &inv.values {
-        let kind = opts.iter().find(|o| &o.name == name).map(|o| o.kind);
+    for (name, kind, value) in &inv.filled {
         match (kind, value) {
-            (Some(OptKind::Argv), Some(v)) => {
-                debug!(Level::Info, "{cmd}: {name}(argv: {argv_index}): {v}");
+            (OptKind::Argv, Some(v)) => {
+                debug!(
+                    Level::Info,
+                    "{cmd}: {name}(argv: {argv_index}): {}",
+                    v.to_string_lossy()
+                );
                 argv_index += 1;
             }
-            (_, Some(v)) => debug!(Level::Info, "{cmd}: {name}(optdata): {v}"),
+            (_, Some(v)) => debug!(
+                Level::Info,
+                "{cmd}: {name}(optdata): {}",
+                v.to_string_lossy()
+            ),
             (_, None) => debug!(Level::Info, "{cmd}: {name}(bool)"),
         }
     }
@@ -154,48 +172,45 @@ fn trace(inv: &Invocation) {
 
 /// Runs commands in order; every one runs even after a failure. Returns the status of the
 /// last one and whether a `quit` was seen.
-fn run_batch(
-    session: &mut Session,
-    console: &mut Console,
-    invocations: &[Invocation],
-) -> (i32, bool) {
+fn run_batch(session: &mut Session, invocations: &[Invocation]) -> (i32, bool) {
     let mut status = 0;
     for inv in invocations {
         let started = Instant::now();
         let ran = session.run(inv);
         if let Some(notice) = ran.notice {
-            console.fatal(notice);
+            session.out.fatal(notice);
         }
         status = match &ran.outcome {
             Ok(outcome) => {
-                console.outcome(outcome, session.opts.quiet);
+                session.out.outcome(outcome, session.opts.quiet);
                 0
             }
             Err(e) => {
-                console.error(e);
+                session.out.error(e);
                 1
             }
         };
         // `quit` ends the run before virsh's blank line.
         if ran.quit {
-            console.flush();
+            session.out.flush();
             return (status, true);
         }
         let timing = session.opts.timing.then(|| started.elapsed());
-        console.end_command(session.opts.quiet, timing);
+        session.out.end_command(session.opts.quiet, timing);
     }
+    session.out.flush();
     (status, false)
 }
 
 /// One line of the interactive shell; true when it asked to leave.
-fn run_line(session: &mut Session, console: &mut Console, line: &str) -> bool {
+fn run_line(session: &mut Session, line: &[u8]) -> bool {
     let parsed = tokenizer::split(line)
         .map_err(|e| e.to_string())
         .and_then(|c| parse_all(&c).map_err(|e| e.to_string()));
     match parsed {
-        Ok(invocations) => run_batch(session, console, &invocations).1,
+        Ok(invocations) => run_batch(session, &invocations).1,
         Err(message) => {
-            console.fatal(&message);
+            session.out.fatal(&message);
             false
         }
     }

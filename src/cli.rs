@@ -1,11 +1,12 @@
 //! virsh's global options, parsed as virsh parses them (`getopt_long` with `+`: options stop at
 //! the first word that is not one, long options may be abbreviated), with virsh's messages.
 
+use std::ffi::OsString;
+
 use clap::{ArgAction, CommandFactory};
 use virtsh_commands::global::GlobalOptions;
-use virtsh_commands::{help, Group};
 
-use crate::exec::Options;
+use crate::session::Options;
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,9 +20,9 @@ pub enum Action {
     /// No command: the interactive shell.
     Interactive,
     /// One word: a command string for the tokenizer.
-    Script(String),
+    Script(OsString),
     /// Several words: one command, each word one token.
-    Words(Vec<String>),
+    Words(Vec<OsString>),
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +56,8 @@ struct GlobalOpt {
     short: Option<char>,
     long: Option<String>,
     takes_value: bool,
+    /// Takes a value only as `--opt=VALUE` (`--version[=TYPE]`).
+    optional_value: bool,
 }
 
 /// The global options, read from the clap model so that usage, man page and parser agree.
@@ -65,6 +68,7 @@ fn table() -> Vec<GlobalOpt> {
             short: a.get_short(),
             long: a.get_long().map(String::from),
             takes_value: matches!(a.get_action(), ArgAction::Set),
+            optional_value: a.get_num_args().is_some_and(|n| n.min_values() == 0),
         })
         .collect()
 }
@@ -86,7 +90,7 @@ fn number(short: char, value: &str) -> Result<i64, CliError> {
 }
 
 impl Cli {
-    pub fn parse(args: &[String]) -> Result<Cli, CliError> {
+    pub fn parse(args: &[OsString]) -> Result<Cli, CliError> {
         let mut cli = Cli {
             opts: Options::default(),
             connect: None,
@@ -97,7 +101,9 @@ impl Cli {
         let table = table();
         let mut i = 0;
         while i < args.len() {
-            let arg = &args[i];
+            // Options are ASCII; their values (a URI, a file name) are taken as text.
+            let arg = args[i].to_string_lossy().into_owned();
+            let arg = &arg;
             if arg == "--" {
                 i += 1;
                 break;
@@ -129,14 +135,6 @@ impl Cli {
                         _ => return Err(CliError::Unsupported(arg.clone())),
                     },
                 };
-                if opt.long.as_deref() == Some("version") {
-                    version = Some(match inline.as_deref() {
-                        Some("long") => Action::VersionLong,
-                        _ => Action::VersionShort,
-                    });
-                    i += 1;
-                    continue;
-                }
                 found.push((opt, inline));
             } else if arg.len() > 1 && arg.starts_with('-') {
                 let chars: Vec<char> = arg[1..].chars().collect();
@@ -159,8 +157,10 @@ impl Cli {
                 let value = match (opt.takes_value, inline) {
                     (false, _) => String::new(),
                     (true, Some(v)) => v,
+                    (true, None) if opt.optional_value => String::new(),
                     (true, None) => {
-                        let v = args.get(i).cloned().ok_or_else(|| {
+                        let v = args.get(i).map(|a| a.to_string_lossy().into_owned());
+                        let v = v.ok_or_else(|| {
                             CliError::MissingArgument(
                                 opt.short.unwrap_or('?'),
                                 opt.long.clone().unwrap_or_default(),
@@ -173,6 +173,8 @@ impl Cli {
                 let short = opt.short.unwrap_or_default();
                 match (opt.short, opt.long.as_deref()) {
                     (_, Some("json")) => cli.opts.json = true,
+                    (_, Some("version")) if value == "long" => version = Some(Action::VersionLong),
+                    (_, Some("version")) => version = Some(Action::VersionShort),
                     // virtsh never starts a polkit agent.
                     (_, Some("no-pkttyagent")) => {}
                     (Some('c'), _) => cli.connect = Some(value),
@@ -215,7 +217,7 @@ impl Cli {
                     (Some('t'), _) => cli.opts.timing = true,
                     (Some('v'), _) => version = Some(Action::VersionShort),
                     (Some('V'), _) => version = Some(Action::VersionLong),
-                    _ => unreachable!("every global option is handled"),
+                    _ => return Err(CliError::Unsupported(arg.clone())),
                 }
             }
         }
@@ -230,62 +232,12 @@ impl Cli {
     }
 }
 
-/// The text of `virtsh -h`.
-pub fn usage() -> String {
-    let mut out = String::from(
-        "\nvirtsh [options]... [<command_string>]\nvirtsh [options]... <command> [args...]\n\n  options:\n",
-    );
-    for (spelling, text) in [
-        ("-c | --connect=URI", "hypervisor connection URI"),
-        ("-d | --debug=NUM", "debug level [0-4]"),
-        ("-e | --escape <char>", "set escape sequence for console"),
-        ("-h | --help", "this help"),
-    ] {
-        out.push_str(&format!("    {spelling:<24}{text}\n"));
-    }
-    out.push_str("    -k | --keepalive-interval=NUM\n");
-    out.push_str(&format!(
-        "    {:<24}keepalive interval in seconds, 0 for disable\n",
-        ""
-    ));
-    out.push_str("    -K | --keepalive-count=NUM\n");
-    out.push_str(&format!(
-        "    {:<24}number of possible missed keepalive messages\n",
-        ""
-    ));
-    for (spelling, text) in [
-        ("-l | --log=FILE", "output logging to file"),
-        ("-q | --quiet", "quiet mode"),
-        ("-r | --readonly", "connect readonly"),
-        ("-t | --timing", "print timing information"),
-        ("-v", "short version"),
-        ("-V", "long version"),
-        (
-            "     --version[=TYPE]",
-            "version, TYPE is short or long (default short)",
-        ),
-        ("     --json", "print results and errors as JSON"),
-    ] {
-        out.push_str(&format!("    {spelling:<24}{text}\n"));
-    }
-    out.push_str("  commands (non interactive mode):\n\n");
-    for group in Group::ALL {
-        let listing = help::group_listing(group);
-        out.push_str(&listing.replacen("'):\n", "')\n", 1));
-        out.push('\n');
-    }
-    out.push_str(
-        "\n  (specify help <group> for details about the commands in the group)\n\n  (specify help <command> for details about the command)\n\n",
-    );
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, CliError> {
-        Cli::parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        Cli::parse(&args.iter().map(OsString::from).collect::<Vec<_>>())
     }
 
     #[test]

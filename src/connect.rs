@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::driver::qemu::QemuDriver;
-use crate::driver::readonly::ReadOnly;
 use crate::driver::remote::{Keepalive, RemoteDriver};
-use crate::driver::test::TestDriver;
-use crate::driver::{Error, ErrorCode, Hypervisor};
+use crate::driver::testdrv::TestDriver;
+use crate::driver::{Connection, Driver};
+use crate::error::{Error, ErrorCode};
 use crate::uri::{Uri, UriError};
 
 /// The URI to use when `-c` is not given, in virsh's order of precedence (`VIRTSH_...` first,
@@ -36,26 +36,25 @@ pub fn default_root() -> Result<PathBuf, Error> {
 }
 
 /// Opens `uri` (`None`: the embedded default); `keepalive` applies to remote connections.
-pub fn open(
+pub fn open(uri: Option<&str>, readonly: bool, keepalive: Keepalive) -> Result<Connection, Error> {
+    Ok(Connection::new(driver(uri, readonly, keepalive)?, readonly))
+}
+
+fn driver(
     uri: Option<&str>,
     readonly: bool,
     keepalive: Keepalive,
-) -> Result<Box<dyn Hypervisor>, Error> {
+) -> Result<Box<dyn Driver>, Error> {
     let Some(text) = uri else {
         let root = default_root()?;
         let uri = format!("qemu:///embed?root={}", root.display());
-        let conn: Box<dyn Hypervisor> = Box::new(QemuDriver::open(&uri, &root)?);
-        return Ok(if readonly {
-            Box::new(ReadOnly(conn))
-        } else {
-            conn
-        });
+        return Ok(Box::new(QemuDriver::open(&uri, &root)?));
     };
     let parsed = Uri::parse(text).map_err(|e| match e {
         UriError::Malformed { .. } => Error::internal(format!("Unable to parse URI {text}")),
         transport @ UriError::Transport(_) => Error::internal(transport),
     })?;
-    let conn: Box<dyn Hypervisor> = match (parsed.driver.as_str(), parsed.is_remote()) {
+    Ok(match (parsed.driver.as_str(), parsed.is_remote()) {
         ("test", false) => Box::new(match parsed.path.as_str() {
             "/default" => TestDriver::open_default(text)?,
             "" | "/" => {
@@ -66,7 +65,7 @@ pub fn open(
             path => TestDriver::open_file(text, Path::new(path))?,
         }),
         (_, true) | ("qemu", false) if parsed.is_remote() || parsed.path != "/embed" => {
-            return Ok(Box::new(RemoteDriver::open(&parsed, readonly, keepalive)?));
+            Box::new(RemoteDriver::open(&parsed, readonly, keepalive)?)
         }
         ("qemu", false) if parsed.path == "/embed" => {
             let root = parsed
@@ -83,11 +82,6 @@ pub fn open(
                 format!("no connection driver available for {text}"),
             ))
         }
-    };
-    Ok(if readonly {
-        Box::new(ReadOnly(conn))
-    } else {
-        conn
     })
 }
 

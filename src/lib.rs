@@ -1,21 +1,27 @@
 //! virtsh: a virsh-compatible virtualization shell.
 //!
 //! Data flow: argv or a line -> [`shell::tokenizer`] -> the command language's parser
-//! (`virtsh_commands::parse`) -> [`exec`] calls the [`driver::Hypervisor`] chosen by the URI
-//! ([`connect`]) -> a typed [`render::Outcome`] -> [`render`] -> [`console`].
+//! (`virtsh_commands::parse`) -> [`commands`] (one file per command) calls the driver API
+//! ([`driver`]) on the connection the URI chose ([`connect`]) -> a typed [`render::Outcome`]
+//! -> [`output`], as virsh's text or as JSON.
 
 pub mod app;
 pub mod cli;
+pub mod commands;
 pub mod connect;
-pub mod console;
 pub mod driver;
-pub mod exec;
+pub mod error;
 pub mod log;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod rpc;
+pub mod session;
 pub mod shell;
 pub mod state;
+pub mod sys;
+pub mod terminal;
+pub mod types;
 pub mod uri;
 
 /// The libvirt release whose virsh virtsh follows: `version` and `-v` report it, as scripts

@@ -1,26 +1,28 @@
 //! virtsh's command language.
 //!
-//! Every virsh command is a typed request: a `clap` derive struct in the module of its group
-//! (`domain`, `pool`, `volume`, `host`, `shell`). This crate does no I/O and knows no driver; it is
-//! what the virsh-style parser ([`parse`]), `help`, completions and man pages are built from.
-//!
-//! virsh parses options its own way (`--opt value`, `--opt=value`, bare words filling the
-//! positional options in order, `--` ending options), with its own error lines, so the clap
-//! definitions are used as a model: [`parse::parse`] checks a command line against the model
-//! with virsh's rules and messages, then [`parse::Invocation::to_request`] hands a canonical
-//! `--opt=value` form to clap to build the typed [`Request`].
+//! Every virsh command is a typed request: a `clap` derive struct in the module of its help
+//! group (`domain`, `monitor`, `host`, `pool`, `volume`, `virsh`), with what clap cannot say
+//! about it in its [`Spec`]. The one registry, [`with_commands!`], lists them; the request enum,
+//! the command table, and the engine's dispatch (in the `virtsh` crate) are all generated from
+//! it. This crate does no I/O and knows no driver: it is what the virsh-style parser
+//! ([`parse`]), `help`, completions and man pages are built from.
 
+pub mod args;
+pub mod complete;
 pub mod domain;
 pub mod generate;
 pub mod global;
 pub mod help;
 pub mod host;
+pub mod monitor;
 pub mod parse;
 pub mod pool;
-pub mod shell;
+pub mod virsh;
 pub mod volume;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
+
+use complete::Values;
 
 /// The groups of `virsh help`, in the order virsh prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,11 +70,10 @@ impl Group {
     }
 }
 
-/// What the clap model cannot say about a command: its virsh name and group, and which of its
-/// options may be given as bare words (in the order bare words fill them).
+/// What the clap model cannot say about a command: its virsh name and which of its options
+/// may be given as bare words (in the order bare words fill them).
 pub trait Spec {
     const NAME: &'static str;
-    const GROUP: Group;
     const POSITIONAL: &'static [&'static str];
     /// Options that bare words still fill, after the positional ones, for old scripts, though
     /// help shows them as named options (virsh's `unwanted_positional`).
@@ -82,6 +83,24 @@ pub trait Spec {
     const VALUE_ALIASES: &'static [(&'static str, &'static str, &'static str)] = &[];
     /// String options that accept an empty value.
     const ALLOW_EMPTY: &'static [&'static str] = &[];
+    /// What the values of options complete to, where the option's name alone does not say
+    /// (see [`complete::Values::by_name`]).
+    const COMPLETE: &'static [(&'static str, Values)] = &[];
+    /// Whether the command works without a connection (virsh's `VSH_CMD_FLAG_NOCONNECT`).
+    const NO_CONNECT: bool = false;
+}
+
+/// A command's [`Spec`] in one line: `spec!(Dominfo: "dominfo" ["domain"]);`, with any other
+/// constant after a `;`.
+#[macro_export]
+macro_rules! spec {
+    ($ty:ident: $name:literal [$($p:literal),*] $(; $($extra:tt)*)?) => {
+        impl $crate::Spec for $ty {
+            const NAME: &'static str = $name;
+            const POSITIONAL: &'static [&'static str] = &[$($p),*];
+            $($($extra)*)?
+        }
+    };
 }
 
 /// One command of the registry.
@@ -92,6 +111,8 @@ pub struct CommandDef {
     pub unwanted_positional: &'static [&'static str],
     pub value_aliases: &'static [(&'static str, &'static str, &'static str)],
     pub allow_empty: &'static [&'static str],
+    pub complete: &'static [(&'static str, Values)],
+    pub no_connect: bool,
     /// The clap model of the command.
     pub command: fn() -> clap::Command,
     build: fn(&ArgMatches) -> Result<Request, clap::Error>,
@@ -105,114 +126,147 @@ impl std::fmt::Debug for CommandDef {
     }
 }
 
+/// The registry: every command, by help group, in the order `virsh help` lists them, each as
+/// `Type file`: the request type in this crate's module of the group, and the file of the
+/// `virtsh` crate that runs it (`src/commands/GROUP/FILE.rs`). `with_commands!(m)` hands the
+/// list to macro `m`; adding a command is one line here.
+#[macro_export]
+macro_rules! with_commands {
+    ($callback:ident) => {
+        $callback! {
+            Domain domain {
+                Autostart autostart,
+                AutostartAll autostart_all,
+                Console console,
+                Create create,
+                Define define,
+                Desc desc,
+                Destroy destroy,
+                Domid domid,
+                Domname domname,
+                Domrename domrename,
+                Domuuid domuuid,
+                Dumpxml dumpxml,
+                Edit edit,
+                Reboot reboot,
+                Reset reset,
+                Resume resume,
+                Setmaxmem setmaxmem,
+                Setmem setmem,
+                Setvcpus setvcpus,
+                Shutdown shutdown,
+                Start start,
+                Suspend suspend,
+                Undefine undefine,
+            }
+            Monitor monitor {
+                Domcontrol domcontrol,
+                Dominfo dominfo,
+                Domstate domstate,
+                Domstats domstats,
+                List list,
+            }
+            Host host {
+                Capabilities capabilities,
+                Hostname hostname,
+                Nodeinfo nodeinfo,
+                Uri uri,
+                Version version,
+            }
+            Pool pool {
+                PoolAutostart pool_autostart,
+                PoolBuild pool_build,
+                PoolCreateAs pool_create_as,
+                PoolCreate pool_create,
+                PoolDefineAs pool_define_as,
+                PoolDefine pool_define,
+                PoolDelete pool_delete,
+                PoolDestroy pool_destroy,
+                PoolDumpxml pool_dumpxml,
+                PoolEdit pool_edit,
+                PoolInfo pool_info,
+                PoolList pool_list,
+                PoolName pool_name,
+                PoolRefresh pool_refresh,
+                PoolStart pool_start,
+                PoolUndefine pool_undefine,
+                PoolUuid pool_uuid,
+            }
+            Volume volume {
+                VolClone vol_clone,
+                VolCreateAs vol_create_as,
+                VolCreate vol_create,
+                VolCreateFrom vol_create_from,
+                VolDelete vol_delete,
+                VolDownload vol_download,
+                VolDumpxml vol_dumpxml,
+                VolInfo vol_info,
+                VolKey vol_key,
+                VolList vol_list,
+                VolName vol_name,
+                VolPath vol_path,
+                VolResize vol_resize,
+                VolUpload vol_upload,
+                VolWipe vol_wipe,
+            }
+            Virsh virsh {
+                Cd cd,
+                Echo echo,
+                Exit exit,
+                Help help,
+                Pwd pwd,
+                Quit quit,
+                Connect connect,
+                Complete complete,
+            }
+        }
+    };
+}
+
 macro_rules! registry {
-    ($($variant:ident => $module:ident :: $ty:ident,)*) => {
+    ($($group:ident $module:ident { $($ty:ident $file:ident,)* })*) => {
         /// A parsed command, ready to run.
         #[derive(Debug, Clone, PartialEq)]
         pub enum Request {
-            $($variant($module::$ty),)*
+            $($($ty($module::$ty),)*)*
         }
 
         impl Request {
             /// The virsh name of the command.
             pub fn name(&self) -> &'static str {
                 match self {
-                    $(Request::$variant(_) => <$module::$ty as Spec>::NAME,)*
+                    $($(Request::$ty(_) => <$module::$ty as Spec>::NAME,)*)*
+                }
+            }
+
+            /// Whether the command needs a connection.
+            pub fn needs_connection(&self) -> bool {
+                match self {
+                    $($(Request::$ty(_) => !<$module::$ty as Spec>::NO_CONNECT,)*)*
                 }
             }
         }
 
         /// Every command, in the order `virsh help` lists them.
         pub static COMMANDS: &[CommandDef] = &[
-            $(CommandDef {
+            $($(CommandDef {
                 name: <$module::$ty as Spec>::NAME,
-                group: <$module::$ty as Spec>::GROUP,
+                group: Group::$group,
                 positional: <$module::$ty as Spec>::POSITIONAL,
                 unwanted_positional: <$module::$ty as Spec>::UNWANTED_POSITIONAL,
                 value_aliases: <$module::$ty as Spec>::VALUE_ALIASES,
                 allow_empty: <$module::$ty as Spec>::ALLOW_EMPTY,
-                command: <$module::$ty as CommandFactory>::command,
-                build: |m| <$module::$ty as FromArgMatches>::from_arg_matches(m).map(Request::$variant),
-            },)*
+                complete: <$module::$ty as Spec>::COMPLETE,
+                no_connect: <$module::$ty as Spec>::NO_CONNECT,
+                command: || <$module::$ty as CommandFactory>::command()
+                    .name(<$module::$ty as Spec>::NAME),
+                build: |m| <$module::$ty as FromArgMatches>::from_arg_matches(m).map(Request::$ty),
+            },)*)*
         ];
     };
 }
 
-registry! {
-    Autostart => domain::Autostart,
-    AutostartAll => domain::AutostartAll,
-    Console => domain::Console,
-    Create => domain::Create,
-    Define => domain::Define,
-    Desc => domain::Desc,
-    Destroy => domain::Destroy,
-    Domid => domain::Domid,
-    Domname => domain::Domname,
-    Domrename => domain::Domrename,
-    Domuuid => domain::Domuuid,
-    Dumpxml => domain::Dumpxml,
-    Edit => domain::Edit,
-    Reboot => domain::Reboot,
-    Reset => domain::Reset,
-    Resume => domain::Resume,
-    Setmaxmem => domain::Setmaxmem,
-    Setmem => domain::Setmem,
-    Setvcpus => domain::Setvcpus,
-    Shutdown => domain::Shutdown,
-    Start => domain::Start,
-    Suspend => domain::Suspend,
-    Undefine => domain::Undefine,
-    Domcontrol => domain::Domcontrol,
-    Dominfo => domain::Dominfo,
-    Domstate => domain::Domstate,
-    Domstats => domain::Domstats,
-    List => domain::List,
-    Capabilities => host::Capabilities,
-    Hostname => host::Hostname,
-    Nodeinfo => host::Nodeinfo,
-    Uri => host::Uri,
-    Version => host::Version,
-    PoolAutostart => pool::PoolAutostart,
-    PoolBuild => pool::PoolBuild,
-    PoolCreateAs => pool::PoolCreateAs,
-    PoolCreate => pool::PoolCreate,
-    PoolDefineAs => pool::PoolDefineAs,
-    PoolDefine => pool::PoolDefine,
-    PoolDelete => pool::PoolDelete,
-    PoolDestroy => pool::PoolDestroy,
-    PoolDumpxml => pool::PoolDumpxml,
-    PoolEdit => pool::PoolEdit,
-    PoolInfo => pool::PoolInfo,
-    PoolList => pool::PoolList,
-    PoolName => pool::PoolName,
-    PoolRefresh => pool::PoolRefresh,
-    PoolStart => pool::PoolStart,
-    PoolUndefine => pool::PoolUndefine,
-    PoolUuid => pool::PoolUuid,
-    VolClone => volume::VolClone,
-    VolCreateAs => volume::VolCreateAs,
-    VolCreate => volume::VolCreate,
-    VolCreateFrom => volume::VolCreateFrom,
-    VolDelete => volume::VolDelete,
-    VolDownload => volume::VolDownload,
-    VolDumpxml => volume::VolDumpxml,
-    VolInfo => volume::VolInfo,
-    VolKey => volume::VolKey,
-    VolList => volume::VolList,
-    VolName => volume::VolName,
-    VolPath => volume::VolPath,
-    VolResize => volume::VolResize,
-    VolUpload => volume::VolUpload,
-    VolWipe => volume::VolWipe,
-    Cd => shell::Cd,
-    Echo => shell::Echo,
-    Exit => shell::Exit,
-    Help => shell::Help,
-    Pwd => shell::Pwd,
-    Quit => shell::Quit,
-    Connect => shell::Connect,
-    Complete => shell::Complete,
-}
+with_commands!(registry);
 
 /// The command called `name`, if there is one (names are never abbreviated).
 pub fn find(name: &str) -> Option<&'static CommandDef> {
@@ -222,19 +276,4 @@ pub fn find(name: &str) -> Option<&'static CommandDef> {
 /// The group whose keyword is `keyword`.
 pub fn find_group(keyword: &str) -> Option<Group> {
     Group::ALL.into_iter().find(|g| g.keyword() == keyword)
-}
-
-/// Commands that need no connection (virsh's NOCONNECT commands).
-pub fn needs_connection(request: &Request) -> bool {
-    !matches!(
-        request,
-        Request::Cd(_)
-            | Request::Echo(_)
-            | Request::Exit(_)
-            | Request::Help(_)
-            | Request::Pwd(_)
-            | Request::Quit(_)
-            | Request::Connect(_)
-            | Request::Complete(_)
-    )
 }

@@ -1,10 +1,14 @@
 //! virsh's option parser, run over the clap model of each command.
 //!
-//! Parsing happens in two steps, as in virsh. [`parse`] checks the words of one command (unknown
-//! command or option, missing value, repeated option, missing required option, surplus data):
-//! virsh runs it over a whole batch before running anything, so one such error stops the batch.
-//! [`Invocation::to_request`] then builds the typed request when the command runs; value errors
-//! (a malformed number, an empty string) fail only that command.
+//! Words are bytes (`OsString`): paths and names are bytes on Linux and stay so. A [`Scan`]
+//! assigns the words of one command to its options with virsh's rules (`--opt value`,
+//! `--opt=value`, bare words filling the positional options in order, `--` ending options)
+//! and virsh's syntax errors; the same scan tells TAB completion which option a word fills.
+//! [`parse`] then hands the assignment to clap once, in canonical `--opt=value` form, and
+//! keeps clap's typed request (or its value error, which virsh reports only when the command
+//! runs: a malformed number fails that command, not the batch).
+
+use std::ffi::{OsStr, OsString};
 
 use clap::ArgAction;
 
@@ -99,149 +103,218 @@ pub fn options(def: &CommandDef) -> Vec<Opt> {
         .collect()
 }
 
-/// A command line that passed the syntax checks.
+/// The words of one command assigned to its options, one word at a time.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    pub def: &'static CommandDef,
+    pub opts: Vec<Opt>,
+    /// The options given, by index into `opts`, in the order given (an argv option may
+    /// appear several times; a flag has no value).
+    pub filled: Vec<(usize, Option<OsString>)>,
+    /// An option named without its value yet (`--mode` before `acpi`).
+    pub pending: Option<usize>,
+    /// `--help` was among the words.
+    pub help: bool,
+    data_only: bool,
+}
+
+impl Scan {
+    pub fn new(def: &'static CommandDef) -> Scan {
+        Scan {
+            def,
+            opts: options(def),
+            filled: Vec::new(),
+            pending: None,
+            help: false,
+            data_only: false,
+        }
+    }
+
+    /// Whether option `index` was given.
+    pub fn seen(&self, index: usize) -> bool {
+        self.filled.iter().any(|(i, _)| *i == index)
+    }
+
+    /// The option named `name` (or one of its aliases).
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.opts
+            .iter()
+            .position(|o| o.name == name || o.aliases.iter().any(|a| a == name))
+    }
+
+    /// The option a bare word fills now: the first positional option not yet given, then the
+    /// unwanted positional ones (an argv option takes every remaining word).
+    pub fn next_slot(&self) -> Option<usize> {
+        let fillable = |i: &usize| self.opts[*i].kind == OptKind::Argv || !self.seen(*i);
+        let positional = (0..self.opts.len()).filter(|i| self.opts[*i].positional);
+        let unwanted = self
+            .def
+            .unwanted_positional
+            .iter()
+            .filter_map(|n| self.find(n));
+        positional.chain(unwanted).find(fillable)
+    }
+
+    /// Assigns one word.
+    pub fn feed(&mut self, word: &OsStr) -> Result<(), ParseError> {
+        if let Some(i) = self.pending.take() {
+            self.filled.push((i, Some(word.to_os_string())));
+            return Ok(());
+        }
+        let bytes = word.as_encoded_bytes();
+        if !self.data_only && bytes == b"--" {
+            self.data_only = true;
+            return Ok(());
+        }
+        if self.data_only || bytes.len() <= 2 || !bytes.starts_with(b"--") {
+            let slot = self
+                .next_slot()
+                .ok_or_else(|| ParseError::UnexpectedData(word.to_string_lossy().into_owned()))?;
+            self.filled.push((slot, Some(word.to_os_string())));
+            return Ok(());
+        }
+        let rest = &bytes[2..];
+        let (name, inline) = match rest.iter().position(|b| *b == b'=') {
+            Some(at) => (&rest[..at], Some(os_from(&rest[at + 1..]))),
+            None => (rest, None),
+        };
+        let name = String::from_utf8_lossy(name).into_owned();
+        if name == "help" {
+            self.help = true;
+            return Ok(());
+        }
+        if let Some((_, target, value)) = self.def.value_aliases.iter().find(|(a, _, _)| *a == name)
+        {
+            let i = self.find(target).expect("a value alias names an option");
+            self.filled.push((i, Some(OsString::from(value))));
+            return Ok(());
+        }
+        let i = self
+            .find(&name)
+            .ok_or_else(|| ParseError::UnknownOption(self.def.name, name.clone()))?;
+        let opt = &self.opts[i];
+        if opt.kind != OptKind::Argv && self.seen(i) {
+            return Err(ParseError::Repeated(opt.name.clone()));
+        }
+        match (opt.kind, inline) {
+            (OptKind::Bool, Some(_)) => return Err(ParseError::ValueForBool(opt.name.clone())),
+            (OptKind::Bool, None) => self.filled.push((i, None)),
+            (_, Some(v)) => self.filled.push((i, Some(v))),
+            (_, None) => self.pending = Some(i),
+        }
+        Ok(())
+    }
+
+    /// The checks at the end of a command: an option still waiting for its value, a required
+    /// option not given.
+    pub fn finish(&self) -> Result<(), ParseError> {
+        if let Some(i) = self.pending {
+            let opt = &self.opts[i];
+            return Err(ParseError::MissingValue(
+                opt.name.clone(),
+                opt.value_name.clone(),
+            ));
+        }
+        let missing = (0..self.opts.len()).find(|i| self.opts[*i].required && !self.seen(*i));
+        if let Some(i) = missing {
+            let opt = &self.opts[i];
+            return Err(if opt.positional {
+                ParseError::MissingPositional(self.def.name, opt.name.clone())
+            } else {
+                ParseError::MissingOption(self.def.name, opt.name.clone())
+            });
+        }
+        Ok(())
+    }
+
+    /// Builds the typed request: clap parses the canonical form once; values virsh refuses
+    /// (an empty string, a malformed number) are the command's error when it runs.
+    fn request(&self) -> Result<Request, ValueError> {
+        let mut argv = vec![OsString::from(self.def.name)];
+        for (i, value) in &self.filled {
+            let opt = &self.opts[*i];
+            let mut arg = OsString::from(format!("--{}", opt.name));
+            if let Some(v) = value {
+                if v.is_empty()
+                    && opt.kind == OptKind::Value
+                    && !self.def.allow_empty.contains(&opt.name.as_str())
+                {
+                    return Err(ValueError::Empty(opt.name.clone()));
+                }
+                arg.push("=");
+                arg.push(v);
+            }
+            argv.push(arg);
+        }
+        let matches = (self.def.command)()
+            .try_get_matches_from(argv)
+            .map_err(value_error)?;
+        (self.def.build)(&matches).map_err(value_error)
+    }
+}
+
+fn os_from(bytes: &[u8]) -> OsString {
+    // SAFETY: `bytes` is a part of an `OsStr` split at an ASCII `=`, which keeps it valid.
+    unsafe { OsStr::from_encoded_bytes_unchecked(bytes) }.to_os_string()
+}
+
+/// A command line that passed the syntax checks, with its typed request.
 #[derive(Debug, Clone)]
 pub struct Invocation {
     pub def: &'static CommandDef,
-    /// The options given, by their canonical name, in the order given (an argv option may
-    /// appear several times; a flag has no value).
-    pub values: Vec<(String, Option<String>)>,
+    /// The options given, by name, in the order given (for virsh's debug trace).
+    pub filled: Vec<(String, OptKind, Option<OsString>)>,
+    pub request: Result<Request, ValueError>,
 }
 
 /// Parses the words of one command (`words[0]` is its name) with virsh's rules.
-pub fn parse(words: &[String]) -> Result<Invocation, ParseError> {
+pub fn parse(words: &[OsString]) -> Result<Invocation, ParseError> {
     let (name, rest) = words.split_first().expect("a command has a name");
-    let def = find(name).ok_or_else(|| ParseError::UnknownCommand(name.clone()))?;
-    let opts = options(def);
-    let mut values: Vec<(String, Option<String>)> = Vec::new();
-    let seen = |values: &[(String, Option<String>)], n: &str| values.iter().any(|(k, _)| k == n);
-    let mut data_only = false;
-    let mut iter = rest.iter();
-    while let Some(word) = iter.next() {
-        if !data_only && word == "--" {
-            data_only = true;
-            continue;
-        }
-        if !data_only && word.len() > 2 && word.starts_with("--") {
-            let (oname, inline) = match word[2..].split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (&word[2..], None),
-            };
-            if oname == "help" {
-                return Ok(help_for(def));
-            }
-            if let Some((_, target, value)) = def.value_aliases.iter().find(|(a, _, _)| *a == oname)
-            {
-                values.push((target.to_string(), Some(value.to_string())));
-                continue;
-            }
-            let opt = opts
-                .iter()
-                .find(|o| o.name == oname || o.aliases.iter().any(|a| a == oname))
-                .ok_or_else(|| ParseError::UnknownOption(def.name, oname.to_string()))?;
-            if opt.kind != OptKind::Argv && seen(&values, &opt.name) {
-                return Err(ParseError::Repeated(opt.name.clone()));
-            }
-            let value = match opt.kind {
-                OptKind::Bool if inline.is_some() => {
-                    return Err(ParseError::ValueForBool(opt.name.clone()))
-                }
-                OptKind::Bool => None,
-                _ => match inline {
-                    Some(v) => Some(v),
-                    None => Some(iter.next().cloned().ok_or_else(|| {
-                        ParseError::MissingValue(opt.name.clone(), syntax_type(opt))
-                    })?),
-                },
-            };
-            values.push((opt.name.clone(), value));
-        } else {
-            let fillable = |o: &&Opt| o.kind == OptKind::Argv || !seen(&values, &o.name);
-            let unwanted = def
-                .unwanted_positional
-                .iter()
-                .filter_map(|n| opts.iter().find(|o| o.name == *n));
-            let slot = opts
-                .iter()
-                .filter(|o| o.positional)
-                .find(fillable)
-                .or_else(|| unwanted.clone().find(fillable))
-                .ok_or_else(|| ParseError::UnexpectedData(word.clone()))?;
-            values.push((slot.name.clone(), Some(word.clone())));
+    let name = name.to_string_lossy();
+    let def = find(&name).ok_or_else(|| ParseError::UnknownCommand(name.into_owned()))?;
+    let mut scan = Scan::new(def);
+    for word in rest {
+        scan.feed(word)?;
+        if scan.help {
+            return help_for(def);
         }
     }
-    if let Some(missing) = opts.iter().find(|o| o.required && !seen(&values, &o.name)) {
-        return Err(if missing.positional {
-            ParseError::MissingPositional(def.name, missing.name.clone())
-        } else {
-            ParseError::MissingOption(def.name, missing.name.clone())
-        });
-    }
-    Ok(Invocation { def, values })
-}
-
-fn syntax_type(opt: &Opt) -> String {
-    opt.value_name.clone()
+    scan.finish()?;
+    Ok(Invocation {
+        def,
+        filled: scan
+            .filled
+            .iter()
+            .map(|(i, v)| (scan.opts[*i].name.clone(), scan.opts[*i].kind, v.clone()))
+            .collect(),
+        request: scan.request(),
+    })
 }
 
 /// `CMD --help` runs `help CMD`.
-fn help_for(def: &'static CommandDef) -> Invocation {
-    Invocation {
-        def: find("help").expect("help is registered"),
-        values: vec![("command".into(), Some(def.name.into()))],
-    }
+fn help_for(def: &'static CommandDef) -> Result<Invocation, ParseError> {
+    parse(&["help".into(), def.name.into()])
 }
 
-impl Invocation {
-    /// Builds the typed request, with virsh's errors for values it cannot take.
-    pub fn to_request(&self) -> Result<Request, ValueError> {
-        let opts = options(self.def);
-        let mut argv = vec![self.def.name.to_string()];
-        for (name, value) in &self.values {
-            let opt = opts
-                .iter()
-                .find(|o| &o.name == name)
-                .expect("parsed option exists");
-            match value {
-                None => argv.push(format!("--{name}")),
-                Some(v) => {
-                    if v.is_empty()
-                        && opt.kind == OptKind::Value
-                        && !self.def.allow_empty.contains(&name.as_str())
-                    {
-                        return Err(ValueError::Empty(name.clone()));
-                    }
-                    argv.push(format!("--{name}={v}"));
-                }
-            }
-        }
-        let matches = (self.def.command)()
-            .no_binary_name(false)
-            .try_get_matches_from(&argv)
-            .map_err(|e| self.value_error(e))?;
-        (self.def.build)(&matches).map_err(|e| self.value_error(e))
-    }
-
-    fn value_error(&self, e: clap::Error) -> ValueError {
-        use clap::error::{ContextKind, ContextValue};
-        let arg = match e.get(ContextKind::InvalidArg) {
-            Some(ContextValue::String(s)) => s.clone(),
-            _ => String::new(),
-        };
-        let value = match e.get(ContextKind::InvalidValue) {
-            Some(ContextValue::String(s)) => s.clone(),
-            _ => String::new(),
-        };
-        let option = arg
-            .trim_start_matches("--")
-            .split([' ', '='])
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        if option.is_empty() {
-            ValueError::Other(e.to_string())
-        } else {
-            ValueError::Numeric { option, value }
+/// virsh's words for a value clap refused.
+fn value_error(e: clap::Error) -> ValueError {
+    use clap::error::{ContextKind, ContextValue};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let option = text(ContextKind::InvalidArg)
+        .trim_start_matches("--")
+        .split([' ', '='])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    if option.is_empty() {
+        ValueError::Other(e.to_string())
+    } else {
+        ValueError::Numeric {
+            option,
+            value: text(ContextKind::InvalidValue),
         }
     }
 }
@@ -250,8 +323,8 @@ impl Invocation {
 mod tests {
     use super::*;
 
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    fn words(s: &str) -> Vec<OsString> {
+        s.split_whitespace().map(OsString::from).collect()
     }
 
     fn err(s: &str) -> String {
@@ -260,10 +333,9 @@ mod tests {
 
     #[test]
     fn positional_and_named_mix() {
-        let inv = parse(&words("setvcpus --count 2 test")).unwrap();
-        match inv.to_request().unwrap() {
-            Request::Setvcpus(s) => {
-                assert_eq!(s.domain, "test");
+        match parse(&words("setvcpus --count 2 test")).unwrap().request {
+            Ok(Request::Setvcpus(s)) => {
+                assert_eq!(s.target.domain, "test");
                 assert_eq!(s.count, 2);
             }
             other => panic!("{other:?}"),
@@ -289,9 +361,8 @@ mod tests {
 
     #[test]
     fn argv_swallows_the_rest_and_dashdash_ends_options() {
-        let inv = parse(&words("echo -- --shell a")).unwrap();
-        match inv.to_request().unwrap() {
-            Request::Echo(e) => {
+        match parse(&words("echo -- --shell a")).unwrap().request {
+            Ok(Request::Echo(e)) => {
                 assert!(!e.shell);
                 assert_eq!(e.string, vec!["--shell", "a"]);
             }
@@ -303,12 +374,12 @@ mod tests {
     fn numeric_and_empty_values_fail_at_run_time() {
         let inv = parse(&words("setvcpus test abc")).unwrap();
         assert_eq!(
-            inv.to_request().unwrap_err().to_string(),
+            inv.request.unwrap_err().to_string(),
             "Numeric value 'abc' for <count> option is malformed or out of range"
         );
-        let inv = parse(&["dominfo".to_string(), String::new()]).unwrap();
+        let inv = parse(&["dominfo".into(), OsString::new()]).unwrap();
         assert_eq!(
-            inv.to_request().unwrap_err().to_string(),
+            inv.request.unwrap_err().to_string(),
             "Failed to get option 'domain': Option argument is empty"
         );
     }
@@ -317,5 +388,15 @@ mod tests {
     fn help_option_asks_for_help() {
         let inv = parse(&words("dominfo test --help")).unwrap();
         assert_eq!(inv.def.name, "help");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_stay_as_they_are() {
+        use std::os::unix::ffi::OsStrExt;
+        let word = OsStr::from_bytes(b"a\xffb").to_os_string();
+        match parse(&["echo".into(), word.clone()]).unwrap().request {
+            Ok(Request::Echo(e)) => assert_eq!(e.string, vec![word]),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -1,11 +1,18 @@
 //! The `volume` commands.
 
+use std::path::PathBuf;
+
 use clap::Parser;
 
-use crate::{Group, Spec};
+use crate::args::{PoolArg, VolArg, VolFile};
+use crate::complete::{PoolFilter, Values};
+use crate::spec;
 
 /// The values of `vol-wipe --algorithm`, in the order of libvirt's
 /// `virStorageVolWipeAlgorithm` numbers.
+/// The formats `vol-create-as --format` offers.
+pub const VOL_FORMATS: [&str; 6] = ["raw", "bochs", "qcow", "qcow2", "qed", "vmdk"];
+
 pub const WIPE_ALGORITHMS: [&str; 10] = [
     "zero",
     "nnsa",
@@ -21,35 +28,20 @@ pub const WIPE_ALGORITHMS: [&str; 10] = [
 
 /// `vol-list`: list vols
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    name = "vol-list",
-    about = "list vols",
-    long_about = "Returns list of vols by pool."
-)]
+#[command(about = "list vols", long_about = "Returns list of vols by pool.")]
 pub struct VolList {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "pool name or uuid"
-    )]
-    pub pool: String,
+    #[command(flatten)]
+    pub target: PoolArg,
     #[arg(long, help = "display extended details for volumes")]
     pub details: bool,
 }
-impl Spec for VolList {
-    const NAME: &'static str = "vol-list";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["pool"];
-}
+spec!(VolList: "vol-list" ["pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-create`: create a vol from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    name = "vol-create",
-    about = "create a vol from an XML file",
-    long_about = "Create a vol."
-)]
+#[command(about = "create a vol from an XML file", long_about = "Create a vol.")]
 pub struct VolCreate {
     #[arg(long, value_name = "string", required = true, help = "pool name")]
     pub pool: String,
@@ -59,7 +51,7 @@ pub struct VolCreate {
         required = true,
         help = "file containing an XML vol description"
     )]
-    pub file: String,
+    pub file: PathBuf,
     #[arg(
         long = "prealloc-metadata",
         help = "preallocate metadata (for qcow2 instead of full allocation)"
@@ -68,28 +60,17 @@ pub struct VolCreate {
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
-impl Spec for VolCreate {
-    const NAME: &'static str = "vol-create";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["pool", "file"];
-}
+spec!(VolCreate: "vol-create" ["pool", "file"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-create-as`: create a volume from a set of args
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    name = "vol-create-as",
-    about = "create a volume from a set of args",
-    long_about = "Create a vol."
-)]
+#[command(about = "create a volume from a set of args", long_about = "Create a vol.")]
 pub struct VolCreateAs {
     #[arg(long, value_name = "string", required = true, help = "pool name")]
     pub pool: String,
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "name of the volume"
-    )]
+    #[arg(long, value_name = "string", required = true, help = "name of the volume")]
     pub name: String,
     #[arg(
         long,
@@ -104,11 +85,7 @@ pub struct VolCreateAs {
         help = "initial allocation size, as scaled integer (default bytes)"
     )]
     pub allocation: Option<String>,
-    #[arg(
-        long,
-        value_name = "string",
-        help = "file format type raw,bochs,qcow,qcow2,qed,vmdk"
-    )]
+    #[arg(long, value_name = "string", help = "file format type raw,bochs,qcow,qcow2,qed,vmdk")]
     pub format: Option<String>,
     #[arg(
         long = "backing-vol",
@@ -127,32 +104,21 @@ pub struct VolCreateAs {
         help = "preallocate metadata (for qcow2 instead of full allocation)"
     )]
     pub prealloc_metadata: bool,
-    #[arg(
-        long = "print-xml",
-        help = "print XML document, but don't define/create"
-    )]
+    #[arg(long = "print-xml", help = "print XML document, but don't define/create")]
     pub print_xml: bool,
 }
-impl Spec for VolCreateAs {
-    const NAME: &'static str = "vol-create-as";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["pool", "name", "capacity"];
-}
+spec!(VolCreateAs: "vol-create-as" ["pool", "name", "capacity"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active)), ("format", Values::Fixed(&VOL_FORMATS))];
+);
 
 /// `vol-clone`: clone a volume.
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
-    name = "vol-clone",
     about = "clone a volume.",
     long_about = "Clone an existing volume within the parent pool."
 )]
 pub struct VolClone {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
+    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
     pub vol: String,
     #[arg(long, value_name = "string", required = true, help = "clone name")]
     pub newname: String,
@@ -165,52 +131,32 @@ pub struct VolClone {
     pub prealloc_metadata: bool,
     #[arg(long, help = "use btrfs COW lightweight copy")]
     pub reflink: bool,
-    #[arg(
-        long = "print-xml",
-        help = "print XML document rather than clone the volume"
-    )]
+    #[arg(long = "print-xml", help = "print XML document rather than clone the volume")]
     pub print_xml: bool,
 }
-impl Spec for VolClone {
-    const NAME: &'static str = "vol-clone";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "newname", "pool"];
-}
+spec!(VolClone: "vol-clone" ["vol", "newname", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-create-from`: create a vol, using another volume as input
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
-    name = "vol-create-from",
     about = "create a vol, using another volume as input",
     long_about = "Create a vol from an existing volume."
 )]
 pub struct VolCreateFrom {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "pool name or uuid"
-    )]
-    pub pool: String,
+    #[command(flatten)]
+    pub target: PoolArg,
     #[arg(
         long,
         value_name = "string",
         required = true,
         help = "file containing an XML vol description"
     )]
-    pub file: String,
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
+    pub file: PathBuf,
+    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
     pub vol: String,
-    #[arg(
-        long,
-        value_name = "string",
-        help = "pool name or uuid of the input volume's pool"
-    )]
+    #[arg(long, value_name = "string", help = "pool name or uuid of the input volume's pool")]
     pub inputpool: Option<String>,
     #[arg(
         long = "prealloc-metadata",
@@ -222,91 +168,53 @@ pub struct VolCreateFrom {
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
-impl Spec for VolCreateFrom {
-    const NAME: &'static str = "vol-create-from";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["pool", "file", "vol"];
-}
+spec!(VolCreateFrom: "vol-create-from" ["pool", "file", "vol"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active)), ("inputpool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-delete`: delete a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    name = "vol-delete",
-    about = "delete a vol",
-    long_about = "Delete a given vol."
-)]
+#[command(about = "delete a vol", long_about = "Delete a given vol.")]
 pub struct VolDelete {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
-    pub vol: String,
-    #[arg(long, value_name = "string", help = "pool name or uuid")]
-    pub pool: Option<String>,
+    #[command(flatten)]
+    pub target: VolArg,
     #[arg(
         long = "delete-snapshots",
         help = "delete snapshots associated with volume (must be supported by storage driver)"
     )]
     pub delete_snapshots: bool,
 }
-impl Spec for VolDelete {
-    const NAME: &'static str = "vol-delete";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "pool"];
-}
+spec!(VolDelete: "vol-delete" ["vol", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-info`: storage vol information
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
-    name = "vol-info",
     about = "storage vol information",
     long_about = "Returns basic information about the storage vol."
 )]
 pub struct VolInfo {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
-    pub vol: String,
-    #[arg(long, value_name = "string", help = "pool name or uuid")]
-    pub pool: Option<String>,
+    #[command(flatten)]
+    pub target: VolArg,
     #[arg(long, help = "sizes are represented in bytes rather than pretty units")]
     pub bytes: bool,
-    #[arg(
-        long,
-        help = "return the physical size of the volume in allocation field"
-    )]
+    #[arg(long, help = "return the physical size of the volume in allocation field")]
     pub physical: bool,
 }
-impl Spec for VolInfo {
-    const NAME: &'static str = "vol-info";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "pool"];
-}
+spec!(VolInfo: "vol-info" ["vol", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-download`: download volume contents to a file
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
-    name = "vol-download",
     about = "download volume contents to a file",
     long_about = "Download volume contents to a file"
 )]
 pub struct VolDownload {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
-    pub vol: String,
-    #[arg(long, value_name = "string", required = true, help = "file")]
-    pub file: String,
-    #[arg(long, value_name = "string", help = "pool name or uuid")]
-    pub pool: Option<String>,
+    #[command(flatten)]
+    pub target: VolFile,
     #[arg(long, value_name = "number", help = "volume offset to download from")]
     pub offset: Option<u64>,
     #[arg(long, value_name = "number", help = "amount of data to download")]
@@ -314,128 +222,73 @@ pub struct VolDownload {
     #[arg(long, help = "preserve sparseness of volume")]
     pub sparse: bool,
 }
-impl Spec for VolDownload {
-    const NAME: &'static str = "vol-download";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "file", "pool"];
-}
+spec!(VolDownload: "vol-download" ["vol", "file", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-dumpxml`: vol information in XML
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
-    name = "vol-dumpxml",
     about = "vol information in XML",
     long_about = "Output the vol information as an XML dump to stdout."
 )]
 pub struct VolDumpxml {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
-    pub vol: String,
-    #[arg(long, value_name = "string", help = "pool name or uuid")]
-    pub pool: Option<String>,
-    #[arg(
-        long,
-        value_name = "string",
-        help = "xpath expression to filter the XML document"
-    )]
+    #[command(flatten)]
+    pub target: VolArg,
+    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
     pub xpath: Option<String>,
     #[arg(long, help = "wrap xpath results in an common root element")]
     pub wrap: bool,
 }
-impl Spec for VolDumpxml {
-    const NAME: &'static str = "vol-dumpxml";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "pool"];
-}
+spec!(VolDumpxml: "vol-dumpxml" ["vol", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-path`: returns the volume path for a given volume name or key
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    name = "vol-path",
-    about = "returns the volume path for a given volume name or key",
-    long_about = ""
-)]
+#[command(about = "returns the volume path for a given volume name or key", long_about = "")]
 pub struct VolPath {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "volume name or key"
-    )]
+    #[arg(long, value_name = "string", required = true, help = "volume name or key")]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
 }
-impl Spec for VolPath {
-    const NAME: &'static str = "vol-path";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "pool"];
-}
+spec!(VolPath: "vol-path" ["vol", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-name`: returns the volume name for a given volume key or path
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    name = "vol-name",
-    about = "returns the volume name for a given volume key or path",
-    long_about = ""
-)]
+#[command(about = "returns the volume name for a given volume key or path", long_about = "")]
 pub struct VolName {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "volume key or path"
-    )]
+    #[arg(long, value_name = "string", required = true, help = "volume key or path")]
     pub vol: String,
 }
-impl Spec for VolName {
-    const NAME: &'static str = "vol-name";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol"];
-}
+spec!(VolName: "vol-name" ["vol"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-key`: returns the volume key for a given volume name or path
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    name = "vol-key",
-    about = "returns the volume key for a given volume name or path",
-    long_about = ""
-)]
+#[command(about = "returns the volume key for a given volume name or path", long_about = "")]
 pub struct VolKey {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "volume name or path"
-    )]
+    #[arg(long, value_name = "string", required = true, help = "volume name or path")]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
 }
-impl Spec for VolKey {
-    const NAME: &'static str = "vol-key";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "pool"];
-}
+spec!(VolKey: "vol-key" ["vol", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-resize`: resize a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
-    name = "vol-resize",
     about = "resize a vol",
     long_about = "Resizes a storage volume. This is safe only for storage volumes not in use by an active guest.\nblockresize for live resizing."
 )]
 pub struct VolResize {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
+    #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
     pub vol: String,
     #[arg(
         long,
@@ -446,44 +299,26 @@ pub struct VolResize {
     pub capacity: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
-    #[arg(
-        long,
-        help = "allocate the new capacity, rather than leaving it sparse"
-    )]
+    #[arg(long, help = "allocate the new capacity, rather than leaving it sparse")]
     pub allocate: bool,
-    #[arg(
-        long,
-        help = "use capacity as a delta to current size, rather than the new size"
-    )]
+    #[arg(long, help = "use capacity as a delta to current size, rather than the new size")]
     pub delta: bool,
     #[arg(long, help = "allow the resize to shrink the volume")]
     pub shrink: bool,
 }
-impl Spec for VolResize {
-    const NAME: &'static str = "vol-resize";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "capacity", "pool"];
-}
+spec!(VolResize: "vol-resize" ["vol", "capacity", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-upload`: upload file contents to a volume
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
-    name = "vol-upload",
     about = "upload file contents to a volume",
     long_about = "Upload file contents to a volume"
 )]
 pub struct VolUpload {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
-    pub vol: String,
-    #[arg(long, value_name = "string", required = true, help = "file")]
-    pub file: String,
-    #[arg(long, value_name = "string", help = "pool name or uuid")]
-    pub pool: Option<String>,
+    #[command(flatten)]
+    pub target: VolFile,
     #[arg(long, value_name = "number", help = "volume offset to upload to")]
     pub offset: Option<u64>,
     #[arg(long, value_name = "number", help = "amount of data to upload")]
@@ -491,38 +326,22 @@ pub struct VolUpload {
     #[arg(long, help = "preserve sparseness of volume")]
     pub sparse: bool,
 }
-impl Spec for VolUpload {
-    const NAME: &'static str = "vol-upload";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "file", "pool"];
-}
+spec!(VolUpload: "vol-upload" ["vol", "file", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
+);
 
 /// `vol-wipe`: wipe a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
-    name = "vol-wipe",
     about = "wipe a vol",
     long_about = "Ensure data previously on a volume is not accessible to future reads"
 )]
 pub struct VolWipe {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "vol name, key or path"
-    )]
-    pub vol: String,
-    #[arg(long, value_name = "string", help = "pool name or uuid")]
-    pub pool: Option<String>,
-    #[arg(
-        long,
-        value_name = "string",
-        help = "perform selected wiping algorithm"
-    )]
+    #[command(flatten)]
+    pub target: VolArg,
+    #[arg(long, value_name = "string", help = "perform selected wiping algorithm")]
     pub algorithm: Option<String>,
 }
-impl Spec for VolWipe {
-    const NAME: &'static str = "vol-wipe";
-    const GROUP: Group = Group::Volume;
-    const POSITIONAL: &'static [&'static str] = &["vol", "pool"];
-}
+spec!(VolWipe: "vol-wipe" ["vol", "pool"];
+    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active)), ("algorithm", Values::Fixed(&WIPE_ALGORITHMS))];
+);

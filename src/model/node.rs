@@ -259,7 +259,7 @@ fn strip_volumes(xml: &str) -> String {
 
 fn read(path: &Path) -> Result<String, FixtureError> {
     std::fs::read_to_string(path)
-        .map_err(|e| FixtureError::Open(path.to_path_buf(), crate::driver::error::strerror(&e)))
+        .map_err(|e| FixtureError::Open(path.to_path_buf(), crate::sys::strerror(&e)))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::message::*;
 use super::xdr::{from_bytes, to_bytes, Xdr};
-use crate::driver::{Error, ErrorCode};
+use super::RpcError;
 
 type Writer = Arc<Mutex<Box<dyn Write + Send>>>;
 
@@ -58,17 +58,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// An error reply's payload as the driver error, with the daemon's message text.
-pub fn remote_error(body: &[u8]) -> Error {
+/// An error reply's payload: the daemon's error number and message text.
+pub fn remote_error(body: &[u8]) -> RpcError {
     match from_bytes::<WireError>(body) {
-        Ok(e) => {
-            let code = ErrorCode::from_code(e.code);
-            Error::new(code, e.message.unwrap_or_else(|| "unknown error".into()))
-        }
-        Err(x) => Error::new(
-            ErrorCode::Rpc,
-            format!("malformed error reply from the daemon: {x}"),
-        ),
+        Ok(e) => RpcError::Remote {
+            code: e.code,
+            message: e.message.unwrap_or_else(|| "unknown error".into()),
+        },
+        Err(x) => RpcError::Protocol(format!("malformed error reply from the daemon: {x}")),
     }
 }
 
@@ -138,14 +135,14 @@ impl Client {
     }
 
     /// The error every call gets once the connection is gone.
-    fn disconnected(&self) -> Error {
+    fn disconnected(&self) -> RpcError {
         let why = lock(&self.shared.dead)
             .clone()
             .unwrap_or_else(|| "end of file".into());
-        Error::new(
-            ErrorCode::Rpc,
-            format!("Disconnected from {} due to {why}", self.uri),
-        )
+        RpcError::Disconnected {
+            uri: self.uri.clone(),
+            why,
+        }
     }
 
     pub fn is_alive(&self) -> bool {
@@ -153,7 +150,7 @@ impl Client {
     }
 
     /// Sends a call; its reply is read with [`Pending::wait`]. Calls may be pipelined.
-    pub fn start<A: Xdr>(&self, proc_: i32, args: &A) -> Result<Pending<'_>, Error> {
+    pub fn start<A: Xdr>(&self, proc_: i32, args: &A) -> Result<Pending<'_>, RpcError> {
         self.send_kind(proc_, MsgType::Call, MsgStatus::Ok, None, to_bytes(args))
     }
 
@@ -164,7 +161,7 @@ impl Client {
         status: MsgStatus,
         serial: Option<u32>,
         body: Vec<u8>,
-    ) -> Result<Pending<'_>, Error> {
+    ) -> Result<Pending<'_>, RpcError> {
         if !self.is_alive() {
             return Err(self.disconnected());
         }
@@ -198,7 +195,7 @@ impl Client {
     }
 
     /// One call, waited for.
-    pub fn call<A: Xdr, R: Xdr>(&self, proc_: i32, args: &A) -> Result<R, Error> {
+    pub fn call<A: Xdr, R: Xdr>(&self, proc_: i32, args: &A) -> Result<R, RpcError> {
         self.start(proc_, args)?.wait()
     }
 
@@ -229,7 +226,7 @@ impl Client {
     }
 
     /// Sends stream data for call `serial` (upload).
-    pub fn stream_send(&self, proc_: i32, serial: u32, data: Vec<u8>) -> Result<(), Error> {
+    pub fn stream_send(&self, proc_: i32, serial: u32, data: Vec<u8>) -> Result<(), RpcError> {
         self.send_kind(
             proc_,
             MsgType::Stream,
@@ -268,7 +265,7 @@ fn keepalive(proc_: i32) -> Message {
 
 impl Pending<'_> {
     /// The next message for this call (its reply, or a stream packet).
-    pub fn next(&self) -> Result<Message, Error> {
+    pub fn next(&self) -> Result<Message, RpcError> {
         let rx = self
             .replies
             .as_ref()
@@ -281,25 +278,20 @@ impl Pending<'_> {
     }
 
     /// The reply, decoded.
-    pub fn wait<R: Xdr>(self) -> Result<R, Error> {
+    pub fn wait<R: Xdr>(self) -> Result<R, RpcError> {
         let reply = self.reply()?;
-        from_bytes(&reply.body).map_err(|e| {
-            Error::new(
-                ErrorCode::Rpc,
-                format!("malformed reply from the daemon: {e}"),
-            )
-        })
+        from_bytes(&reply.body)
+            .map_err(|e| RpcError::Protocol(format!("malformed reply from the daemon: {e}")))
     }
 
     /// Waits for the reply itself, keeping stream packets that came first for later.
-    pub fn reply(&self) -> Result<Message, Error> {
+    pub fn reply(&self) -> Result<Message, RpcError> {
         let m = self.next()?;
         match (m.header.kind, m.header.status) {
             (MsgType::Reply, MsgStatus::Ok) => Ok(m),
             (_, MsgStatus::Error) => Err(remote_error(&m.body)),
-            _ => Err(Error::new(
-                ErrorCode::Rpc,
-                "stream data arrived before the reply",
+            _ => Err(RpcError::Protocol(
+                "stream data arrived before the reply".into(),
             )),
         }
     }
@@ -311,7 +303,7 @@ impl Client {
         self: &Arc<Client>,
         proc_: i32,
         args: &A,
-    ) -> Result<StreamReader, Error> {
+    ) -> Result<StreamReader, RpcError> {
         let mut pending = self.start(proc_, args)?;
         let serial = pending.serial;
         let rx = pending.replies.take().expect("a new call has its receiver");
@@ -354,7 +346,11 @@ const STREAM_CHUNK: usize = 262_120;
 
 impl Client {
     /// Starts an upload stream (`proc_` with `args`) once the daemon accepted the call.
-    pub fn upload<A: Xdr>(self: &Arc<Client>, proc_: i32, args: &A) -> Result<StreamWriter, Error> {
+    pub fn upload<A: Xdr>(
+        self: &Arc<Client>,
+        proc_: i32,
+        args: &A,
+    ) -> Result<StreamWriter, RpcError> {
         let mut pending = self.start(proc_, args)?;
         let serial = pending.serial;
         let rx = pending.replies.take().expect("a new call has its receiver");
@@ -394,9 +390,9 @@ impl StreamWriter {
     }
 
     /// Sends what is buffered and the end of the stream; waits for the daemon's word.
-    pub fn finish(&mut self) -> Result<(), Error> {
+    pub fn finish(&mut self) -> Result<(), RpcError> {
         self.send_chunks(true)
-            .map_err(|e| Error::new(ErrorCode::Rpc, e.to_string()))?;
+            .map_err(|e| RpcError::Protocol(e.to_string()))?;
         self.client.send_kind(
             self.proc_,
             MsgType::Stream,
@@ -584,7 +580,7 @@ mod tests {
             reply(&m, MsgStatus::Error, to_bytes(&e))
         });
         let e = client.call::<(), ()>(23, &()).unwrap_err();
-        assert_eq!(e.code, ErrorCode::NoDomain);
+        assert!(matches!(e, RpcError::Remote { code: 42, .. }));
         assert_eq!(
             e.to_string(),
             "Domain not found: no domain with matching name 'x'"

@@ -5,3 +5,17 @@ pub mod client;
 pub mod message;
 pub mod procs;
 pub mod xdr;
+
+/// What can go wrong in a call; the remote driver turns it into libvirt's error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RpcError {
+    /// The daemon's error reply: libvirt's error number and its message.
+    #[error("{message}")]
+    Remote { code: i32, message: String },
+    /// The connection is gone.
+    #[error("Disconnected from {uri} due to {why}")]
+    Disconnected { uri: String, why: String },
+    /// The peer sent what the protocol does not allow.
+    #[error("{0}")]
+    Protocol(String),
+}

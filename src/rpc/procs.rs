@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use super::xdr::{Reader, Xdr, XdrError};
-use crate::driver::stats::TypedValue;
+use crate::types::stats::TypedValue;
 use crate::xdr_struct;
 
 pub use super::message::WireDomain;
@@ -243,41 +243,6 @@ xdr_struct! { pub struct VolResizeArgs { pub vol: WireVol, pub capacity: u64, pu
 xdr_struct! { pub struct VolInfoRet { pub kind: i32, pub capacity: u64, pub allocation: u64, } }
 xdr_struct! { pub struct VolStreamArgs { pub vol: WireVol, pub offset: u64, pub length: u64, pub flags: u32, } }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rpc::xdr::{from_bytes, to_bytes};
-
-    #[test]
-    fn char_arrays_take_four_bytes_per_char() {
-        let b = to_bytes(&CharArray("ab".into()));
-        assert_eq!(b, [0, 0, 0, 2, 0, 0, 0, b'a', 0, 0, 0, b'b']);
-        // The server's strings carry their NUL.
-        let with_nul = [0, 0, 0, 3, 0, 0, 0, b'x', 0, 0, 0, b'y', 0, 0, 0, 0];
-        assert_eq!(from_bytes::<CharArray>(&with_nul).unwrap().0, "xy");
-        let model = to_bytes(&Char32("i686".into()));
-        assert_eq!(model.len(), 128);
-        assert_eq!(from_bytes::<Char32>(&model).unwrap().0, "i686");
-    }
-
-    #[test]
-    fn domain_list_reply() {
-        // As libvirtd encodes one domain `test`, id 1, and the count.
-        let mut b = vec![0, 0, 0, 1, 0, 0, 0, 4, b't', b'e', b's', b't'];
-        b.extend(
-            Uuid::parse_str("6695eb01-f6a4-8304-79aa-97f2502e193f")
-                .unwrap()
-                .as_bytes(),
-        );
-        b.extend([0, 0, 0, 1, 0, 0, 0, 1]);
-        let r: DomainListRet = from_bytes(&b).unwrap();
-        assert_eq!(r.domains[0].name, "test");
-        assert_eq!(r.domains[0].id, 1);
-        assert_eq!(r.count, 1);
-        assert_eq!(to_bytes(&r), b);
-    }
-}
-
 xdr_struct! {
     /// `remote_connect_get_all_domain_stats_args`: no domains means every domain the list
     /// filters in `flags` pass (`virConnectGetAllDomainStats`); some means those
@@ -341,5 +306,59 @@ impl Xdr for TypedValue {
             7 => TypedValue::String(String::decode(r)?),
             other => return Err(XdrError::BadDiscriminant(other)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rpc::xdr::{from_bytes, to_bytes};
+
+    #[test]
+    fn char_arrays_take_four_bytes_per_char() {
+        let b = to_bytes(&CharArray("ab".into()));
+        assert_eq!(b, [0, 0, 0, 2, 0, 0, 0, b'a', 0, 0, 0, b'b']);
+        // The server's strings carry their NUL.
+        let with_nul = [0, 0, 0, 3, 0, 0, 0, b'x', 0, 0, 0, b'y', 0, 0, 0, 0];
+        assert_eq!(from_bytes::<CharArray>(&with_nul).unwrap().0, "xy");
+        let model = to_bytes(&Char32("i686".into()));
+        assert_eq!(model.len(), 128);
+        assert_eq!(from_bytes::<Char32>(&model).unwrap().0, "i686");
+    }
+
+    #[test]
+    fn domain_list_reply() {
+        // As libvirtd encodes one domain `test`, id 1, and the count.
+        let mut b = vec![0, 0, 0, 1, 0, 0, 0, 4, b't', b'e', b's', b't'];
+        b.extend(
+            Uuid::parse_str("6695eb01-f6a4-8304-79aa-97f2502e193f")
+                .unwrap()
+                .as_bytes(),
+        );
+        b.extend([0, 0, 0, 1, 0, 0, 0, 1]);
+        let r: DomainListRet = from_bytes(&b).unwrap();
+        assert_eq!(r.domains[0].name, "test");
+        assert_eq!(r.domains[0].id, 1);
+        assert_eq!(r.count, 1);
+        assert_eq!(to_bytes(&r), b);
+    }
+
+    #[test]
+    fn typed_values_print_as_virsh_prints_them_and_cross_the_wire() {
+        let values = [
+            (TypedValue::Int(-3), "-3"),
+            (TypedValue::UInt(7), "7"),
+            (TypedValue::LLong(-1 << 40), "-1099511627776"),
+            (TypedValue::ULLong(u64::MAX), "18446744073709551615"),
+            (TypedValue::Double(0.5), "0.500000"),
+            (TypedValue::Boolean(true), "yes"),
+            (TypedValue::String("vda".into()), "vda"),
+        ];
+        for (value, text) in values {
+            assert_eq!(value.to_string(), text);
+            assert_eq!(from_bytes::<TypedValue>(&to_bytes(&value)).unwrap(), value);
+        }
+        // An arm libvirt does not define is refused, not guessed.
+        assert!(from_bytes::<TypedValue>(&[0, 0, 0, 9, 0, 0, 0, 1]).is_err());
     }
 }

@@ -1,23 +1,24 @@
 //! Completion of a partial command line: command names, the options a command has not been
-//! given yet, and option values — live object names filtered the way the command implies
-//! (`start` offers inactive domains, `shutdown` running ones, `vol-info --pool P` the volumes of
-//! P), file names for file arguments, and fixed lists (`--mode`, `--format`).
+//! given yet, and option values: live object names as the command declares them
+//! (`virtsh_commands::complete::Values`: `start` offers inactive domains, `vol-info --pool P`
+//! the volumes of P), file names, and fixed lists. Which option a word fills is decided by
+//! the parser's own [`Scan`], so completion and parsing never disagree.
 //!
 //! One engine serves the interactive shell's TAB key, the hidden `complete` command (virsh's
 //! entry point for shell completion scripts) and the generated shell scripts.
 
+use std::ffi::OsString;
 use std::path::Path;
 use std::sync::Arc;
 
 use clap_complete::env::CompleteEnv;
+use virtsh_commands::complete::{DomainFilter, PoolFilter, Values};
 use virtsh_commands::generate::{completion_model, ValueSource, COMPLETE_VAR};
-
-use virtsh_commands::domain::SHUTDOWN_MODES;
-use virtsh_commands::parse::{options, Opt, OptKind};
-use virtsh_commands::volume::WIPE_ALGORITHMS;
+use virtsh_commands::parse::{OptKind, Scan};
 use virtsh_commands::{find, CommandDef, COMMANDS};
 
-use crate::driver::{DomainListFlags, Hypervisor, PoolListFlags};
+use crate::driver::Connection;
+use crate::types::{DomainListFlags, PoolListFlags};
 
 /// What to offer for an empty word where a value may go. virsh's `complete` offers the
 /// remaining options; the interactive shell offers the values first.
@@ -27,8 +28,20 @@ pub enum EmptyWord {
     ValuesThenOptions,
 }
 
+/// The scan of the words typed before the current one. Like virsh, words that do not parse
+/// (an unknown option) count as nothing given.
+fn scan_given(def: &'static CommandDef, given: &[String]) -> Scan {
+    let mut scan = Scan::new(def);
+    for w in given {
+        if scan.feed(&OsString::from(w)).is_err() {
+            return Scan::new(def);
+        }
+    }
+    scan
+}
+
 /// Candidates for the last of `words` (the word being typed; empty after a space).
-pub fn complete(words: &[String], conn: Option<&dyn Hypervisor>, empty: EmptyWord) -> Vec<String> {
+pub fn complete(words: &[String], conn: Option<&Connection>, empty: EmptyWord) -> Vec<String> {
     let Some((current, before)) = words.split_last() else {
         return command_names("");
     };
@@ -38,40 +51,27 @@ pub fn complete(words: &[String], conn: Option<&dyn Hypervisor>, empty: EmptyWor
     let Some(def) = find(&before[0]) else {
         return Vec::new();
     };
-    let opts = options(def);
-    // Like virsh: words that do not parse (an unknown option) count as nothing given.
-    let unknown = before[1..].iter().any(|w| {
-        w.strip_prefix("--")
-            .map(|n| n.split('=').next().unwrap_or_default())
-            .is_some_and(|n| {
-                !n.is_empty()
-                    && !opts
-                        .iter()
-                        .any(|o| o.name == n || o.aliases.iter().any(|a| a == n))
-            })
-    });
-    let given = if unknown { &[][..] } else { &before[1..] };
-    if current.starts_with('-') {
-        return option_names(def, &opts, given, current);
+    let scan = scan_given(def, &before[1..]);
+    if current.starts_with('-') && scan.pending.is_none() {
+        return option_names(&scan, current);
     }
-    let target = value_slot(def, &opts, given);
+    // The option the word fills: the one named just before it, else the next positional.
+    let target = scan.pending.or_else(|| scan.next_slot());
     let values = || -> Vec<String> {
         target
-            .map(|opt| values_for(def, opt, given, conn, current))
+            .map(|i| values_for(def, &scan.opts[i].name, &scan, conn, current))
             .unwrap_or_default()
     };
-    match (current.is_empty(), empty) {
-        (true, EmptyWord::Options) if !expects_named_value(&opts, given) => {
-            option_names(def, &opts, given, "")
-        }
-        (true, _) => {
+    match (current.is_empty(), empty, scan.pending.is_some()) {
+        (true, EmptyWord::Options, false) => option_names(&scan, ""),
+        (true, _, pending) => {
             let mut out = values();
-            if !expects_named_value(&opts, given) {
-                out.extend(option_names(def, &opts, given, ""));
+            if !pending {
+                out.extend(option_names(&scan, ""));
             }
             out
         }
-        (false, _) => values(),
+        (false, _, _) => values(),
     }
 }
 
@@ -81,17 +81,14 @@ pub fn values(
     cmd: &str,
     opt: &str,
     given: &[String],
-    conn: Option<&dyn Hypervisor>,
+    conn: Option<&Connection>,
     prefix: &str,
 ) -> Vec<String> {
     let Some(def) = find(cmd) else {
         return Vec::new();
     };
-    let opts = options(def);
-    match opts.iter().find(|o| o.name == opt) {
-        Some(o) => values_for(def, o, given, conn, prefix),
-        None => Vec::new(),
-    }
+    let scan = scan_given(def, given);
+    values_for(def, opt, &scan, conn, prefix)
 }
 
 /// The entry point of the generated shell completion scripts: `COMPLETE=<shell> virtsh --
@@ -135,7 +132,7 @@ pub fn shell_entry_point() {
         let conn = uri
             .as_deref()
             .and_then(|u| crate::connect::open(Some(u), true, keepalive).ok());
-        values(cmd, opt, given, conn.as_deref(), &current.to_string_lossy())
+        values(cmd, opt, given, conn.as_ref(), &current.to_string_lossy())
     });
     CompleteEnv::with_factory(move || completion_model(source.clone()))
         .var(COMPLETE_VAR)
@@ -151,139 +148,29 @@ fn command_names(prefix: &str) -> Vec<String> {
 }
 
 /// The options not given yet (an argv option may repeat), as `--name`.
-fn option_names(def: &CommandDef, opts: &[Opt], given: &[String], prefix: &str) -> Vec<String> {
-    let used: Vec<&str> = given
-        .iter()
-        .filter_map(|w| w.strip_prefix("--"))
-        .map(|w| w.split('=').next().unwrap_or_default())
-        .collect();
-    let filled = filled_positionals(def, opts, given);
-    opts.iter()
-        .filter(|o| o.kind == OptKind::Argv || !used.contains(&o.name.as_str()))
-        .filter(|o| o.kind == OptKind::Argv || !filled.contains(&o.name))
-        .map(|o| format!("--{}", o.name))
+fn option_names(scan: &Scan, prefix: &str) -> Vec<String> {
+    (0..scan.opts.len())
+        .filter(|i| scan.opts[*i].kind == OptKind::Argv || !scan.seen(*i))
+        .map(|i| format!("--{}", scan.opts[i].name))
         .filter(|n| n.starts_with(prefix))
         .collect()
-}
-
-/// Whether the previous word is an option that still waits for its value.
-fn expects_named_value(opts: &[Opt], given: &[String]) -> bool {
-    given
-        .last()
-        .and_then(|w| w.strip_prefix("--"))
-        .filter(|w| !w.contains('='))
-        .and_then(|name| opts.iter().find(|o| o.name == name))
-        .is_some_and(|o| o.kind != OptKind::Bool)
-}
-
-/// The positional options that bare words among `given` have filled.
-fn filled_positionals(def: &CommandDef, opts: &[Opt], given: &[String]) -> Vec<String> {
-    let mut named: Vec<String> = Vec::new();
-    let mut bare = 0;
-    let mut i = 0;
-    while i < given.len() {
-        let w = &given[i];
-        if let Some(name) = w.strip_prefix("--") {
-            let (name, inline) = match name.split_once('=') {
-                Some((n, _)) => (n, true),
-                None => (name, false),
-            };
-            if let Some(o) = opts.iter().find(|o| o.name == name) {
-                named.push(o.name.clone());
-                if o.kind != OptKind::Bool && !inline {
-                    i += 1;
-                }
-            }
-        } else {
-            bare += 1;
-        }
-        i += 1;
-    }
-    let slots = positional_order(def, opts);
-    let mut filled = named.clone();
-    let mut remaining = slots.iter().filter(|o| !named.contains(&o.name));
-    for _ in 0..bare {
-        match remaining.next() {
-            Some(o) if o.kind == OptKind::Argv => {
-                filled.push(o.name.clone());
-                break;
-            }
-            Some(o) => filled.push(o.name.clone()),
-            None => break,
-        }
-    }
-    filled
-}
-
-fn positional_order<'a>(def: &CommandDef, opts: &'a [Opt]) -> Vec<&'a Opt> {
-    let mut out: Vec<&Opt> = opts.iter().filter(|o| o.positional).collect();
-    out.extend(
-        def.unwanted_positional
-            .iter()
-            .filter_map(|n| opts.iter().find(|o| o.name == *n)),
-    );
-    out
-}
-
-/// The option the word being typed is a value for: the one named just before it, else the
-/// next positional one not yet filled.
-fn value_slot<'a>(def: &CommandDef, opts: &'a [Opt], given: &[String]) -> Option<&'a Opt> {
-    if expects_named_value(opts, given) {
-        let name = &given.last()?[2..];
-        return opts.iter().find(|o| o.name == name);
-    }
-    let filled = filled_positionals(def, opts, given);
-    positional_order(def, opts)
-        .into_iter()
-        .find(|o| o.kind == OptKind::Argv || !filled.contains(&o.name))
-}
-
-/// The value of option `name` among `given`, if it was given by name.
-fn given_value<'a>(given: &'a [String], name: &str) -> Option<&'a str> {
-    let flag = format!("--{name}");
-    given.iter().enumerate().find_map(|(i, w)| {
-        if let Some(v) = w.strip_prefix(&format!("{flag}=")) {
-            Some(v)
-        } else if *w == flag {
-            given.get(i + 1).map(String::as_str)
-        } else {
-            None
-        }
-    })
 }
 
 fn values_for(
     def: &CommandDef,
-    opt: &Opt,
-    given: &[String],
-    conn: Option<&dyn Hypervisor>,
+    opt: &str,
+    scan: &Scan,
+    conn: Option<&Connection>,
     prefix: &str,
 ) -> Vec<String> {
-    let fixed: &[&str] = match (def.name, opt.name.as_str()) {
-        ("shutdown" | "reboot", "mode") => &SHUTDOWN_MODES,
-        ("vol-create-as", "format") => &["raw", "bochs", "qcow", "qcow2", "qed", "vmdk"],
-        ("vol-wipe", "algorithm") => &WIPE_ALGORITHMS,
-        ("pool-define-as" | "pool-create-as", "type") => &PoolListFlags::TYPES,
-        _ => &[],
-    };
-    if !fixed.is_empty() {
-        return fixed
-            .iter()
-            .filter(|v| v.starts_with(prefix))
-            .map(|v| v.to_string())
-            .collect();
-    }
-    if opt.name == "file" {
-        return file_names(prefix);
-    }
-    let Some(conn) = conn else {
-        return Vec::new();
-    };
-    let names = match opt.name.as_str() {
-        "domain" => domain_names(conn, def.name),
-        "pool" => pool_names(conn, def.name),
-        "vol" => volume_names(conn, given_value(given, "pool")),
-        _ => Vec::new(),
+    let names = match Values::of(def.complete, opt) {
+        Values::Fixed(list) => list.iter().map(|v| v.to_string()).collect(),
+        Values::Files => return file_names(prefix),
+        Values::Nothing => Vec::new(),
+        live => match conn {
+            Some(conn) => live_names(conn, live, scan),
+            None => Vec::new(),
+        },
     };
     names
         .into_iter()
@@ -291,50 +178,51 @@ fn values_for(
         .collect()
 }
 
-fn domain_names(conn: &dyn Hypervisor, command: &str) -> Vec<String> {
-    type F = DomainListFlags;
-    let flags = match command {
-        "start" => F::INACTIVE,
-        "shutdown" | "destroy" | "reboot" | "reset" | "suspend" | "domcontrol" => F::ACTIVE,
-        "resume" => F::PAUSED,
-        "domrename" => F::INACTIVE | F::PERSISTENT,
-        _ => F::default(),
+/// Names of live objects, sorted.
+fn live_names(conn: &Connection, values: Values, scan: &Scan) -> Vec<String> {
+    let mut names: Vec<String> = match values {
+        Values::Domains(filter) => {
+            type F = DomainListFlags;
+            let flags = match filter {
+                DomainFilter::All => F::default(),
+                DomainFilter::Active => F::ACTIVE,
+                DomainFilter::Inactive => F::INACTIVE,
+                DomainFilter::Paused => F::PAUSED,
+                DomainFilter::InactivePersistent => F::INACTIVE | F::PERSISTENT,
+            };
+            let doms = conn.domains().list_domains(flags).unwrap_or_default();
+            doms.into_iter().map(|d| d.name).collect()
+        }
+        Values::Pools(filter) => {
+            let flags = match filter {
+                PoolFilter::All => PoolListFlags::default(),
+                PoolFilter::Active => PoolListFlags::ACTIVE,
+                PoolFilter::Inactive => PoolListFlags::INACTIVE,
+            };
+            let pools = conn.storage().list_pools(flags).unwrap_or_default();
+            pools.into_iter().map(|p| p.name).collect()
+        }
+        Values::Volumes => {
+            let storage = conn.storage();
+            let named = scan
+                .find("pool")
+                .and_then(|i| scan.filled.iter().find(|(j, _)| *j == i))
+                .and_then(|(_, v)| v.as_ref())
+                .map(|p| p.to_string_lossy().into_owned());
+            let pools = match named {
+                Some(p) => storage.pool_by_name(&p).into_iter().collect(),
+                None => storage
+                    .list_pools(PoolListFlags::ACTIVE)
+                    .unwrap_or_default(),
+            };
+            pools
+                .iter()
+                .flat_map(|p| storage.list_volumes(p).unwrap_or_default())
+                .map(|v| v.name)
+                .collect()
+        }
+        Values::Files | Values::Fixed(_) | Values::Nothing => Vec::new(),
     };
-    let mut names: Vec<String> = conn
-        .list_domains(flags)
-        .map(|d| d.into_iter().map(|d| d.name).collect())
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
-fn pool_names(conn: &dyn Hypervisor, command: &str) -> Vec<String> {
-    type F = PoolListFlags;
-    let flags = match command {
-        "pool-start" | "pool-delete" | "pool-build" | "pool-undefine" => F::INACTIVE,
-        "pool-destroy" | "pool-refresh" => F::ACTIVE,
-        c if c.starts_with("vol-") => F::ACTIVE,
-        _ => F::default(),
-    };
-    let mut names: Vec<String> = conn
-        .list_pools(flags)
-        .map(|p| p.into_iter().map(|p| p.name).collect())
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
-/// The volumes of `pool`, or of every active pool.
-fn volume_names(conn: &dyn Hypervisor, pool: Option<&str>) -> Vec<String> {
-    let pools = match pool {
-        Some(p) => conn.pool_by_name(p).into_iter().collect(),
-        None => conn.list_pools(PoolListFlags::ACTIVE).unwrap_or_default(),
-    };
-    let mut names: Vec<String> = pools
-        .iter()
-        .flat_map(|p| conn.list_volumes(p).unwrap_or_default())
-        .map(|v| v.name)
-        .collect();
     names.sort();
     names.dedup();
     names
@@ -372,7 +260,6 @@ fn file_names(prefix: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::driver::test::TestDriver;
 
     fn words(s: &str) -> Vec<String> {
         let mut w: Vec<String> = s.split_whitespace().map(String::from).collect();
@@ -383,11 +270,13 @@ mod tests {
     }
 
     fn run(line: &str, empty: EmptyWord) -> Vec<String> {
-        let conn = TestDriver::open_default("test:///default").unwrap();
-        conn.define_domain(
-            "<domain type='test'><name>off</name><memory>1024</memory><os><type>hvm</type></os></domain>",
-        )
-        .unwrap();
+        let conn =
+            crate::connect::open(Some("test:///default"), false, Default::default()).unwrap();
+        conn.domains()
+            .define_domain(
+                "<domain type='test'><name>off</name><memory>1024</memory><os><type>hvm</type></os></domain>",
+            )
+            .unwrap();
         complete(&words(line), Some(&conn), empty)
     }
 

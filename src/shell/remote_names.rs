@@ -8,7 +8,7 @@
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use crate::exec::{Options, Session};
+use crate::session::{Options, Session};
 
 /// The longest TAB waits for the daemon.
 pub const WAIT: Duration = Duration::from_millis(200);

@@ -19,8 +19,8 @@ use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{CompletionType, Config, Context, Editor, Helper};
 
 use super::remote_names::RemoteNames;
-use crate::console::Console;
-use crate::exec::Session;
+use crate::output::Output;
+use crate::session::Session;
 
 const BANNER: &str = "Welcome to virtsh, the virtualization interactive terminal.\n\n\
                       Type:  'help' for help with commands\n       'quit' to quit\n\n";
@@ -33,37 +33,38 @@ const HISTSIZE_MAX: usize = 500_000;
 const CACHE_FOR: Duration = Duration::from_secs(5);
 
 /// Reads one line after showing the prompt.
-type Reader = Box<dyn FnMut(&str, &mut Console) -> Input>;
+type Reader = Box<dyn FnMut(&str, &mut Output) -> Input>;
 
 /// One line of input, or why there is none.
 enum Input {
-    Line(String),
+    /// A line, as bytes: words need not be UTF-8.
+    Line(Vec<u8>),
     Interrupted,
+    /// A line the terminal could not decode: reported, and the shell goes on.
+    Undecodable,
     End,
 }
 
 /// Runs the shell until `quit`, `exit` or end of input; returns the exit status.
-pub fn run(
-    session: Session,
-    console: &mut Console,
-    run_line: impl Fn(&mut Session, &mut Console, &str) -> bool,
-) -> i32 {
+pub fn run(mut session: Session, run_line: impl Fn(&mut Session, &[u8]) -> bool) -> i32 {
     if !session.opts.quiet {
-        console.print(BANNER);
+        session.out.print(BANNER);
     }
-    let session = Rc::new(RefCell::new(session));
     let histsize = match history_size(std::env::var("VIRTSH_HISTSIZE").ok().as_deref()) {
         Ok(n) => n,
         Err(message) => {
-            console.fatal(&message);
+            session.out.fatal(&message);
             500
         }
     };
+    let session = Rc::new(RefCell::new(session));
     let mut reader: Reader = if std::io::stdin().is_terminal() {
         match terminal_reader(session.clone(), histsize) {
             Ok(r) => r,
             Err(e) => {
-                console.fatal(&format!("cannot start the line editor: {e}"));
+                let mut s = session.borrow_mut();
+                s.out.fatal(&format!("cannot start the line editor: {e}"));
+                s.out.flush();
                 return 1;
             }
         }
@@ -71,21 +72,32 @@ pub fn run(
         plain_reader()
     };
     loop {
-        let prompt = if session.borrow().opts.readonly {
+        let mut s = session.borrow_mut();
+        let prompt = if s.opts.readonly {
             "virtsh > "
         } else {
             "virtsh # "
         };
-        match reader(prompt, console) {
+        // The line editor borrows the session for completion while it reads.
+        let json = s.opts.json;
+        let mut out = std::mem::replace(&mut s.out, Output::new(json));
+        drop(s);
+        let input = reader(prompt, &mut out);
+        let mut s = session.borrow_mut();
+        s.out = out;
+        match input {
             Input::Line(line) => {
-                if run_line(&mut session.borrow_mut(), console, &line) {
+                if run_line(&mut s, &line) {
                     return 0;
                 }
             }
             Input::Interrupted => {}
+            Input::Undecodable => s.out.fatal(
+                "the line is not UTF-8 text, which the line editor cannot read; it was not run",
+            ),
             Input::End => {
-                console.print("\n");
-                console.flush();
+                s.out.print("\n");
+                s.out.flush();
                 return 0;
             }
         }
@@ -115,14 +127,19 @@ pub fn history_path() -> Option<PathBuf> {
     Some(base.join("virtsh").join("history"))
 }
 
+/// Lines of a non-terminal stdin, as bytes, each echoed after the prompt.
 fn plain_reader() -> Reader {
-    let mut lines = std::io::stdin().lock().lines();
-    Box::new(move |prompt, console| {
-        console.print(prompt);
-        match lines.next() {
-            Some(Ok(line)) => {
-                console.print(&line);
-                console.print("\n");
+    let mut stdin = std::io::stdin().lock();
+    Box::new(move |prompt, out| {
+        out.print(prompt);
+        let mut line = Vec::new();
+        match stdin.read_until(b'\n', &mut line) {
+            Ok(n) if n > 0 => {
+                if line.last() == Some(&b'\n') {
+                    line.pop();
+                }
+                out.print_bytes(&line);
+                out.print("\n");
                 Input::Line(line)
             }
             _ => Input::End,
@@ -149,8 +166,8 @@ fn terminal_reader(session: Rc<RefCell<Session>>, histsize: usize) -> rustyline:
         }
         let _ = editor.load_history(path);
     }
-    Ok(Box::new(move |prompt, console| {
-        console.flush();
+    Ok(Box::new(move |prompt, out| {
+        out.flush();
         match editor.readline(prompt) {
             Ok(line) => {
                 if !line.trim().is_empty() {
@@ -163,9 +180,12 @@ fn terminal_reader(session: Rc<RefCell<Session>>, histsize: usize) -> rustyline:
                 if let Some(h) = editor.helper() {
                     h.cache.borrow_mut().clear();
                 }
-                Input::Line(line)
+                Input::Line(line.into_bytes())
             }
             Err(ReadlineError::Interrupted) => Input::Interrupted,
+            Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                Input::Undecodable
+            }
             Err(_) => Input::End,
         }
     }))

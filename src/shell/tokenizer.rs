@@ -6,6 +6,9 @@
 //! escape the next character; backslash-newline is dropped. An unterminated single quote is
 //! accepted (as virsh does), an unterminated double quote is not.
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
 /// Why a string could not be split; Display is virsh's message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
@@ -15,36 +18,37 @@ pub enum TokenError {
     MissingQuote,
 }
 
-/// Splits `input` into commands, each a list of words; empty commands are dropped.
-pub fn split(input: &str) -> Result<Vec<Vec<String>>, TokenError> {
-    let chars: Vec<char> = input.chars().collect();
+/// Splits `input` into commands, each a list of words; empty commands are dropped. Input is
+/// bytes: words need not be UTF-8 (every character the tokenizer acts on is ASCII).
+pub fn split(input: &[u8]) -> Result<Vec<Vec<OsString>>, TokenError> {
+    let chars = input;
     let mut commands = Vec::new();
-    let mut current: Vec<String> = Vec::new();
+    let mut current: Vec<OsString> = Vec::new();
     let mut i = 0;
-    let end_command = |current: &mut Vec<String>, commands: &mut Vec<Vec<String>>| {
+    let end_command = |current: &mut Vec<OsString>, commands: &mut Vec<Vec<OsString>>| {
         if !current.is_empty() {
             commands.push(std::mem::take(current));
         }
     };
     loop {
         while i < chars.len()
-            && (chars[i] == ' '
-                || chars[i] == '\t'
-                || (chars[i] == '\\' && chars.get(i + 1) == Some(&'\n')))
+            && (chars[i] == b' '
+                || chars[i] == b'\t'
+                || (chars[i] == b'\\' && chars.get(i + 1) == Some(&b'\n')))
         {
-            i += if chars[i] == '\\' { 2 } else { 1 };
+            i += if chars[i] == b'\\' { 2 } else { 1 };
         }
         if i >= chars.len() {
             break;
         }
         match chars[i] {
-            ';' | '\n' => {
+            b';' | b'\n' => {
                 i += 1;
                 end_command(&mut current, &mut commands);
                 continue;
             }
-            '#' => {
-                while i < chars.len() && chars[i] != '\n' {
+            b'#' => {
+                while i < chars.len() && chars[i] != b'\n' {
                     i += 1;
                 }
                 i += 1;
@@ -53,29 +57,29 @@ pub fn split(input: &str) -> Result<Vec<Vec<String>>, TokenError> {
             }
             _ => {}
         }
-        let mut word = String::new();
+        let mut word = Vec::new();
         let (mut single, mut double) = (false, false);
         while i < chars.len() {
             let c = chars[i];
-            if !single && !double && matches!(c, ' ' | '\t' | ';' | '\n') {
+            if !single && !double && matches!(c, b' ' | b'\t' | b';' | b'\n') {
                 break;
             }
-            if !double && c == '\'' {
+            if !double && c == b'\'' {
                 single = !single;
                 i += 1;
                 continue;
             }
-            if !single && c == '\\' {
+            if !single && c == b'\\' {
                 i += 1;
                 match chars.get(i) {
                     None => return Err(TokenError::DanglingBackslash),
-                    Some('\n') => {
+                    Some(b'\n') => {
                         i += 1;
                         continue;
                     }
                     Some(_) => {}
                 }
-            } else if !single && c == '"' {
+            } else if !single && c == b'"' {
                 double = !double;
                 i += 1;
                 continue;
@@ -86,7 +90,7 @@ pub fn split(input: &str) -> Result<Vec<Vec<String>>, TokenError> {
         if double {
             return Err(TokenError::MissingQuote);
         }
-        current.push(word);
+        current.push(OsString::from_vec(word));
     }
     end_command(&mut current, &mut commands);
     Ok(commands)
@@ -97,7 +101,11 @@ mod tests {
     use super::*;
 
     fn words(s: &str) -> Vec<Vec<String>> {
-        split(s).unwrap()
+        split(s.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|c| c.into_iter().map(|w| w.into_string().unwrap()).collect())
+            .collect()
     }
 
     #[test]
@@ -134,8 +142,15 @@ mod tests {
     }
 
     #[test]
+    fn bytes_pass_through() {
+        let out = split(b"echo \xff;echo a").unwrap();
+        assert_eq!(out[0][1].as_encoded_bytes(), b"\xff");
+        assert_eq!(out[1][1], "a");
+    }
+
+    #[test]
     fn errors() {
-        assert_eq!(split("echo a\\"), Err(TokenError::DanglingBackslash));
-        assert_eq!(split("echo \"a"), Err(TokenError::MissingQuote));
+        assert_eq!(split(b"echo a\\"), Err(TokenError::DanglingBackslash));
+        assert_eq!(split(b"echo \"a"), Err(TokenError::MissingQuote));
     }
 }

@@ -10,6 +10,8 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::sys::pid_alive;
+
 /// A held lock; dropping it (or the process dying) releases it.
 #[derive(Debug)]
 pub struct Lock {
@@ -107,21 +109,6 @@ pub fn clean_temp(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Whether process `pid` exists (and is not a zombie).
-pub fn pid_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => {
-            // The state letter follows the parenthesised command name.
-            let state = stat
-                .rsplit(')')
-                .next()
-                .and_then(|s| s.trim_start().chars().next());
-            !matches!(state, Some('Z' | 'X') | None)
-        }
-        Err(_) => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,11 +142,5 @@ mod tests {
         assert!(is_held(&p).unwrap());
         drop(held);
         assert!(try_lock(&p).unwrap().is_some());
-    }
-
-    #[test]
-    fn liveness() {
-        assert!(pid_alive(std::process::id()));
-        assert!(!pid_alive(999_999_999));
     }
 }

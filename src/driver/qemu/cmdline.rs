@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::driver::Error;
+use crate::error::Error;
 use crate::model::domain::{DiskSource, DomainDef};
 
 /// Where the QEMU of one domain keeps its files.
@@ -27,7 +27,7 @@ pub fn emulator(def: &DomainDef) -> Result<PathBuf, Error> {
         let path = PathBuf::from(e);
         if !path.exists() {
             return Err(Error::new(
-                crate::driver::ErrorCode::SystemError,
+                crate::error::ErrorCode::SystemError,
                 format!("Cannot check QEMU binary {e}: No such file or directory"),
             ));
         }

@@ -8,7 +8,7 @@ use super::cmdline;
 use super::process;
 use super::qmp::Qmp;
 use super::store::{Status, StatusBrief, Store};
-use crate::driver::*;
+use crate::driver::prelude::*;
 use crate::model::{DomainDef, Name};
 
 /// A domain's state as its status header records it.

@@ -19,8 +19,8 @@ use std::path::Path;
 use uuid::Uuid;
 
 use super::storage::Storage;
-use super::*;
-use crate::model::{DomainDef, PoolDef};
+use crate::driver::prelude::*;
+use crate::model::DomainDef;
 use domains::{io, Domains};
 use store::Store;
 
@@ -66,7 +66,19 @@ impl QemuDriver {
     }
 }
 
-impl Hypervisor for QemuDriver {
+impl Driver for QemuDriver {
+    fn host(&self) -> &dyn HostApi {
+        self
+    }
+    fn domains(&self) -> &dyn DomainApi {
+        self
+    }
+    fn storage(&self) -> &dyn StorageApi {
+        &self.storage
+    }
+}
+
+impl HostApi for QemuDriver {
     fn uri(&self) -> Result<String> {
         Ok(self.uri.clone())
     }
@@ -142,7 +154,9 @@ impl Hypervisor for QemuDriver {
     fn security_model(&self) -> Result<Option<SecurityModel>> {
         Ok(None)
     }
+}
 
+impl DomainApi for QemuDriver {
     fn list_domains(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>> {
         self.domains().list(flags)
     }
@@ -363,109 +377,5 @@ impl Hypervisor for QemuDriver {
             return Err(Error::operation_invalid("domain is not running"));
         }
         Ok(ControlState::Ok)
-    }
-
-    fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>> {
-        self.storage.list(flags)
-    }
-    fn pool_by_name(&self, name: &str) -> Result<PoolRef> {
-        self.storage.by_name(name)
-    }
-    fn pool_by_uuid(&self, uuid: &Uuid) -> Result<PoolRef> {
-        self.storage.by_uuid(uuid)
-    }
-    fn define_pool(&self, xml: &str) -> Result<PoolRef> {
-        self.storage.define(PoolDef::parse(xml)?)
-    }
-    fn create_pool(&self, xml: &str, flags: BuildFlags) -> Result<PoolRef> {
-        self.storage.create(PoolDef::parse(xml)?, flags)
-    }
-    fn build_pool(&self, pool: &PoolRef, _: BuildFlags) -> Result<()> {
-        self.storage.build(pool)
-    }
-    fn start_pool(&self, pool: &PoolRef, flags: BuildFlags) -> Result<()> {
-        self.storage.start(pool, flags)
-    }
-    fn destroy_pool(&self, pool: &PoolRef) -> Result<()> {
-        self.storage.destroy(pool)
-    }
-    fn delete_pool(&self, pool: &PoolRef) -> Result<()> {
-        self.storage.delete(pool)
-    }
-    fn undefine_pool(&self, pool: &PoolRef) -> Result<()> {
-        self.storage.undefine(pool)
-    }
-    fn refresh_pool(&self, pool: &PoolRef) -> Result<()> {
-        self.storage.refresh(pool)
-    }
-    fn pool_info(&self, pool: &PoolRef) -> Result<PoolInfo> {
-        self.storage.info(pool)
-    }
-    fn pool_xml(&self, pool: &PoolRef, inactive: bool) -> Result<String> {
-        self.storage.xml(pool, inactive)
-    }
-    fn pool_autostart(&self, pool: &PoolRef) -> Result<bool> {
-        self.storage.autostart(pool)
-    }
-    fn set_pool_autostart(&self, pool: &PoolRef, on: bool) -> Result<()> {
-        self.storage.set_autostart(pool, on)
-    }
-    fn pool_is_persistent(&self, pool: &PoolRef) -> Result<bool> {
-        self.storage.is_persistent(pool)
-    }
-    fn list_volumes(&self, pool: &PoolRef) -> Result<Vec<VolRef>> {
-        self.storage.list_volumes(pool)
-    }
-    fn vol_by_name(&self, pool: &PoolRef, name: &str) -> Result<VolRef> {
-        self.storage.vol_by_name(pool, name)
-    }
-    fn vol_by_key(&self, key: &str) -> Result<VolRef> {
-        self.storage.vol_by_path(key, "key")
-    }
-    fn vol_by_path(&self, path: &str) -> Result<VolRef> {
-        self.storage.vol_by_path(path, "path")
-    }
-    fn create_volume(&self, pool: &PoolRef, xml: &str, flags: VolCreateFlags) -> Result<VolRef> {
-        self.storage.create_volume(pool, xml, None, flags)
-    }
-    fn clone_volume(
-        &self,
-        pool: &PoolRef,
-        xml: &str,
-        source: &VolRef,
-        flags: VolCreateFlags,
-        progress: ProgressFn,
-    ) -> Result<VolRef> {
-        self.storage
-            .create_volume(pool, xml, Some((source, progress)), flags)
-    }
-    fn delete_volume(&self, vol: &VolRef) -> Result<()> {
-        self.storage.delete_volume(vol)
-    }
-    fn wipe_volume(&self, vol: &VolRef, algorithm: u32, progress: ProgressFn) -> Result<()> {
-        self.storage.wipe_volume(vol, algorithm, progress)
-    }
-    fn resize_volume(&self, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()> {
-        self.storage.resize_volume(vol, capacity, flags)
-    }
-    fn vol_info(&self, vol: &VolRef) -> Result<VolInfo> {
-        self.storage.vol_info(vol)
-    }
-    fn vol_xml(&self, vol: &VolRef) -> Result<String> {
-        self.storage.vol_xml(vol)
-    }
-    fn vol_path(&self, vol: &VolRef) -> Result<String> {
-        Ok(vol.key.clone())
-    }
-    fn download_volume(
-        &self,
-        vol: &VolRef,
-        offset: u64,
-        length: u64,
-    ) -> Result<Box<dyn std::io::Read>> {
-        self.storage.download(vol, offset, length)
-    }
-    fn upload_volume(&self, vol: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>> {
-        self.storage.upload(vol, offset)
     }
 }

@@ -17,8 +17,9 @@ use std::os::unix::process::CommandExt;
 
 use super::cmdline::{read_pid, Paths};
 use super::qmp::Qmp;
-use crate::driver::Error;
-use crate::state::{self, pid_alive};
+use crate::error::Error;
+use crate::state;
+use crate::sys::pid_alive;
 
 /// How long a starting QEMU may take to answer on its monitor.
 const MONITOR_WAIT: Duration = Duration::from_secs(30);

@@ -18,10 +18,10 @@ use std::path::{Path, PathBuf};
 
 use uuid::Uuid;
 
-use crate::driver::State;
 use crate::model::xml::escape;
 use crate::model::{DomainDef, Name};
 use crate::state::{self, Lock};
+use crate::types::State;
 
 pub struct Store {
     root: PathBuf,
@@ -322,7 +322,7 @@ fn parse_status(text: &str) -> Option<Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::driver::{RunningReason, ShutoffReason};
+    use crate::types::{RunningReason, ShutoffReason};
 
     fn def(name: &str) -> DomainDef {
         DomainDef::parse(&format!(

@@ -14,7 +14,7 @@ use std::time::Duration;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use ssh2::{BlockDirections, CheckResult, HashType, KnownHostFileKind, Session};
 
-use crate::driver::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::uri::Uri;
 
 fn ssh_error(what: impl std::fmt::Display) -> Error {
@@ -183,7 +183,7 @@ pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
         .find_map(|a| match TcpStream::connect_timeout(a, timeout) {
             Ok(s) => Some(s),
             Err(e) => {
-                last = crate::driver::error::strerror(&e);
+                last = crate::sys::strerror(&e);
                 None
             }
         })

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use crate::driver::{Error, ErrorCode, Result, VolumeSink};
+use crate::driver::VolumeSink;
+use crate::error::{Error, ErrorCode, Result};
 use crate::rpc::client::{Client, StreamWriter};
 use crate::rpc::procs::{VolStreamArgs, STORAGE_VOL_DOWNLOAD, STORAGE_VOL_UPLOAD};
 use crate::uri::{Transport, Uri};
@@ -126,6 +127,6 @@ pub fn upload(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn Volu
 
 impl VolumeSink for StreamWriter {
     fn finish(&mut self) -> Result<()> {
-        StreamWriter::finish(self)
+        Ok(StreamWriter::finish(self)?)
     }
 }

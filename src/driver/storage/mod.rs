@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use uuid::Uuid;
 
-use crate::driver::*;
+use crate::driver::prelude::*;
 use crate::model::pool::PoolSizes;
 use crate::model::{Name, PoolDef};
 use crate::state::{self, Lock};
@@ -593,5 +593,110 @@ impl Storage {
             allocation: i.allocation,
         }
         .to_xml())
+    }
+}
+
+impl StorageApi for Storage {
+    fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>> {
+        self.list(flags)
+    }
+    fn pool_by_name(&self, name: &str) -> Result<PoolRef> {
+        self.by_name(name)
+    }
+    fn pool_by_uuid(&self, uuid: &Uuid) -> Result<PoolRef> {
+        self.by_uuid(uuid)
+    }
+    fn define_pool(&self, xml: &str) -> Result<PoolRef> {
+        self.define(PoolDef::parse(xml)?)
+    }
+    fn create_pool(&self, xml: &str, flags: BuildFlags) -> Result<PoolRef> {
+        self.create(PoolDef::parse(xml)?, flags)
+    }
+    fn build_pool(&self, pool: &PoolRef, _: BuildFlags) -> Result<()> {
+        self.build(pool)
+    }
+    fn start_pool(&self, pool: &PoolRef, flags: BuildFlags) -> Result<()> {
+        self.start(pool, flags)
+    }
+    fn destroy_pool(&self, pool: &PoolRef) -> Result<()> {
+        self.destroy(pool)
+    }
+    fn delete_pool(&self, pool: &PoolRef) -> Result<()> {
+        self.delete(pool)
+    }
+    fn undefine_pool(&self, pool: &PoolRef) -> Result<()> {
+        self.undefine(pool)
+    }
+    fn refresh_pool(&self, pool: &PoolRef) -> Result<()> {
+        self.refresh(pool)
+    }
+    fn pool_info(&self, pool: &PoolRef) -> Result<PoolInfo> {
+        self.info(pool)
+    }
+    fn pool_xml(&self, pool: &PoolRef, inactive: bool) -> Result<String> {
+        self.xml(pool, inactive)
+    }
+    fn pool_autostart(&self, pool: &PoolRef) -> Result<bool> {
+        self.autostart(pool)
+    }
+    fn set_pool_autostart(&self, pool: &PoolRef, on: bool) -> Result<()> {
+        self.set_autostart(pool, on)
+    }
+    fn pool_is_persistent(&self, pool: &PoolRef) -> Result<bool> {
+        self.is_persistent(pool)
+    }
+    fn list_volumes(&self, pool: &PoolRef) -> Result<Vec<VolRef>> {
+        self.list_volumes(pool)
+    }
+    fn vol_by_name(&self, pool: &PoolRef, name: &str) -> Result<VolRef> {
+        self.vol_by_name(pool, name)
+    }
+    fn vol_by_key(&self, key: &str) -> Result<VolRef> {
+        self.vol_by_path(key, "key")
+    }
+    fn vol_by_path(&self, path: &str) -> Result<VolRef> {
+        self.vol_by_path(path, "path")
+    }
+    fn create_volume(&self, pool: &PoolRef, xml: &str, flags: VolCreateFlags) -> Result<VolRef> {
+        self.create_volume(pool, xml, None, flags)
+    }
+    fn clone_volume(
+        &self,
+        pool: &PoolRef,
+        xml: &str,
+        source: &VolRef,
+        flags: VolCreateFlags,
+        progress: ProgressFn,
+    ) -> Result<VolRef> {
+        self.create_volume(pool, xml, Some((source, progress)), flags)
+    }
+    fn delete_volume(&self, vol: &VolRef) -> Result<()> {
+        self.delete_volume(vol)
+    }
+    fn wipe_volume(&self, vol: &VolRef, algorithm: u32, progress: ProgressFn) -> Result<()> {
+        self.wipe_volume(vol, algorithm, progress)
+    }
+    fn resize_volume(&self, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()> {
+        self.resize_volume(vol, capacity, flags)
+    }
+    fn vol_info(&self, vol: &VolRef) -> Result<VolInfo> {
+        self.vol_info(vol)
+    }
+    fn vol_xml(&self, vol: &VolRef) -> Result<String> {
+        self.vol_xml(vol)
+    }
+    fn vol_path(&self, vol: &VolRef) -> Result<String> {
+        Ok(vol.key.clone())
+    }
+    fn download_volume(
+        &self,
+        vol: &VolRef,
+        offset: u64,
+        length: u64,
+    ) -> Result<Box<dyn std::io::Read>> {
+        self.download(vol, offset, length)
+    }
+    fn upload_volume(&self, vol: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>> {
+        self.upload(vol, offset)
     }
 }

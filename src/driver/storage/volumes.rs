@@ -4,7 +4,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::process::Command;
 
-use crate::driver::*;
+use crate::driver::prelude::*;
 use crate::model::pool::PoolSizes;
 use crate::model::{PoolDef, VolumeDef};
 

@@ -1,0 +1,133 @@
+//! virsh's small rules that many commands share: refusing what virtsh cannot do, reading an
+//! XML file, mutually exclusive options, `--current/--live/--config`, scaled sizes.
+
+use std::path::Path;
+
+use virtsh_commands::args::Impact;
+
+use super::lookup::{self, By};
+use super::CmdError;
+use crate::driver::{DomainCalls, StorageCalls};
+use crate::error::Error;
+use crate::model::units::parse_scaled;
+use crate::render::Outcome;
+use crate::session::Session;
+use crate::types::{DomainRef, ModifyFlags, PoolRef};
+
+/// An informational line (`Domain 'x' started`).
+pub fn message(text: impl Into<String>) -> Result<Outcome, CmdError> {
+    Ok(Outcome::Message(text.into()))
+}
+
+/// An option virtsh recognises but cannot carry out yet: refused, never ignored.
+pub fn refuse(given: bool, option: &str) -> Result<(), CmdError> {
+    if given {
+        return Err(CmdError::message(format!(
+            "option --{option} is not supported by virtsh yet"
+        )));
+    }
+    Ok(())
+}
+
+/// virsh's `virFileReadAll` of an XML argument.
+pub fn read_file(path: &Path) -> Result<String, CmdError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        CmdError::Driver(Error::system(
+            format!("Failed to open file '{}'", path.display()),
+            &e,
+        ))
+    })
+}
+
+/// virsh's `VSH_EXCLUSIVE_OPTIONS`: the first pair given together is an error.
+pub fn exclusive(pairs: &[(bool, &str, bool, &str)]) -> Result<(), CmdError> {
+    match pairs.iter().find(|(a, _, b, _)| *a && *b) {
+        Some((_, x, _, y)) => Err(CmdError::message(format!(
+            "Options --{x} and --{y} are mutually exclusive"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `--current`, `--live`, `--config`: `None` when none is given.
+pub fn impact(i: &Impact) -> Result<Option<ModifyFlags>, CmdError> {
+    modify_flags(i.current, i.live, i.config)
+}
+
+/// The flags of `--current`, `--live`, `--config` given as three booleans (commands whose
+/// options have their own help texts).
+pub fn modify_flags(
+    current: bool,
+    live: bool,
+    config: bool,
+) -> Result<Option<ModifyFlags>, CmdError> {
+    exclusive(&[
+        (current, "current", live, "live"),
+        (current, "current", config, "config"),
+    ])?;
+    let flags =
+        ModifyFlags::from_options([(live, ModifyFlags::LIVE), (config, ModifyFlags::CONFIG)]);
+    Ok((current || live || config).then_some(flags))
+}
+
+/// A scaled size argument in KiB (virsh's default unit for memory).
+pub fn scaled_kib(text: &str, option: &str) -> Result<u64, CmdError> {
+    parse_scaled(text, 1024).map(|b| b / 1024).map_err(|_| {
+        CmdError::message(format!(
+            "Scaled numeric value '{text}' for <{option}> option is malformed or out of range"
+        ))
+    })
+}
+
+/// The verbs of `autostart` and `pool-autostart`: `("mark", "marked")` or the unmarking pair.
+pub fn autostart_verbs(disable: bool) -> (&'static str, &'static str) {
+    if disable {
+        ("unmark", "unmarked")
+    } else {
+        ("mark", "marked")
+    }
+}
+
+/// A lifecycle command on a domain: look it up, act, and say `Domain 'ARG' DONE`; a failure
+/// reads `Failed to VERB domain 'ARG'` with the driver's error.
+pub fn domain_action(
+    s: &mut Session,
+    cmd: &str,
+    arg: &str,
+    (verb, done): (&str, &str),
+    act: impl FnOnce(DomainCalls<'_>, &DomainRef) -> crate::error::Result<()>,
+) -> Result<Outcome, CmdError> {
+    let conn = s.conn()?;
+    let dom = lookup::domain(&conn, cmd, arg, By::ANY)?;
+    act(conn.domains(), &dom)
+        .map_err(|e| CmdError::failed(format!("Failed to {verb} domain '{arg}'"), e))?;
+    message(format!("Domain '{arg}' {done}"))
+}
+
+/// A command on a pool: look it up, act, and say `Pool ARG DONE`; a failure reads `Failed to
+/// VERB pool ARG` with the driver's error.
+pub fn pool_action(
+    s: &mut Session,
+    cmd: &str,
+    arg: &str,
+    (verb, done): (&str, &str),
+    act: impl FnOnce(StorageCalls<'_>, &PoolRef) -> crate::error::Result<()>,
+) -> Result<Outcome, CmdError> {
+    let conn = s.conn()?;
+    let pool = lookup::pool(&conn, cmd, arg)?;
+    act(conn.storage(), &pool)
+        .map_err(|e| CmdError::failed(format!("Failed to {verb} pool {arg}"), e))?;
+    message(format!("Pool {arg} {done}"))
+}
+
+/// `shutdown --mode` and `reboot --mode`: a comma-separated list of virsh's modes.
+pub fn check_modes(mode: Option<&str>) -> Result<(), CmdError> {
+    for m in mode.into_iter().flat_map(|m| m.split(',')) {
+        if !virtsh_commands::domain::SHUTDOWN_MODES.contains(&m) {
+            return Err(CmdError::message(format!(
+                "Unknown mode {m} value, expecting 'acpi', 'agent', 'initctl', 'signal', or 'paravirt'"
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! `setmaxmem`: change a domain's memory limit.
+
+use virtsh_commands::domain::Setmaxmem;
+
+use crate::commands::prelude::*;
+
+impl Run for Setmaxmem {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        let flags = impact(&self.impact)?;
+        let conn = s.conn()?;
+        let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
+        let kib = scaled_kib(&self.size, "size")?;
+        conn.domains()
+            .set_max_memory(&dom, kib, flags.unwrap_or_default())
+            .map_err(|e| CmdError::failed("Unable to change MaxMemorySize", e))?;
+        Ok(Outcome::Nothing)
+    }
+}

@@ -1,0 +1,151 @@
+//! `edit` and `pool-edit`: the XML goes to a temporary file (`$TMPDIR/virtshXXXXXX.xml`), the
+//! user's editor runs on it (`$VISUAL`, then `$EDITOR`, then `vi`), and a changed document is
+//! defined again under the usual duplicate rules. When that fails on a terminal, virsh's
+//! prompt asks what to do; the error goes out through the session's output first.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use super::CmdError;
+use crate::error::Error;
+use crate::render::Outcome;
+use crate::session::Session;
+use crate::terminal::ask_key;
+
+/// What is being edited.
+pub struct Subject<'a> {
+    /// `Domain` or `Pool`, as the messages name it.
+    pub kind: &'static str,
+    /// Whether the define step validates (virsh's `i` answer turns validation off).
+    pub relax: bool,
+    pub xml: String,
+    /// Defines the edited document; returns the object's name.
+    pub define: &'a dyn Fn(&str) -> crate::error::Result<String>,
+    /// The object's name before editing (domain names print quoted).
+    pub name: String,
+}
+
+/// The editor virsh would run.
+fn editor() -> String {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.is_empty()))
+        .unwrap_or_else(|| "vi".into())
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Runs the editor on `path` through the shell, as virsh does (the variable may hold
+/// arguments).
+fn run_editor(path: &Path) -> Result<(), CmdError> {
+    let editor = editor();
+    let line = format!("{editor} {}", shell_quote(&path.display().to_string()));
+    let status = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&line)
+        .status()
+        .map_err(|e| CmdError::Driver(Error::system(format!("cannot run {editor}"), &e)))?;
+    if !status.success() {
+        let code = status.code().unwrap_or(-1);
+        return Err(CmdError::Driver(Error::internal(format!(
+            "Child process ({editor} {}) unexpected exit status {code}",
+            path.display()
+        ))));
+    }
+    Ok(())
+}
+
+/// What the user answered to virsh's question after a failed define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// Edit again.
+    Yes,
+    /// Give up, quietly (virsh prints nothing more).
+    No,
+    /// Define again as it is (`f`), or without validation (`i`).
+    Retry,
+}
+
+/// virsh's question, one key at a time until a known one.
+fn ask_reedit(s: &Session, relax: bool) -> std::io::Result<Answer> {
+    let choices = if relax { "[y,n,i,f,?]" } else { "[y,n,f,?]" };
+    let term = &*s.term;
+    let answer = loop {
+        let Some(key) = ask_key(term, &format!("\rFailed. Try again? {choices}: "))? else {
+            break Answer::No;
+        };
+        match key.to_ascii_lowercase() {
+            b'?' => {
+                let mut help = vec![
+                    "y - yes, start editor again",
+                    "n - no, throw away my changes",
+                ];
+                if relax {
+                    help.push("i - turn off validation and try to redefine again");
+                }
+                help.extend(["f - force, try to redefine again", "? - print this help"]);
+                term.write(format!("\r\n{}\r\n", help.join("\r\n")).as_bytes())?;
+            }
+            b'y' => break Answer::Yes,
+            b'n' => break Answer::No,
+            b'f' => break Answer::Retry,
+            b'i' if relax => break Answer::Retry,
+            _ => {}
+        }
+    };
+    term.write(b"\r\n")?;
+    Ok(answer)
+}
+
+pub fn edit(s: &mut Session, subject: Subject) -> Result<Outcome, CmdError> {
+    let dir = std::env::var_os("TMPDIR").unwrap_or_else(|| "/tmp".into());
+    let mut file = tempfile::Builder::new()
+        .prefix("virtsh")
+        .suffix(".xml")
+        .tempfile_in(&dir)
+        .map_err(|e| CmdError::Driver(Error::system("cannot create a temporary file", &e)))?;
+    file.write_all(subject.xml.as_bytes())
+        .and_then(|_| file.flush())
+        .map_err(|e| CmdError::Driver(Error::system("cannot write a temporary file", &e)))?;
+    let quote = if subject.kind == "Domain" { "'" } else { "" };
+    loop {
+        run_editor(file.path())?;
+        let edited = std::fs::read_to_string(file.path()).map_err(|e| {
+            CmdError::Driver(Error::system(
+                format!("Failed to open file '{}'", file.path().display()),
+                &e,
+            ))
+        })?;
+        if edited == subject.xml {
+            return Ok(Outcome::Message(format!(
+                "{} {quote}{}{quote} XML configuration not changed.",
+                subject.kind, subject.name
+            )));
+        }
+        loop {
+            match (subject.define)(&edited) {
+                Ok(name) => {
+                    return Ok(Outcome::Message(format!(
+                        "{} {quote}{name}{quote} XML configuration edited.",
+                        subject.kind
+                    )))
+                }
+                Err(e) if !s.term.is_terminal() => return Err(CmdError::Driver(e)),
+                Err(e) => {
+                    s.out.error(&CmdError::Driver(e));
+                    let answer = ask_reedit(s, subject.relax).map_err(|io| {
+                        CmdError::Driver(Error::system("cannot read the answer", &io))
+                    })?;
+                    match answer {
+                        Answer::Yes => break,
+                        Answer::Retry => continue,
+                        Answer::No => return Err(CmdError::Silent),
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! A failed command: the `error:` lines virsh prints for it.
+
+use virtsh_commands::parse::ValueError;
+
+use crate::error::Error;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CmdError {
+    /// virsh's own message, one line.
+    Message(String),
+    /// virsh's context line, then the driver's error.
+    Failed { context: String, cause: Error },
+    /// The driver's error alone.
+    Driver(Error),
+    /// A value the command cannot take.
+    Value(ValueError),
+    /// A failure virsh reports with its exit status alone (`complete` with no match).
+    Silent,
+}
+
+impl CmdError {
+    pub fn failed(context: impl Into<String>, cause: Error) -> CmdError {
+        CmdError::Failed {
+            context: context.into(),
+            cause,
+        }
+    }
+
+    pub fn message(text: impl Into<String>) -> CmdError {
+        CmdError::Message(text.into())
+    }
+
+    /// The lines to print after `error: `.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            CmdError::Message(m) => vec![m.clone()],
+            CmdError::Failed { context, cause } => vec![context.clone(), cause.to_string()],
+            CmdError::Driver(e) => vec![e.to_string()],
+            CmdError::Value(v) => vec![v.to_string()],
+            CmdError::Silent => Vec::new(),
+        }
+    }
+
+    /// The stable code of `--json` errors: libvirt's error name, or `virsh` for virsh's own.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CmdError::Failed { cause, .. } | CmdError::Driver(cause) => cause.code.name(),
+            CmdError::Message(_) | CmdError::Value(_) | CmdError::Silent => "virsh",
+        }
+    }
+}
+
+impl From<Error> for CmdError {
+    fn from(e: Error) -> CmdError {
+        CmdError::Driver(e)
+    }
+}

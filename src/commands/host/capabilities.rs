@@ -1,0 +1,12 @@
+//! `capabilities`: the hypervisor's capabilities XML.
+
+use virtsh_commands::host::Capabilities;
+
+use crate::commands::prelude::*;
+
+impl Run for Capabilities {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        refuse(self.xpath.is_some(), "xpath")?;
+        Ok(Outcome::Xml(s.conn()?.host().capabilities()?))
+    }
+}

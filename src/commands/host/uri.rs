@@ -1,0 +1,11 @@
+//! `uri`: the connection's canonical URI.
+
+use virtsh_commands::host::Uri;
+
+use crate::commands::prelude::*;
+
+impl Run for Uri {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        Ok(Outcome::Value(s.conn()?.host().uri()?))
+    }
+}

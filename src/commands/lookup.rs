@@ -1,0 +1,140 @@
+//! Finding the object a command names, with virsh's rules (`virshCommandOptDomainBy` and its
+//! pool and volume siblings): which forms each command accepts, in what order, and the
+//! `failed to get ...` errors.
+
+use uuid::Uuid;
+
+use super::CmdError;
+use crate::debug;
+use crate::driver::Connection;
+use crate::log::Level;
+use crate::types::{DomainRef, PoolRef, PoolState, VolRef};
+
+/// Which forms of a domain argument a command accepts.
+#[derive(Clone, Copy)]
+pub struct By {
+    pub id: bool,
+    pub uuid: bool,
+    pub name: bool,
+}
+
+impl By {
+    pub const ANY: By = By {
+        id: true,
+        uuid: true,
+        name: true,
+    };
+    pub const NAME_UUID: By = By {
+        id: false,
+        uuid: true,
+        name: true,
+    };
+    pub const ID_UUID: By = By {
+        id: true,
+        uuid: true,
+        name: false,
+    };
+    pub const ID_NAME: By = By {
+        id: true,
+        uuid: false,
+        name: true,
+    };
+}
+
+/// virsh tries an id (a non-negative 32-bit integer), then a UUID (36 characters), then a name;
+/// any failure ends in `failed to get domain 'ARG'`, the driver's error dropped.
+pub fn domain(conn: &Connection, cmd: &str, arg: &str, by: By) -> Result<DomainRef, CmdError> {
+    debug!(Level::Info, "{cmd}: found option <domain>: {arg}");
+    let mut found = None;
+    if by.id {
+        if let Ok(id) = arg.parse::<i32>() {
+            if id >= 0 {
+                debug!(Level::Debug, "{cmd}: <domain> looks like ID");
+                found = conn.domains().domain_by_id(id as u32).ok();
+            }
+        }
+    }
+    if found.is_none() && by.uuid && arg.len() == 36 {
+        if let Ok(uuid) = Uuid::parse_str(arg) {
+            debug!(Level::Debug, "{cmd}: <domain> trying as domain UUID");
+            found = conn.domains().domain_by_uuid(&uuid).ok();
+        }
+    }
+    if found.is_none() && by.name {
+        debug!(Level::Debug, "{cmd}: <domain> trying as domain NAME");
+        found = conn.domains().domain_by_name(arg).ok();
+    }
+    found.ok_or_else(|| CmdError::message(format!("failed to get domain '{arg}'")))
+}
+
+/// A pool by UUID, then by name; unlike a domain's, a failed pool lookup keeps the driver's
+/// error as a second line.
+pub fn pool(conn: &Connection, cmd: &str, arg: &str) -> Result<PoolRef, CmdError> {
+    debug!(Level::Info, "{cmd}: found option <pool>: {arg}");
+    if arg.len() == 36 {
+        if let Ok(uuid) = Uuid::parse_str(arg) {
+            debug!(Level::Debug, "{cmd}: <pool> trying as pool UUID");
+            if let Ok(p) = conn.storage().pool_by_uuid(&uuid) {
+                return Ok(p);
+            }
+        }
+    }
+    debug!(Level::Debug, "{cmd}: <pool> trying as pool NAME");
+    conn.storage()
+        .pool_by_name(arg)
+        .map_err(|e| CmdError::failed(format!("failed to get pool '{arg}'"), e))
+}
+
+/// A volume: by name within `--pool` when given, else by key, then by path.
+pub fn volume(
+    conn: &Connection,
+    cmd: &str,
+    arg: &str,
+    pool_arg: Option<&str>,
+) -> Result<VolRef, CmdError> {
+    debug!(Level::Info, "{cmd}: found option <vol>: {arg}");
+    let mut last_error = None;
+    if let Some(p) = pool_arg {
+        let pool = pool(conn, cmd, p)?;
+        if !conn
+            .storage()
+            .pool_info(&pool)
+            .map(|i| i.state == PoolState::Running)?
+        {
+            return Err(CmdError::message(format!("pool '{p}' is not active")));
+        }
+        match conn.storage().vol_by_name(&pool, arg) {
+            Ok(v) => return Ok(v),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    for what in ["key", "path"] {
+        debug!(Level::Debug, "{cmd}: <vol> trying as vol {what}");
+        let attempt = match what {
+            "key" => conn.storage().vol_by_key(arg),
+            _ => conn.storage().vol_by_path(arg),
+        };
+        match attempt {
+            Ok(v) => {
+                if let Some(p) = pool_arg {
+                    if v.pool != p {
+                        return Err(CmdError::message(format!(
+                            "Requested volume '{arg}' is not in pool '{p}'"
+                        )));
+                    }
+                }
+                return Ok(v);
+            }
+            Err(e) => last_error = Some(e),
+        }
+    }
+    let context = if pool_arg.is_some() {
+        format!("failed to get vol '{arg}'")
+    } else {
+        format!("failed to get vol '{arg}', specifying --pool might help")
+    };
+    match last_error {
+        Some(cause) => Err(CmdError::failed(context, cause)),
+        None => Err(CmdError::message(context)),
+    }
+}

@@ -1,0 +1,18 @@
+//! `pool-define`: define a persistent pool (or change one) from an XML file.
+
+use virtsh_commands::pool::PoolDefine;
+
+use crate::commands::prelude::*;
+
+impl Run for PoolDefine {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        let xml = read_file(&self.file)?;
+        let file = self.file.display();
+        let pool = s
+            .conn()?
+            .storage()
+            .define_pool(&xml)
+            .map_err(|e| CmdError::failed(format!("Failed to define pool from {file}"), e))?;
+        message(format!("Pool {} defined from {file}", pool.name))
+    }
+}

@@ -1,0 +1,14 @@
+//! `pool-dumpxml`: a pool's XML.
+
+use virtsh_commands::pool::PoolDumpxml;
+
+use crate::commands::prelude::*;
+
+impl Run for PoolDumpxml {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        refuse(self.xpath.is_some(), "xpath")?;
+        let conn = s.conn()?;
+        let pool = lookup::pool(&conn, Self::NAME, &self.target.pool)?;
+        Ok(Outcome::Xml(conn.storage().pool_xml(&pool, self.inactive)?))
+    }
+}

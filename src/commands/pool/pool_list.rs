@@ -1,0 +1,149 @@
+//! `pool-list`: the pools, as a table (plain or `--details`) or one per line for scripts.
+
+use serde::Serialize;
+use virtsh_commands::pool::PoolList;
+
+use crate::commands::prelude::*;
+use crate::model::units::pretty_capacity;
+use crate::render::table::Table;
+
+impl Run for PoolList {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        exclusive(&[
+            (self.details, "details", self.uuid, "uuid"),
+            (self.details, "details", self.name, "name"),
+        ])?;
+        type F = PoolListFlags;
+        let mut flags = if self.all {
+            F::default()
+        } else if self.inactive {
+            F::INACTIVE
+        } else {
+            F::ACTIVE
+        };
+        flags |= F::from_options([
+            (self.persistent, F::PERSISTENT),
+            (self.transient, F::TRANSIENT),
+            (self.autostart, F::AUTOSTART),
+            (self.no_autostart, F::NO_AUTOSTART),
+        ]);
+        for kind in self.kind.iter().flat_map(|t| t.split(',')) {
+            flags |= F::of_type(kind)
+                .ok_or_else(|| CmdError::message(format!("Invalid pool type '{kind}'")))?;
+        }
+        let conn = s.conn()?;
+        let storage = conn.storage();
+        let mut pools = storage.list_pools(flags)?;
+        pools.sort_by_key(|p| p.name.to_lowercase());
+        let mut rows = Vec::with_capacity(pools.len());
+        for pool in pools {
+            let info = storage.pool_info(&pool)?;
+            let running = info.state == PoolState::Running;
+            rows.push(Row {
+                uuid: pool.uuid.to_string(),
+                state: info.state,
+                autostart: storage.pool_autostart(&pool)?,
+                persistent: storage.pool_is_persistent(&pool)?,
+                capacity: running.then_some(info.capacity),
+                allocation: running.then_some(info.allocation),
+                available: running.then_some(info.available),
+                name: pool.name,
+            });
+        }
+        let style = if self.details {
+            Style::Details
+        } else if self.uuid || self.name {
+            Style::Script {
+                uuid: self.uuid,
+                name: self.name,
+            }
+        } else {
+            Style::Table
+        };
+        Ok(Outcome::data(ListView { rows, style }))
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    name: String,
+    uuid: String,
+    #[serde(serialize_with = "state_word")]
+    state: PoolState,
+    autostart: bool,
+    persistent: bool,
+    capacity: Option<u64>,
+    allocation: Option<u64>,
+    available: Option<u64>,
+}
+
+fn state_word<S: serde::Serializer>(state: &PoolState, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(state.text())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Style {
+    Table,
+    Details,
+    Script { uuid: bool, name: bool },
+}
+
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct ListView {
+    rows: Vec<Row>,
+    #[serde(skip)]
+    style: Style,
+}
+
+impl TextView for ListView {
+    fn text(&self, quiet: bool) -> String {
+        match self.style {
+            Style::Script { uuid, name } => self
+                .rows
+                .iter()
+                .map(|r| match (uuid, name) {
+                    (true, true) => format!("{} {}\n", r.uuid, r.name),
+                    (true, false) => format!("{}\n", r.uuid),
+                    _ => format!("{}\n", r.name),
+                })
+                .collect(),
+            Style::Table => {
+                let mut t = Table::new(["Name", "State", "Autostart"]);
+                for r in &self.rows {
+                    let state = if r.state == PoolState::Inactive {
+                        "inactive"
+                    } else {
+                        "active"
+                    };
+                    t.row([r.name.as_str(), state, yes_no(r.autostart)]);
+                }
+                t.render(!quiet)
+            }
+            Style::Details => {
+                let mut t = Table::new([
+                    "Name",
+                    "State",
+                    "Autostart",
+                    "Persistent",
+                    "Capacity",
+                    "Allocation",
+                    "Available",
+                ]);
+                for r in &self.rows {
+                    let sz = |v: Option<u64>| v.map_or("-".into(), pretty_capacity);
+                    t.row([
+                        r.name.clone(),
+                        r.state.text().to_string(),
+                        yes_no(r.autostart).to_string(),
+                        yes_no(r.persistent).to_string(),
+                        sz(r.capacity),
+                        sz(r.allocation),
+                        sz(r.available),
+                    ]);
+                }
+                t.render(!quiet)
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Where results go: stdout for results, stderr for `error:` lines (stdout is flushed first, as
+//! virsh does, so the two interleave in order on a terminal), as virsh's text or as JSON.
+
+use std::io::{self, BufWriter, Stdout, Write};
+use std::time::Duration;
+
+use crate::commands::CmdError;
+use crate::render::{json, Outcome};
+
+pub struct Output {
+    out: BufWriter<Stdout>,
+    json: bool,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Output {
+        Output {
+            out: BufWriter::new(io::stdout()),
+            json,
+        }
+    }
+
+    /// Writes to stdout, ignoring a closed pipe (`virtsh list | head -1`).
+    pub fn print(&mut self, text: &str) {
+        self.print_bytes(text.as_bytes());
+    }
+
+    pub fn print_bytes(&mut self, bytes: &[u8]) {
+        let _ = self.out.write_all(bytes);
+    }
+
+    fn eprint(&mut self, bytes: &[u8]) {
+        let _ = self.out.flush();
+        let _ = io::stderr().write_all(bytes);
+    }
+
+    pub fn outcome(&mut self, outcome: &Outcome, quiet: bool) {
+        if self.json {
+            if let Some(v) = json::value(outcome) {
+                self.print(&format!("{v}\n"));
+            }
+            return;
+        }
+        match outcome {
+            Outcome::Nothing => {}
+            Outcome::Message(m) if !quiet => self.print(&format!("{m}\n")),
+            Outcome::Note(n) if !quiet => self.print(n),
+            Outcome::Message(_) | Outcome::Note(_) => {}
+            Outcome::Value(v) => self.print(&format!("{v}\n")),
+            Outcome::Text(t) => self.print_bytes(t),
+            Outcome::ErrText(t) => self.eprint(t),
+            Outcome::Xml(x) => self.print(x),
+            Outcome::Data(view) => self.print(&view.text(quiet)),
+        }
+    }
+
+    /// An error of a command or of the command line.
+    pub fn error(&mut self, e: &CmdError) {
+        if e.lines().is_empty() {
+            return;
+        }
+        if self.json {
+            let message = e.lines().join(": ");
+            self.eprint(format!("{}\n", json::error(e.code(), &message)).as_bytes());
+            return;
+        }
+        let text: String = e.lines().iter().map(|l| format!("error: {l}\n")).collect();
+        self.eprint(text.as_bytes());
+    }
+
+    /// A one-line error that is not a command's (bad option, parse error).
+    pub fn fatal(&mut self, message: &str) {
+        self.error(&CmdError::message(message));
+    }
+
+    /// What virsh prints after every command: a blank line, or the timing. Output is flushed
+    /// here so that it stays in order with the debug messages of the next command.
+    pub fn end_command(&mut self, quiet: bool, timing: Option<Duration>) {
+        if !self.json {
+            match timing {
+                Some(t) => self.print(&format!("\n(Time: {:.3} ms)\n\n", t.as_secs_f64() * 1000.0)),
+                None if !quiet => self.print("\n"),
+                None => {}
+            }
+        }
+        self.flush();
+    }
+
+    pub fn flush(&mut self) {
+        let _ = self.out.flush();
+    }
+}

@@ -1,0 +1,212 @@
+//! Flag words, numbered as libvirt numbers them so that they cross the wire unchanged.
+
+use super::State;
+
+/// libvirt's list filters come in pairs (`ACTIVE`/`INACTIVE`, `PERSISTENT`/`TRANSIENT`, ...):
+/// with exactly one of a pair set, only objects on that side pass; with none or both, all do.
+pub fn passes(on: bool, off: bool, value: bool) -> bool {
+    match (on, off) {
+        (true, false) => value,
+        (false, true) => !value,
+        _ => true,
+    }
+}
+
+macro_rules! flags {
+    ($(#[$m:meta])* $ty:ident { $($name:ident = $v:expr,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct $ty(pub u32);
+        impl $ty {
+            $(pub const $name: $ty = $ty($v);)*
+            pub fn has(self, other: $ty) -> bool { self.0 & other.0 == other.0 && other.0 != 0 }
+            pub fn any(self, other: $ty) -> bool { self.0 & other.0 != 0 }
+            /// The union of the flags whose option is on: `[(opt.paused, PAUSED), ...]`.
+            pub fn from_options(pairs: impl IntoIterator<Item = (bool, $ty)>) -> $ty {
+                $ty(pairs.into_iter().filter(|(on, _)| *on).fold(0, |acc, (_, f)| acc | f.0))
+            }
+        }
+        impl std::ops::BitOr for $ty {
+            type Output = $ty;
+            fn bitor(self, rhs: $ty) -> $ty { $ty(self.0 | rhs.0) }
+        }
+        impl std::ops::BitAnd for $ty {
+            type Output = $ty;
+            fn bitand(self, rhs: $ty) -> $ty { $ty(self.0 & rhs.0) }
+        }
+        impl std::ops::Not for $ty {
+            type Output = $ty;
+            fn not(self) -> $ty { $ty(!self.0) }
+        }
+        impl std::ops::BitOrAssign for $ty {
+            fn bitor_assign(&mut self, rhs: $ty) { self.0 |= rhs.0 }
+        }
+    };
+}
+
+pub(crate) use flags;
+
+flags!(
+    /// `virConnectListAllDomainsFlags`.
+    DomainListFlags {
+        ACTIVE = 1,
+        INACTIVE = 1 << 1,
+        PERSISTENT = 1 << 2,
+        TRANSIENT = 1 << 3,
+        RUNNING = 1 << 4,
+        PAUSED = 1 << 5,
+        SHUTOFF = 1 << 6,
+        OTHER = 1 << 7,
+        MANAGEDSAVE = 1 << 8,
+        NO_MANAGEDSAVE = 1 << 9,
+        AUTOSTART = 1 << 10,
+        NO_AUTOSTART = 1 << 11,
+        HAS_SNAPSHOT = 1 << 12,
+        NO_SNAPSHOT = 1 << 13,
+        HAS_CHECKPOINT = 1 << 14,
+        NO_CHECKPOINT = 1 << 15,
+    }
+);
+
+impl DomainListFlags {
+    /// Whether a domain passes these filters: any of the state filters set must name its
+    /// state, each pair must pass, and managed save, snapshots and checkpoints count as
+    /// absent (no driver here has them). `autostart` is asked only when a filter needs it.
+    pub fn admits(self, state: &State, persistent: bool, autostart: impl FnOnce() -> bool) -> bool {
+        type F = DomainListFlags;
+        let pair = |on: F, off: F, value: bool| passes(self.any(on), self.any(off), value);
+        let state_ok = !self.any(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER)
+            || match state {
+                State::Running(_) => self.any(F::RUNNING),
+                State::Paused(_) => self.any(F::PAUSED),
+                State::Shutoff(_) => self.any(F::SHUTOFF),
+                _ => self.any(F::OTHER),
+            };
+        state_ok
+            && pair(F::ACTIVE, F::INACTIVE, state.is_active())
+            && pair(F::PERSISTENT, F::TRANSIENT, persistent)
+            && (!self.any(F::AUTOSTART | F::NO_AUTOSTART)
+                || pair(F::AUTOSTART, F::NO_AUTOSTART, autostart()))
+            && pair(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, false)
+            && pair(F::HAS_SNAPSHOT, F::NO_SNAPSHOT, false)
+            && pair(F::HAS_CHECKPOINT, F::NO_CHECKPOINT, false)
+    }
+}
+
+flags!(
+    /// `virConnectListAllStoragePoolsFlags` (the type bits follow the lifecycle bits).
+    PoolListFlags {
+        INACTIVE = 1,
+        ACTIVE = 1 << 1,
+        PERSISTENT = 1 << 2,
+        TRANSIENT = 1 << 3,
+        AUTOSTART = 1 << 4,
+        NO_AUTOSTART = 1 << 5,
+        DIR = 1 << 6,
+        FS = 1 << 7,
+        NETFS = 1 << 8,
+        LOGICAL = 1 << 9,
+        DISK = 1 << 10,
+        ISCSI = 1 << 11,
+        SCSI = 1 << 12,
+        MPATH = 1 << 13,
+        RBD = 1 << 14,
+        SHEEPDOG = 1 << 15,
+        GLUSTER = 1 << 16,
+        ZFS = 1 << 17,
+        VSTORAGE = 1 << 18,
+        ISCSI_DIRECT = 1 << 19,
+    }
+);
+
+impl PoolListFlags {
+    /// The pool types, in flag order.
+    pub const TYPES: [&'static str; 14] = [
+        "dir",
+        "fs",
+        "netfs",
+        "logical",
+        "disk",
+        "iscsi",
+        "scsi",
+        "mpath",
+        "rbd",
+        "sheepdog",
+        "gluster",
+        "zfs",
+        "vstorage",
+        "iscsi-direct",
+    ];
+
+    /// The flag of a pool type.
+    pub fn of_type(kind: &str) -> Option<PoolListFlags> {
+        Self::TYPES
+            .iter()
+            .position(|t| *t == kind)
+            .map(|i| PoolListFlags(1 << (6 + i)))
+    }
+
+    pub fn type_bits(self) -> PoolListFlags {
+        PoolListFlags(self.0 & !0x3f)
+    }
+}
+
+flags!(
+    /// `virDomainXMLFlags`.
+    XmlFlags {
+        SECURE = 1,
+        INACTIVE = 1 << 1,
+        UPDATE_CPU = 1 << 2,
+        MIGRATABLE = 1 << 3,
+    }
+);
+
+flags!(
+    /// `virDomainModificationImpact` plus the memory and vcpu flags that extend it.
+    ModifyFlags {
+        LIVE = 1,
+        CONFIG = 1 << 1,
+        MAXIMUM = 1 << 2,
+        GUEST = 1 << 3,
+        HOTPLUGGABLE = 1 << 4,
+    }
+);
+
+flags!(
+    /// `virDomainCreateFlags` for start and create.
+    StartFlags {
+        PAUSED = 1,
+        AUTODESTROY = 1 << 1,
+        BYPASS_CACHE = 1 << 2,
+        FORCE_BOOT = 1 << 3,
+        VALIDATE = 1 << 4,
+        RESET_NVRAM = 1 << 5,
+    }
+);
+
+flags!(
+    /// `virStoragePoolBuildFlags`, with `WITH_BUILD` for pool-create and pool-start: build the
+    /// pool first.
+    BuildFlags {
+        WITH_BUILD = 1,
+        NO_OVERWRITE = 1 << 2,
+        OVERWRITE = 1 << 3,
+    }
+);
+
+flags!(
+    /// `virStorageVolResizeFlags`.
+    ResizeFlags {
+        ALLOCATE = 1,
+        DELTA = 1 << 1,
+        SHRINK = 1 << 2,
+    }
+);
+
+flags!(
+    /// `virStorageVolCreateFlags`.
+    VolCreateFlags {
+        PREALLOC_METADATA = 1,
+        REFLINK = 1 << 1,
+    }
+);
