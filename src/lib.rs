@@ -16,6 +16,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod rpc;
+pub mod rules;
 pub mod session;
 pub mod shell;
 pub mod state;

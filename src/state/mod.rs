@@ -6,6 +6,8 @@
 //! `flock`s (std `File::lock`): the kernel drops them when their process dies, so a crash never
 //! leaves one held.
 
+pub mod store;
+
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -16,6 +18,13 @@ use crate::sys::pid_alive;
 #[derive(Debug)]
 pub struct Lock {
     file: File,
+}
+
+impl Lock {
+    /// The locked file's metadata (which file it is).
+    pub fn metadata(&self) -> io::Result<std::fs::Metadata> {
+        self.file.metadata()
+    }
 }
 
 impl std::os::fd::AsRawFd for Lock {
@@ -50,12 +59,19 @@ pub fn try_lock(path: &Path) -> io::Result<Option<Lock>> {
     }
 }
 
-/// Whether some process holds the lock on `path` (a missing file is not held).
+/// Whether some process holds the lock on `path` (a missing file is not held). A reader's
+/// question: it creates nothing.
 pub fn is_held(path: &Path) -> io::Result<bool> {
-    if !path.exists() {
-        return Ok(false);
+    let file = match OpenOptions::new().read(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(false),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(true),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
-    Ok(try_lock(path)?.is_none())
 }
 
 const TEMP_PREFIX: &str = ".tmp-";

@@ -175,7 +175,7 @@ pub fn build(
         "-smp",
         &format!("{},maxcpus={}", def.vcpu.online(), def.vcpu.max),
     ]);
-    push(&["-nodefaults", "-no-user-config", "-no-shutdown"]);
+    push(&["-nodefaults", "-no-user-config"]);
     if def.on_reboot == "destroy" {
         push(&["-no-reboot"]);
     }

@@ -1,36 +1,52 @@
-//! The embedded QEMU driver's domains: duplicate checks and writes in one critical section
-//! under the list lock, lifecycle operations under each domain's lock, and reconciliation of
-//! what a crash left behind (a status file whose QEMU is gone, a start that never finished).
+//! The embedded QEMU driver's domains.
+//!
+//! Readers never write: [`Domains::observe`] tells a domain's state from its files and from
+//! whether its QEMU exists (the launch lock), and reports a QEMU that ended as `shut off`
+//! (`shutdown` when the guest powered off, `crashed` otherwise) or a transient domain that
+//! ended as gone, without touching anything. Writers record what happened: under the domain's
+//! lock (and the list lock when a domain may disappear) they observe again and settle the
+//! files ([`Domains::settle`]) before they act, so a verdict a reader reached without the lock
+//! is never acted on. Duplicate checks and the writes they guard are one critical section
+//! under the list lock.
 
 use std::time::Duration;
 
+use uuid::Uuid;
+
 use super::cmdline;
 use super::process;
-use super::qmp::Qmp;
+use super::qmp::{Qmp, QmpError};
 use super::store::{Status, StatusBrief, Store};
 use crate::driver::prelude::*;
 use crate::model::{DomainDef, Name};
+use crate::rules::{self, Adding, Existing, Kind};
+use crate::state::Lock;
 
-/// A domain's state as its status header records it.
-pub struct Brief {
-    pub state: State,
-    pub id: Option<u32>,
-    pub persistent: bool,
+/// What the files say that the processes no longer bear out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stale {
+    /// Nothing: the files are right.
+    No,
+    /// The QEMU (or a start) ended: a persistent domain is shut off for this reason.
+    Ended(ShutoffReason),
+    /// A transient domain ended: it is no more.
+    Gone,
+    /// The status file does not parse and no QEMU is left: it goes.
+    Unreadable,
 }
 
-/// A domain as it is now.
-pub struct View {
+/// A domain as its files and processes say it is now.
+#[derive(Debug, Clone)]
+pub struct Observed {
     pub name: Name,
-    pub uuid: uuid::Uuid,
+    pub uuid: Uuid,
     pub state: State,
     pub id: Option<u32>,
-    pub pid: Option<u32>,
     pub persistent: bool,
-    /// The live definition when active, else the persistent one.
-    pub def: DomainDef,
+    stale: Stale,
 }
 
-impl View {
+impl Observed {
     pub fn handle(&self) -> DomainRef {
         DomainRef {
             name: self.name.to_string(),
@@ -38,13 +54,28 @@ impl View {
             id: self.id,
         }
     }
+
+    /// Whether a start of this domain is under way.
+    fn starting(&self) -> bool {
+        self.state == State::Paused(PausedReason::StartingUp) && self.id.is_none()
+    }
+
+    fn existing(&self) -> Existing {
+        Existing {
+            name: self.name.to_string(),
+            uuid: self.uuid,
+            active: self.state.is_active() && !self.starting(),
+            persistent: self.persistent,
+            starting: self.starting(),
+        }
+    }
 }
 
-pub(super) fn io(e: std::io::Error) -> Error {
-    Error::new(
-        ErrorCode::SystemError,
-        format!("cannot access the virtsh state: {e}"),
-    )
+/// A domain with its definition: the live one when active, else the persistent one.
+pub struct View {
+    pub observed: Observed,
+    pub def: DomainDef,
+    pub pid: Option<u32>,
 }
 
 fn no_domain(dom: &DomainRef) -> Error {
@@ -54,19 +85,51 @@ fn no_domain(dom: &DomainRef) -> Error {
     ))
 }
 
-/// A status file for a domain that is starting (its QEMU not yet answering).
-fn starting(persistent: bool, live: DomainDef) -> Status {
+fn not_running() -> Error {
+    Error::operation_invalid("domain is not running")
+}
+
+fn qmp_failed(e: QmpError) -> Error {
+    Error::operation_failed(e.to_string())
+}
+
+/// A status for a domain whose QEMU is being started (not yet answering).
+fn starting(live: DomainDef) -> Status {
     Status {
-        state: State::Paused(PausedReason::StartingUp),
-        pid: None,
-        id: None,
-        persistent,
+        brief: StatusBrief {
+            state: State::Paused(PausedReason::StartingUp),
+            pid: None,
+            id: None,
+        },
         live: Some(live),
     }
 }
 
-fn is_starting(s: &StatusBrief) -> bool {
-    s.pid.is_none() && s.state == State::Paused(PausedReason::StartingUp)
+fn shut_off(reason: ShutoffReason) -> Status {
+    Status {
+        brief: StatusBrief {
+            state: State::Shutoff(reason),
+            pid: None,
+            id: None,
+        },
+        live: None,
+    }
+}
+
+/// The state QEMU reports, as libvirt names it (for resyncing the status file).
+fn qemu_state(status: &str, recorded: State) -> State {
+    match status {
+        "running" => match recorded {
+            State::Running(r) => State::Running(r),
+            _ => State::Running(RunningReason::Unpaused),
+        },
+        "io-error" => State::Paused(PausedReason::IoError),
+        "watchdog" => State::Paused(PausedReason::Watchdog),
+        _ => match recorded {
+            State::Paused(r) => State::Paused(r),
+            _ => State::Paused(PausedReason::User),
+        },
+    }
 }
 
 pub struct Domains<'a> {
@@ -84,269 +147,283 @@ impl Domains<'_> {
         Name::new(&dom.name).map_err(|_| no_domain(dom))
     }
 
-    /// The state of the domain called `name` now, after reconciling what a dead QEMU or a
-    /// dead virtsh left, from its status header alone (no XML is parsed: listing stays cheap).
-    /// `None` when there is no such domain.
-    pub fn brief(&self, name: &Name) -> Result<Option<Brief>> {
-        for _ in 0..3 {
-            let status = self.store.read_status_brief(name).map_err(io)?;
-            let stale = match &status {
-                Some(s) if is_starting(s) => !self.store.domain_lock_held(name).map_err(io)?,
-                Some(s) if s.pid.is_some() => !process::running(&self.paths(name)),
-                Some(s) if !s.state.is_active() && !s.persistent => {
-                    !self.store.domain_lock_held(name).map_err(io)?
-                }
-                _ => false,
-            };
-            if stale {
-                self.reap(name, ShutoffReason::Crashed)?;
-                continue;
-            }
-            if status.as_ref().is_some_and(|s| s.pid.is_some())
-                && process::guest_shut_down(&self.paths(name))
-            {
-                // With -no-shutdown a guest that powered off leaves QEMU stopped: end it.
-                self.reap(name, ShutoffReason::Shutdown)?;
-                continue;
-            }
-            let persistent = self.store.config_path(name).exists();
-            return Ok(match status {
-                Some(s) => Some(Brief {
-                    state: s.state,
-                    id: s.id,
-                    persistent: persistent || s.persistent,
-                }),
-                None if persistent => Some(Brief {
-                    state: State::Shutoff(ShutoffReason::Unknown),
-                    id: None,
-                    persistent,
-                }),
-                None => None,
-            });
-        }
-        Err(Error::operation_failed(format!(
-            "domain '{name}' keeps changing; try again"
-        )))
-    }
+    // ---- reading ----
 
-    /// The domain with its definition (the live one when active).
-    pub fn observe(&self, name: &Name) -> Result<Option<View>> {
-        if self.brief(name)?.is_none() {
-            return Ok(None);
-        }
-        let config = self.store.read_config(name).map_err(io)?;
-        let status = self.store.read_status(name).map_err(io)?;
-        Ok(self.view(name, config, status))
-    }
-
-    fn view(&self, name: &Name, config: Option<DomainDef>, status: Option<Status>) -> Option<View> {
-        let persistent = config.is_some();
-        match status {
-            Some(s) => {
-                let def = s.live.or(config)?;
-                Some(View {
-                    name: name.clone(),
-                    uuid: def.uuid,
-                    state: s.state,
-                    id: s.id,
-                    pid: s.pid,
-                    persistent: persistent || s.persistent,
-                    def,
-                })
-            }
-            None => config.map(|def| View {
-                name: name.clone(),
-                uuid: def.uuid,
-                state: State::Shutoff(ShutoffReason::Unknown),
-                id: None,
-                pid: None,
-                persistent: true,
-                def,
-            }),
-        }
-    }
-
-    /// Ends a domain whose QEMU is gone or must go: a persistent one is left `shut off` with
-    /// `reason`, a transient one disappears. Takes the list lock, then the domain's.
-    fn reap(&self, name: &Name, reason: ShutoffReason) -> Result<()> {
-        let _list = self.store.list_lock().map_err(io)?;
-        let _lock = self.store.domain_lock(name).map_err(io)?;
-        self.finish_stop(name, reason)
-    }
-
-    /// Under both locks: stops what runs and writes the end state.
-    fn finish_stop(&self, name: &Name, reason: ShutoffReason) -> Result<()> {
-        let Some(status) = self.store.read_status(name).map_err(io)? else {
-            return Ok(());
+    /// The domain `name` (with `uuid`) as it is now; `None` when there is no such domain.
+    /// Nothing is written. `locked`: the caller holds the domain's lock (so a start it finds
+    /// under way is one that died).
+    fn observe(&self, uuid: Uuid, name: &Name, locked: bool) -> Result<Option<Observed>> {
+        let persistent = self.store.has_config(name);
+        let paths = self.paths(name);
+        let seen = |state, id, stale| Observed {
+            name: name.clone(),
+            uuid,
+            state,
+            id,
+            persistent,
+            stale,
         };
-        // Also a QEMU whose start died before its pid was recorded.
-        process::stop(&self.paths(name))?;
-        let config = self.store.read_config(name).map_err(io)?;
-        match config {
-            Some(_) => self
-                .store
-                .write_status(
-                    name,
-                    &Status {
-                        state: State::Shutoff(reason),
-                        pid: None,
-                        id: None,
-                        persistent: true,
-                        live: None,
-                    },
-                )
-                .map_err(io),
-            None => {
-                if let Some(live) = &status.live {
-                    self.store.remove_index(&live.uuid, name).map_err(io)?;
-                }
-                self.store.remove_status(name).map_err(io)
+        let ended = |reason| {
+            if persistent {
+                seen(State::Shutoff(reason), None, Stale::Ended(reason))
+            } else {
+                seen(State::Shutoff(reason), None, Stale::Gone)
             }
+        };
+        let brief = match self.store.read_brief(name) {
+            Ok(b) => b,
+            // An unreadable status with a live QEMU: its state is unknown until it stops.
+            Err(_) if process::running(&paths) => {
+                return Ok(Some(seen(State::NoState, None, Stale::No)))
+            }
+            Err(_) if persistent => {
+                let state = State::Shutoff(ShutoffReason::Unknown);
+                return Ok(Some(seen(state, None, Stale::Unreadable)));
+            }
+            Err(_) => return Ok(Some(seen(State::NoState, None, Stale::Gone))),
+        };
+        let observed = match brief {
+            None if persistent => seen(State::Shutoff(ShutoffReason::Unknown), None, Stale::No),
+            None => return Ok(None),
+            Some(b) if b.pid.is_some() => {
+                if process::running(&paths) {
+                    seen(b.state, b.id, Stale::No)
+                } else if process::guest_shut_down(&paths) {
+                    ended(ShutoffReason::Shutdown)
+                } else {
+                    ended(ShutoffReason::Crashed)
+                }
+            }
+            // A start under way, or one whose starter died after its QEMU came up: either way
+            // a QEMU may exist, and the domain stays visible (and destroyable) until it is gone.
+            Some(b) if b.is_starting() => {
+                let under_way = !locked && self.store.is_locked(name)?;
+                if under_way || process::running(&paths) {
+                    seen(b.state, None, Stale::No)
+                } else {
+                    ended(ShutoffReason::Failed)
+                }
+            }
+            Some(b) if persistent => seen(b.state, None, Stale::No),
+            // The status of a domain that is no longer defined.
+            Some(_) => seen(State::Shutoff(ShutoffReason::Unknown), None, Stale::Gone),
+        };
+        Ok(Some(observed))
+    }
+
+    /// The domain `dom` as it is now (its UUID must match).
+    fn observe_ref(&self, dom: &DomainRef) -> Result<Observed> {
+        let name = self.name(dom)?;
+        if !self.store.indexed(&dom.uuid, &name) {
+            return Err(no_domain(dom));
         }
+        self.observe(dom.uuid, &name, false)?
+            .filter(|o| o.stale != Stale::Gone)
+            .ok_or_else(|| no_domain(dom))
     }
 
     pub fn list(&self, flags: DomainListFlags) -> Result<Vec<DomainRef>> {
         let mut out = Vec::new();
-        for (uuid, name) in self.store.index().map_err(io)? {
-            let Some(v) = self.brief(&name)? else {
+        for (uuid, name) in self.store.index()? {
+            // One domain's trouble does not hide the others.
+            let Ok(Some(o)) = self.observe(uuid, &name, false) else {
                 continue;
             };
-            if flags.admits(&v.state, v.persistent, || self.store.autostart(&name)) {
-                out.push(DomainRef {
-                    name: name.to_string(),
-                    uuid,
-                    id: v.id,
-                });
+            if o.stale != Stale::Gone
+                && flags.admits(&o.state, o.persistent, || self.store.autostart(&name))
+            {
+                out.push(o.handle());
             }
         }
         Ok(out)
     }
 
-    /// The state of a domain, without reading its definition.
     pub fn state(&self, dom: &DomainRef) -> Result<State> {
-        let name = self.name(dom)?;
-        let missing = || no_domain(dom);
-        if !self.store.indexed(&dom.uuid, &name) {
-            return Err(missing());
-        }
-        self.brief(&name)?.map(|b| b.state).ok_or_else(missing)
+        Ok(self.observe_ref(dom)?.state)
     }
 
+    /// The domain with its definition.
     pub fn get(&self, dom: &DomainRef) -> Result<View> {
-        let name = self.name(dom)?;
-        match self.observe(&name)? {
-            Some(v) if v.uuid == dom.uuid => Ok(v),
-            _ => Err(no_domain(dom)),
-        }
+        let observed = self.observe_ref(dom)?;
+        let name = &observed.name;
+        let status = match observed.stale {
+            Stale::No if observed.state.is_active() => self.store.read_status(name)?,
+            _ => None,
+        };
+        let (live, pid) = match status {
+            Some(s) => (s.live, s.brief.pid),
+            None => (None, None),
+        };
+        let def = match live {
+            Some(def) => def,
+            None => self.store.read_def(name)?.ok_or_else(|| no_domain(dom))?,
+        };
+        Ok(View { observed, def, pid })
     }
 
     pub fn by_name(&self, name: &str) -> Result<DomainRef> {
         let missing = || Error::no_domain(format!("no domain with matching name '{name}'"));
         let name = Name::new(name).map_err(|_| missing())?;
-        self.observe(&name)?.map(|v| v.handle()).ok_or_else(missing)
+        let uuid = self.store.uuid_of(&name)?.ok_or_else(missing)?;
+        self.observe(uuid, &name, false)?
+            .filter(|o| o.stale != Stale::Gone)
+            .map(|o| o.handle())
+            .ok_or_else(missing)
     }
 
-    pub fn by_uuid(&self, uuid: &uuid::Uuid) -> Result<DomainRef> {
+    pub fn by_uuid(&self, uuid: &Uuid) -> Result<DomainRef> {
         let missing = || Error::no_domain(format!("no domain with matching uuid '{uuid}'"));
-        let name = self
-            .store
-            .uuid_owner(uuid)
-            .map_err(io)?
-            .ok_or_else(missing)?;
-        self.observe(&name)?.map(|v| v.handle()).ok_or_else(missing)
+        let name = self.store.uuid_owner(uuid)?.ok_or_else(missing)?;
+        self.observe(*uuid, &name, false)?
+            .filter(|o| o.stale != Stale::Gone)
+            .map(|o| o.handle())
+            .ok_or_else(missing)
     }
 
     pub fn by_id(&self, id: u32) -> Result<DomainRef> {
-        for name in self.store.status_names().map_err(io)? {
-            if let Some(s) = self.store.read_status(&name).map_err(io)? {
-                if s.id == Some(id) {
-                    if let Some(v) = self.observe(&name)? {
-                        if v.id == Some(id) {
-                            return Ok(v.handle());
-                        }
-                    }
+        for (uuid, name) in self.store.index()? {
+            if let Ok(Some(o)) = self.observe(uuid, &name, false) {
+                if o.id == Some(id) && o.stale == Stale::No {
+                    return Ok(o.handle());
                 }
             }
         }
         Err(Error::no_domain(format!("no domain with matching id {id}")))
     }
 
-    /// libvirt's duplicate rules, checked under the list lock: the name of the domain a
-    /// definition may replace, or why it may not.
-    fn find_duplicate(&self, def: &DomainDef, check_live: bool) -> Result<Option<Name>> {
-        self.drop_stale_index(def)?;
-        if let Some(owner) = self.store.uuid_owner(&def.uuid).map_err(io)? {
-            if owner != def.name {
-                return Err(Error::operation_failed(format!(
-                    "domain '{owner}' is already defined with uuid {}",
-                    def.uuid
-                )));
+    /// The ids running domains hold.
+    fn ids_in_use(&self) -> Result<Vec<u32>> {
+        let mut ids = Vec::new();
+        for (uuid, name) in self.store.index()? {
+            if let Ok(Some(o)) = self.observe(uuid, &name, false) {
+                ids.extend(o.id);
             }
-            if check_live {
-                if let Some(v) = self.view_locked(&owner)? {
-                    if v.state.is_active() && v.state != State::Paused(PausedReason::StartingUp) {
-                        return Err(Error::operation_invalid(format!(
-                            "domain '{}' is already active",
-                            def.name
-                        )));
-                    }
-                    if !v.persistent || v.state.is_active() {
-                        return Err(Error::operation_invalid(format!(
-                            "domain '{}' is already being started",
-                            def.name
-                        )));
-                    }
-                }
-            }
-            return Ok(Some(owner));
         }
-        if let Some(uuid) = self.store.uuid_of(&def.name).map_err(io)? {
-            return Err(Error::operation_failed(format!(
-                "domain '{}' already exists with uuid {uuid}",
-                def.name
-            )));
-        }
-        Ok(None)
+        Ok(ids)
     }
 
-    /// Index entries for `def`'s name or UUID that have neither config nor status are what a
-    /// crash between two writes left: removed (the list lock is held).
-    fn drop_stale_index(&self, def: &DomainDef) -> Result<()> {
-        for (uuid, name) in self.store.index().map_err(io)? {
-            if (uuid == def.uuid || name == def.name) && self.view_locked(&name)?.is_none() {
-                self.store.remove_index(&uuid, &name).map_err(io)?;
+    pub fn info(&self, dom: &DomainRef) -> Result<DomainInfo> {
+        let v = self.get(dom)?;
+        Ok(DomainInfo {
+            state: v.observed.state,
+            max_mem_kib: v.def.memory_kib,
+            memory_kib: v.def.current_memory_kib,
+            nr_virt_cpu: v.def.vcpu.online(),
+            cpu_time_ns: v.pid.map_or(0, process::cpu_time_ns),
+        })
+    }
+
+    // ---- settling, under locks ----
+
+    /// Under the domain's lock (and the list lock when `list_held`): observes again and makes
+    /// the files say what the processes show. A transient domain that ended is removed only
+    /// under the list lock; without it, it stays for a writer that holds it.
+    fn settle(&self, uuid: Uuid, name: &Name, list_held: bool) -> Result<Option<Observed>> {
+        let Some(o) = self.observe(uuid, name, true)? else {
+            // An index entry with no files: what a crash between two writes left.
+            if list_held {
+                self.forget(uuid, name)?;
             }
+            return Ok(None);
+        };
+        match o.stale {
+            Stale::No => return Ok(Some(o)),
+            Stale::Ended(reason) => {
+                // Also the QEMU of a start that died before it recorded its pid.
+                process::stop(&self.paths(name))?;
+                self.store.write_status(name, &shut_off(reason))?;
+            }
+            Stale::Unreadable => self.store.remove_run(name)?,
+            Stale::Gone if list_held => {
+                process::stop(&self.paths(name))?;
+                self.forget(uuid, name)?;
+                return Ok(None);
+            }
+            Stale::Gone => return Ok(None),
         }
+        Ok(Some(Observed {
+            stale: Stale::No,
+            ..o
+        }))
+    }
+
+    /// Removes every file of a domain that is no more (both locks held).
+    fn forget(&self, uuid: Uuid, name: &Name) -> Result<()> {
+        self.store.remove_run(name)?;
+        self.store.remove_index(&uuid, name)?;
+        self.store.remove_lock(name)?;
         Ok(())
     }
 
-    /// The view of a domain while the list lock is held (no reaping, which takes that lock).
-    fn view_locked(&self, name: &Name) -> Result<Option<View>> {
-        let config = self.store.read_config(name).map_err(io)?;
-        let status = self.store.read_status(name).map_err(io)?;
-        Ok(self.view(name, config, status))
+    /// The list lock, then `dom`'s lock, then its settled state (which must still be `dom`).
+    fn lock_both(&self, dom: &DomainRef) -> Result<(Lock, Lock, Observed)> {
+        let name = self.name(dom)?;
+        let list = self.store.list_lock()?;
+        let lock = self.store.lock(&name)?;
+        let o = self
+            .settle(dom.uuid, &name, true)?
+            .filter(|_| self.store.indexed(&dom.uuid, &name))
+            .ok_or_else(|| no_domain(dom))?;
+        Ok((list, lock, o))
     }
+
+    /// `dom`'s lock and its settled state.
+    fn lock_one(&self, dom: &DomainRef) -> Result<(Lock, Observed)> {
+        let name = self.name(dom)?;
+        let lock = self.store.lock(&name)?;
+        let o = self
+            .settle(dom.uuid, &name, false)?
+            .filter(|_| self.store.indexed(&dom.uuid, &name))
+            .ok_or_else(|| no_domain(dom))?;
+        Ok((lock, o))
+    }
+
+    /// The settled domains that hold `def`'s UUID and name, under the list lock, each
+    /// locked for the moment of settling.
+    fn duplicates(&self, def: &DomainDef) -> Result<(Option<Observed>, Option<Observed>)> {
+        let found = |uuid: Uuid, name: Name| -> Result<Option<Observed>> {
+            let _lock = self.store.lock(&name)?;
+            self.settle(uuid, &name, true)
+        };
+        let by_uuid = match self.store.uuid_owner(&def.uuid)? {
+            Some(name) => found(def.uuid, name)?,
+            None => None,
+        };
+        let by_name = match self.store.uuid_of(&def.name)? {
+            Some(uuid) if uuid == def.uuid => by_uuid.clone(),
+            Some(uuid) => found(uuid, def.name.clone())?,
+            None => None,
+        };
+        Ok((by_uuid, by_name))
+    }
+
+    // ---- adding and removing ----
 
     pub fn define(&self, def: DomainDef) -> Result<DomainRef> {
         cmdline::check(&def)?;
-        let _list = self.store.list_lock().map_err(io)?;
-        let existing = self.find_duplicate(&def, false)?;
-        if existing.is_some() {
-            // An active transient domain that gets a config becomes persistent.
-            let _lock = self.store.domain_lock(&def.name).map_err(io)?;
-            if let Some(mut s) = self.store.read_status(&def.name).map_err(io)? {
-                if !s.persistent {
-                    s.persistent = true;
-                    self.store.write_status(&def.name, &s).map_err(io)?;
-                }
-            }
-            self.store.write_config(&def).map_err(io)?;
-        } else {
-            // Index first: a crash between the two leaves an entry without files, which the
-            // next check under the list lock removes.
-            self.store.add_index(&def.uuid, &def.name).map_err(io)?;
-            self.store.write_config(&def).map_err(io)?;
+        let _list = self.store.list_lock()?;
+        let (by_uuid, by_name) = self.duplicates(&def)?;
+        let existing = (
+            by_uuid.as_ref().map(Observed::existing),
+            by_name.map(|o| o.existing()),
+        );
+        let reuse = rules::check_add(
+            Kind::Domain,
+            def.name.as_str(),
+            &def.uuid,
+            existing.0.as_ref(),
+            existing.1.as_ref(),
+            Adding::Definition,
+        )?;
+        // A domain is persistent when it has a config: a running transient domain that gets
+        // one becomes persistent.
+        let _lock = self.store.lock(&def.name)?;
+        if !reuse {
+            // Index first: a crash between the two leaves an entry without files, which
+            // settling under the list lock removes.
+            self.store.add_index(&def.uuid, &def.name)?;
         }
+        self.store.write_def(&def)?;
         Ok(DomainRef {
             name: def.name.to_string(),
             uuid: def.uuid,
@@ -355,55 +432,52 @@ impl Domains<'_> {
     }
 
     pub fn undefine(&self, dom: &DomainRef) -> Result<()> {
-        let name = self.name(dom)?;
-        self.get(dom)?;
-        let _list = self.store.list_lock().map_err(io)?;
-        let _lock = self.store.domain_lock(&name).map_err(io)?;
-        let Some(v) = self.view_locked(&name)?.filter(|v| v.uuid == dom.uuid) else {
-            return Err(no_domain(dom));
-        };
-        if self.store.read_config(&name).map_err(io)?.is_none() {
+        let (_list, _lock, o) = self.lock_both(dom)?;
+        if !o.persistent {
             return Err(Error::operation_invalid("cannot undefine transient domain"));
         }
-        self.store.remove_config(&name).map_err(io)?;
-        if v.state.is_active() {
-            if let Some(mut s) = self.store.read_status(&name).map_err(io)? {
-                s.persistent = false;
-                self.store.write_status(&name, &s).map_err(io)?;
-            }
-        } else {
-            self.store.remove_status(&name).map_err(io)?;
-            self.store.remove_index(&v.uuid, &name).map_err(io)?;
+        // A running domain goes on as a transient one.
+        self.store.remove_config(&o.name)?;
+        if !o.state.is_active() {
+            self.forget(o.uuid, &o.name)?;
         }
         Ok(())
     }
 
     /// `create`: add (or reuse an inactive persistent) domain under the list lock, mark it
-    /// starting under its own lock, let go of the list lock, and boot it. A failed boot
-    /// removes what the create added.
+    /// starting under its own lock, let go of the list lock, and boot it.
     pub fn create(&self, def: DomainDef, flags: StartFlags) -> Result<DomainRef> {
         cmdline::check(&def)?;
         let name = def.name.clone();
-        let list = self.store.list_lock().map_err(io)?;
-        let existing = self.find_duplicate(&def, true)?;
-        let lock = self.store.domain_lock(&name).map_err(io)?;
-        let persistent = existing.is_some();
-        self.store
-            .write_status(&name, &starting(persistent, def.clone()))
-            .map_err(io)?;
-        if !persistent {
-            self.store.add_index(&def.uuid, &name).map_err(io)?;
+        let list = self.store.list_lock()?;
+        let (by_uuid, by_name) = self.duplicates(&def)?;
+        let existing = (
+            by_uuid.as_ref().map(Observed::existing),
+            by_name.map(|o| o.existing()),
+        );
+        let reuse = rules::check_add(
+            Kind::Domain,
+            name.as_str(),
+            &def.uuid,
+            existing.0.as_ref(),
+            existing.1.as_ref(),
+            Adding::Live,
+        )?;
+        let lock = self.store.lock(&name)?;
+        self.store.write_status(&name, &starting(def.clone()))?;
+        if !reuse {
+            self.store.add_index(&def.uuid, &name)?;
         }
         drop(list);
-        match self.boot(&name, def.clone(), persistent, flags) {
-            Ok(id) => Ok(DomainRef {
-                name: name.to_string(),
-                uuid: def.uuid,
-                id: Some(id),
-            }),
+        let handle = |id| DomainRef {
+            name: name.to_string(),
+            uuid: def.uuid,
+            id: Some(id),
+        };
+        match self.boot(&name, def.clone(), flags) {
+            Ok(id) => Ok(handle(id)),
             Err(e) => {
-                drop(lock);
-                self.reap(&name, ShutoffReason::Failed)?;
+                self.failed_start(&name, lock)?;
                 Err(e)
             }
         }
@@ -411,41 +485,40 @@ impl Domains<'_> {
 
     /// `start` of an inactive persistent domain, under its lock.
     pub fn start(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
-        let name = self.name(dom)?;
-        self.get(dom)?;
-        let lock = self.store.domain_lock(&name).map_err(io)?;
-        let Some(v) = self.view_locked(&name)?.filter(|v| v.uuid == dom.uuid) else {
-            return Err(no_domain(dom));
-        };
-        if v.state.is_active() {
+        let (lock, o) = self.lock_one(dom)?;
+        if o.state.is_active() {
             return Err(Error::operation_invalid("domain is already running"));
         }
         let def = self
             .store
-            .read_config(&name)
-            .map_err(io)?
+            .read_def(&o.name)?
             .ok_or_else(|| no_domain(dom))?;
-        self.store
-            .write_status(&name, &starting(true, def.clone()))
-            .map_err(io)?;
-        match self.boot(&name, def, true, flags) {
+        self.store.write_status(&o.name, &starting(def.clone()))?;
+        match self.boot(&o.name, def, flags) {
             Ok(_) => Ok(()),
             Err(e) => {
-                drop(lock);
-                self.reap(&name, ShutoffReason::Failed)?;
+                self.failed_start(&o.name, lock)?;
                 Err(e)
             }
         }
     }
 
+    /// After a failed boot, with the domain's lock held: its QEMU is stopped before the lock
+    /// goes; then the domain is settled as any other whose start died (a transient one is
+    /// removed under both locks, taken in order).
+    fn failed_start(&self, name: &Name, lock: Lock) -> Result<()> {
+        process::stop(&self.paths(name))?;
+        drop(lock);
+        let Some(uuid) = self.store.uuid_of(name)? else {
+            return Ok(());
+        };
+        let _list = self.store.list_lock()?;
+        let _lock = self.store.lock(name)?;
+        self.settle(uuid, name, true).map(drop)
+    }
+
     /// Launches QEMU for a domain marked starting (its lock held); returns its id.
-    fn boot(
-        &self,
-        name: &Name,
-        def: DomainDef,
-        persistent: bool,
-        flags: StartFlags,
-    ) -> Result<u32> {
+    fn boot(&self, name: &Name, def: DomainDef, flags: StartFlags) -> Result<u32> {
         let emulator = cmdline::emulator(&def)?;
         let paths = self.paths(name);
         let volumes = |pool: &str, vol: &str| self.storage.volume_path(pool, vol);
@@ -454,117 +527,114 @@ impl Domains<'_> {
             args.push("-S".into());
         }
         let pid = process::launch(&emulator, &args, &paths)?;
-        let id = self.store.next_id().map_err(io)?;
         let state = if flags.has(StartFlags::PAUSED) {
             State::Paused(PausedReason::User)
         } else {
             State::Running(RunningReason::Booted)
         };
-        self.store
-            .write_status(
-                name,
-                &Status {
-                    state,
-                    pid: Some(pid),
-                    id: Some(id),
-                    persistent,
-                    live: Some(def),
-                },
-            )
-            .map_err(|e| {
-                let _ = process::stop(&paths);
-                io(e)
-            })?;
-        Ok(id)
+        let recorded = self.ids_in_use().and_then(|ids| {
+            let id = self.store.next_id(&ids)?;
+            let brief = StatusBrief {
+                state,
+                pid: Some(pid),
+                id: Some(id),
+            };
+            let status = Status {
+                brief,
+                live: Some(def),
+            };
+            self.store.write_status(name, &status)?;
+            Ok(id)
+        });
+        if recorded.is_err() {
+            let _ = process::stop(&paths);
+        }
+        recorded
     }
 
-    /// Runs `act` on an active domain's monitor under its lock, then records `next` state.
+    pub fn destroy(&self, dom: &DomainRef) -> Result<()> {
+        let (_list, _lock, o) = self.lock_both(dom)?;
+        if !o.state.is_active() {
+            return Err(not_running());
+        }
+        process::stop(&self.paths(&o.name))?;
+        if o.persistent {
+            self.store
+                .write_status(&o.name, &shut_off(ShutoffReason::Destroyed))?;
+        } else {
+            self.forget(o.uuid, &o.name)?;
+        }
+        Ok(())
+    }
+
+    // ---- the monitor ----
+
+    /// Runs `act` on a running domain's monitor under its lock, with the state QEMU reports
+    /// (which the status file is brought back to first), then records `next`: a failed
+    /// record undoes nothing QEMU did, so the next operation starts from QEMU's word again.
     fn monitor(
         &self,
         dom: &DomainRef,
-        need: impl Fn(State) -> Option<Error>,
-        act: impl FnOnce(&mut Qmp) -> std::result::Result<(), super::qmp::QmpError>,
-        next: Option<State>,
+        act: impl FnOnce(&mut Qmp, State) -> Result<Option<State>>,
     ) -> Result<()> {
-        let name = self.name(dom)?;
-        self.get(dom)?;
-        let _lock = self.store.domain_lock(&name).map_err(io)?;
-        let mut status = self
-            .store
-            .read_status(&name)
-            .map_err(io)?
-            .filter(|s| s.live.as_ref().is_some_and(|l| l.uuid == dom.uuid))
-            .ok_or_else(|| Error::operation_invalid("domain is not running"))?;
-        if let Some(e) = need(status.state) {
-            return Err(e);
+        let (_lock, o) = self.lock_one(dom)?;
+        if !o.state.is_active() || o.starting() {
+            return Err(not_running());
         }
-        let mut qmp = Qmp::connect(&self.store.run_file(&name, "qmp"), Duration::from_secs(5))
-            .map_err(|e| Error::operation_failed(e.to_string()))?;
-        act(&mut qmp).map_err(|e| Error::operation_failed(e.to_string()))?;
-        if let Some(next) = next {
-            status.state = next;
-            self.store.write_status(&name, &status).map_err(io)?;
+        let mut status = self.store.read_status(&o.name)?.ok_or_else(not_running)?;
+        let qmp_path = self.store.run_file(&o.name, "qmp");
+        let mut qmp = Qmp::connect(&qmp_path, Duration::from_secs(5)).map_err(qmp_failed)?;
+        let actual = qmp_state(&mut qmp, status.brief.state)?;
+        if actual != status.brief.state {
+            status.brief.state = actual;
+            self.store.write_status(&o.name, &status)?;
+        }
+        if let Some(next) = act(&mut qmp, actual)? {
+            status.brief.state = next;
+            self.store.write_status(&o.name, &status)?;
         }
         Ok(())
     }
 
     pub fn shutdown(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, require_active, |q| q.system_powerdown(), None)
+        self.monitor(dom, |q, _| {
+            q.system_powerdown().map_err(qmp_failed).map(|_| None)
+        })
     }
 
     pub fn reboot(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, require_active, |q| q.system_reset(), None)
+        self.monitor(dom, |q, _| {
+            q.system_reset().map_err(qmp_failed).map(|_| None)
+        })
     }
 
     pub fn reset(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, require_active, |q| q.system_reset(), None)
+        self.monitor(dom, |q, _| {
+            q.system_reset().map_err(qmp_failed).map(|_| None)
+        })
     }
 
     pub fn suspend(&self, dom: &DomainRef) -> Result<()> {
-        let need = |s: State| match s {
-            State::Running(_) => None,
-            State::Paused(_) => None,
-            _ => Some(Error::operation_invalid("domain is not running")),
-        };
-        self.monitor(
-            dom,
-            need,
-            |q| q.stop(),
-            Some(State::Paused(PausedReason::User)),
-        )
+        self.monitor(dom, |q, now| match now {
+            State::Paused(_) => Ok(None),
+            _ => q
+                .stop()
+                .map_err(qmp_failed)
+                .map(|_| Some(State::Paused(PausedReason::User))),
+        })
     }
 
     pub fn resume(&self, dom: &DomainRef) -> Result<()> {
-        let need = |s: State| match s {
-            State::Paused(_) => None,
-            State::Running(_) => Some(Error::operation_invalid("domain is already running")),
-            _ => Some(Error::operation_invalid("domain is not running")),
-        };
-        self.monitor(
-            dom,
-            need,
-            |q| q.cont(),
-            Some(State::Running(RunningReason::Unpaused)),
-        )
+        self.monitor(dom, |q, now| match now {
+            State::Running(_) => Err(Error::operation_invalid("domain is already running")),
+            _ => q
+                .cont()
+                .map_err(qmp_failed)
+                .map(|_| Some(State::Running(RunningReason::Unpaused))),
+        })
     }
 
-    pub fn destroy(&self, dom: &DomainRef) -> Result<()> {
-        let name = self.name(dom)?;
-        let v = self.get(dom)?;
-        if !v.state.is_active() {
-            return Err(Error::operation_invalid("domain is not running"));
-        }
-        let _list = self.store.list_lock().map_err(io)?;
-        let _lock = self.store.domain_lock(&name).map_err(io)?;
-        match self.store.read_status(&name).map_err(io)? {
-            Some(s)
-                if s.state.is_active() && s.live.as_ref().is_some_and(|l| l.uuid == dom.uuid) =>
-            {
-                self.finish_stop(&name, ShutoffReason::Destroyed)
-            }
-            _ => Err(Error::operation_invalid("domain is not running")),
-        }
-    }
+    // ---- changes ----
 
     /// Applies a change to the live definition (a running domain) or the persistent one.
     pub fn modify(
@@ -574,93 +644,72 @@ impl Domains<'_> {
         change: impl Fn(&mut DomainDef, bool) -> Result<()>,
         live_act: impl FnOnce(&mut Qmp, &DomainDef) -> Result<()>,
     ) -> Result<()> {
-        let name = self.name(dom)?;
-        let v = self.get(dom)?;
-        let _lock = self.store.domain_lock(&name).map_err(io)?;
-        let active = v.state.is_active();
+        let (_lock, o) = self.lock_one(dom)?;
+        let active = o.state.is_active();
         let live = flags.has(ModifyFlags::LIVE) || !flags.has(ModifyFlags::CONFIG) && active;
         let config = flags.has(ModifyFlags::CONFIG) || !flags.has(ModifyFlags::LIVE) && !active;
         if live && !active {
-            return Err(Error::operation_invalid("domain is not running"));
+            return Err(not_running());
         }
         if config {
-            let mut def = self.store.read_config(&name).map_err(io)?.ok_or_else(|| {
+            let mut def = self.store.read_def(&o.name)?.ok_or_else(|| {
                 Error::operation_invalid("cannot change persistent config of a transient domain")
             })?;
             change(&mut def, false)?;
-            self.store.write_config(&def).map_err(io)?;
+            self.store.write_def(&def)?;
         }
         if live {
             let mut status = self
                 .store
-                .read_status(&name)
-                .map_err(io)?
+                .read_status(&o.name)?
                 .ok_or_else(|| no_domain(dom))?;
             let def = status.live.as_mut().ok_or_else(|| no_domain(dom))?;
             change(def, true)?;
-            let mut qmp = Qmp::connect(&self.store.run_file(&name, "qmp"), Duration::from_secs(5))
-                .map_err(|e| Error::operation_failed(e.to_string()))?;
+            let qmp_path = self.store.run_file(&o.name, "qmp");
+            let mut qmp = Qmp::connect(&qmp_path, Duration::from_secs(5)).map_err(qmp_failed)?;
             live_act(&mut qmp, def)?;
-            self.store.write_status(&name, &status).map_err(io)?;
+            self.store.write_status(&o.name, &status)?;
         }
         Ok(())
     }
 
     pub fn rename(&self, dom: &DomainRef, new_name: &str) -> Result<()> {
-        let name = self.name(dom)?;
         let new = Name::new(new_name).map_err(Error::invalid_arg)?;
-        let _list = self.store.list_lock().map_err(io)?;
-        let _lock = self.store.domain_lock(&name).map_err(io)?;
-        let v = self
-            .view_locked(&name)?
-            .filter(|v| v.uuid == dom.uuid)
-            .ok_or_else(|| no_domain(dom))?;
-        if v.state.is_active() {
+        let (_list, _lock, o) = self.lock_both(dom)?;
+        if o.state.is_active() {
             return Err(Error::operation_invalid("cannot rename active domain"));
         }
-        if self.store.uuid_of(&new).map_err(io)?.is_some() {
+        if self.store.uuid_of(&new)?.is_some() {
             return Err(Error::operation_invalid(format!(
                 "domain with name '{new_name}' already exists"
             )));
         }
         let mut def = self
             .store
-            .read_config(&name)
-            .map_err(io)?
+            .read_def(&o.name)?
             .ok_or_else(|| no_domain(dom))?;
-        let autostart = self.store.autostart(&name);
+        let autostart = self.store.autostart(&o.name);
         def.name = new.clone();
-        self.store.write_config(&def).map_err(io)?;
-        self.store.add_index(&def.uuid, &new).map_err(io)?;
-        self.store.set_autostart(&new, autostart).map_err(io)?;
-        self.store.remove_config(&name).map_err(io)?;
-        self.store.remove_status(&name).map_err(io)?;
-        self.store.remove_index(&def.uuid, &name).map_err(io)
+        self.store.write_def(&def)?;
+        self.store.add_index(&def.uuid, &new)?;
+        self.store.set_autostart(&new, autostart)?;
+        self.store.remove_config(&o.name)?;
+        self.forget(def.uuid, &o.name)
     }
 
     pub fn set_autostart(&self, dom: &DomainRef, on: bool) -> Result<()> {
-        let name = self.name(dom)?;
-        let _lock = self.store.domain_lock(&name).map_err(io)?;
-        if self.store.read_config(&name).map_err(io)?.is_none() {
+        let (_lock, o) = self.lock_one(dom)?;
+        if !o.persistent {
             return Err(Error::operation_invalid(
                 "cannot set autostart for transient domain",
             ));
         }
-        self.store.set_autostart(&name, on).map_err(io)
-    }
-
-    pub fn info(&self, dom: &DomainRef) -> Result<DomainInfo> {
-        let v = self.get(dom)?;
-        Ok(DomainInfo {
-            state: v.state,
-            max_mem_kib: v.def.memory_kib,
-            memory_kib: v.def.current_memory_kib,
-            nr_virt_cpu: v.def.vcpu.online(),
-            cpu_time_ns: v.pid.map_or(0, process::cpu_time_ns),
-        })
+        Ok(self.store.set_autostart(&o.name, on)?)
     }
 }
 
-fn require_active(s: State) -> Option<Error> {
-    (!s.is_active()).then(|| Error::operation_invalid("domain is not running"))
+/// QEMU's run state as libvirt names it, from `query-status`.
+fn qmp_state(qmp: &mut Qmp, recorded: State) -> Result<State> {
+    let s = qmp.query_status().map_err(qmp_failed)?;
+    Ok(qemu_state(&s.status, recorded))
 }

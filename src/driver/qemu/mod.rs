@@ -1,12 +1,13 @@
 //! The embedded QEMU driver (`qemu:///embed?root=DIR`, and the default with no URI): real QEMU
 //! processes, no daemon, and any number of virtsh processes on one root at once.
 //!
-//! A guest's own power-off is noticed without a daemon: QEMU runs with `-no-shutdown`, so a
-//! guest that powers off leaves QEMU paused in state `shutdown`; the next access to the domain
-//! asks the monitor, ends QEMU and records `shut off (shutdown)`. A QEMU that died is noticed
-//! the same way (its pid is gone) and recorded as `shut off (crashed)`. This needs no process
-//! besides QEMU itself, at the price of one monitor round trip per running domain when it is
-//! looked at.
+//! A guest's own power-off is noticed without a daemon: QEMU exits when its guest powers off,
+//! having written the `SHUTDOWN` event to the domain's event file (a second monitor, on a
+//! file), so its end reads `shut off (shutdown)`; a QEMU that ended without that event reads
+//! `shut off (crashed)`. Whether a QEMU exists is whether its launch lock is held. No process
+//! besides QEMU is needed, no QEMU lingers after its guest, and looking costs no monitor round
+//! trip; the files are brought up to date by the next operation that changes the domain (see
+//! `domains`).
 
 mod cmdline;
 mod domains;
@@ -21,7 +22,8 @@ use uuid::Uuid;
 use super::storage::Storage;
 use crate::driver::prelude::*;
 use crate::model::DomainDef;
-use domains::{io, Domains};
+use crate::state::store::StoreError;
+use domains::Domains;
 use store::Store;
 
 pub struct QemuDriver {
@@ -39,18 +41,15 @@ impl QemuDriver {
                 dir.display()
             )));
         }
-        let store = Store::open(dir).map_err(|e| {
-            Error::system(
+        let unusable = |e: StoreError| match e {
+            StoreError::Io { source, .. } => Error::system(
                 format!("cannot use '{}' as the virtsh root", dir.display()),
-                &e,
-            )
-        })?;
-        let storage = Storage::open(dir).map_err(|e| {
-            Error::system(
-                format!("cannot use '{}' as the virtsh root", dir.display()),
-                &e,
-            )
-        })?;
+                &source,
+            ),
+            corrupt => corrupt.into(),
+        };
+        let store = Store::open(dir).map_err(unusable)?;
+        let storage = Storage::open(dir).map_err(unusable)?;
         Ok(QemuDriver {
             uri: uri.to_string(),
             store,
@@ -210,17 +209,16 @@ impl DomainApi for QemuDriver {
     fn domain_xml(&self, dom: &DomainRef, flags: XmlFlags) -> Result<String> {
         let v = self.domains().get(dom)?;
         if flags.has(XmlFlags::INACTIVE) {
-            let name = crate::model::Name::new(&dom.name).map_err(Error::invalid_arg)?;
-            let config = self.store.read_config(&name).map_err(io)?;
+            let config = self.store.read_def(&v.observed.name)?;
             return Ok(config.unwrap_or(v.def).to_xml(None));
         }
-        Ok(v.def.to_xml(v.id))
+        Ok(v.def.to_xml(v.observed.id))
     }
     fn domain_os_type(&self, dom: &DomainRef) -> Result<String> {
         Ok(self.domains().get(dom)?.def.os.kind)
     }
     fn domain_is_persistent(&self, dom: &DomainRef) -> Result<bool> {
-        Ok(self.domains().get(dom)?.persistent)
+        Ok(self.domains().get(dom)?.observed.persistent)
     }
     fn domain_has_managed_save(&self, dom: &DomainRef) -> Result<bool> {
         self.domains().get(dom)?;
@@ -228,7 +226,7 @@ impl DomainApi for QemuDriver {
     }
     fn domain_autostart(&self, dom: &DomainRef) -> Result<bool> {
         let v = self.domains().get(dom)?;
-        Ok(self.store.autostart(&v.name))
+        Ok(self.store.autostart(&v.observed.name))
     }
     fn set_domain_autostart(&self, dom: &DomainRef, on: bool) -> Result<()> {
         self.domains().set_autostart(dom, on)
@@ -257,7 +255,7 @@ impl DomainApi for QemuDriver {
     }
     fn set_max_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> Result<()> {
         let live = flags.has(ModifyFlags::LIVE)
-            || !flags.has(ModifyFlags::CONFIG) && self.domains().get(dom)?.state.is_active();
+            || !flags.has(ModifyFlags::CONFIG) && self.domains().state(dom)?.is_active();
         if live {
             return Err(Error::operation_invalid(
                 "cannot resize the maximum memory on an active domain",
@@ -312,8 +310,7 @@ impl DomainApi for QemuDriver {
     ) -> Result<Option<String>> {
         let v = self.domains().get(dom)?;
         let def = if flags.has(ModifyFlags::CONFIG) {
-            let name = crate::model::Name::new(&dom.name).map_err(Error::invalid_arg)?;
-            self.store.read_config(&name).map_err(io)?.unwrap_or(v.def)
+            self.store.read_def(&v.observed.name)?.unwrap_or(v.def)
         } else {
             v.def
         };
@@ -353,7 +350,7 @@ impl DomainApi for QemuDriver {
     }
     fn open_console(&self, dom: &DomainRef, devname: Option<&str>) -> Result<Box<dyn ByteStream>> {
         let v = self.domains().get(dom)?;
-        if !v.state.is_active() {
+        if !v.observed.state.is_active() {
             return Err(Error::operation_invalid("The domain is not running"));
         }
         if let Some(dev) = devname.filter(|d| !matches!(*d, "serial0" | "console0")) {
@@ -366,14 +363,14 @@ impl DomainApi for QemuDriver {
                 "cannot find default console device",
             ));
         }
-        let path = self.store.run_file(&v.name, "console");
+        let path = self.store.run_file(&v.observed.name, "console");
         let stream = std::os::unix::net::UnixStream::connect(&path).map_err(|e| {
             Error::system(format!("cannot connect to console {}", path.display()), &e)
         })?;
         Ok(Box::new(stream))
     }
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {
-        if !self.domains().get(dom)?.state.is_active() {
+        if !self.domains().state(dom)?.is_active() {
             return Err(Error::operation_invalid("domain is not running"));
         }
         Ok(ControlState::Ok)

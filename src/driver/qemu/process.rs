@@ -99,7 +99,7 @@ pub fn running(paths: &Paths) -> bool {
 }
 
 /// Whether the guest powered itself off (a `SHUTDOWN` event from the guest in the event
-/// file): QEMU, run with `-no-shutdown`, then waits stopped.
+/// file), which is why its QEMU exited.
 pub fn guest_shut_down(paths: &Paths) -> bool {
     let Ok(events) = std::fs::read_to_string(&paths.events) else {
         return false;

@@ -1,287 +1,141 @@
-//! The embedded QEMU driver's files under its root, as DESIGN.md lays them out:
+//! The embedded QEMU driver's files: the root's object store for kind `qemu`, plus what only
+//! domains have:
 //!
 //! ```text
-//! ROOT/lock                      list lock: exclusive while adding or removing a domain
-//! ROOT/qemu/NAME.xml             persistent configs
-//! ROOT/qemu/autostart/NAME.xml   autostart marks
-//! ROOT/qemu/index/UUID:NAME      one empty file per domain: lookups and listing read one directory
 //! ROOT/run/qemu/NAME.xml         status: state, reason, pid, id, and the live XML
-//! ROOT/run/qemu/NAME.lock        per-domain lock, held for a lifecycle operation
-//! ROOT/run/qemu/NAME.{pid,qmp,console,log}   QEMU's pid file, monitor, serial console, log
+//! ROOT/run/qemu/NAME.{launch,pid,qmp,console,events,log}   the QEMU's files
 //! ROOT/run/qemu/id               the last domain id handed out (under ROOT/run/qemu/id.lock)
 //! ```
 //!
 //! Lock order: the list lock before a domain lock, never the reverse; the id lock is a leaf.
 
-use std::io;
-use std::path::{Path, PathBuf};
+use std::ops::Deref;
+use std::path::Path;
 
-use uuid::Uuid;
-
+use crate::error::Result;
 use crate::model::xml::escape;
 use crate::model::{DomainDef, Name};
-use crate::state::{self, Lock};
+use crate::state::store::{io_at, ObjectStore, StoreResult};
+use crate::state::{self, write_atomic};
 use crate::types::State;
 
-pub struct Store {
-    root: PathBuf,
+pub struct Store(ObjectStore);
+
+impl Deref for Store {
+    type Target = ObjectStore;
+    fn deref(&self) -> &ObjectStore {
+        &self.0
+    }
 }
 
-/// The status file's header.
+/// The status file's header: what listing needs, without the XML.
 #[derive(Debug, Clone)]
 pub struct StatusBrief {
     pub state: State,
+    /// QEMU's pid while it runs.
     pub pid: Option<u32>,
     pub id: Option<u32>,
-    pub persistent: bool,
+}
+
+impl StatusBrief {
+    /// A status written when a start began and not yet replaced by its result.
+    pub fn is_starting(&self) -> bool {
+        self.pid.is_none() && self.state.is_active()
+    }
 }
 
 /// What the status file records.
 #[derive(Debug, Clone)]
 pub struct Status {
-    pub state: State,
-    /// QEMU's pid while it runs.
-    pub pid: Option<u32>,
-    pub id: Option<u32>,
-    pub persistent: bool,
+    pub brief: StatusBrief,
     /// The live definition (for a stopped persistent domain: none).
     pub live: Option<DomainDef>,
 }
 
 impl Store {
-    /// Opens (creating) the layout under `root`; removes leftovers of crashed writers.
-    pub fn open(root: &Path) -> io::Result<Store> {
-        let store = Store {
-            root: root.to_path_buf(),
+    pub fn open(root: &Path) -> StoreResult<Store> {
+        Ok(Store(ObjectStore::open(root, "qemu", "domain")?))
+    }
+
+    /// The persistent definition, if there is one.
+    pub fn read_def(&self, name: &Name) -> StoreResult<Option<DomainDef>> {
+        let path = self.config_path(name);
+        self.read_config(name)?
+            .map(|t| self.parse(name, &path, &t, DomainDef::parse))
+            .transpose()
+    }
+
+    pub fn write_def(&self, def: &DomainDef) -> StoreResult<()> {
+        self.write_config(&def.name, &def.to_xml(None))
+    }
+
+    /// The status header, if there is a status file.
+    pub fn read_brief(&self, name: &Name) -> StoreResult<Option<StatusBrief>> {
+        let Some(text) = self.read_run(name)? else {
+            return Ok(None);
         };
-        for dir in [
-            store.config_dir(),
-            store.autostart_dir(),
-            store.index_dir(),
-            store.run_dir(),
-        ] {
-            std::fs::create_dir_all(&dir)?;
-        }
-        for dir in [store.config_dir(), store.run_dir(), store.index_dir()] {
-            state::clean_temp(&dir)?;
-        }
-        Ok(store)
+        let path = self.run_file(name, "xml");
+        self.parse(name, &path, &text, |t| {
+            parse_header(t).ok_or_else(|| malformed("no <domstatus> header"))
+        })
+        .map(Some)
     }
 
-    fn config_dir(&self) -> PathBuf {
-        self.root.join("qemu")
-    }
-    fn autostart_dir(&self) -> PathBuf {
-        self.root.join("qemu/autostart")
-    }
-    fn index_dir(&self) -> PathBuf {
-        self.root.join("qemu/index")
-    }
-    pub fn run_dir(&self) -> PathBuf {
-        self.root.join("run/qemu")
+    /// The whole status, live definition included.
+    pub fn read_status(&self, name: &Name) -> StoreResult<Option<Status>> {
+        let Some(text) = self.read_run(name)? else {
+            return Ok(None);
+        };
+        let path = self.run_file(name, "xml");
+        self.parse(name, &path, &text, parse_status).map(Some)
     }
 
-    pub fn config_path(&self, name: &Name) -> PathBuf {
-        self.config_dir().join(format!("{name}.xml"))
-    }
-    fn autostart_path(&self, name: &Name) -> PathBuf {
-        self.autostart_dir().join(format!("{name}.xml"))
-    }
-    fn status_path(&self, name: &Name) -> PathBuf {
-        self.run_dir().join(format!("{name}.xml"))
-    }
-    /// `ROOT/run/qemu/NAME.EXT` (`pid`, `qmp`, `console`, `log`, `lock`).
-    pub fn run_file(&self, name: &Name, ext: &str) -> PathBuf {
-        self.run_dir().join(format!("{name}.{ext}"))
-    }
-
-    /// The list lock: held while adding or removing a domain.
-    pub fn list_lock(&self) -> io::Result<Lock> {
-        state::lock(&self.root.join("lock"))
-    }
-
-    /// A domain's lock: held for a lifecycle operation on it.
-    pub fn domain_lock(&self, name: &Name) -> io::Result<Lock> {
-        state::lock(&self.run_file(name, "lock"))
-    }
-
-    pub fn domain_lock_held(&self, name: &Name) -> io::Result<bool> {
-        state::is_held(&self.run_file(name, "lock"))
-    }
-
-    // ---- persistent configs ----
-
-    pub fn read_config(&self, name: &Name) -> io::Result<Option<DomainDef>> {
-        read_def(&self.config_path(name))
-    }
-
-    pub fn write_config(&self, def: &DomainDef) -> io::Result<()> {
-        state::write_atomic(&self.config_path(&def.name), def.to_xml(None).as_bytes())
-    }
-
-    pub fn remove_config(&self, name: &Name) -> io::Result<()> {
-        state::remove(&self.autostart_path(name))?;
-        state::remove(&self.config_path(name))
-    }
-
-    pub fn autostart(&self, name: &Name) -> bool {
-        self.autostart_path(name).exists()
-    }
-
-    pub fn set_autostart(&self, name: &Name, on: bool) -> io::Result<()> {
-        if on {
-            state::write_atomic(&self.autostart_path(name), name.as_str().as_bytes())
-        } else {
-            state::remove(&self.autostart_path(name))
-        }
-    }
-
-    /// Names with a status file (running, starting, or stopped with a remembered reason).
-    pub fn status_names(&self) -> io::Result<Vec<Name>> {
-        names_in(&self.run_dir())
-    }
-
-    // ---- the index: one empty file `UUID:NAME` per domain, persistent or transient ----
-
-    /// Every domain of the root, from one directory listing.
-    pub fn index(&self) -> io::Result<Vec<(Uuid, Name)>> {
-        let mut out = Vec::new();
-        for e in std::fs::read_dir(self.index_dir())?.flatten() {
-            let file = e.file_name();
-            let Some(file) = file.to_str() else { continue };
-            if let Some((uuid, name)) = file.split_once(':') {
-                if let (Ok(u), Ok(n)) = (Uuid::parse_str(uuid), Name::new(name)) {
-                    out.push((u, n));
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    pub fn uuid_owner(&self, uuid: &Uuid) -> io::Result<Option<Name>> {
-        Ok(self
-            .index()?
-            .into_iter()
-            .find(|(u, _)| u == uuid)
-            .map(|(_, n)| n))
-    }
-
-    pub fn uuid_of(&self, name: &Name) -> io::Result<Option<Uuid>> {
-        Ok(self
-            .index()?
-            .into_iter()
-            .find(|(_, n)| n == name)
-            .map(|(u, _)| u))
-    }
-
-    /// Whether the domain `name` has `uuid` (one `stat`).
-    pub fn indexed(&self, uuid: &Uuid, name: &Name) -> bool {
-        self.index_entry(uuid, name).exists()
-    }
-
-    fn index_entry(&self, uuid: &Uuid, name: &Name) -> PathBuf {
-        self.index_dir().join(format!("{uuid}:{name}"))
-    }
-
-    /// Records a domain (under the list lock).
-    pub fn add_index(&self, uuid: &Uuid, name: &Name) -> io::Result<()> {
-        state::write_atomic(&self.index_entry(uuid, name), b"")
-    }
-
-    /// Forgets a domain (under the list lock).
-    pub fn remove_index(&self, uuid: &Uuid, name: &Name) -> io::Result<()> {
-        state::remove(&self.index_entry(uuid, name))
-    }
-
-    // ---- status ----
-
-    fn read_status_text(&self, name: &Name) -> io::Result<Option<String>> {
-        match std::fs::read_to_string(self.status_path(name)) {
-            Ok(t) => Ok(Some(t)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    pub fn read_status(&self, name: &Name) -> io::Result<Option<Status>> {
-        Ok(self
-            .read_status_text(name)?
-            .as_deref()
-            .and_then(parse_status))
-    }
-
-    /// The status without the live definition (nothing is parsed but the header).
-    pub fn read_status_brief(&self, name: &Name) -> io::Result<Option<StatusBrief>> {
-        Ok(self
-            .read_status_text(name)?
-            .as_deref()
-            .and_then(parse_header))
-    }
-
-    pub fn write_status(&self, name: &Name, status: &Status) -> io::Result<()> {
-        let (state, reason) = status.state.codes();
+    pub fn write_status(&self, name: &Name, status: &Status) -> StoreResult<()> {
+        let b = &status.brief;
+        let (state, reason) = b.state.codes();
         let mut text = format!("<domstatus state='{state}' reason='{reason}'");
-        if let Some(pid) = status.pid {
+        if let Some(pid) = b.pid {
             text.push_str(&format!(" pid='{pid}'"));
         }
-        if let Some(id) = status.id {
+        if let Some(id) = b.id {
             text.push_str(&format!(" id='{id}'"));
         }
         text.push_str(&format!(
-            " persistent='{}' owner='{}'>\n",
-            u8::from(status.persistent),
+            " owner='{}'>\n",
             escape(&std::process::id().to_string())
         ));
         if let Some(live) = &status.live {
-            text.push_str(&live.to_xml(status.id));
+            text.push_str(&live.to_xml(b.id));
         }
         text.push_str("</domstatus>\n");
-        state::write_atomic(&self.status_path(name), text.as_bytes())
+        self.write_run(name, &text)
     }
 
-    pub fn remove_status(&self, name: &Name) -> io::Result<()> {
-        state::remove(&self.status_path(name))
-    }
-
-    /// The next domain id of this root.
-    pub fn next_id(&self) -> io::Result<u32> {
-        let _lock = state::lock(&self.run_dir().join("id.lock"))?;
+    /// The next domain id of this root: one past the last handed out, skipping ids that
+    /// running domains hold, wrapping after `i32::MAX` (libvirt's ids are positive `int`s).
+    /// A lost or corrupt record starts from the highest id in use.
+    pub fn next_id(&self, in_use: &[u32]) -> Result<u32> {
+        let lock_path = self.run_dir().join("id.lock");
+        let _lock = state::lock(&lock_path).map_err(io_at(&lock_path))?;
         let path = self.run_dir().join("id");
-        let last: u32 = std::fs::read_to_string(&path)
+        let recorded = std::fs::read_to_string(&path)
             .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0);
-        let next = last + 1;
-        state::write_atomic(&path, next.to_string().as_bytes())?;
-        Ok(next)
-    }
-}
-
-fn read_def(path: &Path) -> io::Result<Option<DomainDef>> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => DomainDef::parse(&t).map(Some).map_err(|e| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}: {e}", path.display()),
-            )
-        }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-fn names_in(dir: &Path) -> io::Result<Vec<Name>> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir)?.flatten() {
-        let file = e.file_name();
-        let Some(file) = file.to_str() else { continue };
-        if let Some(stem) = file.strip_suffix(".xml") {
-            if let Ok(name) = Name::new(stem) {
-                out.push(name);
+            .and_then(|s| s.trim().parse::<u32>().ok())
+            .filter(|id| (1..=i32::MAX as u32).contains(id));
+        let mut id = recorded.unwrap_or_else(|| in_use.iter().copied().max().unwrap_or(0));
+        loop {
+            id = if id >= i32::MAX as u32 { 1 } else { id + 1 };
+            if !in_use.contains(&id) {
+                break;
             }
         }
+        write_atomic(&path, id.to_string().as_bytes()).map_err(io_at(&path))?;
+        Ok(id)
     }
-    Ok(out)
+}
+
+fn malformed(detail: &str) -> crate::model::ModelError {
+    crate::model::ModelError::Invalid(detail.to_string())
 }
 
 fn attr(header: &str, key: &str) -> Option<String> {
@@ -291,32 +145,35 @@ fn attr(header: &str, key: &str) -> Option<String> {
 }
 
 fn parse_header(text: &str) -> Option<StatusBrief> {
-    let header = text.split('\n').next()?;
-    let num = |k: &str| attr(header, k).and_then(|v| v.parse::<i64>().ok());
+    let header = text
+        .split('\n')
+        .next()
+        .filter(|h| h.starts_with("<domstatus "))?;
+    let num = |k: &str| attr(header, k).and_then(|v| v.parse::<u32>().ok());
+    let state = State::from_codes(
+        i32::try_from(num("state")?).ok()?,
+        i32::try_from(num("reason").unwrap_or(0)).ok()?,
+    );
     Some(StatusBrief {
-        state: State::from_codes(num("state")? as i32, num("reason").unwrap_or(0) as i32),
-        pid: num("pid").map(|p| p as u32),
-        id: num("id").map(|i| i as u32),
-        persistent: num("persistent") == Some(1),
+        state,
+        pid: num("pid"),
+        id: num("id"),
     })
 }
 
-fn parse_status(text: &str) -> Option<Status> {
-    let brief = parse_header(text)?;
-    let (_, rest) = text.split_once('\n')?;
-    let body = rest.trim_end().strip_suffix("</domstatus>")?.trim();
+fn parse_status(text: &str) -> std::result::Result<Status, crate::model::ModelError> {
+    let brief = parse_header(text).ok_or_else(|| malformed("no <domstatus> header"))?;
+    let body = text
+        .split_once('\n')
+        .and_then(|(_, rest)| rest.trim_end().strip_suffix("</domstatus>"))
+        .ok_or_else(|| malformed("no </domstatus> end"))?
+        .trim();
     let live = if body.is_empty() {
         None
     } else {
-        DomainDef::parse(body).ok()
+        Some(DomainDef::parse(body)?)
     };
-    Some(Status {
-        state: brief.state,
-        pid: brief.pid,
-        id: brief.id,
-        persistent: brief.persistent,
-        live,
-    })
+    Ok(Status { brief, live })
 }
 
 #[cfg(test)]
@@ -337,47 +194,52 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let d = def("a");
         let status = Status {
-            state: State::Running(RunningReason::Booted),
-            pid: Some(42),
-            id: Some(3),
-            persistent: true,
+            brief: StatusBrief {
+                state: State::Running(RunningReason::Booted),
+                pid: Some(42),
+                id: Some(3),
+            },
             live: Some(d.clone()),
         };
         store.write_status(&d.name, &status).unwrap();
         let back = store.read_status(&d.name).unwrap().unwrap();
-        assert_eq!(back.state, status.state);
-        assert_eq!(
-            (back.pid, back.id, back.persistent),
-            (Some(42), Some(3), true)
-        );
+        assert_eq!(back.brief.state, status.brief.state);
+        assert_eq!((back.brief.pid, back.brief.id), (Some(42), Some(3)));
         assert_eq!(back.live.unwrap(), d);
         let off = Status {
-            state: State::Shutoff(ShutoffReason::Crashed),
-            pid: None,
-            id: None,
-            persistent: true,
+            brief: StatusBrief {
+                state: State::Shutoff(ShutoffReason::Crashed),
+                pid: None,
+                id: None,
+            },
             live: None,
         };
         store.write_status(&d.name, &off).unwrap();
         let back = store.read_status(&d.name).unwrap().unwrap();
-        assert_eq!(back.state, off.state);
+        assert_eq!(back.brief.state, off.brief.state);
         assert!(back.live.is_none());
     }
 
     #[test]
-    fn ids_increase_and_names_list() {
+    fn a_corrupt_status_is_an_error_not_a_state() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.next_id().unwrap(), 1);
-        assert_eq!(store.next_id().unwrap(), 2);
-        let (x, y) = (def("x"), def("y"));
-        store.add_index(&x.uuid, &x.name).unwrap();
-        store.add_index(&y.uuid, &y.name).unwrap();
-        let mut names: Vec<Name> = store.index().unwrap().into_iter().map(|(_, n)| n).collect();
-        names.sort();
-        assert_eq!(names, vec![x.name.clone(), y.name.clone()]);
-        assert_eq!(store.uuid_owner(&y.uuid).unwrap(), Some(y.name.clone()));
-        store.remove_index(&y.uuid, &y.name).unwrap();
-        assert_eq!(store.uuid_of(&y.name).unwrap(), None);
+        let a = Name::new("a").unwrap();
+        store.write_run(&a, "<domstatus state='1'").unwrap();
+        assert!(store.read_status(&a).is_err());
+        store.write_run(&a, "garbage").unwrap();
+        assert!(store.read_brief(&a).is_err());
+    }
+
+    #[test]
+    fn ids_increase_skip_those_in_use_and_wrap() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.next_id(&[]).unwrap(), 1);
+        assert_eq!(store.next_id(&[2, 3]).unwrap(), 4);
+        std::fs::write(store.run_dir().join("id"), "garbage").unwrap();
+        assert_eq!(store.next_id(&[1, 7]).unwrap(), 8);
+        std::fs::write(store.run_dir().join("id"), i32::MAX.to_string()).unwrap();
+        assert_eq!(store.next_id(&[1]).unwrap(), 2);
     }
 }

@@ -7,6 +7,7 @@ use super::{Domain, TestState};
 use crate::driver::prelude::*;
 use crate::model::domain::{Address, Controller};
 use crate::model::{DomainDef, Name};
+use crate::rules::{self, Adding, Existing, Kind};
 
 impl Domain {
     pub(super) fn handle(&self) -> DomainRef {
@@ -189,44 +190,37 @@ impl TestState {
             .collect()
     }
 
-    /// libvirt's duplicate check: the object a definition may replace, or why it may not.
-    fn find_duplicate(&self, def: &DomainDef, check_live: bool) -> Result<Option<usize>> {
-        if let Some(i) = self.domains.iter().position(|d| d.def.uuid == def.uuid) {
-            let d = &self.domains[i];
-            if d.def.name != def.name {
-                return Err(Error::operation_failed(format!(
-                    "domain '{}' is already defined with uuid {}",
-                    d.def.name, def.uuid
-                )));
-            }
-            if check_live {
-                if d.state.is_active() {
-                    return Err(Error::operation_invalid(format!(
-                        "domain '{}' is already active",
-                        def.name
-                    )));
-                }
-                if !d.persistent {
-                    return Err(Error::operation_invalid(format!(
-                        "domain '{}' is already being started",
-                        def.name
-                    )));
-                }
-            }
-            return Ok(Some(i));
-        }
-        if let Some(d) = self.domains.iter().find(|d| d.def.name == def.name) {
-            return Err(Error::operation_failed(format!(
-                "domain '{}' already exists with uuid {}",
-                def.name, d.def.uuid
-            )));
-        }
-        Ok(None)
+    /// libvirt's duplicate rules: the index of the domain a definition may replace, or why
+    /// it may not.
+    fn find_duplicate(&self, def: &DomainDef, adding: Adding) -> Result<Option<usize>> {
+        let existing = |d: &Domain| Existing {
+            name: d.def.name.to_string(),
+            uuid: d.def.uuid,
+            active: d.state.is_active(),
+            persistent: d.persistent,
+            starting: false,
+        };
+        let at = self.domains.iter().position(|d| d.def.uuid == def.uuid);
+        let by_uuid = at.map(|i| existing(&self.domains[i]));
+        let by_name = self
+            .domains
+            .iter()
+            .find(|d| d.def.name == def.name)
+            .map(existing);
+        let reuse = rules::check_add(
+            Kind::Domain,
+            def.name.as_str(),
+            &def.uuid,
+            by_uuid.as_ref(),
+            by_name.as_ref(),
+            adding,
+        )?;
+        Ok(at.filter(|_| reuse))
     }
 
     pub(super) fn define(&mut self, mut def: DomainDef) -> Result<DomainRef> {
         post_parse(&mut def);
-        match self.find_duplicate(&def, false)? {
+        match self.find_duplicate(&def, Adding::Definition)? {
             Some(i) => {
                 let d = &mut self.domains[i];
                 if d.state.is_active() {
@@ -255,7 +249,7 @@ impl TestState {
 
     pub(super) fn create(&mut self, mut def: DomainDef, flags: StartFlags) -> Result<DomainRef> {
         post_parse(&mut def);
-        let i = match self.find_duplicate(&def, true)? {
+        let i = match self.find_duplicate(&def, Adding::Live)? {
             Some(i) => {
                 let d = &mut self.domains[i];
                 let persistent = std::mem::replace(&mut d.def, def);

@@ -4,6 +4,7 @@
 use super::{Pool, TestState, Volume};
 use crate::driver::prelude::*;
 use crate::model::{PoolDef, VolumeDef};
+use crate::rules::{self, Adding, Existing, Kind};
 
 impl Pool {
     pub(super) fn handle(&self) -> PoolRef {
@@ -90,28 +91,50 @@ impl TestState {
     /// Adds a pool under libvirt's rules: no two pools on one source, then the name/UUID
     /// duplicate check; `live` is pool-create (a transient pool that starts at once).
     pub(super) fn add_pool(&mut self, def: PoolDef, live: bool) -> Result<PoolRef> {
-        if let Some(other) = self.pools.iter().find(|p| {
-            p.def.name != def.name && p.def.kind == def.kind && p.def.target_path == def.target_path
-        }) {
-            return Err(Error::operation_failed(format!(
-                "Storage source conflict with pool: '{}'",
-                other.def.name
-            )));
+        for p in self.pools.iter().filter(|p| p.def.kind == def.kind) {
+            rules::check_pool_target(
+                def.name.as_str(),
+                def.target_path.as_deref(),
+                p.def.name.as_str(),
+                p.def.target_path.as_deref(),
+            )?;
         }
-        if let Some(i) = self.pools.iter().position(|p| p.def.uuid == def.uuid) {
-            let p = &mut self.pools[i];
-            if p.def.name != def.name {
-                return Err(Error::operation_failed(format!(
-                    "pool '{}' is already defined with uuid {}",
-                    p.def.name, def.uuid
-                )));
-            }
-            if live && p.active {
-                return Err(Error::operation_invalid(format!(
-                    "pool is already active as '{}'",
-                    p.def.name
-                )));
-            }
+        let existing = |p: &Pool| Existing {
+            name: p.def.name.to_string(),
+            uuid: p.def.uuid,
+            active: p.active,
+            persistent: p.persistent,
+            starting: false,
+        };
+        let by_uuid = self
+            .pools
+            .iter()
+            .find(|p| p.def.uuid == def.uuid)
+            .map(existing);
+        let by_name = self
+            .pools
+            .iter()
+            .find(|p| p.def.name == def.name)
+            .map(existing);
+        let adding = if live {
+            Adding::Live
+        } else {
+            Adding::Definition
+        };
+        let (name, uuid) = (def.name.clone(), def.uuid);
+        if rules::check_add(
+            Kind::Pool,
+            name.as_str(),
+            &uuid,
+            by_uuid.as_ref(),
+            by_name.as_ref(),
+            adding,
+        )? {
+            let p = self
+                .pools
+                .iter_mut()
+                .find(|p| p.def.uuid == uuid)
+                .expect("the pool the rules reuse");
             p.def = def;
             if live {
                 p.active = true;
@@ -119,12 +142,6 @@ impl TestState {
                 p.persistent = true;
             }
             return Ok(p.handle());
-        }
-        if let Some(p) = self.pools.iter().find(|p| p.def.name == def.name) {
-            return Err(Error::operation_failed(format!(
-                "pool '{}' already exists with uuid {}",
-                def.name, p.def.uuid
-            )));
         }
         let pool = Pool {
             def,

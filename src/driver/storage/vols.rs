@@ -1,0 +1,174 @@
+//! The volume calls of the embedded storage: a volume is a file in its pool's directory (its
+//! key and path are the file's path); changes happen under the pool's lock.
+
+use std::path::{Path, PathBuf};
+
+use super::{target, volumes, Storage};
+use crate::driver::prelude::*;
+use crate::model::{Name, PoolDef, VolumeDef};
+use crate::state::Lock;
+
+fn handle(def: &PoolDef, name: &str) -> VolRef {
+    VolRef {
+        pool: def.name.to_string(),
+        name: name.to_string(),
+        key: target(def).join(name).display().to_string(),
+    }
+}
+
+fn no_vol(name: &str) -> Error {
+    Error::no_vol(format!("no storage vol with matching name '{name}'"))
+}
+
+pub fn list(s: &Storage, pool: &PoolRef) -> Result<Vec<VolRef>> {
+    let (_, def) = s
+        .active(pool)
+        .map_err(|_| Error::operation_invalid("storage pool is not active"))?;
+    Ok(volumes::names(target(&def))?
+        .into_iter()
+        .map(|n| handle(&def, &n))
+        .collect())
+}
+
+pub fn by_name(s: &Storage, pool: &PoolRef, name: &str) -> Result<VolRef> {
+    let (_, def) = s.active(pool)?;
+    if Name::new(name).is_ok() && target(&def).join(name).is_file() {
+        return Ok(handle(&def, name));
+    }
+    Err(no_vol(name))
+}
+
+/// The volume at `path` (keys are paths), in whichever active pool holds it.
+pub fn by_path(s: &Storage, path: &str, what: &str) -> Result<VolRef> {
+    let missing = || Error::no_vol(format!("no storage vol with matching {what} '{path}'"));
+    let p = Path::new(path);
+    let (Some(dir), Some(file)) = (p.parent(), p.file_name().and_then(|f| f.to_str())) else {
+        return Err(missing());
+    };
+    for (uuid, name) in s.store.index()? {
+        let Ok(Some(v)) = s.view(uuid, &name) else {
+            continue;
+        };
+        if let Some(def) = &v.active {
+            if target(def) == dir && p.is_file() {
+                return Ok(handle(def, file));
+            }
+        }
+    }
+    Err(missing())
+}
+
+/// The volume's pool definition and path, with the pool's lock when `lock` is asked for.
+fn locate(s: &Storage, vol: &VolRef, lock: bool) -> Result<(Option<Lock>, PoolDef, PathBuf)> {
+    let pool = s.pool_by_name(&vol.pool)?;
+    let held = match lock {
+        true => Some(s.locked(&pool)?.0),
+        false => None,
+    };
+    let (_, def) = s.active(&pool)?;
+    let path = target(&def).join(&vol.name);
+    if !path.is_file() {
+        return Err(no_vol(&vol.name));
+    }
+    Ok((held, def, path))
+}
+
+pub fn create(
+    s: &Storage,
+    pool: &PoolRef,
+    xml: &str,
+    from: Option<(&VolRef, ProgressFn)>,
+    flags: VolCreateFlags,
+) -> Result<VolRef> {
+    let def = VolumeDef::parse(xml)?;
+    let source = match from {
+        Some((src, progress)) => Some((locate(s, src, false)?.2, progress)),
+        None => None,
+    };
+    let (_lock, _) = s.locked(pool)?;
+    let (_, pool_def) = s.active(pool)?;
+    let dir = target(&pool_def);
+    let path = dir.join(def.name.as_str());
+    if path.exists() {
+        return Err(Error::new(
+            ErrorCode::StorageVolExist,
+            format!("storage volume '{}' exists already", def.name),
+        ));
+    }
+    let needed = def.allocation.unwrap_or(def.capacity);
+    let free = volumes::fs_sizes(dir)?.available;
+    if source.is_none() && needed > free {
+        return Err(Error::operation_failed(format!(
+            "Not enough free space in pool '{}' for volume '{}': it asks for {needed} bytes, {free} are free",
+            pool_def.name, def.name
+        )));
+    }
+    volumes::create(
+        &path,
+        &def,
+        source.as_ref().map(|(p, f)| (p.as_path(), *f)),
+        flags,
+    )?;
+    Ok(handle(&pool_def, def.name.as_str()))
+}
+
+pub fn delete(s: &Storage, vol: &VolRef) -> Result<()> {
+    let (_lock, _, path) = locate(s, vol, true)?;
+    std::fs::remove_file(&path)
+        .map_err(|e| Error::system(format!("cannot unlink file '{}'", path.display()), &e))
+}
+
+pub fn wipe(s: &Storage, vol: &VolRef, algorithm: u32, progress: ProgressFn) -> Result<()> {
+    let (_lock, _, path) = locate(s, vol, true)?;
+    volumes::wipe(&path, algorithm, progress)
+}
+
+pub fn resize(s: &Storage, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()> {
+    let (_lock, _, path) = locate(s, vol, true)?;
+    volumes::resize(&path, capacity, flags)
+}
+
+pub fn info(s: &Storage, vol: &VolRef) -> Result<VolInfo> {
+    let (_, _, path) = locate(s, vol, false)?;
+    let i = volumes::inspect(&path)?;
+    Ok(VolInfo {
+        kind: VolType::File,
+        capacity: i.capacity,
+        allocation: i.allocation,
+    })
+}
+
+pub fn xml(s: &Storage, vol: &VolRef) -> Result<String> {
+    let (_, _, path) = locate(s, vol, false)?;
+    let i = volumes::inspect(&path)?;
+    let def = VolumeDef {
+        name: Name::new(&vol.name).map_err(Error::invalid_arg)?,
+        capacity: i.capacity,
+        allocation: Some(i.allocation),
+        format: Some(i.format),
+    };
+    let path = path.display().to_string();
+    Ok(crate::model::volume::VolumeState {
+        def: &def,
+        kind: "file",
+        key: &path,
+        path: &path,
+        allocation: i.allocation,
+    }
+    .to_xml())
+}
+
+pub fn download(
+    s: &Storage,
+    vol: &VolRef,
+    offset: u64,
+    length: u64,
+) -> Result<Box<dyn std::io::Read>> {
+    let (_, _, path) = locate(s, vol, false)?;
+    volumes::reader(&path, offset, length)
+}
+
+pub fn upload(s: &Storage, vol: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>> {
+    let (_, _, path) = locate(s, vol, false)?;
+    volumes::writer(&path, offset)
+}

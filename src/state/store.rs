@@ -1,0 +1,401 @@
+//! One on-disk store for every kind of object of an embedded root (domains, pools, and the
+//! kinds to come), laid out as DESIGN.md says:
+//!
+//! ```text
+//! ROOT/lock                       the list lock, shared by every kind
+//! ROOT/KIND/NAME.xml              persistent configs
+//! ROOT/KIND/autostart/NAME.xml    autostart marks
+//! ROOT/KIND/index/UUID:NAME       one empty file per object: lookups and listing read one
+//!                                 directory, no XML
+//! ROOT/run/KIND/NAME.xml          the live state (a running domain's status, an active pool)
+//! ROOT/run/KIND/NAME.lock         the object's lock
+//! ROOT/run/KIND/NAME.*            what else a live object keeps (sockets, logs, ...)
+//! ```
+//!
+//! Lock order: the list lock before an object's lock, never the reverse. An object's lock file
+//! is removed with the object (under both locks); whoever then wins a lock on the old file
+//! sees that the path no longer leads to it and opens the lock again, so the protocol holds.
+
+use std::io;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use uuid::Uuid;
+
+use super::{clean_temp, remove, write_atomic, Lock};
+use crate::error::{Error, ErrorCode};
+use crate::model::{ModelError, Name};
+
+/// What can go wrong with the files of a store. The same words serve every kind of object.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot access '{path}': {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{what} file '{path}' is corrupt ({detail}); {remedy}")]
+    Corrupt {
+        what: String,
+        path: PathBuf,
+        detail: String,
+        remedy: String,
+    },
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        match &e {
+            StoreError::Io { source, .. } => Error::system(
+                format!("cannot access the virtsh state: {}", e_path(&e)),
+                source,
+            ),
+            StoreError::Corrupt { .. } => {
+                Error::new(ErrorCode::InternalError, format!("internal error: {e}"))
+            }
+        }
+    }
+}
+
+fn e_path(e: &StoreError) -> String {
+    match e {
+        StoreError::Io { path, .. } | StoreError::Corrupt { path, .. } => {
+            path.display().to_string()
+        }
+    }
+}
+
+/// An I/O error on `path`, for `map_err`.
+pub fn io_at(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+pub type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// The files of one kind of object under a root.
+pub struct ObjectStore {
+    root: PathBuf,
+    /// `qemu`, `storage`, `network`: the directory names of the kind.
+    kind: &'static str,
+    /// How messages name an object of the kind (`domain`, `pool`).
+    word: &'static str,
+}
+
+impl ObjectStore {
+    /// Opens (creating) the kind's directories under `root`; removes leftovers of crashed
+    /// writers.
+    pub fn open(root: &Path, kind: &'static str, word: &'static str) -> StoreResult<ObjectStore> {
+        let store = ObjectStore {
+            root: root.to_path_buf(),
+            kind,
+            word,
+        };
+        for dir in [store.autostart_dir(), store.index_dir(), store.run_dir()] {
+            std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+        }
+        for dir in [store.config_dir(), store.index_dir(), store.run_dir()] {
+            clean_temp(&dir).map_err(io_at(&dir))?;
+        }
+        Ok(store)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        self.root.join(self.kind)
+    }
+    fn autostart_dir(&self) -> PathBuf {
+        self.config_dir().join("autostart")
+    }
+    fn index_dir(&self) -> PathBuf {
+        self.config_dir().join("index")
+    }
+    pub fn run_dir(&self) -> PathBuf {
+        self.root.join("run").join(self.kind)
+    }
+
+    pub fn config_path(&self, name: &Name) -> PathBuf {
+        self.config_dir().join(format!("{name}.xml"))
+    }
+    fn autostart_path(&self, name: &Name) -> PathBuf {
+        self.autostart_dir().join(format!("{name}.xml"))
+    }
+    /// `ROOT/run/KIND/NAME.EXT`.
+    pub fn run_file(&self, name: &Name, ext: &str) -> PathBuf {
+        self.run_dir().join(format!("{name}.{ext}"))
+    }
+    fn index_entry(&self, uuid: &Uuid, name: &Name) -> PathBuf {
+        self.index_dir().join(format!("{uuid}:{name}"))
+    }
+
+    // ---- locks ----
+
+    /// The list lock: held while adding or removing an object of any kind.
+    pub fn list_lock(&self) -> StoreResult<Lock> {
+        let path = self.root.join("lock");
+        super::lock(&path).map_err(io_at(&path))
+    }
+
+    /// An object's lock, held for a lifecycle operation on it.
+    pub fn lock(&self, name: &Name) -> StoreResult<Lock> {
+        let path = self.run_file(name, "lock");
+        loop {
+            let lock = super::lock(&path).map_err(io_at(&path))?;
+            if still_at(&lock, &path) {
+                return Ok(lock);
+            }
+        }
+    }
+
+    /// Whether someone holds the object's lock (a reader's question: it creates nothing).
+    pub fn is_locked(&self, name: &Name) -> StoreResult<bool> {
+        let path = self.run_file(name, "lock");
+        super::is_held(&path).map_err(io_at(&path))
+    }
+
+    /// Removes the object's lock file; the caller holds the list lock and the object's lock,
+    /// and the object is gone.
+    pub fn remove_lock(&self, name: &Name) -> StoreResult<()> {
+        let path = self.run_file(name, "lock");
+        remove(&path).map_err(io_at(&path))
+    }
+
+    // ---- configs ----
+
+    /// The persistent config's text, if there is one.
+    pub fn read_config(&self, name: &Name) -> StoreResult<Option<String>> {
+        read_optional(&self.config_path(name))
+    }
+
+    /// A definition parsed from `text` read at `path`; a file that does not parse is reported
+    /// the same way for every kind.
+    pub fn parse<T>(
+        &self,
+        name: &Name,
+        path: &Path,
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<T, ModelError>,
+    ) -> StoreResult<T> {
+        parse(text).map_err(|e| StoreError::Corrupt {
+            what: format!("{} '{name}'", self.word),
+            path: path.to_path_buf(),
+            detail: e.to_string().lines().next().unwrap_or_default().to_string(),
+            remedy: format!("fix it, or undefine the {} and define it again", self.word),
+        })
+    }
+
+    pub fn write_config(&self, name: &Name, xml: &str) -> StoreResult<()> {
+        let path = self.config_path(name);
+        write_atomic(&path, xml.as_bytes()).map_err(io_at(&path))
+    }
+
+    /// Removes the persistent config and its autostart mark.
+    pub fn remove_config(&self, name: &Name) -> StoreResult<()> {
+        self.set_autostart(name, false)?;
+        let path = self.config_path(name);
+        remove(&path).map_err(io_at(&path))
+    }
+
+    pub fn has_config(&self, name: &Name) -> bool {
+        self.config_path(name).exists()
+    }
+
+    pub fn autostart(&self, name: &Name) -> bool {
+        self.autostart_path(name).exists()
+    }
+
+    pub fn set_autostart(&self, name: &Name, on: bool) -> StoreResult<()> {
+        let path = self.autostart_path(name);
+        if on {
+            write_atomic(&path, name.as_str().as_bytes())
+        } else {
+            remove(&path)
+        }
+        .map_err(io_at(&path))
+    }
+
+    // ---- live state ----
+
+    /// The live state file's text (`ROOT/run/KIND/NAME.xml`), if there is one.
+    pub fn read_run(&self, name: &Name) -> StoreResult<Option<String>> {
+        read_optional(&self.run_file(name, "xml"))
+    }
+
+    pub fn write_run(&self, name: &Name, text: &str) -> StoreResult<()> {
+        let path = self.run_file(name, "xml");
+        write_atomic(&path, text.as_bytes()).map_err(io_at(&path))
+    }
+
+    pub fn remove_run(&self, name: &Name) -> StoreResult<()> {
+        let path = self.run_file(name, "xml");
+        remove(&path).map_err(io_at(&path))
+    }
+
+    /// Names with a live state file.
+    pub fn run_names(&self) -> StoreResult<Vec<Name>> {
+        let dir = self.run_dir();
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(&dir).map_err(io_at(&dir))?.flatten() {
+            let file = e.file_name();
+            let stem = file.to_str().and_then(|f| f.strip_suffix(".xml"));
+            if let Some(name) = stem.and_then(|s| Name::new(s).ok()) {
+                out.push(name);
+            }
+        }
+        Ok(out)
+    }
+
+    // ---- the index ----
+
+    /// Every object of the kind, from one directory listing.
+    pub fn index(&self) -> StoreResult<Vec<(Uuid, Name)>> {
+        let dir = self.index_dir();
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(&dir).map_err(io_at(&dir))?.flatten() {
+            let file = e.file_name();
+            let Some((uuid, name)) = file.to_str().and_then(|f| f.split_once(':')) else {
+                continue;
+            };
+            if let (Ok(u), Ok(n)) = (Uuid::parse_str(uuid), Name::new(name)) {
+                out.push((u, n));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The name of the object with `uuid`.
+    pub fn uuid_owner(&self, uuid: &Uuid) -> StoreResult<Option<Name>> {
+        Ok(self
+            .index()?
+            .into_iter()
+            .find(|(u, _)| u == uuid)
+            .map(|(_, n)| n))
+    }
+
+    /// The UUID of the object called `name`.
+    pub fn uuid_of(&self, name: &Name) -> StoreResult<Option<Uuid>> {
+        Ok(self
+            .index()?
+            .into_iter()
+            .find(|(_, n)| n == name)
+            .map(|(u, _)| u))
+    }
+
+    /// Whether the object `name` has `uuid` (one `stat`).
+    pub fn indexed(&self, uuid: &Uuid, name: &Name) -> bool {
+        self.index_entry(uuid, name).exists()
+    }
+
+    /// Records an object (under the list lock).
+    pub fn add_index(&self, uuid: &Uuid, name: &Name) -> StoreResult<()> {
+        let path = self.index_entry(uuid, name);
+        write_atomic(&path, b"").map_err(io_at(&path))
+    }
+
+    /// Forgets an object (under the list lock).
+    pub fn remove_index(&self, uuid: &Uuid, name: &Name) -> StoreResult<()> {
+        let path = self.index_entry(uuid, name);
+        remove(&path).map_err(io_at(&path))
+    }
+}
+
+/// Whether the locked file is still the one at `path` (it was not removed, nor replaced,
+/// while the lock was awaited).
+fn still_at(lock: &Lock, path: &Path) -> bool {
+    match (lock.metadata(), std::fs::metadata(path)) {
+        (Ok(held), Ok(now)) => held.ino() == now.ino() && held.dev() == now.dev(),
+        _ => false,
+    }
+}
+
+fn read_optional(path: &Path) -> StoreResult<Option<String>> {
+    match std::fs::read(path) {
+        // Not UTF-8: handed on as text that fails to parse, as any other corrupt file.
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_at(path)(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(s: &str) -> Name {
+        Name::new(s).unwrap()
+    }
+
+    #[test]
+    fn index_config_autostart_and_run_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(dir.path(), "qemu", "domain").unwrap();
+        let (a, u) = (name("a"), Uuid::from_u128(7));
+        store.add_index(&u, &a).unwrap();
+        assert_eq!(store.uuid_owner(&u).unwrap(), Some(a.clone()));
+        assert_eq!(store.uuid_of(&a).unwrap(), Some(u));
+        store.write_config(&a, "<x/>").unwrap();
+        store.set_autostart(&a, true).unwrap();
+        assert!(store.autostart(&a));
+        store.remove_config(&a).unwrap();
+        assert!(!store.autostart(&a) && !store.has_config(&a));
+        store.write_run(&a, "live").unwrap();
+        assert_eq!(store.run_names().unwrap(), vec![a.clone()]);
+        assert_eq!(store.read_run(&a).unwrap().as_deref(), Some("live"));
+        store.remove_index(&u, &a).unwrap();
+        assert!(store.index().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_removed_lock_file_is_opened_again_by_whoever_waited_on_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(ObjectStore::open(dir.path(), "qemu", "domain").unwrap());
+        let a = name("a");
+        let held = store.lock(&a).unwrap();
+        assert!(store.is_locked(&a).unwrap());
+        let waiter = {
+            let (store, a) = (store.clone(), a.clone());
+            std::thread::spawn(move || {
+                let lock = store.lock(&a).unwrap();
+                still_at(&lock, &store.run_file(&a, "lock"))
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        store.remove_lock(&a).unwrap();
+        drop(held);
+        assert!(
+            waiter.join().unwrap(),
+            "the waiter holds the file now at the path"
+        );
+        assert!(store.run_file(&a, "lock").exists());
+    }
+
+    #[test]
+    fn a_corrupt_file_names_itself_and_the_remedy() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(dir.path(), "storage", "pool").unwrap();
+        let p = name("p");
+        let path = store.config_path(&p);
+        let e = store
+            .parse(&p, &path, "", crate::model::PoolDef::parse)
+            .unwrap_err();
+        let text = Error::from(e).to_string();
+        assert!(
+            text.starts_with("internal error: pool 'p' file '"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("fix it, or undefine the pool and define it again"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn readers_create_no_lock_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(dir.path(), "qemu", "domain").unwrap();
+        assert!(!store.is_locked(&name("b")).unwrap());
+        assert!(!store.run_file(&name("b"), "lock").exists());
+    }
+}
