@@ -7,24 +7,9 @@
 
 mod common;
 
-use common::{qemus, KillQemusOnDrop};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use common::{knob, qemus, KillQemusOnDrop, Virtsh};
+use std::process::Stdio;
 use std::time::Duration;
-
-fn uri(root: &Path) -> String {
-    format!("qemu:///embed?root={}", root.display())
-}
-
-fn virtsh(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_virtsh"))
-        .arg("-q")
-        .arg("-c")
-        .arg(uri(root))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// A small deterministic generator (xorshift), so a failing run can be replayed.
 struct Rng(u64);
@@ -40,12 +25,10 @@ impl Rng {
 
 #[test]
 fn sigkill_at_random_points_leaves_a_consistent_root() {
-    let kills: u64 = std::env::var("VIRTSH_CRASH_KILLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+    let kills = knob("VIRTSH_CRASH_KILLS", 200);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let _cleanup = KillQemusOnDrop(root.clone());
     let names = ["p0", "p1", "p2", "t0", "t1"];
     for (i, name) in names.iter().enumerate() {
@@ -71,10 +54,8 @@ fn sigkill_at_random_points_leaves_a_consistent_root() {
             (_, 2) if rng.next(2) == 0 => vec!["undefine".into(), name.into()],
             _ => vec!["destroy".into(), name.into()],
         };
-        let mut child = Command::new(env!("CARGO_BIN_EXE_virtsh"))
-            .arg("-q")
-            .arg("-c")
-            .arg(uri(&root))
+        let mut child = v
+            .command()
             .args(&args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -86,7 +67,7 @@ fn sigkill_at_random_points_leaves_a_consistent_root() {
     }
 
     // The root loads, and every domain in it answers.
-    let list = virtsh(&root, &["list", "--all", "--name"]);
+    let list = v.run(&["list", "--all", "--name"]);
     assert!(
         list.status.success(),
         "{}",
@@ -98,7 +79,7 @@ fn sigkill_at_random_points_leaves_a_consistent_root() {
         .map(String::from)
         .collect();
     for name in &listed {
-        let o = virtsh(&root, &["domstate", "--reason", name]);
+        let o = v.run(&["domstate", "--reason", name]);
         assert!(
             o.status.success(),
             "{name}: {}",
@@ -132,7 +113,7 @@ fn sigkill_at_random_points_leaves_a_consistent_root() {
         }
     }
     // Every QEMU belongs to a listed running domain.
-    let running: Vec<String> = String::from_utf8_lossy(&virtsh(&root, &["list", "--name"]).stdout)
+    let running: Vec<String> = String::from_utf8_lossy(&v.run(&["list", "--name"]).stdout)
         .lines()
         .filter(|l| !l.is_empty())
         .map(String::from)
@@ -144,7 +125,7 @@ fn sigkill_at_random_points_leaves_a_consistent_root() {
         );
     }
     for name in running {
-        assert!(virtsh(&root, &["destroy", &name]).status.success());
+        assert!(v.run(&["destroy", &name]).status.success());
     }
     assert!(qemus(&root).is_empty());
 }

@@ -5,38 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::{qemus, KillQemusOnDrop};
-
-fn virtsh(root: &Path, script: &str) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_virtsh"))
-        .args([
-            "-q",
-            "-c",
-            &format!("qemu:///embed?root={}", root.display()),
-            script,
-        ])
-        .output()
-        .unwrap()
-}
-
-fn ok(root: &Path, script: &str) -> String {
-    let o = virtsh(root, script);
-    assert!(
-        o.status.success(),
-        "{script}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn err(root: &Path, script: &str) -> String {
-    let o = virtsh(root, script);
-    assert!(!o.status.success(), "{script} should fail");
-    String::from_utf8(o.stderr).unwrap()
-}
+use common::{qemus, KillQemusOnDrop, Virtsh};
 
 const VM: &str =
     "<domain type='qemu'><name>vm</name><uuid>44444444-0000-0000-0000-000000000001</uuid>\
@@ -47,47 +18,53 @@ const VM: &str =
 fn lifecycle_states_and_reasons() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let _cleanup = KillQemusOnDrop(root.clone());
     let file = dir.path().join("vm.xml");
     std::fs::write(&file, VM).unwrap();
-    ok(&root, &format!("define {}", file.display()));
-    assert_eq!(ok(&root, "domstate vm --reason"), "shut off (unknown)\n");
+    v.ok(&format!("define {}", file.display()));
+    assert_eq!(v.ok("domstate vm --reason"), "shut off (unknown)\n");
     assert_eq!(
-        ok(&root, "start vm; domstate vm --reason; domid vm"),
+        v.ok("start vm; domstate vm --reason; domid vm"),
         "running (booted)\n1\n"
     );
     assert_eq!(qemus(&root).len(), 1);
+    assert_eq!(v.ok("suspend vm; domstate vm --reason"), "paused (user)\n");
     assert_eq!(
-        ok(&root, "suspend vm; domstate vm --reason"),
-        "paused (user)\n"
-    );
-    assert_eq!(
-        ok(&root, "resume vm; domstate vm --reason"),
+        v.ok("resume vm; domstate vm --reason"),
         "running (unpaused)\n"
     );
     // The embedded driver's statistics: the state group, by name or for every domain.
     assert_eq!(
-        ok(&root, "domstats vm; domstats --list-running --balloon --state"),
+        v.ok("domstats vm; domstats --list-running --balloon --state"),
         "Domain: 'vm'\n  state.state=1\n  state.reason=5\nDomain: 'vm'\n  state.state=1\n  state.reason=5\n"
     );
-    assert!(err(&root, "domstats --vcpu --enforce").contains("Stats types bits 0x8"));
-    assert!(ok(&root, "dumpxml vm").starts_with("<domain type='qemu' id='1'>"));
-    assert!(ok(&root, "dumpxml --inactive vm").starts_with("<domain type='qemu'>"));
+    assert!(v
+        .err("domstats --vcpu --enforce")
+        .contains("Stats types bits 0x8"));
+    assert!(v
+        .ok("dumpxml vm")
+        .starts_with("<domain type='qemu' id='1'>"));
+    assert!(v
+        .ok("dumpxml --inactive vm")
+        .starts_with("<domain type='qemu'>"));
     // setmem moves the balloon and is recorded in the live definition.
-    let info = ok(&root, "setmem vm 32M; dominfo vm");
+    let info = v.ok("setmem vm 32M; dominfo vm");
     assert!(info.contains("Used memory:    32768 KiB"), "{info}");
     assert!(info.contains("Max memory:     65536 KiB"), "{info}");
-    assert!(err(&root, "start vm").contains("Domain is already active"));
+    assert!(v.err("start vm").contains("Domain is already active"));
     assert_eq!(
-        ok(&root, "destroy vm; domstate vm --reason"),
+        v.ok("destroy vm; domstate vm --reason"),
         "shut off (destroyed)\n"
     );
     assert!(qemus(&root).is_empty());
     // Ids increase per root.
-    assert_eq!(ok(&root, "start vm; domid vm"), "2\n");
+    assert_eq!(v.ok("start vm; domid vm"), "2\n");
     // Undefining a running domain leaves it running as transient; it vanishes when it stops.
-    assert!(ok(&root, "undefine vm; dominfo vm").contains("Persistent:     no"));
-    assert_eq!(ok(&root, "destroy vm; list --all --name"), "");
+    assert!(v
+        .ok("undefine vm; dominfo vm")
+        .contains("Persistent:     no"));
+    assert_eq!(v.ok("destroy vm; list --all --name"), "");
     assert!(qemus(&root).is_empty());
 }
 
@@ -111,6 +88,7 @@ fn poweroff_disk(path: &Path) {
 fn guest_power_off_is_noticed() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let _cleanup = KillQemusOnDrop(root.clone());
     let disk = dir.path().join("boot.img");
     poweroff_disk(&disk);
@@ -122,10 +100,10 @@ fn guest_power_off_is_noticed() {
     );
     let file = dir.path().join("g.xml");
     std::fs::write(&file, xml).unwrap();
-    ok(&root, &format!("define {}; start g", file.display()));
+    v.ok(&format!("define {}; start g", file.display()));
     let started = Instant::now();
     loop {
-        let state = ok(&root, "domstate g --reason");
+        let state = v.ok("domstate g --reason");
         if state == "shut off (shutdown)\n" {
             break;
         }
@@ -145,6 +123,7 @@ fn guest_power_off_is_noticed() {
 fn bad_input_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let write = |name: &str, xml: &str| {
         let p = dir.path().join(name);
         std::fs::write(&p, xml).unwrap();
@@ -171,26 +150,27 @@ fn bad_input_changes_nothing() {
         ),
     ];
     for (file, message) in &cases {
-        let e = err(&root, &format!("define {file}"));
+        let e = v.err(&format!("define {file}"));
         assert!(e.contains(message), "{file}: {e}");
     }
     // A disk on a pool volume: refused at start, and the domain stays shut off.
     let vol = write("vol.xml", "<domain type='qemu'><name>v</name><memory>1024</memory><os><type>hvm</type></os>\
         <devices><disk type='volume' device='disk'><source pool='nopool' volume='novol'/><target dev='vda' bus='virtio'/></disk></devices></domain>");
-    ok(&root, &format!("define {vol}"));
-    let e = err(&root, "start v");
+    v.ok(&format!("define {vol}"));
+    let e = v.err("start v");
     assert!(
         e.contains("no storage pool with matching name 'nopool'"),
         "{e}"
     );
-    assert_eq!(ok(&root, "list --all --name"), "v\n");
-    assert_eq!(ok(&root, "domstate v"), "shut off\n");
+    assert_eq!(v.ok("list --all --name"), "v\n");
+    assert_eq!(v.ok("domstate v"), "shut off\n");
 }
 
 #[test]
 fn autostart_all_starts_what_is_marked() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let _cleanup = KillQemusOnDrop(root.clone());
     for name in ["a", "b"] {
         let file = dir.path().join(format!("{name}.xml"));
@@ -206,21 +186,18 @@ fn autostart_all_starts_what_is_marked() {
                 ),
         )
         .unwrap();
-        ok(&root, &format!("define {}", file.display()));
+        v.ok(&format!("define {}", file.display()));
     }
     let t = dir.path().join("pool");
-    ok(
-        &root,
-        &format!(
-            "pool-define-as p dir --target {}; pool-build p; pool-autostart p",
-            t.display()
-        ),
-    );
-    ok(&root, "autostart a");
-    ok(&root, "autostart-all");
-    assert_eq!(ok(&root, "list --name"), "a\n");
-    assert_eq!(ok(&root, "pool-list --name"), "p\n");
-    ok(&root, "destroy a");
+    v.ok(&format!(
+        "pool-define-as p dir --target {}; pool-build p; pool-autostart p",
+        t.display()
+    ));
+    v.ok("autostart a");
+    v.ok("autostart-all");
+    assert_eq!(v.ok("list --name"), "a\n");
+    assert_eq!(v.ok("pool-list --name"), "p\n");
+    v.ok("destroy a");
 }
 
 /// A boot sector that prints `virtsh-console-ok` on COM1, over and over.
@@ -245,6 +222,7 @@ fn console_attaches_and_leaves_on_the_escape() {
     use expectrl::{Eof, Expect, Session};
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let _cleanup = KillQemusOnDrop(root.clone());
     let disk = dir.path().join("c.img");
     console_disk(&disk);
@@ -256,7 +234,7 @@ fn console_attaches_and_leaves_on_the_escape() {
     );
     let file = dir.path().join("c.xml");
     std::fs::write(&file, xml).unwrap();
-    ok(&root, &format!("create {}", file.display()));
+    v.ok(&format!("create {}", file.display()));
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_virtsh"));
     cmd.args([
         "-c",
@@ -272,12 +250,12 @@ fn console_attaches_and_leaves_on_the_escape() {
     p.send("\x1d").unwrap();
     p.expect(Eof).unwrap();
     // Without a terminal the console refuses, as virsh does.
-    let e = err(&root, "console c");
+    let e = v.err("console c");
     assert!(
         e.contains("Cannot run interactive console without a controlling TTY"),
         "{e}"
     );
-    ok(&root, "destroy c");
+    v.ok("destroy c");
 }
 
 /// A boot sector that enables the ACPI power button (PWRBTN_EN in PM1a_EN at 0x602), waits for
@@ -307,6 +285,7 @@ fn cooperative_disk(path: &Path) {
 fn shutdown_of_a_cooperating_guest() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let _cleanup = KillQemusOnDrop(root.clone());
     let disk = dir.path().join("coop.img");
     cooperative_disk(&disk);
@@ -318,14 +297,14 @@ fn shutdown_of_a_cooperating_guest() {
     );
     let file = dir.path().join("coop.xml");
     std::fs::write(&file, xml).unwrap();
-    ok(&root, &format!("define {}; start coop", file.display()));
+    v.ok(&format!("define {}; start coop", file.display()));
     // Give the guest time to reach its loop, then ask it to shut down.
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(ok(&root, "domstate coop --reason"), "running (booted)\n");
-    ok(&root, "shutdown coop");
+    assert_eq!(v.ok("domstate coop --reason"), "running (booted)\n");
+    v.ok("shutdown coop");
     let started = Instant::now();
     loop {
-        let state = ok(&root, "domstate coop --reason");
+        let state = v.ok("domstate coop --reason");
         if state == "shut off (shutdown)\n" {
             break;
         }

@@ -2,24 +2,16 @@
 //! `test+unix:///default`, every golden case prints exactly what the real virsh prints on the
 //! same URI; over `qemu:///system`, a real domain and a dir pool go through their lifecycle.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-#[path = "common/golden_peer.rs"]
-mod golden_peer;
-#[path = "common/libvirtd.rs"]
-mod libvirtd;
+mod common;
 
-use golden_peer::{assert_same_over, golden_dir};
-use libvirtd::{daemon_answers, logs_of, start_domain};
+use common::golden::{assert_same_over, command};
+use common::libvirtd::{daemon_answers, logs_of, start_domain};
+use common::Virtsh;
 
 fn run(program: &str, args: &[String]) -> Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(golden_dir().join("data"))
-        .env_clear()
-        .env("LANG", "C")
-        .env("PATH", "/usr/bin:/bin")
-        .env("HOME", "/nonexistent")
+    command(program, args)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
 }
@@ -31,10 +23,7 @@ fn golden_cases_over_the_daemon_match_virsh() {
 }
 
 fn virtsh_system(script: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_virtsh"))
-        .args(["-q", "-c", "qemu:///system", script])
-        .output()
-        .unwrap()
+    Virtsh::on("qemu:///system").script(script)
 }
 
 /// Runs one command (a batch goes on after a failure, so each step runs alone) and returns

@@ -6,16 +6,9 @@
 
 mod common;
 
-use common::{qemus, KillQemusOnDrop};
+use common::{knob, qemus, text, KillQemusOnDrop, Virtsh};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use std::process::{Child, Output};
 
 fn procs() -> usize {
     knob("VIRTSH_RACE_PROCS", 8)
@@ -25,31 +18,12 @@ fn trials() -> usize {
     knob("VIRTSH_RACE_TRIALS", 20)
 }
 
-fn uri(root: &Path) -> String {
-    format!("qemu:///embed?root={}", root.display())
-}
-
 fn spawn(root: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_virtsh"))
-        .arg("-q")
-        .arg("-c")
-        .arg(uri(root))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("virtsh runs")
+    Virtsh::embedded(root).spawn(args)
 }
 
 fn run(root: &Path, args: &[&str]) -> Output {
-    spawn(root, args).wait_with_output().unwrap()
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    Virtsh::embedded(root).run(args)
 }
 
 fn domain_xml(name: &str, uuid: &str) -> String {

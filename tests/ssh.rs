@@ -7,12 +7,9 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output};
 
-#[path = "common/golden_peer.rs"]
-mod golden_peer;
-#[path = "common/libvirtd.rs"]
-mod libvirtd;
+mod common;
 
-use golden_peer::{assert_same_over, golden_dir};
+use common::golden::{assert_same_over, command};
 
 struct Sshd {
     child: Child,
@@ -128,11 +125,7 @@ fn sshd() -> Sshd {
 }
 
 fn run(program: &str, home: &Path, args: &[String]) -> Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(golden_dir().join("data"))
-        .env_clear()
-        .env("LANG", "C")
+    command(program, args)
         .env(
             "PATH",
             format!("{}:/usr/bin:/bin", home.join("bin").display()),
@@ -152,7 +145,7 @@ fn golden_cases_over_ssh_match_virsh() {
 #[test]
 fn a_real_domain_over_qemu_ssh() {
     const DOMAIN: &str = "virtsh-ssh-test";
-    libvirtd::daemon_answers();
+    common::libvirtd::daemon_answers();
     let d = sshd();
     let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
     let xml = d.home.path().join("d.xml");
@@ -174,7 +167,7 @@ fn a_real_domain_over_qemu_ssh() {
     let _ = virtsh(&format!("destroy {DOMAIN}; undefine {DOMAIN}"));
     let o = virtsh(&format!("define {}", xml.display()));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    libvirtd::start_domain(DOMAIN, || virtsh(&format!("start {DOMAIN}")));
+    common::libvirtd::start_domain(DOMAIN, || virtsh(&format!("start {DOMAIN}")));
     let o = virtsh(&format!(
         "suspend {DOMAIN}; resume {DOMAIN}; domstate --reason {DOMAIN}; destroy {DOMAIN}; undefine {DOMAIN}"
     ));
@@ -183,7 +176,7 @@ fn a_real_domain_over_qemu_ssh() {
         (true, "running (unpaused)\n".into()),
         "{}\n{}",
         String::from_utf8_lossy(&o.stderr),
-        libvirtd::logs_of(DOMAIN)
+        common::libvirtd::logs_of(DOMAIN)
     );
 
     // A dir pool with a qcow2 volume: created, uploaded to, downloaded from, deleted.

@@ -3,69 +3,36 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
-use common::{qemus, KillQemusOnDrop};
-
-fn cmd(root: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_virtsh"));
-    c.args([
-        "-q",
-        "-c",
-        &format!("qemu:///embed?root={}", root.display()),
-    ]);
-    c
-}
-
-fn virtsh(root: &Path, script: &str) -> Output {
-    cmd(root).arg(script).output().unwrap()
-}
-
-fn ok(root: &Path, script: &str) -> String {
-    let o = virtsh(root, script);
-    assert!(
-        o.status.success(),
-        "{script}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn err(root: &Path, script: &str) -> String {
-    let o = virtsh(root, script);
-    assert!(
-        !o.status.success(),
-        "{script} should fail: {}",
-        String::from_utf8_lossy(&o.stdout)
-    );
-    String::from_utf8(o.stderr).unwrap()
-}
+use common::{qemus, KillQemusOnDrop, Virtsh};
 
 #[test]
 fn pools_and_volumes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let target = dir.path().join("pool");
     let t = target.display();
-    ok(
-        &root,
-        &format!("pool-define-as p dir --target {t}; pool-build p; pool-start p"),
-    );
+    v.ok(&format!(
+        "pool-define-as p dir --target {t}; pool-build p; pool-start p"
+    ));
     let mode = std::fs::metadata(&target).unwrap().permissions();
     assert_eq!(
         std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
         0o755
     );
-    assert_eq!(ok(&root, "pool-list --all --name"), "p\n");
+    assert_eq!(v.ok("pool-list --all --name"), "p\n");
     // Duplicates: the same target path, the same name with another UUID.
-    assert!(err(&root, &format!("pool-define-as q dir --target {t}"))
+    assert!(v
+        .err(&format!("pool-define-as q dir --target {t}"))
         .contains("Storage source conflict with pool: 'p'"));
-    assert!(err(&root, "pool-define-as p dir --target /elsewhere")
+    assert!(v
+        .err("pool-define-as p dir --target /elsewhere")
         .contains("pool 'p' already exists with uuid"));
 
-    ok(&root, "vol-create-as p raw.img 4M; vol-create-as p disk.qcow2 8M --format qcow2 --prealloc-metadata");
-    let list = ok(&root, "vol-list p --details");
+    v.ok("vol-create-as p raw.img 4M; vol-create-as p disk.qcow2 8M --format qcow2 --prealloc-metadata");
+    let list = v.ok("vol-list p --details");
     assert!(
         list.contains("raw.img") && list.contains("4.00 MiB"),
         "{list}"
@@ -74,84 +41,73 @@ fn pools_and_volumes() {
         list.contains("disk.qcow2") && list.contains("8.00 MiB"),
         "{list}"
     );
-    assert!(ok(&root, "vol-dumpxml disk.qcow2 --pool p").contains("<format type='qcow2'/>"));
+    assert!(v
+        .ok("vol-dumpxml disk.qcow2 --pool p")
+        .contains("<format type='qcow2'/>"));
+    assert_eq!(v.ok("vol-path raw.img --pool p"), format!("{t}/raw.img\n"));
+    assert_eq!(v.ok(&format!("vol-name {t}/raw.img")), "raw.img\n");
     assert_eq!(
-        ok(&root, "vol-path raw.img --pool p"),
+        v.ok(&format!("vol-key {t}/raw.img")),
         format!("{t}/raw.img\n")
     );
-    assert_eq!(ok(&root, &format!("vol-name {t}/raw.img")), "raw.img\n");
-    assert_eq!(
-        ok(&root, &format!("vol-key {t}/raw.img")),
-        format!("{t}/raw.img\n")
-    );
-    assert!(err(&root, "vol-create-as p raw.img 1M")
+    assert!(v
+        .err("vol-create-as p raw.img 1M")
         .contains("storage volume 'raw.img' exists already"));
 
-    ok(&root, "vol-clone disk.qcow2 copy.qcow2 --pool p");
-    assert!(
-        ok(&root, "vol-info copy.qcow2 --pool p --bytes").contains("Capacity:       8388608 bytes")
-    );
-    ok(&root, "vol-resize copy.qcow2 16M --pool p");
-    assert!(ok(&root, "vol-info copy.qcow2 --pool p").contains("16.00 MiB"));
-    assert!(err(&root, "vol-resize copy.qcow2 1M --pool p").contains("shrink flag"));
-    ok(&root, "vol-resize copy.qcow2 1M --pool p --shrink");
-    assert!(ok(&root, "vol-info copy.qcow2 --pool p").contains("Capacity:       1.00 MiB"));
+    v.ok("vol-clone disk.qcow2 copy.qcow2 --pool p");
+    assert!(v
+        .ok("vol-info copy.qcow2 --pool p --bytes")
+        .contains("Capacity:       8388608 bytes"));
+    v.ok("vol-resize copy.qcow2 16M --pool p");
+    assert!(v.ok("vol-info copy.qcow2 --pool p").contains("16.00 MiB"));
+    assert!(v
+        .err("vol-resize copy.qcow2 1M --pool p")
+        .contains("shrink flag"));
+    v.ok("vol-resize copy.qcow2 1M --pool p --shrink");
+    assert!(v
+        .ok("vol-info copy.qcow2 --pool p")
+        .contains("Capacity:       1.00 MiB"));
     std::fs::write(target.join("raw.img"), vec![0xAB; 4096]).unwrap();
-    ok(&root, "vol-wipe raw.img --pool p");
+    v.ok("vol-wipe raw.img --pool p");
     assert!(std::fs::read(target.join("raw.img"))
         .unwrap()
         .iter()
         .all(|b| *b == 0));
-    ok(&root, "vol-delete copy.qcow2 --pool p");
-    assert!(!ok(&root, "vol-list p").contains("copy.qcow2"));
+    v.ok("vol-delete copy.qcow2 --pool p");
+    assert!(!v.ok("vol-list p").contains("copy.qcow2"));
 
     // Upload and download, whole and in parts, sparse or not.
     let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
     let up = dir.path().join("up.bin");
     std::fs::write(&up, &data).unwrap();
-    ok(
-        &root,
-        &format!(
-            "vol-create-as p io.img 4M; vol-upload io.img {} --pool p",
-            up.display()
-        ),
-    );
+    v.ok(&format!(
+        "vol-create-as p io.img 4M; vol-upload io.img {} --pool p",
+        up.display()
+    ));
     let down = dir.path().join("down.bin");
-    ok(
-        &root,
-        &format!(
-            "vol-download io.img {} --pool p --length 3000000",
-            down.display()
-        ),
-    );
+    v.ok(&format!(
+        "vol-download io.img {} --pool p --length 3000000",
+        down.display()
+    ));
     assert_eq!(std::fs::read(&down).unwrap(), data);
-    ok(
-        &root,
-        &format!(
-            "vol-download io.img {} --pool p --offset 1000 --length 10",
-            down.display()
-        ),
-    );
+    v.ok(&format!(
+        "vol-download io.img {} --pool p --offset 1000 --length 10",
+        down.display()
+    ));
     assert_eq!(std::fs::read(&down).unwrap(), &data[1000..1010]);
-    ok(
-        &root,
-        &format!("vol-upload io.img {} --pool p --offset 8", up.display()),
-    );
-    ok(
-        &root,
-        &format!(
-            "vol-download io.img {} --pool p --length 16",
-            down.display()
-        ),
-    );
+    v.ok(&format!(
+        "vol-upload io.img {} --pool p --offset 8",
+        up.display()
+    ));
+    v.ok(&format!(
+        "vol-download io.img {} --pool p --length 16",
+        down.display()
+    ));
     assert_eq!(&std::fs::read(&down).unwrap()[8..16], &data[..8]);
-    ok(
-        &root,
-        &format!(
-            "vol-download io.img {} --pool p --offset 3100000 --sparse",
-            down.display()
-        ),
-    );
+    v.ok(&format!(
+        "vol-download io.img {} --pool p --offset 3100000 --sparse",
+        down.display()
+    ));
     let meta = std::fs::metadata(&down).unwrap();
     assert_eq!(meta.len(), 4 * 1024 * 1024 - 3_100_000);
     assert!(
@@ -165,47 +121,42 @@ fn pools_and_volumes() {
     )
     .unwrap();
     assert_eq!(
-        ok(
-            &root,
-            &format!("vol-create-from p {} io.img --inputpool p", from.display())
-        ),
+        v.ok(&format!(
+            "vol-create-from p {} io.img --inputpool p",
+            from.display()
+        )),
         ""
     );
-    assert!(ok(&root, "vol-list p").contains("from.img"));
+    assert!(v.ok("vol-list p").contains("from.img"));
 
-    ok(&root, "pool-destroy p; pool-undefine p");
-    assert_eq!(ok(&root, "pool-list --all --name"), "");
+    v.ok("pool-destroy p; pool-undefine p");
+    assert_eq!(v.ok("pool-list --all --name"), "");
     // pool-create makes a transient pool that vanishes when destroyed.
-    ok(&root, &format!("pool-create-as t dir --target {t}"));
-    assert_eq!(ok(&root, "pool-list --transient --name"), "t\n");
-    ok(&root, "pool-destroy t");
-    assert_eq!(ok(&root, "pool-list --all --name"), "");
+    v.ok(&format!("pool-create-as t dir --target {t}"));
+    assert_eq!(v.ok("pool-list --transient --name"), "t\n");
+    v.ok("pool-destroy t");
+    assert_eq!(v.ok("pool-list --all --name"), "");
 }
 
 #[test]
 fn bad_storage_input_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    ok(
-        &root,
-        &format!("pool-define-as f dir --target {}", file.display()),
-    );
-    assert!(err(&root, "pool-start f").contains("is not a directory"));
-    assert!(err(&root, "pool-build f").contains("is not a directory"));
-    assert_eq!(ok(&root, "pool-list --inactive --name"), "f\n");
+    v.ok(&format!("pool-define-as f dir --target {}", file.display()));
+    assert!(v.err("pool-start f").contains("is not a directory"));
+    assert!(v.err("pool-build f").contains("is not a directory"));
+    assert_eq!(v.ok("pool-list --inactive --name"), "f\n");
     let t = dir.path().join("pool");
-    ok(
-        &root,
-        &format!(
-            "pool-define-as p dir --target {}; pool-build p; pool-start p",
-            t.display()
-        ),
-    );
-    let e = err(&root, "vol-create-as p huge 1000T");
+    v.ok(&format!(
+        "pool-define-as p dir --target {}; pool-build p; pool-start p",
+        t.display()
+    ));
+    let e = v.err("vol-create-as p huge 1000T");
     assert!(e.contains("Not enough free space in pool 'p'"), "{e}");
-    assert_eq!(ok(&root, "vol-list p"), "");
+    assert_eq!(v.ok("vol-list p"), "");
     // A domain whose disk names a missing volume does not start, and stays shut off.
     let xml = dir.path().join("d.xml");
     std::fs::write(
@@ -215,30 +166,30 @@ fn bad_storage_input_changes_nothing() {
         <target dev='vda' bus='virtio'/></disk></devices></domain>",
     )
     .unwrap();
-    ok(&root, &format!("define {}", xml.display()));
-    assert!(err(&root, "start d").contains("no storage vol with matching name 'missing.img'"));
-    assert_eq!(ok(&root, "domstate d"), "shut off\n");
+    v.ok(&format!("define {}", xml.display()));
+    assert!(v
+        .err("start d")
+        .contains("no storage vol with matching name 'missing.img'"));
+    assert_eq!(v.ok("domstate d"), "shut off\n");
 }
 
 #[test]
 fn domain_runs_on_a_pool_volume() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let _cleanup = KillQemusOnDrop(root.clone());
     let t = dir.path().join("pool");
-    ok(
-        &root,
-        &format!(
-            "pool-create-as p dir --target {} --build; vol-create-as p d.qcow2 16M --format qcow2",
-            t.display()
-        ),
-    );
+    v.ok(&format!(
+        "pool-create-as p dir --target {} --build; vol-create-as p d.qcow2 16M --format qcow2",
+        t.display()
+    ));
     let xml = dir.path().join("d.xml");
     std::fs::write(&xml, "<domain type='qemu'><name>d</name><memory unit='MiB'>32</memory><os><type>hvm</type></os>\
         <devices><disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source pool='p' volume='d.qcow2'/>\
         <target dev='vda' bus='virtio'/></disk></devices></domain>").unwrap();
     assert_eq!(
-        ok(&root, &format!("create {}; domstate d", xml.display())),
+        v.ok(&format!("create {}; domstate d", xml.display())),
         "running\n"
     );
     let (pid, _) = qemus(&root)[0].clone();
@@ -247,18 +198,19 @@ fn domain_runs_on_a_pool_volume() {
         cmdline.contains(&format!("file={}/d.qcow2,format=qcow2", t.display())),
         "{cmdline}"
     );
-    ok(&root, "destroy d");
+    v.ok("destroy d");
 }
 
 #[test]
 fn one_volume_name_created_by_many_processes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
     let t = dir.path().join("pool");
-    ok(
-        &root,
-        &format!("pool-create-as p dir --target {} --build", t.display()),
-    );
+    v.ok(&format!(
+        "pool-create-as p dir --target {} --build",
+        t.display()
+    ));
     let procs: usize = std::env::var("VIRTSH_RACE_PROCS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -271,7 +223,7 @@ fn one_volume_name_created_by_many_processes() {
         let name = format!("v{trial}");
         let children: Vec<Child> = (0..procs)
             .map(|_| {
-                cmd(&root)
+                v.command()
                     .args(["vol-create-as", "p", &name, "1M", "--format", "qcow2"])
                     .stdout(Stdio::piped())
                     .stderr(Stdio::piped())
@@ -295,6 +247,8 @@ fn one_volume_name_created_by_many_processes() {
                 "{e}"
             );
         }
-        assert!(ok(&root, &format!("vol-info {name} --pool p")).contains("1.00 MiB"));
+        assert!(v
+            .ok(&format!("vol-info {name} --pool p"))
+            .contains("1.00 MiB"));
     }
 }

@@ -1,6 +1,99 @@
-//! Helpers shared by the tests that run real QEMU on an embedded root.
+//! What the integration tests share: running virtsh on a URI, the QEMU processes of a root,
+//! size knobs, the golden cases, and the system libvirtd.
+
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
+
+pub mod golden;
+pub mod libvirtd;
 
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+/// virtsh on one connection: `virtsh -q -c URI ...`.
+pub struct Virtsh {
+    uri: String,
+}
+
+impl Virtsh {
+    pub fn on(uri: impl Into<String>) -> Virtsh {
+        Virtsh { uri: uri.into() }
+    }
+
+    /// The embedded QEMU driver on `root`.
+    pub fn embedded(root: &Path) -> Virtsh {
+        Virtsh::on(format!("qemu:///embed?root={}", root.display()))
+    }
+
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// The command, ready for its words.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_virtsh"));
+        c.args(["-q", "-c", &self.uri]);
+        c
+    }
+
+    /// One command given as words.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("virtsh runs")
+    }
+
+    /// A command string (`;` separates commands).
+    pub fn script(&self, script: &str) -> Output {
+        self.run(&[script])
+    }
+
+    /// The stdout of a command string that must succeed.
+    pub fn ok(&self, script: &str) -> String {
+        let o = self.script(script);
+        assert!(
+            o.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    /// The stderr of a command string that must fail.
+    pub fn err(&self, script: &str) -> String {
+        let o = self.script(script);
+        assert!(
+            !o.status.success(),
+            "{script} should fail: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        String::from_utf8(o.stderr).unwrap()
+    }
+
+    /// A command started in the background, its output piped.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.command()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("virtsh runs")
+    }
+}
+
+/// stdout and stderr as text.
+pub fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// A size knob: the environment variable `name`, else `default`.
+pub fn knob(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 /// The QEMU processes started for `root`: (pid, domain name), found by their monitor path.
 pub fn qemus(root: &Path) -> Vec<(u32, String)> {
@@ -43,19 +136,7 @@ pub struct KillQemusOnDrop(pub PathBuf);
 impl Drop for KillQemusOnDrop {
     fn drop(&mut self) {
         for (pid, _) in qemus(&self.0) {
-            let _ = nix_kill(pid);
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
         }
-    }
-}
-
-fn nix_kill(pid: u32) -> std::io::Result<()> {
-    let status = std::process::Command::new("kill")
-        .arg("-9")
-        .arg(pid.to_string())
-        .status()?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(std::io::Error::other("kill failed"))
     }
 }

@@ -1,0 +1,223 @@
+//! The golden cases: each one file, `tests/golden/cases/NAME.case`, captured from the real
+//! virsh by `tests/golden/capture.sh`:
+//!
+//! ```text
+//! $ virsh -c test:///default 'define dom-a.xml; list --inactive'
+//! ? 0
+//! > the first line of stdout
+//! >
+//! ! the first line of stderr
+//! \ no newline at end
+//! ```
+//!
+//! The `$` line is the command in shell quoting; `?` the exit status; `>` and `!` prefix the
+//! lines of stdout and stderr (an empty line is the bare prefix); `\ no newline at end` says
+//! the stream before it does not end with one. Everything compares through one normaliser.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// One golden case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub name: String,
+    /// The arguments after the program name.
+    pub args: Vec<String>,
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Case {
+    pub fn parse(name: &str, text: &str) -> Case {
+        let mut case = Case {
+            name: name.to_string(),
+            args: Vec::new(),
+            status: -1,
+            stdout: String::new(),
+            stderr: String::new(),
+        };
+        // Which stream the last line went to, for `\ no newline at end`.
+        let mut last_out = true;
+        for line in text.lines() {
+            if let Some(cmd) = line.strip_prefix("$ ") {
+                let mut words = shell_words(cmd);
+                words.remove(0);
+                case.args = words;
+            } else if let Some(rc) = line.strip_prefix("? ") {
+                case.status = rc.parse().expect("an exit status");
+            } else if line == "\\ no newline at end" {
+                let stream = if last_out {
+                    &mut case.stdout
+                } else {
+                    &mut case.stderr
+                };
+                stream.pop();
+            } else if let Some(rest) = line.strip_prefix('>') {
+                case.stdout.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+                case.stdout.push('\n');
+                last_out = true;
+            } else if let Some(rest) = line.strip_prefix('!') {
+                case.stderr.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+                case.stderr.push('\n');
+                last_out = false;
+            } else {
+                panic!("{name}.case: unexpected line {line:?}");
+            }
+        }
+        assert!(case.status >= 0, "{name}.case has no exit status");
+        case
+    }
+
+    /// Every case of `dir` (`NAME.case` files), by name.
+    pub fn load_all(dir: &Path) -> Vec<Case> {
+        let mut cases: Vec<Case> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "case"))
+            .map(|p| {
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                Case::parse(&name, &std::fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        cases.sort_by(|a, b| a.name.cmp(&b.name));
+        cases
+    }
+
+    /// Runs the case's arguments (with `test:///default` replaced by `uri`) through `run` and
+    /// says how the result differs from the case, after normalising both.
+    pub fn differences(&self, got: &Output, hosts: (&str, &str)) -> Vec<String> {
+        let mut why = Vec::new();
+        for (what, want, got) in [
+            ("stdout", &self.stdout, &got.stdout),
+            ("stderr", &self.stderr, &got.stderr),
+        ] {
+            let want = normalise(want, hosts.0);
+            let got = normalise(&String::from_utf8_lossy(got), hosts.1);
+            if want != got {
+                why.push(format!("{what}:\n--- expected\n{want}--- got\n{got}"));
+            }
+        }
+        if got.status.code() != Some(self.status) {
+            why.push(format!(
+                "exit status: expected {}, got {:?}",
+                self.status,
+                got.status.code()
+            ));
+        }
+        why
+    }
+}
+
+/// What may differ between two runs of the same case: the `CPU time:` value (the test driver
+/// reports the wall clock), `-t` timings, and the machine's host name.
+pub fn normalise(text: &str, host: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n');
+        let end = &line[bare.len()..];
+        if bare.starts_with("CPU time:") {
+            out.push_str("CPU time: <t>");
+        } else if bare.starts_with("(Time: ") {
+            out.push_str("(Time: <t>)");
+        } else if !host.is_empty() && bare == host {
+            out.push_str("<host>");
+        } else {
+            out.push_str(bare);
+        }
+        out.push_str(end);
+    }
+    out
+}
+
+/// Splits a command line as a POSIX shell does: blanks separate words; single quotes are
+/// literal; double quotes keep blanks and take `\"`, `\\`, `\$` and `` \` ``; a backslash
+/// outside quotes escapes the next character.
+pub fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => words.extend(word.take()),
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    w.push(c);
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
+                            w.push(chars.next().unwrap())
+                        }
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_with(String::new).extend(chars.next()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
+/// The golden cases' working directory's environment: `LANG=C`, a fixed `PATH`, no home.
+pub fn command(program: &str, args: &[String]) -> Command {
+    let mut c = Command::new(program);
+    c.args(args)
+        .current_dir(golden_dir().join("data"))
+        .env_clear()
+        .env("LANG", "C")
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", "/nonexistent");
+    c
+}
+
+/// Runs every golden case with `uri` in place of `test:///default` through `run(program,
+/// args)` for `virsh` and for virtsh; asserts that no case differs.
+pub fn assert_same_over(uri: &str, run: impl Fn(&str, &[String]) -> Output) {
+    let mut failures = Vec::new();
+    for case in Case::load_all(&golden_dir().join("cases")) {
+        let args: Vec<String> = case
+            .args
+            .iter()
+            .map(|a| {
+                if a == "test:///default" {
+                    uri.to_string()
+                } else {
+                    a.clone()
+                }
+            })
+            .collect();
+        let virsh = run("virsh", &args);
+        let ours = run(env!("CARGO_BIN_EXE_virtsh"), &args);
+        let reference = Case {
+            stdout: String::from_utf8_lossy(&virsh.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&virsh.stderr).into_owned(),
+            status: virsh.status.code().unwrap_or(-1),
+            ..case
+        };
+        let why = reference.differences(&ours, ("", ""));
+        if !why.is_empty() {
+            failures.push(format!("== {}\n{}", reference.name, why.join("\n")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differences over {uri}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
