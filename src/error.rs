@@ -6,106 +6,40 @@ use std::fmt;
 
 use crate::model::ModelError;
 use crate::sys::strerror;
+use crate::types::codes;
 
-/// libvirt's `virErrorNumber` values that virtsh raises or decodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i32)]
-pub enum ErrorCode {
-    InternalError = 1,
-    NoSupport = 3,
-    NoConnect = 5,
-    InvalidConn = 6,
-    InvalidArg = 8,
-    OperationFailed = 9,
-    NoName = 21,
-    XmlError = 27,
-    OperationDenied = 29,
-    XmlDetail = 35,
-    SystemError = 38,
-    Rpc = 39,
-    NoDomain = 42,
-    AuthFailed = 45,
-    NoStoragePool = 49,
-    NoStorageVol = 50,
-    OperationInvalid = 55,
-    ConfigUnsupported = 67,
-    OperationTimeout = 68,
-    ArgumentUnsupported = 74,
-    StoragePoolBuilt = 76,
-    NoDomainMetadata = 80,
-    OperationUnsupported = 84,
-    ResourceBusy = 87,
-    StorageVolExist = 90,
-}
-
-impl ErrorCode {
-    /// The code of a number a daemon sent; codes virtsh does not name read as internal errors
-    /// (the daemon's message text is kept either way).
-    pub fn from_code(code: i32) -> ErrorCode {
-        use ErrorCode::*;
-        [
-            InternalError,
-            NoSupport,
-            NoConnect,
-            InvalidConn,
-            InvalidArg,
-            OperationFailed,
-            NoName,
-            XmlError,
-            OperationDenied,
-            XmlDetail,
-            SystemError,
-            Rpc,
-            NoDomain,
-            AuthFailed,
-            NoStoragePool,
-            NoStorageVol,
-            OperationInvalid,
-            ConfigUnsupported,
-            OperationTimeout,
-            ArgumentUnsupported,
-            StoragePoolBuilt,
-            NoDomainMetadata,
-            OperationUnsupported,
-            ResourceBusy,
-            StorageVolExist,
-        ]
-        .into_iter()
-        .find(|c| *c as i32 == code)
-        .unwrap_or(InternalError)
+codes!(
+    /// libvirt's `virErrorNumber` values that virtsh raises or decodes, with the stable
+    /// snake_case names of `--json` errors. A number virtsh does not name reads as an internal
+    /// error (the daemon's message text is kept either way).
+    ErrorCode else InternalError {
+        InternalError = 1 => "internal_error",
+        NoSupport = 3 => "no_support",
+        NoConnect = 5 => "no_connect",
+        InvalidConn = 6 => "invalid_conn",
+        InvalidArg = 8 => "invalid_arg",
+        OperationFailed = 9 => "operation_failed",
+        NoName = 21 => "no_name",
+        XmlError = 27 => "xml_error",
+        OperationDenied = 29 => "operation_denied",
+        XmlDetail = 35 => "xml_detail",
+        SystemError = 38 => "system_error",
+        Rpc = 39 => "rpc",
+        NoDomain = 42 => "no_domain",
+        AuthFailed = 45 => "auth_failed",
+        NoStoragePool = 49 => "no_storage_pool",
+        NoStorageVol = 50 => "no_storage_vol",
+        OperationInvalid = 55 => "operation_invalid",
+        ConfigUnsupported = 67 => "config_unsupported",
+        OperationTimeout = 68 => "operation_timeout",
+        ArgumentUnsupported = 74 => "argument_unsupported",
+        StoragePoolBuilt = 76 => "storage_pool_built",
+        NoDomainMetadata = 80 => "no_domain_metadata",
+        OperationUnsupported = 84 => "operation_unsupported",
+        ResourceBusy = 87 => "resource_busy",
+        StorageVolExist = 90 => "storage_vol_exist",
     }
-
-    /// The stable snake_case name used in `--json` errors.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorCode::InternalError => "internal_error",
-            ErrorCode::NoSupport => "no_support",
-            ErrorCode::NoConnect => "no_connect",
-            ErrorCode::InvalidConn => "invalid_conn",
-            ErrorCode::AuthFailed => "auth_failed",
-            ErrorCode::OperationTimeout => "operation_timeout",
-            ErrorCode::ArgumentUnsupported => "argument_unsupported",
-            ErrorCode::NoDomainMetadata => "no_domain_metadata",
-            ErrorCode::OperationUnsupported => "operation_unsupported",
-            ErrorCode::ResourceBusy => "resource_busy",
-            ErrorCode::InvalidArg => "invalid_arg",
-            ErrorCode::OperationFailed => "operation_failed",
-            ErrorCode::NoName => "no_name",
-            ErrorCode::XmlError => "xml_error",
-            ErrorCode::OperationDenied => "operation_denied",
-            ErrorCode::XmlDetail => "xml_detail",
-            ErrorCode::SystemError => "system_error",
-            ErrorCode::Rpc => "rpc",
-            ErrorCode::NoDomain => "no_domain",
-            ErrorCode::NoStoragePool => "no_storage_pool",
-            ErrorCode::NoStorageVol => "no_storage_vol",
-            ErrorCode::OperationInvalid => "operation_invalid",
-            ErrorCode::ConfigUnsupported => "config_unsupported",
-            ErrorCode::StoragePoolBuilt => "storage_pool_built",
-            ErrorCode::StorageVolExist => "storage_vol_exist",
-        }
-    }
-}
+);
 
 /// An error from a driver call.
 #[derive(Debug, Clone, PartialEq, Eq)]

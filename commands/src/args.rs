@@ -185,3 +185,12 @@ pub struct PoolArg {
     #[arg(long, value_name = "string", required = true, help = "pool name or uuid")]
     pub pool: String,
 }
+
+/// `--xpath` and `--wrap` of the XML dumping commands.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct XPathArgs {
+    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
+    pub xpath: Option<String>,
+    #[arg(long, help = "wrap xpath results in an common root element")]
+    pub wrap: bool,
+}

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::args::{DomainArg, Impact};
+use crate::args::{DomainArg, Impact, XPathArgs};
 use crate::complete::{DomainFilter, Values};
-use crate::spec;
+use crate::{spec, target_only};
 
 /// The values of `shutdown --mode` and `reboot --mode` (a comma-separated list of them).
 pub const SHUTDOWN_MODES: [&str; 5] = ["acpi", "agent", "initctl", "signal", "paravirt"];
@@ -107,9 +107,7 @@ pub struct Console {
     #[arg(long, help = "only connect if safe console handling is supported")]
     pub safe: bool,
 }
-spec!(Console: "console" ["domain"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Active))];
-);
+spec!(Console: "console" ["domain"] complete [("domain", Values::Domains(DomainFilter::Active))]);
 
 /// `create`: create a domain from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -169,9 +167,7 @@ pub struct Start {
     #[arg(long = "reset-nvram", help = "re-initialize NVRAM from its pristine template")]
     pub reset_nvram: bool,
 }
-spec!(Start: "start" ["domain"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Inactive))];
-);
+spec!(Start: "start" ["domain"] complete [("domain", Values::Domains(DomainFilter::Inactive))]);
 
 /// `shutdown`: gracefully shutdown a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -185,9 +181,7 @@ pub struct Shutdown {
     #[arg(long, value_name = "string", help = "shutdown mode: acpi|agent|initctl|signal|paravirt")]
     pub mode: Option<String>,
 }
-spec!(Shutdown: "shutdown" ["domain", "mode"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Active)), ("mode", Values::Fixed(&SHUTDOWN_MODES))];
-);
+spec!(Shutdown: "shutdown" ["domain", "mode"] complete [("domain", Values::Domains(DomainFilter::Active)), ("mode", Values::Fixed(&SHUTDOWN_MODES))]);
 
 /// `destroy`: destroy (stop) a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -203,9 +197,7 @@ pub struct Destroy {
     #[arg(long = "remove-logs", help = "remove domain logs")]
     pub remove_logs: bool,
 }
-spec!(Destroy: "destroy" ["domain"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Active))];
-);
+spec!(Destroy: "destroy" ["domain"] complete [("domain", Values::Domains(DomainFilter::Active))]);
 
 /// `reboot`: reboot a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -216,42 +208,7 @@ pub struct Reboot {
     #[arg(long, value_name = "string", help = "shutdown mode: acpi|agent|initctl|signal|paravirt")]
     pub mode: Option<String>,
 }
-spec!(Reboot: "reboot" ["domain", "mode"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Active)), ("mode", Values::Fixed(&SHUTDOWN_MODES))];
-);
-
-/// `reset`: reset a domain
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "reset a domain", long_about = "Reset the target domain as if by power button")]
-pub struct Reset {
-    #[command(flatten)]
-    pub target: DomainArg,
-}
-spec!(Reset: "reset" ["domain"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Active))];
-);
-
-/// `suspend`: suspend a domain
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "suspend a domain", long_about = "Suspend a running domain.")]
-pub struct Suspend {
-    #[command(flatten)]
-    pub target: DomainArg,
-}
-spec!(Suspend: "suspend" ["domain"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Active))];
-);
-
-/// `resume`: resume a domain
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "resume a domain", long_about = "Resume a previously suspended domain.")]
-pub struct Resume {
-    #[command(flatten)]
-    pub target: DomainArg,
-}
-spec!(Resume: "resume" ["domain"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Paused))];
-);
+spec!(Reboot: "reboot" ["domain", "mode"] complete [("domain", Values::Domains(DomainFilter::Active)), ("mode", Values::Fixed(&SHUTDOWN_MODES))]);
 
 /// `domname`: convert a domain id or UUID to domain name
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -297,10 +254,8 @@ pub struct Dumpxml {
     pub update_cpu: bool,
     #[arg(long, help = "provide XML suitable for migrations")]
     pub migratable: bool,
-    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
-    pub xpath: Option<String>,
-    #[arg(long, help = "wrap xpath results in an common root element")]
-    pub wrap: bool,
+    #[command(flatten)]
+    pub xpath: XPathArgs,
 }
 spec!(Dumpxml: "dumpxml" ["domain"]);
 
@@ -408,9 +363,7 @@ pub struct Domrename {
     #[arg(long = "new-name", value_name = "string", required = true, help = "new domain name")]
     pub new_name: String,
 }
-spec!(Domrename: "domrename" ["domain", "new-name"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::InactivePersistent))];
-);
+spec!(Domrename: "domrename" ["domain", "new-name"] complete [("domain", Values::Domains(DomainFilter::InactivePersistent))]);
 
 /// `desc`: show or set domain's description or title
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -435,3 +388,23 @@ pub struct Desc {
     pub new_desc: Vec<String>,
 }
 spec!(Desc: "desc" ["domain", "new-desc"]);
+
+target_only! {
+    /// `reset`: reset a domain
+    Reset: "reset" DomainArg ["domain"]
+        "reset a domain"
+        "Reset the target domain as if by power button"
+        complete [("domain", Values::Domains(DomainFilter::Active))];
+
+    /// `suspend`: suspend a domain
+    Suspend: "suspend" DomainArg ["domain"]
+        "suspend a domain"
+        "Suspend a running domain."
+        complete [("domain", Values::Domains(DomainFilter::Active))];
+
+    /// `resume`: resume a domain
+    Resume: "resume" DomainArg ["domain"]
+        "resume a domain"
+        "Resume a previously suspended domain."
+        complete [("domain", Values::Domains(DomainFilter::Paused))];
+}

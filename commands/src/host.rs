@@ -2,6 +2,8 @@
 
 use clap::Parser;
 
+use crate::args::XPathArgs;
+
 use crate::spec;
 
 /// `uri`: print the hypervisor canonical URI
@@ -35,9 +37,7 @@ spec!(Nodeinfo: "nodeinfo" []);
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(about = "capabilities", long_about = "Returns capabilities of hypervisor/driver.")]
 pub struct Capabilities {
-    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
-    pub xpath: Option<String>,
-    #[arg(long, help = "wrap xpath results in an common root element")]
-    pub wrap: bool,
+    #[command(flatten)]
+    pub xpath: XPathArgs,
 }
 spec!(Capabilities: "capabilities" []);

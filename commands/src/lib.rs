@@ -90,16 +90,40 @@ pub trait Spec {
     const NO_CONNECT: bool = false;
 }
 
-/// A command's [`Spec`] in one line: `spec!(Dominfo: "dominfo" ["domain"]);`, with any other
-/// constant after a `;`.
+/// A command's [`Spec`] in one line: `spec!(Dominfo: "dominfo" ["domain"]);`, what options
+/// complete to after `complete`, and any other constant after a `;`.
 #[macro_export]
 macro_rules! spec {
-    ($ty:ident: $name:literal [$($p:literal),*] $(; $($extra:tt)*)?) => {
+    ($ty:ident: $name:literal [$($p:literal),*] $(complete [$($c:expr),* $(,)?])? $(; $($extra:tt)*)?) => {
         impl $crate::Spec for $ty {
             const NAME: &'static str = $name;
             const POSITIONAL: &'static [&'static str] = &[$($p),*];
+            $(const COMPLETE: &'static [(&'static str, $crate::complete::Values)] = &[$($c),*];)?
             $($($extra)*)?
         }
+    };
+}
+
+/// Commands whose only argument is the object they act on (a flattened group such as
+/// [`args::DomainArg`]), one declaration each:
+/// `/// doc` `Ty: "name" Group ["positional"] "about" "long about" complete [...];`
+#[macro_export]
+macro_rules! target_only {
+    ($(
+        $(#[$doc:meta])*
+        $ty:ident: $name:literal $target:ty [$($p:literal),*] $about:literal $long:literal
+            $(complete [$($c:expr),*])?;
+    )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, PartialEq, clap::Parser)]
+            #[command(about = $about, long_about = $long)]
+            pub struct $ty {
+                #[command(flatten)]
+                pub target: $target,
+            }
+            $crate::spec!($ty: $name [$($p),*] $(complete [$($c),*])?);
+        )*
     };
 }
 

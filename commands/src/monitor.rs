@@ -4,7 +4,7 @@ use clap::Parser;
 
 use crate::args::DomainArg;
 use crate::complete::{DomainFilter, Values};
-use crate::spec;
+use crate::{spec, target_only};
 
 /// `list`: list domains
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -56,29 +56,6 @@ pub struct List {
     pub title: bool,
 }
 spec!(List: "list" []);
-
-/// `domcontrol`: domain control interface state
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    about = "domain control interface state",
-    long_about = "Returns state of a control interface to the domain."
-)]
-pub struct Domcontrol {
-    #[command(flatten)]
-    pub target: DomainArg,
-}
-spec!(Domcontrol: "domcontrol" ["domain"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("domain", Values::Domains(DomainFilter::Active))];
-);
-
-/// `dominfo`: domain information
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "domain information", long_about = "Returns basic information about the domain.")]
-pub struct Dominfo {
-    #[command(flatten)]
-    pub target: DomainArg,
-}
-spec!(Dominfo: "dominfo" ["domain"]);
 
 /// `domstate`: domain state
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -148,3 +125,16 @@ pub struct Domstats {
     pub domain: Vec<String>,
 }
 spec!(Domstats: "domstats" ["domain"]);
+
+target_only! {
+    /// `domcontrol`: domain control interface state
+    Domcontrol: "domcontrol" DomainArg ["domain"]
+        "domain control interface state"
+        "Returns state of a control interface to the domain."
+        complete [("domain", Values::Domains(DomainFilter::Active))];
+
+    /// `dominfo`: domain information
+    Dominfo: "dominfo" DomainArg ["domain"]
+        "domain information"
+        "Returns basic information about the domain.";
+}

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::args::{BuildArgs, PoolArg, PoolAs, POOL_AS_UNWANTED_POSITIONAL};
+use crate::args::{BuildArgs, PoolArg, PoolAs, XPathArgs, POOL_AS_UNWANTED_POSITIONAL};
 use crate::complete::{PoolFilter, Values};
-use crate::spec;
+use crate::{spec, target_only};
 
 /// The pool types, in libvirt's order (`virStoragePoolType`).
 pub const POOL_TYPES: [&str; 14] = [
@@ -129,9 +129,7 @@ pub struct PoolBuild {
     #[arg(long, help = "overwrite any existing data")]
     pub overwrite: bool,
 }
-spec!(PoolBuild: "pool-build" ["pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Inactive))];
-);
+spec!(PoolBuild: "pool-build" ["pool"] complete [("pool", Values::Pools(PoolFilter::Inactive))]);
 
 /// `pool-start`: start a (previously defined) inactive pool
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -142,71 +140,7 @@ pub struct PoolStart {
     #[command(flatten)]
     pub build: BuildArgs,
 }
-spec!(PoolStart: "pool-start" ["pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Inactive))];
-);
-
-/// `pool-destroy`: destroy (stop) a pool
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    about = "destroy (stop) a pool",
-    long_about = "Forcefully stop a given pool. Raw data in the pool is untouched"
-)]
-pub struct PoolDestroy {
-    #[command(flatten)]
-    pub target: PoolArg,
-}
-spec!(PoolDestroy: "pool-destroy" ["pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
-
-/// `pool-delete`: delete a pool
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "delete a pool", long_about = "Delete a given pool.")]
-pub struct PoolDelete {
-    #[command(flatten)]
-    pub target: PoolArg,
-}
-spec!(PoolDelete: "pool-delete" ["pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Inactive))];
-);
-
-/// `pool-undefine`: undefine an inactive pool
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    about = "undefine an inactive pool",
-    long_about = "Undefine the configuration for an inactive pool."
-)]
-pub struct PoolUndefine {
-    #[command(flatten)]
-    pub target: PoolArg,
-}
-spec!(PoolUndefine: "pool-undefine" ["pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Inactive))];
-);
-
-/// `pool-refresh`: refresh a pool
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "refresh a pool", long_about = "Refresh a given pool.")]
-pub struct PoolRefresh {
-    #[command(flatten)]
-    pub target: PoolArg,
-}
-spec!(PoolRefresh: "pool-refresh" ["pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
-
-/// `pool-edit`: edit XML configuration for a storage pool
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    about = "edit XML configuration for a storage pool",
-    long_about = "Edit the XML configuration for a storage pool."
-)]
-pub struct PoolEdit {
-    #[command(flatten)]
-    pub target: PoolArg,
-}
-spec!(PoolEdit: "pool-edit" ["pool"]);
+spec!(PoolStart: "pool-start" ["pool"] complete [("pool", Values::Pools(PoolFilter::Inactive))]);
 
 /// `pool-info`: storage pool information
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -233,10 +167,8 @@ pub struct PoolDumpxml {
     pub target: PoolArg,
     #[arg(long, help = "show inactive defined XML")]
     pub inactive: bool,
-    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
-    pub xpath: Option<String>,
-    #[arg(long, help = "wrap xpath results in an common root element")]
-    pub wrap: bool,
+    #[command(flatten)]
+    pub xpath: XPathArgs,
 }
 spec!(PoolDumpxml: "pool-dumpxml" ["pool"]);
 
@@ -254,20 +186,43 @@ pub struct PoolAutostart {
 }
 spec!(PoolAutostart: "pool-autostart" ["pool"]);
 
-/// `pool-name`: convert a pool UUID to pool name
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "convert a pool UUID to pool name", long_about = "")]
-pub struct PoolName {
-    #[command(flatten)]
-    pub target: PoolArg,
-}
-spec!(PoolName: "pool-name" ["pool"]);
+target_only! {
+    /// `pool-destroy`: destroy (stop) a pool
+    PoolDestroy: "pool-destroy" PoolArg ["pool"]
+        "destroy (stop) a pool"
+        "Forcefully stop a given pool. Raw data in the pool is untouched"
+        complete [("pool", Values::Pools(PoolFilter::Active))];
 
-/// `pool-uuid`: convert a pool name to pool UUID
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "convert a pool name to pool UUID", long_about = "")]
-pub struct PoolUuid {
-    #[command(flatten)]
-    pub target: PoolArg,
+    /// `pool-delete`: delete a pool
+    PoolDelete: "pool-delete" PoolArg ["pool"]
+        "delete a pool"
+        "Delete a given pool."
+        complete [("pool", Values::Pools(PoolFilter::Inactive))];
+
+    /// `pool-undefine`: undefine an inactive pool
+    PoolUndefine: "pool-undefine" PoolArg ["pool"]
+        "undefine an inactive pool"
+        "Undefine the configuration for an inactive pool."
+        complete [("pool", Values::Pools(PoolFilter::Inactive))];
+
+    /// `pool-refresh`: refresh a pool
+    PoolRefresh: "pool-refresh" PoolArg ["pool"]
+        "refresh a pool"
+        "Refresh a given pool."
+        complete [("pool", Values::Pools(PoolFilter::Active))];
+
+    /// `pool-edit`: edit XML configuration for a storage pool
+    PoolEdit: "pool-edit" PoolArg ["pool"]
+        "edit XML configuration for a storage pool"
+        "Edit the XML configuration for a storage pool.";
+
+    /// `pool-name`: convert a pool UUID to pool name
+    PoolName: "pool-name" PoolArg ["pool"]
+        "convert a pool UUID to pool name"
+        "";
+
+    /// `pool-uuid`: convert a pool name to pool UUID
+    PoolUuid: "pool-uuid" PoolArg ["pool"]
+        "convert a pool name to pool UUID"
+        "";
 }
-spec!(PoolUuid: "pool-uuid" ["pool"]);

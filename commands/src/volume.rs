@@ -4,12 +4,15 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::args::{PoolArg, VolArg, VolFile};
+use crate::args::{PoolArg, VolArg, VolFile, XPathArgs};
 use crate::complete::{PoolFilter, Values};
 use crate::spec;
 
 /// The values of `vol-wipe --algorithm`, in the order of libvirt's
 /// `virStorageVolWipeAlgorithm` numbers.
+/// The `--pool` of a volume command offers the active pools.
+const ACTIVE_POOL: (&str, Values) = ("pool", Values::Pools(PoolFilter::Active));
+
 /// The formats `vol-create-as --format` offers.
 pub const VOL_FORMATS: [&str; 6] = ["raw", "bochs", "qcow", "qcow2", "qed", "vmdk"];
 
@@ -35,9 +38,7 @@ pub struct VolList {
     #[arg(long, help = "display extended details for volumes")]
     pub details: bool,
 }
-spec!(VolList: "vol-list" ["pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolList: "vol-list" ["pool"] complete [ACTIVE_POOL]);
 
 /// `vol-create`: create a vol from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -60,9 +61,7 @@ pub struct VolCreate {
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
-spec!(VolCreate: "vol-create" ["pool", "file"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolCreate: "vol-create" ["pool", "file"] complete [ACTIVE_POOL]);
 
 /// `vol-create-as`: create a volume from a set of args
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -107,9 +106,7 @@ pub struct VolCreateAs {
     #[arg(long = "print-xml", help = "print XML document, but don't define/create")]
     pub print_xml: bool,
 }
-spec!(VolCreateAs: "vol-create-as" ["pool", "name", "capacity"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active)), ("format", Values::Fixed(&VOL_FORMATS))];
-);
+spec!(VolCreateAs: "vol-create-as" ["pool", "name", "capacity"] complete [ACTIVE_POOL, ("format", Values::Fixed(&VOL_FORMATS))]);
 
 /// `vol-clone`: clone a volume.
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -134,9 +131,7 @@ pub struct VolClone {
     #[arg(long = "print-xml", help = "print XML document rather than clone the volume")]
     pub print_xml: bool,
 }
-spec!(VolClone: "vol-clone" ["vol", "newname", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolClone: "vol-clone" ["vol", "newname", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-create-from`: create a vol, using another volume as input
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -168,9 +163,7 @@ pub struct VolCreateFrom {
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
-spec!(VolCreateFrom: "vol-create-from" ["pool", "file", "vol"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active)), ("inputpool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolCreateFrom: "vol-create-from" ["pool", "file", "vol"] complete [ACTIVE_POOL, ("inputpool", Values::Pools(PoolFilter::Active))]);
 
 /// `vol-delete`: delete a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -184,9 +177,7 @@ pub struct VolDelete {
     )]
     pub delete_snapshots: bool,
 }
-spec!(VolDelete: "vol-delete" ["vol", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolDelete: "vol-delete" ["vol", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-info`: storage vol information
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -202,9 +193,7 @@ pub struct VolInfo {
     #[arg(long, help = "return the physical size of the volume in allocation field")]
     pub physical: bool,
 }
-spec!(VolInfo: "vol-info" ["vol", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolInfo: "vol-info" ["vol", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-download`: download volume contents to a file
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -222,9 +211,7 @@ pub struct VolDownload {
     #[arg(long, help = "preserve sparseness of volume")]
     pub sparse: bool,
 }
-spec!(VolDownload: "vol-download" ["vol", "file", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolDownload: "vol-download" ["vol", "file", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-dumpxml`: vol information in XML
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -235,14 +222,10 @@ spec!(VolDownload: "vol-download" ["vol", "file", "pool"];
 pub struct VolDumpxml {
     #[command(flatten)]
     pub target: VolArg,
-    #[arg(long, value_name = "string", help = "xpath expression to filter the XML document")]
-    pub xpath: Option<String>,
-    #[arg(long, help = "wrap xpath results in an common root element")]
-    pub wrap: bool,
+    #[command(flatten)]
+    pub xpath: XPathArgs,
 }
-spec!(VolDumpxml: "vol-dumpxml" ["vol", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolDumpxml: "vol-dumpxml" ["vol", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-path`: returns the volume path for a given volume name or key
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -253,9 +236,7 @@ pub struct VolPath {
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
 }
-spec!(VolPath: "vol-path" ["vol", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolPath: "vol-path" ["vol", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-name`: returns the volume name for a given volume key or path
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -264,9 +245,7 @@ pub struct VolName {
     #[arg(long, value_name = "string", required = true, help = "volume key or path")]
     pub vol: String,
 }
-spec!(VolName: "vol-name" ["vol"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolName: "vol-name" ["vol"]);
 
 /// `vol-key`: returns the volume key for a given volume name or path
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -277,9 +256,7 @@ pub struct VolKey {
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
 }
-spec!(VolKey: "vol-key" ["vol", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolKey: "vol-key" ["vol", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-resize`: resize a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -306,9 +283,7 @@ pub struct VolResize {
     #[arg(long, help = "allow the resize to shrink the volume")]
     pub shrink: bool,
 }
-spec!(VolResize: "vol-resize" ["vol", "capacity", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolResize: "vol-resize" ["vol", "capacity", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-upload`: upload file contents to a volume
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -326,9 +301,7 @@ pub struct VolUpload {
     #[arg(long, help = "preserve sparseness of volume")]
     pub sparse: bool,
 }
-spec!(VolUpload: "vol-upload" ["vol", "file", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active))];
-);
+spec!(VolUpload: "vol-upload" ["vol", "file", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-wipe`: wipe a vol
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -342,6 +315,4 @@ pub struct VolWipe {
     #[arg(long, value_name = "string", help = "perform selected wiping algorithm")]
     pub algorithm: Option<String>,
 }
-spec!(VolWipe: "vol-wipe" ["vol", "pool"];
-    const COMPLETE: &'static [(&'static str, Values)] = &[("pool", Values::Pools(PoolFilter::Active)), ("algorithm", Values::Fixed(&WIPE_ALGORITHMS))];
-);
+spec!(VolWipe: "vol-wipe" ["vol", "pool"] complete [ACTIVE_POOL, ("algorithm", Values::Fixed(&WIPE_ALGORITHMS))]);

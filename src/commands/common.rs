@@ -7,7 +7,9 @@ use virtsh_commands::args::Impact;
 
 use super::lookup::{self, By};
 use super::CmdError;
-use crate::driver::{DomainCalls, StorageCalls};
+use std::rc::Rc;
+
+use crate::driver::{Connection, DomainCalls, StorageCalls};
 use crate::error::Error;
 use crate::model::units::parse_scaled;
 use crate::render::Outcome;
@@ -130,4 +132,19 @@ pub fn check_modes(mode: Option<&str>) -> Result<(), CmdError> {
         }
     }
     Ok(())
+}
+
+/// What `setmem` and `setmaxmem` share: the impact flags, the domain and the size in KiB.
+pub fn memory_change(
+    s: &mut Session,
+    cmd: &str,
+    domain: &str,
+    size: &str,
+    i: &Impact,
+) -> Result<(Rc<Connection>, DomainRef, u64, Option<ModifyFlags>), CmdError> {
+    let flags = impact(i)?;
+    let conn = s.conn()?;
+    let dom = lookup::domain(&conn, cmd, domain, By::ANY)?;
+    let kib = scaled_kib(size, "size")?;
+    Ok((conn, dom, kib, flags))
 }

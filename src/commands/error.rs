@@ -44,7 +44,7 @@ impl CmdError {
     /// The stable code of `--json` errors: libvirt's error name, or `virsh` for virsh's own.
     pub fn code(&self) -> &'static str {
         match self {
-            CmdError::Failed { cause, .. } | CmdError::Driver(cause) => cause.code.name(),
+            CmdError::Failed { cause, .. } | CmdError::Driver(cause) => cause.code.text(),
             CmdError::Message(_) | CmdError::Value(_) | CmdError::Silent => "virsh",
         }
     }

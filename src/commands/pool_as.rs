@@ -3,11 +3,31 @@
 
 use virtsh_commands::args::{BuildArgs, PoolAs};
 
-use super::common::refuse;
+use super::common::{message, refuse};
 use super::CmdError;
+use crate::driver::StorageCalls;
 use crate::model::pool::{PoolDef, PoolSource};
 use crate::model::Name;
-use crate::types::BuildFlags;
+use crate::render::Outcome;
+use crate::session::Session;
+use crate::types::{BuildFlags, PoolRef};
+
+/// `pool-define-as` and `pool-create-as`: the composed XML printed (`--print-xml`), or handed
+/// to `act`; `verb` (`define`, `create`) names what was done.
+pub fn define_or_create(
+    s: &mut Session,
+    p: &PoolAs,
+    (verb, done): (&str, &str),
+    act: impl FnOnce(StorageCalls<'_>, &str) -> crate::error::Result<PoolRef>,
+) -> Result<Outcome, CmdError> {
+    let xml = compose(p)?.to_request_xml();
+    if p.print_xml {
+        return Ok(Outcome::Xml(xml));
+    }
+    let pool = act(s.conn()?.storage(), &xml)
+        .map_err(|e| CmdError::failed(format!("Failed to {verb} pool {}", p.name), e))?;
+    message(format!("Pool {} {done}", pool.name))
+}
 
 /// The pool XML virsh composes from `*-as` arguments.
 pub fn compose(p: &PoolAs) -> Result<PoolDef, CmdError> {

@@ -8,18 +8,7 @@ use quick_xml::Reader;
 
 use super::xml::check_well_formed;
 use super::{DomainDef, ModelError, PoolDef, VolumeDef};
-
-/// Host figures `nodeinfo` reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NodeCpu {
-    pub model: String,
-    pub cpus: u32,
-    pub mhz: u32,
-    pub nodes: u32,
-    pub sockets: u32,
-    pub cores: u32,
-    pub threads: u32,
-}
+use crate::types::NodeInfo;
 
 #[derive(Debug, Clone)]
 pub struct FixtureDomain {
@@ -40,8 +29,8 @@ pub struct FixturePool {
 
 #[derive(Debug, Clone)]
 pub struct NodeFixture {
-    pub cpu: NodeCpu,
-    pub memory_kib: u64,
+    /// The host figures `nodeinfo` reports.
+    pub node: NodeInfo,
     pub domains: Vec<FixtureDomain>,
     pub pools: Vec<FixturePool>,
 }
@@ -173,8 +162,9 @@ impl NodeFixture {
             }
         };
         let mut fixture = NodeFixture {
-            cpu: NodeCpu {
+            node: NodeInfo {
                 model: "i686".into(),
+                memory_kib: 3145728,
                 cpus: 16,
                 mhz: 1400,
                 nodes: 2,
@@ -182,7 +172,6 @@ impl NodeFixture {
                 cores: 2,
                 threads: 2,
             },
-            memory_kib: 3145728,
             domains: Vec::new(),
             pools: Vec::new(),
         };
@@ -219,7 +208,7 @@ impl NodeFixture {
                             .and_then(|s| s.parse().ok())
                             .unwrap_or(d)
                     };
-                    let cpu = &mut fixture.cpu;
+                    let cpu = &mut fixture.node;
                     cpu.mhz = get("mhz", cpu.mhz);
                     cpu.cpus = get("active", cpu.cpus);
                     cpu.nodes = get("nodes", cpu.nodes);
@@ -232,7 +221,7 @@ impl NodeFixture {
                 }
                 "memory" => {
                     if let Some(m) = text_of(&top, "memory").and_then(|s| s.parse().ok()) {
-                        fixture.memory_kib = m;
+                        fixture.node.memory_kib = m;
                     }
                 }
                 _ => {}
@@ -280,8 +269,8 @@ mod tests {
         assert_eq!(f.domains.len(), 1);
         assert_eq!(f.domains[0].runstate, Some(5));
         assert_eq!(f.pools[0].volumes[0].capacity, 10);
-        assert_eq!(f.cpu.mhz, 6000);
-        assert_eq!(f.cpu.model, "i986");
-        assert_eq!(f.memory_kib, 8192000);
+        assert_eq!(f.node.mhz, 6000);
+        assert_eq!(f.node.model, "i986");
+        assert_eq!(f.node.memory_kib, 8192000);
     }
 }

@@ -120,27 +120,10 @@ flags!(
 );
 
 impl PoolListFlags {
-    /// The pool types, in flag order.
-    pub const TYPES: [&'static str; 14] = [
-        "dir",
-        "fs",
-        "netfs",
-        "logical",
-        "disk",
-        "iscsi",
-        "scsi",
-        "mpath",
-        "rbd",
-        "sheepdog",
-        "gluster",
-        "zfs",
-        "vstorage",
-        "iscsi-direct",
-    ];
-
     /// The flag of a pool type.
     pub fn of_type(kind: &str) -> Option<PoolListFlags> {
-        Self::TYPES
+        // The type bits follow the lifecycle bits, in libvirt's order of pool types.
+        virtsh_commands::pool::POOL_TYPES
             .iter()
             .position(|t| *t == kind)
             .map(|i| PoolListFlags(1 << (6 + i)))

@@ -12,3 +12,5 @@ pub use flags::*;
 pub use handles::*;
 pub use info::*;
 pub use state::*;
+
+pub(crate) use state::codes;

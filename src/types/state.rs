@@ -1,13 +1,15 @@
 //! States with their reasons, and the words virsh prints for them.
 
-macro_rules! reasons {
-    ($(#[$m:meta])* $ty:ident { $($variant:ident = $n:literal => $text:literal,)* }) => {
+/// An enum numbered as libvirt numbers it, with its word: `from_code` (a number libvirt may
+/// add later reads as the `else` variant) and `text`.
+macro_rules! codes {
+    ($(#[$m:meta])* $ty:ident else $default:ident { $($variant:ident = $n:literal => $text:literal,)* }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum $ty { $($variant = $n,)* }
         impl $ty {
             pub fn from_code(code: i32) -> $ty {
-                match code { $($n => $ty::$variant,)* _ => $ty::Unknown }
+                match code { $($n => $ty::$variant,)* _ => $ty::$default }
             }
             pub fn text(self) -> &'static str {
                 match self { $($ty::$variant => $text,)* }
@@ -16,9 +18,11 @@ macro_rules! reasons {
     };
 }
 
-reasons!(
+pub(crate) use codes;
+
+codes!(
     /// Why a domain is running.
-    RunningReason {
+    RunningReason else Unknown {
         Unknown = 0 => "unknown",
         Booted = 1 => "booted",
         Migrated = 2 => "migrated",
@@ -33,9 +37,9 @@ reasons!(
     }
 );
 
-reasons!(
+codes!(
     /// Why a domain is paused.
-    PausedReason {
+    PausedReason else Unknown {
         Unknown = 0 => "unknown",
         User = 1 => "user",
         Migration = 2 => "migrating",
@@ -53,17 +57,17 @@ reasons!(
     }
 );
 
-reasons!(
+codes!(
     /// Why a domain is shutting down.
-    ShutdownReason {
+    ShutdownReason else Unknown {
         Unknown = 0 => "unknown",
         User = 1 => "user",
     }
 );
 
-reasons!(
+codes!(
     /// Why a domain is shut off.
-    ShutoffReason {
+    ShutoffReason else Unknown {
         Unknown = 0 => "unknown",
         Shutdown = 1 => "shutdown",
         Destroyed = 2 => "destroyed",
@@ -76,9 +80,9 @@ reasons!(
     }
 );
 
-reasons!(
+codes!(
     /// Why a domain crashed.
-    CrashedReason {
+    CrashedReason else Unknown {
         Unknown = 0 => "unknown",
         Panicked = 1 => "panicked",
     }
@@ -156,89 +160,35 @@ impl State {
     }
 }
 
-/// The state of a domain's control interface (`virDomainControlState`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ControlState {
-    Ok = 0,
-    Job = 1,
-    Occupied = 2,
-    Error = 3,
-}
-
-impl ControlState {
-    pub fn text(self) -> &'static str {
-        match self {
-            ControlState::Ok => "ok",
-            ControlState::Job => "background job",
-            ControlState::Occupied => "occupied",
-            ControlState::Error => "error",
-        }
+codes!(
+    /// The state of a domain's control interface (`virDomainControlState`).
+    ControlState else Error {
+        Ok = 0 => "ok",
+        Job = 1 => "background job",
+        Occupied = 2 => "occupied",
+        Error = 3 => "error",
     }
-}
+);
 
-/// A storage pool's state (`virStoragePoolState`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PoolState {
-    Inactive = 0,
-    Building = 1,
-    Running = 2,
-    Degraded = 3,
-    Inaccessible = 4,
-}
-
-impl PoolState {
-    pub fn text(self) -> &'static str {
-        match self {
-            PoolState::Inactive => "inactive",
-            PoolState::Building => "building",
-            PoolState::Running => "running",
-            PoolState::Degraded => "degraded",
-            PoolState::Inaccessible => "inaccessible",
-        }
+codes!(
+    /// A storage pool's state (`virStoragePoolState`).
+    PoolState else Inactive {
+        Inactive = 0 => "inactive",
+        Building = 1 => "building",
+        Running = 2 => "running",
+        Degraded = 3 => "degraded",
+        Inaccessible = 4 => "inaccessible",
     }
+);
 
-    pub fn from_code(code: i32) -> PoolState {
-        match code {
-            1 => PoolState::Building,
-            2 => PoolState::Running,
-            3 => PoolState::Degraded,
-            4 => PoolState::Inaccessible,
-            _ => PoolState::Inactive,
-        }
+codes!(
+    /// A volume's type (`virStorageVolType`).
+    VolType else File {
+        File = 0 => "file",
+        Block = 1 => "block",
+        Dir = 2 => "dir",
+        Network = 3 => "network",
+        Netdir = 4 => "netdir",
+        Ploop = 5 => "ploop",
     }
-}
-
-/// A volume's type (`virStorageVolType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VolType {
-    File = 0,
-    Block = 1,
-    Dir = 2,
-    Network = 3,
-    Netdir = 4,
-    Ploop = 5,
-}
-
-impl VolType {
-    pub fn text(self) -> &'static str {
-        match self {
-            VolType::File => "file",
-            VolType::Block => "block",
-            VolType::Dir => "dir",
-            VolType::Network => "network",
-            VolType::Netdir => "netdir",
-            VolType::Ploop => "ploop",
-        }
-    }
-
-    pub fn from_code(code: i32) -> VolType {
-        match code {
-            1 => VolType::Block,
-            2 => VolType::Dir,
-            3 => VolType::Network,
-            4 => VolType::Netdir,
-            5 => VolType::Ploop,
-            _ => VolType::File,
-        }
-    }
-}
+);

@@ -6,7 +6,7 @@ use crate::commands::prelude::*;
 
 impl Run for Dumpxml {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        refuse(self.xpath.is_some(), "xpath")?;
+        refuse(self.xpath.xpath.is_some(), "xpath")?;
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
         let flags = XmlFlags::from_options([

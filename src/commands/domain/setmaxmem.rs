@@ -6,10 +6,8 @@ use crate::commands::prelude::*;
 
 impl Run for Setmaxmem {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        let flags = impact(&self.impact)?;
-        let conn = s.conn()?;
-        let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
-        let kib = scaled_kib(&self.size, "size")?;
+        let (conn, dom, kib, flags) =
+            memory_change(s, Self::NAME, &self.target.domain, &self.size, &self.impact)?;
         conn.domains()
             .set_max_memory(&dom, kib, flags.unwrap_or_default())
             .map_err(|e| CmdError::failed("Unable to change MaxMemorySize", e))?;

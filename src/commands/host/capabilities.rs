@@ -6,7 +6,7 @@ use crate::commands::prelude::*;
 
 impl Run for Capabilities {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        refuse(self.xpath.is_some(), "xpath")?;
+        refuse(self.xpath.xpath.is_some(), "xpath")?;
         Ok(Outcome::Xml(s.conn()?.host().capabilities()?))
     }
 }

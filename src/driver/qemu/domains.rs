@@ -378,6 +378,19 @@ impl Domains<'_> {
         Ok((lock, o))
     }
 
+    /// libvirt's rules for adding `def` (the list lock held): whether it reuses a domain.
+    fn check_add(&self, def: &DomainDef, adding: Adding) -> Result<bool> {
+        let (by_uuid, by_name) = self.duplicates(def)?;
+        rules::check_add(
+            Kind::Domain,
+            def.name.as_str(),
+            &def.uuid,
+            by_uuid.map(|o| o.existing()).as_ref(),
+            by_name.map(|o| o.existing()).as_ref(),
+            adding,
+        )
+    }
+
     /// The settled domains that hold `def`'s UUID and name, under the list lock, each
     /// locked for the moment of settling.
     fn duplicates(&self, def: &DomainDef) -> Result<(Option<Observed>, Option<Observed>)> {
@@ -402,19 +415,7 @@ impl Domains<'_> {
     pub fn define(&self, def: DomainDef) -> Result<DomainRef> {
         cmdline::check(&def)?;
         let _list = self.store.list_lock()?;
-        let (by_uuid, by_name) = self.duplicates(&def)?;
-        let existing = (
-            by_uuid.as_ref().map(Observed::existing),
-            by_name.map(|o| o.existing()),
-        );
-        let reuse = rules::check_add(
-            Kind::Domain,
-            def.name.as_str(),
-            &def.uuid,
-            existing.0.as_ref(),
-            existing.1.as_ref(),
-            Adding::Definition,
-        )?;
+        let reuse = self.check_add(&def, Adding::Definition)?;
         // A domain is persistent when it has a config: a running transient domain that gets
         // one becomes persistent.
         let _lock = self.store.lock(&def.name)?;
@@ -450,19 +451,7 @@ impl Domains<'_> {
         cmdline::check(&def)?;
         let name = def.name.clone();
         let list = self.store.list_lock()?;
-        let (by_uuid, by_name) = self.duplicates(&def)?;
-        let existing = (
-            by_uuid.as_ref().map(Observed::existing),
-            by_name.map(|o| o.existing()),
-        );
-        let reuse = rules::check_add(
-            Kind::Domain,
-            name.as_str(),
-            &def.uuid,
-            existing.0.as_ref(),
-            existing.1.as_ref(),
-            Adding::Live,
-        )?;
+        let reuse = self.check_add(&def, Adding::Live)?;
         let lock = self.store.lock(&name)?;
         self.store.write_status(&name, &starting(def.clone()))?;
         if !reuse {

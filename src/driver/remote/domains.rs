@@ -1,6 +1,7 @@
 //! The remote driver's domain calls.
 
 use super::*;
+use crate::rpc::client::Pending;
 
 impl DomainApi for RemoteDriver {
     fn domain_stats(
@@ -51,13 +52,7 @@ impl DomainApi for RemoteDriver {
             .map(|r| from_dom(r.dom))
     }
     fn undefine_domain(&self, d: &DomainRef) -> Result<()> {
-        self.void(
-            DOMAIN_UNDEFINE_FLAGS,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )
+        self.void(DOMAIN_UNDEFINE_FLAGS, &dom_flags(d, 0))
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
         self.call::<_, DomainRet>(
@@ -70,35 +65,17 @@ impl DomainApi for RemoteDriver {
         .map(|r| from_dom(r.dom))
     }
     fn start_domain(&self, d: &DomainRef, flags: StartFlags) -> Result<()> {
-        self.call::<_, DomainRet>(
-            DOMAIN_CREATE_WITH_FLAGS,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: flags.0,
-            },
-        )
-        .map(drop)
+        self.call::<_, DomainRet>(DOMAIN_CREATE_WITH_FLAGS, &dom_flags(d, flags.0))
+            .map(drop)
     }
     fn shutdown_domain(&self, d: &DomainRef) -> Result<()> {
         self.void(DOMAIN_SHUTDOWN, &DomArgs { dom: dom(d) })
     }
     fn reboot_domain(&self, d: &DomainRef) -> Result<()> {
-        self.void(
-            DOMAIN_REBOOT,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )
+        self.void(DOMAIN_REBOOT, &dom_flags(d, 0))
     }
     fn reset_domain(&self, d: &DomainRef) -> Result<()> {
-        self.void(
-            DOMAIN_RESET,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )
+        self.void(DOMAIN_RESET, &dom_flags(d, 0))
     }
     fn destroy_domain(&self, d: &DomainRef) -> Result<()> {
         self.void(DOMAIN_DESTROY, &DomArgs { dom: dom(d) })
@@ -110,26 +87,8 @@ impl DomainApi for RemoteDriver {
         self.void(DOMAIN_RESUME, &DomArgs { dom: dom(d) })
     }
     fn domain_info(&self, d: &DomainRef) -> Result<DomainInfo> {
-        // The state's reason comes with its own call; both go out before either reply is read.
-        let info = self
-            .client
-            .start(DOMAIN_GET_INFO, &DomArgs { dom: dom(d) })?;
-        let state = self.client.start(
-            DOMAIN_GET_STATE,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )?;
-        let r: DomainInfoRet = info.wait()?;
-        let s: StateRet = state.wait()?;
-        Ok(DomainInfo {
-            state: State::from_codes(s.state, s.reason),
-            max_mem_kib: r.max_mem,
-            memory_kib: r.memory,
-            nr_virt_cpu: r.nr_virt_cpu as u32,
-            cpu_time_ns: r.cpu_time,
-        })
+        let (info, state) = self.start_info(d)?;
+        info_of(info.wait()?, state.wait()?)
     }
     fn domain_summary(
         &self,
@@ -138,35 +97,15 @@ impl DomainApi for RemoteDriver {
     ) -> Result<DomainSummary> {
         // Every call goes out before any reply is read: one round trip instead of nine.
         let c = &self.client;
-        let info = c.start(DOMAIN_GET_INFO, &DomArgs { dom: dom(d) })?;
-        let state = c.start(
-            DOMAIN_GET_STATE,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )?;
+        let (info, state) = self.start_info(d)?;
         let os = c.start(DOMAIN_GET_OS_TYPE, &DomArgs { dom: dom(d) })?;
         let persistent = c.start(DOMAIN_IS_PERSISTENT, &DomArgs { dom: dom(d) })?;
         let autostart = c.start(DOMAIN_GET_AUTOSTART, &DomArgs { dom: dom(d) })?;
-        let saved = c.start(
-            DOMAIN_HAS_MANAGED_SAVE_IMAGE,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )?;
+        let saved = c.start(DOMAIN_HAS_MANAGED_SAVE_IMAGE, &dom_flags(d, 0))?;
         let label = c.start(DOMAIN_GET_SECURITY_LABEL, &DomArgs { dom: dom(d) })?;
-        let messages = c.start(
-            DOMAIN_GET_MESSAGES,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )?;
-        let r: DomainInfoRet = info.wait()?;
-        let s: StateRet = state.wait()?;
-        let flag = |p: crate::rpc::client::Pending| p.wait::<IntRet>().ok().map(|r| r.value != 0);
+        let messages = c.start(DOMAIN_GET_MESSAGES, &dom_flags(d, 0))?;
+        let info = info_of(info.wait()?, state.wait()?)?;
+        let flag = |p: Pending| p.wait::<IntRet>().ok().map(|r| r.value != 0);
         let os_type = os.wait::<StringRet>()?.value;
         let (persistent, autostart, managed_save) =
             (flag(persistent), flag(autostart), flag(saved));
@@ -178,13 +117,7 @@ impl DomainApi for RemoteDriver {
                 enforcing: label.enforcing != 0,
             });
         Ok(DomainSummary {
-            info: DomainInfo {
-                state: State::from_codes(s.state, s.reason),
-                max_mem_kib: r.max_mem,
-                memory_kib: r.memory,
-                nr_virt_cpu: r.nr_virt_cpu as u32,
-                cpu_time_ns: r.cpu_time,
-            },
+            info,
             os_type,
             persistent,
             autostart,
@@ -197,23 +130,11 @@ impl DomainApi for RemoteDriver {
         })
     }
     fn domain_state(&self, d: &DomainRef) -> Result<State> {
-        let s: StateRet = self.call(
-            DOMAIN_GET_STATE,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )?;
+        let s: StateRet = self.call(DOMAIN_GET_STATE, &dom_flags(d, 0))?;
         Ok(State::from_codes(s.state, s.reason))
     }
     fn domain_xml(&self, d: &DomainRef, flags: XmlFlags) -> Result<String> {
-        self.string(
-            DOMAIN_GET_XML_DESC,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: flags.0,
-            },
-        )
+        self.string(DOMAIN_GET_XML_DESC, &dom_flags(d, flags.0))
     }
     fn domain_os_type(&self, d: &DomainRef) -> Result<String> {
         self.string(DOMAIN_GET_OS_TYPE, &DomArgs { dom: dom(d) })
@@ -222,13 +143,7 @@ impl DomainApi for RemoteDriver {
         self.flag(DOMAIN_IS_PERSISTENT, &DomArgs { dom: dom(d) })
     }
     fn domain_has_managed_save(&self, d: &DomainRef) -> Result<bool> {
-        self.flag(
-            DOMAIN_HAS_MANAGED_SAVE_IMAGE,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )
+        self.flag(DOMAIN_HAS_MANAGED_SAVE_IMAGE, &dom_flags(d, 0))
     }
     fn domain_autostart(&self, d: &DomainRef) -> Result<bool> {
         self.flag(DOMAIN_GET_AUTOSTART, &DomArgs { dom: dom(d) })
@@ -262,15 +177,7 @@ impl DomainApi for RemoteDriver {
                 },
             );
         }
-        let flags = flags | ModifyFlags::MAXIMUM;
-        self.void(
-            DOMAIN_SET_MEMORY_FLAGS,
-            &DomHyperFlagsArgs {
-                dom: dom(d),
-                value: kib,
-                flags: flags.0,
-            },
-        )
+        self.set_memory(d, kib, flags | ModifyFlags::MAXIMUM)
     }
     fn set_vcpus(&self, d: &DomainRef, count: u32, flags: ModifyFlags) -> Result<()> {
         self.void(
@@ -333,23 +240,11 @@ impl DomainApi for RemoteDriver {
         }))
     }
     fn domain_messages(&self, d: &DomainRef) -> Result<Vec<String>> {
-        self.call::<_, MessagesRet>(
-            DOMAIN_GET_MESSAGES,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )
-        .map(|r| r.msgs)
+        self.call::<_, MessagesRet>(DOMAIN_GET_MESSAGES, &dom_flags(d, 0))
+            .map(|r| r.msgs)
     }
     fn domain_control(&self, d: &DomainRef) -> Result<ControlState> {
-        let r: ControlInfoRet = self.call(
-            DOMAIN_GET_CONTROL_INFO,
-            &DomFlagsArgs {
-                dom: dom(d),
-                flags: 0,
-            },
-        )?;
+        let r: ControlInfoRet = self.call(DOMAIN_GET_CONTROL_INFO, &dom_flags(d, 0))?;
         Ok(match r.state {
             1 => ControlState::Job,
             2 => ControlState::Occupied,
@@ -363,4 +258,31 @@ impl DomainApi for RemoteDriver {
             "virDomainOpenConsole (over a remote connection, not yet in virtsh)",
         ))
     }
+}
+
+impl RemoteDriver {
+    /// Sends `virDomainGetInfo` and `virDomainGetState` (the state's reason comes with its own
+    /// call); both go out before either reply is read.
+    fn start_info(&self, d: &DomainRef) -> Result<(Pending<'_>, Pending<'_>)> {
+        let info = self
+            .client
+            .start(DOMAIN_GET_INFO, &DomArgs { dom: dom(d) })?;
+        let state = self.client.start(DOMAIN_GET_STATE, &dom_flags(d, 0))?;
+        Ok((info, state))
+    }
+}
+
+fn info_of(r: DomainInfoRet, s: StateRet) -> Result<DomainInfo> {
+    Ok(DomainInfo {
+        state: State::from_codes(s.state, s.reason),
+        max_mem_kib: r.max_mem,
+        memory_kib: r.memory,
+        nr_virt_cpu: r.nr_virt_cpu as u32,
+        cpu_time_ns: r.cpu_time,
+    })
+}
+
+/// A call's arguments of a domain and a flags word.
+fn dom_flags(d: &DomainRef, flags: u32) -> DomFlagsArgs {
+    DomFlagsArgs { dom: dom(d), flags }
 }

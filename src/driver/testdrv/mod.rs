@@ -86,7 +86,6 @@ impl TestDriver {
     }
 
     fn from_fixture(uri: &str, fixture: NodeFixture) -> TestDriver {
-        let cpu = fixture.cpu;
         let mut next_id = 1;
         let domains = fixture
             .domains
@@ -144,16 +143,7 @@ impl TestDriver {
         TestDriver {
             uri: uri.to_string(),
             state: Mutex::new(TestState {
-                node: NodeInfo {
-                    model: cpu.model,
-                    memory_kib: fixture.memory_kib,
-                    cpus: cpu.cpus,
-                    mhz: cpu.mhz,
-                    nodes: cpu.nodes,
-                    sockets: cpu.sockets,
-                    cores: cpu.cores,
-                    threads: cpu.threads,
-                },
+                node: fixture.node,
                 domains,
                 next_id,
                 pools,
