@@ -3,12 +3,15 @@
 # case `NAME: WORDS` of cases.txt it runs `BIN -c test:///default WORDS` (no -c for cases named
 # noconn-*) from tests/golden/data with LANG=C and writes cases/NAME.case (the format is
 # described in tests/common/golden.rs), and hostname.txt, the capturing machine's name.
-#   tests/golden/capture.sh            # virsh from PATH, into tests/golden
-#   tests/golden/capture.sh BIN DIR    # capture BIN's output into DIR instead
+#   tests/golden/capture.sh                    # virsh from PATH, into tests/golden
+#   tests/golden/capture.sh BIN DIR            # capture BIN's output into DIR instead
+#   tests/golden/capture.sh virsh '' NAME...   # only the cases named
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 bin=${1:-virsh}
 dir=${2:-$here}
+dir=${dir:-$here}
+only=("${@:3}")
 mkdir -p "$dir/cases"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -28,6 +31,9 @@ while IFS= read -r line; do
     case $line in '' | '#'*) continue ;; esac
     name=${line%%:*}
     words=${line#*: }
+    if ((${#only[@]})) && [[ " ${only[*]} " != *" $name "* ]]; then
+        continue
+    fi
     eval "args=($words)"
     if [[ $name == noconn-* ]]; then
         connect=()
@@ -46,4 +52,4 @@ while IFS= read -r line; do
     } >"$dir/cases/$name.case"
 done <"$here/cases.txt"
 cat /proc/sys/kernel/hostname >"$dir/hostname.txt"
-echo "captured $(ls "$dir"/cases/*.case | wc -l) cases from $bin into $dir"
+echo "captured ${#only[@]} of $(ls "$dir"/cases/*.case | wc -l) cases from $bin into $dir"
