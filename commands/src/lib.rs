@@ -185,6 +185,7 @@ macro_rules! with_commands {
             }
             Monitor monitor {
                 Domcontrol domcontrol,
+                Domiflist domiflist,
                 Dominfo dominfo,
                 Domstate domstate,
                 Domstats domstats,

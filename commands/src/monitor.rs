@@ -126,6 +126,20 @@ pub struct Domstats {
 }
 spec!(Domstats: "domstats" ["domain"]);
 
+/// `domiflist`: list all domain virtual interfaces
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "list all domain virtual interfaces",
+    long_about = "Get the summary of virtual interfaces for a domain."
+)]
+pub struct Domiflist {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long, help = "get inactive rather than running configuration")]
+    pub inactive: bool,
+}
+spec!(Domiflist: "domiflist" ["domain"]);
+
 target_only! {
     /// `domcontrol`: domain control interface state
     Domcontrol: "domcontrol" DomainArg ["domain"]
