@@ -4,9 +4,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::guests::{console_disk, cooperative_disk, poweroff_disk};
 use common::{qemus, KillQemusOnDrop, Virtsh};
 
 const VM: &str =
@@ -66,22 +66,6 @@ fn lifecycle_states_and_reasons() {
         .contains("Persistent:     no"));
     assert_eq!(v.ok("destroy vm; list --all --name"), "");
     assert!(qemus(&root).is_empty());
-}
-
-/// A boot sector that powers the machine off through the PIIX4 ACPI port (PM1a_CNT at
-/// 0x604: SLP_EN), then halts.
-fn poweroff_disk(path: &Path) {
-    let mut sector = vec![
-        0xBA, 0x04, 0x06, // mov dx, 0x604
-        0xB8, 0x00, 0x20, // mov ax, 0x2000
-        0xEF, // out dx, ax
-        0xF4, // hlt
-        0xEB, 0xFD, // jmp back to hlt
-    ];
-    sector.resize(510, 0);
-    sector.extend([0x55, 0xAA]);
-    sector.resize(1 << 20, 0);
-    std::fs::write(path, sector).unwrap();
 }
 
 #[test]
@@ -200,23 +184,6 @@ fn autostart_all_starts_what_is_marked() {
     v.ok("destroy a");
 }
 
-/// A boot sector that prints `virtsh-console-ok` on COM1, over and over.
-fn console_disk(path: &Path) {
-    let mut sector = vec![
-        0xFC, 0x31, 0xC0, 0x8E, 0xD8, // cld; xor ax,ax; mov ds,ax
-        0xBE, 0x15, 0x7C, // mov si, msg
-        0xBA, 0xF8, 0x03, // mov dx, 0x3f8
-        0xAC, 0x08, 0xC0, 0x74, 0x03, // lodsb; or al,al; jz again
-        0xEE, 0xEB, 0xF8, // out dx,al; jmp lodsb
-        0xEB, 0xF0, // again: jmp mov si
-    ];
-    sector.extend(b"virtsh-console-ok\r\n\0");
-    sector.resize(510, 0);
-    sector.extend([0x55, 0xAA]);
-    sector.resize(1 << 20, 0);
-    std::fs::write(path, sector).unwrap();
-}
-
 #[test]
 fn console_attaches_and_leaves_on_the_escape() {
     use expectrl::{Eof, Expect, Session};
@@ -256,29 +223,6 @@ fn console_attaches_and_leaves_on_the_escape() {
         "{e}"
     );
     v.ok("destroy c");
-}
-
-/// A boot sector that enables the ACPI power button (PWRBTN_EN in PM1a_EN at 0x602), waits for
-/// it (PWRBTN_STS in PM1a_STS at 0x600) and then powers off through PM1a_CNT (0x604): a guest
-/// that cooperates with `shutdown`.
-fn cooperative_disk(path: &Path) {
-    let mut sector = vec![
-        0xBA, 0x02, 0x06, // mov dx, 0x602
-        0xB8, 0x00, 0x01, // mov ax, 0x100
-        0xEF, // out dx, ax
-        0xBA, 0x00, 0x06, // mov dx, 0x600
-        0xED, // wait: in ax, dx
-        0xA9, 0x00, 0x01, // test ax, 0x100
-        0x74, 0xFA, // jz wait
-        0xBA, 0x04, 0x06, // mov dx, 0x604
-        0xB8, 0x00, 0x20, // mov ax, 0x2000
-        0xEF, // out dx, ax
-        0xF4, 0xEB, 0xFD, // hlt; jmp hlt
-    ];
-    sector.resize(510, 0);
-    sector.extend([0x55, 0xAA]);
-    sector.resize(1 << 20, 0);
-    std::fs::write(path, sector).unwrap();
 }
 
 #[test]

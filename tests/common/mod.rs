@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod golden;
+pub mod guests;
 pub mod libvirtd;
 
 use std::path::{Path, PathBuf};

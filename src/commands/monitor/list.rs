@@ -10,13 +10,13 @@ impl Run for List {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         exclusive(&[
             (self.table, "table", self.name, "name"),
-            (self.table, "table", self.uuid, "uuid"),
             (self.table, "table", self.id, "id"),
         ])?;
         type F = DomainListFlags;
+        // As virsh: a shut-off filter without --all looks among the inactive domains only.
         let mut flags = if self.all {
             F::ACTIVE | F::INACTIVE
-        } else if self.inactive {
+        } else if self.inactive || self.state_shutoff {
             F::INACTIVE
         } else {
             F::ACTIVE
@@ -50,19 +50,22 @@ impl Run for List {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
         });
-        let script = self.uuid || self.name || self.id;
+        let script = !self.table && (self.uuid || self.name || self.id);
         let mut rows = Vec::with_capacity(doms.len());
         for dom in doms {
             let state = if script {
                 String::new()
             } else {
-                match domains.domain_state(&dom)? {
-                    State::Shutoff(_)
+                match domains.domain_state(&dom) {
+                    // A domain that went away since it was listed is not shown, as in virsh.
+                    Err(e) if e.code == ErrorCode::NoDomain => continue,
+                    Err(e) => return Err(e.into()),
+                    Ok(State::Shutoff(_))
                         if self.managed_save && domains.domain_has_managed_save(&dom)? =>
                     {
                         "saved".into()
                     }
-                    s => s.text().into(),
+                    Ok(s) => s.text().into(),
                 }
             };
             let title = if self.title {
@@ -86,7 +89,10 @@ impl Run for List {
                 name: self.name,
             }
         } else {
-            Style::Table { title: self.title }
+            Style::Table {
+                title: self.title,
+                uuid: self.uuid,
+            }
         };
         Ok(Outcome::data(ListView { rows, style }))
     }
@@ -104,7 +110,8 @@ struct Row {
 
 #[derive(Debug, Clone, Copy)]
 enum Style {
-    Table { title: bool },
+    /// `--title` and `--table --uuid` add their columns.
+    Table { title: bool, uuid: bool },
     /// `--uuid`, `--id`, `--name`: one line per domain, no header.
     Script { uuid: bool, id: bool, name: bool },
 }
@@ -121,18 +128,16 @@ impl TextView for ListView {
     fn text(&self, quiet: bool) -> String {
         let mut out = String::new();
         match self.style {
-            Style::Table { title } => {
+            Style::Table { title, uuid } => {
                 let mut header = vec!["Id", "Name", "State"];
-                if title {
-                    header.push("Title");
-                }
+                header.extend(title.then_some("Title"));
+                header.extend(uuid.then_some("UUID"));
                 let mut t = Table::new(header);
                 for r in &self.rows {
                     let id = r.id.map_or("-".into(), |i| i.to_string());
                     let mut row = vec![id, r.name.clone(), r.state.clone()];
-                    if title {
-                        row.push(r.title.clone().unwrap_or_default());
-                    }
+                    row.extend(title.then(|| r.title.clone().unwrap_or_default()));
+                    row.extend(uuid.then(|| r.uuid.clone()));
                     t.row(row);
                 }
                 out.push_str(&t.render(!quiet));
