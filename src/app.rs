@@ -82,7 +82,12 @@ fn run(cli: Cli) -> i32 {
         }
         Action::VersionLong => {
             out.print(&format!(
-                "virtsh {} (virsh of libvirt {LIBVIRT_VERSION}, compatible)\n\nDrivers: Test\n",
+                "virtsh {} (virsh of libvirt {LIBVIRT_VERSION}, compatible)\n\n\
+                 Compiled with support for:\n \
+                 Hypervisors: QEMU (embedded) Test Remote\n \
+                 Networking: Remote\n \
+                 Storage: Dir\n \
+                 Miscellaneous: Readline\n",
                 env!("CARGO_PKG_VERSION")
             ));
             out.flush();
@@ -111,9 +116,11 @@ fn run(cli: Cli) -> i32 {
             return 1;
         }
     };
+    // `-c ''` is no URI at all, as in virsh.
     let uri = cli
         .connect
         .clone()
+        .filter(|u| !u.is_empty())
         .or_else(|| default_uri(|k| std::env::var(k).ok()));
     let mut session = Session::new(cli.opts.clone(), uri.clone());
     if uri.is_some() {

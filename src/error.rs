@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::model::units::ScaleError;
 use crate::model::ModelError;
 use crate::sys::strerror;
 use crate::types::codes;
@@ -35,6 +36,7 @@ codes!(
         ArgumentUnsupported = 74 => "argument_unsupported",
         StoragePoolBuilt = 76 => "storage_pool_built",
         NoDomainMetadata = 80 => "no_domain_metadata",
+        Overflow = 82 => "overflow",
         OperationUnsupported = 84 => "operation_unsupported",
         ResourceBusy = 87 => "resource_busy",
         StorageVolExist = 90 => "storage_vol_exist",
@@ -126,6 +128,25 @@ impl Error {
             format!("Storage volume not found: {detail}"),
         )
     }
+    /// A bad scaled value (a size), as libvirt's `virScaleInteger` reports it; `None` for a
+    /// number `strtoull` could not read (libvirt reports nothing then).
+    pub fn scale(e: &ScaleError) -> Option<Error> {
+        match e {
+            ScaleError::UnknownSuffix(_) => Some(Error::invalid_arg(e)),
+            ScaleError::TooLarge(_) => Some(Error::new(
+                ErrorCode::Overflow,
+                format!("numerical overflow: {e}"),
+            )),
+            ScaleError::Malformed(_) => None,
+        }
+    }
+    /// `virCheckFlags`: flags a driver function does not take.
+    pub fn unsupported_flags(flags: u32, function: &str) -> Error {
+        Error::new(
+            ErrorCode::InvalidArg,
+            format!("unsupported flags (0x{flags:x}) in function {function}"),
+        )
+    }
     pub fn no_name() -> Error {
         Error::new(ErrorCode::NoName, "missing name information")
     }
@@ -142,6 +163,7 @@ impl From<ModelError> for Error {
             ModelError::Malformed(m) => Error::xml_detail(m),
             ModelError::NoName => Error::no_name(),
             ModelError::Unsupported(what) => Error::unsupported(what),
+            ModelError::Scale(e) => Error::scale(&e).unwrap_or_else(|| Error::xml(e)),
             other => Error::xml(other),
         }
     }

@@ -122,11 +122,12 @@ impl Uri {
             ),
             None => (scheme, None),
         };
+        // The fragment (after `#`, which may follow the query) is not part of the resource.
+        let rest = rest.split('#').next().unwrap_or_default();
         let (rest, query) = match rest.split_once('?') {
             Some((r, q)) => (r, Some(q)),
             None => (rest, None),
         };
-        let rest = rest.split('#').next().unwrap_or_default();
         let (authority, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
@@ -236,6 +237,9 @@ mod tests {
         assert_eq!(u.host.as_deref(), Some("::1"));
         assert_eq!(u.port, Some(16509));
         assert_eq!(Uri::parse("test://").unwrap().path, "");
+        // A fragment ends the query: it is no part of a parameter.
+        let u = Uri::parse("qemu:///embed?root=/x#frag").unwrap();
+        assert_eq!(u.param("root"), Some("/x"));
     }
 
     #[test]

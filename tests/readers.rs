@@ -46,7 +46,9 @@ fn reader(v: Virtsh, stop: Arc<AtomicBool>) -> Vec<String> {
 }
 
 fn state(v: &Virtsh, name: &str) -> String {
-    v.ok(&format!("domstate {name} --reason")).trim().to_string()
+    v.ok(&format!("domstate {name} --reason"))
+        .trim()
+        .to_string()
 }
 
 /// The QEMUs of the root are exactly those of `running` (by domain name).
@@ -79,9 +81,21 @@ fn readers_never_disturb_the_lifecycle() {
     let root = dir.path().join("root");
     let v = Virtsh::embedded(&root);
     let _cleanup = KillQemusOnDrop(root.clone());
-    let r = write(dir.path(), "r.xml", &diskless_xml("r", "55555555-0000-0000-0000-000000000001"));
-    let u = write(dir.path(), "u.xml", &diskless_xml("u", "55555555-0000-0000-0000-000000000002"));
-    let t = write(dir.path(), "t.xml", &diskless_xml("t", "55555555-0000-0000-0000-000000000003"));
+    let r = write(
+        dir.path(),
+        "r.xml",
+        &diskless_xml("r", "55555555-0000-0000-0000-000000000001"),
+    );
+    let u = write(
+        dir.path(),
+        "u.xml",
+        &diskless_xml("u", "55555555-0000-0000-0000-000000000002"),
+    );
+    let t = write(
+        dir.path(),
+        "t.xml",
+        &diskless_xml("t", "55555555-0000-0000-0000-000000000003"),
+    );
     let disk = dir.path().join("coop.img");
     cooperative_disk(&disk);
     let g = write(dir.path(), "g.xml", &domain_xml("g", &disk));
@@ -101,7 +115,12 @@ fn readers_never_disturb_the_lifecycle() {
         v.ok("start r");
         assert_eq!(state(&v, "r"), "running (booted)", "{}", step("start"));
         v.ok("destroy r");
-        assert_eq!(state(&v, "r"), "shut off (destroyed)", "{}", step("destroy"));
+        assert_eq!(
+            state(&v, "r"),
+            "shut off (destroyed)",
+            "{}",
+            step("destroy")
+        );
         assert_qemus(&root, &[], &step("destroy"));
 
         // Suspend and resume.
@@ -123,10 +142,18 @@ fn readers_never_disturb_the_lifecycle() {
         // Undefine of a running domain: it runs on as a transient one, and is gone once it
         // stops.
         v.ok(&format!("define {}; start u; undefine u", u.display()));
-        assert!(v.ok("dominfo u").contains("Persistent:     no"), "{}", step("undefine"));
+        assert!(
+            v.ok("dominfo u").contains("Persistent:     no"),
+            "{}",
+            step("undefine")
+        );
         assert_eq!(state(&v, "u"), "running (booted)", "{}", step("undefine"));
         v.ok("destroy u");
-        assert!(!v.ok("list --all --name").contains('u'), "{}", step("transient end"));
+        assert!(
+            !v.ok("list --all --name").contains('u'),
+            "{}",
+            step("transient end")
+        );
         assert_qemus(&root, &[], &step("undefine"));
 
         // A transient domain's create and destroy.
@@ -134,15 +161,29 @@ fn readers_never_disturb_the_lifecycle() {
         assert_eq!(state(&v, "t"), "running (booted)", "{}", step("create"));
         assert_qemus(&root, &["t"], &step("create"));
         v.ok("destroy t");
-        assert!(v.err("domstate t").contains("failed to get domain 't'"), "{}", step("destroy t"));
+        assert!(
+            v.err("domstate t").contains("failed to get domain 't'"),
+            "{}",
+            step("destroy t")
+        );
         assert_qemus(&root, &[], &step("destroy t"));
     }
 
     stop.store(true, Ordering::Relaxed);
-    let failures: Vec<String> = readers.into_iter().flat_map(|r| r.join().unwrap()).collect();
-    assert!(failures.is_empty(), "readers failed:\n{}", failures.join("\n"));
+    let failures: Vec<String> = readers
+        .into_iter()
+        .flat_map(|r| r.join().unwrap())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "readers failed:\n{}",
+        failures.join("\n")
+    );
     // No lock file is left of the domains that are gone.
     for gone in ["u", "t"] {
-        assert!(!root.join(format!("run/qemu/{gone}.lock")).exists(), "{gone}.lock left");
+        assert!(
+            !root.join(format!("run/qemu/{gone}.lock")).exists(),
+            "{gone}.lock left"
+        );
     }
 }

@@ -341,7 +341,7 @@ spec!(Setmaxmem: "setmaxmem" ["domain", "size"]);
 pub struct Setvcpus {
     #[command(flatten)]
     pub target: DomainArg,
-    #[arg(long, value_name = "number", required = true, help = "number of virtual CPUs")]
+    #[arg(long, value_name = "number", required = true, help = "number of virtual CPUs", value_parser = crate::num::unsigned::<u32>)]
     pub count: u32,
     #[arg(long, help = "set maximum limit on next boot")]
     pub maximum: bool,

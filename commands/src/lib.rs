@@ -15,6 +15,7 @@ pub mod global;
 pub mod help;
 pub mod host;
 pub mod monitor;
+pub mod num;
 pub mod parse;
 pub mod pool;
 pub mod virsh;

@@ -235,8 +235,10 @@ impl Scan {
             let opt = &self.opts[*i];
             let mut arg = OsString::from(format!("--{}", opt.name));
             if let Some(v) = value {
+                // Only string options take virsh's "empty" check; a number reads as malformed.
                 if v.is_empty()
                     && opt.kind == OptKind::Value
+                    && opt.value_name == "string"
                     && !self.def.allow_empty.contains(&opt.name.as_str())
                 {
                     return Err(ValueError::Empty(opt.name.clone()));

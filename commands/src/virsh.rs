@@ -23,6 +23,8 @@ pub struct Help {
 }
 spec!(Help: "help" ["command"];
     const NO_CONNECT: bool = true;
+    // `help --command=` is plain `help`.
+    const ALLOW_EMPTY: &'static [&'static str] = &["command"];
 );
 
 /// `quit`: quit this interactive terminal

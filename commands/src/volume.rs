@@ -204,9 +204,9 @@ spec!(VolInfo: "vol-info" ["vol", "pool"] complete [ACTIVE_POOL]);
 pub struct VolDownload {
     #[command(flatten)]
     pub target: VolFile,
-    #[arg(long, value_name = "number", help = "volume offset to download from")]
+    #[arg(long, value_name = "number", help = "volume offset to download from", value_parser = crate::num::unsigned::<u64>)]
     pub offset: Option<u64>,
-    #[arg(long, value_name = "number", help = "amount of data to download")]
+    #[arg(long, value_name = "number", help = "amount of data to download", value_parser = crate::num::unsigned::<u64>)]
     pub length: Option<u64>,
     #[arg(long, help = "preserve sparseness of volume")]
     pub sparse: bool,
@@ -294,9 +294,9 @@ spec!(VolResize: "vol-resize" ["vol", "capacity", "pool"] complete [ACTIVE_POOL]
 pub struct VolUpload {
     #[command(flatten)]
     pub target: VolFile,
-    #[arg(long, value_name = "number", help = "volume offset to upload to")]
+    #[arg(long, value_name = "number", help = "volume offset to upload to", value_parser = crate::num::unsigned::<u64>)]
     pub offset: Option<u64>,
-    #[arg(long, value_name = "number", help = "amount of data to upload")]
+    #[arg(long, value_name = "number", help = "amount of data to upload", value_parser = crate::num::unsigned::<u64>)]
     pub length: Option<u64>,
     #[arg(long, help = "preserve sparseness of volume")]
     pub sparse: bool,

@@ -11,10 +11,10 @@ use std::rc::Rc;
 
 use crate::driver::{Connection, DomainCalls, StorageCalls};
 use crate::error::Error;
-use crate::model::units::parse_scaled;
+use crate::model::units::{parse_scaled, ScaleError};
 use crate::render::Outcome;
 use crate::session::Session;
-use crate::types::{DomainRef, ModifyFlags, PoolRef};
+use crate::types::{DomainRef, ModifyFlags, PoolRef, ShutdownFlags};
 
 /// An informational line (`Domain 'x' started`).
 pub fn message(text: impl Into<String>) -> Result<Outcome, CmdError> {
@@ -74,11 +74,19 @@ pub fn modify_flags(
 
 /// A scaled size argument in KiB (virsh's default unit for memory).
 pub fn scaled_kib(text: &str, option: &str) -> Result<u64, CmdError> {
-    parse_scaled(text, 1024).map(|b| b / 1024).map_err(|_| {
-        CmdError::message(format!(
-            "Scaled numeric value '{text}' for <{option}> option is malformed or out of range"
-        ))
-    })
+    let context =
+        format!("Scaled numeric value '{text}' for <{option}> option is malformed or out of range");
+    parse_scaled(text, 1024)
+        .map(|b| b / 1024)
+        .map_err(|e| scale_error(context, &e))
+}
+
+/// virsh's line for a bad size, then libvirt's reason when it gives one.
+pub fn scale_error(context: String, e: &ScaleError) -> CmdError {
+    match Error::scale(e) {
+        Some(cause) => CmdError::failed(context, cause),
+        None => CmdError::message(context),
+    }
 }
 
 /// The verbs of `autostart` and `pool-autostart`: `("mark", "marked")` or the unmarking pair.
@@ -122,16 +130,19 @@ pub fn pool_action(
     message(format!("Pool {arg} {done}"))
 }
 
-/// `shutdown --mode` and `reboot --mode`: a comma-separated list of virsh's modes.
-pub fn check_modes(mode: Option<&str>) -> Result<(), CmdError> {
+/// `shutdown --mode` and `reboot --mode`: a comma-separated list of virsh's modes, as flags.
+/// (virsh's two messages differ by a comma.)
+pub fn shutdown_modes(mode: Option<&str>, reboot: bool) -> Result<ShutdownFlags, CmdError> {
+    let mut flags = ShutdownFlags::default();
     for m in mode.into_iter().flat_map(|m| m.split(',')) {
-        if !virtsh_commands::domain::SHUTDOWN_MODES.contains(&m) {
-            return Err(CmdError::message(format!(
-                "Unknown mode {m} value, expecting 'acpi', 'agent', 'initctl', 'signal', or 'paravirt'"
-            )));
-        }
+        flags |= ShutdownFlags::of_mode(m).ok_or_else(|| {
+            let or = if reboot { " or" } else { ", or" };
+            CmdError::message(format!(
+                "Unknown mode {m} value, expecting 'acpi', 'agent', 'initctl', 'signal'{or} 'paravirt'"
+            ))
+        })?;
     }
-    Ok(())
+    Ok(flags)
 }
 
 /// What `setmem` and `setmaxmem` share: the impact flags, the domain and the size in KiB.

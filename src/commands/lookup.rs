@@ -47,7 +47,8 @@ pub fn domain(conn: &Connection, cmd: &str, arg: &str, by: By) -> Result<DomainR
     debug!(Level::Info, "{cmd}: found option <domain>: {arg}");
     let mut found = None;
     if by.id {
-        if let Ok(id) = arg.parse::<i32>() {
+        // An id as `strtol` reads it: blanks and a `+` may come first.
+        if let Ok(id) = virtsh_commands::num::unsigned::<i32>(arg) {
             if id >= 0 {
                 debug!(Level::Debug, "{cmd}: <domain> looks like ID");
                 found = conn.domains().domain_by_id(id as u32).ok();

@@ -5,7 +5,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use super::CmdError;
 use crate::error::{Error, Result};
-use crate::model::units::{parse_scaled, ScaleError};
+use crate::model::units::parse_scaled;
 use crate::render::progress::Progress;
 use crate::types::VolCreateFlags;
 
@@ -54,8 +54,6 @@ pub fn prealloc(on: bool) -> VolCreateFlags {
 
 /// virsh's `vshVolSize`: a scaled size in bytes, or `Malformed size` with libvirt's reason.
 pub fn vol_size(text: &str) -> std::result::Result<u64, CmdError> {
-    parse_scaled(text, 1).map_err(|e| match e {
-        ScaleError::Malformed(_) => CmdError::message(format!("Malformed size {text}")),
-        other => CmdError::failed(format!("Malformed size {text}"), Error::invalid_arg(other)),
-    })
+    parse_scaled(text, 1)
+        .map_err(|e| super::common::scale_error(format!("Malformed size {text}"), &e))
 }

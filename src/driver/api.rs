@@ -8,7 +8,8 @@
 //!   implements what it supports and nothing else;
 //! - the public layer callers use (`HostCalls`, `DomainCalls`, `StorageCalls`), which, like
 //!   libvirt's `libvirt-domain.c`, refuses every changing call on a read-only connection with
-//!   `operation forbidden: read only access prevents virXxx` before the driver sees it.
+//!   `operation forbidden: read only access prevents virXxx` before the driver sees it, and
+//!   makes the argument checks libvirt's public API makes (`check`).
 
 use std::io::Read;
 
@@ -57,7 +58,7 @@ macro_rules! api {
             $(
                 $(#[$m:meta])*
                 $kind:ident fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty
-                    = $api:literal $(=> $default:path)?;
+                    = $api:literal $(=> $default:path)? $(, check $check:expr)?;
             )*
         }
     ) => {
@@ -91,6 +92,7 @@ macro_rules! api {
                 $(#[$m])*
                 pub fn $name(&self $(, $arg: $ty)*) -> Result<$ret> {
                     gate!($kind, self, $api);
+                    $($check?;)?
                     self.api.$name($($arg),*)
                 }
             )*
@@ -130,8 +132,10 @@ api! {
             = "virDomainCreateXML";
         write fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> ()
             = "virDomainCreate";
-        write fn shutdown_domain(&self, dom: &DomainRef) -> () = "virDomainShutdown";
-        write fn reboot_domain(&self, dom: &DomainRef) -> () = "virDomainReboot";
+        write fn shutdown_domain(&self, dom: &DomainRef, flags: ShutdownFlags) -> ()
+            = "virDomainShutdownFlags";
+        write fn reboot_domain(&self, dom: &DomainRef, flags: ShutdownFlags) -> ()
+            = "virDomainReboot";
         write fn reset_domain(&self, dom: &DomainRef) -> () = "virDomainReset";
         write fn destroy_domain(&self, dom: &DomainRef) -> () = "virDomainDestroy";
         write fn suspend_domain(&self, dom: &DomainRef) -> () = "virDomainSuspend";
@@ -158,9 +162,13 @@ api! {
             = "virDomainSetAutostart";
         /// Current memory in KiB.
         write fn set_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> ()
-            = "virDomainSetMemoryFlags";
+            = "virDomainSetMemoryFlags", check non_zero(kib, "memory", "virDomainSetMemoryFlags");
+        /// virsh calls `virDomainSetMaxMemory` without flags, else `virDomainSetMemoryFlags`.
         write fn set_max_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> ()
-            = "virDomainSetMaxMemory";
+            = "virDomainSetMaxMemory", check non_zero(kib, "memory", match flags.0 {
+                0 => "virDomainSetMaxMemory",
+                _ => "virDomainSetMemoryFlags",
+            });
         write fn set_vcpus(&self, dom: &DomainRef, count: u32, flags: ModifyFlags) -> ()
             = "virDomainSetVcpusFlags";
         write fn rename_domain(&self, dom: &DomainRef, new_name: &str) -> ()
@@ -253,6 +261,17 @@ api! {
         write fn upload_volume(&self, vol: &VolRef, offset: u64) -> Box<dyn VolumeSink>
             = "virStorageVolUpload";
     }
+}
+
+/// `virCheckNonZeroArgGoto`: `what` in `function` must not be zero.
+fn non_zero(value: u64, what: &str, function: &str) -> Result<()> {
+    if value == 0 {
+        return Err(Error::new(
+            crate::error::ErrorCode::InvalidArg,
+            format!("{what} in {function} must not be zero"),
+        ));
+    }
+    Ok(())
 }
 
 /// A driver with no calls of some kind: every one is "not supported".

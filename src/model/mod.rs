@@ -39,6 +39,9 @@ pub enum ModelError {
     /// Something valid that virtsh does not implement.
     #[error("{0}")]
     Unsupported(String),
+    /// A value with a unit that is unknown or too large.
+    #[error("{0}")]
+    Scale(units::ScaleError),
 }
 
 /// An empty element such as `<acpi/>` or `<readonly/>`.
@@ -73,6 +76,5 @@ fn scaled(raw: &domain::RawScaled, default: u64, what: &str) -> Result<u64, Mode
             raw.value.trim()
         ))
     })?;
-    units::scale(value, raw.unit.as_deref().unwrap_or(""), default)
-        .map_err(|e| ModelError::Invalid(format!("{e} for element '{what}'")))
+    units::scale(value, raw.unit.as_deref().unwrap_or(""), default).map_err(ModelError::Scale)
 }

@@ -107,6 +107,11 @@ impl PoolDef {
         let kind = raw
             .kind
             .ok_or_else(|| ModelError::Invalid("storage pool missing type attribute".into()))?;
+        if !virtsh_commands::pool::POOL_TYPES.contains(&kind.as_str()) {
+            return Err(ModelError::Invalid(format!(
+                "Invalid value for attribute 'type' in element 'pool': '{kind}'."
+            )));
+        }
         let name = raw.name.map(|n| n.trim().to_string()).unwrap_or_default();
         if name.is_empty() {
             return Err(ModelError::Invalid(
@@ -133,7 +138,7 @@ impl PoolDef {
         let target_path = target
             .as_ref()
             .and_then(|t| t.path.clone())
-            .map(|p| p.trim().to_string());
+            .map(|p| sanitize_path(p.trim()));
         if kind == "dir" && target_path.is_none() {
             return Err(ModelError::Invalid(
                 "missing storage pool target path".into(),
@@ -227,6 +232,24 @@ impl PoolDef {
     }
 }
 
+/// libvirt's `virFileSanitizePath`: consecutive and trailing slashes go, but a leading `//`
+/// (special in POSIX) stays.
+pub fn sanitize_path(path: &str) -> String {
+    let keep_double = path.starts_with("//") && !path.starts_with("///");
+    let body = if keep_double { &path[2..] } else { path };
+    let mut out = String::from(if keep_double { "//" } else { "" });
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !(c == '/' && matches!(chars.peek(), Some('/') | None)) {
+            out.push(c);
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +269,19 @@ mod tests {
     #[test]
     fn dir_pool_needs_a_target() {
         assert!(PoolDef::parse("<pool type='dir'><name>p</name></pool>").is_err());
+    }
+
+    #[test]
+    fn as_libvirt_sanitizes() {
+        for (given, want) in [
+            ("/x/", "/x"),
+            ("//x//y/", "//x/y"),
+            ("///x", "/x"),
+            ("/foo///bar/", "/foo/bar"),
+            ("/", "/"),
+            ("/../foo", "/../foo"),
+        ] {
+            assert_eq!(sanitize_path(given), want, "{given}");
+        }
     }
 }

@@ -1,13 +1,15 @@
 //! Scaled integers: libvirt's unit suffixes (`virScaleInteger`), used by `unit=` attributes in
-//! XML and by virsh's size arguments.
+//! XML and by virsh's size arguments, and numbers read as C's `strtoul` reads them.
 
 /// Why a scaled value was refused; the Display is libvirt's detail text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScaleError {
     #[error("unknown suffix '{0}'")]
     UnknownSuffix(String),
-    #[error("value too large")]
-    Overflow,
+    /// The number times its unit does not fit: `value too large: 99E`.
+    #[error("value too large: {0}")]
+    TooLarge(String),
+    /// No number, or one `strtoull` cannot hold (libvirt says nothing more).
     #[error("malformed number '{0}'")]
     Malformed(String),
 }
@@ -17,23 +19,26 @@ pub fn unit_scale(suffix: &str, default: u64) -> Result<u64, ScaleError> {
     if suffix.is_empty() {
         return Ok(default);
     }
+    let unknown = || ScaleError::UnknownSuffix(suffix.to_string());
     let lower = suffix.to_ascii_lowercase();
     if matches!(lower.as_str(), "b" | "byte" | "bytes") {
         return Ok(1);
     }
-    let base: u64 = match &lower[1..] {
+    // The first character picks the power; it may be any character, so split on chars.
+    let mut chars = lower.chars();
+    let power = match chars.next() {
+        Some('k') => 1,
+        Some('m') => 2,
+        Some('g') => 3,
+        Some('t') => 4,
+        Some('p') => 5,
+        Some('e') => 6,
+        _ => return Err(unknown()),
+    };
+    let base: u64 = match chars.as_str() {
         "" | "ib" => 1024,
         "b" => 1000,
-        _ => return Err(ScaleError::UnknownSuffix(suffix.to_string())),
-    };
-    let power = match lower.as_bytes()[0] {
-        b'k' => 1,
-        b'm' => 2,
-        b'g' => 3,
-        b't' => 4,
-        b'p' => 5,
-        b'e' => 6,
-        _ => return Err(ScaleError::UnknownSuffix(suffix.to_string())),
+        _ => return Err(unknown()),
     };
     Ok(base.pow(power))
 }
@@ -42,18 +47,27 @@ pub fn unit_scale(suffix: &str, default: u64) -> Result<u64, ScaleError> {
 pub fn scale(value: u64, unit: &str, default: u64) -> Result<u64, ScaleError> {
     value
         .checked_mul(unit_scale(unit, default)?)
-        .ok_or(ScaleError::Overflow)
+        .ok_or_else(|| ScaleError::TooLarge(format!("{value}{unit}")))
+}
+
+/// The leading unsigned number of `text` as `strtoull` reads it (blanks, then an optional
+/// `+`, then decimal digits) and the rest; `None` when there are no digits.
+pub fn leading_number(text: &str) -> Option<(Option<u64>, &str)> {
+    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return None;
+    }
+    Some((t[..digits].parse::<u64>().ok(), &t[digits..]))
 }
 
 /// Parses `NUMBER[SUFFIX]` as virsh's scaled arguments do; returns bytes (or the command's
 /// default unit times the number).
 pub fn parse_scaled(text: &str, default: u64) -> Result<u64, ScaleError> {
-    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    if digits == 0 {
-        return Err(ScaleError::Malformed(text.to_string()));
-    }
-    let value: u64 = text[..digits].parse().map_err(|_| ScaleError::Overflow)?;
-    scale(value, &text[digits..], default)
+    let malformed = || ScaleError::Malformed(text.to_string());
+    let (value, suffix) = leading_number(text).ok_or_else(malformed)?;
+    scale(value.ok_or_else(malformed)?, suffix, default)
 }
 
 /// virsh's `vshPrettyCapacity`: `%.2f` with the largest 1024-based unit below the value.
@@ -83,7 +97,33 @@ mod tests {
             Err(ScaleError::UnknownSuffix("X".into()))
         );
         assert!(parse_scaled("abc", 1).is_err());
-        assert_eq!(parse_scaled("99999999999E", 1), Err(ScaleError::Overflow));
+        assert_eq!(
+            parse_scaled("99999999999E", 1),
+            Err(ScaleError::TooLarge("99999999999E".into()))
+        );
+        assert_eq!(
+            parse_scaled("99999999999999999999", 1),
+            Err(ScaleError::Malformed("99999999999999999999".into()))
+        );
+    }
+
+    #[test]
+    fn multibyte_suffixes_are_unknown_not_a_panic() {
+        for s in ["é", "ı", "kı", "Ké", "€", "mé"] {
+            assert_eq!(
+                parse_scaled(&format!("1{s}"), 1),
+                Err(ScaleError::UnknownSuffix(s.into()))
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_strtoul_reads_them() {
+        assert_eq!(parse_scaled(" 10", 1024), Ok(10240));
+        assert_eq!(parse_scaled("+1M", 1), Ok(1 << 20));
+        assert_eq!(parse_scaled(" +1M", 1), Ok(1 << 20));
+        assert!(parse_scaled("-1", 1).is_err());
+        assert!(parse_scaled("", 1).is_err());
     }
 
     #[test]

@@ -47,6 +47,12 @@ pub struct VolumeState<'a> {
     pub allocation: u64,
 }
 
+/// libvirt's file formats (`virStorageFileFormat`), the volume formats of file-based pools.
+const FILE_FORMATS: [&str; 18] = [
+    "none", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop",
+    "cow", "qcow", "qcow2", "qed", "vmdk", "luks",
+];
+
 impl VolumeDef {
     pub fn parse(xml: &str) -> Result<VolumeDef, ModelError> {
         let raw: RawVolume = parse_document(xml, "volume")?;
@@ -57,6 +63,12 @@ impl VolumeDef {
         let capacity = raw
             .capacity
             .ok_or_else(|| ModelError::Invalid("missing capacity element".into()))?;
+        let format = raw.target.and_then(|t| t.format).map(|f| f.kind);
+        if let Some(f) = format.as_deref().filter(|f| !FILE_FORMATS.contains(f)) {
+            return Err(ModelError::Unsupported(format!(
+                "unknown volume format type {f}"
+            )));
+        }
         Ok(VolumeDef {
             name: Name::new(&name).map_err(ModelError::Name)?,
             capacity: scaled(&capacity, 1, "capacity")?,
@@ -64,7 +76,7 @@ impl VolumeDef {
                 .allocation
                 .map(|a| scaled(&a, 1, "allocation"))
                 .transpose()?,
-            format: raw.target.and_then(|t| t.format).map(|f| f.kind),
+            format,
         })
     }
 

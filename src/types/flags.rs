@@ -168,6 +168,37 @@ flags!(
 );
 
 flags!(
+    /// `virDomainShutdownFlagValues` and `virDomainRebootFlagValues` (the same bits): how a
+    /// domain is asked to shut down or reboot; none lets the driver choose.
+    ShutdownFlags {
+        ACPI = 1,
+        AGENT = 1 << 1,
+        INITCTL = 1 << 2,
+        SIGNAL = 1 << 3,
+        PARAVIRT = 1 << 4,
+    }
+);
+
+impl ShutdownFlags {
+    /// The flag of a `--mode` word, in virsh's order.
+    pub fn of_mode(mode: &str) -> Option<ShutdownFlags> {
+        let modes = [
+            ("acpi", Self::ACPI),
+            ("agent", Self::AGENT),
+            ("initctl", Self::INITCTL),
+            ("signal", Self::SIGNAL),
+            ("paravirt", Self::PARAVIRT),
+        ];
+        modes.iter().find(|(m, _)| *m == mode).map(|(_, f)| *f)
+    }
+
+    /// The bits of `self` outside `supported` (what `virCheckFlags` reports).
+    pub fn outside(self, supported: ShutdownFlags) -> u32 {
+        self.0 & !supported.0
+    }
+}
+
+flags!(
     /// `virStoragePoolBuildFlags`, with `WITH_BUILD` for pool-create and pool-start: build the
     /// pool first.
     BuildFlags {

@@ -6,10 +6,10 @@ use crate::commands::prelude::*;
 
 impl Run for Reboot {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        check_modes(self.mode.as_deref())?;
+        let flags = shutdown_modes(self.mode.as_deref(), true)?;
         let verbs = ("reboot", "is being rebooted");
         domain_action(s, Self::NAME, &self.target.domain, verbs, |d, dom| {
-            d.reboot_domain(dom)
+            d.reboot_domain(dom, flags)
         })
     }
 }

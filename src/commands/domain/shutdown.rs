@@ -6,10 +6,10 @@ use crate::commands::prelude::*;
 
 impl Run for Shutdown {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        check_modes(self.mode.as_deref())?;
+        let flags = shutdown_modes(self.mode.as_deref(), false)?;
         let verbs = ("shutdown", "is being shutdown");
         domain_action(s, Self::NAME, &self.target.domain, verbs, |d, dom| {
-            d.shutdown_domain(dom)
+            d.shutdown_domain(dom, flags)
         })
     }
 }

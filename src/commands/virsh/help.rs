@@ -7,7 +7,7 @@ use crate::commands::prelude::*;
 
 impl Run for Help {
     fn run(&self, _: &mut Session) -> Result<Outcome, CmdError> {
-        let Some(topic) = self.command.as_deref() else {
+        let Some(topic) = self.command.as_deref().filter(|c| !c.is_empty()) else {
             return Ok(Outcome::text(help::full_listing()));
         };
         if let Some(def) = find(topic) {

@@ -25,12 +25,15 @@ impl Run for VolResize {
         let capacity = vol_size(size_text)?;
         let conn = s.conn()?;
         let vol = lookup::volume(&conn, Self::NAME, &self.vol, self.pool.as_deref())?;
-        let (vol_arg, size) = (&self.vol, &self.capacity);
+        // As virsh: the volume's own name, the size without its sign, and "by" for a delta
+        // (given, or implied by a negative size).
+        let (name, size) = (&vol.name, size_text);
+        let by = if flags.has(ResizeFlags::DELTA) { "by" } else { "to" };
         conn.storage()
             .resize_volume(&vol, capacity, flags)
             .map_err(|e| {
-                CmdError::failed(format!("Failed to change size of volume '{vol_arg}' to {size}"), e)
+                CmdError::failed(format!("Failed to change size of volume '{name}' {by} {size}"), e)
             })?;
-        message(format!("Size of volume '{vol_arg}' successfully changed to {size}"))
+        message(format!("Size of volume '{name}' successfully changed {by} {size}"))
     }
 }

@@ -65,6 +65,23 @@ impl QemuDriver {
     }
 }
 
+/// The modes libvirt's QEMU driver takes for shutdown and reboot, ACPI and the guest agent;
+/// without the agent (no channel to it yet), asking for it alone is refused as libvirt refuses
+/// it, and with ACPI besides, ACPI serves.
+fn acpi_only(flags: ShutdownFlags, function: &str) -> Result<()> {
+    match flags.outside(ShutdownFlags::ACPI | ShutdownFlags::AGENT) {
+        0 => {}
+        extra => return Err(Error::unsupported_flags(extra, function)),
+    }
+    if flags.has(ShutdownFlags::AGENT) && !flags.has(ShutdownFlags::ACPI) {
+        return Err(Error::new(
+            ErrorCode::ArgumentUnsupported,
+            "argument unsupported: QEMU guest agent is not configured",
+        ));
+    }
+    Ok(())
+}
+
 impl Driver for QemuDriver {
     fn host(&self) -> &dyn HostApi {
         self
@@ -182,10 +199,12 @@ impl DomainApi for QemuDriver {
     fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
         self.domains().start(dom, flags)
     }
-    fn shutdown_domain(&self, dom: &DomainRef) -> Result<()> {
+    fn shutdown_domain(&self, dom: &DomainRef, flags: ShutdownFlags) -> Result<()> {
+        acpi_only(flags, "qemuDomainShutdownFlags")?;
         self.domains().shutdown(dom)
     }
-    fn reboot_domain(&self, dom: &DomainRef) -> Result<()> {
+    fn reboot_domain(&self, dom: &DomainRef, flags: ShutdownFlags) -> Result<()> {
+        acpi_only(flags, "qemuDomainReboot")?;
         self.domains().reboot(dom)
     }
     fn reset_domain(&self, dom: &DomainRef) -> Result<()> {

@@ -68,11 +68,15 @@ impl DomainApi for RemoteDriver {
         self.call::<_, DomainRet>(DOMAIN_CREATE_WITH_FLAGS, &dom_flags(d, flags.0))
             .map(drop)
     }
-    fn shutdown_domain(&self, d: &DomainRef) -> Result<()> {
-        self.void(DOMAIN_SHUTDOWN, &DomArgs { dom: dom(d) })
+    fn shutdown_domain(&self, d: &DomainRef, flags: ShutdownFlags) -> Result<()> {
+        // Without a mode, virsh calls virDomainShutdown (older daemons know only that one).
+        match flags.0 {
+            0 => self.void(DOMAIN_SHUTDOWN, &DomArgs { dom: dom(d) }),
+            f => self.void(DOMAIN_SHUTDOWN_FLAGS, &dom_flags(d, f)),
+        }
     }
-    fn reboot_domain(&self, d: &DomainRef) -> Result<()> {
-        self.void(DOMAIN_REBOOT, &dom_flags(d, 0))
+    fn reboot_domain(&self, d: &DomainRef, flags: ShutdownFlags) -> Result<()> {
+        self.void(DOMAIN_REBOOT, &dom_flags(d, flags.0))
     }
     fn reset_domain(&self, d: &DomainRef) -> Result<()> {
         self.void(DOMAIN_RESET, &dom_flags(d, 0))

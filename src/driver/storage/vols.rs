@@ -124,8 +124,9 @@ pub fn wipe(s: &Storage, vol: &VolRef, algorithm: u32, progress: ProgressFn) -> 
 }
 
 pub fn resize(s: &Storage, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> Result<()> {
-    let (_lock, _, path) = locate(s, vol, true)?;
-    volumes::resize(&path, capacity, flags)
+    let (_lock, def, path) = locate(s, vol, true)?;
+    let available = volumes::fs_sizes(target(&def))?.available;
+    volumes::resize(&path, capacity, flags, available)
 }
 
 pub fn info(s: &Storage, vol: &VolRef) -> Result<VolInfo> {

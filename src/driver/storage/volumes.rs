@@ -36,7 +36,8 @@ pub fn fs_sizes(dir: &Path) -> Result<PoolSizes> {
     Ok(PoolSizes {
         capacity,
         allocation: (s.blocks() - s.blocks_free()) as u64 * unit,
-        available: s.blocks_available() as u64 * unit,
+        // libvirt counts every free block, so that capacity = allocation + available.
+        available: s.blocks_free() as u64 * unit,
     })
 }
 
@@ -201,19 +202,42 @@ pub fn inspect(path: &Path) -> Result<Inspected> {
     })
 }
 
-pub fn resize(path: &Path, capacity: u64, flags: ResizeFlags) -> Result<()> {
+/// `vol-resize` with libvirt's checks (`storageVolResize`); `available` is what the pool has
+/// free. A raw file grows or shrinks in place (with `--allocate`, its new bytes are allocated:
+/// `fallocate`); any other format goes through `qemu-img resize`.
+pub fn resize(path: &Path, capacity: u64, flags: ResizeFlags, available: u64) -> Result<()> {
     let now = inspect(path)?;
     let new = match (
         flags.has(ResizeFlags::DELTA),
         flags.has(ResizeFlags::SHRINK),
     ) {
-        (true, true) => now.capacity.saturating_sub(capacity),
-        (true, false) => now.capacity + capacity,
+        (true, true) => now.capacity - capacity.min(now.capacity),
+        (true, false) => now.capacity.saturating_add(capacity),
         _ => capacity,
     };
+    if new < now.allocation {
+        return Err(Error::invalid_arg(
+            "can't shrink capacity below existing allocation",
+        ));
+    }
     if new < now.capacity && !flags.has(ResizeFlags::SHRINK) {
         return Err(Error::invalid_arg(
             "Can't shrink capacity below current capacity unless shrink flag explicitly specified",
+        ));
+    }
+    let allocate = flags.has(ResizeFlags::ALLOCATE);
+    if allocate && new - now.allocation > available {
+        return Err(Error::operation_failed(
+            "Not enough space left in storage pool",
+        ));
+    }
+    if now.format == "raw" {
+        return resize_raw(path, new, allocate.then_some(now.capacity));
+    }
+    if allocate {
+        return Err(Error::new(
+            ErrorCode::OperationUnsupported,
+            "Operation not supported: preallocate is only supported for raw type volume",
         ));
     }
     let target = path.display().to_string();
@@ -224,6 +248,34 @@ pub fn resize(path: &Path, capacity: u64, flags: ResizeFlags) -> Result<()> {
     }
     args.extend([target.as_str(), size.as_str()]);
     qemu_img(&args).map(drop)
+}
+
+/// A raw file set to `size` bytes; with `allocate_from`, the bytes from there on allocated
+/// (libvirt's `virFileResize`).
+fn resize_raw(path: &Path, size: u64, allocate_from: Option<u64>) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        Error::system(format!("Failed to truncate file '{}'", path.display()), &e)
+    };
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(fail)?;
+    file.set_len(size).map_err(fail)?;
+    if let Some(from) = allocate_from.filter(|from| *from < size) {
+        nix::fcntl::fallocate(
+            &file,
+            nix::fcntl::FallocateFlags::empty(),
+            from as i64,
+            (size - from) as i64,
+        )
+        .map_err(|e| {
+            Error::system(
+                format!("Failed to pre-allocate space for file '{}'", path.display()),
+                &std::io::Error::from(e),
+            )
+        })?;
+    }
+    file.sync_all().map_err(fail)
 }
 
 /// Zeroes a volume: a raw file is overwritten, a qcow2 one made anew at the same size.

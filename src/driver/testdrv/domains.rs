@@ -247,7 +247,7 @@ impl TestState {
         }
     }
 
-    pub(super) fn create(&mut self, mut def: DomainDef, flags: StartFlags) -> Result<DomainRef> {
+    pub(super) fn create(&mut self, mut def: DomainDef) -> Result<DomainRef> {
         post_parse(&mut def);
         let i = match self.find_duplicate(&def, Adding::Live)? {
             Some(i) => {
@@ -268,28 +268,24 @@ impl TestState {
                 self.domains.len() - 1
             }
         };
-        self.boot(i, flags);
+        self.boot(i);
         Ok(self.domains[i].handle())
     }
 
-    fn boot(&mut self, i: usize, flags: StartFlags) {
+    fn boot(&mut self, i: usize) {
         let id = self.next_id;
         self.next_id += 1;
         let d = &mut self.domains[i];
         d.id = Some(id);
-        d.state = if flags.has(StartFlags::PAUSED) {
-            State::Paused(PausedReason::User)
-        } else {
-            State::Running(RunningReason::Booted)
-        };
+        d.state = State::Running(RunningReason::Booted);
     }
 
-    pub(super) fn start(&mut self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
+    pub(super) fn start(&mut self, dom: &DomainRef) -> Result<()> {
         let i = self.index(dom)?;
         if self.domains[i].state.is_active() {
             return Err(Error::operation_invalid("domain is already running"));
         }
-        self.boot(i, flags);
+        self.boot(i);
         Ok(())
     }
 

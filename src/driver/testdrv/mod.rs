@@ -233,16 +233,24 @@ impl DomainApi for TestDriver {
         self.state().undefine(dom)
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
+        check_flags(flags.0, StartFlags::VALIDATE.0, "testDomainCreateXML")?;
         let def = DomainDef::parse(xml)?;
-        self.state().create(def, flags)
+        self.state().create(def)
     }
     fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
-        self.state().start(dom, flags)
+        check_flags(
+            flags.0,
+            StartFlags::FORCE_BOOT.0,
+            "testDomainCreateWithFlags",
+        )?;
+        self.state().start(dom)
     }
-    fn shutdown_domain(&self, dom: &DomainRef) -> Result<()> {
+    fn shutdown_domain(&self, dom: &DomainRef, flags: ShutdownFlags) -> Result<()> {
+        check_flags(flags.0, 0, "testDomainShutdownFlags")?;
         self.state().stop(dom, ShutoffReason::Shutdown)
     }
-    fn reboot_domain(&self, dom: &DomainRef) -> Result<()> {
+    /// libvirt's test driver takes every reboot mode.
+    fn reboot_domain(&self, dom: &DomainRef, _: ShutdownFlags) -> Result<()> {
         self.state().reboot(dom, RunningReason::Booted)
     }
     fn reset_domain(&self, dom: &DomainRef) -> Result<()> {
@@ -542,6 +550,14 @@ impl StorageApi for TestDriver {
 fn st_inactive(st: &mut TestState, pool: &PoolRef, act: impl FnOnce(&mut Pool)) -> Result<()> {
     act(st.inactive_pool(pool)?);
     Ok(())
+}
+
+/// libvirt's `virCheckFlags`: the flags outside `supported` are refused, named.
+fn check_flags(flags: u32, supported: u32, function: &str) -> Result<()> {
+    match flags & !supported {
+        0 => Ok(()),
+        extra => Err(Error::unsupported_flags(extra, function)),
+    }
 }
 
 /// The host name, as the test driver reports it (`gethostname`).
