@@ -20,6 +20,7 @@ codes!(
         InvalidConn = 6 => "invalid_conn",
         InvalidArg = 8 => "invalid_arg",
         OperationFailed = 9 => "operation_failed",
+        NoTarget = 20 => "no_target",
         NoName = 21 => "no_name",
         XmlError = 27 => "xml_error",
         OperationDenied = 29 => "operation_denied",
@@ -40,6 +41,7 @@ codes!(
         OperationUnsupported = 84 => "operation_unsupported",
         ResourceBusy = 87 => "resource_busy",
         StorageVolExist = 90 => "storage_vol_exist",
+        XmlInvalidSchema = 92 => "xml_invalid_schema",
     }
 );
 
@@ -163,6 +165,18 @@ impl From<ModelError> for Error {
             ModelError::Malformed(m) => Error::xml_detail(m),
             ModelError::NoName => Error::no_name(),
             ModelError::Unsupported(what) => Error::unsupported(what),
+            ModelError::Internal(what) => Error::internal(what),
+            ModelError::NoTarget(dev) => Error::new(
+                ErrorCode::NoTarget,
+                format!("missing target information for device {dev}"),
+            ),
+            ModelError::Schema(detail) => Error::new(
+                ErrorCode::XmlInvalidSchema,
+                format!(
+                    "XML document failed to validate against schema: Unable to validate doc against {}/domain.rng\n{detail}\n",
+                    crate::model::SCHEMAS
+                ),
+            ),
             ModelError::Scale(e) => Error::scale(&e).unwrap_or_else(|| Error::xml(e)),
             other => Error::xml(other),
         }

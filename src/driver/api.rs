@@ -125,7 +125,10 @@ api! {
         read fn domain_by_id(&self, id: u32) -> DomainRef = "virDomainLookupByID";
         read fn domain_by_uuid(&self, uuid: &Uuid) -> DomainRef = "virDomainLookupByUUID";
         read fn domain_by_name(&self, name: &str) -> DomainRef = "virDomainLookupByName";
-        write fn define_domain(&self, xml: &str) -> DomainRef = "virDomainDefineXML";
+        write fn define_domain(&self, xml: &str) -> DomainRef
+            = "virDomainDefineXML" => define_plain;
+        write fn define_domain_flags(&self, xml: &str, flags: DefineFlags) -> DomainRef
+            = "virDomainDefineXMLFlags";
         write fn undefine_domain(&self, dom: &DomainRef) -> () = "virDomainUndefineFlags";
         /// Creates and starts a transient domain.
         write fn create_domain(&self, xml: &str, flags: StartFlags) -> DomainRef
@@ -280,6 +283,11 @@ pub struct Unsupported;
 impl HostApi for Unsupported {}
 impl DomainApi for Unsupported {}
 impl StorageApi for Unsupported {}
+
+/// virsh defines without flags through `virDomainDefineXML`: the same as no flags.
+fn define_plain(api: &(impl DomainApi + ?Sized), xml: &str) -> Result<DomainRef> {
+    api.define_domain_flags(xml, DefineFlags::default())
+}
 
 /// The statistics a driver that knows only the `state` group gives.
 fn state_only(

@@ -1,10 +1,14 @@
 //! The XML model: domains, storage pools, volumes and the test driver's `<node>` fixture, parsed
 //! from libvirt's XML and formatted back as libvirt formats it.
 
+pub mod dom;
 pub mod domain;
+pub mod extra;
 pub mod name;
 pub mod node;
 pub mod pool;
+mod read;
+mod schema;
 pub mod units;
 pub mod volume;
 pub mod xml;
@@ -14,9 +18,10 @@ pub use name::{Name, NameError};
 pub use pool::PoolDef;
 pub use volume::VolumeDef;
 
-use serde::Deserialize;
-
 use xml::Malformed;
+
+/// Where libvirt installs its schemas; `--validate` names them in its messages.
+pub const SCHEMAS: &str = "/usr/share/libvirt/schemas";
 
 /// Why a document could not become a definition.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -36,6 +41,15 @@ pub enum ModelError {
     /// A value or element that is wrong; Display is the detail libvirt gives after `XML error:`.
     #[error("{0}")]
     Invalid(String),
+    /// What libvirt reports as an internal error (`internal error: ...`).
+    #[error("{0}")]
+    Internal(String),
+    /// A device without its target; the detail names the device by its source.
+    #[error("missing target information for device {0}")]
+    NoTarget(String),
+    /// A document the schema refuses (`--validate`): libxml2's messages.
+    #[error("{0}")]
+    Schema(String),
     /// Something valid that virtsh does not implement.
     #[error("{0}")]
     Unsupported(String),
@@ -44,37 +58,14 @@ pub enum ModelError {
     Scale(units::ScaleError),
 }
 
-/// An empty element such as `<acpi/>` or `<readonly/>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub struct Empty {}
-
-/// Checks well-formedness and the root element, then deserializes.
-fn parse_document<T: serde::de::DeserializeOwned>(
-    doc: &str,
-    root: &'static str,
-) -> Result<T, ModelError> {
-    let found = xml::check_well_formed(doc).map_err(ModelError::Malformed)?;
-    if found != root {
+/// Parses `doc` and checks its root element.
+fn parse_root(doc: &str, root: &'static str) -> Result<dom::Element, ModelError> {
+    let e = dom::parse(doc).map_err(ModelError::Malformed)?;
+    if e.name != root {
         return Err(ModelError::WrongRoot {
-            found,
+            found: e.name,
             expected: root,
         });
     }
-    quick_xml::de::from_str(doc).map_err(|e| ModelError::Invalid(e.to_string()))
-}
-
-/// A `<memory unit='...'>N</memory>`-style value in KiB (the default unit of memory).
-fn scaled_kib(raw: &domain::RawScaled, what: &str) -> Result<u64, ModelError> {
-    scaled(raw, 1024, what).map(|b| b / 1024)
-}
-
-/// A scaled value in bytes; `default` is the scale of a value without unit.
-fn scaled(raw: &domain::RawScaled, default: u64, what: &str) -> Result<u64, ModelError> {
-    let value: u64 = raw.value.trim().parse().map_err(|_| {
-        ModelError::Invalid(format!(
-            "Invalid value '{}' for element or attribute '{what}'",
-            raw.value.trim()
-        ))
-    })?;
-    units::scale(value, raw.unit.as_deref().unwrap_or(""), default).map_err(ModelError::Scale)
+    Ok(e)
 }

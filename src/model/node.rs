@@ -3,10 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
-
-use super::xml::check_well_formed;
+use super::dom::{self, Element};
+use super::read::text_of;
 use super::{DomainDef, ModelError, PoolDef, VolumeDef};
 use crate::types::NodeInfo;
 
@@ -46,97 +44,6 @@ pub enum FixtureError {
     Invalid(String),
 }
 
-/// One child element of a document: its name, attributes and source text.
-struct Child {
-    name: String,
-    file: Option<String>,
-    text: String,
-    children: Vec<Child>,
-}
-
-/// The child elements of the root (and their children, one level down).
-fn children(doc: &str) -> Result<Vec<Child>, FixtureError> {
-    fn collect(doc: &str, start: usize, end: usize) -> Result<Vec<Child>, FixtureError> {
-        let body = &doc[start..end];
-        let mut reader = Reader::from_str(body);
-        let mut out = Vec::new();
-        let mut depth = 0usize;
-        let mut open: Option<(String, Option<String>, usize, usize)> = None;
-        loop {
-            let before = reader.buffer_position() as usize;
-            let event = reader
-                .read_event()
-                .map_err(|e| FixtureError::Invalid(e.to_string()))?;
-            let after = reader.buffer_position() as usize;
-            match event {
-                Event::Start(e) => {
-                    if depth == 0 {
-                        open = Some((
-                            String::from_utf8_lossy(e.name().as_ref()).into_owned(),
-                            file_attr(&e),
-                            before,
-                            after,
-                        ));
-                    }
-                    depth += 1;
-                }
-                Event::Empty(e) if depth == 0 => out.push(Child {
-                    name: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
-                    file: file_attr(&e),
-                    text: body[before..after].to_string(),
-                    children: Vec::new(),
-                }),
-                Event::End(_) => {
-                    depth -= 1;
-                    if depth == 0 {
-                        let (name, file, s, inner) = open.take().expect("balanced");
-                        out.push(Child {
-                            children: collect(body, inner, before)?,
-                            name,
-                            file,
-                            text: body[s..after].to_string(),
-                        });
-                    }
-                }
-                Event::Eof => break,
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-    let mut reader = Reader::from_str(doc);
-    loop {
-        match reader
-            .read_event()
-            .map_err(|e| FixtureError::Invalid(e.to_string()))?
-        {
-            Event::Start(_) => {
-                let inner = reader.buffer_position() as usize;
-                let end = doc.rfind("</").unwrap_or(doc.len());
-                return collect(doc, inner, end);
-            }
-            Event::Eof => return Ok(Vec::new()),
-            _ => {}
-        }
-    }
-}
-
-fn file_attr(e: &quick_xml::events::BytesStart) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == b"file")
-        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
-}
-
-fn text_of(children: &[Child], name: &str) -> Option<String> {
-    children.iter().find(|c| c.name == name).map(|c| {
-        let t = &c.text;
-        let start = t.find('>').map_or(0, |i| i + 1);
-        let end = t.rfind("</").unwrap_or(t.len());
-        t[start.min(end)..end].trim().to_string()
-    })
-}
-
 impl NodeFixture {
     /// Loads a fixture file; `file=` references resolve against its directory.
     pub fn load(path: &Path) -> Result<NodeFixture, FixtureError> {
@@ -146,21 +53,27 @@ impl NodeFixture {
     }
 
     pub fn parse(doc: &str, dir: &Path) -> Result<NodeFixture, FixtureError> {
-        let root = check_well_formed(doc).map_err(ModelError::Malformed)?;
-        if root != "node" {
+        let root = dom::parse(doc).map_err(ModelError::Malformed)?;
+        if root.name != "node" {
             return Err(ModelError::WrongRoot {
-                found: root,
+                found: root.name,
                 expected: "node",
             }
             .into());
         }
-        let top = children(doc)?;
-        let source = |c: &Child| -> Result<String, FixtureError> {
-            match &c.file {
-                Some(f) => read(&dir.join(f)),
-                None => Ok(c.text.clone()),
+        // An element given by `file=` is read from that file, relative to the fixture.
+        let load = |e: &Element| -> Result<Element, FixtureError> {
+            match e.attr("file") {
+                Some(f) => {
+                    let text = read(&dir.join(f))?;
+                    Ok(dom::parse(&text).map_err(ModelError::Malformed)?)
+                }
+                None => Ok(e.clone()),
             }
         };
+        fn number<T: std::str::FromStr>(e: &Element, n: &str) -> Option<T> {
+            text_of(e, n).and_then(|s| s.trim().parse().ok())
+        }
         let mut fixture = NodeFixture {
             node: NodeInfo {
                 model: "i686".into(),
@@ -175,52 +88,46 @@ impl NodeFixture {
             domains: Vec::new(),
             pools: Vec::new(),
         };
-        for c in &top {
+        for c in root.elements() {
             match c.name.as_str() {
                 "domain" => {
-                    let xml = source(c)?;
-                    let inner = children(&xml)?;
+                    let d = load(c)?;
+                    let test =
+                        |local: &str| d.elements().find(|e| e.name == format!("test:{local}"));
                     fixture.domains.push(FixtureDomain {
-                        def: DomainDef::parse(&xml)?,
-                        runstate: text_of(&inner, "test:runstate").and_then(|s| s.parse().ok()),
-                        transient: inner.iter().any(|i| i.name == "test:transient"),
+                        def: DomainDef::from_element(&d)?,
+                        runstate: test("runstate").and_then(|r| r.text().trim().parse().ok()),
+                        transient: test("transient").is_some(),
                     });
                 }
                 "pool" => {
-                    let xml = source(c)?;
-                    let inner = children(&xml)?;
-                    let size = |n: &str| text_of(&inner, n).and_then(|s| s.parse().ok());
+                    let p = load(c)?;
                     let mut volumes = Vec::new();
-                    for v in c.children.iter().filter(|v| v.name == "volume") {
-                        volumes.push(VolumeDef::parse(&source(v)?)?);
+                    for v in c.elements().filter(|v| v.name == "volume") {
+                        volumes.push(VolumeDef::from_element(&load(v)?)?);
                     }
-                    let pool_xml = strip_volumes(&xml);
                     fixture.pools.push(FixturePool {
-                        def: PoolDef::parse(&pool_xml)?,
+                        def: PoolDef::from_element(&p)?,
                         volumes,
-                        capacity: size("capacity"),
-                        allocation: size("allocation"),
+                        capacity: number(&p, "capacity"),
+                        allocation: number(&p, "allocation"),
                     });
                 }
                 "cpu" => {
-                    let get = |n: &str, d: u32| -> u32 {
-                        text_of(&c.children, n)
-                            .and_then(|s| s.parse().ok())
-                            .unwrap_or(d)
-                    };
                     let cpu = &mut fixture.node;
+                    let get = |n: &str, d: u32| number::<u32>(c, n).unwrap_or(d);
                     cpu.mhz = get("mhz", cpu.mhz);
                     cpu.cpus = get("active", cpu.cpus);
                     cpu.nodes = get("nodes", cpu.nodes);
                     cpu.sockets = get("sockets", cpu.sockets);
                     cpu.cores = get("cores", cpu.cores);
                     cpu.threads = get("threads", cpu.threads);
-                    if let Some(m) = text_of(&c.children, "model") {
-                        cpu.model = m;
+                    if let Some(m) = text_of(c, "model") {
+                        cpu.model = m.trim().to_string();
                     }
                 }
                 "memory" => {
-                    if let Some(m) = text_of(&top, "memory").and_then(|s| s.parse().ok()) {
+                    if let Ok(m) = c.text().trim().parse() {
                         fixture.node.memory_kib = m;
                     }
                 }
@@ -229,21 +136,6 @@ impl NodeFixture {
         }
         Ok(fixture)
     }
-}
-
-/// An inline pool may hold `<volume>` children, which are not part of the pool definition.
-fn strip_volumes(xml: &str) -> String {
-    let mut out = xml.to_string();
-    while let Some(start) = out.find("<volume") {
-        let end = match (out[start..].find("/>"), out[start..].find("</volume>")) {
-            (Some(e), Some(c)) if e < c && !out[start..start + e].contains('>') => start + e + 2,
-            (_, Some(c)) => start + c + "</volume>".len(),
-            (Some(e), None) => start + e + 2,
-            (None, None) => break,
-        };
-        out.replace_range(start..end, "");
-    }
-    out
 }
 
 fn read(path: &Path) -> Result<String, FixtureError> {

@@ -1,11 +1,11 @@
 //! Storage pool definitions (`<pool>`), as `pool-dumpxml` prints them.
 
-use serde::Deserialize;
 use uuid::Uuid;
 
-use super::domain::RawScaled;
+use super::dom::Element;
+use super::read::{bad_value, text_of};
 use super::xml::XmlWriter;
-use super::{parse_document, ModelError, Name};
+use super::{parse_root, ModelError, Name};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolDef {
@@ -48,113 +48,73 @@ pub struct PoolSizes {
     pub available: u64,
 }
 
-#[derive(Deserialize)]
-struct RawPool {
-    #[serde(rename = "@type")]
-    kind: Option<String>,
-    name: Option<String>,
-    uuid: Option<String>,
-    // Sizes in an input document are output-only data; accept and ignore them.
-    #[allow(dead_code)]
-    capacity: Option<RawScaled>,
-    source: Option<RawSource>,
-    target: Option<RawTarget>,
-}
-
-#[derive(Deserialize)]
-struct RawSource {
-    host: Option<RawNamed>,
-    dir: Option<RawPath>,
-    device: Option<RawPath>,
-    name: Option<String>,
-    format: Option<RawType>,
-}
-
-#[derive(Deserialize)]
-struct RawNamed {
-    #[serde(rename = "@name")]
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct RawPath {
-    #[serde(rename = "@path")]
-    path: String,
-}
-
-#[derive(Deserialize)]
-struct RawType {
-    #[serde(rename = "@type")]
-    kind: String,
-}
-
-#[derive(Deserialize)]
-struct RawTarget {
-    path: Option<String>,
-    permissions: Option<RawPermissions>,
-}
-
-#[derive(Deserialize)]
-struct RawPermissions {
-    mode: Option<String>,
-    owner: Option<String>,
-    group: Option<String>,
-}
-
 impl PoolDef {
     pub fn parse(xml: &str) -> Result<PoolDef, ModelError> {
-        let raw: RawPool = parse_document(xml, "pool")?;
-        let kind = raw
-            .kind
-            .ok_or_else(|| ModelError::Invalid("storage pool missing type attribute".into()))?;
+        PoolDef::from_element(&parse_root(xml, "pool")?)
+    }
+
+    pub fn from_element(root: &Element) -> Result<PoolDef, ModelError> {
+        let kind = root
+            .attr("type")
+            .ok_or_else(|| ModelError::Invalid("storage pool missing type attribute".into()))?
+            .to_string();
         if !virtsh_commands::pool::POOL_TYPES.contains(&kind.as_str()) {
-            return Err(ModelError::Invalid(format!(
-                "Invalid value for attribute 'type' in element 'pool': '{kind}'."
-            )));
+            return Err(bad_value("type", "pool", &kind));
         }
-        let name = raw.name.map(|n| n.trim().to_string()).unwrap_or_default();
+        let name = text_of(root, "name")
+            .map(|n| n.trim().to_string())
+            .unwrap_or_default();
         if name.is_empty() {
             return Err(ModelError::Invalid(
                 "missing pool source name element".into(),
             ));
         }
         let name = Name::new(&name).map_err(ModelError::Name)?;
-        let uuid = match raw.uuid {
+        let uuid = match text_of(root, "uuid") {
             Some(u) => Uuid::parse_str(u.trim())
                 .map_err(|_| ModelError::Invalid("malformed uuid element".into()))?,
             None => Uuid::new_v4(),
         };
-        let source = raw
-            .source
-            .map(|s| PoolSource {
-                host: s.host.map(|h| h.name),
-                dir: s.dir.map(|d| d.path),
-                device: s.device.map(|d| d.path),
-                name: s.name,
-                format: s.format.map(|f| f.kind),
+        let source = root
+            .child("source")
+            .map(|s| {
+                let attr = |child: &str, attr: &str| {
+                    s.child(child)
+                        .and_then(|c| c.attr(attr))
+                        .map(str::to_string)
+                };
+                PoolSource {
+                    host: attr("host", "name"),
+                    dir: attr("dir", "path"),
+                    device: attr("device", "path"),
+                    name: text_of(s, "name"),
+                    format: attr("format", "type"),
+                }
             })
             .unwrap_or_default();
-        let target = raw.target;
+        let target = root.child("target");
         let target_path = target
-            .as_ref()
-            .and_then(|t| t.path.clone())
+            .and_then(|t| text_of(t, "path"))
             .map(|p| sanitize_path(p.trim()));
         if kind == "dir" && target_path.is_none() {
             return Err(ModelError::Invalid(
                 "missing storage pool target path".into(),
             ));
         }
+        let permissions = target
+            .and_then(|t| t.child("permissions"))
+            .map(|p| Permissions {
+                mode: text_of(p, "mode"),
+                owner: text_of(p, "owner"),
+                group: text_of(p, "group"),
+            });
         Ok(PoolDef {
             kind,
             name,
             uuid,
             source,
             target_path,
-            permissions: target.and_then(|t| t.permissions).map(|p| Permissions {
-                mode: p.mode,
-                owner: p.owner,
-                group: p.group,
-            }),
+            permissions,
         })
     }
 

@@ -1,10 +1,9 @@
 //! Storage volume definitions (`<volume>`), as `vol-dumpxml` prints them.
 
-use serde::Deserialize;
-
-use super::domain::RawScaled;
+use super::dom::Element;
+use super::read::{scaled, text_of};
 use super::xml::XmlWriter;
-use super::{parse_document, scaled, ModelError, Name};
+use super::{parse_root, ModelError, Name};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VolumeDef {
@@ -15,25 +14,6 @@ pub struct VolumeDef {
     pub allocation: Option<u64>,
     /// `raw`, `qcow2`, ...
     pub format: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawVolume {
-    name: Option<String>,
-    capacity: Option<RawScaled>,
-    allocation: Option<RawScaled>,
-    target: Option<RawTarget>,
-}
-
-#[derive(Deserialize)]
-struct RawTarget {
-    format: Option<RawFormat>,
-}
-
-#[derive(Deserialize)]
-struct RawFormat {
-    #[serde(rename = "@type")]
-    kind: String,
 }
 
 /// What a driver knows of an existing volume, for `vol-dumpxml`.
@@ -55,15 +35,24 @@ const FILE_FORMATS: [&str; 18] = [
 
 impl VolumeDef {
     pub fn parse(xml: &str) -> Result<VolumeDef, ModelError> {
-        let raw: RawVolume = parse_document(xml, "volume")?;
-        let name = raw.name.map(|n| n.trim().to_string()).unwrap_or_default();
+        VolumeDef::from_element(&parse_root(xml, "volume")?)
+    }
+
+    pub fn from_element(root: &Element) -> Result<VolumeDef, ModelError> {
+        let name = text_of(root, "name")
+            .map(|n| n.trim().to_string())
+            .unwrap_or_default();
         if name.is_empty() {
             return Err(ModelError::Invalid("missing volume name element".into()));
         }
-        let capacity = raw
-            .capacity
+        let capacity = root
+            .child("capacity")
             .ok_or_else(|| ModelError::Invalid("missing capacity element".into()))?;
-        let format = raw.target.and_then(|t| t.format).map(|f| f.kind);
+        let format = root
+            .child("target")
+            .and_then(|t| t.child("format"))
+            .and_then(|f| f.attr("type"))
+            .map(str::to_string);
         if let Some(f) = format.as_deref().filter(|f| !FILE_FORMATS.contains(f)) {
             return Err(ModelError::Unsupported(format!(
                 "unknown volume format type {f}"
@@ -71,10 +60,10 @@ impl VolumeDef {
         }
         Ok(VolumeDef {
             name: Name::new(&name).map_err(ModelError::Name)?,
-            capacity: scaled(&capacity, 1, "capacity")?,
-            allocation: raw
-                .allocation
-                .map(|a| scaled(&a, 1, "allocation"))
+            capacity: scaled(capacity, 1, "./capacity")?,
+            allocation: root
+                .child("allocation")
+                .map(|a| scaled(a, 1, "./allocation"))
                 .transpose()?,
             format,
         })

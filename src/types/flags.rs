@@ -156,6 +156,13 @@ flags!(
 );
 
 flags!(
+    /// `virDomainDefineFlags`.
+    DefineFlags {
+        VALIDATE = 1,
+    }
+);
+
+flags!(
     /// `virDomainCreateFlags` for start and create.
     StartFlags {
         PAUSED = 1,

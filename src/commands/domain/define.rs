@@ -8,10 +8,15 @@ impl Run for Define {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let xml = read_file(&self.file)?;
         let file = self.file.display();
-        let dom = s
-            .conn()?
-            .domains()
-            .define_domain(&xml)
+        let flags = DefineFlags::from_options([(self.validate, DefineFlags::VALIDATE)]);
+        let conn = s.conn()?;
+        let domains = conn.domains();
+        // virsh calls the flagless function when it has no flags to pass.
+        let defined = match flags.0 {
+            0 => domains.define_domain(&xml),
+            _ => domains.define_domain_flags(&xml, flags),
+        };
+        let dom = defined
             .map_err(|e| CmdError::failed(format!("Failed to define domain from {file}"), e))?;
         message(format!("Domain '{}' defined from {file}", dom.name))
     }

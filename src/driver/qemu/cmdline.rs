@@ -97,7 +97,7 @@ pub fn check(def: &DomainDef) -> Result<(), Error> {
                 d.device, d.target_dev
             )));
         }
-        if let Some(t) = &d.driver_type {
+        if let Some(t) = &d.driver.format {
             if !matches!(t.as_str(), "raw" | "qcow2") {
                 return Err(unsupported(format!(
                     "disk format '{t}' in <driver type=...>"
@@ -239,7 +239,7 @@ pub fn build(
             ));
             drive.push_str(&format!(
                 ",format={}",
-                d.driver_type.as_deref().unwrap_or("raw")
+                d.driver.format.as_deref().unwrap_or("raw")
             ));
         }
         if cdrom {

@@ -185,15 +185,15 @@ impl DomainApi for QemuDriver {
     fn domain_by_name(&self, name: &str) -> Result<DomainRef> {
         self.domains().by_name(name)
     }
-    fn define_domain(&self, xml: &str) -> Result<DomainRef> {
-        let def = DomainDef::parse(xml)?;
+    fn define_domain_flags(&self, xml: &str, flags: DefineFlags) -> Result<DomainRef> {
+        let def = DomainDef::parse_with(xml, flags.has(DefineFlags::VALIDATE))?;
         self.domains().define(def)
     }
     fn undefine_domain(&self, dom: &DomainRef) -> Result<()> {
         self.domains().undefine(dom)
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
-        let def = DomainDef::parse(xml)?;
+        let def = DomainDef::parse_with(xml, flags.has(StartFlags::VALIDATE))?;
         self.domains().create(def, flags)
     }
     fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {

@@ -51,6 +51,16 @@ impl DomainApi for RemoteDriver {
         self.call::<_, DomainRet>(DOMAIN_DEFINE_XML, &XmlArgs { xml: xml.into() })
             .map(|r| from_dom(r.dom))
     }
+    fn define_domain_flags(&self, xml: &str, flags: DefineFlags) -> Result<DomainRef> {
+        self.call::<_, DomainRet>(
+            DOMAIN_DEFINE_XML_FLAGS,
+            &XmlFlagsArgs {
+                xml: xml.into(),
+                flags: flags.0,
+            },
+        )
+        .map(|r| from_dom(r.dom))
+    }
     fn undefine_domain(&self, d: &DomainRef) -> Result<()> {
         self.void(DOMAIN_UNDEFINE_FLAGS, &dom_flags(d, 0))
     }

@@ -64,6 +64,7 @@ pub(super) fn post_parse(def: &mut DomainDef) {
                     index: 0,
                     model: None,
                     address: None,
+                    extra: Default::default(),
                 });
             }
         }

@@ -225,8 +225,8 @@ impl DomainApi for TestDriver {
             .map(Domain::handle)
             .ok_or_else(|| Error::no_domain(format!("no domain with matching name '{name}'")))
     }
-    fn define_domain(&self, xml: &str) -> Result<DomainRef> {
-        let def = DomainDef::parse(xml)?;
+    fn define_domain_flags(&self, xml: &str, flags: DefineFlags) -> Result<DomainRef> {
+        let def = DomainDef::parse_with(xml, flags.has(DefineFlags::VALIDATE))?;
         self.state().define(def)
     }
     fn undefine_domain(&self, dom: &DomainRef) -> Result<()> {
@@ -234,7 +234,7 @@ impl DomainApi for TestDriver {
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
         check_flags(flags.0, StartFlags::VALIDATE.0, "testDomainCreateXML")?;
-        let def = DomainDef::parse(xml)?;
+        let def = DomainDef::parse_with(xml, flags.has(StartFlags::VALIDATE))?;
         self.state().create(def)
     }
     fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {

@@ -1,13 +1,48 @@
-//! Domain devices: disks, controllers, interfaces, serial ports and consoles, inputs,
-//! graphics, video and the memory balloon, parsed from their XML and formatted back in
-//! libvirt's order.
+//! Domain devices: read from `<devices>` and formatted back in libvirt's order. Disks live in
+//! `disk.rs`, graphics, sound, watchdogs and RNGs in `peripherals.rs`; the plainer devices here.
 
-use serde::Deserialize;
-
-use super::raw::*;
-use super::{invalid, number};
-use crate::model::xml::XmlWriter;
+use super::disk::Disk;
+use super::peripherals::{Graphics, Rng, Sound, Watchdog};
+use crate::model::dom::Element;
+use crate::model::extra::Extra;
+use crate::model::read::{attr_number, choice, number, text_of};
 use crate::model::ModelError;
+
+/// The children of `<devices>` in the order libvirt formats them.
+const ORDER: &[&str] = &[
+    "emulator",
+    "disk",
+    "controller",
+    "lease",
+    "filesystem",
+    "interface",
+    "smartcard",
+    "serial",
+    "parallel",
+    "console",
+    "channel",
+    "input",
+    "tpm",
+    "graphics",
+    "sound",
+    "audio",
+    "video",
+    "hostdev",
+    "redirdev",
+    "redirfilter",
+    "hub",
+    "watchdog",
+    "memballoon",
+    "rng",
+    "nvram",
+    "panic",
+    "shmem",
+    "memory",
+    "iommu",
+    "vsock",
+    "crypto",
+    "pstore",
+];
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Devices {
@@ -19,61 +54,87 @@ pub struct Devices {
     pub consoles: Vec<CharDev>,
     pub inputs: Vec<Input>,
     pub graphics: Vec<Graphics>,
+    pub sounds: Vec<Sound>,
     pub videos: Vec<Video>,
+    pub watchdogs: Vec<Watchdog>,
     pub memballoon: Option<Memballoon>,
+    pub rngs: Vec<Rng>,
+    /// Devices libvirt knows and virtsh does not model (`<hostdev>`, `<channel>`, ...).
+    pub extra: Extra,
 }
 
 /// A device address (`<address type='pci' .../>`, `type='drive'`, ...).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Address {
-    #[serde(rename = "@type")]
     pub kind: String,
-    #[serde(rename = "@domain")]
     pub domain: Option<String>,
-    #[serde(rename = "@controller")]
     pub controller: Option<String>,
-    #[serde(rename = "@bus")]
     pub bus: Option<String>,
-    #[serde(rename = "@slot")]
     pub slot: Option<String>,
-    #[serde(rename = "@function")]
     pub function: Option<String>,
-    #[serde(rename = "@multifunction")]
     pub multifunction: Option<String>,
-    #[serde(rename = "@target")]
     pub target: Option<String>,
-    #[serde(rename = "@unit")]
     pub unit: Option<String>,
-    #[serde(rename = "@port")]
     pub port: Option<String>,
 }
 
-/// Where a disk's data lives.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskSource {
-    None,
-    File(String),
-    Block(String),
-    Volume { pool: String, volume: String },
+impl Address {
+    pub(super) fn parse(device: &Element) -> Option<Address> {
+        let a = device.child("address")?;
+        a.mark_all();
+        let get = |n: &str| a.attr(n).map(str::to_string);
+        Some(Address {
+            kind: a.attr("type").unwrap_or_default().to_string(),
+            domain: get("domain"),
+            controller: get("controller"),
+            bus: get("bus"),
+            slot: get("slot"),
+            function: get("function"),
+            multifunction: get("multifunction"),
+            target: get("target"),
+            unit: get("unit"),
+            port: get("port"),
+        })
+    }
+
+    pub(super) fn to_element(&self) -> Element {
+        let attrs: [(&str, &Option<String>); 5] = match self.kind.as_str() {
+            "pci" => [
+                ("domain", &self.domain),
+                ("bus", &self.bus),
+                ("slot", &self.slot),
+                ("function", &self.function),
+                ("multifunction", &self.multifunction),
+            ],
+            "drive" => [
+                ("controller", &self.controller),
+                ("bus", &self.bus),
+                ("target", &self.target),
+                ("unit", &self.unit),
+                ("", &None),
+            ],
+            _ => [
+                ("controller", &self.controller),
+                ("bus", &self.bus),
+                ("port", &self.port),
+                ("", &None),
+                ("", &None),
+            ],
+        };
+        let mut e = Element::new("address").with("type", &self.kind);
+        for (name, value) in attrs {
+            e = e.with_opt(name, value.as_deref());
+        }
+        e
+    }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Disk {
-    /// `file`, `block` or `volume`.
-    pub kind: String,
-    /// `disk`, `cdrom` or `floppy`.
-    pub device: String,
-    pub driver_name: Option<String>,
-    pub driver_type: Option<String>,
-    pub source: DiskSource,
-    pub target_dev: String,
-    pub target_bus: Option<String>,
-    pub readonly: bool,
-    pub shareable: bool,
-    /// `rawio='yes'` on a lun: raw SCSI commands reach the host device.
-    pub rawio: bool,
-    pub boot_order: Option<u32>,
-    pub address: Option<Address>,
+/// Adds a device's address, if it has one.
+pub(super) fn with_address(e: Element, a: &Option<Address>) -> Element {
+    match a {
+        Some(a) => e.with_child(a.to_element()),
+        None => e,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +143,7 @@ pub struct Controller {
     pub index: u32,
     pub model: Option<String>,
     pub address: Option<Address>,
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +158,7 @@ pub struct Interface {
     /// A script run to set the interface up (`<script path=.../>`).
     pub script: Option<String>,
     pub address: Option<Address>,
+    pub extra: Extra,
 }
 
 /// A serial port or console.
@@ -107,6 +170,7 @@ pub struct CharDev {
     pub source_path: Option<String>,
     pub target_type: Option<String>,
     pub target_port: Option<u32>,
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,14 +178,7 @@ pub struct Input {
     pub kind: String,
     pub bus: Option<String>,
     pub address: Option<Address>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Graphics {
-    pub kind: String,
-    pub port: Option<String>,
-    pub autoport: Option<String>,
-    pub listen: Option<String>,
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,357 +188,316 @@ pub struct Video {
     pub heads: Option<String>,
     pub primary: bool,
     pub address: Option<Address>,
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Memballoon {
     pub model: String,
     pub address: Option<Address>,
+    pub extra: Extra,
 }
 
-pub(super) fn parse_devices(raw: RawDevices) -> Result<Devices, ModelError> {
-    let disks = raw
-        .disk
-        .into_iter()
-        .map(parse_disk)
-        .collect::<Result<Vec<_>, _>>()?;
-    let controllers = raw
-        .controller
-        .into_iter()
-        .map(|c| {
-            Ok(Controller {
-                kind: c.kind,
-                index: c
-                    .index
-                    .map(|i| number(&i, "controller index"))
-                    .transpose()?
-                    .unwrap_or(0),
-                model: c.model,
-                address: c.address,
-            })
-        })
-        .collect::<Result<Vec<_>, ModelError>>()?;
-    let interfaces = raw
-        .interface
-        .into_iter()
-        .map(|i| Interface {
-            kind: i.kind,
-            mac: i.mac.map(|m| m.address.to_ascii_lowercase()),
-            source_network: i.source.as_ref().and_then(|s| s.network.clone()),
-            source_bridge: i.source.and_then(|s| s.bridge),
-            target_dev: i.target.and_then(|t| t.dev),
-            model: i.model.map(|m| m.kind),
-            script: i.script.map(|s| s.path),
-            address: i.address,
-        })
-        .collect();
-    let chardev = |c: RawCharDev| -> Result<CharDev, ModelError> {
-        let target = c.target;
-        Ok(CharDev {
-            kind: c.kind.unwrap_or_else(|| "pty".into()),
-            source_mode: c.source.as_ref().and_then(|s| s.mode.clone()),
-            source_path: c.source.and_then(|s| s.path),
-            target_type: target.as_ref().and_then(|t| t.kind.clone()),
-            target_port: target
-                .and_then(|t| t.port)
-                .map(|p| number(&p, "serial port"))
-                .transpose()?,
-        })
-    };
-    let serials = raw
-        .serial
-        .into_iter()
-        .map(chardev)
-        .collect::<Result<Vec<_>, _>>()?;
-    let consoles = raw
-        .console
-        .into_iter()
-        .map(chardev)
-        .collect::<Result<Vec<_>, _>>()?;
-    let inputs = raw
-        .input
-        .into_iter()
-        .map(|i| Input {
-            kind: i.kind,
-            bus: i.bus,
-            address: i.address,
-        })
-        .collect();
-    let graphics = raw
-        .graphics
-        .into_iter()
-        .map(|g| Graphics {
-            kind: g.kind,
-            port: g.port,
-            autoport: g.autoport,
-            listen: g.listen,
-        })
-        .collect();
-    let videos = raw
-        .video
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let model = v.model;
-            Video {
-                model: model
-                    .as_ref()
-                    .map_or_else(|| "vga".into(), |m| m.kind.clone()),
-                vram: model.as_ref().and_then(|m| m.vram.clone()),
-                heads: model.as_ref().and_then(|m| m.heads.clone()),
-                primary: i == 0 || model.and_then(|m| m.primary).as_deref() == Some("yes"),
-                address: v.address,
-            }
-        })
-        .collect();
-    Ok(Devices {
-        emulator: raw.emulator,
-        disks,
-        controllers,
-        interfaces,
-        serials,
-        consoles,
-        inputs,
-        graphics,
-        videos,
-        memballoon: raw.memballoon.map(|m| Memballoon {
-            model: m.model,
-            address: m.address,
-        }),
+/// Parses every `tag` child of `devices` with `parse`.
+fn all<T>(
+    devices: &Element,
+    tag: &str,
+    parse: impl Fn(&Element) -> Result<T, ModelError>,
+) -> Result<Vec<T>, ModelError> {
+    devices.children_named(tag).map(parse).collect()
+}
+
+fn controller(c: &Element) -> Result<Controller, ModelError> {
+    Ok(Controller {
+        kind: c.attr("type").unwrap_or_default().to_string(),
+        index: attr_number(c, "index", "controller index")?.unwrap_or(0),
+        model: c.attr("model").map(str::to_string),
+        address: Address::parse(c),
+        extra: Extra::of(c),
     })
 }
 
-fn parse_disk(d: RawDisk) -> Result<Disk, ModelError> {
-    let kind = d.kind.unwrap_or_else(|| "file".into());
-    let source = match (kind.as_str(), d.source) {
-        (_, None) => DiskSource::None,
-        ("file", Some(s)) => s.file.map_or(DiskSource::None, DiskSource::File),
-        ("block", Some(s)) => s.dev.map_or(DiskSource::None, DiskSource::Block),
-        ("volume", Some(s)) => match (s.pool, s.volume) {
-            (Some(pool), Some(volume)) => DiskSource::Volume { pool, volume },
-            _ => return Err(invalid("missing pool or volume in disk source")),
-        },
-        (other, Some(_)) => {
-            return Err(ModelError::Unsupported(format!("disk type '{other}'")));
-        }
-    };
-    let target = d
-        .target
-        .ok_or_else(|| invalid("missing target information for device"))?;
-    let target_dev = target
-        .dev
-        .ok_or_else(|| invalid("missing target information for device"))?;
-    Ok(Disk {
-        kind,
-        device: d.device.unwrap_or_else(|| "disk".into()),
-        driver_name: d.driver.as_ref().and_then(|x| x.name.clone()),
-        driver_type: d.driver.and_then(|x| x.kind),
-        source,
-        target_dev,
-        target_bus: target.bus,
-        readonly: d.readonly.is_some(),
-        rawio: d.rawio.as_deref() == Some("yes"),
-        shareable: d.shareable.is_some(),
-        boot_order: d.boot.map(|b| number(&b.order, "boot order")).transpose()?,
-        address: d.address,
+fn interface(i: &Element) -> Result<Interface, ModelError> {
+    let source = i.child("source");
+    let source_attr = |n: &str| source.and_then(|s| s.attr(n)).map(str::to_string);
+    Ok(Interface {
+        kind: i.attr("type").unwrap_or_default().to_string(),
+        mac: i
+            .child("mac")
+            .and_then(|m| m.attr("address"))
+            .map(str::to_ascii_lowercase),
+        source_network: source_attr("network"),
+        source_bridge: source_attr("bridge"),
+        target_dev: i
+            .child("target")
+            .and_then(|t| t.attr("dev"))
+            .map(str::to_string),
+        model: i
+            .child("model")
+            .and_then(|m| m.attr("type"))
+            .map(str::to_string),
+        script: i
+            .child("script")
+            .and_then(|s| s.attr("path"))
+            .map(str::to_string),
+        address: Address::parse(i),
+        extra: Extra::of(i),
     })
 }
 
-fn format_address(w: &mut XmlWriter, a: &Option<Address>) {
-    let Some(a) = a else { return };
-    let attrs: Vec<(&str, Option<&str>)> = match a.kind.as_str() {
-        "pci" => vec![
-            ("domain", a.domain.as_deref()),
-            ("bus", a.bus.as_deref()),
-            ("slot", a.slot.as_deref()),
-            ("function", a.function.as_deref()),
-            ("multifunction", a.multifunction.as_deref()),
-        ],
-        "drive" => vec![
-            ("controller", a.controller.as_deref()),
-            ("bus", a.bus.as_deref()),
-            ("target", a.target.as_deref()),
-            ("unit", a.unit.as_deref()),
-        ],
-        _ => vec![
-            ("controller", a.controller.as_deref()),
-            ("bus", a.bus.as_deref()),
-            ("port", a.port.as_deref()),
-        ],
-    };
-    let mut all = vec![("type", Some(a.kind.as_str()))];
-    all.extend(attrs);
-    w.empty("address", &all);
+fn chardev(c: &Element) -> Result<CharDev, ModelError> {
+    let source = c.child("source");
+    let target = c.child("target");
+    Ok(CharDev {
+        kind: c.attr("type").unwrap_or("pty").to_string(),
+        source_mode: source.and_then(|s| s.attr("mode")).map(str::to_string),
+        source_path: source.and_then(|s| s.attr("path")).map(str::to_string),
+        target_type: target.and_then(|t| t.attr("type")).map(str::to_string),
+        target_port: target
+            .and_then(|t| t.attr("port"))
+            .map(|p| number(p, "serial port"))
+            .transpose()?,
+        extra: Extra::of(c),
+    })
+}
+
+fn input(i: &Element) -> Result<Input, ModelError> {
+    Ok(Input {
+        kind: i.attr("type").unwrap_or_default().to_string(),
+        bus: i.attr("bus").map(str::to_string),
+        address: Address::parse(i),
+        extra: Extra::of(i),
+    })
+}
+
+fn video(index: usize, v: &Element) -> Video {
+    let model = v.child("model");
+    let get = |n: &str| model.and_then(|m| m.attr(n)).map(str::to_string);
+    Video {
+        model: get("type").unwrap_or_else(|| "vga".into()),
+        vram: get("vram"),
+        heads: get("heads"),
+        primary: index == 0 || get("primary").as_deref() == Some("yes"),
+        address: Address::parse(v),
+        extra: Extra::of(v),
+    }
+}
+
+const BALLOON_MODELS: [&str; 4] = ["virtio", "xen", "none", "virtio-transitional"];
+
+fn memballoon(m: &Element) -> Result<Memballoon, ModelError> {
+    let model = choice(m, "model", &BALLOON_MODELS)?.unwrap_or_default();
+    Ok(Memballoon {
+        model,
+        address: Address::parse(m),
+        extra: Extra::of(m),
+    })
 }
 
 impl Devices {
-    pub(super) fn format(&self, w: &mut XmlWriter) {
-        w.open("devices", &[]);
-        if let Some(e) = &self.emulator {
-            w.text("emulator", &[], e);
+    pub(super) fn parse(d: &Element) -> Result<Devices, ModelError> {
+        let mut devices = Devices {
+            emulator: text_of(d, "emulator"),
+            disks: all(d, "disk", Disk::parse)?,
+            controllers: all(d, "controller", controller)?,
+            interfaces: all(d, "interface", interface)?,
+            serials: all(d, "serial", chardev)?,
+            consoles: all(d, "console", chardev)?,
+            inputs: all(d, "input", input)?,
+            graphics: all(d, "graphics", Graphics::parse)?,
+            sounds: all(d, "sound", Sound::parse)?,
+            videos: d
+                .children_named("video")
+                .enumerate()
+                .map(|(i, v)| video(i, v))
+                .collect(),
+            watchdogs: all(d, "watchdog", Watchdog::parse)?,
+            memballoon: d.child("memballoon").map(memballoon).transpose()?,
+            rngs: all(d, "rng", Rng::parse)?,
+            extra: Extra::default(),
+        };
+        devices.extra = Extra::of(d);
+        Ok(devices)
+    }
+
+    /// A graphical console needs a video card: libvirt adds a Cirrus one when none is given.
+    pub(super) fn add_implicit_video(&mut self) {
+        if !self.graphics.is_empty() && self.videos.is_empty() {
+            self.videos.push(Video {
+                model: "cirrus".into(),
+                vram: Some("16384".into()),
+                heads: Some("1".into()),
+                primary: true,
+                address: None,
+                extra: Extra::default(),
+            });
         }
-        for d in &self.disks {
-            w.open(
-                "disk",
-                &[
-                    ("type", Some(&d.kind)),
-                    ("device", Some(&d.device)),
-                    ("rawio", d.rawio.then_some("yes")),
-                ],
-            );
-            if d.driver_name.is_some() || d.driver_type.is_some() {
-                w.empty(
-                    "driver",
-                    &[
-                        ("name", d.driver_name.as_deref()),
-                        ("type", d.driver_type.as_deref()),
-                    ],
-                );
-            }
-            match &d.source {
-                DiskSource::None => {}
-                DiskSource::File(f) => w.empty("source", &[("file", Some(f))]),
-                DiskSource::Block(b) => w.empty("source", &[("dev", Some(b))]),
-                DiskSource::Volume { pool, volume } => {
-                    w.empty("source", &[("pool", Some(pool)), ("volume", Some(volume))])
-                }
-            }
-            w.empty(
-                "target",
-                &[
-                    ("dev", Some(&d.target_dev)),
-                    ("bus", d.target_bus.as_deref()),
-                ],
-            );
-            if let Some(order) = d.boot_order {
-                w.empty("boot", &[("order", Some(&order.to_string()))]);
-            }
-            if d.readonly {
-                w.empty("readonly", &[]);
-            }
-            if d.shareable {
-                w.empty("shareable", &[]);
-            }
-            format_address(w, &d.address);
-            w.close("disk");
+    }
+
+    /// What the devices hold that virtsh does not model.
+    pub fn unmodelled(&self) -> Vec<String> {
+        let mut out = self.extra.describe("devices");
+        let each = [
+            self.disks
+                .iter()
+                .map(|d| d.extra.describe("disk"))
+                .collect::<Vec<_>>(),
+            self.controllers
+                .iter()
+                .map(|c| c.extra.describe("controller"))
+                .collect(),
+            self.interfaces
+                .iter()
+                .map(|i| i.extra.describe("interface"))
+                .collect(),
+            self.serials
+                .iter()
+                .map(|s| s.extra.describe("serial"))
+                .collect(),
+            self.consoles
+                .iter()
+                .map(|c| c.extra.describe("console"))
+                .collect(),
+            self.inputs
+                .iter()
+                .map(|i| i.extra.describe("input"))
+                .collect(),
+            self.graphics
+                .iter()
+                .map(|g| g.extra.describe("graphics"))
+                .collect(),
+            self.sounds
+                .iter()
+                .map(|s| s.extra.describe("sound"))
+                .collect(),
+            self.videos
+                .iter()
+                .map(|v| v.extra.describe("video"))
+                .collect(),
+            self.watchdogs
+                .iter()
+                .map(|w| w.extra.describe("watchdog"))
+                .collect(),
+            self.memballoon
+                .iter()
+                .map(|m| m.extra.describe("memballoon"))
+                .collect(),
+            self.rngs.iter().map(|r| r.extra.describe("rng")).collect(),
+        ];
+        out.extend(each.into_iter().flatten().flatten());
+        out
+    }
+
+    pub(super) fn to_element(&self) -> Element {
+        let mut d = Element::new("devices");
+        d.push_opt(
+            self.emulator
+                .as_deref()
+                .map(|e| Element::leaf("emulator", e)),
+        );
+        for disk in &self.disks {
+            d.push(disk.to_element());
         }
         for c in &self.controllers {
-            let index = c.index.to_string();
-            let attrs = [
-                ("type", Some(c.kind.as_str())),
-                ("index", Some(index.as_str())),
-                ("model", c.model.as_deref()),
-            ];
-            if c.address.is_some() {
-                w.open("controller", &attrs);
-                format_address(w, &c.address);
-                w.close("controller");
-            } else {
-                w.empty("controller", &attrs);
-            }
+            let mut e = Element::new("controller")
+                .with("type", &c.kind)
+                .with("index", c.index.to_string())
+                .with_opt("model", c.model.as_deref());
+            e = with_address(e, &c.address);
+            c.extra.merge(&mut e, &[]);
+            d.push(e);
         }
         for i in &self.interfaces {
-            w.open("interface", &[("type", Some(&i.kind))]);
-            if let Some(mac) = &i.mac {
-                w.empty("mac", &[("address", Some(mac))]);
-            }
+            let mut e = Element::new("interface").with("type", &i.kind);
+            e.push_opt(
+                i.mac
+                    .as_deref()
+                    .map(|m| Element::new("mac").with("address", m)),
+            );
             if i.source_network.is_some() || i.source_bridge.is_some() {
-                w.empty(
-                    "source",
-                    &[
-                        ("network", i.source_network.as_deref()),
-                        ("bridge", i.source_bridge.as_deref()),
-                    ],
+                e.push(
+                    Element::new("source")
+                        .with_opt("network", i.source_network.as_deref())
+                        .with_opt("bridge", i.source_bridge.as_deref()),
                 );
             }
-            if let Some(s) = &i.script {
-                w.empty("script", &[("path", Some(s))]);
-            }
-            if let Some(t) = &i.target_dev {
-                w.empty("target", &[("dev", Some(t))]);
-            }
-            if let Some(m) = &i.model {
-                w.empty("model", &[("type", Some(m))]);
-            }
-            format_address(w, &i.address);
-            w.close("interface");
+            e.push_opt(
+                i.script
+                    .as_deref()
+                    .map(|s| Element::new("script").with("path", s)),
+            );
+            e.push_opt(
+                i.target_dev
+                    .as_deref()
+                    .map(|t| Element::new("target").with("dev", t)),
+            );
+            e.push_opt(
+                i.model
+                    .as_deref()
+                    .map(|m| Element::new("model").with("type", m)),
+            );
+            e = with_address(e, &i.address);
+            i.extra.merge(&mut e, &[]);
+            d.push(e);
         }
         for (tag, list) in [("serial", &self.serials), ("console", &self.consoles)] {
             for c in list {
-                w.open(tag, &[("type", Some(&c.kind))]);
+                let mut e = Element::new(tag).with("type", &c.kind);
                 if c.source_path.is_some() {
-                    w.empty(
-                        "source",
-                        &[
-                            ("mode", c.source_mode.as_deref()),
-                            ("path", c.source_path.as_deref()),
-                        ],
+                    e.push(
+                        Element::new("source")
+                            .with_opt("mode", c.source_mode.as_deref())
+                            .with_opt("path", c.source_path.as_deref()),
                     );
                 }
-                let port = c.target_port.map(|p| p.to_string());
-                w.empty(
-                    "target",
-                    &[
-                        ("type", c.target_type.as_deref()),
-                        ("port", port.as_deref()),
-                    ],
+                e.push(
+                    Element::new("target")
+                        .with_opt("type", c.target_type.as_deref())
+                        .with_opt("port", c.target_port.map(|p| p.to_string())),
                 );
-                w.close(tag);
+                c.extra.merge(&mut e, &[]);
+                d.push(e);
             }
         }
         for i in &self.inputs {
-            let attrs = [("type", Some(i.kind.as_str())), ("bus", i.bus.as_deref())];
-            if i.address.is_some() {
-                w.open("input", &attrs);
-                format_address(w, &i.address);
-                w.close("input");
-            } else {
-                w.empty("input", &attrs);
-            }
+            let mut e = Element::new("input")
+                .with("type", &i.kind)
+                .with_opt("bus", i.bus.as_deref());
+            e = with_address(e, &i.address);
+            i.extra.merge(&mut e, &[]);
+            d.push(e);
         }
         for g in &self.graphics {
-            let attrs = [
-                ("type", Some(g.kind.as_str())),
-                ("port", g.port.as_deref()),
-                ("autoport", g.autoport.as_deref()),
-                ("listen", g.listen.as_deref()),
-            ];
-            match &g.listen {
-                Some(addr) => {
-                    w.open("graphics", &attrs);
-                    w.empty(
-                        "listen",
-                        &[("type", Some("address")), ("address", Some(addr))],
-                    );
-                    w.close("graphics");
-                }
-                None => w.empty("graphics", &attrs),
-            }
+            d.push(g.to_element());
+        }
+        for s in &self.sounds {
+            d.push(s.to_element());
         }
         for v in &self.videos {
-            w.open("video", &[]);
-            w.empty(
-                "model",
-                &[
-                    ("type", Some(&v.model)),
-                    ("vram", v.vram.as_deref()),
-                    ("heads", v.heads.as_deref()),
-                    ("primary", v.primary.then_some("yes")),
-                ],
-            );
-            format_address(w, &v.address);
-            w.close("video");
+            let model = Element::new("model")
+                .with("type", &v.model)
+                .with_opt("vram", v.vram.as_deref())
+                .with_opt("heads", v.heads.as_deref())
+                .with_opt("primary", v.primary.then_some("yes"));
+            let mut e = with_address(Element::new("video").with_child(model), &v.address);
+            v.extra.merge(&mut e, &[]);
+            d.push(e);
+        }
+        for w in &self.watchdogs {
+            d.push(w.to_element());
         }
         if let Some(m) = &self.memballoon {
-            let attrs = [("model", Some(m.model.as_str()))];
-            if m.address.is_some() {
-                w.open("memballoon", &attrs);
-                format_address(w, &m.address);
-                w.close("memballoon");
-            } else {
-                w.empty("memballoon", &attrs);
-            }
+            let mut e = with_address(
+                Element::new("memballoon").with("model", &m.model),
+                &m.address,
+            );
+            m.extra.merge(&mut e, &[]);
+            d.push(e);
         }
-        w.close("devices");
+        for r in &self.rngs {
+            d.push(r.to_element());
+        }
+        self.extra.merge(&mut d, ORDER);
+        d
     }
 }
