@@ -76,7 +76,12 @@ fn by_hand(dir: &Path) -> (Duration, Duration) {
         .status()
         .unwrap();
     assert!(status.success());
-    let mut q = virtsh::driver::qemu::qmp::Qmp::connect(&qmp, Duration::from_secs(10)).unwrap();
+    let (dir, name) = (
+        qmp.parent().unwrap(),
+        qmp.file_name().unwrap().to_str().unwrap(),
+    );
+    let mut q =
+        virtsh::driver::qemu::qmp::Qmp::connect(dir, name, Duration::from_secs(10)).unwrap();
     q.query_status().unwrap();
     let start = started.elapsed();
     let started = Instant::now();

@@ -31,6 +31,23 @@ pub fn hostname() -> std::io::Result<String> {
         .to_string())
 }
 
+/// Connects to the Unix socket `name` in directory `dir`, however long `dir` is: through the
+/// directory's descriptor, so the path given to the kernel stays short (a socket path must fit
+/// in 108 bytes).
+pub fn connect_unix_in(
+    dir: &std::path::Path,
+    name: &str,
+) -> std::io::Result<std::os::unix::net::UnixStream> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let handle = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_PATH | nix::libc::O_DIRECTORY)
+        .open(dir)?;
+    let path = format!("/proc/self/fd/{}/{name}", handle.as_raw_fd());
+    std::os::unix::net::UnixStream::connect(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +56,21 @@ mod tests {
     fn liveness() {
         assert!(pid_alive(std::process::id()));
         assert!(!pid_alive(999_999_999));
+    }
+
+    #[test]
+    fn sockets_in_deep_directories() {
+        let top = tempfile::tempdir().unwrap();
+        let deep = top.path().join("d".repeat(120));
+        std::fs::create_dir(&deep).unwrap();
+        // Bound relative to the directory, as QEMU binds its sockets.
+        let handle = std::fs::File::open(&deep).unwrap();
+        let bind_path = format!(
+            "/proc/self/fd/{}/s.sock",
+            std::os::fd::AsRawFd::as_raw_fd(&handle)
+        );
+        let _listener = std::os::unix::net::UnixListener::bind(bind_path).unwrap();
+        assert!(std::os::unix::net::UnixStream::connect(deep.join("s.sock")).is_err());
+        connect_unix_in(&deep, "s.sock").unwrap();
     }
 }

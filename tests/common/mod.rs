@@ -96,9 +96,10 @@ pub fn knob(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The QEMU processes started for `root`: (pid, domain name), found by their monitor path.
+/// The QEMU processes started for `root`: (pid, domain name), found by their pid file, the
+/// one absolute path of theirs that names the domain.
 pub fn qemus(root: &Path) -> Vec<(u32, String)> {
-    let prefix = format!("unix:{}/run/qemu/", root.display());
+    let prefix = format!("{}/run/qemu/", root.display());
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
@@ -117,11 +118,14 @@ pub fn qemus(root: &Path) -> Vec<(u32, String)> {
         let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
             continue;
         };
-        for arg in cmdline.split(|b| *b == 0) {
-            let arg = String::from_utf8_lossy(arg);
-            if let Some(name) = arg
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        for pair in args.windows(2).filter(|w| w[0] == "-pidfile") {
+            if let Some(name) = pair[1]
                 .strip_prefix(&prefix)
-                .and_then(|r| r.strip_suffix(".qmp,server=on,wait=off"))
+                .and_then(|r| r.strip_suffix(".pid"))
             {
                 out.push((pid, name.to_string()));
             }

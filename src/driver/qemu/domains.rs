@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use super::cmdline;
+use super::checks;
+use super::cmdline::{self, Paths};
 use super::process;
 use super::qmp::{Qmp, QmpError};
 use super::store::{Status, StatusBrief, Store};
@@ -100,6 +101,7 @@ fn starting(live: DomainDef) -> Status {
             state: State::Paused(PausedReason::StartingUp),
             pid: None,
             id: None,
+            autodestroy: false,
         },
         live: Some(live),
     }
@@ -111,6 +113,7 @@ fn shut_off(reason: ShutoffReason) -> Status {
             state: State::Shutoff(reason),
             pid: None,
             id: None,
+            autodestroy: false,
         },
         live: None,
     }
@@ -139,8 +142,8 @@ pub struct Domains<'a> {
 }
 
 impl Domains<'_> {
-    fn paths(&self, name: &Name) -> cmdline::Paths {
-        cmdline::paths(|ext| self.store.run_file(name, ext))
+    fn paths(&self, name: &Name) -> Paths {
+        Paths::new(&self.store.run_dir(), name)
     }
 
     fn name(&self, dom: &DomainRef) -> Result<Name> {
@@ -188,6 +191,8 @@ impl Domains<'_> {
             Some(b) if b.pid.is_some() => {
                 if process::running(&paths) {
                     seen(b.state, b.id, Stale::No)
+                } else if b.autodestroy {
+                    ended(ShutoffReason::Destroyed)
                 } else if process::guest_shut_down(&paths) {
                     ended(ShutoffReason::Shutdown)
                 } else {
@@ -412,8 +417,9 @@ impl Domains<'_> {
 
     // ---- adding and removing ----
 
-    pub fn define(&self, def: DomainDef) -> Result<DomainRef> {
-        cmdline::check(&def)?;
+    pub fn define(&self, mut def: DomainDef) -> Result<DomainRef> {
+        checks::fill_defaults(&mut def);
+        checks::check(&def)?;
         let _list = self.store.list_lock()?;
         let reuse = self.check_add(&def, Adding::Definition)?;
         // A domain is persistent when it has a config: a running transient domain that gets
@@ -447,8 +453,10 @@ impl Domains<'_> {
 
     /// `create`: add (or reuse an inactive persistent) domain under the list lock, mark it
     /// starting under its own lock, let go of the list lock, and boot it.
-    pub fn create(&self, def: DomainDef, flags: StartFlags) -> Result<DomainRef> {
-        cmdline::check(&def)?;
+    pub fn create(&self, mut def: DomainDef, flags: StartFlags) -> Result<DomainRef> {
+        checks::fill_defaults(&mut def);
+        checks::check(&def)?;
+        checks::check_start(&def)?;
         let name = def.name.clone();
         let list = self.store.list_lock()?;
         let reuse = self.check_add(&def, Adding::Live)?;
@@ -506,27 +514,57 @@ impl Domains<'_> {
         self.settle(uuid, name, true).map(drop)
     }
 
-    /// Launches QEMU for a domain marked starting (its lock held); returns its id.
-    fn boot(&self, name: &Name, def: DomainDef, flags: StartFlags) -> Result<u32> {
+    /// Launches QEMU for a domain marked starting (its lock held), sets it up with its CPUs
+    /// stopped (the balloon target, the VNC port it got) and lets it run unless it is to
+    /// start paused; returns its id.
+    fn boot(&self, name: &Name, mut def: DomainDef, flags: StartFlags) -> Result<u32> {
+        checks::check_start(&def)?;
         let emulator = cmdline::emulator(&def)?;
         let paths = self.paths(name);
         let volumes = |pool: &str, vol: &str| self.storage.volume_path(pool, vol);
-        let mut args = cmdline::build(&def, &paths, &volumes)?;
-        if flags.has(StartFlags::PAUSED) {
-            args.push("-S".into());
-        }
-        let pid = process::launch(&emulator, &args, &paths)?;
-        let state = if flags.has(StartFlags::PAUSED) {
+        let tied = flags.has(StartFlags::AUTODESTROY);
+        let args = cmdline::build(&def, &paths, &volumes, !tied)?;
+        let how = process::Launch {
+            emulator: &emulator,
+            args: &args,
+            env: cmdline::environment(&def),
+            tied,
+        };
+        let pid = process::launch(how, &paths)?;
+        let paused = flags.has(StartFlags::PAUSED);
+        let set_up = Qmp::connect(&paths.dir, &paths.qmp, Duration::from_secs(5))
+            .and_then(|mut qmp| {
+                if def
+                    .devices
+                    .memballoon
+                    .as_ref()
+                    .is_some_and(|m| m.model != "none")
+                {
+                    qmp.balloon(def.current_memory_kib * 1024)?;
+                }
+                if let Some(g) = def.devices.graphics.first_mut() {
+                    g.port = qmp.vnc_port()?;
+                    g.listen.get_or_insert_with(|| "127.0.0.1".into());
+                }
+                if !paused {
+                    qmp.cont()?;
+                }
+                Ok(())
+            })
+            .map_err(qmp_failed);
+        let state = if paused {
             State::Paused(PausedReason::User)
         } else {
             State::Running(RunningReason::Booted)
         };
-        let recorded = self.ids_in_use().and_then(|ids| {
+        let recorded = set_up.and_then(|()| {
+            let ids = self.ids_in_use()?;
             let id = self.store.next_id(&ids)?;
             let brief = StatusBrief {
                 state,
                 pid: Some(pid),
                 id: Some(id),
+                autodestroy: tied,
             };
             let status = Status {
                 brief,
@@ -571,8 +609,9 @@ impl Domains<'_> {
             return Err(not_running());
         }
         let mut status = self.store.read_status(&o.name)?.ok_or_else(not_running)?;
-        let qmp_path = self.store.run_file(&o.name, "qmp");
-        let mut qmp = Qmp::connect(&qmp_path, Duration::from_secs(5)).map_err(qmp_failed)?;
+        let paths = self.paths(&o.name);
+        let mut qmp =
+            Qmp::connect(&paths.dir, &paths.qmp, Duration::from_secs(5)).map_err(qmp_failed)?;
         let actual = qmp_state(&mut qmp, status.brief.state)?;
         if actual != status.brief.state {
             status.brief.state = actual;
@@ -654,8 +693,9 @@ impl Domains<'_> {
                 .ok_or_else(|| no_domain(dom))?;
             let def = status.live.as_mut().ok_or_else(|| no_domain(dom))?;
             change(def, true)?;
-            let qmp_path = self.store.run_file(&o.name, "qmp");
-            let mut qmp = Qmp::connect(&qmp_path, Duration::from_secs(5)).map_err(qmp_failed)?;
+            let paths = self.paths(&o.name);
+            let mut qmp =
+                Qmp::connect(&paths.dir, &paths.qmp, Duration::from_secs(5)).map_err(qmp_failed)?;
             live_act(&mut qmp, def)?;
             self.store.write_status(&o.name, &status)?;
         }

@@ -9,6 +9,7 @@
 //! trip; the files are brought up to date by the next operation that changes the domain (see
 //! `domains`).
 
+mod checks;
 mod cmdline;
 mod domains;
 mod process;
@@ -23,6 +24,7 @@ use super::storage::Storage;
 use crate::driver::prelude::*;
 use crate::model::DomainDef;
 use crate::state::store::StoreError;
+use cmdline::Paths;
 use domains::Domains;
 use store::Store;
 
@@ -262,7 +264,7 @@ impl DomainApi for QemuDriver {
                 Ok(())
             },
             |qmp, def| {
-                if def.devices.memballoon.is_none() {
+                if def.devices.memballoon.as_ref().is_none_or(|m| m.model == "none") {
                     return Err(Error::new(
                         ErrorCode::NoSupport,
                         "Operation not supported: Unable to change memory of active domain without the balloon device",
@@ -382,8 +384,9 @@ impl DomainApi for QemuDriver {
                 "cannot find default console device",
             ));
         }
-        let path = self.store.run_file(&v.observed.name, "console");
-        let stream = std::os::unix::net::UnixStream::connect(&path).map_err(|e| {
+        let paths = Paths::new(&self.store.run_dir(), &v.observed.name);
+        let stream = crate::sys::connect_unix_in(&paths.dir, &paths.console).map_err(|e| {
+            let path = paths.console_path();
             Error::system(format!("cannot connect to console {}", path.display()), &e)
         })?;
         Ok(Box::new(stream))

@@ -1,12 +1,19 @@
-//! Running QEMU: launch it daemonized and wait until its monitor answers; stop it for good.
+//! Running QEMU: launch it and wait until its monitor answers; stop it for good.
 //!
 //! Each QEMU inherits an exclusive `flock` on the domain's launch file (`NAME.launch`) and holds
 //! it for as long as it lives; the kernel drops it when the last QEMU process of the domain is
 //! gone. So "the launch lock is held" is exactly "a QEMU of this domain exists, or is being
 //! started", whatever crashed when: no pid file to trust, no pid that could be reused.
+//!
+//! Every wait on QEMU is bounded, and QEMU's output goes to the domain's log file (never to a
+//! pipe that a child of the emulator could hold open): a QEMU that fails to start is reported
+//! with what it wrote there.
 
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{kill, Signal};
@@ -27,24 +34,51 @@ const MONITOR_WAIT: Duration = Duration::from_secs(30);
 /// How long stopping a QEMU may take before virtsh gives up.
 const STOP_WAIT: Duration = Duration::from_secs(20);
 
-/// Starts `emulator args` daemonized; returns QEMU's pid once its monitor answers.
-pub fn launch(emulator: &Path, args: &[String], paths: &Paths) -> Result<u32, Error> {
+/// How QEMU is run.
+pub struct Launch<'a> {
+    pub emulator: &'a Path,
+    pub args: &'a [String],
+    pub env: Vec<(OsString, OsString)>,
+    /// QEMU stays a child of this process and dies with it (`--autodestroy`); else it
+    /// detaches (`-daemonize` is among the arguments).
+    pub tied: bool,
+}
+
+/// Starts QEMU; returns its pid once its monitor answers.
+pub fn launch(how: Launch, paths: &Paths) -> Result<u32, Error> {
     let launch = state::try_lock(&paths.launch)
         .map_err(|e| Error::system(format!("cannot lock {}", paths.launch.display()), &e))?
         .ok_or_else(|| Error::operation_failed("a QEMU of this domain is still running"))?;
-    for stale in [&paths.pid, &paths.qmp, &paths.console, &paths.events] {
+    for stale in [
+        &paths.pid,
+        &paths.qmp_path(),
+        &paths.console_path(),
+        &paths.events,
+    ] {
         let _ = std::fs::remove_file(stale);
     }
     std::fs::write(&paths.caps, "{\"execute\": \"qmp_capabilities\"}\n")
         .map_err(|e| Error::system(format!("cannot write {}", paths.caps.display()), &e))?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&paths.log)
+        .map_err(|e| Error::system(format!("cannot open {}", paths.log.display()), &e))?;
+    let log_start = log.metadata().map_or(0, |m| m.len());
     let fd = launch.as_raw_fd();
-    let mut command = Command::new(emulator);
+    let tied = how.tied;
+    let mut command = Command::new(how.emulator);
     command
-        .args(args)
+        .args(how.args)
+        .envs(how.env)
+        .current_dir(&paths.dir)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    // SAFETY: between fork and exec only fcntl runs, which is async-signal-safe.
+        .stdout(
+            log.try_clone()
+                .map_err(|e| Error::system("cannot share the log", &e))?,
+        )
+        .stderr(log);
+    // SAFETY: between fork and exec only fcntl and prctl run, which are async-signal-safe.
     unsafe {
         command.pre_exec(move || {
             // Hand the launch lock to QEMU: clear close-on-exec on its descriptor.
@@ -54,31 +88,96 @@ pub fn launch(emulator: &Path, args: &[String], paths: &Paths) -> Result<u32, Er
             let flags =
                 nix::fcntl::FdFlag::from_bits_truncate(flags) & !nix::fcntl::FdFlag::FD_CLOEXEC;
             nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETFD(flags))?;
+            if tied {
+                // QEMU is told to stop when the thread that started it (this process's main
+                // thread) ends.
+                nix::sys::prctl::set_pdeathsig(Signal::SIGTERM)?;
+            }
             Ok(())
         });
     }
-    let out = command
-        .output()
-        .map_err(|e| Error::system(format!("cannot run {}", emulator.display()), &e))?;
+    let failed = |what: &str| QemuFailure {
+        log: &paths.log,
+        from: log_start,
+        what: what.to_string(),
+    };
+    let mut child = command
+        .spawn()
+        .map_err(|e| Error::system(format!("cannot run {}", how.emulator.display()), &e))?;
     drop(launch);
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(Error::operation_failed(format!(
-            "QEMU could not start: {}",
-            stderr.trim().lines().last().unwrap_or("no message")
-        )));
+    let started = Instant::now();
+    if !tied {
+        // The daemonizing parent exits once QEMU is set up.
+        match wait_child(&mut child, MONITOR_WAIT) {
+            Some(status) if status.success() => {}
+            Some(_) => return Err(failed("process exited while connecting to monitor").error()),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed("QEMU did not finish starting in time").error());
+            }
+        }
     }
-    let pid = read_pid(&paths.pid).ok_or_else(|| {
-        Error::internal(format!("QEMU wrote no pid file {}", paths.pid.display()))
-    })?;
-    let answered = Qmp::connect(&paths.qmp, MONITOR_WAIT).and_then(|mut q| q.query_status());
+    let pid = loop {
+        if let Some(pid) = read_pid(&paths.pid) {
+            break pid;
+        }
+        if tied && matches!(child.try_wait(), Ok(Some(_))) {
+            return Err(failed("process exited while connecting to monitor").error());
+        }
+        if started.elapsed() > MONITOR_WAIT {
+            stop(paths)?;
+            return Err(failed("QEMU wrote no pid file in time").error());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let left = MONITOR_WAIT.saturating_sub(started.elapsed());
+    let answered = Qmp::connect(&paths.dir, &paths.qmp, left).and_then(|mut q| q.query_status());
     if let Err(e) = answered {
         terminate(pid);
-        return Err(Error::operation_failed(format!(
-            "QEMU's monitor did not answer: {e}"
-        )));
+        return Err(failed(&format!("QEMU's monitor did not answer: {e}")).error());
+    }
+    if tied {
+        // Reaped when it ends, so that no zombie lingers while this process lives.
+        std::thread::spawn(move || child.wait());
     }
     Ok(pid)
+}
+
+/// Waits up to `limit` for `child` to exit.
+fn wait_child(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(2)),
+            _ => return None,
+        }
+    }
+}
+
+/// A start that failed, and where QEMU said why.
+struct QemuFailure<'a> {
+    log: &'a Path,
+    from: u64,
+    what: String,
+}
+
+impl QemuFailure<'_> {
+    /// libvirt's error: what went wrong, then what QEMU wrote during this start.
+    fn error(&self) -> Error {
+        let mut said = String::new();
+        if let Ok(mut f) = File::open(self.log) {
+            let _ = f.seek(SeekFrom::Start(self.from));
+            let _ = f.take(64 * 1024).read_to_string(&mut said);
+        }
+        let said = said.trim();
+        if said.is_empty() {
+            Error::internal(&self.what)
+        } else {
+            Error::internal(format!("{}: {said}", self.what))
+        }
+    }
 }
 
 /// Waits up to `limit` for `pid` to be gone.
@@ -110,17 +209,17 @@ pub fn guest_shut_down(paths: &Paths) -> bool {
     })
 }
 
-/// The pid of the domain's QEMU: from its pid file, else found by its monitor path in `/proc`
-/// (a QEMU still initialising has not written the file yet).
+/// The pid of the domain's QEMU: from its pid file, else found by its pid file's path in
+/// `/proc` (a QEMU still initialising has not written the file yet).
 fn find_pid(paths: &Paths) -> Option<u32> {
-    if let Some(pid) = read_pid(&paths.pid).filter(|p| is_qemu_of(*p, &paths.qmp)) {
+    if let Some(pid) = read_pid(&paths.pid).filter(|p| is_qemu_of(*p, paths)) {
         return Some(pid);
     }
     std::fs::read_dir("/proc")
         .ok()?
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .find(|p| is_qemu_of(*p, &paths.qmp))
+        .find(|p| is_qemu_of(*p, paths))
 }
 
 /// Stops the domain's QEMU for good (`quit` over the monitor, then SIGTERM, then SIGKILL) and
@@ -132,13 +231,15 @@ pub fn stop(paths: &Paths) -> Result<(), Error> {
         if started.elapsed() > STOP_WAIT {
             return Err(Error::operation_failed(format!(
                 "QEMU did not stop; its monitor is {}",
-                paths.qmp.display()
+                paths.qmp_path().display()
             )));
         }
         match find_pid(paths) {
             Some(pid) if !asked => {
                 asked = true;
-                if let Ok(mut qmp) = Qmp::connect(&paths.qmp, Duration::from_millis(200)) {
+                if let Ok(mut qmp) =
+                    Qmp::connect(&paths.dir, &paths.qmp, Duration::from_millis(200))
+                {
                     let _ = qmp.quit();
                     if wait_gone(pid, Duration::from_secs(3)) {
                         continue;
@@ -163,15 +264,18 @@ pub fn terminate(pid: u32) {
     }
 }
 
-/// Whether `pid` is a QEMU whose monitor is `qmp_path` (guards against a reused pid).
-pub fn is_qemu_of(pid: u32, qmp_path: &Path) -> bool {
+/// Whether `pid` is the QEMU of the domain at `paths` (guards against a reused pid): its
+/// command line names the domain's pid file, an absolute path.
+pub fn is_qemu_of(pid: u32, paths: &Paths) -> bool {
     let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
         return false;
     };
-    let needle = format!("unix:{},server=on,wait=off", qmp_path.display());
+    let pidfile = paths.pid.as_os_str().as_encoded_bytes();
     cmdline
         .split(|b| *b == 0)
-        .any(|arg| arg == needle.as_bytes())
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| w[0] == b"-pidfile" && w[1] == pidfile)
 }
 
 /// CPU time QEMU used, in nanoseconds (user + system, from `/proc`).

@@ -40,20 +40,19 @@ pub struct RunStatus {
 }
 
 impl Qmp {
-    /// Connects to the monitor socket, waiting up to `timeout` for it to appear, and
-    /// negotiates capabilities.
-    pub fn connect(path: &Path, timeout: Duration) -> Result<Qmp, QmpError> {
+    /// Connects to the monitor socket `name` in `dir`, waiting up to `timeout` for it to
+    /// appear, and negotiates capabilities.
+    pub fn connect(dir: &Path, name: &str, timeout: Duration) -> Result<Qmp, QmpError> {
         let started = Instant::now();
         let stream = loop {
-            match UnixStream::connect(path) {
+            match crate::sys::connect_unix_in(dir, name) {
                 Ok(s) => break s,
-                Err(e) if started.elapsed() < timeout => {
-                    let _ = e;
+                Err(_) if started.elapsed() < timeout => {
                     std::thread::sleep(Duration::from_millis(2));
                 }
                 Err(source) => {
                     return Err(QmpError::Connect {
-                        path: path.display().to_string(),
+                        path: dir.join(name).display().to_string(),
                         source,
                     })
                 }
@@ -146,6 +145,20 @@ impl Qmp {
         }
     }
 
+    /// The TCP port the VNC server listens on, if it runs.
+    pub fn vnc_port(&mut self) -> Result<Option<i64>, QmpError> {
+        let r = self.execute("query-vnc", None)?;
+        Ok(r.get("service")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse().ok()))
+    }
+
+    /// What QEMU does when the guest powers off: `poweroff` (exit) or `pause`.
+    pub fn on_shutdown(&mut self, action: &str) -> Result<(), QmpError> {
+        self.execute("set-action", Some(json!({ "shutdown": action })))
+            .map(drop)
+    }
+
     /// Sets the balloon target in bytes.
     pub fn balloon(&mut self, bytes: u64) -> Result<(), QmpError> {
         self.execute("balloon", Some(json!({ "value": bytes })))
@@ -160,7 +173,7 @@ mod tests {
 
     /// A fake monitor that replays a script: the greeting, then one canned reply per command
     /// read (events may precede a reply).
-    fn fake(replies: Vec<&'static str>) -> (tempfile::TempDir, std::path::PathBuf) {
+    fn fake(replies: Vec<&'static str>) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("qmp.sock");
         let listener = UnixListener::bind(&path).unwrap();
@@ -178,17 +191,17 @@ mod tests {
                 out.write_all(reply.as_bytes()).unwrap();
             }
         });
-        (dir, path)
+        dir
     }
 
     #[test]
     fn negotiates_and_skips_events() {
-        let (_dir, path) = fake(vec![
+        let dir = fake(vec![
             "{\"return\": {}}\n",
             "{\"event\": \"STOP\"}\n{\"return\": {\"status\": \"paused\", \"running\": false}}\n",
             "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no balloon\"}}\n",
         ]);
-        let mut q = Qmp::connect(&path, Duration::from_secs(2)).unwrap();
+        let mut q = Qmp::connect(dir.path(), "qmp.sock", Duration::from_secs(2)).unwrap();
         assert_eq!(
             q.query_status().unwrap(),
             RunStatus {
@@ -209,9 +222,9 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        let (_dir, path) = fake(vec!["not json\n"]);
+        let dir = fake(vec!["not json\n"]);
         assert!(matches!(
-            Qmp::connect(&path, Duration::from_secs(2)),
+            Qmp::connect(dir.path(), "qmp.sock", Duration::from_secs(2)),
             Err(QmpError::Malformed(_))
         ));
     }

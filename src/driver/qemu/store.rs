@@ -35,6 +35,8 @@ pub struct StatusBrief {
     /// QEMU's pid while it runs.
     pub pid: Option<u32>,
     pub id: Option<u32>,
+    /// QEMU dies with the process that started it (`--autodestroy`): its end is a destroy.
+    pub autodestroy: bool,
 }
 
 impl StatusBrief {
@@ -100,6 +102,9 @@ impl Store {
         if let Some(id) = b.id {
             text.push_str(&format!(" id='{id}'"));
         }
+        if b.autodestroy {
+            text.push_str(" autodestroy='1'");
+        }
         text.push_str(&format!(
             " owner='{}'>\n",
             escape(&std::process::id().to_string())
@@ -158,6 +163,7 @@ fn parse_header(text: &str) -> Option<StatusBrief> {
         state,
         pid: num("pid"),
         id: num("id"),
+        autodestroy: num("autodestroy") == Some(1),
     })
 }
 
@@ -198,6 +204,7 @@ mod tests {
                 state: State::Running(RunningReason::Booted),
                 pid: Some(42),
                 id: Some(3),
+                autodestroy: true,
             },
             live: Some(d.clone()),
         };
@@ -205,12 +212,14 @@ mod tests {
         let back = store.read_status(&d.name).unwrap().unwrap();
         assert_eq!(back.brief.state, status.brief.state);
         assert_eq!((back.brief.pid, back.brief.id), (Some(42), Some(3)));
+        assert!(back.brief.autodestroy);
         assert_eq!(back.live.unwrap(), d);
         let off = Status {
             brief: StatusBrief {
                 state: State::Shutoff(ShutoffReason::Crashed),
                 pid: None,
                 id: None,
+                autodestroy: false,
             },
             live: None,
         };

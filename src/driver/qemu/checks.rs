@@ -1,0 +1,177 @@
+//! What the QEMU driver refuses, and when: at define what libvirt's QEMU driver refuses at
+//! define, at start what libvirt refuses at start and what virtsh cannot run (every element
+//! libvirt knows and virtsh does not model among them), each as `unsupported configuration`
+//! naming the element.
+
+use super::cmdline::{default_bus, emulator, kvm_usable};
+use crate::error::Error;
+use crate::model::domain::{DomainDef, Memballoon, VNC_BASE};
+
+fn unsupported(what: impl std::fmt::Display) -> Error {
+    Error::unsupported(what)
+}
+
+/// The defaults libvirt's QEMU driver fills in when a domain is defined: a memory balloon.
+pub fn fill_defaults(def: &mut DomainDef) {
+    if def.devices.memballoon.is_none() {
+        def.devices.memballoon = Some(Memballoon {
+            model: "virtio".into(),
+            address: None,
+            extra: Default::default(),
+        });
+    }
+}
+
+/// Refuses at define what this driver can never run.
+pub fn check(def: &DomainDef) -> Result<(), Error> {
+    if !matches!(def.kind.as_str(), "qemu" | "kvm") {
+        return Err(unsupported(format!(
+            "domain type '{}' is not supported by the QEMU driver (use 'qemu' or 'kvm')",
+            def.kind
+        )));
+    }
+    if def.os.kind != "hvm" {
+        return Err(unsupported(format!(
+            "os type '{}' in <os><type>",
+            def.os.kind
+        )));
+    }
+    if let Some(arch) = &def.os.arch {
+        if !matches!(arch.as_str(), "x86_64" | "i686") {
+            return Err(unsupported(format!(
+                "architecture '{arch}' in <os><type arch=...>"
+            )));
+        }
+    }
+    emulator(def)?;
+    for d in &def.devices.disks {
+        let bus = d
+            .target_bus
+            .as_deref()
+            .unwrap_or_else(|| default_bus(&d.target_dev));
+        if !matches!(bus, "virtio" | "ide" | "sata" | "scsi") {
+            return Err(unsupported(format!(
+                "disk bus '{bus}' of <disk><target dev='{}'>",
+                d.target_dev
+            )));
+        }
+        if !matches!(d.device.as_str(), "disk" | "cdrom") {
+            return Err(unsupported(format!(
+                "disk device '{}' of <disk> {}",
+                d.device, d.target_dev
+            )));
+        }
+        if let Some(t) = &d.driver.format {
+            if !matches!(t.as_str(), "raw" | "qcow2") {
+                return Err(unsupported(format!(
+                    "disk format '{t}' in <driver type=...>"
+                )));
+            }
+        }
+        if d.driver.io.as_deref() == Some("native")
+            && !matches!(d.driver.cache.as_deref(), Some("none" | "directsync"))
+        {
+            return Err(unsupported(
+                "io='native' needs either no disk cache or directsync cache mode",
+            ));
+        }
+    }
+    for i in &def.devices.interfaces {
+        if !matches!(i.kind.as_str(), "user" | "bridge") {
+            return Err(unsupported(format!(
+                "interface type '{}' in <interface> (virtsh runs 'user' and 'bridge')",
+                i.kind
+            )));
+        }
+        if let Some(m) = &i.model {
+            if !matches!(m.as_str(), "virtio" | "e1000" | "rtl8139") {
+                return Err(unsupported(format!("interface model '{m}' in <model>")));
+            }
+        }
+    }
+    for g in &def.devices.graphics {
+        if g.kind != "vnc" {
+            return Err(unsupported(format!(
+                "graphics type '{}' in <graphics>",
+                g.kind
+            )));
+        }
+    }
+    for c in def.devices.serials.iter().chain(&def.devices.consoles) {
+        if !matches!(c.kind.as_str(), "pty" | "unix") {
+            return Err(unsupported(format!(
+                "character device type '{}' in <serial>/<console>",
+                c.kind
+            )));
+        }
+    }
+    for w in &def.devices.watchdogs {
+        match w.model.as_str() {
+            "i6300esb" | "ib700" => {}
+            "itco" => {
+                return Err(unsupported(
+                    "itco model of watchdog is only part of q35 machine",
+                ))
+            }
+            other => {
+                return Err(unsupported(format!(
+                    "watchdog model '{other}' is not supported on x86_64"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses at start what libvirt refuses at start, and what virtsh cannot run.
+pub fn check_start(def: &DomainDef) -> Result<(), Error> {
+    if let Some(what) = def.unmodelled().first() {
+        return Err(unsupported(format!(
+            "{what} is not supported by virtsh's QEMU driver; remove it from domain '{}' \
+             (virsh edit {})",
+            def.name, def.name
+        )));
+    }
+    let out_of_range = |p: i64| !(VNC_BASE..=65535).contains(&p);
+    if def
+        .devices
+        .graphics
+        .iter()
+        .any(|g| g.port.is_some_and(out_of_range))
+    {
+        return Err(unsupported("vnc port must be in range [5900,65535]"));
+    }
+    if let Some(cpu) = &def.cpu {
+        if cpu.mode.as_deref() == Some("host-passthrough") && !(def.kind == "kvm" && kvm_usable()) {
+            let arch = def.os.arch.as_deref().unwrap_or("x86_64");
+            return Err(unsupported(format!(
+                "CPU mode 'host-passthrough' for {arch} {} domain on {} host is not supported by hypervisor",
+                def.kind,
+                std::env::consts::ARCH
+            )));
+        }
+    }
+    for s in &def.devices.sounds {
+        if matches!(s.model.as_str(), "ich7") {
+            return Err(unsupported(format!(
+                "sound model '{}' needs a q35 machine, which virtsh does not run",
+                s.model
+            )));
+        }
+    }
+    for w in &def.devices.watchdogs {
+        if w.action == "dump" {
+            return Err(unsupported(
+                "watchdog action 'dump' is not supported by virtsh's QEMU driver (it keeps no dump directory)",
+            ));
+        }
+    }
+    for r in &def.devices.rngs {
+        if r.backend == "egd" {
+            return Err(unsupported(
+                "rng backend 'egd' is not supported by virtsh's QEMU driver",
+            ));
+        }
+    }
+    Ok(())
+}

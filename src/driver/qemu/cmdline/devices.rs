@@ -1,0 +1,243 @@
+//! The devices of a QEMU command line, each from its element.
+
+use std::path::PathBuf;
+
+use super::{default_bus, esc, Line, Paths, VolumeResolver};
+use crate::error::Error;
+use crate::model::domain::{DiskSource, DomainDef, VNC_BASE};
+
+pub(super) fn push_all(
+    a: &mut Line,
+    def: &DomainDef,
+    paths: &Paths,
+    volumes: VolumeResolver,
+) -> Result<(), Error> {
+    disks(a, def, volumes)?;
+    interfaces(a, def);
+    if !def.devices.serials.is_empty() || !def.devices.consoles.is_empty() {
+        a.push(&[
+            "-chardev",
+            &format!(
+                "socket,id=serial0,path={},server=on,wait=off",
+                esc(&paths.console)
+            ),
+        ]);
+        a.push(&["-serial", "chardev:serial0"]);
+    }
+    graphics(a, def);
+    inputs(a, def);
+    sound(a, def);
+    for (i, w) in def.devices.watchdogs.iter().enumerate() {
+        a.push(&["-device", &format!("{},id=watchdog{i}", w.model)]);
+        a.push(&["-watchdog-action", &w.action]);
+    }
+    if def
+        .devices
+        .memballoon
+        .as_ref()
+        .is_some_and(|m| m.model == "virtio")
+    {
+        a.push(&["-device", "virtio-balloon-pci,id=balloon0"]);
+    }
+    rngs(a, def);
+    Ok(())
+}
+
+fn disks(a: &mut Line, def: &DomainDef, volumes: VolumeResolver) -> Result<(), Error> {
+    let mut have_ahci = false;
+    let mut have_scsi = false;
+    for (i, d) in def.devices.disks.iter().enumerate() {
+        let bus = d
+            .target_bus
+            .as_deref()
+            .unwrap_or_else(|| default_bus(&d.target_dev));
+        let cdrom = d.device == "cdrom";
+        let file = match &d.source {
+            DiskSource::None => None,
+            DiskSource::File(f) | DiskSource::Block(f) => Some(PathBuf::from(f)),
+            DiskSource::Volume { pool, volume } => Some(volumes(pool, volume)?),
+        };
+        let mut drive = format!("if=none,id=drive{i}");
+        if let Some(f) = &file {
+            drive.push_str(&format!(",file={}", esc(&f.display().to_string())));
+            drive.push_str(&format!(
+                ",format={}",
+                d.driver.format.as_deref().unwrap_or("raw")
+            ));
+        }
+        for (option, value) in [
+            ("cache", &d.driver.cache),
+            ("aio", &d.driver.io),
+            ("discard", &d.driver.discard),
+        ] {
+            if let Some(v) = value {
+                drive.push_str(&format!(",{option}={v}"));
+            }
+        }
+        if cdrom {
+            drive.push_str(",media=cdrom");
+        }
+        if d.readonly || cdrom {
+            drive.push_str(",readonly=on");
+        }
+        a.push(&["-drive", &drive]);
+        let device = match (bus, cdrom) {
+            ("virtio", _) => format!("virtio-blk-pci,drive=drive{i}"),
+            ("ide", true) => format!("ide-cd,drive=drive{i}"),
+            ("ide", false) => format!("ide-hd,drive=drive{i}"),
+            ("sata", _) => {
+                if !have_ahci {
+                    a.push(&["-device", "ahci,id=sata0"]);
+                    have_ahci = true;
+                }
+                let kind = if cdrom { "ide-cd" } else { "ide-hd" };
+                format!("{kind},drive=drive{i},bus=sata0.{}", i.min(5))
+            }
+            _ => {
+                if !have_scsi {
+                    a.push(&["-device", "virtio-scsi-pci,id=scsi0"]);
+                    have_scsi = true;
+                }
+                let kind = if cdrom { "scsi-cd" } else { "scsi-hd" };
+                format!("{kind},drive=drive{i},bus=scsi0.0")
+            }
+        };
+        let device = match d.boot_order {
+            Some(n) => format!("{device},bootindex={n}"),
+            None => device,
+        };
+        a.push(&["-device", &device]);
+    }
+    Ok(())
+}
+
+fn interfaces(a: &mut Line, def: &DomainDef) {
+    for (i, n) in def.devices.interfaces.iter().enumerate() {
+        let netdev = match n.kind.as_str() {
+            "bridge" => format!(
+                "bridge,id=net{i},br={}",
+                esc(n.source_bridge.as_deref().unwrap_or("virbr0"))
+            ),
+            _ => format!("user,id=net{i}"),
+        };
+        a.push(&["-netdev", &netdev]);
+        let model = match n.model.as_deref() {
+            Some("e1000") => "e1000",
+            Some("rtl8139") => "rtl8139",
+            _ => "virtio-net-pci",
+        };
+        let mut device = format!("{model},netdev=net{i}");
+        if let Some(mac) = &n.mac {
+            device.push_str(&format!(",mac={mac}"));
+        }
+        a.push(&["-device", &device]);
+    }
+}
+
+/// VNC on the address and port asked for; an automatic port is the first free display from
+/// 5900 on (QEMU's `to=`), read back once QEMU runs.
+fn graphics(a: &mut Line, def: &DomainDef) {
+    match def.devices.graphics.first() {
+        Some(g) => {
+            let listen = g.listen.as_deref().unwrap_or("127.0.0.1");
+            let host = if listen.contains(':') {
+                format!("[{listen}]")
+            } else {
+                listen.to_string()
+            };
+            let display = match g.port {
+                Some(port) => format!("{}:{}", esc(&host), port - VNC_BASE),
+                None => format!("{}:0,to={}", esc(&host), 65535 - VNC_BASE),
+            };
+            a.push(&["-vnc", &display]);
+        }
+        None => a.push(&["-display", "none"]),
+    }
+    for v in &def.devices.videos {
+        let device = match v.model.as_str() {
+            "cirrus" => "cirrus-vga",
+            "virtio" => "virtio-vga",
+            "none" => continue,
+            _ => "VGA",
+        };
+        a.push(&["-device", device]);
+    }
+}
+
+fn inputs(a: &mut Line, def: &DomainDef) {
+    let usb_inputs: Vec<_> = def
+        .devices
+        .inputs
+        .iter()
+        .filter(|i| i.bus.as_deref() == Some("usb"))
+        .collect();
+    let usb_sound = def.devices.sounds.iter().any(|s| s.model == "usb");
+    if !usb_inputs.is_empty() || usb_sound {
+        a.push(&["-usb"]);
+    }
+    for i in usb_inputs {
+        let device = if i.kind == "tablet" {
+            "usb-tablet"
+        } else {
+            "usb-kbd"
+        };
+        a.push(&["-device", device]);
+    }
+}
+
+/// Sound cards play into a silent audio backend, as libvirt's default (`<audio type='none'>`).
+fn sound(a: &mut Line, def: &DomainDef) {
+    if def.devices.sounds.is_empty() {
+        return;
+    }
+    a.push(&["-audiodev", "none,id=audio1"]);
+    for (i, s) in def.devices.sounds.iter().enumerate() {
+        let id = format!("sound{i}");
+        let hda = |a: &mut Line, controller: &str| {
+            a.push(&["-device", &format!("{controller},id={id}")]);
+            a.push(&[
+                "-device",
+                &format!("hda-duplex,id={id}-codec0,bus={id}.0,cad=0,audiodev=audio1"),
+            ]);
+        };
+        match s.model.as_str() {
+            "ich9" => hda(a, "ich9-intel-hda"),
+            "ich6" => hda(a, "intel-hda"),
+            // Played through the machine's `pcspk-audiodev`.
+            "pcspk" => {}
+            model => {
+                let driver = match model {
+                    "ac97" => "AC97",
+                    "es1370" => "ES1370",
+                    "sb16" => "sb16",
+                    "usb" => "usb-audio",
+                    _ => "virtio-sound-pci",
+                };
+                a.push(&["-device", &format!("{driver},id={id},audiodev=audio1")]);
+            }
+        }
+    }
+}
+
+fn rngs(a: &mut Line, def: &DomainDef) {
+    for (i, r) in def.devices.rngs.iter().enumerate() {
+        let object = match &r.device {
+            Some(path) => format!("rng-random,id=objrng{i},filename={}", esc(path)),
+            None => format!("rng-builtin,id=objrng{i}"),
+        };
+        a.push(&["-object", &object]);
+        let driver = match r.model.as_str() {
+            "virtio-transitional" => "virtio-rng-pci-transitional",
+            "virtio-non-transitional" => "virtio-rng-pci-non-transitional",
+            _ => "virtio-rng-pci",
+        };
+        let mut device = format!("{driver},rng=objrng{i},id=rng{i}");
+        if let Some((bytes, period)) = r.rate {
+            device.push_str(&format!(",max-bytes={bytes}"));
+            if let Some(p) = period {
+                device.push_str(&format!(",period={p}"));
+            }
+        }
+        a.push(&["-device", &device]);
+    }
+}
