@@ -20,7 +20,13 @@ use crate::types::stats::{StatsFlags, StatsGroups, StatsRecord, StatsTarget, Typ
 use crate::types::*;
 
 /// A two-way byte stream (a console).
-pub trait ByteStream: std::io::Read + std::io::Write + std::os::fd::AsRawFd {}
+pub trait ByteStream: std::io::Read + std::io::Write + std::os::fd::AsRawFd {
+    /// A descriptor that becomes readable when the session must end (another one took the
+    /// console over).
+    fn ended_fd(&self) -> Option<std::os::fd::RawFd> {
+        None
+    }
+}
 
 impl ByteStream for std::os::unix::net::UnixStream {}
 
@@ -163,6 +169,11 @@ api! {
         read fn domain_autostart(&self, dom: &DomainRef) -> bool = "virDomainGetAutostart";
         write fn set_domain_autostart(&self, dom: &DomainRef, on: bool) -> ()
             = "virDomainSetAutostart";
+        /// Whether the domain starts at the next boot only (then the mark goes).
+        read fn domain_autostart_once(&self, dom: &DomainRef) -> bool
+            = "virDomainGetAutostartOnce";
+        write fn set_domain_autostart_once(&self, dom: &DomainRef, on: bool) -> ()
+            = "virDomainSetAutostartOnce";
         /// Current memory in KiB.
         write fn set_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> ()
             = "virDomainSetMemoryFlags", check non_zero(kib, "memory", "virDomainSetMemoryFlags");
@@ -198,7 +209,7 @@ api! {
         read fn domain_summary(&self, dom: &DomainRef, security_model: Option<&SecurityModel>)
             -> DomainSummary = "virDomainGetInfo" => summary;
         /// The guest's serial console as a byte stream.
-        write fn open_console(&self, dom: &DomainRef, devname: Option<&str>)
+        write fn open_console(&self, dom: &DomainRef, devname: Option<&str>, flags: ConsoleFlags)
             -> Box<dyn ByteStream> = "virDomainOpenConsole";
     }
 }
@@ -354,6 +365,7 @@ fn summary(
         os_type: api.domain_os_type(dom)?,
         persistent: api.domain_is_persistent(dom).ok(),
         autostart: api.domain_autostart(dom).ok(),
+        autostart_once: api.domain_autostart_once(dom).ok(),
         managed_save: api.domain_has_managed_save(dom).ok(),
         security_label,
         messages: api.domain_messages(dom).unwrap_or_default(),

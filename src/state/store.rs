@@ -119,8 +119,10 @@ impl ObjectStore {
     pub fn config_path(&self, name: &Name) -> PathBuf {
         self.config_dir().join(format!("{name}.xml"))
     }
-    fn autostart_path(&self, name: &Name) -> PathBuf {
-        self.autostart_dir().join(format!("{name}.xml"))
+    /// The autostart mark (`NAME.xml`), or the next-boot-only one (`NAME.once`).
+    fn autostart_path(&self, name: &Name, once: bool) -> PathBuf {
+        let ext = if once { "once" } else { "xml" };
+        self.autostart_dir().join(format!("{name}.{ext}"))
     }
     /// `ROOT/run/KIND/NAME.EXT`.
     pub fn run_file(&self, name: &Name, ext: &str) -> PathBuf {
@@ -194,6 +196,7 @@ impl ObjectStore {
     /// Removes the persistent config and its autostart mark.
     pub fn remove_config(&self, name: &Name) -> StoreResult<()> {
         self.set_autostart(name, false)?;
+        self.set_autostart_once(name, false)?;
         let path = self.config_path(name);
         remove(&path).map_err(io_at(&path))
     }
@@ -203,11 +206,24 @@ impl ObjectStore {
     }
 
     pub fn autostart(&self, name: &Name) -> bool {
-        self.autostart_path(name).exists()
+        self.autostart_path(name, false).exists()
     }
 
     pub fn set_autostart(&self, name: &Name, on: bool) -> StoreResult<()> {
-        let path = self.autostart_path(name);
+        self.mark_autostart(name, false, on)
+    }
+
+    /// Marked to start at the next boot only.
+    pub fn autostart_once(&self, name: &Name) -> bool {
+        self.autostart_path(name, true).exists()
+    }
+
+    pub fn set_autostart_once(&self, name: &Name, on: bool) -> StoreResult<()> {
+        self.mark_autostart(name, true, on)
+    }
+
+    fn mark_autostart(&self, name: &Name, once: bool, on: bool) -> StoreResult<()> {
+        let path = self.autostart_path(name, once);
         if on {
             write_atomic(&path, name.as_str().as_bytes())
         } else {
@@ -215,8 +231,6 @@ impl ObjectStore {
         }
         .map_err(io_at(&path))
     }
-
-    // ---- live state ----
 
     /// The live state file's text (`ROOT/run/KIND/NAME.xml`), if there is one.
     pub fn read_run(&self, name: &Name) -> StoreResult<Option<String>> {

@@ -156,6 +156,14 @@ flags!(
 );
 
 flags!(
+    /// `virDomainConsoleFlags`.
+    ConsoleFlags {
+        FORCE = 1,
+        SAFE = 2,
+    }
+);
+
+flags!(
     /// `virDomainDefineFlags`.
     DefineFlags {
         VALIDATE = 1,

@@ -20,6 +20,8 @@ pub struct DomainSummary {
     pub os_type: String,
     pub persistent: Option<bool>,
     pub autostart: Option<bool>,
+    /// `None` where the driver does not know it (virsh then prints no line).
+    pub autostart_once: Option<bool>,
     pub managed_save: Option<bool>,
     pub security_label: Option<SecurityLabel>,
     pub messages: Vec<String>,

@@ -19,21 +19,31 @@ impl Run for Console {
                 "Cannot run interactive console without a controlling TTY",
             ));
         }
-        refuse(self.safe, "safe")?;
         let escape = s.opts.escape.clone().unwrap_or_else(|| "^]".into());
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
         if !conn.domains().domain_state(&dom)?.is_active() {
             return Err(CmdError::message("The domain is not running"));
         }
-        let stream = conn
-            .domains()
-            .open_console(&dom, self.devname.as_deref())?;
         if self.resume && matches!(conn.domains().domain_state(&dom)?, State::Paused(_)) {
             conn.domains().resume_domain(&dom)?;
         }
         s.out.flush();
-        attach(&*s.term, &dom.name, stream, &escape)
+        // virsh greets before it opens the console, so an error follows the greeting.
+        let hint = if escape == "^]" { " (Ctrl + ])" } else { "" };
+        let greeting = format!(
+            "Connected to domain '{}'\nEscape character is {escape}{hint}\n",
+            dom.name
+        );
+        let _ = s.term.write(greeting.as_bytes());
+        let flags = ConsoleFlags::from_options([
+            (self.force, ConsoleFlags::FORCE),
+            (self.safe, ConsoleFlags::SAFE),
+        ]);
+        let stream = conn
+            .domains()
+            .open_console(&dom, self.devname.as_deref(), flags)?;
+        attach(&*s.term, stream, &escape)
     }
 }
 
@@ -47,43 +57,40 @@ fn escape_byte(spec: &str) -> u8 {
     }
 }
 
-/// Shuttles bytes between the terminal and the console until the escape byte or the end.
+/// Shuttles bytes between the terminal and the console until the escape byte, the end of
+/// the console, or another session taking it over.
 fn attach(
     term: &dyn Terminal,
-    name: &str,
     mut stream: Box<dyn ByteStream>,
     escape: &str,
 ) -> Result<Outcome, CmdError> {
     let esc = escape_byte(escape);
-    let hint = if escape == "^]" { " (Ctrl + ])" } else { "" };
-    let greeting = format!("Connected to domain '{name}'\nEscape character is {escape}{hint}\n");
-    let _ = term.write(greeting.as_bytes());
     let raw = term
         .raw_mode()
         .map_err(|e| CmdError::Driver(Error::system("cannot set the terminal to raw mode", &e)))?;
     let input_fd = term.input_fd();
     let console_fd = stream.as_raw_fd();
+    let ended_fd = stream.ended_fd();
     let mut buf = [0u8; 4096];
     loop {
-        // SAFETY: both descriptors stay open for the whole loop.
-        let (a, b) = unsafe {
-            (
-                BorrowedFd::borrow_raw(input_fd),
-                BorrowedFd::borrow_raw(console_fd),
-            )
-        };
-        let mut fds = [
-            PollFd::new(a, PollFlags::POLLIN),
-            PollFd::new(b, PollFlags::POLLIN),
+        // SAFETY: the descriptors stay open for the whole loop.
+        let borrow = |fd| unsafe { BorrowedFd::borrow_raw(fd) };
+        let mut fds = vec![
+            PollFd::new(borrow(input_fd), PollFlags::POLLIN),
+            PollFd::new(borrow(console_fd), PollFlags::POLLIN),
         ];
+        fds.extend(ended_fd.map(|fd| PollFd::new(borrow(fd), PollFlags::POLLIN)));
         if poll(&mut fds, PollTimeout::NONE).is_err() {
             continue;
         }
         let ready = |i: usize| {
-            fds[i].revents().is_some_and(|r| {
+            fds.get(i).and_then(PollFd::revents).is_some_and(|r| {
                 r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR)
             })
         };
+        if ready(2) {
+            break;
+        }
         if ready(1) {
             match stream.read(&mut buf) {
                 Ok(0) | Err(_) => break,

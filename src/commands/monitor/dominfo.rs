@@ -28,6 +28,7 @@ impl Run for Dominfo {
             used_memory_kib: s.info.memory_kib,
             persistent: s.persistent,
             autostart: s.autostart,
+            autostart_once: s.autostart_once,
             managed_save: s.managed_save,
             security_doi: model.as_ref().map(|m| m.doi.clone()),
             security_model: model.map(|m| m.model),
@@ -51,6 +52,8 @@ struct InfoView {
     used_memory_kib: u64,
     persistent: Option<bool>,
     autostart: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    autostart_once: Option<bool>,
     managed_save: Option<bool>,
     security_model: Option<String>,
     security_doi: Option<String>,
@@ -76,8 +79,12 @@ impl TextView for InfoView {
         field(out, "Max memory:", &format!("{} KiB", self.max_memory_kib));
         field(out, "Used memory:", &format!("{} KiB", self.used_memory_kib));
         field(out, "Persistent:", self.persistent.map_or("unknown", yes_no));
+        let enable = |on: bool| if on { "enable" } else { "disable" };
         if let Some(a) = self.autostart {
-            field(out, "Autostart:", if a { "enable" } else { "disable" });
+            field(out, "Autostart:", enable(a));
+        }
+        if let Some(a) = self.autostart_once {
+            field(out, "Autostart Once:", enable(a));
         }
         field(out, "Managed save:", self.managed_save.map_or("unknown", yes_no));
         if let Some(model) = &self.security_model {

@@ -17,6 +17,7 @@ use super::checks;
 use super::cmdline::{self, Paths};
 use super::process;
 use super::qmp::{Qmp, QmpError};
+use super::reboot;
 use super::store::{Status, StatusBrief, Store};
 use crate::driver::prelude::*;
 use crate::model::{DomainDef, Name};
@@ -102,6 +103,7 @@ fn starting(live: DomainDef) -> Status {
             pid: None,
             id: None,
             autodestroy: false,
+            rebooting: false,
         },
         live: Some(live),
     }
@@ -114,6 +116,7 @@ fn shut_off(reason: ShutoffReason) -> Status {
             pid: None,
             id: None,
             autodestroy: false,
+            rebooting: false,
         },
         live: None,
     }
@@ -353,9 +356,17 @@ impl Domains<'_> {
     }
 
     /// Removes every file of a domain that is no more (both locks held).
+    /// Removes what is left of a domain that is no more (its log stays, as libvirt's does).
     fn forget(&self, uuid: Uuid, name: &Name) -> Result<()> {
         self.store.remove_run(name)?;
         self.store.remove_index(&uuid, name)?;
+        let paths = self.paths(name);
+        let sockets = [&paths.qmp, &paths.console, &paths.watch].map(|s| paths.dir.join(s));
+        let leftovers = [&paths.launch, &paths.pid, &paths.events, &paths.caps];
+        for file in leftovers.into_iter().chain(&sockets) {
+            let _ = std::fs::remove_file(file);
+        }
+        let _ = std::fs::remove_file(self.store.run_file(name, "console-lock"));
         self.store.remove_lock(name)?;
         Ok(())
     }
@@ -565,6 +576,7 @@ impl Domains<'_> {
                 pid: Some(pid),
                 id: Some(id),
                 autodestroy: tied,
+                rebooting: false,
             };
             let status = Status {
                 brief,
@@ -596,13 +608,13 @@ impl Domains<'_> {
 
     // ---- the monitor ----
 
-    /// Runs `act` on a running domain's monitor under its lock, with the state QEMU reports
-    /// (which the status file is brought back to first), then records `next`: a failed
+    /// Runs `act` on a running domain's monitor under its lock, with its status brought back
+    /// to the state QEMU reports first; what `act` changes in the status is recorded. A failed
     /// record undoes nothing QEMU did, so the next operation starts from QEMU's word again.
     fn monitor(
         &self,
         dom: &DomainRef,
-        act: impl FnOnce(&mut Qmp, State) -> Result<Option<State>>,
+        act: impl FnOnce(&mut Qmp, &mut StatusBrief) -> Result<()>,
     ) -> Result<()> {
         let (_lock, o) = self.lock_one(dom)?;
         if !o.state.is_active() || o.starting() {
@@ -612,53 +624,73 @@ impl Domains<'_> {
         let paths = self.paths(&o.name);
         let mut qmp =
             Qmp::connect(&paths.dir, &paths.qmp, Duration::from_secs(5)).map_err(qmp_failed)?;
-        let actual = qmp_state(&mut qmp, status.brief.state)?;
-        if actual != status.brief.state {
-            status.brief.state = actual;
+        let recorded = status.brief.clone();
+        status.brief.state = qmp_state(&mut qmp, recorded.state)?;
+        let outcome = act(&mut qmp, &mut status.brief);
+        if status.brief != recorded {
             self.store.write_status(&o.name, &status)?;
         }
-        if let Some(next) = act(&mut qmp, actual)? {
-            status.brief.state = next;
-            self.store.write_status(&o.name, &status)?;
-        }
-        Ok(())
+        outcome
     }
 
+    /// `shutdown`: the ACPI power button, with QEMU to exit on the guest's power-off (a
+    /// pending reboot is called off).
     pub fn shutdown(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, _| {
-            q.system_powerdown().map_err(qmp_failed).map(|_| None)
+        self.monitor(dom, |q, b| {
+            if b.rebooting {
+                q.on_shutdown("poweroff").map_err(qmp_failed)?;
+                b.rebooting = false;
+            }
+            q.system_powerdown().map_err(qmp_failed)
         })
     }
 
+    /// `reboot`: through the guest, as libvirt does (see `reboot.rs`); a domain whose
+    /// `on_reboot` is `destroy` is shut down instead.
     pub fn reboot(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, _| {
-            q.system_reset().map_err(qmp_failed).map(|_| None)
-        })
+        let mut watch_for = None;
+        self.monitor(dom, |q, b| {
+            let restart = self
+                .store
+                .read_status(&self.name(dom)?)?
+                .and_then(|s| s.live)
+                .is_none_or(|d| !matches!(d.on_reboot.as_str(), "destroy" | "preserve"));
+            if restart && !b.rebooting {
+                q.on_shutdown("pause").map_err(qmp_failed)?;
+                b.rebooting = true;
+                watch_for = b.pid;
+            }
+            q.system_powerdown().map_err(qmp_failed)
+        })?;
+        match watch_for {
+            Some(pid) => reboot::spawn_watcher(self.store.root(), &self.name(dom)?, pid),
+            None => Ok(()),
+        }
     }
 
     pub fn reset(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, _| {
-            q.system_reset().map_err(qmp_failed).map(|_| None)
-        })
+        self.monitor(dom, |q, _| q.system_reset().map_err(qmp_failed))
     }
 
     pub fn suspend(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, now| match now {
-            State::Paused(_) => Ok(None),
-            _ => q
-                .stop()
-                .map_err(qmp_failed)
-                .map(|_| Some(State::Paused(PausedReason::User))),
+        self.monitor(dom, |q, b| match b.state {
+            State::Paused(_) => Ok(()),
+            _ => {
+                q.stop().map_err(qmp_failed)?;
+                b.state = State::Paused(PausedReason::User);
+                Ok(())
+            }
         })
     }
 
     pub fn resume(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, now| match now {
+        self.monitor(dom, |q, b| match b.state {
             State::Running(_) => Err(Error::operation_invalid("domain is already running")),
-            _ => q
-                .cont()
-                .map_err(qmp_failed)
-                .map(|_| Some(State::Running(RunningReason::Unpaused))),
+            _ => {
+                q.cont().map_err(qmp_failed)?;
+                b.state = State::Running(RunningReason::Unpaused);
+                Ok(())
+            }
         })
     }
 
@@ -726,14 +758,19 @@ impl Domains<'_> {
         self.forget(def.uuid, &o.name)
     }
 
-    pub fn set_autostart(&self, dom: &DomainRef, on: bool) -> Result<()> {
+    /// Marks the domain to start at every boot, or (`once`) at the next one only.
+    pub fn set_autostart(&self, dom: &DomainRef, once: bool, on: bool) -> Result<()> {
         let (_lock, o) = self.lock_one(dom)?;
         if !o.persistent {
             return Err(Error::operation_invalid(
                 "cannot set autostart for transient domain",
             ));
         }
-        Ok(self.store.set_autostart(&o.name, on)?)
+        match once {
+            false => self.store.set_autostart(&o.name, on)?,
+            true => self.store.set_autostart_once(&o.name, on)?,
+        }
+        Ok(())
     }
 }
 

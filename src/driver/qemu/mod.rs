@@ -11,9 +11,11 @@
 
 mod checks;
 mod cmdline;
+mod console;
 mod domains;
 mod process;
 pub mod qmp;
+pub mod reboot;
 mod store;
 
 use std::path::Path;
@@ -250,7 +252,14 @@ impl DomainApi for QemuDriver {
         Ok(self.store.autostart(&v.observed.name))
     }
     fn set_domain_autostart(&self, dom: &DomainRef, on: bool) -> Result<()> {
-        self.domains().set_autostart(dom, on)
+        self.domains().set_autostart(dom, false, on)
+    }
+    fn domain_autostart_once(&self, dom: &DomainRef) -> Result<bool> {
+        let v = self.domains().get(dom)?;
+        Ok(self.store.autostart_once(&v.observed.name))
+    }
+    fn set_domain_autostart_once(&self, dom: &DomainRef, on: bool) -> Result<()> {
+        self.domains().set_autostart(dom, true, on)
     }
     fn set_memory(&self, dom: &DomainRef, kib: u64, flags: ModifyFlags) -> Result<()> {
         self.domains().modify(
@@ -369,7 +378,12 @@ impl DomainApi for QemuDriver {
         self.domains().get(dom)?;
         Ok(Vec::new())
     }
-    fn open_console(&self, dom: &DomainRef, devname: Option<&str>) -> Result<Box<dyn ByteStream>> {
+    fn open_console(
+        &self,
+        dom: &DomainRef,
+        devname: Option<&str>,
+        flags: ConsoleFlags,
+    ) -> Result<Box<dyn ByteStream>> {
         let v = self.domains().get(dom)?;
         if !v.observed.state.is_active() {
             return Err(Error::operation_invalid("The domain is not running"));
@@ -385,11 +399,9 @@ impl DomainApi for QemuDriver {
             ));
         }
         let paths = Paths::new(&self.store.run_dir(), &v.observed.name);
-        let stream = crate::sys::connect_unix_in(&paths.dir, &paths.console).map_err(|e| {
-            let path = paths.console_path();
-            Error::system(format!("cannot connect to console {}", path.display()), &e)
-        })?;
-        Ok(Box::new(stream))
+        let lock = self.store.run_file(&v.observed.name, "console-lock");
+        let session = console::open(&paths, &lock, flags.has(ConsoleFlags::FORCE))?;
+        Ok(Box::new(session))
     }
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {
         if !self.domains().state(dom)?.is_active() {

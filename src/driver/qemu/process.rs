@@ -198,15 +198,23 @@ pub fn running(paths: &Paths) -> bool {
 }
 
 /// Whether the guest powered itself off (a `SHUTDOWN` event from the guest in the event
-/// file), which is why its QEMU exited.
+/// file, not followed by a reset that rebooted it), which is why its QEMU exited.
 pub fn guest_shut_down(paths: &Paths) -> bool {
     let Ok(events) = std::fs::read_to_string(&paths.events) else {
         return false;
     };
-    events.lines().any(|line| {
-        serde_json::from_str::<serde_json::Value>(line)
-            .is_ok_and(|v| v["event"] == "SHUTDOWN" && v["data"]["guest"] == true)
-    })
+    let mut off = false;
+    for line in events.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        match v["event"].as_str() {
+            Some("SHUTDOWN") => off = v["data"]["guest"] == true,
+            Some("RESET" | "RESUME") => off = false,
+            _ => {}
+        }
+    }
+    off
 }
 
 /// The pid of the domain's QEMU: from its pid file, else found by its pid file's path in

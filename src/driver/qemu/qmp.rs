@@ -109,6 +109,17 @@ impl Qmp {
         }
     }
 
+    /// Waits, however long it takes, for QEMU's next event.
+    pub fn next_event(&mut self) -> Result<Value, QmpError> {
+        self.writer.set_read_timeout(None)?;
+        loop {
+            let message = self.read_message()?;
+            if message.get("event").is_some() {
+                return Ok(message);
+            }
+        }
+    }
+
     pub fn query_status(&mut self) -> Result<RunStatus, QmpError> {
         let r = self.execute("query-status", None)?;
         Ok(RunStatus {

@@ -29,7 +29,7 @@ impl Deref for Store {
 }
 
 /// The status file's header: what listing needs, without the XML.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StatusBrief {
     pub state: State,
     /// QEMU's pid while it runs.
@@ -37,6 +37,8 @@ pub struct StatusBrief {
     pub id: Option<u32>,
     /// QEMU dies with the process that started it (`--autodestroy`): its end is a destroy.
     pub autodestroy: bool,
+    /// A reboot waits for the guest to power off (see `reboot.rs`).
+    pub rebooting: bool,
 }
 
 impl StatusBrief {
@@ -105,6 +107,9 @@ impl Store {
         if b.autodestroy {
             text.push_str(" autodestroy='1'");
         }
+        if b.rebooting {
+            text.push_str(" reboot='1'");
+        }
         text.push_str(&format!(
             " owner='{}'>\n",
             escape(&std::process::id().to_string())
@@ -164,6 +169,7 @@ fn parse_header(text: &str) -> Option<StatusBrief> {
         pid: num("pid"),
         id: num("id"),
         autodestroy: num("autodestroy") == Some(1),
+        rebooting: num("reboot") == Some(1),
     })
 }
 
@@ -205,6 +211,7 @@ mod tests {
                 pid: Some(42),
                 id: Some(3),
                 autodestroy: true,
+                rebooting: true,
             },
             live: Some(d.clone()),
         };
@@ -212,7 +219,7 @@ mod tests {
         let back = store.read_status(&d.name).unwrap().unwrap();
         assert_eq!(back.brief.state, status.brief.state);
         assert_eq!((back.brief.pid, back.brief.id), (Some(42), Some(3)));
-        assert!(back.brief.autodestroy);
+        assert!(back.brief.autodestroy && back.brief.rebooting);
         assert_eq!(back.live.unwrap(), d);
         let off = Status {
             brief: StatusBrief {
@@ -220,6 +227,7 @@ mod tests {
                 pid: None,
                 id: None,
                 autodestroy: false,
+                rebooting: false,
             },
             live: None,
         };

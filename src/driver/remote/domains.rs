@@ -115,14 +115,15 @@ impl DomainApi for RemoteDriver {
         let os = c.start(DOMAIN_GET_OS_TYPE, &DomArgs { dom: dom(d) })?;
         let persistent = c.start(DOMAIN_IS_PERSISTENT, &DomArgs { dom: dom(d) })?;
         let autostart = c.start(DOMAIN_GET_AUTOSTART, &DomArgs { dom: dom(d) })?;
+        let once = c.start(DOMAIN_GET_AUTOSTART_ONCE, &DomArgs { dom: dom(d) })?;
         let saved = c.start(DOMAIN_HAS_MANAGED_SAVE_IMAGE, &dom_flags(d, 0))?;
         let label = c.start(DOMAIN_GET_SECURITY_LABEL, &DomArgs { dom: dom(d) })?;
         let messages = c.start(DOMAIN_GET_MESSAGES, &dom_flags(d, 0))?;
         let info = info_of(info.wait()?, state.wait()?)?;
         let flag = |p: Pending| p.wait::<IntRet>().ok().map(|r| r.value != 0);
         let os_type = os.wait::<StringRet>()?.value;
-        let (persistent, autostart, managed_save) =
-            (flag(persistent), flag(autostart), flag(saved));
+        let (persistent, autostart, autostart_once, managed_save) =
+            (flag(persistent), flag(autostart), flag(once), flag(saved));
         // A domain without a label is not an error for dominfo.
         let label = label.wait::<SecurityLabelRet>().unwrap_or_default();
         let security_label =
@@ -135,6 +136,7 @@ impl DomainApi for RemoteDriver {
             os_type,
             persistent,
             autostart,
+            autostart_once,
             managed_save,
             security_label,
             messages: messages
@@ -165,6 +167,18 @@ impl DomainApi for RemoteDriver {
     fn set_domain_autostart(&self, d: &DomainRef, on: bool) -> Result<()> {
         self.void(
             DOMAIN_SET_AUTOSTART,
+            &DomIntArgs {
+                dom: dom(d),
+                value: i32::from(on),
+            },
+        )
+    }
+    fn domain_autostart_once(&self, d: &DomainRef) -> Result<bool> {
+        self.flag(DOMAIN_GET_AUTOSTART_ONCE, &DomArgs { dom: dom(d) })
+    }
+    fn set_domain_autostart_once(&self, d: &DomainRef, on: bool) -> Result<()> {
+        self.void(
+            DOMAIN_SET_AUTOSTART_ONCE,
             &DomIntArgs {
                 dom: dom(d),
                 value: i32::from(on),
@@ -266,7 +280,12 @@ impl DomainApi for RemoteDriver {
             _ => ControlState::Ok,
         })
     }
-    fn open_console(&self, d: &DomainRef, _devname: Option<&str>) -> Result<Box<dyn ByteStream>> {
+    fn open_console(
+        &self,
+        d: &DomainRef,
+        _devname: Option<&str>,
+        _flags: ConsoleFlags,
+    ) -> Result<Box<dyn ByteStream>> {
         self.domain_state(d)?;
         Err(Error::no_support(
             "virDomainOpenConsole (over a remote connection, not yet in virtsh)",

@@ -352,7 +352,12 @@ impl DomainApi for TestDriver {
             Vec::new()
         })
     }
-    fn open_console(&self, dom: &DomainRef, _: Option<&str>) -> Result<Box<dyn ByteStream>> {
+    fn open_console(
+        &self,
+        dom: &DomainRef,
+        _: Option<&str>,
+        _: ConsoleFlags,
+    ) -> Result<Box<dyn ByteStream>> {
         self.state().get(dom)?;
         Err(Error::no_support("virDomainOpenConsole"))
     }

@@ -22,6 +22,8 @@ pub struct Paths {
     pub qmp: String,
     /// The serial console socket's name in `dir`.
     pub console: String,
+    /// A second monitor's socket, for a reboot's watcher (see `reboot.rs`).
+    pub watch: String,
     pub log: PathBuf,
     /// QEMU writes every monitor event here (a second QMP monitor on a file, negotiated by
     /// reading `caps`), so that a guest's power-off is seen without connecting.
@@ -45,6 +47,7 @@ impl Paths {
             pid: file("pid"),
             qmp: format!("{short}.qmp"),
             console: format!("{short}.console"),
+            watch: format!("{short}.watch"),
             log: file("log"),
             events: file("events"),
             caps: file("caps"),
@@ -162,7 +165,8 @@ pub fn build(
         a.push(&["-daemonize"]);
     }
     a.push(&["-pidfile", &paths.pid.display().to_string()]);
-    a.push(&["-qmp", &format!("unix:{},server=on,wait=off", paths.qmp)]);
+    a.push(&["-qmp", &format!("unix:{},server=on,wait=off", esc(&paths.qmp))]);
+    a.push(&["-qmp", &format!("unix:{},server=on,wait=off", esc(&paths.watch))]);
     a.push(&[
         "-chardev",
         &format!(
