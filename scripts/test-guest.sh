@@ -181,6 +181,8 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
 say() { echo "virtsh-guest: $*"; }
+# Firmware escape sequences may be left on the console's current line: start a fresh one.
+echo
 
 while read -r m; do
     insmod "/lib/modules/$m" || say "warning: insmod $m failed"

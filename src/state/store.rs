@@ -38,7 +38,14 @@ pub enum StoreError {
         detail: String,
         remedy: String,
     },
+    /// A name too long for the files that hold the object.
+    #[error("{what} name '{name}' is too long: virtsh keeps names of at most {MAX_NAME} bytes")]
+    NameTooLong { what: String, name: String },
 }
+
+/// The longest name a stored object may have: its files are `NAME.EXT`, and a file name has
+/// at most 255 bytes.
+pub const MAX_NAME: usize = 240;
 
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Error {
@@ -50,6 +57,7 @@ impl From<StoreError> for Error {
             StoreError::Corrupt { .. } => {
                 Error::new(ErrorCode::InternalError, format!("internal error: {e}"))
             }
+            StoreError::NameTooLong { .. } => Error::invalid_arg(e),
         }
     }
 }
@@ -59,6 +67,7 @@ fn e_path(e: &StoreError) -> String {
         StoreError::Io { path, .. } | StoreError::Corrupt { path, .. } => {
             path.display().to_string()
         }
+        StoreError::NameTooLong { name, .. } => name.clone(),
     }
 }
 
@@ -128,8 +137,9 @@ impl ObjectStore {
     pub fn run_file(&self, name: &Name, ext: &str) -> PathBuf {
         self.run_dir().join(format!("{name}.{ext}"))
     }
-    fn index_entry(&self, uuid: &Uuid, name: &Name) -> PathBuf {
-        self.index_dir().join(format!("{uuid}:{name}"))
+    /// The index entry of `uuid`: a symbolic link to the object's name.
+    fn index_entry(&self, uuid: &Uuid) -> PathBuf {
+        self.index_dir().join(uuid.to_string())
     }
 
     // ---- locks ----
@@ -269,23 +279,41 @@ impl ObjectStore {
         let mut out = Vec::new();
         for e in std::fs::read_dir(&dir).map_err(io_at(&dir))?.flatten() {
             let file = e.file_name();
-            let Some((uuid, name)) = file.to_str().and_then(|f| f.split_once(':')) else {
-                continue;
+            let Some(file) = file.to_str() else { continue };
+            let entry = match file.split_once(':') {
+                Some((uuid, name)) => old_entry(uuid, name),
+                None => Uuid::parse_str(file)
+                    .ok()
+                    .and_then(|u| Some((u, self.linked_name(&u)?))),
             };
-            if let (Ok(u), Ok(n)) = (Uuid::parse_str(uuid), Name::new(name)) {
-                out.push((u, n));
-            }
+            out.extend(entry);
         }
         Ok(out)
     }
 
-    /// The name of the object with `uuid`.
+    fn linked_name(&self, uuid: &Uuid) -> Option<Name> {
+        let target = std::fs::read_link(self.index_entry(uuid)).ok()?;
+        Name::new(target.to_str()?).ok()
+    }
+
+    /// The name the index gives `uuid`: its link, or an entry of the earlier layout
+    /// (`UUID:NAME`, which names of over 218 bytes did not fit), until a writer replaces it.
+    fn indexed_name(&self, uuid: &Uuid) -> Option<Name> {
+        self.linked_name(uuid).or_else(|| self.old_entry_of(uuid).map(|(_, n)| n))
+    }
+
+    fn old_entry_of(&self, uuid: &Uuid) -> Option<(PathBuf, Name)> {
+        let prefix = format!("{uuid}:");
+        std::fs::read_dir(self.index_dir()).ok()?.flatten().find_map(|e| {
+            let file = e.file_name();
+            let name = file.to_str()?.strip_prefix(&prefix)?;
+            Some((e.path(), Name::new(name).ok()?))
+        })
+    }
+
+    /// The name of the object with `uuid` (one `readlink`).
     pub fn uuid_owner(&self, uuid: &Uuid) -> StoreResult<Option<Name>> {
-        Ok(self
-            .index()?
-            .into_iter()
-            .find(|(u, _)| u == uuid)
-            .map(|(_, n)| n))
+        Ok(self.indexed_name(uuid))
     }
 
     /// The UUID of the object called `name`.
@@ -297,22 +325,52 @@ impl ObjectStore {
             .map(|(u, _)| u))
     }
 
-    /// Whether the object `name` has `uuid` (one `stat`).
+    /// Whether the object `name` has `uuid` (one `readlink`).
     pub fn indexed(&self, uuid: &Uuid, name: &Name) -> bool {
-        self.index_entry(uuid, name).exists()
+        self.indexed_name(uuid).as_ref() == Some(name)
     }
 
-    /// Records an object (under the list lock).
+    /// Records an object (under the list lock); refuses a name too long for its files.
     pub fn add_index(&self, uuid: &Uuid, name: &Name) -> StoreResult<()> {
-        let path = self.index_entry(uuid, name);
-        write_atomic(&path, b"").map_err(io_at(&path))
+        if name.as_str().len() > MAX_NAME {
+            return Err(StoreError::NameTooLong {
+                what: self.word.to_string(),
+                name: name.to_string(),
+            });
+        }
+        let path = self.index_entry(uuid);
+        let temp = self.index_dir().join(format!(".{uuid}.new"));
+        let _ = std::fs::remove_file(&temp);
+        std::os::unix::fs::symlink(name.as_str(), &temp).map_err(io_at(&temp))?;
+        std::fs::rename(&temp, &path).map_err(io_at(&path))?;
+        let dir = self.index_dir();
+        std::fs::File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io_at(&dir))?;
+        self.remove_old_entry(uuid)
     }
 
-    /// Forgets an object (under the list lock).
-    pub fn remove_index(&self, uuid: &Uuid, name: &Name) -> StoreResult<()> {
-        let path = self.index_entry(uuid, name);
-        remove(&path).map_err(io_at(&path))
+    fn remove_old_entry(&self, uuid: &Uuid) -> StoreResult<()> {
+        match self.old_entry_of(uuid) {
+            Some((path, _)) => remove(&path).map_err(io_at(&path)),
+            None => Ok(()),
+        }
     }
+
+    /// Forgets an object (under the list lock), if the index still gives `uuid` that name.
+    pub fn remove_index(&self, uuid: &Uuid, name: &Name) -> StoreResult<()> {
+        if !self.indexed(uuid, name) {
+            return Ok(());
+        }
+        let path = self.index_entry(uuid);
+        remove(&path).map_err(io_at(&path))?;
+        self.remove_old_entry(uuid)
+    }
+}
+
+/// An entry of the earlier index layout, `UUID:NAME`.
+fn old_entry(uuid: &str, name: &str) -> Option<(Uuid, Name)> {
+    Some((Uuid::parse_str(uuid).ok()?, Name::new(name).ok()?))
 }
 
 /// Whether the locked file is still the one at `path` (it was not removed, nor replaced,
@@ -359,6 +417,31 @@ mod tests {
         assert_eq!(store.read_run(&a).unwrap().as_deref(), Some("live"));
         store.remove_index(&u, &a).unwrap();
         assert!(store.index().unwrap().is_empty());
+    }
+
+    #[test]
+    fn long_names_and_the_earlier_index_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(dir.path(), "qemu", "domain").unwrap();
+        let long = name(&"n".repeat(MAX_NAME));
+        let uuid = Uuid::new_v4();
+        store.add_index(&uuid, &long).unwrap();
+        assert!(store.indexed(&uuid, &long));
+        assert_eq!(store.uuid_of(&long).unwrap(), Some(uuid));
+        let too_long = name(&"n".repeat(MAX_NAME + 1));
+        let e = store.add_index(&Uuid::new_v4(), &too_long).unwrap_err();
+        assert!(e.to_string().contains("at most 240 bytes"), "{e}");
+        // An entry of the earlier layout is read, and replaced by the next writer.
+        let old = Uuid::new_v4();
+        let path = store.index_dir().join(format!("{old}:legacy"));
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(store.uuid_owner(&old).unwrap(), Some(name("legacy")));
+        assert!(store.index().unwrap().contains(&(old, name("legacy"))));
+        store.add_index(&old, &name("legacy")).unwrap();
+        assert!(!path.exists());
+        assert!(store.indexed(&old, &name("legacy")));
+        store.remove_index(&old, &name("legacy")).unwrap();
+        assert_eq!(store.uuid_owner(&old).unwrap(), None);
     }
 
     #[test]

@@ -145,3 +145,52 @@ impl Drop for KillQemusOnDrop {
         }
     }
 }
+
+/// Waits up to a minute for `check` to hold; `what` says what was awaited when it does not.
+pub fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !check() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "gave up waiting: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+impl Virtsh {
+    /// Waits until `domstate NAME --reason` prints `want`.
+    pub fn wait_state(&self, name: &str, want: &str) {
+        let mut last = String::new();
+        wait_until(&format!("{name} to be '{want}'"), || {
+            last = self.ok(&format!("domstate {name} --reason"));
+            last.trim_end() == want
+        });
+    }
+}
+
+/// One QMP command on the monitor of domain `name` of `root` (no virtsh command may be
+/// talking to it meanwhile).
+pub fn qmp(root: &Path, name: &str, command: &str, args: Option<serde_json::Value>) -> serde_json::Value {
+    let dir = root.join("run/qemu");
+    let mut q = virtsh::driver::qemu::qmp::Qmp::connect(
+        &dir,
+        &format!("{name}.qmp"),
+        std::time::Duration::from_secs(5),
+    )
+    .expect("the monitor answers");
+    q.execute(command, args).expect("the command runs")
+}
+
+/// The command line of the QEMU of domain `name` of `root`.
+pub fn qemu_args(root: &Path, name: &str) -> Vec<String> {
+    let (pid, _) = qemus(root)
+        .into_iter()
+        .find(|(_, n)| n == name)
+        .expect("the domain's QEMU runs");
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .unwrap()
+        .split(|b| *b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect()
+}

@@ -137,7 +137,7 @@ pub fn check_start(def: &DomainDef) -> Result<(), Error> {
         .devices
         .graphics
         .iter()
-        .any(|g| g.port.is_some_and(out_of_range))
+        .any(|g| !g.autoport && g.port.is_some_and(out_of_range))
     {
         return Err(unsupported("vnc port must be in range [5900,65535]"));
     }

@@ -277,7 +277,8 @@ fn video(index: usize, v: &Element) -> Video {
         model: get("type").unwrap_or_else(|| "vga".into()),
         vram: get("vram"),
         heads: get("heads"),
-        primary: index == 0 || get("primary").as_deref() == Some("yes"),
+        // The first video is the primary one, whatever it says.
+        primary: get("primary").as_deref() == Some("yes") || index == 0,
         address: Address::parse(v),
         extra: Extra::of(v),
     }
@@ -388,7 +389,8 @@ impl Devices {
         out
     }
 
-    pub(super) fn to_element(&self) -> Element {
+    /// `live`: for a running domain.
+    pub(super) fn to_element(&self, live: bool) -> Element {
         let mut d = Element::new("devices");
         d.push_opt(
             self.emulator
@@ -468,7 +470,7 @@ impl Devices {
             d.push(e);
         }
         for g in &self.graphics {
-            d.push(g.to_element());
+            d.push(g.to_element(live));
         }
         for s in &self.sounds {
             d.push(s.to_element());

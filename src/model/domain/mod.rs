@@ -243,7 +243,7 @@ impl DomainDef {
         root.push(Element::leaf("on_poweroff", &self.on_poweroff));
         root.push(Element::leaf("on_reboot", &self.on_reboot));
         root.push(Element::leaf("on_crash", &self.on_crash));
-        root.push(self.devices.to_element());
+        root.push(self.devices.to_element(id.is_some()));
         self.extra.merge(&mut root, ORDER);
         root.push_opt(self.qemu.to_element());
         let mut w = XmlWriter::new();

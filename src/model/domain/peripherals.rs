@@ -20,7 +20,8 @@ const GRAPHICS: [&str; 7] = [
 #[derive(Debug, Clone, PartialEq)]
 pub struct Graphics {
     pub kind: String,
-    /// The TCP port; `None` while it is to be allocated (`port='-1'`).
+    /// The TCP port: the one asked for, or the one a running domain got; `None` while an
+    /// automatic one is to be allocated (`port='-1'`).
     pub port: Option<i64>,
     pub autoport: bool,
     /// The address it listens on.
@@ -51,8 +52,6 @@ impl Graphics {
             Some(_) => true,
             None => port.is_none(),
         };
-        // A port outside the VNC range is refused when the domain starts, as libvirt does.
-        let port = if autoport { None } else { port };
         let attr_listen = g.attr("listen").map(str::to_string);
         let first = g.elements().find(|e| e.is("listen"));
         let child_listen = match first {
@@ -78,10 +77,14 @@ impl Graphics {
         })
     }
 
-    pub(super) fn to_element(&self) -> Element {
+    /// `live`: for a running domain, whose automatic port is shown.
+    pub(super) fn to_element(&self, live: bool) -> Element {
         let mut e = Element::new("graphics").with("type", &self.kind);
         if self.kind == "vnc" {
-            let port = self.port.map_or_else(|| "-1".into(), |p| p.to_string());
+            let port = self
+                .port
+                .filter(|_| live || !self.autoport)
+                .map_or_else(|| "-1".into(), |p| p.to_string());
             e = e
                 .with("port", port)
                 .with("autoport", if self.autoport { "yes" } else { "no" })

@@ -145,7 +145,7 @@ fn graphics(a: &mut Line, def: &DomainDef) {
             } else {
                 listen.to_string()
             };
-            let display = match g.port {
+            let display = match g.port.filter(|_| !g.autoport) {
                 Some(port) => format!("{}:{}", esc(&host), port - VNC_BASE),
                 None => format!("{}:0,to={}", esc(&host), 65535 - VNC_BASE),
             };
