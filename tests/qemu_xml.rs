@@ -42,7 +42,12 @@ fn what_the_xml_asks_for_reaches_qemu() {
     v.ok(&format!("define {}; start x", file.display()));
 
     // The devices asked for, and the one the command line added, are on the machine.
-    let peripherals = qmp(&root, "x", "qom-list", Some(json!({"path": "/machine/peripheral"})));
+    let peripherals = qmp(
+        &root,
+        "x",
+        "qom-list",
+        Some(json!({"path": "/machine/peripheral"})),
+    );
     let names: Vec<&str> = peripherals
         .as_array()
         .unwrap()
@@ -58,16 +63,24 @@ fn what_the_xml_asks_for_reaches_qemu() {
     assert_eq!(vnc["host"], "127.0.0.1");
     let live = v.ok("dumpxml x");
     assert!(
-        live.contains(&format!("<graphics type='vnc' port='{port}' autoport='no' listen='127.0.0.1'>")),
+        live.contains(&format!(
+            "<graphics type='vnc' port='{port}' autoport='no' listen='127.0.0.1'>"
+        )),
         "{live}"
     );
     assert!(live.contains("<app:note xmlns:app=\"http://example.org/app\">kept</app:note>"));
     // The disk's host cache: O_DIRECT, flushes passed on.
     let blocks = qmp(&root, "x", "query-block", None);
     let cache = &blocks.as_array().unwrap()[0]["inserted"]["cache"];
-    assert_eq!(cache, &json!({"direct": true, "no-flush": false, "writeback": true}));
+    assert_eq!(
+        cache,
+        &json!({"direct": true, "no-flush": false, "writeback": true})
+    );
     let args = qemu_args(&root, "x").join(" ");
-    assert!(args.contains("cache=none,aio=native,discard=unmap"), "{args}");
+    assert!(
+        args.contains("cache=none,aio=native,discard=unmap"),
+        "{args}"
+    );
     assert!(args.contains("-cpu max"), "{args}");
     assert!(args.contains("-watchdog-action poweroff"), "{args}");
     // The balloon's target was set before the CPUs ran: QEMU reports the request it got.
@@ -93,14 +106,18 @@ fn an_automatic_vnc_port_is_found_and_shown() {
                <os><type arch='x86_64'>hvm</type></os><devices><graphics type='vnc'/></devices></domain>";
     let file = write(dir.path(), "a.xml", xml);
     v.ok(&format!("define {}", file.display()));
-    assert!(v.ok("dumpxml a").contains("<graphics type='vnc' port='-1' autoport='yes'>"));
+    assert!(v
+        .ok("dumpxml a")
+        .contains("<graphics type='vnc' port='-1' autoport='yes'>"));
     v.ok("start a");
     let vnc = qmp(&root, "a", "query-vnc", None);
     let port = vnc["service"].as_str().unwrap().to_string();
     assert!(port.parse::<u16>().unwrap() >= 5900, "{vnc}");
     let live = v.ok("dumpxml a");
     assert!(
-        live.contains(&format!("<graphics type='vnc' port='{port}' autoport='yes' listen='127.0.0.1'>")),
+        live.contains(&format!(
+            "<graphics type='vnc' port='{port}' autoport='yes' listen='127.0.0.1'>"
+        )),
         "{live}"
     );
     assert!(v.ok("dumpxml --inactive a").contains("port='-1'"));
@@ -142,12 +159,16 @@ fn refused_at_start_in_libvirts_words() {
         v.ok("undefine r");
     }
     // libvirt's QEMU driver refuses this one at define.
-    let xml = "<domain type='qemu'><name>n</name><memory unit='MiB'>32</memory><os><type>hvm</type></os>\
+    let xml =
+        "<domain type='qemu'><name>n</name><memory unit='MiB'>32</memory><os><type>hvm</type></os>\
                <devices><disk type='file'><driver name='qemu' type='raw' io='native'/>\
                <source file='/x'/><target dev='vda'/></disk></devices></domain>";
     let file = write(dir.path(), "n.xml", xml);
     let e = v.err(&format!("define {}", file.display()));
-    assert!(e.contains("io='native' needs either no disk cache or directsync cache mode"), "{e}");
+    assert!(
+        e.contains("io='native' needs either no disk cache or directsync cache mode"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -299,16 +299,20 @@ impl ObjectStore {
     /// The name the index gives `uuid`: its link, or an entry of the earlier layout
     /// (`UUID:NAME`, which names of over 218 bytes did not fit), until a writer replaces it.
     fn indexed_name(&self, uuid: &Uuid) -> Option<Name> {
-        self.linked_name(uuid).or_else(|| self.old_entry_of(uuid).map(|(_, n)| n))
+        self.linked_name(uuid)
+            .or_else(|| self.old_entry_of(uuid).map(|(_, n)| n))
     }
 
     fn old_entry_of(&self, uuid: &Uuid) -> Option<(PathBuf, Name)> {
         let prefix = format!("{uuid}:");
-        std::fs::read_dir(self.index_dir()).ok()?.flatten().find_map(|e| {
-            let file = e.file_name();
-            let name = file.to_str()?.strip_prefix(&prefix)?;
-            Some((e.path(), Name::new(name).ok()?))
-        })
+        std::fs::read_dir(self.index_dir())
+            .ok()?
+            .flatten()
+            .find_map(|e| {
+                let file = e.file_name();
+                let name = file.to_str()?.strip_prefix(&prefix)?;
+                Some((e.path(), Name::new(name).ok()?))
+            })
     }
 
     /// The name of the object with `uuid` (one `readlink`).

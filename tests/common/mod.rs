@@ -171,7 +171,12 @@ impl Virtsh {
 
 /// One QMP command on the monitor of domain `name` of `root` (no virtsh command may be
 /// talking to it meanwhile).
-pub fn qmp(root: &Path, name: &str, command: &str, args: Option<serde_json::Value>) -> serde_json::Value {
+pub fn qmp(
+    root: &Path,
+    name: &str,
+    command: &str,
+    args: Option<serde_json::Value>,
+) -> serde_json::Value {
     let dir = root.join("run/qemu");
     let mut q = virtsh::driver::qemu::qmp::Qmp::connect(
         &dir,

@@ -55,7 +55,10 @@ pub fn open(paths: &Paths, lock_path: &Path, force: bool) -> Result<Session, Err
     std::fs::write(lock_path, "").map_err(io)?;
     let watch = Inotify::init(InitFlags::IN_CLOEXEC | InitFlags::IN_NONBLOCK)
         .and_then(|i| {
-            i.add_watch(lock_path, AddWatchFlags::IN_MODIFY | AddWatchFlags::IN_CLOSE_WRITE)?;
+            i.add_watch(
+                lock_path,
+                AddWatchFlags::IN_MODIFY | AddWatchFlags::IN_CLOSE_WRITE,
+            )?;
             Ok(i)
         })
         .map_err(|e| Error::system("cannot watch the console lock", &e.into()))?;

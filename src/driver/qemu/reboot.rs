@@ -74,9 +74,7 @@ fn watch(root: &Path, name: &Name, pid: u32) -> Result<(), Error> {
     let mut qmp = Qmp::connect(&paths.dir, &paths.watch, Duration::from_secs(5))
         .map_err(|e| Error::operation_failed(e.to_string()))?;
     // A guest that powered off before this monitor was reached is already waiting.
-    let waiting = qmp
-        .query_status()
-        .is_ok_and(|s| s.status == "shutdown");
+    let waiting = qmp.query_status().is_ok_and(|s| s.status == "shutdown");
     if !waiting {
         loop {
             match qmp.next_event() {

@@ -165,8 +165,14 @@ pub fn build(
         a.push(&["-daemonize"]);
     }
     a.push(&["-pidfile", &paths.pid.display().to_string()]);
-    a.push(&["-qmp", &format!("unix:{},server=on,wait=off", esc(&paths.qmp))]);
-    a.push(&["-qmp", &format!("unix:{},server=on,wait=off", esc(&paths.watch))]);
+    a.push(&[
+        "-qmp",
+        &format!("unix:{},server=on,wait=off", esc(&paths.qmp)),
+    ]);
+    a.push(&[
+        "-qmp",
+        &format!("unix:{},server=on,wait=off", esc(&paths.watch)),
+    ]);
     a.push(&[
         "-chardev",
         &format!(
