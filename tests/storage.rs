@@ -252,3 +252,87 @@ fn one_volume_name_created_by_many_processes() {
             .contains("1.00 MiB"));
     }
 }
+
+#[test]
+fn volumes_are_what_the_directory_holds() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
+    let t = dir.path().join("pool");
+    v.ok(&format!(
+        "pool-define-as p dir --target {}; pool-build p; pool-start p",
+        t.display()
+    ));
+    std::fs::write(dir.path().join("elsewhere.img"), vec![0u8; 4096]).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.img"), t.join("link.img")).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"bad\xff.img");
+    std::fs::write(t.join(odd), vec![0u8; 4096]).unwrap();
+    v.ok("pool-refresh p");
+    // Both listed (the name that is not UTF-8 with U+FFFD for its odd byte) and usable.
+    let list = v.ok("vol-list p");
+    assert!(
+        list.contains(" bad\u{fffd}.img ") && list.contains(" link.img "),
+        "{list}"
+    );
+    assert!(v
+        .ok("vol-info --pool p link.img")
+        .contains("Capacity:       4.00 KiB"));
+    assert!(v
+        .ok("vol-info --pool p bad\u{fffd}.img")
+        .contains("Capacity:       4.00 KiB"));
+    v.ok("vol-delete --pool p bad\u{fffd}.img");
+    assert!(!t.join(odd).exists());
+}
+
+/// A tmpfs of `mib` MiB mounted on `dir` (unmounted on drop): a disk that fills up.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &std::path::Path, mib: u32) -> SmallDisk {
+        std::fs::create_dir_all(dir).unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={mib}m"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "mounting a tmpfs needs root (the test command runs as root)"
+        );
+        SmallDisk(dir.to_path_buf())
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_clone_that_fills_the_disk_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
+    let t = dir.path().join("pool");
+    let _disk = SmallDisk::mount(&t, 8);
+    v.ok(&format!(
+        "pool-define-as p dir --target {}; pool-start p",
+        t.display()
+    ));
+    // Five MiB that do not compress away, and room for one copy only.
+    let data: Vec<u8> = (0..5u32 << 20)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    std::fs::write(t.join("src.img"), data).unwrap();
+    v.ok("pool-refresh p");
+    let e = v.err("vol-clone --pool p src.img copy.img");
+    assert!(e.contains("Failed to clone vol from src.img"), "{e}");
+    assert!(!t.join("copy.img").exists(), "the partial copy was left");
+    let list = v.ok("vol-list p");
+    assert!(
+        list.contains(" src.img ") && !list.contains("copy.img"),
+        "{list}"
+    );
+}

@@ -32,7 +32,7 @@ pub fn list(s: &Storage, pool: &PoolRef) -> Result<Vec<VolRef>> {
 
 pub fn by_name(s: &Storage, pool: &PoolRef, name: &str) -> Result<VolRef> {
     let (_, def) = s.active(pool)?;
-    if Name::new(name).is_ok() && target(&def).join(name).is_file() {
+    if Name::new(name).is_ok() && volumes::entry(target(&def), name).is_some() {
         return Ok(handle(&def, name));
     }
     Err(no_vol(name))
@@ -66,11 +66,13 @@ fn locate(s: &Storage, vol: &VolRef, lock: bool) -> Result<(Option<Lock>, PoolDe
         false => None,
     };
     let (_, def) = s.active(&pool)?;
-    let path = target(&def).join(&vol.name);
-    if !path.is_file() {
-        return Err(no_vol(&vol.name));
-    }
+    let path = volumes::entry(target(&def), &vol.name).ok_or_else(|| no_vol(&vol.name))?;
     Ok((held, def, path))
+}
+
+/// A volume's facts; a volume deleted meanwhile is not found, whatever failed on the way.
+fn inspect(vol: &VolRef, path: &Path) -> Result<volumes::Inspected> {
+    volumes::inspect(path).map_err(|e| if path.exists() { e } else { no_vol(&vol.name) })
 }
 
 pub fn create(
@@ -103,12 +105,22 @@ pub fn create(
             pool_def.name, def.name
         )));
     }
-    volumes::create(
+    let made = volumes::create(
         &path,
         &def,
         source.as_ref().map(|(p, f)| (p.as_path(), *f)),
         flags,
-    )?;
+    );
+    if let Err(e) = made {
+        // What a failed create or clone left (a partial copy on a full disk) goes, as
+        // libvirt removes it; the name was free, under this lock.
+        let _ = std::fs::remove_file(&path);
+        let gone = source.as_ref().is_some_and(|(p, _)| !p.exists());
+        return Err(match (gone, from) {
+            (true, Some((src, _))) => no_vol(&src.name),
+            _ => e,
+        });
+    }
     Ok(handle(&pool_def, def.name.as_str()))
 }
 
@@ -131,7 +143,7 @@ pub fn resize(s: &Storage, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> R
 
 pub fn info(s: &Storage, vol: &VolRef) -> Result<VolInfo> {
     let (_, _, path) = locate(s, vol, false)?;
-    let i = volumes::inspect(&path)?;
+    let i = inspect(vol, &path)?;
     Ok(VolInfo {
         kind: VolType::File,
         capacity: i.capacity,
@@ -141,7 +153,7 @@ pub fn info(s: &Storage, vol: &VolRef) -> Result<VolInfo> {
 
 pub fn xml(s: &Storage, vol: &VolRef) -> Result<String> {
     let (_, _, path) = locate(s, vol, false)?;
-    let i = volumes::inspect(&path)?;
+    let i = inspect(vol, &path)?;
     let def = VolumeDef {
         name: Name::new(&vol.name).map_err(Error::invalid_arg)?,
         capacity: i.capacity,
@@ -172,4 +184,26 @@ pub fn download(
 pub fn upload(s: &Storage, vol: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>> {
     let (_, _, path) = locate(s, vol, false)?;
     volumes::writer(&path, offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A volume deleted between its lookup and `qemu-img info` reads as not found.
+    #[test]
+    fn a_volume_gone_meanwhile_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let vol = VolRef {
+            pool: "p".into(),
+            name: "v.img".into(),
+            key: dir.path().join("v.img").display().to_string(),
+        };
+        let e = inspect(&vol, &dir.path().join("v.img")).unwrap_err();
+        assert_eq!(e.code, ErrorCode::NoStorageVol);
+        assert_eq!(
+            e.message,
+            "Storage volume not found: no storage vol with matching name 'v.img'"
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! Volume files: made, inspected, resized and copied with `qemu-img`, wiped by writing zeros.
 
+use std::ffi::{OsStr, OsString};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::process::Command;
@@ -8,15 +9,17 @@ use crate::driver::prelude::*;
 use crate::model::pool::PoolSizes;
 use crate::model::{PoolDef, VolumeDef};
 
-fn qemu_img(args: &[&str]) -> Result<String> {
+/// `qemu-img` with `args` (paths are passed as the bytes they are).
+fn qemu_img<S: AsRef<OsStr>>(args: &[S]) -> Result<String> {
     let out = Command::new("qemu-img")
         .args(args)
         .output()
         .map_err(|e| Error::system("cannot run qemu-img (install qemu-utils)", &e))?;
     if !out.status.success() {
+        let what = args.first().map(|a| a.as_ref().to_string_lossy());
         return Err(Error::internal(format!(
             "qemu-img {} failed: {}",
-            args.first().copied().unwrap_or_default(),
+            what.unwrap_or_default(),
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
@@ -91,18 +94,39 @@ pub fn check_target(def: &PoolDef) -> Result<()> {
     Ok(())
 }
 
-/// The volumes of a pool: the regular files of its directory, by name.
+/// The volumes of a pool: the files of its directory (a symbolic link to a file too, as
+/// libvirt lists it), by name. A name that is not UTF-8 is listed with U+FFFD for the bytes
+/// that are not (see `entry`).
 pub fn names(dir: &Path) -> Result<Vec<String>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Error::system(format!("cannot open directory '{}'", dir.display()), &e))?;
     let mut out: Vec<String> = entries
         .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| !n.starts_with('.'))
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// The file of volume `name` in `dir`: the entry of that name, or the one entry whose name
+/// reads as `name` once its bytes that are not UTF-8 are replaced (as `names` lists it).
+pub fn entry(dir: &Path, name: &str) -> Option<std::path::PathBuf> {
+    let exact = dir.join(name);
+    if exact.is_file() {
+        return Some(exact);
+    }
+    if !name.contains(char::REPLACEMENT_CHARACTER) {
+        return None;
+    }
+    let mut found = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_none() && e.file_name().to_string_lossy() == name)
+        .map(|e| e.path());
+    let one = found.next()?;
+    found.next().is_none().then_some(one)
 }
 
 pub fn create(
@@ -117,34 +141,33 @@ pub fn create(
             "volume format '{format}' (virtsh makes raw and qcow2)"
         )));
     }
-    let target = path.display().to_string();
+    let target = path.as_os_str().to_owned();
     let metadata = flags.has(VolCreateFlags::PREALLOC_METADATA) && format == "qcow2";
-    let mut args: Vec<String> = Vec::new();
+    let mut args: Vec<OsString> = Vec::new();
     match source {
         Some((src, progress)) => {
-            args.extend(["convert".into(), "-p".into(), "-O".into(), format.into()]);
+            args.extend(["convert", "-p", "-O", format].map(OsString::from));
             if metadata {
-                args.extend(["-o".into(), "preallocation=metadata".into()]);
+                args.extend(["-o", "preallocation=metadata"].map(OsString::from));
             }
-            args.extend([src.display().to_string(), target]);
-            return convert(&args, progress);
+            args.extend([src.as_os_str().to_owned(), target]);
+            convert(&args, progress)
         }
         None => {
-            args.extend(["create".into(), "-q".into(), "-f".into(), format.into()]);
+            args.extend(["create", "-q", "-f", format].map(OsString::from));
             if metadata {
-                args.extend(["-o".into(), "preallocation=metadata".into()]);
+                args.extend(["-o", "preallocation=metadata"].map(OsString::from));
             } else if format == "raw" && def.allocation.is_none_or(|a| a >= def.capacity) {
-                args.extend(["-o".into(), "preallocation=falloc".into()]);
+                args.extend(["-o", "preallocation=falloc"].map(OsString::from));
             }
-            args.extend([target, def.capacity.to_string()]);
+            args.extend([target, def.capacity.to_string().into()]);
+            qemu_img(&args).map(drop)
         }
     }
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    qemu_img(&refs).map(drop)
 }
 
 /// `qemu-img convert -p`, its progress (`(12.50/100%)`) passed on in per mille.
-fn convert(args: &[String], progress: ProgressFn) -> Result<()> {
+fn convert(args: &[OsString], progress: ProgressFn) -> Result<()> {
     let mut child = Command::new("qemu-img")
         .args(args)
         .stdout(std::process::Stdio::piped())
@@ -192,7 +215,8 @@ pub struct Inspected {
 }
 
 pub fn inspect(path: &Path) -> Result<Inspected> {
-    let out = qemu_img(&["info", "-U", "--output=json", &path.display().to_string()])?;
+    let info = ["info", "-U", "--output=json"].map(OsStr::new);
+    let out = qemu_img(&[&info[..], &[path.as_os_str()]].concat())?;
     let v: serde_json::Value = serde_json::from_str(&out)
         .map_err(|e| Error::internal(format!("qemu-img info gave no JSON: {e}")))?;
     Ok(Inspected {
@@ -240,13 +264,14 @@ pub fn resize(path: &Path, capacity: u64, flags: ResizeFlags, available: u64) ->
             "Operation not supported: preallocate is only supported for raw type volume",
         ));
     }
-    let target = path.display().to_string();
     let size = new.to_string();
-    let mut args = vec!["resize", "-q", "-f", now.format.as_str()];
+    let mut args = ["resize", "-q", "-f", now.format.as_str()]
+        .map(OsStr::new)
+        .to_vec();
     if new < now.capacity {
-        args.push("--shrink");
+        args.push(OsStr::new("--shrink"));
     }
-    args.extend([target.as_str(), size.as_str()]);
+    args.extend([path.as_os_str(), OsStr::new(&size)]);
     qemu_img(&args).map(drop)
 }
 
@@ -285,16 +310,9 @@ pub fn wipe(path: &Path, algorithm: u32, progress: ProgressFn) -> Result<()> {
     }
     let now = inspect(path)?;
     if now.format == "qcow2" {
-        let target = path.display().to_string();
-        return qemu_img(&[
-            "create",
-            "-q",
-            "-f",
-            "qcow2",
-            &target,
-            &now.capacity.to_string(),
-        ])
-        .map(drop);
+        let size = now.capacity.to_string();
+        let create = ["create", "-q", "-f", "qcow2"].map(OsStr::new);
+        return qemu_img(&[&create[..], &[path.as_os_str(), OsStr::new(&size)]].concat()).map(drop);
     }
     let mut f = std::fs::OpenOptions::new()
         .write(true)
