@@ -208,6 +208,7 @@ fn convert(args: &[OsString], progress: ProgressFn) -> Result<()> {
 }
 
 /// What `qemu-img info` knows of a volume.
+#[derive(Debug)]
 pub struct Inspected {
     pub capacity: u64,
     pub allocation: u64,
