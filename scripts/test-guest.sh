@@ -26,7 +26,7 @@ set -euo pipefail
 
 die() { echo "test-guest: $*" >&2; exit 1; }
 
-[ $# -eq 1 ] && [ -n "$1" ] || die "usage: $0 OUTDIR"
+if [ $# -ne 1 ] || [ -z "$1" ]; then die "usage: $0 OUTDIR"; fi
 out=$1
 [ "$out" = / ] || out=${out%/}
 self_sum=$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)
@@ -107,20 +107,31 @@ for deb in "$work"/debs/*.deb; do
     esac
 done
 
-# Newer (merged-/usr) kernel packages ship /usr/lib/modules; depmod -b looks under lib/modules.
-if [ ! -d "$krn/lib/modules" ] && [ -d "$krn/usr/lib/modules" ]; then
-    ln -s usr/lib "$krn/lib"
+# Kernel packages ship lib/modules or (merged /usr) usr/lib/modules, and depmod -b looks in one
+# or the other depending on kmod's version: make both lead to the modules.
+if [ -d "$krn/usr/lib/modules" ] && [ ! -e "$krn/lib/modules" ]; then
+    mkdir -p "$krn/lib"
+    ln -s ../usr/lib/modules "$krn/lib/modules"
+elif [ -d "$krn/lib/modules" ] && [ ! -e "$krn/usr/lib/modules" ]; then
+    mkdir -p "$krn/usr/lib"
+    ln -s ../../lib/modules "$krn/usr/lib/modules"
 fi
-kver=$(ls "$krn/lib/modules")
-[ "$(echo "$kver" | wc -l)" = 1 ] && [ -n "$kver" ] || die "expected one kernel in the package, found: $kver"
-vmlinuz=$(ls "$krn"/boot/vmlinuz-* "$krn"/usr/lib/linux/vmlinuz* 2>/dev/null | head -n1 || true)
-[ -n "$vmlinuz" ] || die "no vmlinuz in the kernel package"
+kvers=("$krn"/lib/modules/*)
+if [ ${#kvers[@]} != 1 ] || [ ! -d "${kvers[0]}" ]; then
+    die "expected one kernel in the package, found: ${kvers[*]}"
+fi
+kver=$(basename "${kvers[0]}")
+vmlinuz=$krn/boot/vmlinuz-$kver
+[ -f "$vmlinuz" ] || die "no /boot/vmlinuz-$kver in the kernel package"
 
 if [ -n "$host_kmod" ]; then
     depmod=$host_kmod/depmod modprobe=$host_kmod/modprobe
 else
     # kmod is one multi-call binary that picks its tool from argv[0].
-    kbin=$(ls "$work"/kmod/bin/kmod "$work"/kmod/usr/bin/kmod 2>/dev/null | head -n1 || true)
+    kbin=
+    for f in "$work"/kmod/bin/kmod "$work"/kmod/usr/bin/kmod; do
+        if [ -x "$f" ]; then kbin=$f; break; fi
+    done
     [ -n "$kbin" ] || die "no kmod binary in the kmod package"
     mkdir "$work/kmodbin"
     ln -s "$kbin" "$work/kmodbin/depmod"

@@ -260,3 +260,56 @@ fn shutdown_of_a_cooperating_guest() {
     }
     assert!(qemus(&root).is_empty());
 }
+
+#[test]
+fn a_corrupt_status_never_costs_the_running_guest() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let v = Virtsh::embedded(&root);
+    let _cleanup = KillQemusOnDrop(root.clone());
+    let file = dir.path().join("vm.xml");
+    std::fs::write(&file, VM).unwrap();
+    v.ok(&format!("define {}; start vm", file.display()));
+    let before = qemus(&root);
+    std::fs::write(root.join("run/qemu/vm.xml"), "garbage").unwrap();
+    assert_eq!(v.ok("domstate vm"), "no state\n");
+    let e = v.err("start vm");
+    assert!(e.contains("domain is already running"), "{e}");
+    assert_eq!(qemus(&root), before, "the guest still runs");
+    v.ok("destroy vm");
+    assert_eq!(v.ok("domstate vm --reason"), "shut off (destroyed)\n");
+    assert!(qemus(&root).is_empty());
+}
+
+/// With the root's disk full, a pause or resume that QEMU carried out but that could not be
+/// recorded is not held against the next command: that one asks QEMU.
+#[test]
+fn a_full_disk_does_not_split_the_state_from_qemu() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let _disk = common::SmallDisk::mount(&root, 2);
+    let v = Virtsh::embedded(&root);
+    let _cleanup = KillQemusOnDrop(root.clone());
+    let file = dir.path().join("vm.xml");
+    std::fs::write(&file, VM).unwrap();
+    v.ok(&format!("define {}; start vm", file.display()));
+    // Fill what is left.
+    let filler = root.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let block = vec![1u8; 64 << 10];
+    while std::io::Write::write_all(&mut f, &block).is_ok() {}
+    drop(f);
+    let e = v.err("suspend vm");
+    assert!(e.contains("No space left on device"), "{e}");
+    let status = common::qmp(&root, "vm", "query-status", None);
+    assert_eq!(status["status"], "paused", "QEMU did pause");
+    // resume asks QEMU, not the stale record: it resumes (and again cannot record it).
+    let e = v.err("resume vm");
+    assert!(!e.contains("already running"), "{e}");
+    let status = common::qmp(&root, "vm", "query-status", None);
+    assert_eq!(status["status"], "running");
+    std::fs::remove_file(&filler).unwrap();
+    v.ok("suspend vm");
+    assert_eq!(v.ok("domstate vm --reason"), "paused (user)\n");
+    v.ok("resume vm; destroy vm");
+}

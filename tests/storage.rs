@@ -5,7 +5,7 @@ mod common;
 
 use std::process::{Child, Output, Stdio};
 
-use common::{qemus, KillQemusOnDrop, Virtsh};
+use common::{qemus, KillQemusOnDrop, SmallDisk, Virtsh};
 
 #[test]
 fn pools_and_volumes() {
@@ -283,31 +283,6 @@ fn volumes_are_what_the_directory_holds() {
         .contains("Capacity:       4.00 KiB"));
     v.ok("vol-delete --pool p bad\u{fffd}.img");
     assert!(!t.join(odd).exists());
-}
-
-/// A tmpfs of `mib` MiB mounted on `dir` (unmounted on drop): a disk that fills up.
-struct SmallDisk(std::path::PathBuf);
-
-impl SmallDisk {
-    fn mount(dir: &std::path::Path, mib: u32) -> SmallDisk {
-        std::fs::create_dir_all(dir).unwrap();
-        let status = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={mib}m"), "tmpfs"])
-            .arg(dir)
-            .status()
-            .unwrap();
-        assert!(
-            status.success(),
-            "mounting a tmpfs needs root (the test command runs as root)"
-        );
-        SmallDisk(dir.to_path_buf())
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
 }
 
 #[test]

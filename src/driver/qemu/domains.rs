@@ -494,7 +494,8 @@ impl Domains<'_> {
     /// `start` of an inactive persistent domain, under its lock.
     pub fn start(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
         let (lock, o) = self.lock_one(dom)?;
-        if o.state.is_active() {
+        // A QEMU whose status is unreadable runs all the same: it is not started twice.
+        if o.state.is_active() || process::running(&self.paths(&o.name)) {
             return Err(Error::operation_invalid("domain is already running"));
         }
         let def = self
@@ -593,10 +594,11 @@ impl Domains<'_> {
 
     pub fn destroy(&self, dom: &DomainRef) -> Result<()> {
         let (_list, _lock, o) = self.lock_both(dom)?;
-        if !o.state.is_active() {
+        let paths = self.paths(&o.name);
+        if !o.state.is_active() && !process::running(&paths) {
             return Err(not_running());
         }
-        process::stop(&self.paths(&o.name))?;
+        process::stop(&paths)?;
         if o.persistent {
             self.store
                 .write_status(&o.name, &shut_off(ShutoffReason::Destroyed))?;
