@@ -20,8 +20,8 @@
 # OUTDIR.lock, and the files are moved into place only when complete.
 #
 # Needs: apt-get with package lists (apt-get update), dpkg, gzip, flock, sha256sum; kmod's depmod
-# and modprobe are used if installed, else the kmod package is fetched and run unpacked; xz or
-# zstd only if the kernel ships compressed modules.
+# and modprobe are used if installed, else the kmod package is fetched and run unpacked; zstd
+# only if the kernel ships zstd-compressed modules (busybox unpacks xz and gzip ones).
 set -euo pipefail
 
 die() { echo "test-guest: $*" >&2; exit 1; }
@@ -163,11 +163,12 @@ for m in "${wanted_modules[@]}"; do
                 [ -z "${seen[$name]:-}" ] || continue
                 seen[$name]=1
                 # Decompress here: busybox insmod cannot count on the kernel or itself doing it.
+                # busybox handles xz and gzip; only zstd needs a host tool.
                 case $f in
                     *.ko) cp "$path" "$root/lib/modules/$name.ko" ;;
-                    *.ko.xz) xz -dc "$path" >"$root/lib/modules/$name.ko" ;;
+                    *.ko.xz) "$bbx/bin/busybox" xzcat "$path" >"$root/lib/modules/$name.ko" ;;
+                    *.ko.gz) "$bbx/bin/busybox" zcat "$path" >"$root/lib/modules/$name.ko" ;;
                     *.ko.zst) zstd -qdc "$path" >"$root/lib/modules/$name.ko" ;;
-                    *.ko.gz) gzip -dc "$path" >"$root/lib/modules/$name.ko" ;;
                     *) die "unknown module format: $f" ;;
                 esac
                 echo "$name.ko" >>"$root/etc/modules"

@@ -43,10 +43,16 @@ impl Output {
         }
         match outcome {
             Outcome::Nothing => {}
-            Outcome::Message(m) if !quiet => self.print(&format!("{m}\n")),
+            Outcome::Message(m) if !quiet => {
+                self.print_bytes(&m.0);
+                self.print("\n");
+            }
             Outcome::Note(n) if !quiet => self.print(n),
             Outcome::Message(_) | Outcome::Note(_) => {}
-            Outcome::Value(v) => self.print(&format!("{v}\n")),
+            Outcome::Value(v) => {
+                self.print_bytes(&v.0);
+                self.print("\n");
+            }
             Outcome::Text(t) => self.print_bytes(t),
             Outcome::ErrText(t) => self.eprint(t),
             Outcome::Xml(x) => self.print(x),

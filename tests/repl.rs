@@ -198,3 +198,18 @@ fn edit_round_trip_with_a_scripted_editor() {
     assert!(!after.contains("error"), "{after:?}");
     sh.quit();
 }
+
+/// A byte that is not UTF-8 (Latin-1 `é`, typed on a terminal that sends Latin-1) does not end
+/// the shell: the line runs, as virsh runs it, and so do the lines after it.
+#[test]
+fn a_latin1_byte_at_the_prompt_does_not_end_the_shell() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut sh = shell(&["-c", "test:///default"], cache.path(), &[]);
+    sh.expect("virtsh # ");
+    sh.session.send(b"echo caf\xe9\r").unwrap();
+    sh.expect("caf");
+    sh.expect("virtsh # ");
+    sh.line("echo after");
+    sh.expect("after");
+    sh.quit();
+}

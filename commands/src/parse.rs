@@ -271,7 +271,9 @@ pub struct Invocation {
 
 /// Parses the words of one command (`words[0]` is its name) with virsh's rules.
 pub fn parse(words: &[OsString]) -> Result<Invocation, ParseError> {
-    let (name, rest) = words.split_first().expect("a command has a name");
+    let Some((name, rest)) = words.split_first() else {
+        return Err(ParseError::UnknownCommand(String::new()));
+    };
     let name = name.to_string_lossy();
     let def = find(&name).ok_or_else(|| ParseError::UnknownCommand(name.into_owned()))?;
     let mut scan = Scan::new(def);

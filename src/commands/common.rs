@@ -12,12 +12,12 @@ use std::rc::Rc;
 use crate::driver::{Connection, DomainCalls, StorageCalls};
 use crate::error::Error;
 use crate::model::units::{parse_scaled, ScaleError};
-use crate::render::Outcome;
+use crate::render::{Line, Outcome};
 use crate::session::Session;
 use crate::types::{DomainRef, ModifyFlags, PoolRef, ShutdownFlags};
 
 /// An informational line (`Domain 'x' started`).
-pub fn message(text: impl Into<String>) -> Result<Outcome, CmdError> {
+pub fn message(text: impl Into<Line>) -> Result<Outcome, CmdError> {
     Ok(Outcome::Message(text.into()))
 }
 

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use super::CmdError;
 use crate::error::Error;
-use crate::render::Outcome;
+use crate::render::{Line, Outcome};
 use crate::session::Session;
 use crate::terminal::ask_key;
 
@@ -120,18 +120,18 @@ pub fn edit(s: &mut Session, subject: Subject) -> Result<Outcome, CmdError> {
             ))
         })?;
         if edited == subject.xml {
-            return Ok(Outcome::Message(format!(
+            return Ok(Outcome::Message(Line::from(format!(
                 "{} {quote}{}{quote} XML configuration not changed.",
                 subject.kind, subject.name
-            )));
+            ))));
         }
         loop {
             match (subject.define)(&edited) {
                 Ok(name) => {
-                    return Ok(Outcome::Message(format!(
+                    return Ok(Outcome::Message(Line::from(format!(
                         "{} {quote}{name}{quote} XML configuration edited.",
                         subject.kind
-                    )))
+                    ))))
                 }
                 Err(e) if !s.term.is_terminal() => return Err(CmdError::Driver(e)),
                 Err(e) => {

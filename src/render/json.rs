@@ -11,8 +11,9 @@ pub fn value(outcome: &Outcome) -> Option<Value> {
     let text = |t: &[u8]| json!({ "text": String::from_utf8_lossy(t) });
     Some(match outcome {
         Outcome::Nothing => return None,
-        Outcome::Message(m) | Outcome::Note(m) => json!({ "message": m }),
-        Outcome::Value(v) => json!({ "value": v }),
+        Outcome::Message(m) => json!({ "message": m.lossy() }),
+        Outcome::Note(n) => json!({ "message": n }),
+        Outcome::Value(v) => json!({ "value": v.lossy() }),
         Outcome::Text(t) | Outcome::ErrText(t) => text(t),
         Outcome::Xml(x) => json!({ "xml": x }),
         Outcome::Data(view) => view.json(),

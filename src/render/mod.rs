@@ -16,12 +16,12 @@ pub enum Outcome {
     /// Nothing to print.
     Nothing,
     /// An informational line (`Domain 'x' started`): dropped under `-q`.
-    Message(String),
+    Message(Line),
     /// Informational text without a newline of its own (the blank line after the command
     /// ends it): dropped under `-q`.
     Note(String),
     /// A value on its own line (`domuuid`, `uri`, ...).
-    Value(String),
+    Value(Line),
     /// Bytes printed as they are, with no newline added (`echo`, help pages, `desc` text).
     Text(Vec<u8>),
     /// `echo --err`: bytes for stderr.
@@ -30,6 +30,42 @@ pub enum Outcome {
     Xml(String),
     /// A command's own typed result.
     Data(Box<dyn View>),
+}
+
+/// A line of text that may hold a path's bytes as they are (paths need not be UTF-8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line(pub Vec<u8>);
+
+impl Line {
+    /// The line with `path`'s bytes added.
+    pub fn with_path(mut self, path: &std::path::Path) -> Line {
+        self.0
+            .extend(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()));
+        self
+    }
+
+    /// The line with `text` added.
+    pub fn with(mut self, text: &str) -> Line {
+        self.0.extend(text.as_bytes());
+        self
+    }
+
+    /// As text, the bytes that are not UTF-8 replaced (for JSON).
+    pub fn lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+}
+
+impl From<String> for Line {
+    fn from(s: String) -> Line {
+        Line(s.into_bytes())
+    }
+}
+
+impl From<&str> for Line {
+    fn from(s: &str) -> Line {
+        Line(s.as_bytes().to_vec())
+    }
 }
 
 impl Outcome {

@@ -55,7 +55,7 @@ impl Run for AutostartAll {
         Ok(if started.is_empty() {
             Outcome::Nothing
         } else {
-            Outcome::Message(started.join("\n"))
+            Outcome::Message(Line::from(started.join("\n")))
         })
     }
 }

@@ -21,6 +21,6 @@ impl Run for Create {
             .domains()
             .create_domain(&xml, flags)
             .map_err(|e| CmdError::failed(format!("Failed to create domain from {file}"), e))?;
-        message(format!("Domain '{}' created from {file}", dom.name))
+        message(Line::from(format!("Domain '{}' created from ", dom.name)).with_path(&self.file))
     }
 }

@@ -18,6 +18,6 @@ impl Run for Define {
         };
         let dom = defined
             .map_err(|e| CmdError::failed(format!("Failed to define domain from {file}"), e))?;
-        message(format!("Domain '{}' defined from {file}", dom.name))
+        message(Line::from(format!("Domain '{}' defined from ", dom.name)).with_path(&self.file))
     }
 }

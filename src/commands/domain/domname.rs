@@ -7,6 +7,6 @@ use crate::commands::prelude::*;
 impl Run for Domname {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let dom = lookup::domain(&*s.conn()?, Self::NAME, &self.domain, By::ID_UUID)?;
-        Ok(Outcome::Value(dom.name))
+        Ok(Outcome::Value(Line::from(dom.name)))
     }
 }

@@ -7,6 +7,6 @@ use crate::commands::prelude::*;
 impl Run for Domuuid {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let dom = lookup::domain(&*s.conn()?, Self::NAME, &self.domain, By::ID_NAME)?;
-        Ok(Outcome::Value(dom.uuid.to_string()))
+        Ok(Outcome::Value(Line::from(dom.uuid.to_string())))
     }
 }

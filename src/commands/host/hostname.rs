@@ -6,6 +6,6 @@ use crate::commands::prelude::*;
 
 impl Run for Hostname {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        Ok(Outcome::Value(s.conn()?.host().hostname()?))
+        Ok(Outcome::Value(Line::from(s.conn()?.host().hostname()?)))
     }
 }

@@ -6,6 +6,6 @@ use crate::commands::prelude::*;
 
 impl Run for Uri {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        Ok(Outcome::Value(s.conn()?.host().uri()?))
+        Ok(Outcome::Value(Line::from(s.conn()?.host().uri()?)))
     }
 }

@@ -8,8 +8,8 @@ impl Run for Domcontrol {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
-        Ok(Outcome::Value(
-            conn.domains().domain_control(&dom)?.text().into(),
-        ))
+        Ok(Outcome::Value(Line::from(
+            conn.domains().domain_control(&dom)?.text(),
+        )))
     }
 }

@@ -15,6 +15,6 @@ impl Run for PoolCreate {
             .storage()
             .create_pool(&xml, flags)
             .map_err(|e| CmdError::failed(format!("Failed to create pool from {file}"), e))?;
-        message(format!("Pool {} created from {file}", pool.name))
+        message(Line::from(format!("Pool {} created from ", pool.name)).with_path(&self.file))
     }
 }

@@ -13,6 +13,6 @@ impl Run for PoolDefine {
             .storage()
             .define_pool(&xml)
             .map_err(|e| CmdError::failed(format!("Failed to define pool from {file}"), e))?;
-        message(format!("Pool {} defined from {file}", pool.name))
+        message(Line::from(format!("Pool {} defined from ", pool.name)).with_path(&self.file))
     }
 }

@@ -13,6 +13,6 @@ impl Run for PoolName {
             .filter(|_| arg.len() == 36)
             .ok_or_else(failed)?;
         let pool = s.conn()?.storage().pool_by_uuid(&uuid).map_err(|_| failed())?;
-        Ok(Outcome::Value(pool.name))
+        Ok(Outcome::Value(Line::from(pool.name)))
     }
 }

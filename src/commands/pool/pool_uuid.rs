@@ -12,6 +12,6 @@ impl Run for PoolUuid {
             .storage()
             .pool_by_name(arg)
             .map_err(|_| CmdError::message(format!("failed to get pool '{arg}'")))?;
-        Ok(Outcome::Value(pool.uuid.to_string()))
+        Ok(Outcome::Value(Line::from(pool.uuid.to_string())))
     }
 }

@@ -10,6 +10,6 @@ impl Run for Pwd {
         let cwd = std::env::current_dir().map_err(|e| {
             CmdError::message(format!("pwd: cannot get current directory: {}", strerror(&e)))
         })?;
-        Ok(Outcome::Value(cwd.display().to_string()))
+        Ok(Outcome::Value(Line(cwd.into_os_string().into_encoded_bytes())))
     }
 }

@@ -15,6 +15,6 @@ impl Run for VolCreate {
             .storage()
             .create_volume(&pool, &xml, prealloc(self.prealloc_metadata))
             .map_err(|e| CmdError::failed(format!("Failed to create vol from {file}"), e))?;
-        message(format!("Vol {} created from {file}", vol.name))
+        message(Line::from(format!("Vol {} created from ", vol.name)).with_path(&self.file))
     }
 }

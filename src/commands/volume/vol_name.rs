@@ -12,6 +12,6 @@ impl Run for VolName {
             .vol_by_key(&self.vol)
             .or_else(|_| storage.vol_by_path(&self.vol))
             .map_err(|e| CmdError::failed(format!("failed to get vol '{}'", self.vol), e))?;
-        Ok(Outcome::Value(vol.name))
+        Ok(Outcome::Value(Line::from(vol.name)))
     }
 }
