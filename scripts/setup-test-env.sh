@@ -44,6 +44,8 @@ ensure_backports() {
 
 pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-driver-storage libvirt-clients
       openssh-server man-db
+      # `nc -U` for ssh URIs that name the daemon's socket (socket=, netcat=).
+      netcat-openbsd
       # libssh2-sys and libz-sys (the ssh transport) look for system libraries with it.
       pkg-config)
 missing=()

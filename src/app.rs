@@ -187,7 +187,7 @@ fn run_batch(session: &mut Session, invocations: &[Invocation]) -> (i32, bool) {
     for inv in invocations {
         let started = Instant::now();
         let ran = session.run(inv);
-        if let Some(notice) = ran.notice {
+        for notice in &ran.notices {
             session.out.fatal(notice);
         }
         status = match &ran.outcome {

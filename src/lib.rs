@@ -6,6 +6,7 @@
 //! -> [`output`], as virsh's text or as JSON.
 
 pub mod app;
+pub use virtsh_commands::bytes;
 pub mod cli;
 pub mod commands;
 pub mod connect;

@@ -20,9 +20,11 @@ impl Output {
         }
     }
 
-    /// Writes to stdout, ignoring a closed pipe (`virtsh list | head -1`).
+    /// Writes to stdout, ignoring a closed pipe (`virtsh list | head -1`); names kept as
+    /// bytes (see `crate::bytes`) go out as those bytes.
     pub fn print(&mut self, text: &str) {
-        self.print_bytes(text.as_bytes());
+        let bytes = crate::bytes::to_bytes(text);
+        self.print_bytes(&bytes);
     }
 
     pub fn print_bytes(&mut self, bytes: &[u8]) {
@@ -71,7 +73,7 @@ impl Output {
             return;
         }
         let text: String = e.lines().iter().map(|l| format!("error: {l}\n")).collect();
-        self.eprint(text.as_bytes());
+        self.eprint(&crate::bytes::to_bytes(&text));
     }
 
     /// A one-line error that is not a command's (bad option, parse error).

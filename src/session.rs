@@ -39,12 +39,13 @@ impl Options {
     }
 }
 
-/// What ran and what it gives back: its outcome, whether the shell should leave, and a notice
-/// to print first (virsh's `Reconnected to the hypervisor`).
+/// What ran and what it gives back: its outcome, whether the shell should leave, and notices
+/// to print first (virsh's `Disconnected from ... due to ...`, `Reconnected to the
+/// hypervisor`).
 pub struct Ran {
     pub outcome: Result<Outcome, CmdError>,
     pub quit: bool,
-    pub notice: Option<&'static str>,
+    pub notices: Vec<String>,
 }
 
 pub struct Session {
@@ -101,7 +102,7 @@ impl Session {
 
     /// Runs one parsed command.
     pub fn run(&mut self, invocation: &Invocation) -> Ran {
-        let notice = self.reconnect_if_lost();
+        let notices = self.reconnect_if_lost();
         let outcome = match &invocation.request {
             Ok(request) => commands::run(request, self),
             Err(e) => Err(CmdError::Value(e.clone())),
@@ -109,20 +110,22 @@ impl Session {
         Ran {
             outcome,
             quit: std::mem::take(&mut self.quit),
-            notice,
+            notices,
         }
     }
 
-    /// A lost connection is opened again before the next command, as virsh does.
-    fn reconnect_if_lost(&mut self) -> Option<&'static str> {
-        if self.conn.as_ref().is_none_or(|c| c.is_alive()) {
-            return None;
-        }
+    /// A lost connection is opened again before the next command, as virsh does; virsh
+    /// tells of the loss when it happens, virtsh (with no event loop) here.
+    fn reconnect_if_lost(&mut self) -> Vec<String> {
+        let Some(lost) = self.conn.as_ref().and_then(|c| c.lost()) else {
+            return Vec::new();
+        };
         self.conn = None;
-        Some(match self.connect() {
+        let again = match self.connect() {
             Ok(()) => "Reconnected to the hypervisor",
             Err(_) => "Failed to reconnect to the hypervisor",
-        })
+        };
+        vec![lost, again.to_string()]
     }
 
     /// The options and URI a second connection needs when this one is remote, so that

@@ -6,6 +6,8 @@ use std::process::Output;
 
 mod common;
 
+use std::os::unix::ffi::OsStrExt;
+
 use common::golden::{assert_same_over, command};
 use common::libvirtd::{daemon_answers, logs_of, start_domain};
 use common::Virtsh;
@@ -96,5 +98,17 @@ fn a_real_domain_and_pool_through_libvirtd() {
         down.display()
     ));
     assert_eq!(std::fs::read(&down).unwrap(), data);
+    // A name that is not UTF-8 is listed as virsh lists it (its bytes as they are) and
+    // reaches the daemon intact.
+    let odd = std::ffi::OsStr::from_bytes(b"bad\xff.img");
+    std::fs::write(target.join(odd), [0u8; 512]).unwrap();
+    ok("pool-refresh virtsh-interop-pool");
+    let list = virtsh_system("vol-list virtsh-interop-pool").stdout;
+    let has = |needle: &[u8]| list.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        has(b" bad\xff.img ") && has(b" v.qcow2 "),
+        "{}",
+        String::from_utf8_lossy(&list)
+    );
     ok("vol-delete v.qcow2 --pool virtsh-interop-pool; pool-destroy virtsh-interop-pool");
 }

@@ -78,7 +78,11 @@ fn the_shell_reconnects_after_losing_its_connection() {
     let mut err = String::new();
     std::io::Read::read_to_string(&mut shell.stderr.take().unwrap(), &mut err).unwrap();
     assert!(shell.wait().unwrap().success());
-    assert_eq!(err, "error: Reconnected to the hypervisor\n");
+    // As virsh: the loss, then the reconnection.
+    assert_eq!(
+        err,
+        format!("error: Disconnected from {uri} due to end of file\nerror: Reconnected to the hypervisor\n")
+    );
 }
 
 /// As in libvirt, a host without a transport means tls (refused here, not built yet), never
@@ -109,5 +113,73 @@ fn the_transport_follows_the_uri() {
             "Cannot connect to 127.0.0.1:{closed}: Connection refused"
         )),
         "{e}"
+    );
+}
+
+/// A daemon that takes the connection and never answers: the handshake gives up after
+/// `connect_timeout` seconds (virsh waits forever).
+#[test]
+fn a_silent_daemon_does_not_hang_the_handshake() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("{}&connect_timeout=2", relay(dir.path(), "exec sleep 300"));
+    let started = Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .args(["-c", &uri, "uri"])
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: failed to connect to the hypervisor\nerror: Timed out during operation: no answer from the daemon within 2 seconds (connect_timeout)\n"
+    );
+}
+
+/// With keepalive on (`-k`, `-K`), a daemon that goes silent ends the connection with
+/// libvirt's words for it (and the shell opens another for the next command).
+#[test]
+fn a_silent_peer_ends_in_a_keepalive_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = relay(dir.path(), "exec virt-ssh-helper qemu:///system");
+    let mut shell = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .args(["-q", "-k", "1", "-K", "1", "-c", &uri])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = shell.id();
+    let mut input = shell.stdin.take().unwrap();
+    let mut lines = BufReader::new(shell.stdout.take().unwrap()).lines();
+    input.write_all(b"uri\n").unwrap();
+    assert_eq!(lines.next().unwrap().unwrap(), "virtsh # uri");
+    // Freeze the relay: the line stays open and nothing comes back.
+    let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+    for child in children.split_whitespace() {
+        Command::new("kill")
+            .arg("-STOP")
+            .arg(child)
+            .status()
+            .unwrap();
+    }
+    std::thread::sleep(Duration::from_secs(4));
+    input.write_all(b"list\nquit\n").unwrap();
+    drop(input);
+    let _: Vec<String> = lines.map_while(Result::ok).collect();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut shell.stderr.take().unwrap(), &mut err).unwrap();
+    shell.wait().unwrap();
+    for child in children.split_whitespace() {
+        Command::new("kill").arg("-9").arg(child).status().unwrap();
+    }
+    assert!(
+        err.starts_with(&format!(
+            "error: Disconnected from {uri} due to keepalive timeout\n"
+        )),
+        "{err}"
     );
 }

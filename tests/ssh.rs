@@ -197,6 +197,24 @@ fn a_real_domain_over_qemu_ssh() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read(&down).unwrap(), data);
     assert!(!target.join("v.qcow2").exists());
+
+    // The daemon socket the URI names is the one reached (with netcat, as virsh does): the
+    // read-only socket refuses a change.
+    let ro = format!("{uri}?socket=/run/libvirt/libvirt-sock-ro");
+    let o = run(
+        env!("CARGO_BIN_EXE_virtsh"),
+        d.home.path(),
+        &[
+            "-c".into(),
+            ro,
+            format!("list --all --name; define {}", xml.display()),
+        ],
+    );
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("operation forbidden: read only access prevents virDomainDefineXML"),
+        "{e}"
+    );
 }
 
 #[test]

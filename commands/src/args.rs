@@ -35,7 +35,7 @@ pub struct VolArg {
 pub struct VolFile {
     #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
     pub vol: String,
-    #[arg(long, value_name = "string", required = true, help = "file")]
+    #[arg(long, value_name = "string", required = true, help = "file", value_parser = crate::bytes::path)]
     pub file: std::path::PathBuf,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,

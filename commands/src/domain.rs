@@ -22,7 +22,8 @@ pub struct Define {
         long,
         value_name = "string",
         required = true,
-        help = "file containing an XML domain description"
+        help = "file containing an XML domain description",
+        value_parser = crate::bytes::path
     )]
     pub file: PathBuf,
     #[arg(long, help = "validate the XML against the schema")]
@@ -117,7 +118,8 @@ pub struct Create {
         long,
         value_name = "string",
         required = true,
-        help = "file containing an XML domain description"
+        help = "file containing an XML domain description",
+        value_parser = crate::bytes::path
     )]
     pub file: PathBuf,
     #[arg(long, help = "attach to console after creation")]

@@ -8,6 +8,7 @@
 //! ([`parse`]), `help`, completions and man pages are built from.
 
 pub mod args;
+pub mod bytes;
 pub mod complete;
 pub mod domain;
 pub mod generate;

@@ -244,7 +244,9 @@ impl Scan {
                     return Err(ValueError::Empty(opt.name.clone()));
                 }
                 arg.push("=");
-                arg.push(v);
+                // Words are bytes; clap gets them as text, bytes that are not UTF-8 escaped
+                // (names keep them so; paths and raw arguments turn back into the bytes).
+                arg.push(crate::bytes::to_string(v.as_encoded_bytes()));
             }
             argv.push(arg);
         }

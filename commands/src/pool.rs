@@ -68,7 +68,8 @@ pub struct PoolDefine {
         long,
         value_name = "string",
         required = true,
-        help = "file containing an XML pool description"
+        help = "file containing an XML pool description",
+        value_parser = crate::bytes::path
     )]
     pub file: PathBuf,
     #[arg(long, help = "validate the XML against the schema")]
@@ -96,7 +97,8 @@ pub struct PoolCreate {
         long,
         value_name = "string",
         required = true,
-        help = "file containing an XML pool description"
+        help = "file containing an XML pool description",
+        value_parser = crate::bytes::path
     )]
     pub file: PathBuf,
     #[command(flatten)]

@@ -58,9 +58,9 @@ pub struct Echo {
     pub split: bool,
     #[arg(long, help = "output to stderr")]
     pub err: bool,
-    #[arg(long, value_name = "string", help = "prefix the message")]
+    #[arg(long, value_name = "string", help = "prefix the message", value_parser = crate::bytes::os)]
     pub prefix: Option<OsString>,
-    #[arg(long, alias = "str", value_name = "string", help = "arguments to echo")]
+    #[arg(long, alias = "str", value_name = "string", help = "arguments to echo", value_parser = crate::bytes::os)]
     pub string: Vec<OsString>,
 }
 spec!(Echo: "echo" ["string"];
@@ -76,7 +76,8 @@ pub struct Cd {
     #[arg(
         long,
         value_name = "string",
-        help = "directory to switch to (default: home or else root)"
+        help = "directory to switch to (default: home or else root)",
+        value_parser = crate::bytes::path
     )]
     pub dir: Option<PathBuf>,
 }

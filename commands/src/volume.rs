@@ -50,7 +50,8 @@ pub struct VolCreate {
         long,
         value_name = "string",
         required = true,
-        help = "file containing an XML vol description"
+        help = "file containing an XML vol description",
+        value_parser = crate::bytes::path
     )]
     pub file: PathBuf,
     #[arg(
@@ -146,7 +147,8 @@ pub struct VolCreateFrom {
         long,
         value_name = "string",
         required = true,
-        help = "file containing an XML vol description"
+        help = "file containing an XML vol description",
+        value_parser = crate::bytes::path
     )]
     pub file: PathBuf,
     #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]

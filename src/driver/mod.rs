@@ -29,9 +29,9 @@ pub trait Driver {
     fn is_remote(&self) -> bool {
         false
     }
-    /// Whether the connection still works (a remote one can be lost).
-    fn is_alive(&self) -> bool {
-        true
+    /// Why the connection no longer works, once it does not (a remote one can be lost).
+    fn lost(&self) -> Option<String> {
+        None
     }
 }
 
@@ -66,8 +66,8 @@ impl Connection {
         self.driver.is_remote()
     }
 
-    pub fn is_alive(&self) -> bool {
-        self.driver.is_alive()
+    pub fn lost(&self) -> Option<String> {
+        self.driver.lost()
     }
 }
 

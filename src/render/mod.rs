@@ -44,27 +44,22 @@ impl Line {
         self
     }
 
-    /// The line with `text` added.
-    pub fn with(mut self, text: &str) -> Line {
-        self.0.extend(text.as_bytes());
-        self
-    }
-
     /// As text, the bytes that are not UTF-8 replaced (for JSON).
     pub fn lossy(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.0)
     }
 }
 
-impl From<String> for Line {
-    fn from(s: String) -> Line {
-        Line(s.into_bytes())
+/// Text to a line: names kept as bytes (see `crate::bytes`) become those bytes again.
+impl From<&str> for Line {
+    fn from(s: &str) -> Line {
+        Line(crate::bytes::to_bytes(s).into_owned())
     }
 }
 
-impl From<&str> for Line {
-    fn from(s: &str) -> Line {
-        Line(s.as_bytes().to_vec())
+impl From<String> for Line {
+    fn from(s: String) -> Line {
+        Line::from(s.as_str())
     }
 }
 

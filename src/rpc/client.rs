@@ -16,6 +16,9 @@ use super::RpcError;
 
 type Writer = Arc<Mutex<Box<dyn Write + Send>>>;
 
+/// Why a connection the keepalive gave up on is gone.
+const KEEPALIVE_TIMEOUT: &str = "keepalive timeout";
+
 /// State shared with the reader thread.
 struct Shared {
     /// Where replies (and stream packets) for each serial go.
@@ -121,7 +124,8 @@ impl Client {
                     other => break format!("an unexpected {other:?} message"),
                 }
             };
-            *lock(&s.dead) = Some(why);
+            // A reason given first (a keepalive timeout that closed the line) stays.
+            lock(&s.dead).get_or_insert(why);
             // Dropping the senders wakes every waiting call.
             lock(&s.pending).clear();
         });
@@ -139,6 +143,9 @@ impl Client {
         let why = lock(&self.shared.dead)
             .clone()
             .unwrap_or_else(|| "end of file".into());
+        if why == KEEPALIVE_TIMEOUT {
+            return RpcError::KeepaliveTimeout;
+        }
         RpcError::Disconnected {
             uri: self.uri.clone(),
             why,
@@ -147,6 +154,13 @@ impl Client {
 
     pub fn is_alive(&self) -> bool {
         lock(&self.shared.dead).is_none()
+    }
+
+    /// Once the connection is gone, virsh's words for it (`Disconnected from URI due to
+    /// end of file`).
+    pub fn lost(&self) -> Option<String> {
+        let why = lock(&self.shared.dead).clone()?;
+        Some(format!("Disconnected from {} due to {why}", self.uri))
     }
 
     /// Sends a call; its reply is read with [`Pending::wait`]. Calls may be pipelined.
@@ -199,6 +213,17 @@ impl Client {
         self.start(proc_, args)?.wait()
     }
 
+    /// One call, waited for at most `limit` (the handshake: a daemon that accepts and never
+    /// answers must not hang the client); the connection is closed when it runs out.
+    pub fn call_within<A: Xdr, R: Xdr>(
+        &self,
+        proc_: i32,
+        args: &A,
+        limit: Duration,
+    ) -> Result<R, RpcError> {
+        self.start(proc_, args)?.wait_within(Some(limit))
+    }
+
     /// Sends a PING when nothing arrived for `interval`; gives up after `count` of them.
     pub fn keepalive_thread(self: &Arc<Client>, interval: Duration, count: u32) {
         let client = Arc::downgrade(self);
@@ -216,7 +241,7 @@ impl Client {
                 }
                 missed += 1;
                 if missed > count {
-                    *lock(&c.shared.dead) = Some("keepalive timeout".into());
+                    *lock(&c.shared.dead) = Some(KEEPALIVE_TIMEOUT.into());
                     (c.closer)();
                     return;
                 }
@@ -266,11 +291,25 @@ fn keepalive(proc_: i32) -> Message {
 impl Pending<'_> {
     /// The next message for this call (its reply, or a stream packet).
     pub fn next(&self) -> Result<Message, RpcError> {
+        self.receive(None)
+    }
+
+    /// The next message, waited for at most `limit` when there is one.
+    fn receive(&self, limit: Option<Duration>) -> Result<Message, RpcError> {
         let rx = self
             .replies
             .as_ref()
             .expect("a pending call keeps its receiver");
-        rx.recv().map_err(|_| self.client.disconnected())
+        let Some(limit) = limit else {
+            return rx.recv().map_err(|_| self.client.disconnected());
+        };
+        rx.recv_timeout(limit).map_err(|e| match e {
+            std::sync::mpsc::RecvTimeoutError::Timeout => {
+                self.client.close();
+                RpcError::Timeout(limit.as_secs())
+            }
+            std::sync::mpsc::RecvTimeoutError::Disconnected => self.client.disconnected(),
+        })
     }
 
     pub fn serial(&self) -> u32 {
@@ -279,14 +318,22 @@ impl Pending<'_> {
 
     /// The reply, decoded.
     pub fn wait<R: Xdr>(self) -> Result<R, RpcError> {
-        let reply = self.reply()?;
+        self.wait_within(None)
+    }
+
+    fn wait_within<R: Xdr>(self, limit: Option<Duration>) -> Result<R, RpcError> {
+        let reply = self.reply_within(limit)?;
         from_bytes(&reply.body)
             .map_err(|e| RpcError::Protocol(format!("malformed reply from the daemon: {e}")))
     }
 
     /// Waits for the reply itself, keeping stream packets that came first for later.
     pub fn reply(&self) -> Result<Message, RpcError> {
-        let m = self.next()?;
+        self.reply_within(None)
+    }
+
+    fn reply_within(&self, limit: Option<Duration>) -> Result<Message, RpcError> {
+        let m = self.receive(limit)?;
         match (m.header.kind, m.header.status) {
             (MsgType::Reply, MsgStatus::Ok) => Ok(m),
             (_, MsgStatus::Error) => Err(remote_error(&m.body)),

@@ -15,6 +15,12 @@ pub enum RpcError {
     /// The connection is gone.
     #[error("Disconnected from {uri} due to {why}")]
     Disconnected { uri: String, why: String },
+    /// The peer stopped answering keepalive messages; the connection was closed.
+    #[error("connection closed due to keepalive timeout")]
+    KeepaliveTimeout,
+    /// No answer within the time allowed (the handshake's).
+    #[error("no answer from the daemon within {0} seconds (connect_timeout)")]
+    Timeout(u64),
     /// The peer sent what the protocol does not allow.
     #[error("{0}")]
     Protocol(String),

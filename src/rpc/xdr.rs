@@ -10,8 +10,6 @@ pub enum XdrError {
     Truncated { needed: usize },
     #[error("XDR length {len} exceeds the limit {max}")]
     TooLong { len: usize, max: usize },
-    #[error("XDR string is not UTF-8")]
-    NotUtf8,
     #[error("XDR boolean has value {0}")]
     BadBool(u32),
     #[error("XDR union has no arm {0}")]
@@ -156,12 +154,15 @@ fn decode_len(r: &mut Reader, max: usize) -> Result<usize, XdrError> {
 
 impl Xdr for String {
     fn encode(&self, out: &mut Vec<u8>) {
-        encode_opaque(self.as_bytes(), out)
+        encode_opaque(&crate::bytes::to_bytes(self), out)
     }
+    /// libvirt's strings are C strings, bytes in whatever encoding the host's names have:
+    /// one that is not UTF-8 (a file `bad\xff.img` in a pool) is kept byte for byte (see
+    /// `crate::bytes`), so it goes back to the daemon as it came.
     fn decode(r: &mut Reader) -> Result<String, XdrError> {
         let len = decode_len(r, STRING_MAX)?;
         let bytes = r.padded(len)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| XdrError::NotUtf8)
+        Ok(crate::bytes::to_string(bytes))
     }
 }
 
@@ -296,9 +297,8 @@ mod tests {
             from_bytes::<u32>(&[0, 0, 0, 1, 0]),
             Err(XdrError::Trailing(1))
         );
-        assert_eq!(
-            from_bytes::<String>(&[0, 0, 0, 1, 0xff, 0, 0, 0]),
-            Err(XdrError::NotUtf8)
-        );
+        let odd = [0, 0, 0, 4, b'b', 0xff, b'.', b'x'];
+        let s = from_bytes::<String>(&odd).unwrap();
+        assert_eq!(to_bytes(&s), odd);
     }
 }

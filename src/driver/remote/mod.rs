@@ -34,6 +34,11 @@ impl From<RpcError> for Error {
     fn from(e: RpcError) -> Error {
         match e {
             RpcError::Remote { code, message } => Error::new(ErrorCode::from_code(code), message),
+            RpcError::KeepaliveTimeout => Error::internal(e),
+            RpcError::Timeout(_) => Error::new(
+                ErrorCode::OperationTimeout,
+                format!("Timed out during operation: {e}"),
+            ),
             other => Error::new(ErrorCode::Rpc, other.to_string()),
         }
     }
@@ -138,11 +143,19 @@ impl RemoteDriver {
     /// Connects, authenticates as libvirt's client does, and opens the daemon's connection.
     pub fn open(uri: &Uri, readonly: bool, keepalive: Keepalive) -> Result<RemoteDriver> {
         let client = Arc::new(transport::connect(uri, readonly)?);
-        let auth: Result<AuthListRet> = client.call(AUTH_LIST, &()).map_err(Error::from);
+        // The handshake is bounded by `connect_timeout` (20 s unless the URI says).
+        let limit = Duration::from_secs(
+            uri.param("connect_timeout")
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(20),
+        );
+        let auth: Result<AuthListRet> = client
+            .call_within(AUTH_LIST, &(), limit)
+            .map_err(Error::from);
         match auth {
             Ok(list) if !list.types.is_empty() && !list.types.contains(&0) => {
                 if list.types.contains(&2) {
-                    let done: IntRet = client.call(AUTH_POLKIT, &())?;
+                    let done: IntRet = client.call_within(AUTH_POLKIT, &(), limit)?;
                     if done.value == 0 {
                         return Err(Error::new(
                             ErrorCode::AuthFailed,
@@ -164,7 +177,8 @@ impl RemoteDriver {
             let feature = FeatureArgs {
                 feature: FEATURE_PROGRAM_KEEPALIVE,
             };
-            let supported: IntRet = client.call(CONNECT_SUPPORTS_FEATURE, &feature)?;
+            let supported: IntRet =
+                client.call_within(CONNECT_SUPPORTS_FEATURE, &feature, limit)?;
             if supported.value == 1 {
                 client.keepalive_thread(
                     Duration::from_secs(keepalive.interval.into()),
@@ -176,7 +190,7 @@ impl RemoteDriver {
             name: Some(daemon_name(uri)),
             flags: u32::from(readonly),
         };
-        client.call::<_, ()>(CONNECT_OPEN, &open)?;
+        client.call_within::<_, ()>(CONNECT_OPEN, &open, limit)?;
         Ok(RemoteDriver {
             client,
             uri: uri.to_string(),
@@ -238,8 +252,8 @@ impl Driver for RemoteDriver {
     fn is_remote(&self) -> bool {
         true
     }
-    fn is_alive(&self) -> bool {
-        self.client.is_alive()
+    fn lost(&self) -> Option<String> {
+        self.client.lost()
     }
 }
 

@@ -55,10 +55,17 @@ fn remote_command(uri: &Uri, name: &str, readonly: bool) -> String {
         shell_quote(name)
     );
     let nc = format!("{} -U {}", shell_quote(netcat), shell_quote(&socket));
-    let script = if uri.param("netcat").is_some() {
-        format!("exec {nc}")
-    } else {
-        format!("if which virt-ssh-helper >/dev/null 2>&1; then exec {helper}; else exec {nc}; fi")
+    // As libvirt chooses its proxy: a socket or netcat named in the URI (or `proxy=netcat`)
+    // means netcat to that socket; `proxy=native` the helper; else the helper when the host
+    // has it.
+    let netcat_asked = uri.param("socket").is_some() || uri.param("netcat").is_some();
+    let script = match uri.param("proxy") {
+        Some("native") => format!("exec {helper}"),
+        Some("netcat") => format!("exec {nc}"),
+        _ if netcat_asked => format!("exec {nc}"),
+        _ => format!(
+            "if which virt-ssh-helper >/dev/null 2>&1; then exec {helper}; else exec {nc}; fi"
+        ),
     };
     format!("sh -c {}", shell_quote(&script))
 }
@@ -295,5 +302,14 @@ mod tests {
             remote_command(&uri, "x", true),
             "sh -c 'exec '\\''ncat'\\'' -U '\\''/s'\\'''"
         );
+        // A socket named alone is reached with netcat, never through the helper (which
+        // would pick its own).
+        let uri = Uri::parse("qemu+ssh://h/system?socket=/s").unwrap();
+        assert_eq!(
+            remote_command(&uri, "x", false),
+            "sh -c 'exec '\\''nc'\\'' -U '\\''/s'\\'''"
+        );
+        let uri = Uri::parse("qemu+ssh://h/system?proxy=native").unwrap();
+        assert!(remote_command(&uri, "x", false).starts_with("sh -c 'exec virt-ssh-helper "));
     }
 }

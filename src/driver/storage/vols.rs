@@ -9,10 +9,12 @@ use crate::model::{Name, PoolDef, VolumeDef};
 use crate::state::Lock;
 
 fn handle(def: &PoolDef, name: &str) -> VolRef {
+    use std::os::unix::ffi::OsStrExt;
+    let path = target(def).join(crate::bytes::to_path(name));
     VolRef {
         pool: def.name.to_string(),
         name: name.to_string(),
-        key: target(def).join(name).display().to_string(),
+        key: crate::bytes::to_string(path.as_os_str().as_bytes()),
     }
 }
 
@@ -41,17 +43,18 @@ pub fn by_name(s: &Storage, pool: &PoolRef, name: &str) -> Result<VolRef> {
 /// The volume at `path` (keys are paths), in whichever active pool holds it.
 pub fn by_path(s: &Storage, path: &str, what: &str) -> Result<VolRef> {
     let missing = || Error::no_vol(format!("no storage vol with matching {what} '{path}'"));
-    let p = Path::new(path);
-    let (Some(dir), Some(file)) = (p.parent(), p.file_name().and_then(|f| f.to_str())) else {
+    let p = crate::bytes::to_path(path);
+    let (Some(dir), Some(file)) = (p.parent(), p.file_name()) else {
         return Err(missing());
     };
+    let file = crate::bytes::to_string(std::os::unix::ffi::OsStrExt::as_bytes(file));
     for (uuid, name) in s.store.index()? {
         let Ok(Some(v)) = s.view(uuid, &name) else {
             continue;
         };
         if let Some(def) = &v.active {
             if target(def) == dir && p.is_file() {
-                return Ok(handle(def, file));
+                return Ok(handle(def, &file));
             }
         }
     }
@@ -160,7 +163,7 @@ pub fn xml(s: &Storage, vol: &VolRef) -> Result<String> {
         allocation: Some(i.allocation),
         format: Some(i.format),
     };
-    let path = path.display().to_string();
+    let path = crate::bytes::to_string(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()));
     Ok(crate::model::volume::VolumeState {
         def: &def,
         kind: "file",

@@ -95,38 +95,25 @@ pub fn check_target(def: &PoolDef) -> Result<()> {
 }
 
 /// The volumes of a pool: the files of its directory (a symbolic link to a file too, as
-/// libvirt lists it), by name. A name that is not UTF-8 is listed with U+FFFD for the bytes
-/// that are not (see `entry`).
+/// libvirt lists it), by name (bytes that are not UTF-8 kept, see `crate::bytes`).
 pub fn names(dir: &Path) -> Result<Vec<String>> {
+    use std::os::unix::ffi::OsStrExt;
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Error::system(format!("cannot open directory '{}'", dir.display()), &e))?;
     let mut out: Vec<String> = entries
         .flatten()
         .filter(|e| e.path().is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|e| crate::bytes::to_string(e.file_name().as_bytes()))
         .filter(|n| !n.starts_with('.'))
         .collect();
     out.sort();
     Ok(out)
 }
 
-/// The file of volume `name` in `dir`: the entry of that name, or the one entry whose name
-/// reads as `name` once its bytes that are not UTF-8 are replaced (as `names` lists it).
+/// The file of volume `name` in `dir`, if there is one.
 pub fn entry(dir: &Path, name: &str) -> Option<std::path::PathBuf> {
-    let exact = dir.join(name);
-    if exact.is_file() {
-        return Some(exact);
-    }
-    if !name.contains(char::REPLACEMENT_CHARACTER) {
-        return None;
-    }
-    let mut found = std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter(|e| e.file_name().to_str().is_none() && e.file_name().to_string_lossy() == name)
-        .map(|e| e.path());
-    let one = found.next()?;
-    found.next().is_none().then_some(one)
+    let path = dir.join(crate::bytes::to_path(name));
+    path.is_file().then_some(path)
 }
 
 pub fn create(
