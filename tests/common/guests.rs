@@ -83,3 +83,19 @@ pub fn write(dir: &Path, file: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// The tiny Linux guest (`scripts/test-guest.sh`): its kernel and initramfs, built from the
+/// distribution's packages on first use and cached under the target directory.
+pub fn linux() -> (PathBuf, PathBuf) {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-guest");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-guest.sh");
+    let status = std::process::Command::new(&script)
+        .arg(&out)
+        .status()
+        .expect("scripts/test-guest.sh runs");
+    assert!(
+        status.success(),
+        "building the Linux test guest failed (it needs apt-get's package lists: run the README's test command, which sets them up)"
+    );
+    (out.join("vmlinuz"), out.join("initrd.img"))
+}
