@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::guests::{console_disk, cooperative_disk, poweroff_disk};
-use common::{qemus, KillQemusOnDrop, Virtsh};
+use common::{qemus, Embedded, KillQemusOnDrop, Virtsh};
 
 const VM: &str =
     "<domain type='qemu'><name>vm</name><uuid>44444444-0000-0000-0000-000000000001</uuid>\
@@ -16,10 +16,8 @@ const VM: &str =
 
 #[test]
 fn lifecycle_states_and_reasons() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let file = dir.path().join("vm.xml");
     std::fs::write(&file, VM).unwrap();
     v.ok(&format!("define {}", file.display()));
@@ -70,10 +68,8 @@ fn lifecycle_states_and_reasons() {
 
 #[test]
 fn guest_power_off_is_noticed() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let disk = dir.path().join("boot.img");
     poweroff_disk(&disk);
     let xml = format!(
@@ -152,10 +148,8 @@ fn bad_input_changes_nothing() {
 
 #[test]
 fn autostart_all_starts_what_is_marked() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, v) = (&e.dir, &e.v);
     for name in ["a", "b"] {
         let file = dir.path().join(format!("{name}.xml"));
         std::fs::write(
@@ -186,11 +180,9 @@ fn autostart_all_starts_what_is_marked() {
 
 #[test]
 fn console_attaches_and_leaves_on_the_escape() {
-    use expectrl::{Eof, Expect, Session};
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    use expectrl::{Eof, Expect};
+    let e = Embedded::new();
+    let (dir, v) = (&e.dir, &e.v);
     let disk = dir.path().join("c.img");
     console_disk(&disk);
     let xml = format!(
@@ -202,15 +194,7 @@ fn console_attaches_and_leaves_on_the_escape() {
     let file = dir.path().join("c.xml");
     std::fs::write(&file, xml).unwrap();
     v.ok(&format!("create {}", file.display()));
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_virtsh"));
-    cmd.args([
-        "-c",
-        &format!("qemu:///embed?root={}", root.display()),
-        "console",
-        "c",
-    ]);
-    let mut p = Session::spawn(cmd).unwrap();
-    p.set_expect_timeout(Some(Duration::from_secs(30)));
+    let mut p = common::console(v, "c", &[]);
     p.expect("Connected to domain 'c'").unwrap();
     p.expect("Escape character is ^] (Ctrl + ])").unwrap();
     p.expect("virtsh-console-ok").unwrap();
@@ -227,10 +211,8 @@ fn console_attaches_and_leaves_on_the_escape() {
 
 #[test]
 fn shutdown_of_a_cooperating_guest() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let disk = dir.path().join("coop.img");
     cooperative_disk(&disk);
     let xml = format!(
@@ -263,10 +245,8 @@ fn shutdown_of_a_cooperating_guest() {
 
 #[test]
 fn a_corrupt_status_never_costs_the_running_guest() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let file = dir.path().join("vm.xml");
     std::fs::write(&file, VM).unwrap();
     v.ok(&format!("define {}; start vm", file.display()));

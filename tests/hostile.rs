@@ -33,12 +33,27 @@ fn piped_lines_run_whatever_their_bytes() {
     assert!(out.status.success());
     // Each line is echoed after the prompt and runs, as virsh does (under -q, without the
     // blank line after each); the byte goes out as it came in.
-    let has = |needle: &[u8]| out.stdout.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| common::has(&out.stdout, needle);
     assert!(
         has(b"# echo a\na") && has(b"# echo \xff\n\xff") && has(b"# echo after\nafter"),
         "{:?}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// The stdout of `virtsh -c test:///default ARGS...`, which must succeed.
+fn stdout_of(args: &[&OsStr]) -> Vec<u8> {
+    let out = virtsh()
+        .args(["-c", "test:///default"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 #[test]
@@ -52,36 +67,18 @@ fn paths_are_bytes() {
         "<domain type='test'><name>odd</name><memory>1024</memory><os><type>hvm</type></os></domain>",
     )
     .unwrap();
-    let out = virtsh()
-        .args(["-c", "test:///default", "define"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = stdout_of(&[OsStr::new("define"), file.as_os_str()]);
     let mut want = b"Domain 'odd' defined from ".to_vec();
     want.extend(file.as_os_str().as_bytes());
-    assert!(out.stdout.starts_with(&want), "{:?}", out.stdout);
+    assert!(out.starts_with(&want), "{out:?}");
     // `cd` into it, and `pwd` says where, byte for byte.
     let mut line = b"cd ".to_vec();
     line.extend(odd.as_os_str().as_bytes());
     line.extend(b"; pwd");
-    let out = virtsh()
-        .args(["-q", "-c", "test:///default"])
-        .arg(OsStr::from_bytes(&line))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = stdout_of(&[OsStr::new("-q"), OsStr::from_bytes(&line)]);
     let mut want = odd.as_os_str().as_bytes().to_vec();
     want.push(b'\n');
-    assert_eq!(out.stdout, want);
+    assert_eq!(out, want);
 }
 
 #[test]

@@ -104,7 +104,7 @@ fn a_real_domain_and_pool_through_libvirtd() {
     std::fs::write(target.join(odd), [0u8; 512]).unwrap();
     ok("pool-refresh virtsh-interop-pool");
     let list = virtsh_system("vol-list virtsh-interop-pool").stdout;
-    let has = |needle: &[u8]| list.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| common::has(&list, needle);
     assert!(
         has(b" bad\xff.img ") && has(b" v.qcow2 "),
         "{}",

@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
 use common::guests::{diskless_xml, write};
-use common::{qemus, KillQemusOnDrop, Virtsh};
+use common::{qemus, Embedded, KillQemusOnDrop, Virtsh};
 
 /// An executable shell script.
 fn script(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
@@ -33,10 +33,8 @@ fn kill_recorded(file: &std::path::Path) {
 
 #[test]
 fn a_child_of_the_emulator_holding_its_output_does_not_hang_start() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, v) = (&e.dir, &e.v);
     let lingerer = dir.path().join("lingerer.pid");
     let emulator = script(
         dir.path(),
@@ -67,10 +65,8 @@ fn a_child_of_the_emulator_holding_its_output_does_not_hang_start() {
 
 #[test]
 fn a_start_that_hangs_blocks_no_one_else() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let hung = dir.path().join("hung.pid");
     let emulator = script(
         dir.path(),

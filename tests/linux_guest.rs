@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::guests::{linux, write};
-use common::{qmp, wait_until, KillQemusOnDrop, Virtsh};
-use expectrl::{Eof, Expect, Session};
+use common::{qmp, wait_until, Embedded, Virtsh};
+use expectrl::{Eof, Expect};
 
 /// Runs `command` (which presses the guest's power button) until the guest says it saw it.
 fn press(v: &Virtsh, console: &mut expectrl::session::OsSession, command: &str) {
@@ -26,10 +26,8 @@ fn press(v: &Virtsh, console: &mut expectrl::session::OsSession, command: &str) 
 #[test]
 fn a_linux_guest_sees_what_the_xml_gives_it() {
     let (kernel, initrd) = linux();
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let xml = format!(
         "<domain type='qemu'><name>lg</name><memory unit='MiB'>256</memory>\
          <currentMemory unit='MiB'>192</currentMemory><vcpu>1</vcpu>\
@@ -43,9 +41,7 @@ fn a_linux_guest_sees_what_the_xml_gives_it() {
     let file = write(dir.path(), "lg.xml", &xml);
     // Paused first, so that the console is attached before the guest says anything.
     v.ok(&format!("define {}; start --paused lg", file.display()));
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_virtsh"));
-    cmd.args(["-c", v.uri(), "console", "lg"]);
-    let mut console = Session::spawn(cmd).unwrap();
+    let mut console = common::console(v, "lg", &[]);
     console.set_expect_timeout(Some(Duration::from_secs(120)));
     console.expect("Escape character is").unwrap();
     v.ok("resume lg");

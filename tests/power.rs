@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::guests::{console_disk, cooperative_disk, diskless_xml, domain_xml, write};
-use common::{qemus, wait_until, KillQemusOnDrop, Virtsh};
-use expectrl::{Eof, Expect, Session};
+use common::{console, qemus, wait_until, Embedded};
+use expectrl::{Eof, Expect};
 
 fn events(root: &std::path::Path, name: &str) -> String {
     std::fs::read_to_string(root.join(format!("run/qemu/{name}.events"))).unwrap_or_default()
@@ -16,10 +16,8 @@ fn events(root: &std::path::Path, name: &str) -> String {
 
 #[test]
 fn reboot_goes_through_the_guest_and_it_runs_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let disk = dir.path().join("coop.img");
     cooperative_disk(&disk);
     let file = write(dir.path(), "coop.xml", &domain_xml("coop", &disk));
@@ -43,10 +41,8 @@ fn reboot_goes_through_the_guest_and_it_runs_again() {
 
 #[test]
 fn autodestroy_ends_the_domain_with_its_starter() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let uuid = "1f0a6c2e-6d4e-4b8f-8a0c-000000000010";
     let file = write(dir.path(), "a.xml", &diskless_xml("a", uuid));
     v.ok(&format!("define {}", file.display()));
@@ -83,20 +79,10 @@ fn autodestroy_ends_the_domain_with_its_starter() {
     });
 }
 
-fn console(v: &Virtsh, name: &str, extra: &[&str]) -> expectrl::session::OsSession {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_virtsh"));
-    cmd.args(["-c", v.uri(), "console", name]).args(extra);
-    let mut p = Session::spawn(cmd).unwrap();
-    p.set_expect_timeout(Some(Duration::from_secs(30)));
-    p
-}
-
 #[test]
 fn one_console_session_at_a_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, v) = (&e.dir, &e.v);
     let disk = dir.path().join("c.img");
     console_disk(&disk);
     let file = write(dir.path(), "c.xml", &domain_xml("c", &disk));
@@ -126,10 +112,8 @@ fn one_console_session_at_a_time() {
 
 #[test]
 fn a_guest_powering_off_ends_its_console() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, v) = (&e.dir, &e.v);
     let disk = dir.path().join("coop.img");
     cooperative_disk(&disk);
     let file = write(dir.path(), "p.xml", &domain_xml("p", &disk));
@@ -145,10 +129,8 @@ fn a_guest_powering_off_ends_its_console() {
 
 #[test]
 fn autostart_for_the_next_boot_only() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let file = write(
         dir.path(),
         "o.xml",

@@ -5,7 +5,7 @@
 mod common;
 
 use common::guests::{diskless_xml, write};
-use common::{qemu_args, qemus, qmp, KillQemusOnDrop, Virtsh};
+use common::{qemu_args, qemus, qmp, Embedded};
 use serde_json::json;
 
 /// A TCP port nobody listens on now (the kernel's choice, above the VNC base).
@@ -16,10 +16,8 @@ fn free_port() -> u16 {
 
 #[test]
 fn what_the_xml_asks_for_reaches_qemu() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let disk = dir.path().join("d.img");
     std::fs::write(&disk, vec![0u8; 1 << 20]).unwrap();
     let port = free_port();
@@ -98,10 +96,8 @@ fn what_the_xml_asks_for_reaches_qemu() {
 
 #[test]
 fn an_automatic_vnc_port_is_found_and_shown() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let xml = "<domain type='qemu'><name>a</name><memory unit='MiB'>32</memory>\
                <os><type arch='x86_64'>hvm</type></os><devices><graphics type='vnc'/></devices></domain>";
     let file = write(dir.path(), "a.xml", xml);
@@ -127,10 +123,8 @@ fn an_automatic_vnc_port_is_found_and_shown() {
 /// Each is accepted by `define` (as libvirt accepts it) and refused by `start`.
 #[test]
 fn refused_at_start_in_libvirts_words() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let cases = [
         ("<devices><graphics type='vnc' port='100' autoport='no'/></devices>",
          "error: unsupported configuration: vnc port must be in range [5900,65535]"),
@@ -173,10 +167,8 @@ fn refused_at_start_in_libvirts_words() {
 
 #[test]
 fn qemus_own_words_when_it_cannot_start() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, v) = (&e.dir, &e.v);
     let xml = "<domain type='qemu'><name>m</name><memory unit='MiB'>32</memory>\
                <os><type arch='x86_64'>hvm</type></os><devices><disk type='file'>\
                <source file='/nonexistent/disk.img'/><target dev='vda'/></disk></devices></domain>";

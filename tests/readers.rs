@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::guests::{cooperative_disk, diskless_xml, domain_xml, write};
-use common::{knob, qemus, text, KillQemusOnDrop, Virtsh};
+use common::{knob, qemus, text, Embedded, Virtsh};
 
 /// A reader: the read-only commands a monitoring loop runs, until told to stop. Returns what
 /// failed (a reader may find a transient domain gone, nothing else).
@@ -77,10 +77,8 @@ fn wait_for(v: &Virtsh, name: &str, want: &str, step: &str) {
 
 #[test]
 fn readers_never_disturb_the_lifecycle() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let r = write(
         dir.path(),
         "r.xml",

@@ -47,37 +47,72 @@ fn a_peer_that_goes_away_is_an_error_not_a_hang() {
     );
 }
 
+/// An interactive shell over a relay (with `extra` options), past its first command.
+struct RelayShell {
+    shell: std::process::Child,
+    input: std::process::ChildStdin,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+impl RelayShell {
+    fn start(uri: &str, extra: &[&str]) -> RelayShell {
+        let mut shell = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+            .arg("-q")
+            .args(extra)
+            .args(["-c", uri])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = shell.stdin.take().unwrap();
+        let mut lines = BufReader::new(shell.stdout.take().unwrap()).lines();
+        input.write_all(b"uri\n").unwrap();
+        // Without a terminal each line is echoed after the prompt, then its output follows.
+        assert_eq!(lines.next().unwrap().unwrap(), "virtsh # uri");
+        assert_eq!(lines.next().unwrap().unwrap(), uri);
+        RelayShell {
+            shell,
+            input,
+            lines,
+        }
+    }
+
+    /// Sends `signal` to the relay (the shell's child).
+    fn signal_relay(&self, signal: &str) {
+        let pid = self.shell.id();
+        let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+        for child in children.split_whitespace() {
+            Command::new("kill")
+                .arg(signal)
+                .arg(child)
+                .status()
+                .unwrap();
+        }
+    }
+
+    /// Types `script`, ends the input; returns the rest of stdout and all of stderr.
+    fn finish(mut self, script: &str) -> (Vec<String>, String) {
+        self.input.write_all(script.as_bytes()).unwrap();
+        drop(self.input);
+        let rest: Vec<String> = self.lines.map_while(Result::ok).collect();
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut self.shell.stderr.take().unwrap(), &mut err).unwrap();
+        assert!(self.shell.wait().unwrap().success());
+        (rest, err)
+    }
+}
+
 #[test]
 fn the_shell_reconnects_after_losing_its_connection() {
     let dir = tempfile::tempdir().unwrap();
     let uri = relay(dir.path(), "exec virt-ssh-helper qemu:///system");
-    let mut shell = Command::new(env!("CARGO_BIN_EXE_virtsh"))
-        .args(["-q", "-c", &uri])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = shell.id();
-    let mut input = shell.stdin.take().unwrap();
-    let mut lines = BufReader::new(shell.stdout.take().unwrap()).lines();
-    input.write_all(b"uri\n").unwrap();
-    // Without a terminal each line is echoed after the prompt, then its output follows.
-    assert_eq!(lines.next().unwrap().unwrap(), "virtsh # uri");
-    assert_eq!(lines.next().unwrap().unwrap(), uri);
+    let shell = RelayShell::start(&uri, &[]);
     // Kill the relay, the shell's connection with it.
-    let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
-    for child in children.split_whitespace() {
-        Command::new("kill").arg("-9").arg(child).status().unwrap();
-    }
+    shell.signal_relay("-9");
     std::thread::sleep(Duration::from_millis(200));
-    input.write_all(b"uri\nquit\n").unwrap();
-    drop(input);
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let (rest, err) = shell.finish("uri\nquit\n");
     assert!(rest.contains(&uri), "{rest:?}");
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut shell.stderr.take().unwrap(), &mut err).unwrap();
-    assert!(shell.wait().unwrap().success());
     // As virsh: the loss, then the reconnection.
     assert_eq!(
         err,
@@ -145,37 +180,13 @@ fn a_silent_daemon_does_not_hang_the_handshake() {
 fn a_silent_peer_ends_in_a_keepalive_timeout() {
     let dir = tempfile::tempdir().unwrap();
     let uri = relay(dir.path(), "exec virt-ssh-helper qemu:///system");
-    let mut shell = Command::new(env!("CARGO_BIN_EXE_virtsh"))
-        .args(["-q", "-k", "1", "-K", "1", "-c", &uri])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = shell.id();
-    let mut input = shell.stdin.take().unwrap();
-    let mut lines = BufReader::new(shell.stdout.take().unwrap()).lines();
-    input.write_all(b"uri\n").unwrap();
-    assert_eq!(lines.next().unwrap().unwrap(), "virtsh # uri");
+    let shell = RelayShell::start(&uri, &["-k", "1", "-K", "1"]);
     // Freeze the relay: the line stays open and nothing comes back.
-    let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
-    for child in children.split_whitespace() {
-        Command::new("kill")
-            .arg("-STOP")
-            .arg(child)
-            .status()
-            .unwrap();
-    }
+    shell.signal_relay("-STOP");
     std::thread::sleep(Duration::from_secs(4));
-    input.write_all(b"list\nquit\n").unwrap();
-    drop(input);
-    let _: Vec<String> = lines.map_while(Result::ok).collect();
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut shell.stderr.take().unwrap(), &mut err).unwrap();
-    shell.wait().unwrap();
-    for child in children.split_whitespace() {
-        Command::new("kill").arg("-9").arg(child).status().unwrap();
-    }
+    // By now the keepalive gave up; the frozen relay goes.
+    shell.signal_relay("-9");
+    let (_, err) = shell.finish("list\nquit\n");
     assert!(
         err.starts_with(&format!(
             "error: Disconnected from {uri} due to keepalive timeout\n"

@@ -5,7 +5,7 @@ mod common;
 
 use std::process::{Child, Output, Stdio};
 
-use common::{qemus, KillQemusOnDrop, SmallDisk, Virtsh};
+use common::{qemus, Embedded, SmallDisk, Virtsh};
 
 #[test]
 fn pools_and_volumes() {
@@ -175,10 +175,8 @@ fn bad_storage_input_changes_nothing() {
 
 #[test]
 fn domain_runs_on_a_pool_volume() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let v = Virtsh::embedded(&root);
-    let _cleanup = KillQemusOnDrop(root.clone());
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
     let t = dir.path().join("pool");
     v.ok(&format!(
         "pool-create-as p dir --target {} --build; vol-create-as p d.qcow2 16M --format qcow2",
@@ -272,7 +270,7 @@ fn volumes_are_what_the_directory_holds() {
     // Both listed (the name that is not UTF-8 as its bytes, as virsh prints it) and usable,
     // the odd name given as the bytes it is.
     let list = v.script("vol-list p").stdout;
-    let has = |needle: &[u8]| list.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| common::has(&list, needle);
     assert!(
         has(b" bad\xff.img ") && has(b" link.img "),
         "{}",

@@ -6,15 +6,21 @@ use super::dom::{is_ns_decl, Element, Node};
 
 /// libvirt's escaping (`virBufferEscapeString`), for attribute values and text alike.
 pub fn escape(s: &str) -> String {
+    escape_with(s, &[('\'', "&apos;"), ('"', "&quot;")])
+}
+
+/// `<`, `>` and `&` as entities, and each of `more` as given.
+fn escape_with(s: &str, more: &[(char, &str)]) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\'' => out.push_str("&apos;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
+            c => match more.iter().find(|(m, _)| *m == c) {
+                Some((_, with)) => out.push_str(with),
+                None => out.push(c),
+            },
         }
     }
     out
@@ -114,28 +120,20 @@ pub enum Style {
 
 /// libxml2's escaping of an attribute value (`xmlBufAttrSerializeTxtContent`).
 fn libxml_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_with(
+        s,
+        &[
+            ('"', "&quot;"),
+            ('\n', "&#10;"),
+            ('\r', "&#13;"),
+            ('\t', "&#9;"),
+        ],
+    )
 }
 
 /// libxml2's escaping of text.
 fn libxml_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\r', "&#13;")
+    escape_with(s, &[('\r', "&#13;")])
 }
 
 /// `e` written on its own, as if `depth` levels deep.

@@ -294,6 +294,9 @@ mod tests {
             "test is running"
         );
         assert_eq!(run("shutdown ", EmptyWord::ValuesThenOptions)[0], "test");
+        // A console is of a running domain only.
+        let console = run("console ", EmptyWord::ValuesThenOptions);
+        assert!(console.contains(&"test".to_string()) && !console.contains(&"off".to_string()));
         assert_eq!(
             run("domstate ", EmptyWord::Options),
             vec!["--domain", "--reason"]

@@ -224,3 +224,39 @@ impl Drop for SmallDisk {
         let _ = std::process::Command::new("umount").arg(&self.0).status();
     }
 }
+
+/// A fresh embedded root in a temporary directory; whatever QEMU it started is killed when it
+/// goes (fields drop in order: the QEMUs before the directory).
+pub struct Embedded {
+    _cleanup: KillQemusOnDrop,
+    pub v: Virtsh,
+    pub root: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+impl Embedded {
+    pub fn new() -> Embedded {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        Embedded {
+            _cleanup: KillQemusOnDrop(root.clone()),
+            v: Virtsh::embedded(&root),
+            root,
+            dir,
+        }
+    }
+}
+
+/// `virtsh console NAME EXTRA...` in a pseudo-terminal.
+pub fn console(v: &Virtsh, name: &str, extra: &[&str]) -> expectrl::session::OsSession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_virtsh"));
+    cmd.args(["-c", v.uri(), "console", name]).args(extra);
+    let mut p = expectrl::Session::spawn(cmd).unwrap();
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    p
+}
+
+/// Whether `haystack` holds `needle` (output that need not be UTF-8).
+pub fn has(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
