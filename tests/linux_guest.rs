@@ -55,12 +55,12 @@ fn a_linux_guest_sees_what_the_xml_gives_it() {
     });
     // reboot: the guest is asked (its power button), powers off, and is started again. A
     // press before the guest's acpid listens is lost, as on any machine: asked again then.
-    press(&v, &mut console, "reboot lg");
+    press(v, &mut console, "reboot lg");
     console.expect("virtsh-guest: booted").unwrap();
     console.expect("virtsh-guest: ready").unwrap();
     assert_eq!(v.ok("domstate lg --reason"), "running (booted)\n");
     // shutdown: the same button, and this time the guest's power-off ends it.
-    press(&v, &mut console, "shutdown lg");
+    press(v, &mut console, "shutdown lg");
     console.expect(Eof).unwrap();
     v.wait_state("lg", "shut off (shutdown)");
 }
