@@ -87,23 +87,23 @@ fn one_console_session_at_a_time() {
     console_disk(&disk);
     let file = write(dir.path(), "c.xml", &domain_xml("c", &disk));
     v.ok(&format!("create {}", file.display()));
-    let mut first = console(&v, "c", &[]);
+    let mut first = console(v, "c", &[]);
     first.expect("virtsh-console-ok").unwrap();
     // A second session is refused while the first lasts.
-    let mut second = console(&v, "c", &[]);
+    let mut second = console(v, "c", &[]);
     second.expect("Connected to domain 'c'").unwrap();
     second
         .expect("error: operation failed: Active console session exists for this domain")
         .unwrap();
     second.expect(Eof).unwrap();
     // --force takes it over: the first session ends, the new one gets the output.
-    let mut forced = console(&v, "c", &["--force"]);
+    let mut forced = console(v, "c", &["--force"]);
     forced.expect("virtsh-console-ok").unwrap();
     first.expect(Eof).unwrap();
     forced.send("\x1d").unwrap();
     forced.expect(Eof).unwrap();
     // Left, the console is free again.
-    let mut again = console(&v, "c", &[]);
+    let mut again = console(v, "c", &[]);
     again.expect("virtsh-console-ok").unwrap();
     again.send("\x1d").unwrap();
     again.expect(Eof).unwrap();
@@ -118,7 +118,7 @@ fn a_guest_powering_off_ends_its_console() {
     cooperative_disk(&disk);
     let file = write(dir.path(), "p.xml", &domain_xml("p", &disk));
     v.ok(&format!("define {}; start p", file.display()));
-    let mut attached = console(&v, "p", &[]);
+    let mut attached = console(v, "p", &[]);
     attached.expect("Escape character is").unwrap();
     std::thread::sleep(Duration::from_millis(500));
     v.ok("shutdown p");

@@ -111,30 +111,25 @@ fn readers_never_disturb_the_lifecycle() {
         let step = |what: &str| format!("cycle {cycle}: {what}");
         // Start and destroy.
         v.ok("start r");
-        assert_eq!(state(&v, "r"), "running (booted)", "{}", step("start"));
+        assert_eq!(state(v, "r"), "running (booted)", "{}", step("start"));
         v.ok("destroy r");
-        assert_eq!(
-            state(&v, "r"),
-            "shut off (destroyed)",
-            "{}",
-            step("destroy")
-        );
+        assert_eq!(state(v, "r"), "shut off (destroyed)", "{}", step("destroy"));
         assert_qemus(&root, &[], &step("destroy"));
 
         // Suspend and resume.
         v.ok("start r; suspend r");
-        assert_eq!(state(&v, "r"), "paused (user)", "{}", step("suspend"));
+        assert_eq!(state(v, "r"), "paused (user)", "{}", step("suspend"));
         v.ok("resume r");
-        assert_eq!(state(&v, "r"), "running (unpaused)", "{}", step("resume"));
+        assert_eq!(state(v, "r"), "running (unpaused)", "{}", step("resume"));
         v.ok("destroy r");
         assert_qemus(&root, &[], &step("suspend/resume"));
 
         // A guest that powers itself off when asked.
         v.ok("start g");
         std::thread::sleep(Duration::from_millis(300));
-        assert_eq!(state(&v, "g"), "running (booted)", "{}", step("start g"));
+        assert_eq!(state(v, "g"), "running (booted)", "{}", step("start g"));
         v.ok("shutdown g");
-        wait_for(&v, "g", "shut off (shutdown)", &step("guest shutdown"));
+        wait_for(v, "g", "shut off (shutdown)", &step("guest shutdown"));
         assert_qemus(&root, &[], &step("guest shutdown"));
 
         // Undefine of a running domain: it runs on as a transient one, and is gone once it
@@ -145,7 +140,7 @@ fn readers_never_disturb_the_lifecycle() {
             "{}",
             step("undefine")
         );
-        assert_eq!(state(&v, "u"), "running (booted)", "{}", step("undefine"));
+        assert_eq!(state(v, "u"), "running (booted)", "{}", step("undefine"));
         v.ok("destroy u");
         assert!(
             !v.ok("list --all --name").contains('u'),
@@ -156,7 +151,7 @@ fn readers_never_disturb_the_lifecycle() {
 
         // A transient domain's create and destroy.
         v.ok(&format!("create {}", t.display()));
-        assert_eq!(state(&v, "t"), "running (booted)", "{}", step("create"));
+        assert_eq!(state(v, "t"), "running (booted)", "{}", step("create"));
         assert_qemus(&root, &["t"], &step("create"));
         v.ok("destroy t");
         assert!(
