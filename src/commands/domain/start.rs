@@ -20,8 +20,19 @@ impl Run for Start {
             (self.force_boot, StartFlags::FORCE_BOOT),
             (self.reset_nvram, StartFlags::RESET_NVRAM),
         ]);
-        conn.domains()
-            .start_domain(&dom, flags)
+        let domains = conn.domains();
+        let started = match domains.start_domain(&dom, flags) {
+            // virsh's --force-boot where the driver lacks the flag: a managed save (none here)
+            // is what it discards, so without it the plain start is the same.
+            Err(e)
+                if flags.has(StartFlags::FORCE_BOOT)
+                    && matches!(e.code, ErrorCode::InvalidArg | ErrorCode::NoSupport) =>
+            {
+                domains.start_domain(&dom, flags & !StartFlags::FORCE_BOOT)
+            }
+            other => other,
+        };
+        started
             .map_err(|e| CmdError::failed(format!("Failed to start domain '{}'", self.domain), e))?;
         message(format!("Domain '{}' started", self.domain))
     }

@@ -238,11 +238,7 @@ impl DomainApi for TestDriver {
         self.state().create(def)
     }
     fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
-        check_flags(
-            flags.0,
-            StartFlags::FORCE_BOOT.0,
-            "testDomainCreateWithFlags",
-        )?;
+        check_flags(flags.0, 0, "testDomainCreateWithFlags")?;
         self.state().start(dom)
     }
     fn shutdown_domain(&self, dom: &DomainRef, flags: ShutdownFlags) -> Result<()> {
