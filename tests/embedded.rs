@@ -293,3 +293,41 @@ fn a_full_disk_does_not_split_the_state_from_qemu() {
     assert_eq!(v.ok("domstate vm --reason"), "paused (user)\n");
     v.ok("resume vm; destroy vm");
 }
+
+/// A config cut short (a crash of some other writer, a full disk) is listed, named as corrupt
+/// with the way out, and that way out works: undefine, then define again. Pools alike.
+#[test]
+fn a_corrupt_config_says_so_and_can_be_replaced() {
+    let e = Embedded::new();
+    let (dir, root, v) = (&e.dir, e.root.clone(), &e.v);
+    let file = dir.path().join("vm.xml");
+    std::fs::write(&file, VM).unwrap();
+    v.ok(&format!("define {}", file.display()));
+    std::fs::write(root.join("qemu/vm.xml"), "").unwrap();
+    assert!(v.ok("list --all --name").contains("vm"));
+    let err = v.err("dominfo vm");
+    assert!(
+        err.contains("is corrupt") && err.contains("undefine the domain and define it again"),
+        "{err}"
+    );
+    v.ok(&format!("undefine vm; define {}", file.display()));
+    assert_eq!(v.ok("domstate vm"), "shut off\n");
+
+    let target = dir.path().join("pool");
+    v.ok(&format!(
+        "pool-define-as p dir --target {}",
+        target.display()
+    ));
+    std::fs::write(root.join("storage/p.xml"), "garbage").unwrap();
+    assert!(v.ok("pool-list --all --name").contains('p'));
+    let err = v.err("pool-start p");
+    assert!(
+        err.contains("is corrupt") && err.contains("undefine the pool and define it again"),
+        "{err}"
+    );
+    v.ok(&format!(
+        "pool-undefine p; pool-define-as p dir --target {}",
+        target.display()
+    ));
+    assert!(v.ok("pool-info p").contains("inactive"));
+}
