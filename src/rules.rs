@@ -124,79 +124,36 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn libvirts_messages_for_every_kind() {
         let u = Uuid::from_u128(1);
         let other = Uuid::from_u128(2);
         let a = existing("a", u, false, true);
-        let add = |kind, name, uuid: &Uuid, e: Option<&Existing>, b: Option<&Existing>, how| {
-            check_add(kind, name, uuid, e, b, how).map_err(|e| e.to_string())
-        };
-        assert_eq!(
-            add(Kind::Domain, "b", &u, Some(&a), None, Adding::Definition),
-            Err(format!(
-                "operation failed: domain 'a' is already defined with uuid {u}"
-            ))
-        );
-        assert_eq!(
-            add(Kind::Pool, "a", &other, None, Some(&a), Adding::Definition),
-            Err(format!(
-                "operation failed: pool 'a' already exists with uuid {u}"
-            ))
-        );
-        assert_eq!(
-            add(Kind::Network, "a", &u, Some(&a), Some(&a), Adding::Live),
-            Ok(true)
-        );
         let running = existing("a", u, true, true);
-        assert_eq!(
-            add(
-                Kind::Domain,
-                "a",
-                &u,
-                Some(&running),
-                Some(&running),
-                Adding::Live
-            ),
-            Err("Requested operation is not valid: domain 'a' is already active".into())
-        );
-        assert_eq!(
-            add(
-                Kind::Network,
-                "a",
-                &u,
-                Some(&running),
-                Some(&running),
-                Adding::Live
-            ),
-            Err("Requested operation is not valid: network is already active as 'a'".into())
-        );
         let in_flight = existing("a", u, false, false);
-        assert_eq!(
-            add(
-                Kind::Domain,
-                "a",
-                &u,
-                Some(&in_flight),
-                Some(&in_flight),
-                Adding::Live
-            ),
-            Err("Requested operation is not valid: domain 'a' is already being started".into())
-        );
-        assert_eq!(
-            add(
-                Kind::Domain,
-                "a",
-                &u,
-                Some(&running),
-                None,
-                Adding::Definition
-            ),
-            Ok(true)
-        );
-        assert_eq!(
-            add(Kind::Domain, "c", &u, None, None, Adding::Live),
-            Ok(false)
-        );
+        let invalid = "Requested operation is not valid";
+        // (kind, name, uuid, the object with that uuid, the one with that name, how, outcome)
+        type Case<'a> = (Kind, &'a str, &'a Uuid, Option<&'a Existing>, Option<&'a Existing>, Adding, std::result::Result<bool, String>);
+        let cases: [Case; 9] = [
+            (Kind::Domain, "b", &u, Some(&a), None, Adding::Definition,
+             Err(format!("operation failed: domain 'a' is already defined with uuid {u}"))),
+            (Kind::Pool, "a", &other, None, Some(&a), Adding::Definition,
+             Err(format!("operation failed: pool 'a' already exists with uuid {u}"))),
+            (Kind::Network, "a", &u, Some(&a), Some(&a), Adding::Live, Ok(true)),
+            (Kind::Domain, "a", &u, Some(&running), Some(&running), Adding::Live,
+             Err(format!("{invalid}: domain 'a' is already active"))),
+            (Kind::Network, "a", &u, Some(&running), Some(&running), Adding::Live,
+             Err(format!("{invalid}: network is already active as 'a'"))),
+            (Kind::Domain, "a", &u, Some(&in_flight), Some(&in_flight), Adding::Live,
+             Err(format!("{invalid}: domain 'a' is already being started"))),
+            (Kind::Domain, "a", &u, Some(&running), None, Adding::Definition, Ok(true)),
+            (Kind::Domain, "c", &u, None, None, Adding::Live, Ok(false)),
+            (Kind::Pool, "c", &other, None, None, Adding::Definition, Ok(false)),
+        ];
+        for (kind, name, uuid, by_uuid, by_name, how, want) in cases {
+            let got = check_add(kind, name, uuid, by_uuid, by_name, how).map_err(|e| e.to_string());
+            assert_eq!(got, want, "{kind:?} {name}");
+        }
     }
 
     #[test]

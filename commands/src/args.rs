@@ -41,6 +41,18 @@ pub struct VolFile {
     pub pool: Option<String>,
 }
 
+/// `--offset`, `--length`, `--sparse` of `vol-upload` and `vol-download` (each words the help
+/// of the first two its own way, with `mut_arg`).
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct Transfer {
+    #[arg(long, value_name = "number", value_parser = crate::num::unsigned::<u64>)]
+    pub offset: Option<u64>,
+    #[arg(long, value_name = "number", value_parser = crate::num::unsigned::<u64>)]
+    pub length: Option<u64>,
+    #[arg(long, help = "preserve sparseness of volume")]
+    pub sparse: bool,
+}
+
 /// `--build`, `--no-overwrite`, `--overwrite` of the commands that may build a pool first.
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct BuildArgs {

@@ -70,10 +70,13 @@ pub struct Opt {
     pub aliases: Vec<String>,
 }
 
-/// The options of a command, in declaration order.
+/// The options of a command, in declaration order (clap's display order: an argument whose
+/// help a command rewords with `mut_arg` keeps its place).
 pub fn options(def: &CommandDef) -> Vec<Opt> {
     let cmd = (def.command)();
-    cmd.get_arguments()
+    let mut args: Vec<_> = cmd.get_arguments().collect();
+    args.sort_by_key(|a| a.get_display_order());
+    args.into_iter()
         .filter_map(|a| {
             let name = a.get_long()?.to_string();
             let kind = match a.get_action() {

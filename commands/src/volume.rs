@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::args::{PoolArg, VolArg, VolFile, XPathArgs};
+use crate::args::{PoolArg, Transfer, VolArg, VolFile, XPathArgs};
 use crate::complete::{PoolFilter, Values};
 use crate::spec;
 
@@ -197,24 +197,6 @@ pub struct VolInfo {
 }
 spec!(VolInfo: "vol-info" ["vol", "pool"] complete [ACTIVE_POOL]);
 
-/// `vol-download`: download volume contents to a file
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    about = "download volume contents to a file",
-    long_about = "Download volume contents to a file"
-)]
-pub struct VolDownload {
-    #[command(flatten)]
-    pub target: VolFile,
-    #[arg(long, value_name = "number", help = "volume offset to download from", value_parser = crate::num::unsigned::<u64>)]
-    pub offset: Option<u64>,
-    #[arg(long, value_name = "number", help = "amount of data to download", value_parser = crate::num::unsigned::<u64>)]
-    pub length: Option<u64>,
-    #[arg(long, help = "preserve sparseness of volume")]
-    pub sparse: bool,
-}
-spec!(VolDownload: "vol-download" ["vol", "file", "pool"] complete [ACTIVE_POOL]);
-
 /// `vol-dumpxml`: vol information in XML
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
@@ -287,23 +269,41 @@ pub struct VolResize {
 }
 spec!(VolResize: "vol-resize" ["vol", "capacity", "pool"] complete [ACTIVE_POOL]);
 
-/// `vol-upload`: upload file contents to a volume
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    about = "upload file contents to a volume",
-    long_about = "Upload file contents to a volume"
-)]
-pub struct VolUpload {
-    #[command(flatten)]
-    pub target: VolFile,
-    #[arg(long, value_name = "number", help = "volume offset to upload to", value_parser = crate::num::unsigned::<u64>)]
-    pub offset: Option<u64>,
-    #[arg(long, value_name = "number", help = "amount of data to upload", value_parser = crate::num::unsigned::<u64>)]
-    pub length: Option<u64>,
-    #[arg(long, help = "preserve sparseness of volume")]
-    pub sparse: bool,
+/// `vol-download` and `vol-upload`: the volume, the local file and the range, each command
+/// wording the range its own way.
+macro_rules! transfer {
+    ($(
+        $(#[$doc:meta])*
+        $ty:ident: $name:literal $about:literal $long:literal, $offset:literal, $length:literal;
+    )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, PartialEq, Parser)]
+            #[command(
+                about = $about,
+                long_about = $long,
+                mut_arg("offset", |a| a.help($offset)),
+                mut_arg("length", |a| a.help($length))
+            )]
+            pub struct $ty {
+                #[command(flatten)]
+                pub target: VolFile,
+                #[command(flatten)]
+                pub transfer: Transfer,
+            }
+            spec!($ty: $name ["vol", "file", "pool"] complete [ACTIVE_POOL]);
+        )*
+    };
 }
-spec!(VolUpload: "vol-upload" ["vol", "file", "pool"] complete [ACTIVE_POOL]);
+
+transfer! {
+    /// `vol-download`: download volume contents to a file
+    VolDownload: "vol-download" "download volume contents to a file" "Download volume contents to a file",
+        "volume offset to download from", "amount of data to download";
+    /// `vol-upload`: upload file contents to a volume
+    VolUpload: "vol-upload" "upload file contents to a volume" "Upload file contents to a volume",
+        "volume offset to upload to", "amount of data to upload";
+}
 
 /// `vol-wipe`: wipe a vol
 #[derive(Debug, Clone, PartialEq, Parser)]

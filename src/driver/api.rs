@@ -288,13 +288,6 @@ fn non_zero(value: u64, what: &str, function: &str) -> Result<()> {
     Ok(())
 }
 
-/// A driver with no calls of some kind: every one is "not supported".
-pub struct Unsupported;
-
-impl HostApi for Unsupported {}
-impl DomainApi for Unsupported {}
-impl StorageApi for Unsupported {}
-
 /// virsh defines without flags through `virDomainDefineXML`: the same as no flags.
 fn define_plain(api: &(impl DomainApi + ?Sized), xml: &str) -> Result<DomainRef> {
     api.define_domain_flags(xml, DefineFlags::default())

@@ -9,18 +9,32 @@ pub mod storage;
 pub mod testdrv;
 
 pub use api::{
-    ByteStream, DomainApi, DomainCalls, HostApi, HostCalls, StorageApi, StorageCalls, Unsupported,
-    VolumeSink,
+    ByteStream, DomainApi, DomainCalls, HostApi, HostCalls, StorageApi, StorageCalls, VolumeSink,
 };
 
-/// One driver: its implementation of each kind of call. Calls take `&self`: drivers keep their
-/// own interior locking.
-pub trait Driver {
+/// A driver's implementation of each kind of call.
+pub trait Apis {
     fn host(&self) -> &dyn HostApi;
     fn domains(&self) -> &dyn DomainApi;
-    fn storage(&self) -> &dyn StorageApi {
-        &Unsupported
+    fn storage(&self) -> &dyn StorageApi;
+}
+
+/// A driver that implements every kind of call itself hands out itself.
+impl<T: HostApi + DomainApi + StorageApi> Apis for T {
+    fn host(&self) -> &dyn HostApi {
+        self
     }
+    fn domains(&self) -> &dyn DomainApi {
+        self
+    }
+    fn storage(&self) -> &dyn StorageApi {
+        self
+    }
+}
+
+/// One driver: its calls, and what the connection needs to know of it. Calls take `&self`:
+/// drivers keep their own interior locking.
+pub trait Driver: Apis {
     /// Whether the connection can exchange keepalive messages (only remote ones can).
     fn supports_keepalive(&self) -> bool {
         false

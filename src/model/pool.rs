@@ -120,29 +120,28 @@ impl PoolDef {
 
     /// The pool XML as the driver reports it, with its sizes.
     pub fn to_xml(&self, sizes: PoolSizes) -> String {
-        let mut w = XmlWriter::new();
-        w.open("pool", &[("type", Some(&self.kind))]);
-        w.text("name", &[], self.name.as_str());
-        w.text("uuid", &[], &self.uuid.to_string());
-        let bytes = [("unit", Some("bytes"))];
-        w.text("capacity", &bytes, &sizes.capacity.to_string());
-        w.text("allocation", &bytes, &sizes.allocation.to_string());
-        w.text("available", &bytes, &sizes.available.to_string());
-        w.open("source", &[]);
-        self.format_source(&mut w);
-        w.close("source");
-        self.format_target(&mut w);
-        w.close("pool");
-        w.finish()
+        self.write(Some(sizes))
     }
 
     /// The XML virsh composes for `pool-define-as --print-xml`: no uuid, no sizes, and a
     /// `<source>` only when it has something.
     pub fn to_request_xml(&self) -> String {
+        self.write(None)
+    }
+
+    /// The pool's XML: with `sizes`, as a driver reports a pool; without, as virsh asks for one.
+    fn write(&self, sizes: Option<PoolSizes>) -> String {
         let mut w = XmlWriter::new();
         w.open("pool", &[("type", Some(&self.kind))]);
         w.text("name", &[], self.name.as_str());
-        if !self.source.is_empty() {
+        if let Some(sizes) = sizes {
+            w.text("uuid", &[], &self.uuid.to_string());
+            let bytes = [("unit", Some("bytes"))];
+            w.text("capacity", &bytes, &sizes.capacity.to_string());
+            w.text("allocation", &bytes, &sizes.allocation.to_string());
+            w.text("available", &bytes, &sizes.available.to_string());
+        }
+        if sizes.is_some() || !self.source.is_empty() {
             w.open("source", &[]);
             self.format_source(&mut w);
             w.close("source");

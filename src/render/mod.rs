@@ -80,6 +80,15 @@ pub trait View: std::fmt::Debug {
     fn json(&self) -> serde_json::Value;
 }
 
+/// A listing: its rows (the JSON, an array) and how its text is drawn (the options given).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct Listing<Row, Style> {
+    pub rows: Vec<Row>,
+    #[serde(skip)]
+    pub style: Style,
+}
+
 /// The text half of a [`View`]; the JSON half comes from `Serialize`.
 pub trait TextView {
     fn text(&self, quiet: bool) -> String;

@@ -5,6 +5,7 @@ use virtsh_commands::monitor::List;
 
 use crate::commands::prelude::*;
 use crate::render::table::Table;
+use crate::render::Listing;
 
 impl Run for List {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
@@ -116,13 +117,7 @@ enum Style {
     Script { uuid: bool, id: bool, name: bool },
 }
 
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-struct ListView {
-    rows: Vec<Row>,
-    #[serde(skip)]
-    style: Style,
-}
+type ListView = Listing<Row, Style>;
 
 impl TextView for ListView {
     fn text(&self, quiet: bool) -> String {

@@ -6,6 +6,7 @@ use virtsh_commands::pool::PoolList;
 use crate::commands::prelude::*;
 use crate::model::units::pretty_capacity;
 use crate::render::table::Table;
+use crate::render::Listing;
 
 impl Run for PoolList {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
@@ -88,13 +89,7 @@ enum Style {
     Script { uuid: bool, name: bool },
 }
 
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-struct ListView {
-    rows: Vec<Row>,
-    #[serde(skip)]
-    style: Style,
-}
+type ListView = Listing<Row, Style>;
 
 impl TextView for ListView {
     fn text(&self, quiet: bool) -> String {

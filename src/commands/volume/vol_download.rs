@@ -11,17 +11,17 @@ impl Run for VolDownload {
         let conn = s.conn()?;
         let storage = conn.storage();
         let vol = lookup::volume(&conn, Self::NAME, &t.vol, t.pool.as_deref())?;
-        let offset = self.offset.unwrap_or(0);
+        let offset = self.transfer.offset.unwrap_or(0);
         let total = storage
             .vol_info(&vol)
             .map(|i| i.capacity.saturating_sub(offset))
             .unwrap_or(0);
-        let total = self.length.filter(|l| *l > 0).map_or(total, |l| l.min(total));
-        let mut reader = storage.download_volume(&vol, offset, self.length.unwrap_or(0))?;
+        let total = self.transfer.length.filter(|l| *l > 0).map_or(total, |l| l.min(total));
+        let mut reader = storage.download_volume(&vol, offset, self.transfer.length.unwrap_or(0))?;
         let mut file = std::fs::File::create(&t.file).map_err(|e| {
             CmdError::Driver(Error::system(format!("cannot create {}", t.file.display()), &e))
         })?;
-        copy(&mut reader, &mut file, self.sparse, total).map_err(|e| {
+        copy(&mut reader, &mut file, self.transfer.sparse, total).map_err(|e| {
             CmdError::failed(format!("cannot receive data from volume {}", t.vol), e)
         })?;
         Ok(Outcome::Nothing)

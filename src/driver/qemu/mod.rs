@@ -86,7 +86,8 @@ fn acpi_only(flags: ShutdownFlags, function: &str) -> Result<()> {
     Ok(())
 }
 
-impl Driver for QemuDriver {
+/// Its storage calls are the embedded storage's own.
+impl crate::driver::Apis for QemuDriver {
     fn host(&self) -> &dyn HostApi {
         self
     }
@@ -97,6 +98,8 @@ impl Driver for QemuDriver {
         &self.storage
     }
 }
+
+impl Driver for QemuDriver {}
 
 impl HostApi for QemuDriver {
     fn uri(&self) -> Result<String> {

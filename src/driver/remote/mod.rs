@@ -237,15 +237,6 @@ impl Drop for RemoteDriver {
 }
 
 impl Driver for RemoteDriver {
-    fn host(&self) -> &dyn HostApi {
-        self
-    }
-    fn domains(&self) -> &dyn DomainApi {
-        self
-    }
-    fn storage(&self) -> &dyn StorageApi {
-        self
-    }
     fn supports_keepalive(&self) -> bool {
         true
     }

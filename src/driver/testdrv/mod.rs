@@ -158,17 +158,7 @@ impl TestDriver {
     }
 }
 
-impl Driver for TestDriver {
-    fn host(&self) -> &dyn HostApi {
-        self
-    }
-    fn domains(&self) -> &dyn DomainApi {
-        self
-    }
-    fn storage(&self) -> &dyn StorageApi {
-        self
-    }
-}
+impl Driver for TestDriver {}
 
 impl HostApi for TestDriver {
     fn uri(&self) -> Result<String> {
