@@ -657,9 +657,13 @@ impl Domains<'_> {
                 .read_status(&self.name(dom)?)?
                 .and_then(|s| s.live)
                 .is_none_or(|d| !matches!(d.on_reboot.as_str(), "destroy" | "preserve"));
-            if restart && !b.rebooting {
-                q.on_shutdown("pause").map_err(qmp_failed)?;
-                b.rebooting = true;
+            if restart {
+                if !b.rebooting {
+                    q.on_shutdown("pause").map_err(qmp_failed)?;
+                    b.rebooting = true;
+                }
+                // A watcher each time (one that was killed is replaced); the second of two
+                // finds the reboot done, or waits its turn on the monitor.
                 watch_for = b.pid;
             }
             q.system_powerdown().map_err(qmp_failed)
