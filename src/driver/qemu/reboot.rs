@@ -55,11 +55,15 @@ pub fn spawn_watcher(root: &Path, name: &Name, pid: u32) -> Result<(), Error> {
 /// status.
 pub fn run_if_watcher(args: &[OsString]) -> Option<i32> {
     std::env::var_os(WATCH_ENV)?;
+    // Started as a watcher, it never runs as virtsh, whatever its arguments.
     let [root, name, pid] = args else {
         return Some(2);
     };
-    let name = Name::new(&name.to_string_lossy()).ok()?;
-    let pid = pid.to_str()?.parse().ok()?;
+    let name = Name::new(&name.to_string_lossy()).ok();
+    let pid = pid.to_str().and_then(|p| p.parse().ok());
+    let (Some(name), Some(pid)) = (name, pid) else {
+        return Some(2);
+    };
     Some(match watch(Path::new(root), &name, pid) {
         Ok(()) => 0,
         Err(_) => 1,
