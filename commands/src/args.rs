@@ -41,6 +41,18 @@ pub struct VolFile {
     pub pool: Option<String>,
 }
 
+/// What `setmem` and `setmaxmem` take: the domain, the size (each words its help), and where the
+/// change applies.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct MemoryChange {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long, value_name = "number", required = true)]
+    pub size: String,
+    #[command(flatten)]
+    pub impact: Impact,
+}
+
 /// `--offset`, `--length`, `--sparse` of `vol-upload` and `vol-download` (each words the help
 /// of the first two its own way, with `mut_arg`).
 #[derive(Debug, Clone, PartialEq, Args)]

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::args::{DomainArg, Impact, XPathArgs};
+use crate::args::{DomainArg, Impact, MemoryChange, XPathArgs};
 use crate::complete::{DomainFilter, Values};
 use crate::{spec, target_only};
 
@@ -295,21 +295,12 @@ spec!(Autostart: "autostart" ["domain"]);
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "change memory allocation",
-    long_about = "Change the current memory allocation in the guest domain."
+    long_about = "Change the current memory allocation in the guest domain.",
+    mut_arg("size", |a| a.alias("kilobytes").help("new memory size, as scaled integer (default KiB)"))
 )]
 pub struct Setmem {
     #[command(flatten)]
-    pub target: DomainArg,
-    #[arg(
-        long,
-        alias = "kilobytes",
-        value_name = "number",
-        required = true,
-        help = "new memory size, as scaled integer (default KiB)"
-    )]
-    pub size: String,
-    #[command(flatten)]
-    pub impact: Impact,
+    pub change: MemoryChange,
 }
 spec!(Setmem: "setmem" ["domain", "size"]);
 
@@ -317,20 +308,12 @@ spec!(Setmem: "setmem" ["domain", "size"]);
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "change maximum memory limit",
-    long_about = "Change the maximum memory allocation limit in the guest domain."
+    long_about = "Change the maximum memory allocation limit in the guest domain.",
+    mut_arg("size", |a| a.help("new maximum memory size, as scaled integer (default KiB)"))
 )]
 pub struct Setmaxmem {
     #[command(flatten)]
-    pub target: DomainArg,
-    #[arg(
-        long,
-        value_name = "number",
-        required = true,
-        help = "new maximum memory size, as scaled integer (default KiB)"
-    )]
-    pub size: String,
-    #[command(flatten)]
-    pub impact: Impact,
+    pub change: MemoryChange,
 }
 spec!(Setmaxmem: "setmaxmem" ["domain", "size"]);
 

@@ -77,18 +77,6 @@ pub struct PoolDefine {
 }
 spec!(PoolDefine: "pool-define" ["file"]);
 
-/// `pool-define-as`: define a pool from a set of args
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "define a pool from a set of args", long_about = "Define a pool.")]
-pub struct PoolDefineAs {
-    #[command(flatten)]
-    pub pool: PoolAs,
-}
-spec!(PoolDefineAs: "pool-define-as" ["name", "type"];
-    const UNWANTED_POSITIONAL: &'static [&'static str] = POOL_AS_UNWANTED_POSITIONAL;
-    const COMPLETE: &'static [(&'static str, Values)] = &[("type", Values::Fixed(&POOL_TYPES))];
-);
-
 /// `pool-create`: create a pool from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(about = "create a pool from an XML file", long_about = "Create a pool.")]
@@ -106,19 +94,42 @@ pub struct PoolCreate {
 }
 spec!(PoolCreate: "pool-create" ["file"]);
 
-/// `pool-create-as`: create a pool from a set of args
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "create a pool from a set of args", long_about = "Create a pool.")]
-pub struct PoolCreateAs {
-    #[command(flatten)]
-    pub pool: PoolAs,
-    #[command(flatten)]
-    pub build: BuildArgs,
+/// `pool-define-as` and `pool-create-as`: the pool's name, type, source and target as options
+/// (`pool-create-as` with the build options besides).
+macro_rules! pool_as {
+    ($(
+        $(#[$doc:meta])*
+        $ty:ident: $name:literal $about:literal $long:literal { $($field:ident: $fty:ty),* };
+    )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, PartialEq, Parser)]
+            #[command(about = $about, long_about = $long)]
+            pub struct $ty {
+                #[command(flatten)]
+                pub pool: PoolAs,
+                $(
+                    #[command(flatten)]
+                    pub $field: $fty,
+                )*
+            }
+            spec!($ty: $name ["name", "type"];
+                const UNWANTED_POSITIONAL: &'static [&'static str] = POOL_AS_UNWANTED_POSITIONAL;
+                const COMPLETE: &'static [(&'static str, Values)] =
+                    &[("type", Values::Fixed(&POOL_TYPES))];
+            );
+        )*
+    };
 }
-spec!(PoolCreateAs: "pool-create-as" ["name", "type"];
-    const UNWANTED_POSITIONAL: &'static [&'static str] = POOL_AS_UNWANTED_POSITIONAL;
-    const COMPLETE: &'static [(&'static str, Values)] = &[("type", Values::Fixed(&POOL_TYPES))];
-);
+
+pool_as! {
+    /// `pool-define-as`: define a pool from a set of args
+    PoolDefineAs: "pool-define-as" "define a pool from a set of args" "Define a pool." {};
+    /// `pool-create-as`: create a pool from a set of args
+    PoolCreateAs: "pool-create-as" "create a pool from a set of args" "Create a pool." {
+        build: BuildArgs
+    };
+}
 
 /// `pool-build`: build a pool
 #[derive(Debug, Clone, PartialEq, Parser)]

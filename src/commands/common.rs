@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use virtsh_commands::args::Impact;
+use virtsh_commands::args::{Impact, MemoryChange};
 
 use super::lookup::{self, By};
 use super::CmdError;
@@ -149,13 +149,11 @@ pub fn shutdown_modes(mode: Option<&str>, reboot: bool) -> Result<ShutdownFlags,
 pub fn memory_change(
     s: &mut Session,
     cmd: &str,
-    domain: &str,
-    size: &str,
-    i: &Impact,
+    change: &MemoryChange,
 ) -> Result<(Rc<Connection>, DomainRef, u64, Option<ModifyFlags>), CmdError> {
-    let flags = impact(i)?;
+    let flags = impact(&change.impact)?;
     let conn = s.conn()?;
-    let dom = lookup::domain(&conn, cmd, domain, By::ANY)?;
-    let kib = scaled_kib(size, "size")?;
+    let dom = lookup::domain(&conn, cmd, &change.target.domain, By::ANY)?;
+    let kib = scaled_kib(&change.size, "size")?;
     Ok((conn, dom, kib, flags))
 }

@@ -45,7 +45,8 @@ mod prelude {
     pub(crate) use super::lookup::{self, By};
     pub(crate) use super::{CmdError, Run};
     pub(crate) use crate::error::{Error, ErrorCode};
-    pub(crate) use crate::render::{field, size, yes_no, Line, Outcome, TextView};
+    pub(crate) use crate::render::table::Table;
+    pub(crate) use crate::render::{field, size, yes_no, Line, Listing, Outcome, TextView};
     pub(crate) use crate::session::Session;
     pub(crate) use crate::types::*;
 }

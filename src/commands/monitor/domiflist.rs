@@ -5,7 +5,6 @@ use virtsh_commands::monitor::Domiflist;
 
 use crate::commands::prelude::*;
 use crate::model::DomainDef;
-use crate::render::table::Table;
 
 impl Run for Domiflist {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {

@@ -4,8 +4,6 @@ use serde::Serialize;
 use virtsh_commands::monitor::List;
 
 use crate::commands::prelude::*;
-use crate::render::table::Table;
-use crate::render::Listing;
 
 impl Run for List {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {

@@ -5,8 +5,6 @@ use virtsh_commands::pool::PoolList;
 
 use crate::commands::prelude::*;
 use crate::model::units::pretty_capacity;
-use crate::render::table::Table;
-use crate::render::Listing;
 
 impl Run for PoolList {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {

@@ -5,7 +5,6 @@ use virtsh_commands::volume::VolList;
 
 use crate::commands::prelude::*;
 use crate::model::units::pretty_capacity;
-use crate::render::table::Table;
 
 impl Run for VolList {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
