@@ -224,10 +224,15 @@ fn xml_char(c: char) -> bool {
 }
 
 /// Resolves entity and character references in `raw` (at byte `at` of `doc`), as libxml2
-/// does without a DTD; `what` names the place for a forbidden raw character.
-fn unescape(doc: &str, at: usize, raw: &str, what: &str) -> Result<String, Malformed> {
+/// does without a DTD; `forbidden` is libxml2's message for a raw character XML forbids.
+fn unescape(
+    doc: &str,
+    at: usize,
+    raw: &str,
+    forbidden: impl Fn(char) -> String,
+) -> Result<String, Malformed> {
     if let Some((i, c)) = raw.char_indices().find(|&(_, c)| !xml_char(c)) {
-        return Err(fault(doc, at + i, format!("{what}{}", c as u32)));
+        return Err(fault(doc, at + i, forbidden(c)));
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -325,16 +330,9 @@ fn attributes(doc: &str, at: usize, tag: &BytesStart) -> Result<Vec<Attr>, Malfo
         let raw = String::from_utf8_lossy(&attr.value);
         // Where the value starts in the document, for a fault inside it.
         let value_at = raw_offset(doc, at, &raw);
-        let value = unescape(doc, value_at, &raw, "invalid character in attribute value").map_err(
-            |mut m| {
-                if m.message
-                    .starts_with("invalid character in attribute value")
-                {
-                    m.message = "invalid character in attribute value".into();
-                }
-                m
-            },
-        )?;
+        let value = unescape(doc, value_at, &raw, |_| {
+            "invalid character in attribute value".into()
+        })?;
         // Attribute-value normalisation: each tab, newline or return becomes a space.
         let value = value.replace(['\t', '\n', '\r'], " ");
         out.push(Attr::new(&name, &value));
@@ -473,7 +471,9 @@ pub fn parse(doc: &str) -> Result<Element, Malformed> {
                     };
                     return Err(fault(doc, junk, message.into()));
                 }
-                let text = unescape(doc, before, &raw, "PCDATA invalid Char value ")?;
+                let text = unescape(doc, before, &raw, |c| {
+                    format!("PCDATA invalid Char value {}", c as u32)
+                })?;
                 if let Some((parent, _)) = stack.last_mut() {
                     parent.children.push(Node::Text(text));
                 }

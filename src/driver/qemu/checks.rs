@@ -3,7 +3,9 @@
 //! libvirt knows and virtsh does not model among them), each as `unsupported configuration`
 //! naming the element.
 
-use super::cmdline::{default_bus, emulator, kvm_usable};
+use super::cmdline::{
+    balloon_device, default_bus, emulator, input_device, kvm_usable, video_device,
+};
 use crate::error::Error;
 use crate::model::domain::{DomainDef, Memballoon, VNC_BASE};
 
@@ -94,6 +96,30 @@ pub fn check(def: &DomainDef) -> Result<(), Error> {
             return Err(unsupported(format!(
                 "graphics type '{}' in <graphics>",
                 g.kind
+            )));
+        }
+    }
+    if def.devices.graphics.len() > 1 {
+        return Err(unsupported(
+            "only 1 graphics device of each type (sdl, vnc, spice, headless, dbus) is supported",
+        ));
+    }
+    if let Some(m) = def.devices.memballoon.as_ref() {
+        if balloon_device(&m.model).is_none() {
+            return Err(unsupported(format!("memballoon model '{}'", m.model)));
+        }
+    }
+    for v in &def.devices.videos {
+        if video_device(&v.model).is_none() {
+            return Err(unsupported(format!("video model '{}'", v.model)));
+        }
+    }
+    for i in &def.devices.inputs {
+        if input_device(&i.kind, i.bus.as_deref()).is_none() {
+            let bus = i.bus.as_deref().unwrap_or("ps2");
+            return Err(unsupported(format!(
+                "input type '{}' on bus '{bus}'",
+                i.kind
             )));
         }
     }

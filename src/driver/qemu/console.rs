@@ -6,7 +6,6 @@
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
@@ -27,7 +26,8 @@ pub struct Session {
 }
 
 /// Opens the console of the domain at `paths`; `force` displaces a session that has it.
-pub fn open(paths: &Paths, lock_path: &Path, force: bool) -> Result<Session, Error> {
+pub fn open(paths: &Paths, force: bool) -> Result<Session, Error> {
+    let lock_path = &paths.console_lock;
     let io = |e: std::io::Error| Error::system(format!("cannot lock {}", lock_path.display()), &e);
     let lock = match state::try_lock(lock_path).map_err(io)? {
         Some(lock) => lock,

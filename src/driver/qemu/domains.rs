@@ -355,18 +355,17 @@ impl Domains<'_> {
         }))
     }
 
-    /// Removes every file of a domain that is no more (both locks held).
-    /// Removes what is left of a domain that is no more (its log stays, as libvirt's does).
+    /// Removes every file of a domain that is no more (both locks held); its log stays, as
+    /// libvirt's does.
     fn forget(&self, uuid: Uuid, name: &Name) -> Result<()> {
         self.store.remove_run(name)?;
         self.store.remove_index(&uuid, name)?;
         let paths = self.paths(name);
-        let sockets = [&paths.qmp, &paths.console, &paths.watch].map(|s| paths.dir.join(s));
-        let leftovers = [&paths.launch, &paths.pid, &paths.events, &paths.caps];
-        for file in leftovers.into_iter().chain(&sockets) {
+        let mut files = paths.leftovers();
+        files.extend([paths.launch, paths.caps, paths.console_lock]);
+        for file in files {
             let _ = std::fs::remove_file(file);
         }
-        let _ = std::fs::remove_file(self.store.run_file(name, "console-lock"));
         self.store.remove_lock(name)?;
         Ok(())
     }
@@ -544,7 +543,8 @@ impl Domains<'_> {
         };
         let pid = process::launch(how, &paths)?;
         let paused = flags.has(StartFlags::PAUSED);
-        let set_up = Qmp::connect(&paths.dir, &paths.qmp, Duration::from_secs(5))
+        let set_up = paths
+            .monitor(Duration::from_secs(5))
             .and_then(|mut qmp| {
                 if def
                     .devices
@@ -616,7 +616,7 @@ impl Domains<'_> {
     fn monitor(
         &self,
         dom: &DomainRef,
-        act: impl FnOnce(&mut Qmp, &mut StatusBrief) -> Result<()>,
+        act: impl FnOnce(&mut Qmp, &mut StatusBrief, Option<&DomainDef>) -> Result<()>,
     ) -> Result<()> {
         let (_lock, o) = self.lock_one(dom)?;
         if !o.state.is_active() || o.starting() {
@@ -624,11 +624,10 @@ impl Domains<'_> {
         }
         let mut status = self.store.read_status(&o.name)?.ok_or_else(not_running)?;
         let paths = self.paths(&o.name);
-        let mut qmp =
-            Qmp::connect(&paths.dir, &paths.qmp, Duration::from_secs(5)).map_err(qmp_failed)?;
+        let mut qmp = paths.monitor(Duration::from_secs(5)).map_err(qmp_failed)?;
         let recorded = status.brief.clone();
         status.brief.state = qmp_state(&mut qmp, recorded.state)?;
-        let outcome = act(&mut qmp, &mut status.brief);
+        let outcome = act(&mut qmp, &mut status.brief, status.live.as_ref());
         if status.brief != recorded {
             self.store.write_status(&o.name, &status)?;
         }
@@ -638,7 +637,7 @@ impl Domains<'_> {
     /// `shutdown`: the ACPI power button, with QEMU to exit on the guest's power-off (a
     /// pending reboot is called off).
     pub fn shutdown(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, b| {
+        self.monitor(dom, |q, b, _| {
             if b.rebooting {
                 q.on_shutdown("poweroff").map_err(qmp_failed)?;
                 b.rebooting = false;
@@ -651,12 +650,9 @@ impl Domains<'_> {
     /// `on_reboot` is `destroy` is shut down instead.
     pub fn reboot(&self, dom: &DomainRef) -> Result<()> {
         let mut watch_for = None;
-        self.monitor(dom, |q, b| {
-            let restart = self
-                .store
-                .read_status(&self.name(dom)?)?
-                .and_then(|s| s.live)
-                .is_none_or(|d| !matches!(d.on_reboot.as_str(), "destroy" | "preserve"));
+        self.monitor(dom, |q, b, live| {
+            let restart =
+                live.is_none_or(|d| !matches!(d.on_reboot.as_str(), "destroy" | "preserve"));
             if restart {
                 if !b.rebooting {
                     q.on_shutdown("pause").map_err(qmp_failed)?;
@@ -675,11 +671,11 @@ impl Domains<'_> {
     }
 
     pub fn reset(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, _| q.system_reset().map_err(qmp_failed))
+        self.monitor(dom, |q, _, _| q.system_reset().map_err(qmp_failed))
     }
 
     pub fn suspend(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, b| match b.state {
+        self.monitor(dom, |q, b, _| match b.state {
             State::Paused(_) => Ok(()),
             _ => {
                 q.stop().map_err(qmp_failed)?;
@@ -690,7 +686,7 @@ impl Domains<'_> {
     }
 
     pub fn resume(&self, dom: &DomainRef) -> Result<()> {
-        self.monitor(dom, |q, b| match b.state {
+        self.monitor(dom, |q, b, _| match b.state {
             State::Running(_) => Err(Error::operation_invalid("domain is already running")),
             _ => {
                 q.cont().map_err(qmp_failed)?;
@@ -732,8 +728,7 @@ impl Domains<'_> {
             let def = status.live.as_mut().ok_or_else(|| no_domain(dom))?;
             change(def, true)?;
             let paths = self.paths(&o.name);
-            let mut qmp =
-                Qmp::connect(&paths.dir, &paths.qmp, Duration::from_secs(5)).map_err(qmp_failed)?;
+            let mut qmp = paths.monitor(Duration::from_secs(5)).map_err(qmp_failed)?;
             live_act(&mut qmp, def)?;
             self.store.write_status(&o.name, &status)?;
         }

@@ -402,8 +402,7 @@ impl DomainApi for QemuDriver {
             ));
         }
         let paths = Paths::new(&self.store.run_dir(), &v.observed.name);
-        let lock = self.store.run_file(&v.observed.name, "console-lock");
-        let session = console::open(&paths, &lock, flags.has(ConsoleFlags::FORCE))?;
+        let session = console::open(&paths, flags.has(ConsoleFlags::FORCE))?;
         Ok(Box::new(session))
     }
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {

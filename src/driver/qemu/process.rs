@@ -23,7 +23,6 @@ use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 
 use super::cmdline::{read_pid, Paths};
-use super::qmp::Qmp;
 use crate::error::Error;
 use crate::state;
 use crate::sys::pid_alive;
@@ -49,12 +48,7 @@ pub fn launch(how: Launch, paths: &Paths) -> Result<u32, Error> {
     let launch = state::try_lock(&paths.launch)
         .map_err(|e| Error::system(format!("cannot lock {}", paths.launch.display()), &e))?
         .ok_or_else(|| Error::operation_failed("a QEMU of this domain is still running"))?;
-    for stale in [
-        &paths.pid,
-        &paths.qmp_path(),
-        &paths.console_path(),
-        &paths.events,
-    ] {
+    for stale in paths.leftovers() {
         let _ = std::fs::remove_file(stale);
     }
     std::fs::write(&paths.caps, "{\"execute\": \"qmp_capabilities\"}\n")
@@ -132,7 +126,7 @@ pub fn launch(how: Launch, paths: &Paths) -> Result<u32, Error> {
         std::thread::sleep(Duration::from_millis(2));
     };
     let left = MONITOR_WAIT.saturating_sub(started.elapsed());
-    let answered = Qmp::connect(&paths.dir, &paths.qmp, left).and_then(|mut q| q.query_status());
+    let answered = paths.monitor(left).and_then(|mut q| q.query_status());
     if let Err(e) = answered {
         terminate(pid);
         return Err(failed(&format!("QEMU's monitor did not answer: {e}")).error());
@@ -245,9 +239,7 @@ pub fn stop(paths: &Paths) -> Result<(), Error> {
         match find_pid(paths) {
             Some(pid) if !asked => {
                 asked = true;
-                if let Ok(mut qmp) =
-                    Qmp::connect(&paths.dir, &paths.qmp, Duration::from_millis(200))
-                {
+                if let Ok(mut qmp) = paths.monitor(Duration::from_millis(200)) {
                     let _ = qmp.quit();
                     if wait_gone(pid, Duration::from_secs(3)) {
                         continue;

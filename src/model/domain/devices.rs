@@ -284,7 +284,13 @@ fn video(index: usize, v: &Element) -> Video {
     }
 }
 
-const BALLOON_MODELS: [&str; 4] = ["virtio", "xen", "none", "virtio-transitional"];
+const BALLOON_MODELS: [&str; 5] = [
+    "virtio",
+    "xen",
+    "none",
+    "virtio-transitional",
+    "virtio-non-transitional",
+];
 
 fn memballoon(m: &Element) -> Result<Memballoon, ModelError> {
     let model = choice(m, "model", &BALLOON_MODELS)?.unwrap_or_default();

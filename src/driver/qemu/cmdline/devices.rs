@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use super::{default_bus, esc, Line, Paths, VolumeResolver};
+use super::{default_bus, esc, Argv, Paths, VolumeResolver};
 use crate::error::Error;
 use crate::model::domain::{DiskSource, DomainDef, VNC_BASE};
 
 pub(super) fn push_all(
-    a: &mut Line,
+    a: &mut Argv,
     def: &DomainDef,
     paths: &Paths,
     volumes: VolumeResolver,
@@ -31,19 +31,55 @@ pub(super) fn push_all(
         a.push(&["-device", &format!("{},id=watchdog{i}", w.model)]);
         a.push(&["-watchdog-action", &w.action]);
     }
-    if def
-        .devices
-        .memballoon
-        .as_ref()
-        .is_some_and(|m| m.model == "virtio")
-    {
-        a.push(&["-device", "virtio-balloon-pci,id=balloon0"]);
+    let balloon = def.devices.memballoon.as_ref();
+    if let Some(Some(driver)) = balloon.and_then(|m| balloon_device(&m.model)) {
+        a.push(&["-device", &format!("{driver},id=balloon0")]);
     }
     rngs(a, def);
     Ok(())
 }
 
-fn disks(a: &mut Line, def: &DomainDef, volumes: VolumeResolver) -> Result<(), Error> {
+/// The QEMU device of each model virtsh runs (`Some(None)`: the model is no device); `None` for
+/// a model it does not run, which `checks` refuses.
+pub fn balloon_device(model: &str) -> Option<Option<&'static str>> {
+    Some(match model {
+        "virtio" => Some("virtio-balloon-pci"),
+        "virtio-transitional" => Some("virtio-balloon-pci-transitional"),
+        "virtio-non-transitional" => Some("virtio-balloon-pci-non-transitional"),
+        "none" => None,
+        _ => return None,
+    })
+}
+
+pub fn video_device(model: &str) -> Option<Option<&'static str>> {
+    Some(match model {
+        "vga" => Some("VGA"),
+        "cirrus" => Some("cirrus-vga"),
+        "virtio" => Some("virtio-vga"),
+        "qxl" => Some("qxl-vga"),
+        "bochs" => Some("bochs-display"),
+        "vmvga" => Some("vmware-svga"),
+        "ramfb" => Some("ramfb"),
+        "none" => None,
+        _ => return None,
+    })
+}
+
+/// An input device by type and bus (`Some(None)`: the PS/2 ones the machine has anyway).
+pub fn input_device(kind: &str, bus: Option<&str>) -> Option<Option<&'static str>> {
+    Some(match (kind, bus.unwrap_or("ps2")) {
+        ("mouse" | "keyboard", "ps2") => None,
+        ("tablet", "usb") => Some("usb-tablet"),
+        ("mouse", "usb") => Some("usb-mouse"),
+        ("keyboard", "usb") => Some("usb-kbd"),
+        ("tablet", "virtio") => Some("virtio-tablet-pci"),
+        ("mouse", "virtio") => Some("virtio-mouse-pci"),
+        ("keyboard", "virtio") => Some("virtio-keyboard-pci"),
+        _ => return None,
+    })
+}
+
+fn disks(a: &mut Argv, def: &DomainDef, volumes: VolumeResolver) -> Result<(), Error> {
     let mut have_ahci = false;
     let mut have_scsi = false;
     for (i, d) in def.devices.disks.iter().enumerate() {
@@ -102,16 +138,20 @@ fn disks(a: &mut Line, def: &DomainDef, volumes: VolumeResolver) -> Result<(), E
                 format!("{kind},drive=drive{i},bus=scsi0.0")
             }
         };
-        let device = match d.boot_order {
+        let mut device = match d.boot_order {
             Some(n) => format!("{device},bootindex={n}"),
             None => device,
         };
+        // A disk other guests write too: QEMU must not take it for itself alone.
+        if d.shareable {
+            device.push_str(",share-rw=on");
+        }
         a.push(&["-device", &device]);
     }
     Ok(())
 }
 
-fn interfaces(a: &mut Line, def: &DomainDef) {
+fn interfaces(a: &mut Argv, def: &DomainDef) {
     for (i, n) in def.devices.interfaces.iter().enumerate() {
         let netdev = match n.kind.as_str() {
             "bridge" => format!(
@@ -136,7 +176,7 @@ fn interfaces(a: &mut Line, def: &DomainDef) {
 
 /// VNC on the address and port asked for; an automatic port is the first free display from
 /// 5900 on (QEMU's `to=`), read back once QEMU runs.
-fn graphics(a: &mut Line, def: &DomainDef) {
+fn graphics(a: &mut Argv, def: &DomainDef) {
     match def.devices.graphics.first() {
         Some(g) => {
             let listen = g.listen.as_deref().unwrap_or("127.0.0.1");
@@ -154,46 +194,35 @@ fn graphics(a: &mut Line, def: &DomainDef) {
         None => a.push(&["-display", "none"]),
     }
     for v in &def.devices.videos {
-        let device = match v.model.as_str() {
-            "cirrus" => "cirrus-vga",
-            "virtio" => "virtio-vga",
-            "none" => continue,
-            _ => "VGA",
-        };
-        a.push(&["-device", device]);
+        if let Some(Some(device)) = video_device(&v.model) {
+            a.push(&["-device", device]);
+        }
     }
 }
 
-fn inputs(a: &mut Line, def: &DomainDef) {
-    let usb_inputs: Vec<_> = def
-        .devices
-        .inputs
-        .iter()
-        .filter(|i| i.bus.as_deref() == Some("usb"))
-        .collect();
+fn inputs(a: &mut Argv, def: &DomainDef) {
+    let inputs = &def.devices.inputs;
+    let usb_input = inputs.iter().any(|i| i.bus.as_deref() == Some("usb"));
     let usb_sound = def.devices.sounds.iter().any(|s| s.model == "usb");
-    if !usb_inputs.is_empty() || usb_sound {
+    if usb_input || usb_sound {
         a.push(&["-usb"]);
     }
-    for i in usb_inputs {
-        let device = if i.kind == "tablet" {
-            "usb-tablet"
-        } else {
-            "usb-kbd"
-        };
-        a.push(&["-device", device]);
+    for i in inputs {
+        if let Some(Some(device)) = input_device(&i.kind, i.bus.as_deref()) {
+            a.push(&["-device", device]);
+        }
     }
 }
 
 /// Sound cards play into a silent audio backend, as libvirt's default (`<audio type='none'>`).
-fn sound(a: &mut Line, def: &DomainDef) {
+fn sound(a: &mut Argv, def: &DomainDef) {
     if def.devices.sounds.is_empty() {
         return;
     }
     a.push(&["-audiodev", "none,id=audio1"]);
     for (i, s) in def.devices.sounds.iter().enumerate() {
         let id = format!("sound{i}");
-        let hda = |a: &mut Line, controller: &str| {
+        let hda = |a: &mut Argv, controller: &str| {
             a.push(&["-device", &format!("{controller},id={id}")]);
             a.push(&[
                 "-device",
@@ -219,7 +248,7 @@ fn sound(a: &mut Line, def: &DomainDef) {
     }
 }
 
-fn rngs(a: &mut Line, def: &DomainDef) {
+fn rngs(a: &mut Argv, def: &DomainDef) {
     for (i, r) in def.devices.rngs.iter().enumerate() {
         let object = match &r.device {
             Some(path) => format!("rng-random,id=objrng{i},filename={}", esc(path)),

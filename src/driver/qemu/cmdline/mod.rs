@@ -3,9 +3,12 @@
 
 mod devices;
 
+pub use devices::{balloon_device, input_device, video_device};
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use super::qmp::{Qmp, QmpError};
 use crate::error::Error;
 use crate::model::domain::DomainDef;
 use crate::model::Name;
@@ -29,6 +32,8 @@ pub struct Paths {
     /// reading `caps`), so that a guest's power-off is seen without connecting.
     pub events: PathBuf,
     pub caps: PathBuf,
+    /// Held by the one console session (see `console.rs`).
+    pub console_lock: PathBuf,
 }
 
 impl Paths {
@@ -51,7 +56,22 @@ impl Paths {
             log: file("log"),
             events: file("events"),
             caps: file("caps"),
+            console_lock: file("console-lock"),
         }
+    }
+
+    /// What a QEMU leaves behind: its sockets, pid file and event file.
+    pub fn leftovers(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = [&self.qmp, &self.console, &self.watch]
+            .map(|s| self.dir.join(s))
+            .into();
+        files.extend([self.pid.clone(), self.events.clone()]);
+        files
+    }
+
+    /// The domain's monitor, waited for up to `timeout`.
+    pub fn monitor(&self, timeout: std::time::Duration) -> Result<Qmp, QmpError> {
+        Qmp::connect(&self.dir, &self.qmp, timeout)
     }
 
     /// The monitor socket's full path, for messages and clean-up.
@@ -115,9 +135,9 @@ pub type VolumeResolver<'a> = &'a dyn Fn(&str, &str) -> Result<PathBuf, Error>;
 
 /// A command line being built.
 #[derive(Default)]
-pub struct Line(Vec<String>);
+pub struct Argv(Vec<String>);
 
-impl Line {
+impl Argv {
     pub fn push(&mut self, items: &[&str]) {
         self.0.extend(items.iter().map(|s| s.to_string()));
     }
@@ -135,7 +155,7 @@ pub fn build(
     volumes: VolumeResolver,
     daemonize: bool,
 ) -> Result<Vec<String>, Error> {
-    let mut a = Line::default();
+    let mut a = Argv::default();
     let kvm = def.kind == "kvm" && kvm_usable();
     let machine = def.os.machine.as_deref().unwrap_or("pc");
     let acpi = if def.features.iter().any(|f| f == "acpi") {

@@ -185,3 +185,41 @@ fn refusals_at_start() {
         Ok(())
     );
 }
+
+/// Models and buses are given to QEMU as the XML names them, or refused at define.
+#[test]
+fn every_model_reaches_qemu_or_is_refused() {
+    let line = line(&with_devices(
+        "<disk type='file'><source file='/d'/><target dev='vda'/><shareable/></disk>\
+         <input type='mouse' bus='usb'/><input type='keyboard' bus='virtio'/><input type='mouse' bus='ps2'/>\
+         <video><model type='qxl'/></video><memballoon model='virtio-transitional'/>",
+    ));
+    for want in [
+        "-device virtio-blk-pci,drive=drive0,share-rw=on",
+        "-device usb-mouse",
+        "-device virtio-keyboard-pci",
+        "-device qxl-vga",
+        "-device virtio-balloon-pci-transitional,id=balloon0",
+    ] {
+        assert!(line.contains(want), "{want}\nin\n{line}");
+    }
+    for (devices, refusal) in [
+        ("<memballoon model='xen'/>", "memballoon model 'xen'"),
+        ("<video><model type='xen'/></video>", "video model 'xen'"),
+        (
+            "<input type='tablet' bus='ps2'/>",
+            "input type 'tablet' on bus 'ps2'",
+        ),
+        (
+            "<graphics type='vnc'/><graphics type='vnc'/>",
+            "only 1 graphics device of each type (sdl, vnc, spice, headless, dbus) is supported",
+        ),
+    ] {
+        let e = check(&with_devices(devices)).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!("unsupported configuration: {refusal}"),
+            "{devices}"
+        );
+    }
+}
