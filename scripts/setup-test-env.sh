@@ -43,6 +43,9 @@ ensure_backports() {
 }
 
 pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-driver-storage libvirt-clients
+      # networks: libvirtd's own network driver (the interop oracle) and what the embedded
+      # driver builds a network with.
+      libvirt-daemon-driver-network dnsmasq-base nftables iproute2
       openssh-server man-db
       # `nc -U` for ssh URIs that name the daemon's socket (socket=, netcat=).
       netcat-openbsd

@@ -28,6 +28,7 @@ codes!(
         SystemError = 38 => "system_error",
         Rpc = 39 => "rpc",
         NoDomain = 42 => "no_domain",
+        NoNetwork = 43 => "no_network",
         AuthFailed = 45 => "auth_failed",
         NoStoragePool = 49 => "no_storage_pool",
         NoStorageVol = 50 => "no_storage_vol",
@@ -42,6 +43,8 @@ codes!(
         ResourceBusy = 87 => "resource_busy",
         StorageVolExist = 90 => "storage_vol_exist",
         XmlInvalidSchema = 92 => "xml_invalid_schema",
+        NoNetworkPort = 107 => "no_network_port",
+        NoNetworkMetadata = 111 => "no_network_metadata",
     }
 );
 
@@ -118,6 +121,9 @@ impl Error {
     pub fn no_domain(detail: impl fmt::Display) -> Error {
         Error::new(ErrorCode::NoDomain, format!("Domain not found: {detail}"))
     }
+    pub fn no_network(detail: impl fmt::Display) -> Error {
+        Error::new(ErrorCode::NoNetwork, format!("Network not found: {detail}"))
+    }
     pub fn no_pool(detail: impl fmt::Display) -> Error {
         Error::new(
             ErrorCode::NoStoragePool,
@@ -143,6 +149,13 @@ impl Error {
         }
     }
     /// `virCheckFlags`: flags a driver function does not take.
+    /// A failure libvirt reports without a reason (virsh's words for it).
+    pub fn unknown() -> Error {
+        Error::new(
+            ErrorCode::InternalError,
+            "An error occurred, but the cause is unknown",
+        )
+    }
     pub fn unsupported_flags(flags: u32, function: &str) -> Error {
         Error::new(
             ErrorCode::InvalidArg,
@@ -163,6 +176,7 @@ impl From<ModelError> for Error {
     fn from(e: ModelError) -> Error {
         match e {
             ModelError::Malformed(m) => Error::xml_detail(m),
+            ModelError::Detail(d) => Error::xml_detail(d),
             ModelError::NoName => Error::no_name(),
             ModelError::Unsupported(what) => Error::unsupported(what),
             ModelError::Internal(what) => Error::internal(what),

@@ -64,6 +64,11 @@ impl Output {
 
     /// An error of a command or of the command line.
     pub fn error(&mut self, e: &CmdError) {
+        if let CmdError::Output { text, .. } = e {
+            if !self.json {
+                self.print_bytes(text);
+            }
+        }
         if e.lines().is_empty() {
             return;
         }

@@ -48,6 +48,25 @@ pub fn connect_unix_in(
     std::os::unix::net::UnixStream::connect(path)
 }
 
+/// Seconds since the epoch as the local time virsh prints (`%Y-%m-%d %H:%M:%S`).
+pub fn local_time(secs: i64) -> String {
+    let t: libc::time_t = secs as libc::time_t;
+    // SAFETY: `tm` is plain data that localtime_r fills; both pointers live for the call.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return secs.to_string();
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,31 @@ pub struct DomainArg {
     pub domain: String,
 }
 
+/// The network a command acts on.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct NetworkArg {
+    #[arg(long, value_name = "string", required = true, help = "network name or uuid")]
+    pub network: String,
+}
+
+/// What `desc` and `net-desc` read or write: the description or title, live or persistent,
+/// and the new text (several words are joined).
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct DescArgs {
+    #[arg(long, help = "modify/get running state")]
+    pub live: bool,
+    #[arg(long, help = "modify/get persistent configuration")]
+    pub config: bool,
+    #[arg(long, help = "modify/get current state configuration")]
+    pub current: bool,
+    #[arg(long, help = "modify/get the title instead of description")]
+    pub title: bool,
+    #[arg(long, help = "open an editor to modify the description")]
+    pub edit: bool,
+    #[arg(long = "new-desc", value_name = "string", help = "message")]
+    pub new_desc: Vec<String>,
+}
+
 /// `--config`, `--live`, `--current`: which definition a change affects.
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct Impact {

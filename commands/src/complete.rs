@@ -1,5 +1,5 @@
 //! What an option's value completes to, declared with the command: the engine lists live
-//! objects of the connection for the `Domains`, `Pools` and `Volumes` kinds.
+//! objects of the connection for the `Domains`, `Pools`, `Networks` and `Volumes` kinds.
 
 /// Which domains a domain option offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,9 +12,9 @@ pub enum DomainFilter {
     InactivePersistent,
 }
 
-/// Which pools a pool option offers.
+/// Which pools or networks an option offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PoolFilter {
+pub enum Activity {
     All,
     Active,
     Inactive,
@@ -24,7 +24,8 @@ pub enum PoolFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Values {
     Domains(DomainFilter),
-    Pools(PoolFilter),
+    Pools(Activity),
+    Networks(Activity),
     /// The volumes of the pool given with `--pool`, else of every active pool.
     Volumes,
     Files,
@@ -38,7 +39,8 @@ impl Values {
     pub fn by_name(option: &str) -> Values {
         match option {
             "domain" => Values::Domains(DomainFilter::All),
-            "pool" => Values::Pools(PoolFilter::All),
+            "pool" => Values::Pools(Activity::All),
+            "network" => Values::Networks(Activity::All),
             "vol" => Values::Volumes,
             "file" => Values::Files,
             _ => Values::Nothing,

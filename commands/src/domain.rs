@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::args::{DomainArg, Impact, MemoryChange, XPathArgs};
+use crate::args::{DescArgs, DomainArg, Impact, MemoryChange, XPathArgs};
 use crate::complete::{DomainFilter, Values};
 use crate::{spec, target_only};
 
@@ -359,18 +359,8 @@ spec!(Domrename: "domrename" ["domain", "new-name"] complete [("domain", Values:
 pub struct Desc {
     #[command(flatten)]
     pub target: DomainArg,
-    #[arg(long, help = "modify/get running state")]
-    pub live: bool,
-    #[arg(long, help = "modify/get persistent configuration")]
-    pub config: bool,
-    #[arg(long, help = "modify/get current state configuration")]
-    pub current: bool,
-    #[arg(long, help = "modify/get the title instead of description")]
-    pub title: bool,
-    #[arg(long, help = "open an editor to modify the description")]
-    pub edit: bool,
-    #[arg(long = "new-desc", value_name = "string", help = "message")]
-    pub new_desc: Vec<String>,
+    #[command(flatten)]
+    pub desc: DescArgs,
 }
 spec!(Desc: "desc" ["domain", "new-desc"]);
 

@@ -16,6 +16,7 @@ pub mod global;
 pub mod help;
 pub mod host;
 pub mod monitor;
+pub mod network;
 pub mod num;
 pub mod parse;
 pub mod pool;
@@ -32,16 +33,18 @@ pub enum Group {
     Domain,
     Monitor,
     Host,
+    Network,
     Pool,
     Volume,
     Virsh,
 }
 
 impl Group {
-    pub const ALL: [Group; 6] = [
+    pub const ALL: [Group; 7] = [
         Group::Domain,
         Group::Monitor,
         Group::Host,
+        Group::Network,
         Group::Pool,
         Group::Volume,
         Group::Virsh,
@@ -53,6 +56,7 @@ impl Group {
             Group::Domain => "domain",
             Group::Monitor => "monitor",
             Group::Host => "host",
+            Group::Network => "network",
             Group::Pool => "pool",
             Group::Volume => "volume",
             Group::Virsh => "virsh",
@@ -65,6 +69,7 @@ impl Group {
             Group::Domain => "Domain Management",
             Group::Monitor => "Domain Monitoring",
             Group::Host => "Host and Hypervisor",
+            Group::Network => "Networking",
             Group::Pool => "Storage Pool",
             Group::Volume => "Storage Volume",
             Group::Virsh => "Virsh itself",
@@ -199,6 +204,29 @@ macro_rules! with_commands {
                 Nodeinfo nodeinfo,
                 Uri uri,
                 Version version,
+            }
+            Network network {
+                NetAutostart net_autostart,
+                NetCreate net_create,
+                NetDefine net_define,
+                NetDesc net_desc,
+                NetDestroy net_destroy,
+                NetDhcpLeases net_dhcp_leases,
+                NetDumpxml net_dumpxml,
+                NetEdit net_edit,
+                NetEvent net_event,
+                NetInfo net_info,
+                NetList net_list,
+                NetMetadata net_metadata,
+                NetName net_name,
+                NetStart net_start,
+                NetUndefine net_undefine,
+                NetUpdate net_update,
+                NetUuid net_uuid,
+                NetPortList net_port_list,
+                NetPortCreate net_port_create,
+                NetPortDumpxml net_port_dumpxml,
+                NetPortDelete net_port_delete,
             }
             Pool pool {
                 PoolAutostart pool_autostart,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::args::{BuildArgs, PoolArg, PoolAs, XPathArgs, POOL_AS_UNWANTED_POSITIONAL};
-use crate::complete::{PoolFilter, Values};
+use crate::complete::{Activity, Values};
 use crate::{spec, target_only};
 
 /// The pool types, in libvirt's order (`virStoragePoolType`).
@@ -142,7 +142,7 @@ pub struct PoolBuild {
     #[arg(long, help = "overwrite any existing data")]
     pub overwrite: bool,
 }
-spec!(PoolBuild: "pool-build" ["pool"] complete [("pool", Values::Pools(PoolFilter::Inactive))]);
+spec!(PoolBuild: "pool-build" ["pool"] complete [("pool", Values::Pools(Activity::Inactive))]);
 
 /// `pool-start`: start a (previously defined) inactive pool
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -153,7 +153,7 @@ pub struct PoolStart {
     #[command(flatten)]
     pub build: BuildArgs,
 }
-spec!(PoolStart: "pool-start" ["pool"] complete [("pool", Values::Pools(PoolFilter::Inactive))]);
+spec!(PoolStart: "pool-start" ["pool"] complete [("pool", Values::Pools(Activity::Inactive))]);
 
 /// `pool-info`: storage pool information
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -204,25 +204,25 @@ target_only! {
     PoolDestroy: "pool-destroy" PoolArg ["pool"]
         "destroy (stop) a pool"
         "Forcefully stop a given pool. Raw data in the pool is untouched"
-        complete [("pool", Values::Pools(PoolFilter::Active))];
+        complete [("pool", Values::Pools(Activity::Active))];
 
     /// `pool-delete`: delete a pool
     PoolDelete: "pool-delete" PoolArg ["pool"]
         "delete a pool"
         "Delete a given pool."
-        complete [("pool", Values::Pools(PoolFilter::Inactive))];
+        complete [("pool", Values::Pools(Activity::Inactive))];
 
     /// `pool-undefine`: undefine an inactive pool
     PoolUndefine: "pool-undefine" PoolArg ["pool"]
         "undefine an inactive pool"
         "Undefine the configuration for an inactive pool."
-        complete [("pool", Values::Pools(PoolFilter::Inactive))];
+        complete [("pool", Values::Pools(Activity::Inactive))];
 
     /// `pool-refresh`: refresh a pool
     PoolRefresh: "pool-refresh" PoolArg ["pool"]
         "refresh a pool"
         "Refresh a given pool."
-        complete [("pool", Values::Pools(PoolFilter::Active))];
+        complete [("pool", Values::Pools(Activity::Active))];
 
     /// `pool-edit`: edit XML configuration for a storage pool
     PoolEdit: "pool-edit" PoolArg ["pool"]

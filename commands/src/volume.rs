@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::args::{PoolArg, Transfer, VolArg, VolFile, XPathArgs};
-use crate::complete::{PoolFilter, Values};
+use crate::complete::{Activity, Values};
 use crate::spec;
 
 /// The values of `vol-wipe --algorithm`, in the order of libvirt's
 /// `virStorageVolWipeAlgorithm` numbers.
 /// The `--pool` of a volume command offers the active pools.
-const ACTIVE_POOL: (&str, Values) = ("pool", Values::Pools(PoolFilter::Active));
+const ACTIVE_POOL: (&str, Values) = ("pool", Values::Pools(Activity::Active));
 
 /// The formats `vol-create-as --format` offers.
 pub const VOL_FORMATS: [&str; 6] = ["raw", "bochs", "qcow", "qcow2", "qed", "vmdk"];
@@ -165,7 +165,7 @@ pub struct VolCreateFrom {
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
-spec!(VolCreateFrom: "vol-create-from" ["pool", "file", "vol"] complete [ACTIVE_POOL, ("inputpool", Values::Pools(PoolFilter::Active))]);
+spec!(VolCreateFrom: "vol-create-from" ["pool", "file", "vol"] complete [ACTIVE_POOL, ("inputpool", Values::Pools(Activity::Active))]);
 
 /// `vol-delete`: delete a vol
 #[derive(Debug, Clone, PartialEq, Parser)]

@@ -3,18 +3,18 @@
 
 use std::path::Path;
 
-use virtsh_commands::args::{Impact, MemoryChange};
+use virtsh_commands::args::{DescArgs, Impact, MemoryChange};
 
 use super::lookup::{self, By};
 use super::CmdError;
 use std::rc::Rc;
 
-use crate::driver::{Connection, DomainCalls, StorageCalls};
+use crate::driver::{Connection, DomainCalls, NetworkCalls, StorageCalls};
 use crate::error::Error;
 use crate::model::units::{parse_scaled, ScaleError};
 use crate::render::{Line, Outcome};
 use crate::session::Session;
-use crate::types::{DomainRef, ModifyFlags, PoolRef, ShutdownFlags};
+use crate::types::{DomainRef, ModifyFlags, NetworkRef, PoolRef, ShutdownFlags};
 
 /// An informational line (`Domain 'x' started`).
 pub fn message(text: impl Into<Line>) -> Result<Outcome, CmdError> {
@@ -128,6 +128,49 @@ pub fn pool_action(
     act(conn.storage(), &pool)
         .map_err(|e| CmdError::failed(format!("Failed to {verb} pool {arg}"), e))?;
     message(format!("Pool {arg} {done}"))
+}
+
+/// A command on a network: look it up, act, and say `Network ARG DONE`; a failure reads
+/// `Failed to VERB network ARG` with the driver's error.
+pub fn network_action(
+    s: &mut Session,
+    cmd: &str,
+    arg: &str,
+    (verb, done): (&str, &str),
+    act: impl FnOnce(NetworkCalls<'_>, &NetworkRef) -> crate::error::Result<()>,
+) -> Result<Outcome, CmdError> {
+    let conn = s.conn()?;
+    let net = lookup::network(&conn, cmd, arg, By::NAME_UUID)?;
+    act(conn.networks(), &net)
+        .map_err(|e| CmdError::failed(format!("Failed to {verb} network {arg}"), e))?;
+    message(format!("Network {arg} {done}"))
+}
+
+/// `desc` and `net-desc`: print the description (or `--title`) of the object `(kind, name)`,
+/// or set it to the words given. `get` answers `None` when there is none.
+pub fn describe(
+    args: &DescArgs,
+    (kind, name): (&str, &str),
+    get: impl FnOnce(bool, ModifyFlags) -> crate::error::Result<Option<String>>,
+    set: impl FnOnce(bool, Option<&str>, ModifyFlags) -> crate::error::Result<()>,
+) -> Result<Outcome, CmdError> {
+    refuse(args.edit, "edit")?;
+    let flags = modify_flags(args.current, args.live, args.config)?.unwrap_or_default();
+    let what = if args.title { "title" } else { "description" };
+    if args.new_desc.is_empty() {
+        return Ok(match get(args.title, flags)? {
+            Some(text) => Outcome::text(text),
+            None => Outcome::Note(format!("No {what} for {kind}: {name}")),
+        });
+    }
+    let text = args.new_desc.join(" ");
+    set(args.title, Some(&text), flags)
+        .map_err(|e| CmdError::failed(format!("Failed to set new {kind} {what}"), e))?;
+    let mut upper = kind.to_string();
+    upper[..1].make_ascii_uppercase();
+    Ok(Outcome::Note(format!(
+        "{upper} {what} updated successfully"
+    )))
 }
 
 /// `shutdown --mode` and `reboot --mode`: a comma-separated list of virsh's modes, as flags.

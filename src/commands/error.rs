@@ -16,6 +16,12 @@ pub enum CmdError {
     Value(ValueError),
     /// A failure virsh reports with its exit status alone (`complete` with no match).
     Silent,
+    /// A failure after output (an event loop that timed out): the output, then the error
+    /// that came with it, if any.
+    Output {
+        text: Vec<u8>,
+        then: Option<Box<CmdError>>,
+    },
 }
 
 impl CmdError {
@@ -23,6 +29,14 @@ impl CmdError {
         CmdError::Failed {
             context: context.into(),
             cause,
+        }
+    }
+
+    /// Fails with `text` printed first, and then `error` when there is one.
+    pub fn after_output(text: Vec<u8>, error: Option<CmdError>) -> CmdError {
+        CmdError::Output {
+            text,
+            then: error.map(Box::new),
         }
     }
 
@@ -38,6 +52,7 @@ impl CmdError {
             CmdError::Driver(e) => vec![e.to_string()],
             CmdError::Value(v) => vec![v.to_string()],
             CmdError::Silent => Vec::new(),
+            CmdError::Output { then, .. } => then.as_ref().map(|e| e.lines()).unwrap_or_default(),
         }
     }
 
@@ -45,7 +60,11 @@ impl CmdError {
     pub fn code(&self) -> &'static str {
         match self {
             CmdError::Failed { cause, .. } | CmdError::Driver(cause) => cause.code.text(),
-            CmdError::Message(_) | CmdError::Value(_) | CmdError::Silent => "virsh",
+            CmdError::Output { then: Some(e), .. } => e.code(),
+            CmdError::Message(_)
+            | CmdError::Value(_)
+            | CmdError::Silent
+            | CmdError::Output { .. } => "virsh",
         }
     }
 }

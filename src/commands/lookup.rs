@@ -8,7 +8,7 @@ use super::CmdError;
 use crate::debug;
 use crate::driver::Connection;
 use crate::log::Level;
-use crate::types::{DomainRef, PoolRef, PoolState, VolRef};
+use crate::types::{DomainRef, NetworkPortRef, NetworkRef, PoolRef, PoolState, VolRef};
 
 /// Which forms of a domain argument a command accepts.
 #[derive(Clone, Copy)]
@@ -36,6 +36,16 @@ impl By {
     };
     pub const ID_NAME: By = By {
         id: true,
+        uuid: false,
+        name: true,
+    };
+    pub const UUID: By = By {
+        id: false,
+        uuid: true,
+        name: false,
+    };
+    pub const NAME: By = By {
+        id: false,
         uuid: false,
         name: true,
     };
@@ -84,6 +94,49 @@ pub fn pool(conn: &Connection, cmd: &str, arg: &str) -> Result<PoolRef, CmdError
     conn.storage()
         .pool_by_name(arg)
         .map_err(|e| CmdError::failed(format!("failed to get pool '{arg}'"), e))
+}
+
+/// A network by UUID (a 36-character argument), then by name, as `by` allows; the last
+/// lookup's error is kept as a second line.
+pub fn network(conn: &Connection, cmd: &str, arg: &str, by: By) -> Result<NetworkRef, CmdError> {
+    debug!(Level::Info, "{cmd}: found option <network>: {arg}");
+    let failed = || format!("failed to get network '{arg}'");
+    let mut last = None;
+    if by.uuid && arg.len() == 36 {
+        if let Ok(uuid) = Uuid::parse_str(arg) {
+            debug!(Level::Debug, "{cmd}: <network> trying as network UUID");
+            match conn.networks().network_by_uuid(&uuid) {
+                Ok(n) => return Ok(n),
+                Err(e) => last = Some(e),
+            }
+        }
+    }
+    if by.name {
+        debug!(Level::Debug, "{cmd}: <network> trying as network NAME");
+        match conn.networks().network_by_name(arg) {
+            Ok(n) => return Ok(n),
+            Err(e) => last = Some(e),
+        }
+    }
+    match last {
+        Some(e) => Err(CmdError::failed(failed(), e)),
+        None => Err(CmdError::message(failed())),
+    }
+}
+
+/// A port of a network, by its UUID.
+pub fn network_port(
+    conn: &Connection,
+    cmd: &str,
+    network: &str,
+    port: &str,
+) -> Result<NetworkPortRef, CmdError> {
+    let net = self::network(conn, cmd, network, By::NAME_UUID)?;
+    let failed = || format!("failed to get network port '{port}'");
+    let uuid = Uuid::parse_str(port).map_err(|_| CmdError::message(failed()))?;
+    conn.networks()
+        .network_port_by_uuid(&net, &uuid)
+        .map_err(|e| CmdError::failed(failed(), e))
 }
 
 /// A volume: by name within `--pool` when given, else by key, then by path.

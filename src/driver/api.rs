@@ -277,6 +277,65 @@ api! {
     }
 }
 
+api! {
+    /// Virtual networks and their ports.
+    pub trait NetworkApi, calls NetworkCalls {
+        read fn list_networks(&self, flags: NetworkListFlags) -> Vec<NetworkRef>
+            = "virConnectListAllNetworks";
+        read fn network_by_name(&self, name: &str) -> NetworkRef = "virNetworkLookupByName";
+        read fn network_by_uuid(&self, uuid: &Uuid) -> NetworkRef = "virNetworkLookupByUUID";
+        write fn define_network(&self, xml: &str) -> NetworkRef = "virNetworkDefineXML";
+        /// Creates and starts a transient network.
+        write fn create_network(&self, xml: &str) -> NetworkRef = "virNetworkCreateXML";
+        write fn undefine_network(&self, net: &NetworkRef) -> () = "virNetworkUndefine";
+        write fn start_network(&self, net: &NetworkRef) -> () = "virNetworkCreate";
+        write fn destroy_network(&self, net: &NetworkRef) -> () = "virNetworkDestroy";
+        /// The network's XML; `inactive`: its persistent definition.
+        read fn network_xml(&self, net: &NetworkRef, inactive: bool) -> String
+            = "virNetworkGetXMLDesc";
+        read fn network_bridge(&self, net: &NetworkRef) -> String = "virNetworkGetBridgeName";
+        read fn network_autostart(&self, net: &NetworkRef) -> bool = "virNetworkGetAutostart";
+        write fn set_network_autostart(&self, net: &NetworkRef, on: bool) -> ()
+            = "virNetworkSetAutostart";
+        read fn network_is_active(&self, net: &NetworkRef) -> bool = "virNetworkIsActive";
+        read fn network_is_persistent(&self, net: &NetworkRef) -> bool
+            = "virNetworkIsPersistent";
+        read fn network_metadata(&self, net: &NetworkRef, kind: NetMetadata<'_>, flags: ModifyFlags)
+            -> Option<String> = "virNetworkGetMetadata";
+        /// Sets (or with `None` removes) a text or, under `key`, an element.
+        write fn set_network_metadata(
+            &self,
+            net: &NetworkRef,
+            kind: NetMetadata<'_>,
+            value: Option<&str>,
+            key: Option<&str>,
+            flags: ModifyFlags,
+        ) -> () = "virNetworkSetMetadata";
+        write fn update_network(&self, net: &NetworkRef, update: &NetworkUpdate) -> ()
+            = "virNetworkUpdate";
+        read fn network_dhcp_leases(&self, net: &NetworkRef, mac: Option<&str>) -> Vec<DhcpLease>
+            = "virNetworkGetDHCPLeases";
+        read fn list_network_ports(&self, net: &NetworkRef) -> Vec<NetworkPortRef>
+            = "virNetworkListAllPorts";
+        write fn create_network_port(&self, net: &NetworkRef, xml: &str) -> NetworkPortRef
+            = "virNetworkPortCreateXML";
+        read fn network_port_by_uuid(&self, net: &NetworkRef, uuid: &Uuid) -> NetworkPortRef
+            = "virNetworkPortLookupByUUID";
+        read fn network_port_xml(&self, port: &NetworkPortRef) -> String
+            = "virNetworkPortGetXMLDesc";
+        write fn delete_network_port(&self, port: &NetworkPortRef) -> ()
+            = "virNetworkPortDelete";
+        /// Waits for events of type `event` (`virNetworkEventID`) on `net` or every network,
+        /// until `timeout` (`None`: until interrupted); the events as `net-event` prints them.
+        read fn wait_network_events(
+            &self,
+            net: Option<&NetworkRef>,
+            event: u32,
+            timeout: Option<std::time::Duration>,
+        ) -> Vec<String> = "virConnectNetworkEventRegisterAny";
+    }
+}
+
 /// `virCheckNonZeroArgGoto`: `what` in `function` must not be zero.
 fn non_zero(value: u64, what: &str, function: &str) -> Result<()> {
     if value == 0 {

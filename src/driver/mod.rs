@@ -3,13 +3,15 @@
 //! [`Connection`] puts libvirt's public layer (read-only refusals) in front of it.
 
 pub mod api;
+pub mod network;
 pub mod qemu;
 pub mod remote;
 pub mod storage;
 pub mod testdrv;
 
 pub use api::{
-    ByteStream, DomainApi, DomainCalls, HostApi, HostCalls, StorageApi, StorageCalls, VolumeSink,
+    ByteStream, DomainApi, DomainCalls, HostApi, HostCalls, NetworkApi, NetworkCalls, StorageApi,
+    StorageCalls, VolumeSink,
 };
 
 /// A driver's implementation of each kind of call.
@@ -17,10 +19,11 @@ pub trait Apis {
     fn host(&self) -> &dyn HostApi;
     fn domains(&self) -> &dyn DomainApi;
     fn storage(&self) -> &dyn StorageApi;
+    fn networks(&self) -> &dyn NetworkApi;
 }
 
 /// A driver that implements every kind of call itself hands out itself.
-impl<T: HostApi + DomainApi + StorageApi> Apis for T {
+impl<T: HostApi + DomainApi + StorageApi + NetworkApi> Apis for T {
     fn host(&self) -> &dyn HostApi {
         self
     }
@@ -28,6 +31,9 @@ impl<T: HostApi + DomainApi + StorageApi> Apis for T {
         self
     }
     fn storage(&self) -> &dyn StorageApi {
+        self
+    }
+    fn networks(&self) -> &dyn NetworkApi {
         self
     }
 }
@@ -70,6 +76,10 @@ impl Connection {
 
     pub fn storage(&self) -> StorageCalls<'_> {
         StorageCalls::new(self.driver.storage(), self.readonly)
+    }
+
+    pub fn networks(&self) -> NetworkCalls<'_> {
+        NetworkCalls::new(self.driver.networks(), self.readonly)
     }
 
     pub fn supports_keepalive(&self) -> bool {

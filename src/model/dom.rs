@@ -41,6 +41,9 @@ pub struct Element {
     pub ns: Option<String>,
     pub attrs: Vec<Attr>,
     pub children: Vec<Node>,
+    /// Written open and closed on two lines even when empty (libvirt's `<devices>`, a
+    /// network's `<ip>`).
+    pub never_empty: bool,
     used: Cell<bool>,
 }
 
@@ -51,8 +54,15 @@ impl Element {
             ns: None,
             attrs: Vec::new(),
             children: Vec::new(),
+            never_empty: false,
             used: Cell::new(false),
         }
+    }
+
+    /// The element, written open and closed even when empty.
+    pub fn never_empty(mut self) -> Element {
+        self.never_empty = true;
+        self
     }
 
     /// `<name>text</name>`

@@ -4,7 +4,9 @@
 pub mod dom;
 pub mod domain;
 pub mod extra;
+pub mod mac;
 pub mod name;
+pub mod network;
 pub mod node;
 pub mod pool;
 mod read;
@@ -15,6 +17,7 @@ pub mod xml;
 
 pub use domain::DomainDef;
 pub use name::{Name, NameError};
+pub use network::NetworkDef;
 pub use pool::PoolDef;
 pub use volume::VolumeDef;
 
@@ -41,6 +44,9 @@ pub enum ModelError {
     /// A value or element that is wrong; Display is the detail libvirt gives after `XML error:`.
     #[error("{0}")]
     Invalid(String),
+    /// What libvirt reports as `VIR_ERR_XML_DETAIL`: the detail alone.
+    #[error("{0}")]
+    Detail(String),
     /// What libvirt reports as an internal error (`internal error: ...`).
     #[error("{0}")]
     Internal(String),

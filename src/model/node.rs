@@ -1,11 +1,11 @@
-//! The test driver's `<node>` fixture: host CPU and memory, and the domains, pools and volumes
-//! the driver starts with, each inline or in a file named relative to the fixture.
+//! The test driver's `<node>` fixture: host CPU and memory, and the domains, networks, pools and
+//! volumes the driver starts with, each inline or in a file named relative to the fixture.
 
 use std::path::{Path, PathBuf};
 
 use super::dom::{self, Element};
 use super::read::text_of;
-use super::{DomainDef, ModelError, PoolDef, VolumeDef};
+use super::{DomainDef, ModelError, NetworkDef, PoolDef, VolumeDef};
 use crate::types::NodeInfo;
 
 #[derive(Debug, Clone)]
@@ -31,6 +31,8 @@ pub struct NodeFixture {
     pub node: NodeInfo,
     pub domains: Vec<FixtureDomain>,
     pub pools: Vec<FixturePool>,
+    /// Networks, all active (as libvirt's test driver loads them).
+    pub networks: Vec<NetworkDef>,
 }
 
 /// Why a fixture could not be loaded.
@@ -87,6 +89,7 @@ impl NodeFixture {
             },
             domains: Vec::new(),
             pools: Vec::new(),
+            networks: Vec::new(),
         };
         for c in root.elements() {
             match c.name.as_str() {
@@ -113,6 +116,7 @@ impl NodeFixture {
                         allocation: number(&p, "allocation"),
                     });
                 }
+                "network" => fixture.networks.push(NetworkDef::from_element(&load(c)?)?),
                 "cpu" => {
                     let cpu = &mut fixture.node;
                     let get = |n: &str, d: u32| number::<u32>(c, n).unwrap_or(d);

@@ -173,8 +173,7 @@ fn write_element(out: &mut String, e: &Element, style: Style, depth: Option<usiz
     for a in ordered {
         attr(out, &a.name, &a.value);
     }
-    // libvirt writes an empty `<devices>` open and closed, on two lines.
-    let never_empty = style == Style::Libvirt && e.name == "devices" && e.ns.is_none();
+    let never_empty = style == Style::Libvirt && e.never_empty;
     if e.children.is_empty() && !never_empty {
         out.push_str("/>");
         return;

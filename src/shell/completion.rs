@@ -12,13 +12,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use clap_complete::env::CompleteEnv;
-use virtsh_commands::complete::{DomainFilter, PoolFilter, Values};
+use virtsh_commands::complete::{Activity, DomainFilter, Values};
 use virtsh_commands::generate::{completion_model, ValueSource, COMPLETE_VAR};
 use virtsh_commands::parse::{OptKind, Scan};
 use virtsh_commands::{find, CommandDef, COMMANDS};
 
 use crate::driver::Connection;
-use crate::types::{DomainListFlags, PoolListFlags};
+use crate::types::{DomainListFlags, NetworkListFlags, PoolListFlags};
 
 /// What to offer for an empty word where a value may go. virsh's `complete` offers the
 /// remaining options; the interactive shell offers the values first.
@@ -195,12 +195,21 @@ fn live_names(conn: &Connection, values: Values, scan: &Scan) -> Vec<String> {
         }
         Values::Pools(filter) => {
             let flags = match filter {
-                PoolFilter::All => PoolListFlags::default(),
-                PoolFilter::Active => PoolListFlags::ACTIVE,
-                PoolFilter::Inactive => PoolListFlags::INACTIVE,
+                Activity::All => PoolListFlags::default(),
+                Activity::Active => PoolListFlags::ACTIVE,
+                Activity::Inactive => PoolListFlags::INACTIVE,
             };
             let pools = conn.storage().list_pools(flags).unwrap_or_default();
             pools.into_iter().map(|p| p.name).collect()
+        }
+        Values::Networks(filter) => {
+            let flags = match filter {
+                Activity::All => NetworkListFlags::default(),
+                Activity::Active => NetworkListFlags::ACTIVE,
+                Activity::Inactive => NetworkListFlags::INACTIVE,
+            };
+            let nets = conn.networks().list_networks(flags).unwrap_or_default();
+            nets.into_iter().map(|n| n.name).collect()
         }
         Values::Volumes => {
             let storage = conn.storage();

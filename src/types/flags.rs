@@ -135,6 +135,18 @@ impl PoolListFlags {
 }
 
 flags!(
+    /// `virConnectListAllNetworksFlags`.
+    NetworkListFlags {
+        INACTIVE = 1,
+        ACTIVE = 1 << 1,
+        PERSISTENT = 1 << 2,
+        TRANSIENT = 1 << 3,
+        AUTOSTART = 1 << 4,
+        NO_AUTOSTART = 1 << 5,
+    }
+);
+
+flags!(
     /// `virDomainXMLFlags`.
     XmlFlags {
         SECURE = 1,

@@ -26,3 +26,17 @@ pub struct VolRef {
     pub name: String,
     pub key: String,
 }
+
+/// A virtual network handle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkRef {
+    pub name: String,
+    pub uuid: Uuid,
+}
+
+/// A network port handle: the port's UUID on its network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkPortRef {
+    pub network: NetworkRef,
+    pub uuid: Uuid,
+}

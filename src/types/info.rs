@@ -81,3 +81,52 @@ pub enum MetadataKind {
     Description = 0,
     Title = 1,
 }
+
+/// Which text of a network `net-desc` and `net-metadata` read or write
+/// (`virNetworkMetadataType`); an element is named by its namespace URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetMetadata<'a> {
+    Description,
+    Title,
+    Element(&'a str),
+}
+
+impl NetMetadata<'_> {
+    /// The number libvirt gives the kind.
+    pub fn code(&self) -> i32 {
+        match self {
+            NetMetadata::Description => 0,
+            NetMetadata::Title => 1,
+            NetMetadata::Element(_) => 2,
+        }
+    }
+}
+
+/// A change to a running or defined network (`virNetworkUpdate`): `command` and `section`
+/// are libvirt's numbers (`virNetworkUpdateCommand`, `virNetworkUpdateSection`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkUpdate {
+    pub command: u32,
+    pub section: u32,
+    /// Which `<ip>` the change applies to; -1: the one that fits.
+    pub parent_index: i32,
+    pub xml: String,
+    /// `virNetworkUpdateFlags`: live 1, config 2 (0: current).
+    pub flags: u32,
+}
+
+/// One DHCP lease of a network (`virNetworkDHCPLease`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DhcpLease {
+    pub iface: String,
+    /// Seconds since the epoch.
+    pub expiry_time: i64,
+    /// 0: IPv4, 1: IPv6 (`virIPAddrType`).
+    pub kind: i32,
+    pub mac: Option<String>,
+    pub iaid: Option<String>,
+    pub ipaddr: String,
+    pub prefix: u32,
+    pub hostname: Option<String>,
+    pub clientid: Option<String>,
+}

@@ -97,7 +97,12 @@ impl crate::driver::Apis for QemuDriver {
     fn storage(&self) -> &dyn StorageApi {
         &self.storage
     }
+    fn networks(&self) -> &dyn NetworkApi {
+        self
+    }
 }
+
+impl NetworkApi for QemuDriver {}
 
 impl Driver for QemuDriver {}
 

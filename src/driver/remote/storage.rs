@@ -251,3 +251,5 @@ impl StorageApi for RemoteDriver {
         )
     }
 }
+
+impl crate::driver::api::NetworkApi for RemoteDriver {}

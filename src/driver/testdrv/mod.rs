@@ -3,6 +3,7 @@
 //! lives as long as the connection (per process), as in libvirt.
 
 mod domains;
+mod networks;
 mod storage;
 
 use std::path::Path;
@@ -57,6 +58,7 @@ struct TestState {
     domains: Vec<Domain>,
     next_id: u32,
     pools: Vec<Pool>,
+    networks: Vec<networks::Network>,
 }
 
 /// libvirt's test pools report 100 GiB when the fixture gives no size.
@@ -147,6 +149,17 @@ impl TestDriver {
                 domains,
                 next_id,
                 pools,
+                networks: fixture
+                    .networks
+                    .into_iter()
+                    .map(|def| networks::Network {
+                        def,
+                        next_def: None,
+                        active: true,
+                        persistent: true,
+                        autostart: false,
+                    })
+                    .collect(),
             }),
         }
     }

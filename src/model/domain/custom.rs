@@ -11,7 +11,7 @@ pub const QEMU_NS: &str = "http://libvirt.org/schemas/domain/qemu/1.0";
 /// The elements of `<metadata>` libvirt keeps: those in a namespace, the first of each
 /// namespace, each declaring the namespaces it uses. `None` when `<metadata>` held nothing
 /// (libvirt then omits it); an empty list prints `<metadata/>`.
-pub(super) fn metadata(m: &Element) -> Option<Vec<Element>> {
+pub(crate) fn metadata(m: &Element) -> Option<Vec<Element>> {
     m.mark_all();
     m.elements().next()?;
     let mut kept: Vec<Element> = Vec::new();
@@ -64,7 +64,7 @@ fn collect_prefixes(e: &Element, declared: &mut Vec<String>, out: &mut Vec<(Stri
 }
 
 /// `<metadata>` as libvirt prints it: each element as libxml2 dumps a node.
-pub(super) fn format_metadata(kept: &Option<Vec<Element>>) -> Option<Element> {
+pub(crate) fn format_metadata(kept: &Option<Vec<Element>>) -> Option<Element> {
     let kept = kept.as_ref()?;
     let mut m = Element::new("metadata");
     for e in kept {

@@ -397,7 +397,7 @@ impl Devices {
 
     /// `live`: for a running domain.
     pub(super) fn to_element(&self, live: bool) -> Element {
-        let mut d = Element::new("devices");
+        let mut d = Element::new("devices").never_empty();
         d.push_opt(
             self.emulator
                 .as_deref()

@@ -3,7 +3,7 @@
 //! and formatted back the way `virsh dumpxml` prints it. What libvirt knows and virtsh does
 //! not model is kept (`Extra`) for drivers to refuse.
 
-mod custom;
+pub(crate) mod custom;
 mod devices;
 mod disk;
 mod guest;

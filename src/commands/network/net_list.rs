@@ -1,0 +1,107 @@
+//! `net-list`: the networks, as a table or one per line for scripts.
+
+use serde::Serialize;
+use virtsh_commands::network::NetList;
+
+use crate::commands::prelude::*;
+
+impl Run for NetList {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        if [self.table, self.name, self.uuid].iter().filter(|o| **o).count() > 1 {
+            return Err(CmdError::message(
+                "Only one argument from --table, --name and --uuid may be specified.",
+            ));
+        }
+        type F = NetworkListFlags;
+        let mut flags = if self.all {
+            F::default()
+        } else if self.inactive {
+            F::INACTIVE
+        } else {
+            F::ACTIVE
+        };
+        flags |= F::from_options([
+            (self.persistent, F::PERSISTENT),
+            (self.transient, F::TRANSIENT),
+            (self.autostart, F::AUTOSTART),
+            (self.no_autostart, F::NO_AUTOSTART),
+        ]);
+        let conn = s.conn()?;
+        let nets = conn.networks();
+        let mut list = nets.list_networks(flags)?;
+        list.sort_by_key(|n| n.name.to_lowercase());
+        let style = if self.uuid {
+            Style::Uuid
+        } else if self.name {
+            Style::Name
+        } else {
+            Style::Table { title: self.title }
+        };
+        let mut rows = Vec::with_capacity(list.len());
+        for net in list {
+            let table = matches!(style, Style::Table { .. });
+            rows.push(Row {
+                uuid: net.uuid.to_string(),
+                active: table.then(|| nets.network_is_active(&net)).transpose()?,
+                autostart: table.then(|| nets.network_autostart(&net).ok()).flatten(),
+                persistent: table.then(|| nets.network_is_persistent(&net)).transpose()?,
+                title: match (table && self.title, nets.network_metadata(&net, NetMetadata::Title, ModifyFlags::default())) {
+                    (true, Ok(t)) => t,
+                    _ => None,
+                },
+                name: net.name,
+            });
+        }
+        Ok(Outcome::data(ListView { rows, style }))
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    name: String,
+    uuid: String,
+    active: Option<bool>,
+    autostart: Option<bool>,
+    persistent: Option<bool>,
+    title: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Style {
+    Table { title: bool },
+    Name,
+    Uuid,
+}
+
+type ListView = Listing<Row, Style>;
+
+impl TextView for ListView {
+    fn text(&self, quiet: bool) -> String {
+        match self.style {
+            Style::Name => self.rows.iter().map(|r| format!("{}\n", r.name)).collect(),
+            Style::Uuid => self.rows.iter().map(|r| format!("{}\n", r.uuid)).collect(),
+            Style::Table { title } => {
+                let mut head = vec!["Name", "State", "Autostart", "Persistent"];
+                if title {
+                    head.push("Title");
+                }
+                let mut t = Table::new(head);
+                for r in &self.rows {
+                    let state = if r.active == Some(true) { "active" } else { "inactive" };
+                    let autostart = r.autostart.map_or("-", yes_no);
+                    let mut row = vec![
+                        r.name.as_str(),
+                        state,
+                        autostart,
+                        r.persistent.map_or("-", yes_no),
+                    ];
+                    if title {
+                        row.push(r.title.as_deref().unwrap_or(""));
+                    }
+                    t.row(row);
+                }
+                t.render(!quiet)
+            }
+        }
+    }
+}
