@@ -67,6 +67,27 @@ pub fn local_time(secs: i64) -> String {
     )
 }
 
+/// Now in UTC as virsh stamps events (`virTimeStringNowRaw`): `YYYY-MM-DD HH:MM:SS.mmm+0000`.
+pub fn utc_timestamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let t: libc::time_t = now.as_secs() as libc::time_t;
+    // SAFETY: `tm` is plain data that gmtime_r fills; both pointers live for the call.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    unsafe { libc::gmtime_r(&t, &mut tm) };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}+0000",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec,
+        now.subsec_millis()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

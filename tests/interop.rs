@@ -2,7 +2,7 @@
 //! `test+unix:///default`, every golden case prints exactly what the real virsh prints on the
 //! same URI; over `qemu:///system`, a real domain and a dir pool go through their lifecycle.
 
-use std::process::Output;
+use std::process::{Command, Output};
 
 mod common;
 
@@ -111,4 +111,124 @@ fn a_real_domain_and_pool_through_libvirtd() {
         String::from_utf8_lossy(&list)
     );
     ok("vol-delete v.qcow2 --pool virtsh-interop-pool; pool-destroy virtsh-interop-pool");
+}
+
+const NETWORK: &str = "virtsh-interop-net";
+
+/// A network whose definition leaves libvirtd nothing to choose (its MAC, bridge and UUID are
+/// given), so that virsh and virtsh print the same bytes for it.
+/// Network `n` of the tests: its own UUID, bridge and subnet.
+fn network_xml(dir: &std::path::Path, name: &str, n: u8) -> std::path::PathBuf {
+    let xml = dir.join("net.xml");
+    std::fs::write(
+        &xml,
+        format!(
+            "<network><name>{name}</name><uuid>7d3e1f9e-8a43-4a86-9f58-3c1a3a0c5b2{n}</uuid>\
+             <forward mode='nat'/><bridge name='vtsh-iop{n}'/><mac address='52:54:00:0a:0b:0{n}'/>\
+             <ip address='192.168.21{n}.1' netmask='255.255.255.0'><dhcp>\
+             <range start='192.168.21{n}.2' end='192.168.21{n}.254'/></dhcp></ip></network>"
+        ),
+    )
+    .unwrap();
+    xml
+}
+
+/// libvirtd's network driver through the remote driver: what virtsh prints for a network's
+/// definition, listing, description, metadata, update and autostart is what virsh prints.
+#[test]
+fn networks_through_libvirtd_print_as_virsh() {
+    daemon_answers();
+    let dir = tempfile::tempdir().unwrap();
+    let xml = network_xml(dir.path(), NETWORK, 1);
+    let host = dir.path().join("host.xml");
+    std::fs::write(&host, "<host mac='52:54:00:00:00:09' ip='192.168.211.9'/>").unwrap();
+    let script = format!(
+        "net-define {xml}; net-list --all --name; net-info {NETWORK}; net-dumpxml {NETWORK} --inactive; \
+         net-desc {NETWORK} --config --new-desc first; net-desc {NETWORK}; net-desc {NETWORK} --title; \
+         net-metadata {NETWORK} http://example.org/ --key ex --set '<app>1</app>' --config; \
+         net-metadata {NETWORK} http://example.org/; \
+         net-update {NETWORK} add ip-dhcp-host {host} --config; \
+         net-update {NETWORK} add ip-dhcp-host {host} --config; \
+         net-autostart {NETWORK}; net-list --all --autostart --title; net-uuid {NETWORK}; \
+         net-name 7d3e1f9e-8a43-4a86-9f58-3c1a3a0c5b21; net-dumpxml {NETWORK}; \
+         net-autostart {NETWORK} --disable; net-undefine {NETWORK}; net-info {NETWORK}",
+        xml = xml.display(),
+        host = host.display(),
+    );
+    let run_with = |program: &str| {
+        let _ = Command::new(program)
+            .args(["-c", "qemu:///system", "net-undefine", NETWORK])
+            .output();
+        let o = Command::new(program)
+            .args(["-c", "qemu:///system", &script])
+            .env("LANG", "C")
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let virsh = run_with("virsh");
+    let virtsh = run_with(env!("CARGO_BIN_EXE_virtsh"));
+    assert!(virsh.0.contains("Updated network"), "{virsh:?}");
+    assert_eq!(virtsh, virsh);
+}
+
+/// `net-event` over the protocol: events another client causes print as virsh prints them,
+/// both listening at once.
+#[test]
+fn network_events_from_another_client_print_as_virsh() {
+    daemon_answers();
+    const NETWORK: &str = "virtsh-interop-events";
+    let dir = tempfile::tempdir().unwrap();
+    let xml = network_xml(dir.path(), NETWORK, 2);
+    let _ = Command::new("virsh")
+        .args(["-c", "qemu:///system", "net-undefine", NETWORK])
+        .output();
+    // The listeners name the network, so it must exist when they start (virsh listens to
+    // every network when it cannot find the one named).
+    let defined = Command::new("virsh")
+        .args([
+            "-c",
+            "qemu:///system",
+            "net-define",
+            &xml.display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(defined.status.success());
+    let listen = |program: &str| {
+        Command::new(program)
+            .args(["-c", "qemu:///system", "net-event", "--event", "lifecycle"])
+            .args(["--network", NETWORK])
+            .args(["--loop", "--timeout", "4"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (virsh, virtsh) = (listen("virsh"), listen(env!("CARGO_BIN_EXE_virtsh")));
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let other = format!(
+        "net-undefine {NETWORK}; net-define {}; net-undefine {NETWORK}",
+        xml.display()
+    );
+    let done = Command::new("virsh")
+        .args(["-c", "qemu:///system", &other])
+        .output()
+        .unwrap();
+    assert!(done.status.success());
+    let (a, b) = (
+        virsh.wait_with_output().unwrap(),
+        virtsh.wait_with_output().unwrap(),
+    );
+    let expected = format!(
+        "event 'lifecycle' for network {NETWORK}: Undefined\n\
+         event 'lifecycle' for network {NETWORK}: Defined\n\
+         event 'lifecycle' for network {NETWORK}: Undefined\n\
+         event loop timed out\nevents received: 3\n\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&a.stdout), expected);
+    assert_eq!(String::from_utf8_lossy(&b.stdout), expected);
+    assert_eq!(b.status.code(), a.status.code());
 }

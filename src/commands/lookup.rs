@@ -124,7 +124,7 @@ pub fn network(conn: &Connection, cmd: &str, arg: &str, by: By) -> Result<Networ
     }
 }
 
-/// A port of a network, by its UUID.
+/// A port of a network, by its UUID (virsh drops the driver's reason).
 pub fn network_port(
     conn: &Connection,
     cmd: &str,
@@ -136,7 +136,7 @@ pub fn network_port(
     let uuid = Uuid::parse_str(port).map_err(|_| CmdError::message(failed()))?;
     conn.networks()
         .network_port_by_uuid(&net, &uuid)
-        .map_err(|e| CmdError::failed(failed(), e))
+        .map_err(|_| CmdError::message(failed()))
 }
 
 /// A volume: by name within `--pool` when given, else by key, then by path.

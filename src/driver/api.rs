@@ -325,14 +325,16 @@ api! {
             = "virNetworkPortGetXMLDesc";
         write fn delete_network_port(&self, port: &NetworkPortRef) -> ()
             = "virNetworkPortDelete";
-        /// Waits for events of type `event` (`virNetworkEventID`) on `net` or every network,
-        /// until `timeout` (`None`: until interrupted); the events as `net-event` prints them.
+        /// Hands `sink` the events of type `event` (`virNetworkEventID`) on `net` or every
+        /// network, until it declines more or `timeout` passes (`None`: no limit); answers
+        /// whether the time ran out.
         read fn wait_network_events(
             &self,
             net: Option<&NetworkRef>,
             event: u32,
             timeout: Option<std::time::Duration>,
-        ) -> Vec<String> = "virConnectNetworkEventRegisterAny";
+            sink: EventSink<'_, NetworkEvent>,
+        ) -> bool = "virConnectNetworkEventRegisterAny";
     }
 }
 

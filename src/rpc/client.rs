@@ -27,6 +27,8 @@ struct Shared {
     dead: Mutex<Option<String>>,
     /// When anything last arrived (for keepalive).
     last_seen: Mutex<Instant>,
+    /// Where event messages go, while someone listens.
+    events: Mutex<Option<Sender<Message>>>,
 }
 
 pub struct Client {
@@ -85,6 +87,7 @@ impl Client {
             pending: Mutex::new(HashMap::new()),
             dead: Mutex::new(None),
             last_seen: Mutex::new(Instant::now()),
+            events: Mutex::new(None),
         });
         let (w, s) = (writer.clone(), shared.clone());
         std::thread::spawn(move || {
@@ -119,13 +122,18 @@ impl Client {
                             None => break format!("a reply with unknown serial {}", h.serial),
                         }
                     }
-                    // Events: virtsh registers for none.
-                    MsgType::Message => {}
+                    // Events go to the listener, if any; none is dropped while one listens.
+                    MsgType::Message => {
+                        if let Some(tx) = lock(&s.events).as_ref() {
+                            let _ = tx.send(msg);
+                        }
+                    }
                     other => break format!("an unexpected {other:?} message"),
                 }
             };
             // A reason given first (a keepalive timeout that closed the line) stays.
             lock(&s.dead).get_or_insert(why);
+            lock(&s.events).take();
             // Dropping the senders wakes every waiting call.
             lock(&s.pending).clear();
         });
@@ -138,8 +146,19 @@ impl Client {
         }
     }
 
+    /// The event messages the daemon sends from now on (one listener at a time). The channel
+    /// ends when the connection does.
+    pub fn events(&self) -> std::sync::mpsc::Receiver<Message> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        *lock(&self.shared.events) = Some(tx);
+        if lock(&self.shared.dead).is_some() {
+            *lock(&self.shared.events) = None;
+        }
+        rx
+    }
+
     /// The error every call gets once the connection is gone.
-    fn disconnected(&self) -> RpcError {
+    pub fn disconnected(&self) -> RpcError {
         let why = lock(&self.shared.dead)
             .clone()
             .unwrap_or_else(|| "end of file".into());

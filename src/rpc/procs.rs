@@ -7,7 +7,7 @@ use super::xdr::{Reader, Xdr, XdrError};
 use crate::types::stats::TypedValue;
 use crate::xdr_struct;
 
-pub use super::message::WireDomain;
+pub use super::message::{WireDomain, WireNetwork};
 
 /// `char x<N>`: a count, then each char as a 4-byte integer (not opaque data). libvirt sends
 /// C strings with their NUL.
@@ -51,6 +51,14 @@ impl Xdr for Char32 {
             .map(|_| i32::decode(r))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Char32(chars_to_string(&chars)))
+    }
+}
+
+xdr_struct! {
+    /// `remote_nonnull_network_port`.
+    pub struct WirePort {
+        pub net: WireNetwork,
+        pub uuid: Uuid,
     }
 }
 
@@ -157,6 +165,33 @@ procs! {
     DOMAIN_RENAME = 358,
     DOMAIN_GET_MESSAGES = 426,
     DOMAIN_GET_AUTOSTART_ONCE = 449,
+    NETWORK_CREATE = 39,
+    NETWORK_CREATE_XML = 40,
+    NETWORK_DEFINE_XML = 41,
+    NETWORK_DESTROY = 42,
+    NETWORK_GET_XML_DESC = 43,
+    NETWORK_GET_AUTOSTART = 44,
+    NETWORK_GET_BRIDGE_NAME = 45,
+    NETWORK_LOOKUP_BY_NAME = 46,
+    NETWORK_LOOKUP_BY_UUID = 47,
+    NETWORK_SET_AUTOSTART = 48,
+    NETWORK_UNDEFINE = 49,
+    NETWORK_IS_ACTIVE = 152,
+    NETWORK_IS_PERSISTENT = 153,
+    CONNECT_LIST_ALL_NETWORKS = 283,
+    NETWORK_UPDATE = 291,
+    NETWORK_GET_DHCP_LEASES = 341,
+    NETWORK_LIST_ALL_PORTS = 404,
+    NETWORK_PORT_LOOKUP_BY_UUID = 405,
+    NETWORK_PORT_CREATE_XML = 406,
+    NETWORK_PORT_GET_XML_DESC = 409,
+    NETWORK_PORT_DELETE = 410,
+    NETWORK_SET_METADATA = 444,
+    CONNECT_NETWORK_EVENT_REGISTER_ANY = 313,
+    CONNECT_NETWORK_EVENT_DEREGISTER_ANY = 314,
+    NETWORK_EVENT_LIFECYCLE = 315,
+    NETWORK_EVENT_METADATA_CHANGE = 446,
+    NETWORK_GET_METADATA = 445,
     DOMAIN_SET_AUTOSTART_ONCE = 450,
 }
 
@@ -258,6 +293,58 @@ xdr_struct! {
     }
 }
 
+xdr_struct! { pub struct NetListRet { pub nets: Vec<WireNetwork>, pub count: u32, } }
+xdr_struct! { pub struct NetRet { pub net: WireNetwork, } }
+xdr_struct! { pub struct NetArgs { pub net: WireNetwork, } }
+xdr_struct! { pub struct NetFlagsArgs { pub net: WireNetwork, pub flags: u32, } }
+xdr_struct! { pub struct NetIntArgs { pub net: WireNetwork, pub value: i32, } }
+xdr_struct! { pub struct NetGetMetadataArgs { pub net: WireNetwork, pub kind: i32, pub uri: Option<String>, pub flags: u32, } }
+xdr_struct! {
+    pub struct NetSetMetadataArgs {
+        pub net: WireNetwork,
+        pub kind: i32,
+        pub metadata: Option<String>,
+        pub key: Option<String>,
+        pub uri: Option<String>,
+        pub flags: u32,
+    }
+}
+xdr_struct! {
+    pub struct NetUpdateArgs {
+        pub net: WireNetwork,
+        pub command: u32,
+        pub section: u32,
+        pub parent_index: i32,
+        pub xml: String,
+        pub flags: u32,
+    }
+}
+xdr_struct! { pub struct LeasesArgs { pub net: WireNetwork, pub mac: Option<String>, pub need_results: i32, pub flags: u32, } }
+xdr_struct! {
+    /// `remote_network_dhcp_lease`.
+    pub struct WireLease {
+        pub iface: String,
+        pub expiry_time: i64,
+        pub kind: i32,
+        pub mac: Option<String>,
+        pub iaid: Option<String>,
+        pub ipaddr: String,
+        pub prefix: u32,
+        pub hostname: Option<String>,
+        pub clientid: Option<String>,
+    }
+}
+xdr_struct! { pub struct LeasesRet { pub leases: Vec<WireLease>, pub count: u32, } }
+xdr_struct! { pub struct NetEventRegisterArgs { pub event_id: i32, pub net: Option<WireNetwork>, } }
+xdr_struct! { pub struct CallbackArgs { pub callback_id: i32, } }
+xdr_struct! { pub struct NetLifecycleMsg { pub callback_id: i32, pub net: WireNetwork, pub event: i32, pub detail: i32, } }
+xdr_struct! { pub struct NetMetadataMsg { pub callback_id: i32, pub net: WireNetwork, pub kind: i32, pub uri: Option<String>, } }
+xdr_struct! { pub struct PortListArgs { pub net: WireNetwork, pub need_results: i32, pub flags: u32, } }
+xdr_struct! { pub struct PortListRet { pub ports: Vec<WirePort>, pub count: u32, } }
+xdr_struct! { pub struct PortByUuidArgs { pub net: WireNetwork, pub uuid: Uuid, } }
+xdr_struct! { pub struct PortCreateArgs { pub net: WireNetwork, pub xml: String, pub flags: u32, } }
+xdr_struct! { pub struct PortRet { pub port: WirePort, } }
+xdr_struct! { pub struct PortFlagsArgs { pub port: WirePort, pub flags: u32, } }
 xdr_struct! {
     /// `remote_typed_param`.
     pub struct WireTypedParam {

@@ -2,6 +2,7 @@
 //! a unix socket (and, by the transports, ssh or a child process's stdio).
 
 mod domains;
+mod networks;
 mod ssh;
 mod storage;
 pub mod transport;
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use super::{ByteStream, DomainApi, Driver, HostApi, StorageApi, VolumeSink};
+use super::{ByteStream, DomainApi, Driver, HostApi, NetworkApi, StorageApi, VolumeSink};
 use crate::error::{Error, ErrorCode, Result};
 use crate::rpc::client::Client;
 use crate::rpc::procs::*;

@@ -251,5 +251,3 @@ impl StorageApi for RemoteDriver {
         )
     }
 }
-
-impl crate::driver::api::NetworkApi for RemoteDriver {}

@@ -263,14 +263,15 @@ impl NetworkApi for TestDriver {
         _: Option<&NetworkRef>,
         _: u32,
         timeout: Option<std::time::Duration>,
-    ) -> Result<Vec<String>> {
+        _: EventSink<'_, NetworkEvent>,
+    ) -> Result<bool> {
         match timeout {
             Some(t) => std::thread::sleep(t),
             None => loop {
                 std::thread::park();
             },
         }
-        Ok(Vec::new())
+        Ok(true)
     }
     fn update_network(&self, net: &NetworkRef, update: &NetworkUpdate) -> Result<()> {
         apply_update(&mut self.state().network(net)?.object(), update)
