@@ -13,6 +13,8 @@
 #   virtsh-guest: watchdog=<yes|no>
 #   virtsh-guest: ready
 #   virtsh-guest: ip=<address>      (later, once DHCP on eth0 succeeds)
+# and it serves "virtsh-guest: served" over HTTP on port 80 (busybox httpd), for the tests that
+# reach the guest from the host.
 #   virtsh-guest: powerbutton       (on an ACPI power button press, then it powers off)
 # and after `ready` a root shell (prompt "guest# ") reads commands from ttyS0.
 #
@@ -215,6 +217,11 @@ fi
 
 # The power button reaches acpid as an input event (button.ko + evdev); see /etc/acpid.conf.
 acpid -l /acpid.log
+
+# Something for the host to reach through the guest's network.
+mkdir -p /www
+echo "virtsh-guest: served" >/www/index.html
+httpd -p 80 -h /www
 
 say ready
 exec /sbin/init

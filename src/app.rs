@@ -19,6 +19,9 @@ use crate::LIBVIRT_VERSION;
 
 /// Runs virtsh with `args` (without the program name); returns the exit status.
 pub fn main(args: &[OsString]) -> i32 {
+    if let Some(status) = crate::driver::network::dnsmasq::run_if_keeper(args) {
+        return status;
+    }
     if let Some(status) = crate::driver::qemu::reboot::run_if_watcher(args) {
         return status;
     }

@@ -192,6 +192,7 @@ macro_rules! with_commands {
             }
             Monitor monitor {
                 Domcontrol domcontrol,
+                Domifaddr domifaddr,
                 Domiflist domiflist,
                 Dominfo dominfo,
                 Domstate domstate,

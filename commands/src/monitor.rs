@@ -152,3 +152,25 @@ target_only! {
         "domain information"
         "Returns basic information about the domain.";
 }
+
+/// `domifaddr`: Get network interfaces' addresses for a running domain
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "Get network interfaces' addresses for a running domain",
+    long_about = "Get network interfaces' addresses for a running domain"
+)]
+pub struct Domifaddr {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long, value_name = "string", help = "network interface name")]
+    pub interface: Option<String>,
+    #[arg(long, help = "always display names and MACs of interfaces")]
+    pub full: bool,
+    #[arg(long, value_name = "string", help = "address source: 'lease', 'agent', or 'arp'")]
+    pub source: Option<String>,
+}
+spec!(Domifaddr: "domifaddr" ["domain", "interface"]
+complete [
+    ("domain", Values::Domains(DomainFilter::Active)),
+    ("source", Values::Fixed(&["lease", "agent", "arp"])),
+]);

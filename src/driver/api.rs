@@ -208,6 +208,10 @@ api! {
         /// reads a reply).
         read fn domain_summary(&self, dom: &DomainRef, security_model: Option<&SecurityModel>)
             -> DomainSummary = "virDomainGetInfo" => summary;
+        /// The addresses of the guest's interfaces, from `source` (`virDomainInterfaceAddressesSource`:
+        /// 0 the DHCP leases, 1 the guest agent, 2 the host's ARP table).
+        read fn interface_addresses(&self, dom: &DomainRef, source: u32) -> Vec<DomainInterface>
+            = "virDomainInterfaceAddresses";
         /// The guest's serial console as a byte stream.
         write fn open_console(&self, dom: &DomainRef, devname: Option<&str>, flags: ConsoleFlags)
             -> Box<dyn ByteStream> = "virDomainOpenConsole";

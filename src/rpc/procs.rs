@@ -165,6 +165,7 @@ procs! {
     DOMAIN_RENAME = 358,
     DOMAIN_GET_MESSAGES = 426,
     DOMAIN_GET_AUTOSTART_ONCE = 449,
+    DOMAIN_INTERFACE_ADDRESSES = 353,
     NETWORK_CREATE = 39,
     NETWORK_CREATE_XML = 40,
     NETWORK_DEFINE_XML = 41,
@@ -293,6 +294,10 @@ xdr_struct! {
     }
 }
 
+xdr_struct! { pub struct IfAddrArgs { pub dom: WireDomain, pub source: u32, pub flags: u32, } }
+xdr_struct! { pub struct WireIpAddr { pub kind: i32, pub addr: String, pub prefix: u32, } }
+xdr_struct! { pub struct WireIface { pub name: String, pub hwaddr: Option<String>, pub addrs: Vec<WireIpAddr>, } }
+xdr_struct! { pub struct IfAddrRet { pub ifaces: Vec<WireIface>, } }
 xdr_struct! { pub struct NetListRet { pub nets: Vec<WireNetwork>, pub count: u32, } }
 xdr_struct! { pub struct NetRet { pub net: WireNetwork, } }
 xdr_struct! { pub struct NetArgs { pub net: WireNetwork, } }

@@ -148,3 +148,19 @@ pub enum NetEventKind {
 
 /// Hears each event as it comes; answers whether to wait for more.
 pub type EventSink<'a, E> = &'a mut dyn FnMut(E) -> bool;
+
+/// A guest interface's addresses (`virDomainInterface`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainInterface {
+    pub name: String,
+    pub hwaddr: Option<String>,
+    pub addrs: Vec<IpAddress>,
+}
+
+/// One address: `kind` 0 is IPv4, 1 IPv6 (`virIPAddrType`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpAddress {
+    pub kind: i32,
+    pub addr: String,
+    pub prefix: u32,
+}

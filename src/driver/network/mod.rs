@@ -1,6 +1,9 @@
 //! What every driver does the same way to a network object: which definition a change
 //! affects (`--live`, `--config`), its metadata, and `net-update` (libvirt's `virNetworkObj*`).
 
+pub mod dnsmasq;
+pub mod embedded;
+pub mod host;
 pub mod update;
 
 use crate::driver::prelude::*;

@@ -13,8 +13,19 @@ fn unsupported(what: impl std::fmt::Display) -> Error {
     Error::unsupported(what)
 }
 
-/// The defaults libvirt's QEMU driver fills in when a domain is defined: a memory balloon.
+/// The defaults libvirt's QEMU driver fills in when a domain is defined: a memory balloon, and
+/// a MAC address (`52:54:00:...`) for each interface without one, kept from then on.
 pub fn fill_defaults(def: &mut DomainDef) {
+    for i in def
+        .devices
+        .interfaces
+        .iter_mut()
+        .filter(|i| i.mac.is_none())
+    {
+        let r = uuid::Uuid::new_v4();
+        let b = r.as_bytes();
+        i.mac = Some(crate::model::mac::Mac([0x52, 0x54, 0x00, b[0], b[1], b[2]]).to_string());
+    }
     if def.devices.memballoon.is_none() {
         def.devices.memballoon = Some(Memballoon {
             model: "virtio".into(),
@@ -79,11 +90,16 @@ pub fn check(def: &DomainDef) -> Result<(), Error> {
         }
     }
     for i in &def.devices.interfaces {
-        if !matches!(i.kind.as_str(), "user" | "bridge") {
+        if !matches!(i.kind.as_str(), "user" | "bridge" | "network") {
             return Err(unsupported(format!(
-                "interface type '{}' in <interface> (virtsh runs 'user' and 'bridge')",
+                "interface type '{}' in <interface> (virtsh runs 'user', 'network' and 'bridge')",
                 i.kind
             )));
+        }
+        if !i.port_forwards.is_empty() && i.kind != "user" {
+            return Err(unsupported(
+                "The <portForward> element can only be used with user networking",
+            ));
         }
         if let Some(m) = &i.model {
             if !matches!(m.as_str(), "virtio" | "e1000" | "rtl8139") {

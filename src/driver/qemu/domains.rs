@@ -142,6 +142,8 @@ pub struct Domains<'a> {
     pub store: &'a Store,
     /// Resolves disks on pool volumes.
     pub storage: &'a crate::driver::storage::Storage,
+    /// Gives interfaces on networks their bridge.
+    pub networks: &'a crate::driver::network::embedded::Networks,
 }
 
 impl Domains<'_> {
@@ -530,6 +532,7 @@ impl Domains<'_> {
     /// start paused; returns its id.
     fn boot(&self, name: &Name, mut def: DomainDef, flags: StartFlags) -> Result<u32> {
         checks::check_start(&def)?;
+        let taps = super::nics::plan(&mut def, self.networks)?;
         let emulator = cmdline::emulator(&def)?;
         let paths = self.paths(name);
         let volumes = |pool: &str, vol: &str| self.storage.volume_path(pool, vol);
@@ -543,27 +546,30 @@ impl Domains<'_> {
         };
         let pid = process::launch(how, &paths)?;
         let paused = flags.has(StartFlags::PAUSED);
-        let set_up = paths
-            .monitor(Duration::from_secs(5))
-            .and_then(|mut qmp| {
-                if def
-                    .devices
-                    .memballoon
-                    .as_ref()
-                    .is_some_and(|m| m.model != "none")
-                {
-                    qmp.balloon(def.current_memory_kib * 1024)?;
-                }
-                if let Some(g) = def.devices.graphics.first_mut() {
-                    g.port = qmp.vnc_port()?;
-                    g.listen.get_or_insert_with(|| "127.0.0.1".into());
-                }
-                if !paused {
-                    qmp.cont()?;
-                }
-                Ok(())
-            })
-            .map_err(qmp_failed);
+        // The taps go on their bridges before the guest's CPUs run.
+        let set_up = super::nics::attach(&taps).and_then(|()| {
+            paths
+                .monitor(Duration::from_secs(5))
+                .and_then(|mut qmp| {
+                    if def
+                        .devices
+                        .memballoon
+                        .as_ref()
+                        .is_some_and(|m| m.model != "none")
+                    {
+                        qmp.balloon(def.current_memory_kib * 1024)?;
+                    }
+                    if let Some(g) = def.devices.graphics.first_mut() {
+                        g.port = qmp.vnc_port()?;
+                        g.listen.get_or_insert_with(|| "127.0.0.1".into());
+                    }
+                    if !paused {
+                        qmp.cont()?;
+                    }
+                    Ok(())
+                })
+                .map_err(qmp_failed)
+        });
         let state = if paused {
             State::Paused(PausedReason::User)
         } else {

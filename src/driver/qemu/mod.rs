@@ -13,6 +13,7 @@ mod checks;
 mod cmdline;
 mod console;
 mod domains;
+mod nics;
 mod process;
 pub mod qmp;
 pub mod reboot;
@@ -22,6 +23,7 @@ use std::path::Path;
 
 use uuid::Uuid;
 
+use super::network::embedded::Networks;
 use super::storage::Storage;
 use crate::driver::prelude::*;
 use crate::model::DomainDef;
@@ -34,6 +36,7 @@ pub struct QemuDriver {
     uri: String,
     store: Store,
     storage: Storage,
+    networks: Networks,
 }
 
 impl QemuDriver {
@@ -54,10 +57,12 @@ impl QemuDriver {
         };
         let store = Store::open(dir).map_err(unusable)?;
         let storage = Storage::open(dir).map_err(unusable)?;
+        let networks = Networks::open(dir).map_err(unusable)?;
         Ok(QemuDriver {
             uri: uri.to_string(),
             store,
             storage,
+            networks,
         })
     }
 
@@ -65,6 +70,7 @@ impl QemuDriver {
         Domains {
             store: &self.store,
             storage: &self.storage,
+            networks: &self.networks,
         }
     }
 }
@@ -86,7 +92,7 @@ fn acpi_only(flags: ShutdownFlags, function: &str) -> Result<()> {
     Ok(())
 }
 
-/// Its storage calls are the embedded storage's own.
+/// Its storage and network calls are the embedded storage's and networks' own.
 impl crate::driver::Apis for QemuDriver {
     fn host(&self) -> &dyn HostApi {
         self
@@ -98,11 +104,9 @@ impl crate::driver::Apis for QemuDriver {
         &self.storage
     }
     fn networks(&self) -> &dyn NetworkApi {
-        self
+        &self.networks
     }
 }
-
-impl NetworkApi for QemuDriver {}
 
 impl Driver for QemuDriver {}
 
@@ -409,6 +413,13 @@ impl DomainApi for QemuDriver {
         let paths = Paths::new(&self.store.run_dir(), &v.observed.name);
         let session = console::open(&paths, flags.has(ConsoleFlags::FORCE))?;
         Ok(Box::new(session))
+    }
+    fn interface_addresses(&self, dom: &DomainRef, source: u32) -> Result<Vec<DomainInterface>> {
+        let v = self.domains().get(dom)?;
+        if !v.observed.state.is_active() {
+            return Err(Error::operation_invalid("domain is not running"));
+        }
+        nics::addresses(&v.def, source, &self.networks)
     }
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {
         if !self.domains().state(dom)?.is_active() {

@@ -291,6 +291,32 @@ impl DomainApi for RemoteDriver {
             "virDomainOpenConsole (over a remote connection, not yet in virtsh)",
         ))
     }
+    fn interface_addresses(&self, d: &DomainRef, source: u32) -> Result<Vec<DomainInterface>> {
+        let r: IfAddrRet = self.call(
+            DOMAIN_INTERFACE_ADDRESSES,
+            &IfAddrArgs {
+                dom: dom(d),
+                source,
+                flags: 0,
+            },
+        )?;
+        Ok(r.ifaces
+            .into_iter()
+            .map(|i| DomainInterface {
+                name: i.name,
+                hwaddr: i.hwaddr,
+                addrs: i
+                    .addrs
+                    .into_iter()
+                    .map(|a| IpAddress {
+                        kind: a.kind,
+                        addr: a.addr,
+                        prefix: a.prefix,
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
 }
 
 impl RemoteDriver {

@@ -360,6 +360,9 @@ impl DomainApi for TestDriver {
         self.state().get(dom)?;
         Err(Error::no_support("virDomainOpenConsole"))
     }
+    fn interface_addresses(&self, dom: &DomainRef, _: u32) -> Result<Vec<DomainInterface>> {
+        self.state().interface_addresses(dom)
+    }
     fn domain_control(&self, dom: &DomainRef) -> Result<ControlState> {
         let st = self.state();
         if !st.get(dom)?.state.is_active() {

@@ -57,6 +57,46 @@ impl TestState {
         Ok(&mut self.networks[i])
     }
 
+    /// The made-up addresses libvirt's test driver gives a running domain's interfaces, from
+    /// every source alike: one on its network's subnet for an interface on a network (by the
+    /// domain's id and the interface's place), `192.168.0.N/24` for any other.
+    pub(super) fn interface_addresses(&self, dom: &DomainRef) -> Result<Vec<DomainInterface>> {
+        let d = self.get(dom)?;
+        let Some(id) = d.id.filter(|_| d.state.is_active()) else {
+            return Err(Error::operation_invalid("domain is not running"));
+        };
+        let mut out = Vec::new();
+        for (i, iface) in d.def.devices.interfaces.iter().enumerate() {
+            let network = iface
+                .source_network
+                .as_deref()
+                .filter(|_| iface.kind == "network")
+                .and_then(|n| self.networks.iter().find(|x| x.def.name.as_str() == n))
+                .and_then(|n| n.def.ips.iter().find(|ip| ip.address.is_ipv4()));
+            let (addr, prefix) = match network {
+                Some(ip) => {
+                    let std::net::IpAddr::V4(base) = ip.address else {
+                        continue;
+                    };
+                    let offset = (id - 1) * 20 + i as u32 + 2;
+                    let a = std::net::Ipv4Addr::from(u32::from(base).wrapping_add(offset));
+                    (a.to_string(), ip.prefix_len())
+                }
+                None => (format!("192.168.0.{}", i + 1), 24),
+            };
+            out.push(DomainInterface {
+                name: iface.target_dev.clone().unwrap_or_default(),
+                hwaddr: iface.mac.clone(),
+                addrs: vec![IpAddress {
+                    kind: 0,
+                    addr,
+                    prefix,
+                }],
+            });
+        }
+        Ok(out)
+    }
+
     /// Adds a network under libvirt's rules; `live` is net-create.
     fn add_network(&mut self, def: NetworkDef, live: bool) -> Result<NetworkRef> {
         let existing = |n: &Network| Existing {

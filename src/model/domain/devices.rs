@@ -5,7 +5,7 @@ use super::disk::Disk;
 use super::peripherals::{Graphics, Rng, Sound, Watchdog};
 use crate::model::dom::Element;
 use crate::model::extra::Extra;
-use crate::model::read::{attr_number, choice, number, text_of};
+use crate::model::read::{attr_number, bad_value, choice, number, text_of};
 use crate::model::ModelError;
 
 /// The children of `<devices>` in the order libvirt formats them.
@@ -157,8 +157,85 @@ pub struct Interface {
     pub model: Option<String>,
     /// A script run to set the interface up (`<script path=.../>`).
     pub script: Option<String>,
+    /// Host ports forwarded to the guest (user networking).
+    pub port_forwards: Vec<PortForward>,
     pub address: Option<Address>,
     pub extra: Extra,
+}
+
+/// `<portForward proto=... address=...>`: host ports of one protocol that reach the guest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortForward {
+    pub proto: String,
+    pub address: Option<String>,
+    pub dev: Option<String>,
+    pub ranges: Vec<PortRange>,
+}
+
+/// `<range start=... end=... to=... exclude=.../>`: host ports `start..=end` go to the
+/// guest's `to..` (the same ports when not given); an excluded range is not forwarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortRange {
+    pub start: u16,
+    pub end: Option<u16>,
+    pub to: Option<u16>,
+    pub exclude: bool,
+}
+
+impl PortForward {
+    fn parse(p: &Element) -> Result<PortForward, ModelError> {
+        let proto = p.attr("proto").ok_or_else(|| {
+            ModelError::Invalid(
+                "Missing required attribute 'proto' in element 'portForward'".into(),
+            )
+        })?;
+        if !matches!(proto, "tcp" | "udp") {
+            return Err(bad_value("proto", "portForward", proto));
+        }
+        let port = |r: &Element, a: &str| -> Result<Option<u16>, ModelError> {
+            r.attr(a)
+                .map(|v| v.parse().map_err(|_| bad_value(a, "range", v)))
+                .transpose()
+        };
+        let ranges = p
+            .children_named("range")
+            .map(|r| {
+                Ok(PortRange {
+                    start: port(r, "start")?.ok_or_else(|| {
+                        ModelError::Invalid(
+                            "Missing required attribute 'start' in element 'range'".into(),
+                        )
+                    })?,
+                    end: port(r, "end")?,
+                    to: port(r, "to")?,
+                    exclude: r.attr("exclude") == Some("yes"),
+                })
+            })
+            .collect::<Result<Vec<_>, ModelError>>()?;
+        Ok(PortForward {
+            proto: proto.to_string(),
+            address: p.attr("address").map(str::to_string),
+            dev: p.attr("dev").map(str::to_string),
+            ranges,
+        })
+    }
+
+    fn to_element(&self) -> Element {
+        let mut e = Element::new("portForward")
+            .with("proto", &self.proto)
+            .with_opt("address", self.address.as_deref())
+            .with_opt("dev", self.dev.as_deref());
+        for r in &self.ranges {
+            e.push(
+                Element::new("range")
+                    .with("start", r.start.to_string())
+                    .with_opt("end", r.end.map(|v| v.to_string()))
+                    .with_opt("to", r.to.map(|v| v.to_string()))
+                    .with_opt("exclude", r.exclude.then_some("yes")),
+            );
+        }
+        e
+    }
 }
 
 /// A serial port or console.
@@ -240,6 +317,10 @@ fn interface(i: &Element) -> Result<Interface, ModelError> {
             .child("script")
             .and_then(|s| s.attr("path"))
             .map(str::to_string),
+        port_forwards: i
+            .children_named("portForward")
+            .map(PortForward::parse)
+            .collect::<Result<_, _>>()?,
         address: Address::parse(i),
         extra: Extra::of(i),
     })
@@ -428,6 +509,9 @@ impl Devices {
                         .with_opt("network", i.source_network.as_deref())
                         .with_opt("bridge", i.source_bridge.as_deref()),
                 );
+            }
+            for p in &i.port_forwards {
+                e.push(p.to_element());
             }
             e.push_opt(
                 i.script

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{default_bus, esc, Argv, Paths, VolumeResolver};
 use crate::error::Error;
-use crate::model::domain::{DiskSource, DomainDef, VNC_BASE};
+use crate::model::domain::{DiskSource, DomainDef, PortForward, VNC_BASE};
 
 pub(super) fn push_all(
     a: &mut Argv,
@@ -154,11 +154,12 @@ fn disks(a: &mut Argv, def: &DomainDef, volumes: VolumeResolver) -> Result<(), E
 fn interfaces(a: &mut Argv, def: &DomainDef) {
     for (i, n) in def.devices.interfaces.iter().enumerate() {
         let netdev = match n.kind.as_str() {
-            "bridge" => format!(
-                "bridge,id=net{i},br={}",
-                esc(n.source_bridge.as_deref().unwrap_or("virbr0"))
+            // The tap QEMU makes; virtsh puts it on its bridge (`nics`).
+            "bridge" | "network" => format!(
+                "tap,id=net{i},ifname={},script=no,downscript=no",
+                esc(n.target_dev.as_deref().unwrap_or_default())
             ),
-            _ => format!("user,id=net{i}"),
+            _ => format!("user,id=net{i}{}", host_forwards(&n.port_forwards)),
         };
         a.push(&["-netdev", &netdev]);
         let model = match n.model.as_deref() {
@@ -172,6 +173,35 @@ fn interfaces(a: &mut Argv, def: &DomainDef) {
         }
         a.push(&["-device", &device]);
     }
+}
+
+/// QEMU's `hostfwd=` options for the ports an interface forwards: each port of each range
+/// (less the excluded ones) to the guest's port, on the host address given or every one.
+fn host_forwards(forwards: &[PortForward]) -> String {
+    let mut out = String::new();
+    for f in forwards {
+        let address = f.address.as_deref().unwrap_or("");
+        let excluded = |port: u16| {
+            f.ranges
+                .iter()
+                .filter(|r| r.exclude)
+                .any(|r| (r.start..=r.end.unwrap_or(r.start)).contains(&port))
+        };
+        for r in f.ranges.iter().filter(|r| !r.exclude) {
+            for port in r.start..=r.end.unwrap_or(r.start) {
+                if excluded(port) {
+                    continue;
+                }
+                let to = r.to.map_or(port, |t| t + (port - r.start));
+                out.push_str(&format!(
+                    ",hostfwd={}:{}:{port}-:{to}",
+                    f.proto,
+                    esc(address)
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// VNC on the address and port asked for; an automatic port is the first free display from
