@@ -19,6 +19,20 @@ fn run(program: &str, args: &[&str], input: Option<&str>) -> Result<()> {
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
+    // A virtsh killed mid-change takes its `ip` or `nft` with it, so that nothing changes the
+    // host after the change is found unfinished and undone.
+    let parent = nix::unistd::getpid();
+    // SAFETY: prctl and getppid are async-signal-safe.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, move || {
+            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
+            // Killed before the signal was asked for: do not run at all.
+            if nix::unistd::getppid() != parent {
+                return Err(std::io::Error::other("virtsh is gone"));
+            }
+            Ok(())
+        });
+    }
     let shown = || format!("{program} {}", args.join(" "));
     let mut child = command
         .spawn()
@@ -91,12 +105,16 @@ pub fn create_bridge(def: &NetworkDef, bridge: &str) -> Result<()> {
     built
 }
 
-/// Removes an interface the network made (nothing when it is gone already).
+/// Removes an interface the network made (nothing when it is gone already, or goes
+/// meanwhile).
 pub fn delete_link(name: &str) -> Result<()> {
     if !interface_exists(name) {
         return Ok(());
     }
-    run("ip", &["link", "del", name], None)
+    run("ip", &["link", "del", name], None).or_else(|e| match interface_exists(name) {
+        true => Err(e),
+        false => Ok(()),
+    })
 }
 
 /// Puts a guest's tap device on `bridge` and sets it up.

@@ -1,0 +1,399 @@
+//! Networks of the embedded driver on the real host: a real guest on a NAT network gets a
+//! lease the host sees and reaches; user networking forwards a host port to the guest; and
+//! libvirt's rules hold under races and crashes (one winner of a same-name define, one
+//! bridge and one dnsmasq of many starts, nothing left on the host by a killed start or stop).
+//!
+//! Building bridges and firewall tables needs root: these tests fail when not run as root
+//! (the README's test command runs as root), except user networking, which needs nothing.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::guests::{linux, write};
+use common::{knob, text, Embedded, Virtsh};
+use expectrl::Expect;
+
+/// Fails loudly unless run as root.
+fn require_root() {
+    assert!(
+        nix::unistd::geteuid().is_root(),
+        "network tests build bridges and nftables tables: run them as root (the README's test command does)"
+    );
+}
+
+fn interface_exists(name: &str) -> bool {
+    Path::new("/sys/class/net").join(name).exists()
+}
+
+fn has_table(bridge: &str) -> bool {
+    let table = format!(
+        "virtsh_{}",
+        bridge.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    );
+    std::process::Command::new("nft")
+        .args(["list", "table", "inet", &table])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The dnsmasq processes (and their keepers) of networks of `root`.
+fn helpers(root: &Path) -> Vec<u32> {
+    let needle = root.display().to_string();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                let c = String::from_utf8_lossy(&c);
+                c.contains("--conf-file=") && c.contains(&needle)
+            })
+        })
+        .collect()
+}
+
+/// Tears down what a failed test left on the host: the bridges and tables named, and the
+/// helpers of the root.
+struct HostCleanup {
+    root: std::path::PathBuf,
+    bridges: Vec<String>,
+}
+
+impl Drop for HostCleanup {
+    fn drop(&mut self) {
+        for pid in helpers(&self.root) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid as i32),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        for b in &self.bridges {
+            let _ = std::process::Command::new("ip")
+                .args(["link", "del", b])
+                .output();
+            let table = format!(
+                "virtsh_{}",
+                b.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+            );
+            let _ = std::process::Command::new("nft")
+                .args(["delete", "table", "inet", &table])
+                .output();
+        }
+    }
+}
+
+/// A NAT network named `name` on bridge `bridge` and subnet `192.168.N.0/24`.
+fn nat_network(dir: &Path, name: &str, bridge: &str, n: u8) -> std::path::PathBuf {
+    write(
+        dir,
+        &format!("{name}.xml"),
+        &format!(
+            "<network><name>{name}</name><forward mode='nat'/><bridge name='{bridge}'/>\
+             <ip address='192.168.{n}.1' netmask='255.255.255.0'><dhcp>\
+             <range start='192.168.{n}.100' end='192.168.{n}.200'/></dhcp></ip></network>"
+        ),
+    )
+}
+
+fn guest_xml(name: &str, interface: &str) -> String {
+    let (kernel, initrd) = linux();
+    format!(
+        "<domain type='qemu'><name>{name}</name><memory unit='MiB'>192</memory><vcpu>1</vcpu>\
+         <os><type arch='x86_64'>hvm</type><kernel>{}</kernel><initrd>{}</initrd>\
+         <cmdline>console=ttyS0 quiet panic=-1</cmdline></os><features><acpi/></features>\
+         <devices><serial type='pty'/>{interface}</devices></domain>",
+        kernel.display(),
+        initrd.display()
+    )
+}
+
+/// Boots domain `name` of `file` and returns the address the guest says DHCP gave it.
+fn boot_until_leased(v: &Virtsh, name: &str, file: &Path) -> String {
+    v.ok(&format!("define {}; start --paused {name}", file.display()));
+    let mut console = common::console(v, name, &[]);
+    console.set_expect_timeout(Some(Duration::from_secs(180)));
+    console.expect("Escape character is").unwrap();
+    v.ok(&format!("resume {name}"));
+    let found = console
+        .expect(expectrl::Regex("virtsh-guest: ip=([0-9.]+)\\r?\\n"))
+        .expect("the guest reports its DHCP lease");
+    String::from_utf8_lossy(&found.get(1).unwrap()).into_owned()
+}
+
+/// What the guest's web server answers at `addr`, retried until `limit`.
+fn fetch(addr: &str, limit: Duration) -> String {
+    let started = Instant::now();
+    loop {
+        let attempt = (|| -> std::io::Result<String> {
+            let mut s = TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_secs(3))?;
+            s.set_read_timeout(Some(Duration::from_secs(5)))?;
+            s.write_all(b"GET / HTTP/1.0\r\n\r\n")?;
+            let mut out = String::new();
+            s.read_to_string(&mut out)?;
+            Ok(out)
+        })();
+        match attempt {
+            Ok(body) if body.contains("virtsh-guest: served") => return body,
+            other if started.elapsed() > limit => panic!("{addr} did not answer: {other:?}"),
+            _ => std::thread::sleep(Duration::from_millis(300)),
+        }
+    }
+}
+
+#[test]
+fn a_guest_on_a_nat_network_gets_a_lease_the_host_sees_and_reaches() {
+    require_root();
+    let e = Embedded::new();
+    let (dir, v) = (&e.dir, &e.v);
+    let bridge = "vtsh-nat0";
+    let _cleanup = HostCleanup {
+        root: e.root.clone(),
+        bridges: vec![bridge.into()],
+    };
+    let net = nat_network(dir.path(), "tn", bridge, 231);
+    v.ok(&format!("net-define {}; net-start tn", net.display()));
+    assert!(interface_exists(bridge) && has_table(bridge));
+    assert_eq!(helpers(&e.root).len(), 2, "one dnsmasq and its keeper");
+    // A guest on an inactive network is refused with libvirt's words first.
+    let file = write(
+        dir.path(),
+        "g.xml",
+        &guest_xml(
+            "g",
+            "<interface type='network'><source network='tn'/><model type='virtio'/></interface>",
+        ),
+    );
+    let ip = boot_until_leased(v, "g", &file);
+    assert!(ip.starts_with("192.168.231."), "{ip}");
+    let mac = v.ok("domiflist g");
+    let mac = mac
+        .split_whitespace()
+        .find(|w| w.starts_with("52:54:00:"))
+        .unwrap()
+        .to_string();
+    let leases = v.ok("net-dhcp-leases tn");
+    assert!(
+        leases.contains(&format!("{ip}/24")) && leases.contains(&mac),
+        "{leases}"
+    );
+    assert!(leases.contains(" ipv4 "), "{leases}");
+    let by_mac = v.ok(&format!("net-dhcp-leases tn --mac {mac}"));
+    assert!(by_mac.contains(&ip), "{by_mac}");
+    let addrs = v.ok("domifaddr g");
+    assert!(addrs.contains(&format!("ipv4         {ip}/24")), "{addrs}");
+    assert!(addrs.contains(&mac), "{addrs}");
+    // The host reaches the guest through the bridge.
+    fetch(&format!("{ip}:80"), Duration::from_secs(60));
+    let arp = v.ok("domifaddr g --source arp");
+    assert!(arp.contains(&format!("{ip}/0")), "{arp}");
+    let agent = v.err("domifaddr g --source agent");
+    assert!(
+        agent.contains("QEMU guest agent is not configured"),
+        "{agent}"
+    );
+    v.ok("destroy g");
+    // Its tap went with QEMU.
+    let tap = v.ok("domiflist g");
+    let tap = tap
+        .split_whitespace()
+        .find(|w| w.starts_with("vt"))
+        .map(String::from);
+    assert!(tap.is_none_or(|t| !interface_exists(&t)));
+    v.ok("net-destroy tn; net-undefine tn");
+    assert!(!interface_exists(bridge), "the bridge is gone");
+    assert!(!has_table(bridge), "the firewall table is gone");
+    assert!(helpers(&e.root).is_empty(), "no dnsmasq is left");
+    let err = v.err("start g");
+    assert!(
+        err.contains("Network not found: no network with matching name 'tn'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn user_networking_forwards_a_host_port_to_the_guest() {
+    let e = Embedded::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let file = write(
+        e.dir.path(),
+        "u.xml",
+        &guest_xml(
+            "u",
+            &format!(
+                "<interface type='user'><model type='virtio'/><portForward proto='tcp' address='127.0.0.1'>\
+                 <range start='{port}' to='80'/></portForward></interface>"
+            ),
+        ),
+    );
+    let ip = boot_until_leased(&e.v, "u", &file);
+    assert_eq!(ip, "10.0.2.15");
+    let body = fetch(&format!("127.0.0.1:{port}"), Duration::from_secs(60));
+    assert!(body.contains("virtsh-guest: served"));
+    let xml = e.v.ok("dumpxml u");
+    assert!(
+        xml.contains(&format!("<portForward proto='tcp' address='127.0.0.1'>"))
+            && xml.contains(&format!("<range start='{port}' to='80'/>")),
+        "{xml}"
+    );
+    e.v.ok("destroy u");
+}
+
+/// Same-name defines from many processes: one wins, every other is refused with libvirt's
+/// message; a second network on the same bridge name is refused too.
+#[test]
+fn one_winner_of_many_defines_and_no_shared_bridge() {
+    let e = Embedded::new();
+    let procs = knob("VIRTSH_NET_RACE_PROCS", 8);
+    let files: Vec<_> = (0..procs)
+        .map(|i| {
+            write(
+                e.dir.path(),
+                &format!("d{i}.xml"),
+                &format!("<network><name>same</name><bridge name='vtsh-same{i}'/></network>"),
+            )
+        })
+        .collect();
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| e.v.spawn(&["net-define", &f.display().to_string()]))
+        .collect();
+    let outcomes: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let winners = outcomes.iter().filter(|o| o.status.success()).count();
+    assert_eq!(winners, 1, "{outcomes:?}");
+    for o in outcomes.iter().filter(|o| !o.status.success()) {
+        let (_, err) = text(o);
+        assert!(
+            err.contains("operation failed: network 'same' already exists with uuid"),
+            "{err}"
+        );
+    }
+    assert_eq!(e.v.ok("net-list --all --name").matches("same").count(), 1);
+    let other = write(
+        e.dir.path(),
+        "other.xml",
+        "<network><name>other</name><bridge name='vtsh-same0'/></network>",
+    );
+    let taken = e.v.ok("net-dumpxml same");
+    let bridge = taken
+        .split("bridge name='")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    let other = std::fs::read_to_string(&other)
+        .unwrap()
+        .replace("vtsh-same0", bridge);
+    let other_file = write(e.dir.path(), "other2.xml", &other);
+    let err = e.v.err(&format!("net-define {}", other_file.display()));
+    assert!(
+        err.contains(&format!(
+            "internal error: bridge name '{bridge}' already in use."
+        )),
+        "{err}"
+    );
+}
+
+/// Many processes start one network at once: one builds it, the others find it active; the
+/// host has one bridge and one dnsmasq. A second network on the same subnet is refused.
+#[test]
+fn many_starts_leave_one_bridge_and_one_helper() {
+    require_root();
+    let e = Embedded::new();
+    let bridge = "vtsh-many0";
+    let _cleanup = HostCleanup {
+        root: e.root.clone(),
+        bridges: vec![bridge.into(), "vtsh-many1".into()],
+    };
+    let net = nat_network(e.dir.path(), "many", bridge, 232);
+    e.v.ok(&format!("net-define {}", net.display()));
+    let procs = knob("VIRTSH_NET_RACE_PROCS", 8);
+    let children: Vec<_> = (0..procs)
+        .map(|_| e.v.spawn(&["net-start", "many"]))
+        .collect();
+    let outcomes: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes.iter().filter(|o| o.status.success()).count(),
+        1,
+        "{outcomes:?}"
+    );
+    for o in outcomes.iter().filter(|o| !o.status.success()) {
+        let (_, err) = text(o);
+        assert!(err.contains("network is already active"), "{err}");
+    }
+    assert_eq!(helpers(&e.root).len(), 2, "one dnsmasq and its keeper");
+    assert!(interface_exists(bridge));
+    let clash = nat_network(e.dir.path(), "clash", "vtsh-many1", 232);
+    let err =
+        e.v.err(&format!("net-define {}; net-start clash", clash.display()));
+    assert!(
+        err.contains(&format!(
+            "internal error: Network is already in use by interface {bridge}"
+        )),
+        "{err}"
+    );
+    assert!(!interface_exists("vtsh-many1"));
+    e.v.ok("net-destroy many");
+    assert!(helpers(&e.root).is_empty() && !interface_exists(bridge) && !has_table(bridge));
+}
+
+/// SIGKILL at any point of `net-start` or `net-destroy`: the next access finds the host as
+/// `net-list` says (no stray helper, bridge or table of an inactive network).
+#[test]
+fn a_killed_start_or_stop_is_reconciled_on_next_access() {
+    require_root();
+    let e = Embedded::new();
+    let bridge = "vtsh-kill0";
+    let _cleanup = HostCleanup {
+        root: e.root.clone(),
+        bridges: vec![bridge.into()],
+    };
+    let net = nat_network(e.dir.path(), "k", bridge, 233);
+    e.v.ok(&format!("net-define {}", net.display()));
+    let trials = knob("VIRTSH_NET_CRASH_TRIALS", 8);
+    for trial in 0..trials {
+        let (verb, delay_ms) = if trial % 2 == 0 {
+            ("net-start", (trial as u64 * 7) % 60)
+        } else {
+            ("net-destroy", (trial as u64 * 5) % 40)
+        };
+        let mut child = e.v.spawn(&[verb, "k"]);
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let listed = e.v.ok("net-list --all");
+        let active = listed
+            .lines()
+            .any(|l| l.contains(" k ") && l.contains(" active "));
+        assert_eq!(
+            active,
+            interface_exists(bridge) && !helpers(&e.root).is_empty(),
+            "trial {trial} ({verb} killed after {delay_ms} ms): net-list says {listed}, host has bridge={} helpers={:?}",
+            interface_exists(bridge),
+            helpers(&e.root)
+        );
+        if !active {
+            assert!(
+                !has_table(bridge),
+                "trial {trial}: a table outlived the network"
+            );
+            e.v.ok("net-start k");
+        }
+    }
+    e.v.ok("net-destroy k");
+    assert!(helpers(&e.root).is_empty() && !interface_exists(bridge) && !has_table(bridge));
+}
