@@ -121,7 +121,7 @@ fn boot_until_leased(v: &Virtsh, name: &str, file: &Path) -> String {
     let found = console
         .expect(expectrl::Regex("virtsh-guest: ip=([0-9.]+)\\r?\\n"))
         .expect("the guest reports its DHCP lease");
-    String::from_utf8_lossy(&found.get(1).unwrap()).into_owned()
+    String::from_utf8_lossy(found.get(1).unwrap()).into_owned()
 }
 
 /// What the guest's web server answers at `addr`, retried until `limit`.
@@ -239,7 +239,7 @@ fn user_networking_forwards_a_host_port_to_the_guest() {
     assert!(body.contains("virtsh-guest: served"));
     let xml = e.v.ok("dumpxml u");
     assert!(
-        xml.contains(&format!("<portForward proto='tcp' address='127.0.0.1'>"))
+        xml.contains("<portForward proto='tcp' address='127.0.0.1'>")
             && xml.contains(&format!("<range start='{port}' to='80'/>")),
         "{xml}"
     );

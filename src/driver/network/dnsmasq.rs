@@ -244,18 +244,14 @@ fn read_pid(path: &Path) -> Option<u32> {
 }
 
 /// The processes of this network's dnsmasq (the keeper and dnsmasq): those whose command line
-/// names its config file, dnsmasq first.
+/// names its config file.
 fn processes(files: &Files) -> Vec<u32> {
-    let needle = format!("--conf-file={}", files.conf.display());
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
     dir.flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .is_ok_and(|c| c.split(|b| *b == 0).any(|a| a == needle.as_bytes()))
-        })
+        .filter(|pid| is_of(*pid, files))
         .collect()
 }
 
@@ -264,22 +260,31 @@ fn is_dnsmasq(pid: u32) -> bool {
 }
 
 /// Stops the network's dnsmasq (its keeper reaps it and ends) and waits until the launch lock
-/// is free and no process of it is left. dnsmasq drops its privileges, which clears the signal
-/// its keeper's death would send it: one whose keeper was killed is found by its command line.
+/// is free and no dnsmasq of it is left. dnsmasq drops its privileges, which clears the signal
+/// its keeper's death would send it: one whose keeper was killed is found by its pid file. The
+/// processes are scanned only for a keeper whose dnsmasq wrote no pid file yet.
 pub fn stop(files: &Files) -> Result<()> {
     let started = Instant::now();
     loop {
-        let left = processes(files);
-        if left.is_empty() && !running(files) {
+        let known = read_pid(&files.pid).filter(|p| is_of(*p, files));
+        let held = running(files);
+        if known.is_none() && !held {
             break;
         }
         let late = started.elapsed() > Duration::from_secs(3);
-        for pid in left {
-            // The keeper goes by itself once dnsmasq has; only a stuck one is killed.
-            if is_dnsmasq(pid) {
+        match known {
+            Some(pid) => {
                 let _ = kill(Pid::from_raw(pid as i32), Signal::SIGTERM);
-            } else if late {
-                let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
+            }
+            None => {
+                for pid in processes(files) {
+                    // The keeper goes by itself once dnsmasq has; only a stuck one is killed.
+                    if is_dnsmasq(pid) {
+                        let _ = kill(Pid::from_raw(pid as i32), Signal::SIGTERM);
+                    } else if late {
+                        let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
+                    }
+                }
             }
         }
         if started.elapsed() > WAIT {
@@ -288,10 +293,17 @@ pub fn stop(files: &Files) -> Result<()> {
                 files.conf.display()
             )));
         }
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(2));
     }
     let _ = std::fs::remove_file(&files.pid);
     Ok(())
+}
+
+/// Whether `pid` is a process of this network's dnsmasq (guards against a reused pid).
+fn is_of(pid: u32, files: &Files) -> bool {
+    let needle = format!("--conf-file={}", files.conf.display());
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .is_ok_and(|c| c.split(|b| *b == 0).any(|a| a == needle.as_bytes()))
 }
 
 /// The leases dnsmasq handed out (its lease file: `EXPIRY MAC IP HOSTNAME CLIENTID`), those
