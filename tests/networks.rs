@@ -397,3 +397,75 @@ fn a_killed_start_or_stop_is_reconciled_on_next_access() {
     e.v.ok("net-destroy k");
     assert!(helpers(&e.root).is_empty() && !interface_exists(bridge) && !has_table(bridge));
 }
+
+/// Interfaces come and go while the guest runs: attached live (the guest gets a lease on the
+/// new NIC), its cable pulled and plugged back (the guest sees the carrier), its counters
+/// read from the tap, detached live (the guest lets the NIC go); and in the definition.
+#[test]
+fn interfaces_come_and_go_while_the_guest_runs() {
+    require_root();
+    let e = Embedded::new();
+    let (dir, v) = (&e.dir, &e.v);
+    let bridge = "vtsh-hot0";
+    let _cleanup = HostCleanup {
+        root: e.root.clone(),
+        bridges: vec![bridge.into()],
+    };
+    let net = nat_network(dir.path(), "hot", bridge, 234);
+    v.ok(&format!("net-define {}; net-start hot", net.display()));
+    let file = write(dir.path(), "h.xml", &guest_xml("h", ""));
+    v.ok(&format!("define {}; start --paused h", file.display()));
+    let mut console = common::console(v, "h", &[]);
+    console.set_expect_timeout(Some(Duration::from_secs(180)));
+    console.expect("Escape character is").unwrap();
+    v.ok("resume h");
+    console.expect("virtsh-guest: ready").unwrap();
+    let mac = "52:54:00:0a:bc:01";
+    v.ok(&format!(
+        "attach-interface h network hot --mac {mac} --model virtio --persistent"
+    ));
+    assert!(v.ok("dumpxml h --inactive").contains(mac), "--persistent reaches the definition");
+    let tap = "vt5254000abc01";
+    assert!(interface_exists(tap), "the new NIC's tap is on the host");
+    let shell = |console: &mut expectrl::session::OsSession, line: &str| {
+        console.send_line(line).unwrap();
+    };
+    // The guest finds the NIC (its PCI hotplug) and asks for a lease on it.
+    shell(
+        &mut console,
+        "for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth0 ] && break; sleep 1; done; \
+         ip link set eth0 up; udhcpc -i eth0 -n -q -t 5 -s /udhcpc.script >/dev/null 2>&1",
+    );
+    let found = console
+        .expect(expectrl::Regex("virtsh-guest: ip=([0-9.]+)\\r?\\n"))
+        .expect("a lease on the attached NIC");
+    let ip = String::from_utf8_lossy(found.get(1).unwrap()).into_owned();
+    assert!(ip.starts_with("192.168.234."), "{ip}");
+    fetch(&format!("{ip}:80"), Duration::from_secs(60));
+    let stats = v.ok(&format!("domifstat h {tap}"));
+    let rx: u64 = stats
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{tap} rx_bytes ")))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(rx > 0, "{stats}");
+    // The cable: out, then in again; the guest sees its carrier go and come.
+    v.ok(&format!("domif-setlink h {mac} down"));
+    assert_eq!(v.ok(&format!("domif-getlink h {mac}")), format!("{mac} down"));
+    shell(&mut console, "echo carrier=$(cat /sys/class/net/eth0/carrier)");
+    console.expect("carrier=0").unwrap();
+    v.ok(&format!("domif-setlink h {tap} up"));
+    shell(&mut console, "echo carrier=$(cat /sys/class/net/eth0/carrier)");
+    console.expect("carrier=1").unwrap();
+    // Detached live: the guest lets it go, its tap goes with it.
+    v.ok(&format!("detach-interface h network --mac {mac} --live"));
+    assert!(!v.ok("domiflist h").contains(mac));
+    assert!(!interface_exists(tap));
+    shell(&mut console, "echo nics=$(ls /sys/class/net | grep -c eth)");
+    console.expect("nics=0").unwrap();
+    // Still in the definition until detached there too.
+    assert!(v.ok("dumpxml h --inactive").contains(mac));
+    v.ok(&format!("detach-interface h network --mac {mac} --config"));
+    assert!(!v.ok("dumpxml h --inactive").contains(mac));
+    v.ok("destroy h; net-destroy hot");
+}

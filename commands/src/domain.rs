@@ -383,3 +383,107 @@ target_only! {
         "Resume a previously suspended domain."
         complete [("domain", Values::Domains(DomainFilter::Paused))];
 }
+
+/// `attach-interface`: attach network interface
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "attach network interface", long_about = "Attach new network interface.")]
+pub struct AttachInterface {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long = "type", value_name = "string", required = true, help = "network interface type")]
+    pub kind: String,
+    #[arg(long, value_name = "string", required = true, help = "source of network interface")]
+    pub source: String,
+    #[arg(long = "target", value_name = "string", help = "target network name")]
+    pub target_dev: Option<String>,
+    #[arg(long, value_name = "string", help = "MAC address")]
+    pub mac: Option<String>,
+    #[arg(long, value_name = "string", help = "script used to bridge network interface")]
+    pub script: Option<String>,
+    #[arg(long, value_name = "string", help = "model type")]
+    pub model: Option<String>,
+    #[arg(long, value_name = "string", help = "custom alias name of interface device")]
+    pub alias: Option<String>,
+    #[arg(long, value_name = "string", help = "control domain's incoming traffics")]
+    pub inbound: Option<String>,
+    #[arg(long, value_name = "string", help = "control domain's outgoing traffics")]
+    pub outbound: Option<String>,
+    #[arg(long, help = "make live change persistent")]
+    pub persistent: bool,
+    #[command(flatten)]
+    pub impact: Impact,
+    #[arg(long = "print-xml", help = "print XML document rather than attach the interface")]
+    pub print_xml: bool,
+    #[arg(long, help = "libvirt will automatically detach/attach the device from/to host")]
+    pub managed: bool,
+    #[arg(
+        long = "source-mode",
+        value_name = "string",
+        help = "mode attribute of <source/> element"
+    )]
+    pub source_mode: Option<String>,
+}
+spec!(AttachInterface: "attach-interface" ["domain", "type", "source"]);
+
+/// `detach-interface`: detach network interface
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "detach network interface", long_about = "Detach network interface.")]
+pub struct DetachInterface {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long = "type", value_name = "string", required = true, help = "network interface type")]
+    pub kind: String,
+    #[arg(long, value_name = "string", help = "MAC address")]
+    pub mac: Option<String>,
+    #[arg(long, help = "make live change persistent")]
+    pub persistent: bool,
+    #[command(flatten)]
+    pub impact: Impact,
+    #[arg(long = "print-xml", help = "print XML document rather than detach the interface")]
+    pub print_xml: bool,
+}
+spec!(DetachInterface: "detach-interface" ["domain", "type"]);
+
+/// `domif-setlink`: set link state of a virtual interface
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "set link state of a virtual interface",
+    long_about = "Set link state of a domain's virtual interface. This command wraps usage of update-device command."
+)]
+pub struct DomifSetlink {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long, value_name = "string", required = true, help = "interface device (MAC Address)")]
+    pub interface: String,
+    #[arg(long, value_name = "string", required = true, help = "new state of the device")]
+    pub state: String,
+    #[arg(long, help = "affect next boot")]
+    pub config: bool,
+    #[arg(
+        long = "print-xml",
+        help = "print XML document rather than set the interface link state"
+    )]
+    pub print_xml: bool,
+}
+spec!(DomifSetlink: "domif-setlink" ["domain", "interface", "state"]
+    complete [("state", Values::Fixed(&["up", "down"]))]);
+
+/// `domiftune`: get/set parameters of a virtual interface
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "get/set parameters of a virtual interface",
+    long_about = "Get/set parameters of a domain's virtual interface."
+)]
+pub struct Domiftune {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long, value_name = "string", required = true, help = "interface device (MAC Address)")]
+    pub interface: String,
+    #[arg(long, value_name = "string", help = "control domain's incoming traffics")]
+    pub inbound: Option<String>,
+    #[arg(long, value_name = "string", help = "control domain's outgoing traffics")]
+    pub outbound: Option<String>,
+    #[command(flatten)]
+    pub impact: Impact,
+}
+spec!(Domiftune: "domiftune" ["domain", "interface"]);

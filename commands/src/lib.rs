@@ -166,6 +166,7 @@ macro_rules! with_commands {
     ($callback:ident) => {
         $callback! {
             Domain domain {
+                AttachInterface attach_interface,
                 Autostart autostart,
                 AutostartAll autostart_all,
                 Console console,
@@ -173,7 +174,10 @@ macro_rules! with_commands {
                 Define define,
                 Desc desc,
                 Destroy destroy,
+                DetachInterface detach_interface,
                 Domid domid,
+                DomifSetlink domif_setlink,
+                Domiftune domiftune,
                 Domname domname,
                 Domrename domrename,
                 Domuuid domuuid,
@@ -192,8 +196,10 @@ macro_rules! with_commands {
             }
             Monitor monitor {
                 Domcontrol domcontrol,
+                DomifGetlink domif_getlink,
                 Domifaddr domifaddr,
                 Domiflist domiflist,
+                Domifstat domifstat,
                 Dominfo dominfo,
                 Domstate domstate,
                 Domstats domstats,

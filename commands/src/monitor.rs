@@ -174,3 +174,39 @@ complete [
     ("domain", Values::Domains(DomainFilter::Active)),
     ("source", Values::Fixed(&["lease", "agent", "arp"])),
 ]);
+
+/// `domif-getlink`: get link state of a virtual interface
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "get link state of a virtual interface",
+    long_about = "Get link state of a domain's virtual interface."
+)]
+pub struct DomifGetlink {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long, value_name = "string", required = true, help = "interface device (MAC Address)")]
+    pub interface: String,
+    #[arg(long, help = "Get persistent interface state")]
+    pub config: bool,
+}
+spec!(DomifGetlink: "domif-getlink" ["domain", "interface"]);
+
+/// `domifstat`: get network interface stats for a domain
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "get network interface stats for a domain",
+    long_about = "Get network interface stats for a running domain."
+)]
+pub struct Domifstat {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(
+        long,
+        value_name = "string",
+        required = true,
+        help = "interface device specified by name or MAC Address"
+    )]
+    pub interface: String,
+}
+spec!(Domifstat: "domifstat" ["domain", "interface"]
+    complete [("domain", Values::Domains(DomainFilter::Active))]);

@@ -8,6 +8,8 @@ use crate::error::Error;
 pub enum CmdError {
     /// virsh's own message, one line.
     Message(String),
+    /// virsh's own messages, one line each (a reason, then what failed).
+    Messages(Vec<String>),
     /// virsh's context line, then the driver's error.
     Failed { context: String, cause: Error },
     /// The driver's error alone.
@@ -40,6 +42,11 @@ impl CmdError {
         }
     }
 
+    /// virsh's reason, then its line for what failed (`No interface ...`, `Failed to ...`).
+    pub fn failed_message(reason: String, failed: &str) -> CmdError {
+        CmdError::Messages(vec![reason, failed.to_string()])
+    }
+
     pub fn message(text: impl Into<String>) -> CmdError {
         CmdError::Message(text.into())
     }
@@ -48,6 +55,7 @@ impl CmdError {
     pub fn lines(&self) -> Vec<String> {
         match self {
             CmdError::Message(m) => vec![m.clone()],
+            CmdError::Messages(m) => m.clone(),
             CmdError::Failed { context, cause } => vec![context.clone(), cause.to_string()],
             CmdError::Driver(e) => vec![e.to_string()],
             CmdError::Value(v) => vec![v.to_string()],
@@ -62,6 +70,7 @@ impl CmdError {
             CmdError::Failed { cause, .. } | CmdError::Driver(cause) => cause.code.text(),
             CmdError::Output { then: Some(e), .. } => e.code(),
             CmdError::Message(_)
+            | CmdError::Messages(_)
             | CmdError::Value(_)
             | CmdError::Silent
             | CmdError::Output { .. } => "virsh",

@@ -6,6 +6,7 @@
 pub(crate) mod common;
 mod edit;
 mod error;
+mod interfaces;
 pub(crate) mod lookup;
 mod pool_as;
 mod transfer;

@@ -212,6 +212,33 @@ api! {
         /// 0 the DHCP leases, 1 the guest agent, 2 the host's ARP table).
         read fn interface_addresses(&self, dom: &DomainRef, source: u32) -> Vec<DomainInterface>
             = "virDomainInterfaceAddresses";
+        /// Adds a device (its XML) to the running guest, its definition, or both.
+        write fn attach_device(&self, dom: &DomainRef, xml: &str, flags: ModifyFlags) -> ()
+            = "virDomainAttachDeviceFlags";
+        /// `attach_device` of a running guest, as virsh asks without flags.
+        write fn attach_device_live(&self, dom: &DomainRef, xml: &str) -> ()
+            = "virDomainAttachDevice";
+        /// Removes the device the XML names.
+        write fn detach_device(&self, dom: &DomainRef, xml: &str, flags: ModifyFlags) -> ()
+            = "virDomainDetachDeviceFlags";
+        /// `detach_device` of a running guest, as virsh asks without flags.
+        write fn detach_device_live(&self, dom: &DomainRef, xml: &str) -> ()
+            = "virDomainDetachDevice";
+        /// Changes a device the XML names (an interface's link state).
+        write fn update_device(&self, dom: &DomainRef, xml: &str, flags: ModifyFlags) -> ()
+            = "virDomainUpdateDeviceFlags";
+        read fn interface_stats(&self, dom: &DomainRef, device: &str) -> InterfaceStats
+            = "virDomainInterfaceStats";
+        /// An interface's bandwidth settings (`inbound.average`, ...).
+        read fn interface_parameters(&self, dom: &DomainRef, device: &str, flags: ModifyFlags)
+            -> Vec<(String, crate::types::stats::TypedValue)> = "virDomainGetInterfaceParameters";
+        write fn set_interface_parameters(
+            &self,
+            dom: &DomainRef,
+            device: &str,
+            params: &[(String, crate::types::stats::TypedValue)],
+            flags: ModifyFlags,
+        ) -> () = "virDomainSetInterfaceParameters";
         /// The guest's serial console as a byte stream.
         write fn open_console(&self, dom: &DomainRef, devname: Option<&str>, flags: ConsoleFlags)
             -> Box<dyn ByteStream> = "virDomainOpenConsole";

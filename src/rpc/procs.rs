@@ -166,6 +166,14 @@ procs! {
     DOMAIN_GET_MESSAGES = 426,
     DOMAIN_GET_AUTOSTART_ONCE = 449,
     DOMAIN_INTERFACE_ADDRESSES = 353,
+    DOMAIN_ATTACH_DEVICE = 8,
+    DOMAIN_DETACH_DEVICE = 13,
+    DOMAIN_INTERFACE_STATS = 65,
+    DOMAIN_ATTACH_DEVICE_FLAGS = 160,
+    DOMAIN_DETACH_DEVICE_FLAGS = 161,
+    DOMAIN_UPDATE_DEVICE_FLAGS = 174,
+    DOMAIN_SET_INTERFACE_PARAMETERS = 256,
+    DOMAIN_GET_INTERFACE_PARAMETERS = 257,
     NETWORK_CREATE = 39,
     NETWORK_CREATE_XML = 40,
     NETWORK_DEFINE_XML = 41,
@@ -294,6 +302,24 @@ xdr_struct! {
     }
 }
 
+xdr_struct! { pub struct DomXmlArgs { pub dom: WireDomain, pub xml: String, } }
+xdr_struct! { pub struct DomXmlFlagsArgs { pub dom: WireDomain, pub xml: String, pub flags: u32, } }
+xdr_struct! { pub struct DomDeviceArgs { pub dom: WireDomain, pub device: String, } }
+xdr_struct! {
+    pub struct IfStatsRet {
+        pub rx_bytes: i64,
+        pub rx_packets: i64,
+        pub rx_errs: i64,
+        pub rx_drop: i64,
+        pub tx_bytes: i64,
+        pub tx_packets: i64,
+        pub tx_errs: i64,
+        pub tx_drop: i64,
+    }
+}
+xdr_struct! { pub struct GetIfParamsArgs { pub dom: WireDomain, pub device: String, pub nparams: i32, pub flags: u32, } }
+xdr_struct! { pub struct GetIfParamsRet { pub params: Vec<WireTypedParam>, pub nparams: i32, } }
+xdr_struct! { pub struct SetIfParamsArgs { pub dom: WireDomain, pub device: String, pub params: Vec<WireTypedParam>, pub flags: u32, } }
 xdr_struct! { pub struct IfAddrArgs { pub dom: WireDomain, pub source: u32, pub flags: u32, } }
 xdr_struct! { pub struct WireIpAddr { pub kind: i32, pub addr: String, pub prefix: u32, } }
 xdr_struct! { pub struct WireIface { pub name: String, pub hwaddr: Option<String>, pub addrs: Vec<WireIpAddr>, } }

@@ -164,3 +164,17 @@ pub struct IpAddress {
     pub addr: String,
     pub prefix: u32,
 }
+
+/// Traffic counters of a guest interface (`virDomainInterfaceStatsStruct`), as the guest sees
+/// them; -1 for a counter the driver does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InterfaceStats {
+    pub rx_bytes: i64,
+    pub rx_packets: i64,
+    pub rx_errs: i64,
+    pub rx_drop: i64,
+    pub tx_bytes: i64,
+    pub tx_packets: i64,
+    pub tx_errs: i64,
+    pub tx_drop: i64,
+}

@@ -81,3 +81,15 @@ pub struct StatsTarget<'a> {
     pub domains: Option<&'a [DomainRef]>,
     pub filter: DomainListFlags,
 }
+
+/// The bandwidth parameters of an interface (`VIR_DOMAIN_BANDWIDTH_*`), in the order drivers
+/// give them.
+pub const INTERFACE_PARAMS: [&str; 7] = [
+    "inbound.average",
+    "inbound.peak",
+    "inbound.burst",
+    "inbound.floor",
+    "outbound.average",
+    "outbound.peak",
+    "outbound.burst",
+];

@@ -7,7 +7,7 @@ use super::cmdline::{
     balloon_device, default_bus, emulator, input_device, kvm_usable, video_device,
 };
 use crate::error::Error;
-use crate::model::domain::{DomainDef, Memballoon, VNC_BASE};
+use crate::model::domain::{DomainDef, Interface, Memballoon, VNC_BASE};
 
 fn unsupported(what: impl std::fmt::Display) -> Error {
     Error::unsupported(what)
@@ -33,6 +33,27 @@ pub fn fill_defaults(def: &mut DomainDef) {
             extra: Default::default(),
         });
     }
+}
+
+/// Refuses an interface this driver cannot give QEMU (at define, and when one is attached).
+pub fn check_interface(i: &Interface) -> Result<(), Error> {
+    if !matches!(i.kind.as_str(), "user" | "bridge" | "network") {
+        return Err(unsupported(format!(
+            "interface type '{}' in <interface> (virtsh runs 'user', 'network' and 'bridge')",
+            i.kind
+        )));
+    }
+    if !i.port_forwards.is_empty() && i.kind != "user" {
+        return Err(unsupported(
+            "The <portForward> element can only be used with user networking",
+        ));
+    }
+    if let Some(m) = &i.model {
+        if !matches!(m.as_str(), "virtio" | "e1000" | "rtl8139") {
+            return Err(unsupported(format!("interface model '{m}' in <model>")));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses at define what this driver can never run.
@@ -90,22 +111,7 @@ pub fn check(def: &DomainDef) -> Result<(), Error> {
         }
     }
     for i in &def.devices.interfaces {
-        if !matches!(i.kind.as_str(), "user" | "bridge" | "network") {
-            return Err(unsupported(format!(
-                "interface type '{}' in <interface> (virtsh runs 'user', 'network' and 'bridge')",
-                i.kind
-            )));
-        }
-        if !i.port_forwards.is_empty() && i.kind != "user" {
-            return Err(unsupported(
-                "The <portForward> element can only be used with user networking",
-            ));
-        }
-        if let Some(m) = &i.model {
-            if !matches!(m.as_str(), "virtio" | "e1000" | "rtl8139") {
-                return Err(unsupported(format!("interface model '{m}' in <model>")));
-            }
-        }
+        check_interface(i)?;
     }
     for g in &def.devices.graphics {
         if g.kind != "vnc" {

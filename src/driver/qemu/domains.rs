@@ -563,6 +563,7 @@ impl Domains<'_> {
                         g.port = qmp.vnc_port()?;
                         g.listen.get_or_insert_with(|| "127.0.0.1".into());
                     }
+                    super::hotplug::set_links(&mut qmp, &def)?;
                     if !paused {
                         qmp.cont()?;
                     }

@@ -13,6 +13,7 @@ mod checks;
 mod cmdline;
 mod console;
 mod domains;
+mod hotplug;
 mod nics;
 mod process;
 pub mod qmp;
@@ -413,6 +414,53 @@ impl DomainApi for QemuDriver {
         let paths = Paths::new(&self.store.run_dir(), &v.observed.name);
         let session = console::open(&paths, flags.has(ConsoleFlags::FORCE))?;
         Ok(Box::new(session))
+    }
+    fn attach_device(&self, dom: &DomainRef, xml: &str, flags: ModifyFlags) -> Result<()> {
+        self.attach_interface(dom, xml, flags)
+    }
+    fn attach_device_live(&self, dom: &DomainRef, xml: &str) -> Result<()> {
+        self.attach_interface(dom, xml, ModifyFlags::LIVE)
+    }
+    fn detach_device(&self, dom: &DomainRef, xml: &str, flags: ModifyFlags) -> Result<()> {
+        self.detach_interface(dom, xml, flags)
+    }
+    fn detach_device_live(&self, dom: &DomainRef, xml: &str) -> Result<()> {
+        self.detach_interface(dom, xml, ModifyFlags::LIVE)
+    }
+    fn update_device(&self, dom: &DomainRef, xml: &str, flags: ModifyFlags) -> Result<()> {
+        self.update_interface(dom, xml, flags)
+    }
+    fn interface_stats(&self, dom: &DomainRef, device: &str) -> Result<InterfaceStats> {
+        self.tap_stats(dom, device)
+    }
+    /// virtsh sets no bandwidth limit on an interface: every parameter reads 0, as libvirt
+    /// reads an interface without `<bandwidth>`.
+    fn interface_parameters(
+        &self,
+        dom: &DomainRef,
+        device: &str,
+        flags: ModifyFlags,
+    ) -> Result<Vec<(String, crate::types::stats::TypedValue)>> {
+        let xml = self.domain_xml(
+            dom,
+            XmlFlags::from_options([(flags.has(ModifyFlags::CONFIG), XmlFlags::INACTIVE)]),
+        )?;
+        let def = DomainDef::parse(&xml)?;
+        let mac = crate::model::mac::Mac::parse(device);
+        let known = def.devices.interfaces.iter().any(|i| {
+            i.target_dev.as_deref() == Some(device)
+                || (mac.is_some()
+                    && i.mac.as_deref().and_then(crate::model::mac::Mac::parse) == mac)
+        });
+        if !known {
+            return Err(Error::invalid_arg(format!(
+                "'{device}' is not a known interface"
+            )));
+        }
+        Ok(crate::types::stats::INTERFACE_PARAMS
+            .iter()
+            .map(|n| (n.to_string(), crate::types::stats::TypedValue::UInt(0)))
+            .collect())
     }
     fn interface_addresses(&self, dom: &DomainRef, source: u32) -> Result<Vec<DomainInterface>> {
         let v = self.domains().get(dom)?;

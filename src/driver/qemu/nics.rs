@@ -15,11 +15,34 @@ pub struct Tap {
     pub bridge: String,
 }
 
-/// The tap name of interface `index` of a domain: from its UUID, so that two domains starting
-/// at once never pick the same one (an interface name has at most 15 bytes).
+/// What names an interface in QEMU and on the host: its MAC address (unique on a host, so two
+/// domains starting at once never pick the same tap), else its place in a domain.
+fn key(def: &DomainDef, index: usize, mac: Option<&str>) -> String {
+    match mac.and_then(Mac::parse) {
+        Some(m) => m.0.iter().map(|b| format!("{b:02x}")).collect(),
+        None => format!("{}n{index}", &def.uuid.simple().to_string()[..8]),
+    }
+}
+
+/// The tap device of interface `index` (an interface name has at most 15 bytes).
 fn tap_name(def: &DomainDef, index: usize) -> String {
-    let hex = def.uuid.simple().to_string();
-    format!("vt{}n{index}", &hex[..8])
+    let mac = def
+        .devices
+        .interfaces
+        .get(index)
+        .and_then(|i| i.mac.as_deref());
+    format!("vt{}", key(def, index, mac))
+}
+
+/// QEMU's ids of interface `index`: its netdev and its NIC device.
+pub fn ids(def: &DomainDef, index: usize) -> (String, String) {
+    let mac = def
+        .devices
+        .interfaces
+        .get(index)
+        .and_then(|i| i.mac.as_deref());
+    let k = key(def, index, mac);
+    (format!("net{k}"), format!("nic{k}"))
 }
 
 /// Resolves each interface's bridge and names its tap in `def` (its live `<target dev>`);

@@ -317,6 +317,110 @@ impl DomainApi for RemoteDriver {
             })
             .collect())
     }
+    fn attach_device(&self, d: &DomainRef, xml: &str, flags: ModifyFlags) -> Result<()> {
+        let args = DomXmlFlagsArgs {
+            dom: dom(d),
+            xml: xml.into(),
+            flags: flags.0,
+        };
+        self.void(DOMAIN_ATTACH_DEVICE_FLAGS, &args)
+    }
+    fn attach_device_live(&self, d: &DomainRef, xml: &str) -> Result<()> {
+        self.void(
+            DOMAIN_ATTACH_DEVICE,
+            &DomXmlArgs {
+                dom: dom(d),
+                xml: xml.into(),
+            },
+        )
+    }
+    fn detach_device(&self, d: &DomainRef, xml: &str, flags: ModifyFlags) -> Result<()> {
+        let args = DomXmlFlagsArgs {
+            dom: dom(d),
+            xml: xml.into(),
+            flags: flags.0,
+        };
+        self.void(DOMAIN_DETACH_DEVICE_FLAGS, &args)
+    }
+    fn detach_device_live(&self, d: &DomainRef, xml: &str) -> Result<()> {
+        self.void(
+            DOMAIN_DETACH_DEVICE,
+            &DomXmlArgs {
+                dom: dom(d),
+                xml: xml.into(),
+            },
+        )
+    }
+    fn update_device(&self, d: &DomainRef, xml: &str, flags: ModifyFlags) -> Result<()> {
+        let args = DomXmlFlagsArgs {
+            dom: dom(d),
+            xml: xml.into(),
+            flags: flags.0,
+        };
+        self.void(DOMAIN_UPDATE_DEVICE_FLAGS, &args)
+    }
+    fn interface_stats(&self, d: &DomainRef, device: &str) -> Result<InterfaceStats> {
+        let args = DomDeviceArgs {
+            dom: dom(d),
+            device: device.into(),
+        };
+        let r: IfStatsRet = self.call(DOMAIN_INTERFACE_STATS, &args)?;
+        Ok(InterfaceStats {
+            rx_bytes: r.rx_bytes,
+            rx_packets: r.rx_packets,
+            rx_errs: r.rx_errs,
+            rx_drop: r.rx_drop,
+            tx_bytes: r.tx_bytes,
+            tx_packets: r.tx_packets,
+            tx_errs: r.tx_errs,
+            tx_drop: r.tx_drop,
+        })
+    }
+    /// As virsh asks: how many parameters there are, then that many.
+    fn interface_parameters(
+        &self,
+        d: &DomainRef,
+        device: &str,
+        flags: ModifyFlags,
+    ) -> Result<Vec<(String, crate::types::stats::TypedValue)>> {
+        let ask = |nparams: i32| -> Result<GetIfParamsRet> {
+            let args = GetIfParamsArgs {
+                dom: dom(d),
+                device: device.into(),
+                nparams,
+                flags: flags.0,
+            };
+            self.call(DOMAIN_GET_INTERFACE_PARAMETERS, &args)
+        };
+        let count = ask(0)?.nparams;
+        Ok(ask(count)?
+            .params
+            .into_iter()
+            .map(|p| (p.field, p.value))
+            .collect())
+    }
+    fn set_interface_parameters(
+        &self,
+        d: &DomainRef,
+        device: &str,
+        params: &[(String, crate::types::stats::TypedValue)],
+        flags: ModifyFlags,
+    ) -> Result<()> {
+        let params = params
+            .iter()
+            .map(|(field, value)| WireTypedParam {
+                field: field.clone(),
+                value: value.clone(),
+            })
+            .collect();
+        let args = SetIfParamsArgs {
+            dom: dom(d),
+            device: device.into(),
+            params,
+            flags: flags.0,
+        };
+        self.void(DOMAIN_SET_INTERFACE_PARAMETERS, &args)
+    }
 }
 
 impl RemoteDriver {

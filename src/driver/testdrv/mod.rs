@@ -3,6 +3,7 @@
 //! lives as long as the connection (per process), as in libvirt.
 
 mod domains;
+mod interfaces;
 mod networks;
 mod storage;
 
@@ -59,6 +60,8 @@ struct TestState {
     next_id: u32,
     pools: Vec<Pool>,
     networks: Vec<networks::Network>,
+    /// `domiftune` settings: by domain and interface place.
+    tuned: Vec<((Uuid, usize), [u32; 7])>,
 }
 
 /// libvirt's test pools report 100 GiB when the fixture gives no size.
@@ -149,6 +152,7 @@ impl TestDriver {
                 domains,
                 next_id,
                 pools,
+                tuned: Vec::new(),
                 networks: fixture
                     .networks
                     .into_iter()
@@ -359,6 +363,35 @@ impl DomainApi for TestDriver {
     ) -> Result<Box<dyn ByteStream>> {
         self.state().get(dom)?;
         Err(Error::no_support("virDomainOpenConsole"))
+    }
+    fn attach_device(&self, dom: &DomainRef, xml: &str, flags: ModifyFlags) -> Result<()> {
+        self.attach(dom, xml, flags)
+    }
+    fn attach_device_live(&self, dom: &DomainRef, xml: &str) -> Result<()> {
+        self.attach(dom, xml, ModifyFlags::LIVE)
+    }
+    fn update_device(&self, dom: &DomainRef, xml: &str, _: ModifyFlags) -> Result<()> {
+        self.update(dom, xml)
+    }
+    fn interface_stats(&self, dom: &DomainRef, device: &str) -> Result<InterfaceStats> {
+        self.stats(dom, device)
+    }
+    fn interface_parameters(
+        &self,
+        dom: &DomainRef,
+        device: &str,
+        _: ModifyFlags,
+    ) -> Result<Vec<(String, crate::types::stats::TypedValue)>> {
+        self.tune(dom, device)
+    }
+    fn set_interface_parameters(
+        &self,
+        dom: &DomainRef,
+        device: &str,
+        params: &[(String, crate::types::stats::TypedValue)],
+        _: ModifyFlags,
+    ) -> Result<()> {
+        self.set_tune(dom, device, params)
     }
     fn interface_addresses(&self, dom: &DomainRef, _: u32) -> Result<Vec<DomainInterface>> {
         self.state().interface_addresses(dom)

@@ -159,6 +159,8 @@ pub struct Interface {
     pub script: Option<String>,
     /// Host ports forwarded to the guest (user networking).
     pub port_forwards: Vec<PortForward>,
+    /// `<link state='up|down'/>`: whether the virtual cable is plugged in.
+    pub link_state: Option<String>,
     pub address: Option<Address>,
     pub extra: Extra,
 }
@@ -234,6 +236,56 @@ impl PortForward {
                     .with_opt("exclude", r.exclude.then_some("yes")),
             );
         }
+        e
+    }
+}
+
+impl Interface {
+    /// An `<interface>` element on its own (`attach-device`, `update-device`).
+    pub fn parse(e: &Element) -> Result<Interface, ModelError> {
+        interface(e)
+    }
+
+    pub fn to_element(&self) -> Element {
+        let i = self;
+        let mut e = Element::new("interface").with("type", &i.kind);
+        e.push_opt(
+            i.mac
+                .as_deref()
+                .map(|m| Element::new("mac").with("address", m)),
+        );
+        if i.source_network.is_some() || i.source_bridge.is_some() {
+            e.push(
+                Element::new("source")
+                    .with_opt("network", i.source_network.as_deref())
+                    .with_opt("bridge", i.source_bridge.as_deref()),
+            );
+        }
+        for p in &i.port_forwards {
+            e.push(p.to_element());
+        }
+        e.push_opt(
+            i.script
+                .as_deref()
+                .map(|s| Element::new("script").with("path", s)),
+        );
+        e.push_opt(
+            i.target_dev
+                .as_deref()
+                .map(|t| Element::new("target").with("dev", t)),
+        );
+        e.push_opt(
+            i.model
+                .as_deref()
+                .map(|m| Element::new("model").with("type", m)),
+        );
+        e.push_opt(
+            i.link_state
+                .as_deref()
+                .map(|l| Element::new("link").with("state", l)),
+        );
+        e = with_address(e, &i.address);
+        i.extra.merge(&mut e, &[]);
         e
     }
 }
@@ -321,6 +373,10 @@ fn interface(i: &Element) -> Result<Interface, ModelError> {
             .children_named("portForward")
             .map(PortForward::parse)
             .collect::<Result<_, _>>()?,
+        link_state: match i.child("link") {
+            Some(l) => choice(l, "state", &["up", "down"])?,
+            None => None,
+        },
         address: Address::parse(i),
         extra: Extra::of(i),
     })
@@ -497,40 +553,7 @@ impl Devices {
             d.push(e);
         }
         for i in &self.interfaces {
-            let mut e = Element::new("interface").with("type", &i.kind);
-            e.push_opt(
-                i.mac
-                    .as_deref()
-                    .map(|m| Element::new("mac").with("address", m)),
-            );
-            if i.source_network.is_some() || i.source_bridge.is_some() {
-                e.push(
-                    Element::new("source")
-                        .with_opt("network", i.source_network.as_deref())
-                        .with_opt("bridge", i.source_bridge.as_deref()),
-                );
-            }
-            for p in &i.port_forwards {
-                e.push(p.to_element());
-            }
-            e.push_opt(
-                i.script
-                    .as_deref()
-                    .map(|s| Element::new("script").with("path", s)),
-            );
-            e.push_opt(
-                i.target_dev
-                    .as_deref()
-                    .map(|t| Element::new("target").with("dev", t)),
-            );
-            e.push_opt(
-                i.model
-                    .as_deref()
-                    .map(|m| Element::new("model").with("type", m)),
-            );
-            e = with_address(e, &i.address);
-            i.extra.merge(&mut e, &[]);
-            d.push(e);
+            d.push(i.to_element());
         }
         for (tag, list) in [("serial", &self.serials), ("console", &self.consoles)] {
             for c in list {

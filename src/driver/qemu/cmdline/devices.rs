@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{default_bus, esc, Argv, Paths, VolumeResolver};
 use crate::error::Error;
-use crate::model::domain::{DiskSource, DomainDef, PortForward, VNC_BASE};
+use crate::model::domain::{DiskSource, DomainDef, Interface, PortForward, VNC_BASE};
 
 pub(super) fn push_all(
     a: &mut Argv,
@@ -153,26 +153,34 @@ fn disks(a: &mut Argv, def: &DomainDef, volumes: VolumeResolver) -> Result<(), E
 
 fn interfaces(a: &mut Argv, def: &DomainDef) {
     for (i, n) in def.devices.interfaces.iter().enumerate() {
-        let netdev = match n.kind.as_str() {
-            // The tap QEMU makes; virtsh puts it on its bridge (`nics`).
-            "bridge" | "network" => format!(
-                "tap,id=net{i},ifname={},script=no,downscript=no",
-                esc(n.target_dev.as_deref().unwrap_or_default())
-            ),
-            _ => format!("user,id=net{i}{}", host_forwards(&n.port_forwards)),
-        };
+        let (netdev, device) = interface_args(def, i, n);
         a.push(&["-netdev", &netdev]);
-        let model = match n.model.as_deref() {
-            Some("e1000") => "e1000",
-            Some("rtl8139") => "rtl8139",
-            _ => "virtio-net-pci",
-        };
-        let mut device = format!("{model},netdev=net{i}");
-        if let Some(mac) = &n.mac {
-            device.push_str(&format!(",mac={mac}"));
-        }
         a.push(&["-device", &device]);
     }
+}
+
+/// The `-netdev` and `-device` options of interface `i` (hot-plugging sends the same).
+pub fn interface_args(def: &DomainDef, i: usize, n: &Interface) -> (String, String) {
+    let (net, nic) = super::super::nics::ids(def, i);
+    let netdev = match n.kind.as_str() {
+        // The tap QEMU makes; virtsh puts it on its bridge (`nics`).
+        "bridge" | "network" => format!(
+            "tap,id={net},ifname={},script=no,downscript=no",
+            esc(n.target_dev.as_deref().unwrap_or_default())
+        ),
+        _ => format!("user,id={net}{}", host_forwards(&n.port_forwards)),
+    };
+    let model = match n.model.as_deref() {
+        Some("e1000") => "e1000",
+        Some("rtl8139") => "rtl8139",
+        _ => "virtio-net-pci",
+    };
+    let mut device = format!("{model},netdev={net}");
+    if let Some(mac) = &n.mac {
+        device.push_str(&format!(",mac={mac}"));
+    }
+    device.push_str(&format!(",id={nic}"));
+    (netdev, device)
 }
 
 /// QEMU's `hostfwd=` options for the ports an interface forwards: each port of each range

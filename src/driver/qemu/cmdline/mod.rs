@@ -3,7 +3,7 @@
 
 mod devices;
 
-pub use devices::{balloon_device, input_device, video_device};
+pub use devices::{balloon_device, input_device, interface_args, video_device};
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

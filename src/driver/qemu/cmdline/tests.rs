@@ -51,7 +51,7 @@ fn devices() {
     assert!(line.contains("-device virtio-blk-pci,drive=drive0"));
     assert!(line.contains("media=cdrom,readonly=on -device ide-cd,drive=drive1"));
     assert!(line
-        .contains("-netdev user,id=net0 -device virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01"));
+        .contains("-netdev user,id=net525400000001 -device virtio-net-pci,netdev=net525400000001,mac=52:54:00:00:00:01,id=nic525400000001"));
     assert!(line.contains("-chardev socket,id=serial0,path=v.console,server=on,wait=off"));
     assert!(line.contains("-serial chardev:serial0"));
     assert!(line.contains("virtio-balloon-pci"));
@@ -70,13 +70,17 @@ fn interfaces_reach_qemu() {
     let line = line(&d);
     assert!(
         line.contains(
-            "-netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=tcp:127.0.0.1:8000-:9000,\
+            "-netdev user,id=net525400000001,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=tcp:127.0.0.1:8000-:9000,\
              hostfwd=tcp:127.0.0.1:8002-:9002,hostfwd=tcp:127.0.0.1:8003-:9003,hostfwd=udp::5353-:5353 "
         ),
         "{line}"
     );
+    // The second interface has no MAC: its place names it.
+    let hex = &d.uuid.simple().to_string()[..8];
     assert!(
-        line.contains("-netdev tap,id=net1,ifname=vtab,script=no,downscript=no"),
+        line.contains(&format!(
+            "-netdev tap,id=net{hex}n1,ifname=vtab,script=no,downscript=no -device virtio-net-pci,netdev=net{hex}n1,id=nic{hex}n1"
+        )),
         "{line}"
     );
     // What the definition says, it says again.
