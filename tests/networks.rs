@@ -424,7 +424,10 @@ fn interfaces_come_and_go_while_the_guest_runs() {
     v.ok(&format!(
         "attach-interface h network hot --mac {mac} --model virtio --persistent"
     ));
-    assert!(v.ok("dumpxml h --inactive").contains(mac), "--persistent reaches the definition");
+    assert!(
+        v.ok("dumpxml h --inactive").contains(mac),
+        "--persistent reaches the definition"
+    );
     let tap = "vt5254000abc01";
     assert!(interface_exists(tap), "the new NIC's tap is on the host");
     let shell = |console: &mut expectrl::session::OsSession, line: &str| {
@@ -451,11 +454,20 @@ fn interfaces_come_and_go_while_the_guest_runs() {
     assert!(rx > 0, "{stats}");
     // The cable: out, then in again; the guest sees its carrier go and come.
     v.ok(&format!("domif-setlink h {mac} down"));
-    assert_eq!(v.ok(&format!("domif-getlink h {mac}")), format!("{mac} down"));
-    shell(&mut console, "echo carrier=$(cat /sys/class/net/eth0/carrier)");
+    assert_eq!(
+        v.ok(&format!("domif-getlink h {mac}")),
+        format!("{mac} down")
+    );
+    shell(
+        &mut console,
+        "echo carrier=$(cat /sys/class/net/eth0/carrier)",
+    );
     console.expect("carrier=0").unwrap();
     v.ok(&format!("domif-setlink h {tap} up"));
-    shell(&mut console, "echo carrier=$(cat /sys/class/net/eth0/carrier)");
+    shell(
+        &mut console,
+        "echo carrier=$(cat /sys/class/net/eth0/carrier)",
+    );
     console.expect("carrier=1").unwrap();
     // Detached live: the guest lets it go, its tap goes with it.
     v.ok(&format!("detach-interface h network --mac {mac} --live"));

@@ -293,3 +293,50 @@ fn ssh_failures_say_what_to_do() {
     .status
     .success());
 }
+
+/// libvirtd's network driver over `qemu+ssh://`: virtsh prints what virsh prints.
+#[test]
+fn networks_over_qemu_ssh_print_as_virsh() {
+    const NETWORK: &str = "virtsh-ssh-net";
+    common::libvirtd::daemon_answers();
+    let d = sshd();
+    let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
+    let xml = d.home.path().join("net.xml");
+    std::fs::write(
+        &xml,
+        format!(
+            "<network><name>{NETWORK}</name><uuid>7d3e1f9e-8a43-4a86-9f58-3c1a3a0c5b29</uuid>\
+             <bridge name='vtsh-ssh0'/><mac address='52:54:00:0a:0b:09'/>\
+             <ip address='192.168.219.1' prefix='24'/></network>"
+        ),
+    )
+    .unwrap();
+    let script = format!(
+        "net-define {}; net-info {NETWORK}; net-dumpxml {NETWORK} --inactive; \
+         net-desc {NETWORK} --config --new-desc over-ssh; net-list --all --title; \
+         net-autostart {NETWORK}; net-undefine {NETWORK}; net-info {NETWORK}",
+        xml.display()
+    );
+    let both = |program: &str| {
+        let _ = run(
+            program,
+            d.home.path(),
+            &["-c".into(), uri.clone(), format!("net-undefine {NETWORK}")],
+        );
+        let o = run(
+            program,
+            d.home.path(),
+            &["-c".into(), uri.clone(), script.clone()],
+        );
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let virsh = both("virsh");
+    assert!(
+        virsh.0.contains("Network description updated successfully"),
+        "{virsh:?}"
+    );
+    assert_eq!(both(env!("CARGO_BIN_EXE_virtsh")), virsh);
+}
