@@ -121,8 +121,8 @@ fn bad_input_changes_nothing() {
         ),
         (
             write("net.xml", "<domain type='qemu'><name>n</name><memory>1024</memory><os><type>hvm</type></os>\
-                              <devices><interface type='network'><source network='default'/></interface></devices></domain>"),
-            "unsupported configuration: interface type 'network'",
+                              <devices><interface type='direct'><source dev='eth0' mode='vepa'/></interface></devices></domain>"),
+            "unsupported configuration: interface type 'direct'",
         ),
         (
             write("type.xml", "<domain type='xen'><name>x</name><memory>1024</memory><os><type>hvm</type></os></domain>"),
