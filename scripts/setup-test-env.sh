@@ -46,6 +46,8 @@ pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvi
       # networks: libvirtd's own network driver (the interop oracle) and what the embedded
       # driver builds a network with.
       libvirt-daemon-driver-network dnsmasq-base nftables iproute2
+      # user networking through passt (<backend type='passt'/>).
+      passt
       openssh-server man-db
       # `nc -U` for ssh URIs that name the daemon's socket (socket=, netcat=).
       netcat-openbsd

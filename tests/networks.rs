@@ -216,6 +216,21 @@ fn a_guest_on_a_nat_network_gets_a_lease_the_host_sees_and_reaches() {
 
 #[test]
 fn user_networking_forwards_a_host_port_to_the_guest() {
+    forward_a_host_port("");
+}
+
+#[test]
+fn passt_forwards_a_host_port_to_the_guest() {
+    assert!(
+        std::process::Command::new("passt").arg("--version").output().is_ok(),
+        "passt is not installed (the README's test command installs it)"
+    );
+    forward_a_host_port("<backend type='passt'/>");
+}
+
+/// A guest on user networking (QEMU's own, or the `backend` given) reached through a host
+/// port forwarded to its web server.
+fn forward_a_host_port(backend: &str) {
     let e = Embedded::new();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -228,13 +243,15 @@ fn user_networking_forwards_a_host_port_to_the_guest() {
         &guest_xml(
             "u",
             &format!(
-                "<interface type='user'><model type='virtio'/><portForward proto='tcp' address='127.0.0.1'>\
+                "<interface type='user'><model type='virtio'/>{backend}<portForward proto='tcp' address='127.0.0.1'>\
                  <range start='{port}' to='80'/></portForward></interface>"
             ),
         ),
     );
     let ip = boot_until_leased(&e.v, "u", &file);
-    assert_eq!(ip, "10.0.2.15");
+    if backend.is_empty() {
+        assert_eq!(ip, "10.0.2.15", "QEMU's user networking hands out its address");
+    }
     let body = fetch(&format!("127.0.0.1:{port}"), Duration::from_secs(60));
     assert!(body.contains("virtsh-guest: served"));
     let xml = e.v.ok("dumpxml u");

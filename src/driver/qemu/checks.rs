@@ -43,6 +43,11 @@ pub fn check_interface(i: &Interface) -> Result<(), Error> {
             i.kind
         )));
     }
+    if i.backend.as_deref() == Some("passt") && i.kind != "user" {
+        return Err(unsupported(
+            "The passt backend can only be used with interface type='user'",
+        ));
+    }
     if !i.port_forwards.is_empty() && i.kind != "user" {
         return Err(unsupported(
             "The <portForward> element can only be used with user networking",

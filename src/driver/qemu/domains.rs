@@ -544,7 +544,10 @@ impl Domains<'_> {
             env: cmdline::environment(&def),
             tied,
         };
-        let pid = process::launch(how, &paths)?;
+        super::nics::start_passt(&def, &paths.dir)?;
+        let pid = process::launch(how, &paths).inspect_err(|_| {
+            super::nics::stop_passt(&def, &paths.dir);
+        })?;
         let paused = flags.has(StartFlags::PAUSED);
         // The taps go on their bridges before the guest's CPUs run.
         let set_up = super::nics::attach(&taps).and_then(|()| {

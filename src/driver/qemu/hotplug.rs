@@ -127,6 +127,11 @@ impl QemuDriver {
                     )));
                 }
                 let mut added = iface.clone();
+                if live && added.backend.as_deref() == Some("passt") {
+                    return Err(Error::unsupported(
+                        "hot-plugging an interface with the passt backend; attach it with --config",
+                    ));
+                }
                 if !live {
                     added.target_dev = None;
                 }

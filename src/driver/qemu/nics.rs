@@ -6,6 +6,7 @@ use crate::driver::network::embedded::Networks;
 use crate::driver::network::host;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::mac::Mac;
+use crate::model::domain::PortForward;
 use crate::model::DomainDef;
 use crate::types::{DomainInterface, IpAddress};
 
@@ -13,6 +14,102 @@ use crate::types::{DomainInterface, IpAddress};
 pub struct Tap {
     pub name: String,
     pub bridge: String,
+}
+
+/// The socket of interface `index`'s passt, relative to the domain's run directory.
+pub fn passt_socket(def: &DomainDef, index: usize) -> String {
+    let mac = def.devices.interfaces.get(index).and_then(|i| i.mac.as_deref());
+    format!("passt-{}.sock", key(def, index, mac))
+}
+
+/// passt's `-t`/`-u` option for the forwards of one protocol: `[ADDR/]PORT[-END][:TO[-END]]`,
+/// and `~PORT` for an excluded range.
+fn passt_ports(forwards: &[PortForward], proto: &str) -> Option<String> {
+    let mut specs = Vec::new();
+    for f in forwards.iter().filter(|f| f.proto == proto) {
+        let prefix = f.address.as_deref().map_or(String::new(), |a| format!("{a}/"));
+        for r in &f.ranges {
+            let ports = match r.end {
+                Some(e) => format!("{}-{e}", r.start),
+                None => r.start.to_string(),
+            };
+            let spec = if r.exclude {
+                format!("~{ports}")
+            } else {
+                match (r.to, r.end) {
+                    (Some(to), Some(e)) => format!("{ports}:{to}-{}", to + (e - r.start)),
+                    (Some(to), None) => format!("{ports}:{to}"),
+                    (None, _) => ports,
+                }
+            };
+            specs.push(format!("{prefix}{spec}"));
+        }
+    }
+    (!specs.is_empty()).then(|| specs.join(","))
+}
+
+/// Starts a passt for each interface with `<backend type='passt'/>`, in the domain's run
+/// directory `dir`: it listens on its socket, serves the one QEMU that connects, and ends with
+/// it (`--one-off`). Returns once each has bound its socket.
+pub fn start_passt(def: &DomainDef, dir: &std::path::Path) -> Result<()> {
+    for (i, n) in def.devices.interfaces.iter().enumerate() {
+        if n.kind != "user" || n.backend.as_deref() != Some("passt") {
+            continue;
+        }
+        let socket = passt_socket(def, i);
+        let _ = std::fs::remove_file(dir.join(&socket));
+        let pid = format!("{socket}.pid");
+        let mut command = std::process::Command::new("passt");
+        command
+            .current_dir(dir)
+            .args(["--one-off", "--quiet", "--socket", &socket, "--pid", &pid])
+            // As the user virtsh runs as (passt would leave root for nobody, who cannot
+            // write in the root's run directory).
+            .args(["--runas", &nix::unistd::geteuid().to_string()])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null());
+        for (opt, proto) in [("-t", "tcp"), ("-u", "udp")] {
+            if let Some(spec) = passt_ports(&n.port_forwards, proto) {
+                command.args([opt, &spec]);
+            }
+        }
+        let out = command.output().map_err(|e| {
+            Error::internal(format!(
+                "cannot run passt for the interface of domain '{}' ({e}): install passt, or remove <backend type='passt'/>",
+                def.name
+            ))
+        })?;
+        if !out.status.success() {
+            return Err(Error::internal(format!(
+                "passt failed to start: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Stops the passts of a domain whose QEMU did not start (one that served its QEMU ends with
+/// it by itself).
+pub fn stop_passt(def: &DomainDef, dir: &std::path::Path) {
+    for i in 0..def.devices.interfaces.len() {
+        let pid = dir.join(format!("{}.pid", passt_socket(def, i)));
+        let Some(p) = std::fs::read_to_string(&pid)
+            .ok()
+            .and_then(|t| t.trim().parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let ours = std::fs::read_to_string(format!("/proc/{p}/comm"))
+            .is_ok_and(|c| c.trim() == "passt" || c.trim() == "passt.avx2");
+        if ours {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(p),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+        }
+        let _ = std::fs::remove_file(pid);
+    }
 }
 
 /// What names an interface in QEMU and on the host: its MAC address (unique on a host, so two

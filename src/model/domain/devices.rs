@@ -161,6 +161,8 @@ pub struct Interface {
     pub port_forwards: Vec<PortForward>,
     /// `<link state='up|down'/>`: whether the virtual cable is plugged in.
     pub link_state: Option<String>,
+    /// `<backend type=...>` of user networking: `passt`, else QEMU's own.
+    pub backend: Option<String>,
     pub address: Option<Address>,
     pub extra: Extra,
 }
@@ -280,6 +282,11 @@ impl Interface {
                 .map(|m| Element::new("model").with("type", m)),
         );
         e.push_opt(
+            i.backend
+                .as_deref()
+                .map(|b| Element::new("backend").with("type", b)),
+        );
+        e.push_opt(
             i.link_state
                 .as_deref()
                 .map(|l| Element::new("link").with("state", l)),
@@ -375,6 +382,10 @@ fn interface(i: &Element) -> Result<Interface, ModelError> {
             .collect::<Result<_, _>>()?,
         link_state: match i.child("link") {
             Some(l) => choice(l, "state", &["up", "down"])?,
+            None => None,
+        },
+        backend: match i.child("backend") {
+            Some(b) => choice(b, "type", &["default", "passt"])?,
             None => None,
         },
         address: Address::parse(i),

@@ -168,6 +168,11 @@ pub fn interface_args(def: &DomainDef, i: usize, n: &Interface) -> (String, Stri
             "tap,id={net},ifname={},script=no,downscript=no",
             esc(n.target_dev.as_deref().unwrap_or_default())
         ),
+        // passt listens on its socket in the run directory (QEMU's working directory).
+        _ if n.backend.as_deref() == Some("passt") => format!(
+            "stream,id={net},server=off,addr.type=unix,addr.path={}",
+            super::super::nics::passt_socket(def, i)
+        ),
         _ => format!("user,id={net}{}", host_forwards(&n.port_forwards)),
     };
     let model = match n.model.as_deref() {
