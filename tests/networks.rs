@@ -222,7 +222,10 @@ fn user_networking_forwards_a_host_port_to_the_guest() {
 #[test]
 fn passt_forwards_a_host_port_to_the_guest() {
     assert!(
-        std::process::Command::new("passt").arg("--version").output().is_ok(),
+        std::process::Command::new("passt")
+            .arg("--version")
+            .output()
+            .is_ok(),
         "passt is not installed (the README's test command installs it)"
     );
     forward_a_host_port("<backend type='passt'/>");
@@ -250,7 +253,10 @@ fn forward_a_host_port(backend: &str) {
     );
     let ip = boot_until_leased(&e.v, "u", &file);
     if backend.is_empty() {
-        assert_eq!(ip, "10.0.2.15", "QEMU's user networking hands out its address");
+        assert_eq!(
+            ip, "10.0.2.15",
+            "QEMU's user networking hands out its address"
+        );
     }
     let body = fetch(&format!("127.0.0.1:{port}"), Duration::from_secs(60));
     assert!(body.contains("virtsh-guest: served"));

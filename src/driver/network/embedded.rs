@@ -243,7 +243,10 @@ impl Networks {
         if def.has_own_bridge() {
             if let Some(bridge) = &def.bridge.name {
                 host::delete_link(bridge)?;
-                host::remove_firewall(bridge)?;
+                // A mode with no rules (open) made no table.
+                if host::firewall(def, bridge).is_some() {
+                    host::remove_firewall(bridge)?;
+                }
             }
         }
         Ok(())

@@ -58,51 +58,36 @@ pub fn interface_exists(name: &str) -> bool {
     std::path::Path::new("/sys/class/net").join(name).exists()
 }
 
-/// Creates the network's bridge with its MAC, MTU, STP settings and addresses, and sets it up.
+/// Creates the network's bridge with its MAC, MTU, STP settings and addresses, and sets it up,
+/// in one `ip -batch` run.
 pub fn create_bridge(def: &NetworkDef, bridge: &str) -> Result<()> {
     let stp = if def.bridge.stp { "1" } else { "0" };
-    let delay = (def.bridge.delay * 100).to_string();
-    run(
-        "ip",
-        &[
-            "link",
-            "add",
-            bridge,
-            "type",
-            "bridge",
-            "stp_state",
-            stp,
-            "forward_delay",
-            &delay,
-        ],
-        None,
-    )
-    .map_err(|e| Error::internal(format!("Unable to create bridge {bridge}: {e}")))?;
-    let built = (|| {
-        if let Some(mac) = def.mac {
-            run(
-                "ip",
-                &["link", "set", bridge, "address", &mac.to_string()],
-                None,
-            )?;
-        }
-        if let Some(mtu) = def.mtu {
-            run(
-                "ip",
-                &["link", "set", bridge, "mtu", &mtu.to_string()],
-                None,
-            )?;
-        }
-        for ip in &def.ips {
-            let addr = format!("{}/{}", ip.address, ip.prefix_len());
-            run("ip", &["addr", "add", &addr, "dev", bridge], None)?;
-        }
-        run("ip", &["link", "set", bridge, "up"], None)
-    })();
-    if built.is_err() {
-        let _ = delete_link(bridge);
+    let mut script = format!(
+        "link add {bridge} type bridge stp_state {stp} forward_delay {}\n",
+        def.bridge.delay * 100
+    );
+    if let Some(mac) = def.mac {
+        script.push_str(&format!("link set {bridge} address {mac}\n"));
     }
-    built
+    if let Some(mtu) = def.mtu {
+        script.push_str(&format!("link set {bridge} mtu {mtu}\n"));
+    }
+    for ip in &def.ips {
+        script.push_str(&format!(
+            "addr add {}/{} dev {bridge}\n",
+            ip.address,
+            ip.prefix_len()
+        ));
+    }
+    script.push_str(&format!("link set {bridge} up\n"));
+    let built = run("ip", &["-batch", "-"], Some(&script));
+    if let Err(e) = built {
+        let _ = delete_link(bridge);
+        return Err(Error::internal(format!(
+            "Unable to create bridge {bridge}: {e}"
+        )));
+    }
+    Ok(())
 }
 
 /// Removes an interface the network made (nothing when it is gone already, or goes

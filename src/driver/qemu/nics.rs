@@ -5,8 +5,8 @@
 use crate::driver::network::embedded::Networks;
 use crate::driver::network::host;
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::mac::Mac;
 use crate::model::domain::PortForward;
+use crate::model::mac::Mac;
 use crate::model::DomainDef;
 use crate::types::{DomainInterface, IpAddress};
 
@@ -18,7 +18,11 @@ pub struct Tap {
 
 /// The socket of interface `index`'s passt, relative to the domain's run directory.
 pub fn passt_socket(def: &DomainDef, index: usize) -> String {
-    let mac = def.devices.interfaces.get(index).and_then(|i| i.mac.as_deref());
+    let mac = def
+        .devices
+        .interfaces
+        .get(index)
+        .and_then(|i| i.mac.as_deref());
     format!("passt-{}.sock", key(def, index, mac))
 }
 
@@ -27,7 +31,10 @@ pub fn passt_socket(def: &DomainDef, index: usize) -> String {
 fn passt_ports(forwards: &[PortForward], proto: &str) -> Option<String> {
     let mut specs = Vec::new();
     for f in forwards.iter().filter(|f| f.proto == proto) {
-        let prefix = f.address.as_deref().map_or(String::new(), |a| format!("{a}/"));
+        let prefix = f
+            .address
+            .as_deref()
+            .map_or(String::new(), |a| format!("{a}/"));
         for r in &f.ranges {
             let ports = match r.end {
                 Some(e) => format!("{}-{e}", r.start),
