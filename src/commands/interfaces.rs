@@ -9,7 +9,7 @@ use crate::model::domain::Interface;
 use crate::model::mac::Mac;
 use crate::model::xml::{render, Style};
 use crate::model::DomainDef;
-use crate::types::{DomainRef, XmlFlags};
+use crate::types::{DomainRef, ModifyFlags, XmlFlags};
 
 /// The domain's interfaces: the running definition, or the persistent one.
 pub fn of(conn: &Connection, dom: &DomainRef, inactive: bool) -> Result<Vec<Interface>, CmdError> {
@@ -56,4 +56,30 @@ pub fn as_in_document(i: &Interface, appended: Option<Element>) -> String {
     }
     out.push_str("</interface>");
     out
+}
+
+/// The flags of `attach-interface` and `detach-interface`: `--live`, `--config`, and
+/// `--persistent` (the definition, and the running guest when it runs).
+pub fn change_flags(
+    conn: &Connection,
+    dom: &DomainRef,
+    impact: &virtsh_commands::args::Impact,
+    persistent: bool,
+) -> Result<ModifyFlags, CmdError> {
+    super::common::exclusive(&[
+        (persistent, "persistent", impact.current, "current"),
+        (impact.current, "current", impact.live, "live"),
+        (impact.current, "current", impact.config, "config"),
+    ])?;
+    let mut flags = ModifyFlags::from_options([
+        (impact.live, ModifyFlags::LIVE),
+        (impact.config, ModifyFlags::CONFIG),
+    ]);
+    if persistent {
+        flags |= ModifyFlags::CONFIG;
+        if conn.domains().domain_state(dom)?.is_active() {
+            flags |= ModifyFlags::LIVE;
+        }
+    }
+    Ok(flags)
 }

@@ -2,18 +2,13 @@
 
 use virtsh_commands::domain::AttachInterface;
 
+use crate::commands::interfaces;
 use crate::commands::prelude::*;
 use crate::model::dom::Element;
 use crate::model::xml::{render, Style};
 
 impl Run for AttachInterface {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        let (current, live, config) = (self.impact.current, self.impact.live, self.impact.config);
-        exclusive(&[
-            (self.persistent, "persistent", current, "current"),
-            (current, "current", live, "live"),
-            (current, "current", config, "config"),
-        ])?;
         let source_attr = match self.kind.as_str() {
             "network" => "network",
             "bridge" => "bridge",
@@ -47,14 +42,8 @@ impl Run for AttachInterface {
         }
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
-        let mut flags = ModifyFlags::from_options([(live, ModifyFlags::LIVE), (config, ModifyFlags::CONFIG)]);
-        if self.persistent {
-            flags |= ModifyFlags::CONFIG;
-            if conn.domains().domain_state(&dom)?.is_active() {
-                flags |= ModifyFlags::LIVE;
-            }
-        }
-        let done = if flags.0 != 0 || current {
+        let flags = interfaces::change_flags(&conn, &dom, &self.impact, self.persistent)?;
+        let done = if flags.0 != 0 || self.impact.current {
             conn.domains().attach_device(&dom, &xml, flags)
         } else {
             conn.domains().attach_device_live(&dom, &xml)

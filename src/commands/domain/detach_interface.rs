@@ -9,21 +9,9 @@ use crate::model::mac::Mac;
 
 impl Run for DetachInterface {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        let (current, live, config) = (self.impact.current, self.impact.live, self.impact.config);
-        exclusive(&[
-            (self.persistent, "persistent", current, "current"),
-            (current, "current", live, "live"),
-            (current, "current", config, "config"),
-        ])?;
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
-        let mut flags = ModifyFlags::from_options([(live, ModifyFlags::LIVE), (config, ModifyFlags::CONFIG)]);
-        if self.persistent {
-            flags |= ModifyFlags::CONFIG;
-            if conn.domains().domain_state(&dom)?.is_active() {
-                flags |= ModifyFlags::LIVE;
-            }
-        }
+        let flags = interfaces::change_flags(&conn, &dom, &self.impact, self.persistent)?;
         let inactive = flags == ModifyFlags::CONFIG;
         let failed = |m: String| CmdError::failed_message(m, "Failed to detach interface");
         let ifaces = interfaces::of(&conn, &dom, inactive)?;
@@ -51,7 +39,7 @@ impl Run for DetachInterface {
             return Ok(Outcome::Xml(interfaces::as_in_document(chosen, None)));
         }
         let xml = interfaces::xml(chosen);
-        let done = if flags.0 != 0 || current {
+        let done = if flags.0 != 0 || self.impact.current {
             conn.domains().detach_device(&dom, &xml, flags)
         } else {
             conn.domains().detach_device_live(&dom, &xml)

@@ -417,10 +417,6 @@ impl Networks {
     }
 }
 
-fn passes(on: bool, off: bool, value: bool) -> bool {
-    (!on && !off) || (on && value) || (off && !value)
-}
-
 /// The prefix of the network's address that `addr` is in (0 when none is).
 fn prefix_of(ips: &[IpDef], addr: &str) -> u32 {
     let Ok(a) = addr.parse::<IpAddr>() else {

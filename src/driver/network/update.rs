@@ -8,29 +8,13 @@ use crate::driver::prelude::*;
 use crate::model::dom::{self, Element};
 use crate::model::network::{DhcpHost, IpDef, Mac};
 use crate::model::NetworkDef;
+use virtsh_commands::network::UPDATE_SECTIONS;
 
 /// `virNetworkUpdateCommand`.
 const MODIFY: u32 = 1;
 const DELETE: u32 = 2;
 const ADD_LAST: u32 = 3;
 const ADD_FIRST: u32 = 4;
-
-/// `virNetworkUpdateSection`, by number, as libvirt names them in messages.
-pub const SECTIONS: [&str; 13] = [
-    "none",
-    "bridge",
-    "domain",
-    "ip",
-    "ip-dhcp-host",
-    "ip-dhcp-range",
-    "forward",
-    "forward-interface",
-    "forward-pf",
-    "portgroup",
-    "dns-host",
-    "dns-txt",
-    "dns-srv",
-];
 
 /// Applies `update` to the definitions its flags name; nothing changes unless every one takes
 /// it.
@@ -81,15 +65,19 @@ fn unknown_command(command: u32) -> Error {
 }
 
 fn change(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> Result<()> {
-    let section = SECTIONS.get(update.section as usize).copied();
+    // `virNetworkUpdateSection` counts from 1 (0 is none).
+    let section = (update.section as usize)
+        .checked_sub(1)
+        .and_then(|i| UPDATE_SECTIONS.get(i))
+        .copied();
     match section {
         Some("ip-dhcp-host") => dhcp_host(def, update, node),
         Some("ip-dhcp-range") => dhcp_range(def, update, node),
         Some("forward-interface") => forward_interface(def, update.command, node),
         // libvirt refuses these sections; virtsh does not model portgroups and DNS records
         // updates, and refuses them the same way.
-        Some(s) if s != "none" => Err(no_support(def, s)),
-        _ => Err(Error::new(
+        Some(s) => Err(no_support(def, s)),
+        None => Err(Error::new(
             ErrorCode::OperationUnsupported,
             format!(
                 "Operation not supported: can't update unrecognized section of network (section {})",

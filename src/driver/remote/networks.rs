@@ -16,6 +16,14 @@ fn from_net(n: WireNetwork) -> NetworkRef {
     }
 }
 
+/// The namespace a metadata call names (an element's; none for the texts).
+fn uri_of(kind: NetMetadata<'_>) -> Option<String> {
+    match kind {
+        NetMetadata::Element(u) => Some(u.to_string()),
+        _ => None,
+    }
+}
+
 fn port(p: &NetworkPortRef) -> WirePort {
     WirePort {
         net: net(&p.network),
@@ -102,10 +110,7 @@ impl NetworkApi for RemoteDriver {
         kind: NetMetadata<'_>,
         flags: ModifyFlags,
     ) -> Result<Option<String>> {
-        let uri = match kind {
-            NetMetadata::Element(u) => Some(u.to_string()),
-            _ => None,
-        };
+        let uri = uri_of(kind);
         self.string(
             NETWORK_GET_METADATA,
             &NetGetMetadataArgs {
@@ -125,10 +130,7 @@ impl NetworkApi for RemoteDriver {
         key: Option<&str>,
         flags: ModifyFlags,
     ) -> Result<()> {
-        let uri = match kind {
-            NetMetadata::Element(u) => Some(u.to_string()),
-            _ => None,
-        };
+        let uri = uri_of(kind);
         self.void(
             NETWORK_SET_METADATA,
             &NetSetMetadataArgs {

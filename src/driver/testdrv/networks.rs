@@ -160,10 +160,6 @@ impl TestState {
     }
 }
 
-fn passes(on: bool, off: bool, value: bool) -> bool {
-    (!on && !off) || (on && value) || (off && !value)
-}
-
 impl NetworkApi for TestDriver {
     fn list_networks(&self, flags: NetworkListFlags) -> Result<Vec<NetworkRef>> {
         type F = NetworkListFlags;

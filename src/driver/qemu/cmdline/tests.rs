@@ -188,10 +188,6 @@ fn refusals_at_start() {
             "<interface type='user'><rom bar='off'/></interface>",
             "<interface><rom>",
         ),
-        (
-            "<interface type='user'><backend type='passt'/></interface>",
-            "<interface><backend>",
-        ),
     ] {
         let e = start(devices).unwrap_err();
         assert!(
