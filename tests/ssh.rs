@@ -1,7 +1,8 @@
 //! The ssh transport against Debian's sshd, started here on 127.0.0.1 with keys and a
 //! known_hosts made for the test: the golden suite over `test+ssh://` prints what the real
 //! virsh prints on the same URI; a real domain goes through its lifecycle over `qemu+ssh://`;
-//! an unknown host, a changed key, a wrong user and a refused port each give their error.
+//! an unknown host, a changed key, a wrong user and a refused port each give their error;
+//! `~/.ssh/config` (aliases, keys, ProxyJump, ProxyCommand, host key rules) is honoured.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -339,4 +340,108 @@ fn networks_over_qemu_ssh_print_as_virsh() {
         "{virsh:?}"
     );
     assert_eq!(both(env!("CARGO_BIN_EXE_virtsh")), virsh);
+}
+
+/// `~/.ssh/config` as OpenSSH reads it: an alias with its own key (IdentitiesOnly), a
+/// ProxyJump chain, a ProxyCommand, a HostKeyAlias, and StrictHostKeyChecking; what works
+/// prints what virsh prints on the same URI, a wrong or unknown key behind an alias is refused.
+#[test]
+fn ssh_config_is_honoured_as_openssh_honours_it() {
+    let d = sshd();
+    let home = d.home.path();
+    let ssh = home.join(".ssh");
+    let port = d.port;
+    // A key of its own for the alias, accepted by the server.
+    keygen(&ssh.join("lab_key"));
+    let mut authorized = std::fs::read_to_string(home.join("authorized_keys")).unwrap();
+    authorized.push_str(&std::fs::read_to_string(ssh.join("lab_key.pub")).unwrap());
+    std::fs::write(home.join("authorized_keys"), authorized).unwrap();
+    // The server's key under an alias, and a wrong key under another (OpenSSH looks a
+    // HostKeyAlias up as it is, without the port).
+    let host_key = pubkey(&home.join("host_key"));
+    keygen(&home.join("other_key"));
+    let other = pubkey(&home.join("other_key"));
+    let mut known = std::fs::read_to_string(ssh.join("known_hosts")).unwrap();
+    known.push_str(&format!("labkey {host_key}\nwrong {other}\n"));
+    std::fs::write(ssh.join("known_hosts"), known).unwrap();
+    let block = |alias: &str, extra: &str| {
+        format!("Host {alias}\n  HostName 127.0.0.1\n  Port {port}\n  User root\n{extra}")
+    };
+    let config = [
+        block(
+            "lab1",
+            &format!(
+                "  IdentityFile {}\n  IdentitiesOnly yes\n",
+                ssh.join("lab_key").display()
+            ),
+        ),
+        block("jumped", "  ProxyJump lab1,lab1\n"),
+        block("viacmd", "  ProxyCommand nc %h %p\n"),
+        block("aliased", "  HostKeyAlias labkey\n"),
+        block("wrongkey", "  HostKeyAlias wrong\n"),
+        block("unknownkey", "  HostKeyAlias nosuch\n  StrictHostKeyChecking yes\n"),
+        block(
+            "acceptnew",
+            &format!(
+                "  HostKeyAlias newalias\n  StrictHostKeyChecking accept-new\n  UserKnownHostsFile {}\n",
+                ssh.join("known_new").display()
+            ),
+        ),
+    ]
+    .concat();
+    // virtsh reads $HOME/.ssh/config; virsh's ssh reads the wrapper's -F file: the same text.
+    std::fs::write(ssh.join("config"), &config).unwrap();
+    let wrapper_config = home.join("ssh_config");
+    let mut both = std::fs::read_to_string(&wrapper_config).unwrap();
+    both.push_str(&config);
+    std::fs::write(&wrapper_config, both).unwrap();
+    let on = |program: &str, alias: &str| {
+        run(
+            program,
+            home,
+            &[
+                "-c".into(),
+                format!("test+ssh://{alias}/default"),
+                "list --all; net-list --all; pool-list".into(),
+            ],
+        )
+    };
+    for alias in ["lab1", "jumped", "viacmd", "aliased", "acceptnew"] {
+        let (theirs, ours) = (on("virsh", alias), on(env!("CARGO_BIN_EXE_virtsh"), alias));
+        assert!(
+            theirs.status.success(),
+            "virsh over {alias}: {}",
+            String::from_utf8_lossy(&theirs.stderr)
+        );
+        assert_eq!(
+            (ours.status.code(), String::from_utf8_lossy(&ours.stdout)),
+            (
+                theirs.status.code(),
+                String::from_utf8_lossy(&theirs.stdout)
+            ),
+            "over {alias}: {}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
+    }
+    // accept-new wrote the key under its alias to the file the configuration names.
+    let written = std::fs::read_to_string(ssh.join("known_new")).unwrap_or_default();
+    assert!(written.starts_with("newalias "), "{written}");
+    // A key that does not match, and one not known where checking is strict: refused.
+    let wrong = on(env!("CARGO_BIN_EXE_virtsh"), "wrongkey");
+    let e = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        !wrong.status.success()
+            && e.contains("the host key of wrong (")
+            && e.contains("does not match"),
+        "{e}"
+    );
+    assert!(!on("virsh", "wrongkey").status.success());
+    let unknown = on(env!("CARGO_BIN_EXE_virtsh"), "unknownkey");
+    let e = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        !unknown.status.success()
+            && e.contains("the host key of nosuch (")
+            && e.contains("is not known"),
+        "{e}"
+    );
 }

@@ -4,6 +4,7 @@
 mod domains;
 mod networks;
 mod ssh;
+mod ssh_config;
 mod storage;
 pub mod transport;
 

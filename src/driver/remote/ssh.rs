@@ -6,7 +6,7 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -14,6 +14,7 @@ use std::time::Duration;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use ssh2::{BlockDirections, CheckResult, HashType, KnownHostFileKind, Session};
 
+use super::ssh_config::{self, HostConfig, Sources, Tokens};
 use crate::error::{Error, ErrorCode, Result};
 use crate::uri::Uri;
 
@@ -70,23 +71,132 @@ fn remote_command(uri: &Uri, name: &str, readonly: bool) -> String {
     format!("sh -c {}", shell_quote(&script))
 }
 
-/// The server's key against `known_hosts`, with libvirt's `known_hosts_verify` policies.
-fn verify_host(session: &Session, uri: &Uri, host: &str, port: u16) -> Result<()> {
-    let policy = if uri.param("no_verify") == Some("1") {
-        "ignore"
-    } else {
-        uri.param("known_hosts_verify").unwrap_or("normal")
-    };
+/// One hop of a connection: the destination as named, and what the URI and the ssh
+/// configuration make of it.
+struct Hop {
+    /// The name given (an alias, maybe).
+    original: String,
+    /// Where to connect (`HostName`, else the name).
+    host: String,
+    port: u16,
+    user: String,
+    cfg: HostConfig,
+    home: PathBuf,
+    local_user: String,
+}
+
+impl Hop {
+    /// `name` as ssh would reach it: the configuration's `HostName`, `Port`, `User`, unless
+    /// given here (the URI's, or a jump's `user@host:port`), as libvirt lets the URI win.
+    fn resolve(name: &str, user: Option<&str>, port: Option<u16>) -> Hop {
+        let local = local_user();
+        let cfg = ssh_config::resolve(name, &Sources::standard(&home(), &local));
+        let user = user
+            .map(String::from)
+            .or_else(|| cfg.user.clone())
+            .unwrap_or_else(|| local.clone());
+        let port = port.or(cfg.port).unwrap_or(22);
+        let mut hop = Hop {
+            original: name.to_string(),
+            host: name.to_string(),
+            port,
+            user,
+            cfg,
+            home: home(),
+            local_user: local,
+        };
+        if let Some(h) = hop.cfg.host_name.clone() {
+            hop.host = hop.tokens().expand(&h);
+        }
+        hop
+    }
+
+    fn tokens(&self) -> Tokens<'_> {
+        Tokens {
+            home: &self.home,
+            local_user: &self.local_user,
+            remote_user: &self.user,
+            host: &self.host,
+            original: &self.original,
+            port: self.port,
+        }
+    }
+
+    fn expand(&self, text: &str) -> String {
+        self.tokens().expand(text)
+    }
+
+    /// The name the host key is looked up under, as OpenSSH names it: `HostKeyAlias` as it
+    /// is, else the host, as `[host]:port` for a port other than 22. Also the port to look up
+    /// (22: none).
+    fn key_name(&self) -> (String, u16) {
+        match &self.cfg.host_key_alias {
+            Some(alias) => (alias.clone(), 22),
+            None if self.port == 22 => (self.host.clone(), 22),
+            None => (format!("[{}]:{}", self.host, self.port), self.port),
+        }
+    }
+
+    fn timeout(&self, uri: Option<&Uri>) -> Duration {
+        let from_uri = uri.and_then(|u| u.param("connect_timeout")?.parse().ok());
+        Duration::from_secs(from_uri.or(self.cfg.connect_timeout).unwrap_or(20))
+    }
+}
+
+fn local_user() -> String {
+    account()
+        .map(|u| u.name)
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "root".into())
+}
+
+/// The server's key against the known hosts files, with libvirt's `known_hosts_verify`
+/// policies (from the URI, else from `StrictHostKeyChecking`). A key that does not match is
+/// always refused.
+fn verify_host(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
+    let from_uri = uri.and_then(|u| {
+        if u.param("no_verify") == Some("1") {
+            Some("ignore".to_string())
+        } else {
+            u.param("known_hosts_verify").map(String::from)
+        }
+    });
+    let policy = from_uri.unwrap_or_else(|| {
+        match hop
+            .cfg
+            .strict_host_key_checking
+            .as_deref()
+            .map(str::to_lowercase)
+            .as_deref()
+        {
+            Some("accept-new" | "no" | "off") => "auto",
+            _ => "normal",
+        }
+        .to_string()
+    });
     if policy == "ignore" {
         return Ok(());
     }
-    let file = uri
-        .param("known_hosts")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home().join(".ssh/known_hosts"));
+    let user_files: Vec<PathBuf> = match uri.and_then(|u| u.param("known_hosts")) {
+        Some(f) => vec![PathBuf::from(f)],
+        None => match &hop.cfg.user_known_hosts {
+            Some(list) => list.iter().map(|f| PathBuf::from(hop.expand(f))).collect(),
+            None => vec![
+                home().join(".ssh/known_hosts"),
+                home().join(".ssh/known_hosts2"),
+            ],
+        },
+    };
+    let global_files: Vec<PathBuf> = match &hop.cfg.global_known_hosts {
+        Some(list) => list.iter().map(|f| PathBuf::from(hop.expand(f))).collect(),
+        None => vec![
+            PathBuf::from("/etc/ssh/ssh_known_hosts"),
+            PathBuf::from("/etc/ssh/ssh_known_hosts2"),
+        ],
+    };
     let (key, kind) = session
         .host_key()
-        .ok_or_else(|| ssh_error(format!("{host}: the server sent no host key")))?;
+        .ok_or_else(|| ssh_error(format!("{}: the server sent no host key", hop.host)))?;
     let fingerprint = session
         .host_key_hash(HashType::Sha256)
         .map(|h| {
@@ -100,17 +210,22 @@ fn verify_host(session: &Session, uri: &Uri, host: &str, port: u16) -> Result<()
     let mut known = session
         .known_hosts()
         .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
-    if file.exists() {
+    for f in user_files
+        .iter()
+        .chain(&global_files)
+        .filter(|f| f.exists())
+    {
         known
-            .read_file(&file, KnownHostFileKind::OpenSSH)
-            .map_err(|e| ssh_error(format!("cannot read {}: {e}", file.display())))?;
+            .read_file(f, KnownHostFileKind::OpenSSH)
+            .map_err(|e| ssh_error(format!("cannot read {}: {e}", f.display())))?;
     }
-    let shown = if port == 22 {
-        host.to_string()
-    } else {
-        format!("[{host}]:{port}")
+    let (shown, port) = hop.key_name();
+    let file = user_files.first().cloned().unwrap_or_default();
+    let checked = match &hop.cfg.host_key_alias {
+        Some(alias) => known.check(alias, key),
+        None => known.check_port(&hop.host, port, key),
     };
-    match known.check_port(host, port, key) {
+    match checked {
         CheckResult::Match => Ok(()),
         CheckResult::Mismatch => Err(ssh_error(format!(
             "the host key of {shown} ({fingerprint}) does not match the one in {}: \
@@ -120,67 +235,96 @@ fn verify_host(session: &Session, uri: &Uri, host: &str, port: u16) -> Result<()
             file.display()
         ))),
         CheckResult::NotFound if policy == "auto" => {
-            known
-                .add(&shown, key, "added by virtsh", kind.into())
+            // Only the user's file is written: the global ones read above stay out of it.
+            let mut mine = session
+                .known_hosts()
                 .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
-            known
-                .write_file(&file, KnownHostFileKind::OpenSSH)
+            if file.exists() {
+                mine.read_file(&file, KnownHostFileKind::OpenSSH)
+                    .map_err(|e| ssh_error(format!("cannot read {}: {e}", file.display())))?;
+            }
+            mine.add(&shown, key, "added by virtsh", kind.into())
+                .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
+            mine.write_file(&file, KnownHostFileKind::OpenSSH)
                 .map_err(|e| ssh_error(format!("cannot write {}: {e}", file.display())))
         }
         CheckResult::NotFound => Err(ssh_error(format!(
             "the host key of {shown} ({fingerprint}) is not known: check it and add it to {} \
-             (ssh-keyscan -p {port} {host} >> {}), or use known_hosts_verify=auto",
+             (ssh-keyscan -p {} {} >> {}), or use known_hosts_verify=auto",
             file.display(),
+            hop.port,
+            hop.host,
             file.display()
         ))),
         CheckResult::Failure => Err(ssh_error(format!("cannot check the host key of {shown}"))),
     }
 }
 
-fn authenticate(session: &Session, uri: &Uri, user: &str, host: &str) -> Result<()> {
-    if session.userauth_agent(user).is_ok() && session.authenticated() {
+/// The agent (unless `IdentitiesOnly` or `IdentityAgent none`), then the key files: the URI's
+/// `keyfile`, else the configuration's `IdentityFile`s, else ssh's default ones.
+fn authenticate(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
+    let keyfile = uri.and_then(|u| u.param("keyfile"));
+    let agent = keyfile.is_none()
+        && hop.cfg.identities_only != Some(true)
+        && hop.cfg.identity_agent.as_deref() != Some("none");
+    if agent && session.userauth_agent(&hop.user).is_ok() && session.authenticated() {
         return Ok(());
     }
-    let keys: Vec<PathBuf> = match uri.param("keyfile") {
+    let keys: Vec<PathBuf> = match keyfile {
         Some(k) => vec![PathBuf::from(k)],
+        None if !hop.cfg.identity_files.is_empty() => hop
+            .cfg
+            .identity_files
+            .iter()
+            .map(|f| PathBuf::from(hop.expand(f)))
+            .collect(),
         None => ["id_ed25519", "id_ecdsa", "id_rsa"]
             .iter()
             .map(|k| home().join(".ssh").join(k))
             .collect(),
     };
     for key in keys.iter().filter(|k| k.exists()) {
-        if session.userauth_pubkey_file(user, None, key, None).is_ok() && session.authenticated() {
+        if session
+            .userauth_pubkey_file(&hop.user, None, key, None)
+            .is_ok()
+            && session.authenticated()
+        {
             return Ok(());
         }
     }
     Err(ssh_error(format!(
-        "authentication failed: no agent identity and no key ({}) is accepted for user '{user}' at {host}",
-        keys.iter().map(|k| k.display().to_string()).collect::<Vec<_>>().join(", ")
+        "authentication failed: no agent identity and no key ({}) is accepted for user '{}' at {}",
+        keys.iter()
+            .map(|k| k.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        hop.user,
+        hop.host
     )))
 }
 
-/// Connects, verifies, authenticates, starts the remote relay; returns our end of the pipe.
-pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
-    let host = uri.host.clone().unwrap_or_else(|| "localhost".into());
-    let port = uri.port.unwrap_or(22);
-    let user = uri
-        .user
-        .clone()
-        .or_else(|| account().map(|u| u.name))
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "root".into());
-    let timeout = Duration::from_secs(
-        uri.param("connect_timeout")
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(20),
-    );
+/// What a session runs over: its descriptor, and one more of the same for polling.
+struct Link {
+    fd: OwnedFd,
+    poll: OwnedFd,
+}
+
+impl Link {
+    fn new(fd: OwnedFd) -> Result<Link> {
+        let poll = fd.try_clone().map_err(|e| Error::system("dup", &e))?;
+        Ok(Link { fd, poll })
+    }
+}
+
+/// A TCP connection to the hop, bounded by its timeout.
+fn tcp_link(hop: &Hop, timeout: Duration) -> Result<Link> {
     let cannot = |why: String| {
         Error::new(
             ErrorCode::SystemError,
-            format!("Cannot connect to {host}:{port}: {why}"),
+            format!("Cannot connect to {}:{}: {why}", hop.host, hop.port),
         )
     };
-    let addrs: Vec<_> = (host.as_str(), port)
+    let addrs: Vec<_> = (hop.host.as_str(), hop.port)
         .to_socket_addrs()
         .map_err(|e| cannot(e.to_string()))?
         .collect();
@@ -195,39 +339,184 @@ pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
             }
         })
         .ok_or_else(|| cannot(last))?;
-    tcp.set_read_timeout(Some(timeout)).ok();
+    Link::new(OwnedFd::from(tcp))
+}
+
+/// `ProxyCommand`: the command's stdin and stdout are the connection.
+fn command_link(hop: &Hop, command: &str) -> Result<Link> {
+    let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
+    let theirs_out = theirs
+        .try_clone()
+        .map_err(|e| Error::system("socketpair", &e))?;
+    let line = hop.expand(command);
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec {line}"))
+        .stdin(OwnedFd::from(theirs))
+        .stdout(OwnedFd::from(theirs_out))
+        .spawn()
+        .map_err(|e| Error::system(format!("cannot run the ProxyCommand '{line}'"), &e))?;
+    // Reaped when it ends (the connection closed).
+    std::thread::spawn(move || {
+        let mut child = child;
+        child.wait()
+    });
+    Link::new(OwnedFd::from(ours))
+}
+
+/// A session on `hop` over `link`: handshake, host key, authentication.
+fn session_on(hop: &Hop, link: &Link, uri: Option<&Uri>) -> Result<Session> {
+    let timeout = hop.timeout(uri);
     let mut session = Session::new().map_err(ssh_error)?;
-    session.set_tcp_stream(tcp.try_clone().map_err(|e| cannot(e.to_string()))?);
+    let fd = link.fd.try_clone().map_err(|e| Error::system("dup", &e))?;
+    session.set_tcp_stream(fd);
     session.set_timeout(timeout.as_millis() as u32);
-    session
-        .handshake()
-        .map_err(|e| cannot(format!("ssh handshake failed: {e}")))?;
-    verify_host(&session, uri, &host, port)?;
-    authenticate(&session, uri, &user, &host)?;
+    session.handshake().map_err(|e| {
+        Error::new(
+            ErrorCode::SystemError,
+            format!(
+                "Cannot connect to {}:{}: ssh handshake failed: {e}",
+                hop.host, hop.port
+            ),
+        )
+    })?;
+    verify_host(&session, hop, uri)?;
+    authenticate(&session, hop, uri)?;
+    if let Some(i) = hop.cfg.server_alive_interval.filter(|i| *i > 0) {
+        session.set_keepalive(true, i as u32);
+    }
+    Ok(session)
+}
+
+/// A `ProxyJump` entry: `[user@]host[:port]`, or `ssh://[user@]host[:port]`.
+fn jump_hop(spec: &str) -> Hop {
+    let spec = spec.strip_prefix("ssh://").unwrap_or(spec);
+    let (user, rest) = match spec.rsplit_once('@') {
+        Some((u, r)) => (Some(u), r),
+        None => (None, spec),
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => (h, p.parse().ok()),
+        _ => (rest, None),
+    };
+    Hop::resolve(host, user, port)
+}
+
+/// The connection to `hop`: through its `ProxyJump` chain (each jump's own configuration
+/// applies, its host key checked as a fresh connection's), its `ProxyCommand`, or TCP.
+fn link_to(hop: &Hop, uri: Option<&Uri>, depth: u32) -> Result<Link> {
+    let jump = hop.cfg.proxy_jump.as_deref().filter(|j| *j != "none");
+    let command = hop.cfg.proxy_command.as_deref().filter(|c| *c != "none");
+    let Some(jump) = jump else {
+        return match command {
+            Some(c) => command_link(hop, c),
+            None => tcp_link(hop, hop.timeout(uri)),
+        };
+    };
+    if depth > 8 {
+        return Err(ssh_error(format!(
+            "too many ProxyJump hops to {}",
+            hop.host
+        )));
+    }
+    let mut hops: Vec<Hop> = jump.split(',').map(jump_hop).collect();
+    // The first jump is reached as ssh would reach it (its own jumps or command too).
+    let first = hops.remove(0);
+    let mut link = link_to(&first, None, depth + 1)?;
+    let mut via = first;
+    for next in hops.into_iter().chain(std::iter::once(hop.clone_target())) {
+        let session = session_on(&via, &link, None)?;
+        let channel = session
+            .channel_direct_tcpip(&next.host, next.port, None)
+            .map_err(|e| {
+                ssh_error(format!(
+                    "cannot reach {}:{} through {}: {e}",
+                    next.host, next.port, via.host
+                ))
+            })?;
+        let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
+        let poll = link.poll;
+        std::thread::spawn(move || pump(session, channel, poll, theirs, None));
+        link = Link::new(OwnedFd::from(ours))?;
+        via = next;
+    }
+    Ok(link)
+}
+
+impl Hop {
+    /// The hop as a jump's destination (its own jumps are the chain being built).
+    fn clone_target(&self) -> Hop {
+        let mut cfg = self.cfg.clone();
+        cfg.proxy_jump = None;
+        cfg.proxy_command = None;
+        Hop {
+            original: self.original.clone(),
+            host: self.host.clone(),
+            port: self.port,
+            user: self.user.clone(),
+            cfg,
+            home: self.home.clone(),
+            local_user: self.local_user.clone(),
+        }
+    }
+}
+
+/// Connects, verifies, authenticates, starts the remote relay; returns our end of the pipe.
+pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
+    let target = Hop::resolve(
+        uri.host.as_deref().unwrap_or("localhost"),
+        uri.user.as_deref(),
+        uri.port,
+    );
+    let link = link_to(&target, Some(uri), 0)?;
+    let session = session_on(&target, &link, Some(uri))?;
     let mut channel = session.channel_session().map_err(ssh_error)?;
     channel
         .exec(&remote_command(uri, name, readonly))
-        .map_err(|e| ssh_error(format!("cannot run the relay on {host}: {e}")))?;
-    tcp.set_read_timeout(None).ok();
+        .map_err(|e| ssh_error(format!("cannot run the relay on {}: {e}", target.host)))?;
     session.set_timeout(0);
     let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
-    std::thread::spawn(move || pump(session, channel, tcp, theirs));
+    let alive = target
+        .cfg
+        .server_alive_interval
+        .filter(|i| *i > 0)
+        .map(|i| {
+            Duration::from_secs(i * u64::from(target.cfg.server_alive_count_max.unwrap_or(3)))
+        });
+    let poll = link.poll;
+    std::thread::spawn(move || pump(session, channel, poll, theirs, alive));
     Ok(ours)
 }
 
-/// Moves bytes between the ssh channel and the socket pair until either side ends.
-fn pump(session: Session, mut channel: ssh2::Channel, tcp: TcpStream, mut local: UnixStream) {
+/// Moves bytes between the ssh channel and the socket pair until either side ends, or (with
+/// `silence`, the `ServerAliveInterval` times `ServerAliveCountMax`) until the server has
+/// said nothing for that long despite keepalives.
+fn pump(
+    session: Session,
+    mut channel: ssh2::Channel,
+    net: OwnedFd,
+    mut local: UnixStream,
+    silence: Option<Duration>,
+) {
     session.set_blocking(false);
     let _ = local.set_nonblocking(true);
     let mut buf = vec![0u8; 64 * 1024];
     // Bytes from the client still to be written into the channel.
     let mut outgoing: Vec<u8> = Vec::new();
+    let mut heard = std::time::Instant::now();
     loop {
         let mut progressed = false;
+        if let Some(limit) = silence {
+            let _ = session.keepalive_send();
+            if heard.elapsed() > limit {
+                break;
+            }
+        }
         match channel.read(&mut buf) {
             Ok(0) if channel.eof() => break,
             Ok(0) => {}
             Ok(n) => {
+                heard = std::time::Instant::now();
                 let _ = local.set_nonblocking(false);
                 if local.write_all(&buf[..n]).is_err() {
                     break;
@@ -264,12 +553,12 @@ fn pump(session: Session, mut channel: ssh2::Channel, tcp: TcpStream, mut local:
         if !progressed {
             // Wait for what libssh2 is blocked on, and for the client only when there is
             // room to take more from it (else a pending write would spin).
-            let mut net = PollFlags::POLLIN;
+            let mut wanted = PollFlags::POLLIN;
             if matches!(
                 session.block_directions(),
                 BlockDirections::Outbound | BlockDirections::Both
             ) {
-                net |= PollFlags::POLLOUT;
+                wanted |= PollFlags::POLLOUT;
             }
             let client = if outgoing.is_empty() {
                 PollFlags::POLLIN
@@ -277,10 +566,16 @@ fn pump(session: Session, mut channel: ssh2::Channel, tcp: TcpStream, mut local:
                 PollFlags::empty()
             };
             let mut fds = [
-                PollFd::new(tcp.as_fd(), net),
+                PollFd::new(net.as_fd(), wanted),
                 PollFd::new(local.as_fd(), client),
             ];
             let _ = poll(&mut fds, PollTimeout::from(50u16));
+            if fds[0]
+                .revents()
+                .is_some_and(|r| r.contains(PollFlags::POLLIN))
+            {
+                heard = std::time::Instant::now();
+            }
         }
     }
     let _ = local.shutdown(std::net::Shutdown::Both);
