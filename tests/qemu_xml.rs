@@ -134,8 +134,8 @@ fn refused_at_start_in_libvirts_words() {
          "error: unsupported configuration: <devices><hostdev> is not supported by virtsh's QEMU driver; remove it from domain 'r' (virsh edit r)"),
         ("<memoryBacking><hugepages/></memoryBacking>",
          "error: unsupported configuration: <domain><memoryBacking> is not supported"),
-        ("<devices><interface type='user'><backend type='passt'/></interface></devices>",
-         "error: unsupported configuration: <interface><backend> is not supported"),
+        ("<devices><interface type='user'><rom bar='off'/></interface></devices>",
+         "error: unsupported configuration: <interface><rom> is not supported"),
     ];
     for (part, want) in cases {
         let xml = format!(
