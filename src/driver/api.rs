@@ -331,6 +331,10 @@ api! {
         read fn network_is_active(&self, net: &NetworkRef) -> bool = "virNetworkIsActive";
         read fn network_is_persistent(&self, net: &NetworkRef) -> bool
             = "virNetworkIsPersistent";
+        /// The facts `net-list` shows of each network (the remote driver sends every call
+        /// before it reads a reply).
+        read fn network_facts(&self, nets: &[NetworkRef]) -> Vec<NetworkFacts>
+            = "virNetworkIsActive" => facts;
         read fn network_metadata(&self, net: &NetworkRef, kind: NetMetadata<'_>, flags: ModifyFlags)
             -> Option<String> = "virNetworkGetMetadata";
         /// Sets (or with `None` removes) a text or, under `key`, an element.
@@ -431,6 +435,18 @@ fn state_only(
             })
         })
         .collect()
+}
+
+/// `net-list`'s facts one call at a time.
+fn facts(api: &(impl NetworkApi + ?Sized), nets: &[NetworkRef]) -> Result<Vec<NetworkFacts>> {
+    Ok(nets
+        .iter()
+        .map(|n| NetworkFacts {
+            active: api.network_is_active(n).ok(),
+            autostart: api.network_autostart(n).ok(),
+            persistent: api.network_is_persistent(n).ok(),
+        })
+        .collect())
 }
 
 /// `dominfo`'s facts one call at a time; the security label only where the host has a model.

@@ -178,3 +178,12 @@ pub struct InterfaceStats {
     pub tx_errs: i64,
     pub tx_drop: i64,
 }
+
+/// What `net-list` shows of a network: whether it is active, autostarted, persistent (`None`
+/// when the driver could not say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NetworkFacts {
+    pub active: Option<bool>,
+    pub autostart: Option<bool>,
+    pub persistent: Option<bool>,
+}

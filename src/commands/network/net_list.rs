@@ -37,18 +37,27 @@ impl Run for NetList {
         } else {
             Style::Table { title: self.title }
         };
+        let table = matches!(style, Style::Table { .. });
+        let facts = if table {
+            nets.network_facts(&list)?
+        } else {
+            vec![NetworkFacts::default(); list.len()]
+        };
         let mut rows = Vec::with_capacity(list.len());
-        for net in list {
-            let table = matches!(style, Style::Table { .. });
+        for (net, f) in list.into_iter().zip(facts) {
+            let title = match self.title && table {
+                true => nets
+                    .network_metadata(&net, NetMetadata::Title, ModifyFlags::default())
+                    .ok()
+                    .flatten(),
+                false => None,
+            };
             rows.push(Row {
                 uuid: net.uuid.to_string(),
-                active: table.then(|| nets.network_is_active(&net)).transpose()?,
-                autostart: table.then(|| nets.network_autostart(&net).ok()).flatten(),
-                persistent: table.then(|| nets.network_is_persistent(&net)).transpose()?,
-                title: match (table && self.title, nets.network_metadata(&net, NetMetadata::Title, ModifyFlags::default())) {
-                    (true, Ok(t)) => t,
-                    _ => None,
-                },
+                active: f.active,
+                autostart: f.autostart,
+                persistent: f.persistent,
+                title,
                 name: net.name,
             });
         }

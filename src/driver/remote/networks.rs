@@ -104,6 +104,28 @@ impl NetworkApi for RemoteDriver {
     fn network_is_persistent(&self, n: &NetworkRef) -> Result<bool> {
         self.flag(NETWORK_IS_PERSISTENT, &NetArgs { net: net(n) })
     }
+    /// Every call goes out before any reply is read: one round trip for the whole list.
+    fn network_facts(&self, nets: &[NetworkRef]) -> Result<Vec<NetworkFacts>> {
+        let c = &self.client;
+        let mut pending = Vec::with_capacity(nets.len());
+        for n in nets {
+            let args = NetArgs { net: net(n) };
+            pending.push((
+                c.start(NETWORK_IS_ACTIVE, &args)?,
+                c.start(NETWORK_GET_AUTOSTART, &args)?,
+                c.start(NETWORK_IS_PERSISTENT, &args)?,
+            ));
+        }
+        let flag = |p: crate::rpc::client::Pending| p.wait::<IntRet>().ok().map(|r| r.value != 0);
+        Ok(pending
+            .into_iter()
+            .map(|(a, s, p)| NetworkFacts {
+                active: flag(a),
+                autostart: flag(s),
+                persistent: flag(p),
+            })
+            .collect())
+    }
     fn network_metadata(
         &self,
         n: &NetworkRef,
