@@ -11,6 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 use common::golden::{assert_same_over, command};
 use common::libvirtd::{daemon_answers, logs_of, start_domain};
 use common::Virtsh;
+use expectrl::Expect;
 
 fn run(program: &str, args: &[String]) -> Output {
     command(program, args)
@@ -231,4 +232,37 @@ fn network_events_from_another_client_print_as_virsh() {
     assert_eq!(String::from_utf8_lossy(&a.stdout), expected);
     assert_eq!(String::from_utf8_lossy(&b.stdout), expected);
     assert_eq!(b.status.code(), a.status.code());
+}
+
+/// `console` over the remote driver: a real QEMU guest of libvirtd prints on its serial port
+/// and the stream brings it to the terminal; Ctrl+] leaves.
+#[test]
+fn a_console_through_libvirtd() {
+    const NAME: &str = "virtsh-interop-console";
+    daemon_answers();
+    let dir = tempfile::tempdir().unwrap();
+    // libvirtd's QEMU runs as another user: the disk must be reachable.
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let disk = dir.path().join("console.img");
+    common::guests::console_disk(&disk);
+    let xml = common::guests::write(
+        dir.path(),
+        "c.xml",
+        &common::guests::domain_xml(NAME, &disk),
+    );
+    let _ = virtsh_system(&format!("destroy {NAME}"));
+    let _ = virtsh_system(&format!("undefine {NAME}"));
+    ok(&format!("define {}", xml.display()));
+    start_domain(NAME, || virtsh_system(&format!("start {NAME}")));
+    let v = Virtsh::on("qemu:///system");
+    let mut p = common::console(&v, NAME, &[]);
+    p.expect("Escape character is ^] (Ctrl + ])").unwrap();
+    p.expect("virtsh-console-ok").unwrap();
+    p.send("\x1d").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+    ok(&format!("destroy {NAME}; undefine {NAME}"));
 }

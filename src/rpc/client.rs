@@ -281,6 +281,42 @@ impl Client {
         .map(drop)
     }
 
+    /// Ends the client's side of stream `serial` (an empty packet with status OK).
+    pub fn stream_finish(&self, proc_: i32, serial: u32) -> Result<(), RpcError> {
+        self.send_kind(
+            proc_,
+            MsgType::Stream,
+            MsgStatus::Ok,
+            Some(serial),
+            Vec::new(),
+        )
+        .map(drop)
+    }
+
+    /// Opens a two-way stream (a console): the call, its reply, then the receiver of what
+    /// the daemon sends on it. [`Client::forget`] ends its routing.
+    pub fn open_stream<A: Xdr>(
+        &self,
+        proc_: i32,
+        args: &A,
+    ) -> Result<(u32, Receiver<Message>), RpcError> {
+        let mut pending = self.start(proc_, args)?;
+        let serial = pending.serial;
+        let rx = pending.replies.take().expect("a new call has its receiver");
+        drop(pending);
+        let reply = rx.recv().map_err(|_| self.disconnected())?;
+        if reply.header.status == MsgStatus::Error {
+            self.forget(serial);
+            return Err(remote_error(&reply.body));
+        }
+        Ok((serial, rx))
+    }
+
+    /// Stops routing replies of call `serial` (its stream ended).
+    pub fn forget(&self, serial: u32) {
+        lock(&self.shared.pending).remove(&serial);
+    }
+
     /// Closes the connection.
     pub fn close(&self) {
         (self.closer)();

@@ -280,16 +280,65 @@ impl DomainApi for RemoteDriver {
             _ => ControlState::Ok,
         })
     }
+    /// The console as a stream of the connection, relayed to one end of a socket pair: what
+    /// the daemon sends is written there, what is written there is sent, and the end of
+    /// either ends both.
     fn open_console(
         &self,
         d: &DomainRef,
-        _devname: Option<&str>,
-        _flags: ConsoleFlags,
+        devname: Option<&str>,
+        flags: ConsoleFlags,
     ) -> Result<Box<dyn ByteStream>> {
-        self.domain_state(d)?;
-        Err(Error::no_support(
-            "virDomainOpenConsole (over a remote connection, not yet in virtsh)",
-        ))
+        use crate::rpc::message::{MsgStatus, MsgType};
+        use std::io::{Read, Write};
+        let args = ConsoleArgs {
+            dom: dom(d),
+            dev_name: devname.map(String::from),
+            flags: flags.0,
+        };
+        let (serial, incoming) = self.client.open_stream(DOMAIN_OPEN_CONSOLE, &args)?;
+        let (ours, theirs) =
+            std::os::unix::net::UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
+        let mut to_user = theirs
+            .try_clone()
+            .map_err(|e| Error::system("socketpair", &e))?;
+        let client = self.client.clone();
+        std::thread::spawn(move || {
+            for m in incoming.iter() {
+                match (m.header.kind, m.header.status) {
+                    (MsgType::Stream, MsgStatus::Continue) => {
+                        if to_user.write_all(&m.body).is_err() {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            client.forget(serial);
+            let _ = to_user.shutdown(std::net::Shutdown::Both);
+        });
+        let client = self.client.clone();
+        let mut from_user = theirs;
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match from_user.read(&mut buf) {
+                    Ok(0) | Err(_) => {
+                        let _ = client.stream_finish(DOMAIN_OPEN_CONSOLE, serial);
+                        break;
+                    }
+                    Ok(n) => {
+                        if client
+                            .stream_send(DOMAIN_OPEN_CONSOLE, serial, buf[..n].to_vec())
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(Box::new(ours))
     }
     fn interface_addresses(&self, d: &DomainRef, source: u32) -> Result<Vec<DomainInterface>> {
         let r: IfAddrRet = self.call(
