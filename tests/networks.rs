@@ -444,6 +444,15 @@ fn interfaces_come_and_go_while_the_guest_runs() {
     v.ok("resume h");
     console.expect("virtsh-guest: ready").unwrap();
     let mac = "52:54:00:0a:bc:01";
+    // What a boot would refuse is not plugged in either, and nothing changes.
+    let e = v.err(&format!(
+        "attach-interface h network hot --mac {mac} --alias ua-x --persistent"
+    ));
+    assert!(
+        e.contains("<interface><alias> is not supported by virtsh's QEMU driver"),
+        "{e}"
+    );
+    assert!(!v.ok("dumpxml h --inactive").contains(mac));
     v.ok(&format!(
         "attach-interface h network hot --mac {mac} --model virtio --persistent"
     ));

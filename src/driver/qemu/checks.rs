@@ -48,6 +48,13 @@ pub fn check_interface(i: &Interface) -> Result<(), Error> {
             "The passt backend can only be used with interface type='user'",
         ));
     }
+    if i.script.is_some() {
+        // virtsh puts taps on their bridges itself and runs no ethernet interfaces.
+        return Err(unsupported(format!(
+            "scripts are not supported on interfaces of type {}",
+            i.kind
+        )));
+    }
     if !i.port_forwards.is_empty() && i.kind != "user" {
         return Err(unsupported(
             "The <portForward> element can only be used with user networking",
@@ -176,15 +183,21 @@ pub fn check(def: &DomainDef) -> Result<(), Error> {
     Ok(())
 }
 
+/// Refuses the first of `what` (elements and attributes virtsh keeps but does not model) of
+/// domain `name`.
+pub fn refuse_unmodelled(what: &[String], name: &str) -> Result<(), Error> {
+    match what.first() {
+        Some(what) => Err(unsupported(format!(
+            "{what} is not supported by virtsh's QEMU driver; remove it from domain '{name}' \
+             (virsh edit {name})"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Refuses at start what libvirt refuses at start, and what virtsh cannot run.
 pub fn check_start(def: &DomainDef) -> Result<(), Error> {
-    if let Some(what) = def.unmodelled().first() {
-        return Err(unsupported(format!(
-            "{what} is not supported by virtsh's QEMU driver; remove it from domain '{}' \
-             (virsh edit {})",
-            def.name, def.name
-        )));
-    }
+    refuse_unmodelled(&def.unmodelled(), def.name.as_str())?;
     let out_of_range = |p: i64| !(VNC_BASE..=65535).contains(&p);
     if def
         .devices

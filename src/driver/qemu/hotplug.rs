@@ -110,6 +110,8 @@ impl QemuDriver {
     ) -> Result<()> {
         let mut iface = interface_of(xml)?;
         super::checks::check_interface(&iface)?;
+        // What a boot would refuse is not plugged in either.
+        super::checks::refuse_unmodelled(&iface.extra.describe("interface"), &dom.name)?;
         if iface.mac.is_none() {
             let r = uuid::Uuid::new_v4();
             let b = r.as_bytes();
@@ -249,14 +251,13 @@ impl QemuDriver {
             |def, _| {
                 let at = position(def, new.mac.as_deref())?;
                 let old = &mut def.devices.interfaces[at];
+                // Everything but the link state must be as it is (what the running guest was
+                // given, and its PCI address, may be left out).
                 let mut same = new.clone();
                 same.link_state = old.link_state.clone();
-                same.target_dev = old.target_dev.clone();
-                if same.kind != old.kind
-                    || same.source_network != old.source_network
-                    || same.source_bridge != old.source_bridge
-                    || same.model.is_some() && same.model != old.model
-                {
+                same.target_dev = same.target_dev.or_else(|| old.target_dev.clone());
+                same.address = same.address.or_else(|| old.address.clone());
+                if same != *old {
                     return Err(Error::new(
                         ErrorCode::OperationUnsupported,
                         "Operation not supported: cannot modify network device configuration other than its link state",

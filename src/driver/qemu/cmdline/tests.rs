@@ -141,6 +141,14 @@ fn refusals_name_the_element() {
     ))
     .unwrap_err();
     assert!(e.to_string().contains("<portForward>"), "{e}");
+    let e = check(&with_devices(
+        "<interface type='bridge'><source bridge='br0'/><script path='/etc/qemu-ifup'/></interface>",
+    ))
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "unsupported configuration: scripts are not supported on interfaces of type bridge"
+    );
     let e = check(&with_devices("<emulator>/nonexistent/qemu</emulator>")).unwrap_err();
     assert!(e.to_string().contains("/nonexistent/qemu"), "{e}");
     let e = check(&with_devices(
