@@ -25,6 +25,12 @@ pub fn main(args: &[OsString]) -> i32 {
     if let Some(status) = crate::driver::qemu::reboot::run_if_watcher(args) {
         return status;
     }
+    if let Some(status) = crate::driver::remote::keeper::run_if_keeper(args) {
+        return status;
+    }
+    if let Some(status) = crate::driver::remote::warm::run_if_control(args) {
+        return status;
+    }
     let cli = match Cli::parse(args) {
         Ok(c) => c,
         Err(e) => {
@@ -75,6 +81,9 @@ pub fn main(args: &[OsString]) -> i32 {
 
 fn run(cli: Cli) -> i32 {
     let mut out = Output::new(cli.opts.json);
+    if matches!(cli.action, Action::Script(_) | Action::Words(_)) {
+        crate::driver::remote::warm::set_one_shot();
+    }
     let words = match &cli.action {
         Action::Usage => {
             out.print(&usage());

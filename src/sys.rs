@@ -114,3 +114,34 @@ mod tests {
         connect_unix_in(&deep, "s.sock").unwrap();
     }
 }
+
+/// Starts `command` (a helper role of this binary) detached: its own session, no terminal,
+/// stdio on /dev/null and no inherited descriptor, so that `out=$(virtsh ...)` and pipelines
+/// are not held open by it. Reaped by a thread when it ends while this process lives.
+pub fn spawn_detached(command: &mut std::process::Command) -> std::io::Result<()> {
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: setsid and the close_range system call are async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            nix::unistd::setsid()?;
+            // CLOSE_RANGE_CLOEXEC: whatever this process was given beyond stdio closes at
+            // exec (std's own error pipe still reports a failed exec).
+            const CLOSE_RANGE_CLOEXEC: nix::libc::c_uint = 1 << 2;
+            nix::libc::syscall(
+                nix::libc::SYS_close_range,
+                3 as nix::libc::c_uint,
+                nix::libc::c_uint::MAX,
+                CLOSE_RANGE_CLOEXEC,
+            );
+            Ok(())
+        });
+    }
+    let mut child = command.spawn()?;
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}

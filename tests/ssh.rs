@@ -2,9 +2,11 @@
 //! known_hosts made for the test: the golden suite over `test+ssh://` prints what the real
 //! virsh prints on the same URI; a real domain goes through its lifecycle over `qemu+ssh://`;
 //! an unknown host, a changed key, a wrong user and a refused port each give their error;
-//! `~/.ssh/config` (aliases, keys, ProxyJump, ProxyCommand, host key rules) is honoured.
+//! `~/.ssh/config` (aliases, keys, ProxyJump, ProxyCommand, host key rules) is honoured;
+//! one-shots leave a warm connection the next ones take (and the goldens go through it).
 
 use std::net::TcpListener;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::Path;
 use std::process::{Child, Command, Output};
 
@@ -20,6 +22,12 @@ struct Sshd {
 
 impl Drop for Sshd {
     fn drop(&mut self) {
+        // The keepers this test's one-shots left behind end with it.
+        let _ = run(
+            env!("CARGO_BIN_EXE_virtsh"),
+            self.home.path(),
+            &["--warm-stop".into()],
+        );
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -48,6 +56,10 @@ fn sshd() -> Sshd {
     let home = tempfile::tempdir().unwrap();
     let ssh = home.path().join(".ssh");
     std::fs::create_dir(&ssh).unwrap();
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(home.path().join("run"))
+        .unwrap();
     let host_key = home.path().join("host_key");
     keygen(&host_key);
     keygen(&ssh.join("id_ed25519"));
@@ -132,6 +144,7 @@ fn run(program: &str, home: &Path, args: &[String]) -> Output {
             format!("{}:/usr/bin:/bin", home.join("bin").display()),
         )
         .env("HOME", home)
+        .env("XDG_RUNTIME_DIR", home.join("run"))
         .output()
         .unwrap()
 }
@@ -444,4 +457,166 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
             && e.contains("is not known"),
         "{e}"
     );
+}
+
+/// The keepers `virtsh --warm` lists: (pid, uri, served).
+fn keepers(home: &Path) -> Vec<(u32, String, u64)> {
+    let o = run(env!("CARGO_BIN_EXE_virtsh"), home, &["--warm".into()]);
+    assert!(o.status.success());
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            Some((
+                f.first()?.parse().ok()?,
+                f.get(1)?.to_string(),
+                f.get(3)?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn one_shots_leave_a_warm_connection_the_next_ones_take() {
+    let d = sshd();
+    let home = d.home.path();
+    std::fs::write(
+        home.join(".ssh/config"),
+        format!(
+            "Host lab1\n  HostName 127.0.0.1\n  Port {}\n  User root\n",
+            d.port
+        ),
+    )
+    .unwrap();
+    let uri = "test+ssh://lab1/default".to_string();
+    let virtsh = |args: &[&str]| {
+        let mut all = vec!["-c".to_string(), uri.clone()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        let started = std::time::Instant::now();
+        let o = run(env!("CARGO_BIN_EXE_virtsh"), home, &all);
+        (o, started.elapsed())
+    };
+    // The first one-shot connects cold and returns at once, its output captured through a
+    // pipe the keeper does not hold.
+    let (cold, took) = virtsh(&["list", "--all"]);
+    assert!(
+        cold.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cold.stderr)
+    );
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    common::wait_until("a keeper for the alias", || {
+        keepers(home).iter().any(|k| k.1 == uri)
+    });
+    let dir = home.join("run/virtsh-warm");
+    assert_eq!(std::fs::metadata(&dir).unwrap().mode() & 0o777, 0o700);
+    let sock = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "sock"))
+        .expect("the keeper's socket");
+    assert_eq!(sock.metadata().unwrap().mode() & 0o777, 0o600);
+    // The next ones go through it, with the same bytes and statuses, errors included.
+    for args in [
+        &["list", "--all"][..],
+        &["dominfo", "nosuch"],
+        &["net-list"],
+    ] {
+        let (warm, _) = virtsh(args);
+        let cold = run(
+            env!("CARGO_BIN_EXE_virtsh"),
+            home,
+            &["-c".into(), format!("{uri}?warm=0"), args.join(" ")],
+        );
+        assert_eq!(
+            (warm.status.code(), &warm.stdout, &warm.stderr),
+            (cold.status.code(), &cold.stdout, &cold.stderr),
+            "{args:?}"
+        );
+    }
+    let served = keepers(home).iter().find(|k| k.1 == uri).unwrap().2;
+    assert_eq!(served, 3, "three one-shots took the warm channel");
+    // A dead session ends its keeper; the next one-shot connects anew (and leaves a new one).
+    let pid = keepers(home)[0].0;
+    let sessions = Command::new("pgrep")
+        .args(["-P", &d.child.id().to_string()])
+        .output()
+        .unwrap();
+    for s in String::from_utf8_lossy(&sessions.stdout).split_whitespace() {
+        let _ = Command::new("kill").arg(s).status();
+    }
+    common::wait_until("the keeper of a dead session to end", || {
+        !std::path::Path::new(&format!("/proc/{pid}")).exists()
+    });
+    let (again, _) = virtsh(&["list", "--all"]);
+    assert_eq!(again.stdout, cold.stdout);
+    common::wait_until("a new keeper", || keepers(home).iter().any(|k| k.0 != pid));
+    // Stopped, and with a changed host key: the one-shot is refused as a cold one is, and no
+    // keeper is left.
+    assert!(
+        run(env!("CARGO_BIN_EXE_virtsh"), home, &["--warm-stop".into()])
+            .status
+            .success()
+    );
+    common::wait_until("no keeper", || keepers(home).is_empty());
+    keygen(&home.join("changed_key"));
+    std::fs::write(
+        home.join(".ssh/known_hosts"),
+        format!(
+            "[127.0.0.1]:{} {}\n",
+            d.port,
+            pubkey(&home.join("changed_key"))
+        ),
+    )
+    .unwrap();
+    let (refused, _) = virtsh(&["list"]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("does not match"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(keepers(home).is_empty());
+    // An idle keeper ends after its expiry; `0` leaves none; a bad value is refused.
+    std::fs::write(
+        home.join(".ssh/known_hosts"),
+        format!(
+            "[127.0.0.1]:{} {}\n",
+            d.port,
+            pubkey(&home.join("host_key"))
+        ),
+    )
+    .unwrap();
+    let short = format!("{uri}?warm=1");
+    let o = run(
+        env!("CARGO_BIN_EXE_virtsh"),
+        home,
+        &["-c".into(), short.clone(), "list".into()],
+    );
+    assert!(o.status.success());
+    common::wait_until("the short-lived keeper", || {
+        keepers(home).iter().any(|k| k.1 == short)
+    });
+    common::wait_until("the short-lived keeper to expire", || {
+        !keepers(home).iter().any(|k| k.1 == short)
+    });
+    let off = format!("{uri}?warm=0");
+    let o = run(
+        env!("CARGO_BIN_EXE_virtsh"),
+        home,
+        &["-c".into(), off, "list".into()],
+    );
+    assert!(o.status.success());
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(keepers(home).is_empty());
+    let bad = run(
+        env!("CARGO_BIN_EXE_virtsh"),
+        home,
+        &["-c".into(), format!("{uri}?warm=soon"), "list".into()],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr)
+        .contains("invalid value 'soon' for the URI parameter warm"));
 }

@@ -9,9 +9,8 @@
 //! while it is set, for the QEMU it was started for, under the domain's lock.
 
 use std::ffi::OsString;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -35,19 +34,9 @@ pub fn spawn_watcher(root: &Path, name: &Name, pid: u32) -> Result<(), Error> {
         .env(WATCH_ENV, "1")
         .arg(root)
         .arg(name.as_str())
-        .arg(pid.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    // SAFETY: setsid is async-signal-safe; the watcher leaves this session and terminal.
-    unsafe {
-        command.pre_exec(|| nix::unistd::setsid().map(drop).map_err(Into::into));
-    }
-    let mut child = command
-        .spawn()
+        .arg(pid.to_string());
+    crate::sys::spawn_detached(&mut command)
         .map_err(|e| Error::system("cannot start the reboot watcher", &e))?;
-    // Reaped when it ends, so that no zombie lingers while this process lives.
-    std::thread::spawn(move || child.wait());
     Ok(())
 }
 

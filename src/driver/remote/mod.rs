@@ -2,11 +2,14 @@
 //! a unix socket (and, by the transports, ssh or a child process's stdio).
 
 mod domains;
+pub mod keeper;
 mod networks;
+mod relay;
 mod ssh;
 mod ssh_config;
 mod storage;
 pub mod transport;
+pub mod warm;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -105,7 +108,7 @@ pub fn daemon_name(uri: &Uri) -> String {
     if let Some(n) = uri.param("name") {
         return n.to_string();
     }
-    const CLIENT_ONLY: [&str; 14] = [
+    const CLIENT_ONLY: [&str; 15] = [
         "name",
         "command",
         "socket",
@@ -118,6 +121,7 @@ pub fn daemon_name(uri: &Uri) -> String {
         "sshauth",
         "pkipath",
         "tls_priority",
+        "warm",
         "mode",
         "proxy",
     ];
@@ -144,16 +148,26 @@ pub fn daemon_name(uri: &Uri) -> String {
 impl RemoteDriver {
     /// Connects, authenticates as libvirt's client does, and opens the daemon's connection.
     pub fn open(uri: &Uri, readonly: bool, keepalive: Keepalive) -> Result<RemoteDriver> {
-        let client = Arc::new(transport::connect(uri, readonly)?);
         // The handshake is bounded by `connect_timeout` (20 s unless the URI says).
         let limit = Duration::from_secs(
             uri.param("connect_timeout")
                 .and_then(|t| t.parse().ok())
                 .unwrap_or(20),
         );
-        let auth: Result<AuthListRet> = client
-            .call_within(AUTH_LIST, &(), limit)
-            .map_err(Error::from);
+        let (client, reach) = transport::connect(uri, readonly, true)?;
+        let mut auth = client.call_within::<_, AuthListRet>(AUTH_LIST, &(), limit);
+        // A warm channel whose session died under it fails before the daemon did anything:
+        // a cold connection, verified anew, is made instead.
+        let client = match (&auth, reach) {
+            (Err(e), transport::Reach::Warm) if !matches!(e, RpcError::Remote { .. }) => {
+                let (cold, _) = transport::connect(uri, readonly, false)?;
+                auth = cold.call_within(AUTH_LIST, &(), limit);
+                cold
+            }
+            _ => client,
+        };
+        let client = Arc::new(client);
+        let auth = auth.map_err(Error::from);
         match auth {
             Ok(list) if !list.types.is_empty() && !list.types.contains(&0) => {
                 if list.types.contains(&2) {

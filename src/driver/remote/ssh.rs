@@ -1,19 +1,18 @@
 //! The ssh transport (`qemu+ssh://`, `qemu+libssh2://`, `qemu+libssh://`), in process with the ssh2 crate: the
 //! server's key checked against `known_hosts`, the agent or a key file for authentication, and
 //! on the remote host what virsh runs there (`virt-ssh-helper`, else `nc -U` on the daemon
-//! socket). A pump thread moves bytes between the ssh channel and a socket pair, so the RPC
-//! client reads and writes on plain file descriptors.
+//! socket). A pump thread moves bytes between the ssh channel and a socket pair (`relay.rs`), so
+//! the RPC client reads and writes on plain file descriptors.
 
-use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use ssh2::{BlockDirections, CheckResult, HashType, KnownHostFileKind, Session};
+use ssh2::{CheckResult, HashType, KnownHostFileKind, Session};
 
+use super::relay::{pump, Relay};
 use super::ssh_config::{self, HostConfig, Sources, Tokens};
 use crate::error::{Error, ErrorCode, Result};
 use crate::uri::Uri;
@@ -436,7 +435,7 @@ fn link_to(hop: &Hop, uri: Option<&Uri>, depth: u32) -> Result<Link> {
             })?;
         let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
         let poll = link.poll;
-        std::thread::spawn(move || pump(session, channel, poll, theirs, None));
+        std::thread::spawn(move || pump(session, poll, Relay::new(channel, theirs), None));
         link = Link::new(OwnedFd::from(ours))?;
         via = next;
     }
@@ -461,124 +460,86 @@ impl Hop {
     }
 }
 
-/// Connects, verifies, authenticates, starts the remote relay; returns our end of the pipe.
-pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
-    let target = Hop::resolve(
+/// An ssh session to the URI's host, verified and authenticated as a fresh connection is.
+pub struct Opened {
+    pub session: Session,
+    /// The session's socket, for polling.
+    pub net: OwnedFd,
+    /// How long the server may stay silent despite keepalives (`ServerAliveInterval` times
+    /// `ServerAliveCountMax`), when set.
+    pub silence: Option<Duration>,
+    host: String,
+}
+
+impl Opened {
+    pub fn open(uri: &Uri) -> Result<Opened> {
+        let target = target(uri);
+        let link = link_to(&target, Some(uri), 0)?;
+        let session = session_on(&target, &link, Some(uri))?;
+        let silence = target
+            .cfg
+            .server_alive_interval
+            .filter(|i| *i > 0)
+            .map(|i| {
+                Duration::from_secs(i * u64::from(target.cfg.server_alive_count_max.unwrap_or(3)))
+            });
+        Ok(Opened {
+            session,
+            net: link.poll,
+            silence,
+            host: target.host,
+        })
+    }
+
+    /// A channel running what relays to the daemon (the session must be blocking).
+    pub fn relay_channel(&self, uri: &Uri, name: &str, readonly: bool) -> Result<ssh2::Channel> {
+        let mut channel = self.session.channel_session().map_err(ssh_error)?;
+        channel
+            .exec(&remote_command(uri, name, readonly))
+            .map_err(|e| ssh_error(format!("cannot run the relay on {}: {e}", self.host)))?;
+        Ok(channel)
+    }
+}
+
+/// The URI's host as ssh reaches it.
+fn target(uri: &Uri) -> Hop {
+    Hop::resolve(
         uri.host.as_deref().unwrap_or("localhost"),
         uri.user.as_deref(),
         uri.port,
-    );
-    let link = link_to(&target, Some(uri), 0)?;
-    let session = session_on(&target, &link, Some(uri))?;
-    let mut channel = session.channel_session().map_err(ssh_error)?;
-    channel
-        .exec(&remote_command(uri, name, readonly))
-        .map_err(|e| ssh_error(format!("cannot run the relay on {}: {e}", target.host)))?;
-    session.set_timeout(0);
-    let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
-    let alive = target
-        .cfg
-        .server_alive_interval
-        .filter(|i| *i > 0)
-        .map(|i| {
-            Duration::from_secs(i * u64::from(target.cfg.server_alive_count_max.unwrap_or(3)))
-        });
-    let poll = link.poll;
-    std::thread::spawn(move || pump(session, channel, poll, theirs, alive));
-    Ok(ours)
+    )
 }
 
-/// Moves bytes between the ssh channel and the socket pair until either side ends, or (with
-/// `silence`, the `ServerAliveInterval` times `ServerAliveCountMax`) until the server has
-/// said nothing for that long despite keepalives.
-fn pump(
-    session: Session,
-    mut channel: ssh2::Channel,
-    net: OwnedFd,
-    mut local: UnixStream,
-    silence: Option<Duration>,
-) {
-    session.set_blocking(false);
-    let _ = local.set_nonblocking(true);
-    let mut buf = vec![0u8; 64 * 1024];
-    // Bytes from the client still to be written into the channel.
-    let mut outgoing: Vec<u8> = Vec::new();
-    let mut heard = std::time::Instant::now();
-    loop {
-        let mut progressed = false;
-        if let Some(limit) = silence {
-            let _ = session.keepalive_send();
-            if heard.elapsed() > limit {
-                break;
-            }
-        }
-        match channel.read(&mut buf) {
-            Ok(0) if channel.eof() => break,
-            Ok(0) => {}
-            Ok(n) => {
-                heard = std::time::Instant::now();
-                let _ = local.set_nonblocking(false);
-                if local.write_all(&buf[..n]).is_err() {
-                    break;
-                }
-                let _ = local.set_nonblocking(true);
-                progressed = true;
-            }
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-            Err(_) => break,
-        }
-        // The far side's stderr is drained, or it would fill the channel's window; it is not
-        // shown, since virt-ssh-helper complains there on every normal close of the daemon.
-        if let Ok(1..) = channel.stderr().read(&mut buf) {
-            progressed = true;
-        }
-        if outgoing.is_empty() {
-            match local.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => outgoing.extend_from_slice(&buf[..n]),
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-                Err(_) => break,
-            }
-        }
-        if !outgoing.is_empty() {
-            match channel.write(&outgoing) {
-                Ok(n) => {
-                    outgoing.drain(..n);
-                    progressed = true;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-                Err(_) => break,
-            }
-        }
-        if !progressed {
-            // Wait for what libssh2 is blocked on, and for the client only when there is
-            // room to take more from it (else a pending write would spin).
-            let mut wanted = PollFlags::POLLIN;
-            if matches!(
-                session.block_directions(),
-                BlockDirections::Outbound | BlockDirections::Both
-            ) {
-                wanted |= PollFlags::POLLOUT;
-            }
-            let client = if outgoing.is_empty() {
-                PollFlags::POLLIN
-            } else {
-                PollFlags::empty()
-            };
-            let mut fds = [
-                PollFd::new(net.as_fd(), wanted),
-                PollFd::new(local.as_fd(), client),
-            ];
-            let _ = poll(&mut fds, PollTimeout::from(50u16));
-            if fds[0]
-                .revents()
-                .is_some_and(|r| r.contains(PollFlags::POLLIN))
-            {
-                heard = std::time::Instant::now();
-            }
-        }
-    }
-    let _ = local.shutdown(std::net::Shutdown::Both);
+/// Everything that decides where a connection to the URI goes and as whom (the resolved ssh
+/// configuration, the home it came from): a warm connection is only shared by URIs that
+/// agree on all of it.
+pub fn destination(uri: &Uri) -> String {
+    let t = target(uri);
+    format!(
+        "{}\n{}@{}:{}\n{}\n{:?}",
+        uri,
+        t.user,
+        t.host,
+        t.port,
+        t.home.display(),
+        t.cfg
+    )
+}
+
+/// Connects, verifies, authenticates, starts the remote relay; returns our end of the pipe.
+pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
+    let opened = Opened::open(uri)?;
+    let channel = opened.relay_channel(uri, name, readonly)?;
+    opened.session.set_timeout(0);
+    let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
+    let Opened {
+        session,
+        net,
+        silence,
+        ..
+    } = opened;
+    std::thread::spawn(move || pump(session, net, Relay::new(channel, theirs), silence));
+    Ok(ours)
 }
 
 #[cfg(test)]

@@ -33,15 +33,25 @@ pub fn socket_path(uri: &Uri, readonly: bool) -> PathBuf {
     PathBuf::from(format!("/run/libvirt/libvirt-sock{ro}"))
 }
 
-/// Opens the transport the URI names and starts a client on it.
-pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
+/// How a connection was had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Taken from a keeper (`warm.rs`).
+    Warm,
+    /// Made now.
+    Cold,
+}
+
+/// Opens the transport the URI names and starts a client on it; over ssh, a keeper's warm
+/// channel is taken when `warm` allows and one is there.
+pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)> {
     // As in libvirt: no transport means unix without a host, tls with one.
     let transport = uri.transport.unwrap_or(if uri.host.is_some() {
         Transport::Tls
     } else {
         Transport::Unix
     });
-    match transport {
+    let client = match transport {
         Transport::Unix => {
             if let Some(host) = &uri.host {
                 return Err(Error::invalid_arg(format!(
@@ -58,7 +68,15 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
             unix_client(stream, uri)
         }
         Transport::Ssh | Transport::Libssh2 | Transport::Libssh => {
+            let taken = match warm {
+                true => super::warm::take(uri, readonly)?,
+                false => None,
+            };
+            if let Some(stream) = taken {
+                return Ok((unix_client(stream, uri)?, Reach::Warm));
+            }
             let stream = super::ssh::connect(uri, &super::daemon_name(uri), readonly)?;
+            super::warm::leave_keeper(uri, readonly);
             unix_client(stream, uri)
         }
         Transport::Ext => {
@@ -96,7 +114,8 @@ pub fn connect(uri: &Uri, readonly: bool) -> Result<Client> {
                 other.name()
             ),
         )),
-    }
+    };
+    Ok((client?, Reach::Cold))
 }
 
 /// A client on a connected socket.

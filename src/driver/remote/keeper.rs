@@ -1,0 +1,290 @@
+//! The warm-connection keeper (see `warm.rs`): a detached process of this user's that holds
+//! one verified ssh session, keeps one channel to the daemon running as a spare, hands it to
+//! the one-shot that asks (as a descriptor over its socket) and relays it from then on. One
+//! loop owns the session: libssh2 is never driven from two threads.
+
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+
+use super::relay::{session_wants, Relay, Step};
+use super::ssh::Opened;
+use super::warm::{self, Info, Paths, INFO, NO, STOP, TAKE, YES};
+use crate::error::{Error, Result};
+use crate::uri::Uri;
+
+/// The environment variable that makes the virtsh binary a keeper (`rw` or `ro`); its one
+/// argument is the URI.
+pub const KEEPER_ENV: &str = "VIRTSH_WARM_KEEPER";
+
+/// Keepalives when the ssh configuration sets none: a dead host is noticed within a minute.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+const KEEPALIVE_COUNT: u32 = 3;
+
+/// When this process was started as a keeper: keeps until idle, stopped or dead.
+pub fn run_if_keeper(args: &[std::ffi::OsString]) -> Option<i32> {
+    let mode = std::env::var_os(KEEPER_ENV)?;
+    // Started as a keeper, it never runs as virtsh, whatever its arguments.
+    let [uri] = args else {
+        return Some(2);
+    };
+    let Some(uri) = uri.to_str().and_then(|u| Uri::parse(u).ok()) else {
+        return Some(2);
+    };
+    Some(match keep(&uri, mode == "ro") {
+        Ok(()) => 0,
+        Err(_) => 1,
+    })
+}
+
+fn keep(uri: &Uri, readonly: bool) -> Result<()> {
+    let expiry = warm::expiry(uri)?;
+    let paths = Paths::of(uri, readonly)
+        .ok_or_else(|| Error::internal("no private directory for warm connections"))?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&paths.lock)
+        .map_err(|e| Error::system("cannot open the keeper's lock", &e))?;
+    if lock.try_lock().is_err() {
+        // Another keeper has this destination.
+        return Ok(());
+    }
+    let opened = Opened::open(uri)?;
+    let name = super::daemon_name(uri);
+    let spare = opened.relay_channel(uri, &name, readonly)?;
+    let _ = std::fs::remove_file(&paths.sock);
+    let listener = UnixListener::bind(&paths.sock)
+        .map_err(|e| Error::system("cannot listen for warm connections", &e))?;
+    let _ = std::fs::set_permissions(&paths.sock, std::fs::Permissions::from_mode(0o600));
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::system("cannot listen for warm connections", &e))?;
+    let silence = opened.silence.unwrap_or(KEEPALIVE * KEEPALIVE_COUNT);
+    let mut keeper = Keeper {
+        uri,
+        name,
+        readonly,
+        opened,
+        listener,
+        spare: Some(spare),
+        relays: Vec::new(),
+        expiry,
+        last_used: Instant::now(),
+        served: 0,
+        stopping: false,
+        sock: paths.sock.clone(),
+    };
+    keeper.run(silence);
+    // The socket goes before the lock is let go, so a new keeper never loses its own.
+    let _ = std::fs::remove_file(&paths.sock);
+    for r in keeper.relays.drain(..) {
+        r.close();
+    }
+    drop(lock);
+    Ok(())
+}
+
+struct Keeper<'a> {
+    uri: &'a Uri,
+    name: String,
+    readonly: bool,
+    opened: Opened,
+    listener: UnixListener,
+    spare: Option<ssh2::Channel>,
+    relays: Vec<Relay>,
+    expiry: Duration,
+    last_used: Instant,
+    served: u64,
+    stopping: bool,
+    sock: std::path::PathBuf,
+}
+
+impl Keeper<'_> {
+    fn run(&mut self, silence: Duration) {
+        let session = self.opened.session.clone();
+        let interval = self
+            .opened
+            .silence
+            .map_or(KEEPALIVE, |s| s / KEEPALIVE_COUNT);
+        session.set_keepalive(true, interval.as_secs().max(1) as u32);
+        session.set_timeout(0);
+        session.set_blocking(false);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut heard = Instant::now();
+        loop {
+            let mut moved = self.accept();
+            if !self.spare_alive(&mut buf) {
+                return;
+            }
+            if session.keepalive_send().is_err() || heard.elapsed() > silence {
+                return;
+            }
+            if self.relays.is_empty() && (self.stopping || self.last_used.elapsed() >= self.expiry)
+            {
+                return;
+            }
+            // The relays are stepped last: nothing touches the session between their turn
+            // and the poll, but what they read for each other is checked for.
+            let mut i = 0;
+            while i < self.relays.len() {
+                match self.relays[i].step(&mut buf) {
+                    Step::Done => {
+                        self.relays.swap_remove(i).close();
+                        self.last_used = Instant::now();
+                        moved = true;
+                        continue;
+                    }
+                    Step::Moved => moved = true,
+                    Step::Idle => {}
+                }
+                i += 1;
+            }
+            if moved || self.relays.iter().any(Relay::pending) {
+                heard = Instant::now();
+                continue;
+            }
+            // The next spare is opened when no one is waiting on a relay (a client that
+            // comes first has it opened for itself).
+            if self.spare.is_none() && !self.stopping && self.relays.is_empty() {
+                if self.open_spare().is_err() {
+                    return;
+                }
+                continue;
+            }
+            let mut fds = vec![
+                PollFd::new(self.opened.net.as_fd(), session_wants(&session)),
+                PollFd::new(self.listener.as_fd(), PollFlags::POLLIN),
+            ];
+            fds.extend(
+                self.relays
+                    .iter()
+                    .map(|r| PollFd::new(r.local().as_fd(), r.wanted())),
+            );
+            let left = self.expiry.saturating_sub(self.last_used.elapsed());
+            let wait = left.min(Duration::from_secs(1)).as_millis().max(1);
+            let _ = poll(
+                &mut fds,
+                PollTimeout::try_from(wait as i32).unwrap_or(PollTimeout::MAX),
+            );
+            let net = fds[0].revents().unwrap_or(PollFlags::empty());
+            if net.intersects(PollFlags::POLLHUP | PollFlags::POLLERR) {
+                return;
+            }
+            if net.contains(PollFlags::POLLIN) {
+                heard = Instant::now();
+            }
+        }
+    }
+
+    /// Answers every client waiting on the socket; whether there were any.
+    fn accept(&mut self) -> bool {
+        let mut any = false;
+        loop {
+            match self.listener.accept() {
+                Ok((client, _)) => {
+                    any = true;
+                    self.answer(client);
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return any,
+            }
+        }
+    }
+
+    fn answer(&mut self, mut client: UnixStream) {
+        // Only this user's processes get anything (the directory is private too).
+        if !warm::same_user(&client) {
+            return;
+        }
+        let _ = client.set_nonblocking(false);
+        let _ = client.set_read_timeout(Some(Duration::from_secs(1)));
+        let mut request = [0u8; 1];
+        if client.read_exact(&mut request).is_err() {
+            return;
+        }
+        match request[0] {
+            TAKE => self.hand_over(&client),
+            INFO => {
+                let info = Info {
+                    pid: std::process::id(),
+                    readonly: self.readonly,
+                    uri: self.uri.to_string(),
+                    served: self.served,
+                    idle: if self.relays.is_empty() {
+                        self.last_used.elapsed().as_secs()
+                    } else {
+                        0
+                    },
+                    expiry: self.expiry.as_secs(),
+                    active: self.relays.len(),
+                };
+                let _ = client.write_all(info.line().as_bytes());
+            }
+            STOP => {
+                // No one new reaches it; it ends when its last connection does.
+                self.stopping = true;
+                let _ = std::fs::remove_file(&self.sock);
+                let _ = client.write_all(&[YES]);
+            }
+            _ => {}
+        }
+    }
+
+    fn hand_over(&mut self, client: &UnixStream) {
+        if self.stopping || (self.spare.is_none() && self.open_spare().is_err()) {
+            let _ = (&*client).write_all(&[NO]);
+            return;
+        }
+        let Ok((ours, theirs)) = UnixStream::pair() else {
+            let _ = (&*client).write_all(&[NO]);
+            return;
+        };
+        if warm::send_fd(client, &OwnedFd::from(theirs)).is_err() {
+            return;
+        }
+        let channel = self.spare.take().expect("a spare was opened above");
+        self.relays.push(Relay::new(channel, ours));
+        self.served += 1;
+        self.last_used = Instant::now();
+    }
+
+    /// Opens the next spare channel: a few round trips, done blocking while nothing else is
+    /// moving (or while a client waits for it).
+    fn open_spare(&mut self) -> Result<()> {
+        let session = &self.opened.session;
+        session.set_blocking(true);
+        session.set_timeout(10_000);
+        let channel = self
+            .opened
+            .relay_channel(self.uri, &self.name, self.readonly);
+        session.set_timeout(0);
+        session.set_blocking(false);
+        self.spare = Some(channel?);
+        Ok(())
+    }
+
+    /// Whether the spare is still good: a relay whose far end ended (the daemon restarted) is
+    /// dropped and replaced on the next quiet turn. The daemon says nothing before the
+    /// client does, so anything read from the spare means it is not usable either.
+    fn spare_alive(&mut self, buf: &mut [u8]) -> bool {
+        let Some(spare) = &mut self.spare else {
+            return true;
+        };
+        match spare.read(buf) {
+            Err(e) if e.kind() == ErrorKind::WouldBlock => true,
+            Err(_) => false,
+            Ok(0) if !spare.eof() => true,
+            Ok(_) => {
+                let _ = spare.close();
+                self.spare = None;
+                true
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Moving bytes between ssh channels and local sockets. libssh2 is not driven from several
+//! threads at once here: one loop owns a session and steps every relay of it in turn (one
+//! relay for a plain connection, several in a warm keeper).
+
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use ssh2::{BlockDirections, Channel, Session};
+
+/// One ssh channel and the local socket it stands for.
+pub struct Relay {
+    channel: Channel,
+    local: UnixStream,
+    /// Bytes from the local side still to be written into the channel.
+    outgoing: Vec<u8>,
+}
+
+/// What a step of a relay did.
+#[derive(PartialEq, Eq)]
+pub enum Step {
+    Moved,
+    Idle,
+    /// Either side ended (the relay is finished).
+    Done,
+}
+
+impl Relay {
+    pub fn new(channel: Channel, local: UnixStream) -> Relay {
+        let _ = local.set_nonblocking(true);
+        Relay {
+            channel,
+            local,
+            outgoing: Vec::new(),
+        }
+    }
+
+    /// Moves what can move without waiting (the session must be non-blocking).
+    pub fn step(&mut self, buf: &mut [u8]) -> Step {
+        let mut moved = false;
+        match self.channel.read(buf) {
+            Ok(0) if self.channel.eof() => return Step::Done,
+            Ok(0) => {}
+            Ok(n) => {
+                // The local side is a socket of this machine: a short blocking write.
+                let _ = self.local.set_nonblocking(false);
+                if self.local.write_all(&buf[..n]).is_err() {
+                    return Step::Done;
+                }
+                let _ = self.local.set_nonblocking(true);
+                moved = true;
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            Err(_) => return Step::Done,
+        }
+        // The far side's stderr is drained, or it would fill the channel's window; it is not
+        // shown, since virt-ssh-helper complains there on every normal close of the daemon.
+        if let Ok(1..) = self.channel.stderr().read(buf) {
+            moved = true;
+        }
+        if self.outgoing.is_empty() {
+            match self.local.read(buf) {
+                Ok(0) => return Step::Done,
+                Ok(n) => self.outgoing.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(_) => return Step::Done,
+            }
+        }
+        if !self.outgoing.is_empty() {
+            match self.channel.write(&self.outgoing) {
+                Ok(n) => {
+                    self.outgoing.drain(..n);
+                    moved = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(_) => return Step::Done,
+            }
+        }
+        if moved {
+            Step::Moved
+        } else {
+            Step::Idle
+        }
+    }
+
+    /// What to wait for on the local socket: more from it only when there is room to take it
+    /// (else a pending write would spin).
+    pub fn wanted(&self) -> PollFlags {
+        if self.outgoing.is_empty() {
+            PollFlags::POLLIN
+        } else {
+            PollFlags::empty()
+        }
+    }
+
+    /// Whether libssh2 already holds something for this channel (read off the socket while
+    /// serving another call): then polling the socket would wait for nothing.
+    pub fn pending(&self) -> bool {
+        self.channel.read_window().available > 0 || self.channel.eof()
+    }
+
+    pub fn local(&self) -> &UnixStream {
+        &self.local
+    }
+
+    /// Ends the relay: the local side sees the connection close.
+    pub fn close(mut self) {
+        let _ = self.local.shutdown(std::net::Shutdown::Both);
+        let _ = self.channel.close();
+    }
+}
+
+/// What libssh2 waits for on the session's socket.
+pub fn session_wants(session: &Session) -> PollFlags {
+    let mut wanted = PollFlags::POLLIN;
+    if matches!(
+        session.block_directions(),
+        BlockDirections::Outbound | BlockDirections::Both
+    ) {
+        wanted |= PollFlags::POLLOUT;
+    }
+    wanted
+}
+
+/// Relays one channel until either side ends, or (with `silence`, the `ServerAliveInterval`
+/// times `ServerAliveCountMax`) until the server has said nothing for that long despite
+/// keepalives.
+pub fn pump(session: Session, net: OwnedFd, mut relay: Relay, silence: Option<Duration>) {
+    session.set_blocking(false);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut heard = Instant::now();
+    loop {
+        if let Some(limit) = silence {
+            let _ = session.keepalive_send();
+            if heard.elapsed() > limit {
+                break;
+            }
+        }
+        match relay.step(&mut buf) {
+            Step::Done => break,
+            Step::Moved => {
+                heard = Instant::now();
+                continue;
+            }
+            Step::Idle if relay.pending() => continue,
+            Step::Idle => {}
+        }
+        let mut fds = [
+            PollFd::new(net.as_fd(), session_wants(&session)),
+            PollFd::new(relay.local().as_fd(), relay.wanted()),
+        ];
+        let _ = poll(&mut fds, PollTimeout::from(50u16));
+        if fds[0]
+            .revents()
+            .is_some_and(|r| r.contains(PollFlags::POLLIN))
+        {
+            heard = Instant::now();
+        }
+    }
+    relay.close();
+}
