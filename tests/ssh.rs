@@ -13,145 +13,17 @@ use std::process::{Child, Command, Output};
 mod common;
 
 use common::golden::{assert_same_over, command};
-
-struct Sshd {
-    child: Child,
-    port: u16,
-    home: tempfile::TempDir,
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        // The keepers this test's one-shots left behind end with it.
-        let _ = run(
-            env!("CARGO_BIN_EXE_virtsh"),
-            self.home.path(),
-            &["--warm-stop".into()],
-        );
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn keygen(path: &Path) {
-    let st = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(path)
-        .status()
-        .expect("ssh-keygen (openssh) is installed by scripts/setup-test-env.sh");
-    assert!(st.success());
-}
-
-fn pubkey(path: &Path) -> String {
-    let text = std::fs::read_to_string(path.with_extension("pub")).unwrap();
-    text.split_whitespace()
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// sshd on a free port of 127.0.0.1; a HOME whose .ssh holds the client key and a
-/// known_hosts with the server's key (so the system ssh of virsh finds them too).
-fn sshd() -> Sshd {
-    let home = tempfile::tempdir().unwrap();
-    let ssh = home.path().join(".ssh");
-    std::fs::create_dir(&ssh).unwrap();
-    std::fs::DirBuilder::new()
-        .mode(0o700)
-        .create(home.path().join("run"))
-        .unwrap();
-    let host_key = home.path().join("host_key");
-    keygen(&host_key);
-    keygen(&ssh.join("id_ed25519"));
-    std::fs::copy(
-        ssh.join("id_ed25519.pub"),
-        home.path().join("authorized_keys"),
-    )
-    .unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    std::fs::write(
-        ssh.join("known_hosts"),
-        format!("[127.0.0.1]:{port} {}\n", pubkey(&host_key)),
-    )
-    .unwrap();
-    let config = home.path().join("sshd_config");
-    std::fs::write(
-        &config,
-        format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\n\
-             PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-             UsePAM no\nStrictModes no\nPidFile {}\n",
-            host_key.display(),
-            home.path().join("authorized_keys").display(),
-            home.path().join("sshd.pid").display()
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir_all("/run/sshd").unwrap();
-    let child = Command::new("/usr/sbin/sshd")
-        .arg("-D")
-        .arg("-e")
-        .arg("-f")
-        .arg(&config)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("sshd (openssh-server) is installed by scripts/setup-test-env.sh");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    // The system ssh that virsh runs reads ~/.ssh from the passwd entry, not $HOME: a
-    // wrapper earlier on PATH points it at this HOME's key and known_hosts.
-    let bin = home.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    let client_config = home.path().join("ssh_config");
-    std::fs::write(
-        &client_config,
-        format!(
-            "UserKnownHostsFile {}\nIdentityFile {}\n",
-            ssh.join("known_hosts").display(),
-            ssh.join("id_ed25519").display()
-        ),
-    )
-    .unwrap();
-    let wrapper = bin.join("ssh");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nexec /usr/bin/ssh -F {} \"$@\"\n",
-            client_config.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(
-        &wrapper,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
-    Sshd { child, port, home }
-}
+use common::sshd::{self, keygen, pubkey};
 
 fn run(program: &str, home: &Path, args: &[String]) -> Output {
-    command(program, args)
-        .env(
-            "PATH",
-            format!("{}:/usr/bin:/bin", home.join("bin").display()),
-        )
-        .env("HOME", home)
-        .env("XDG_RUNTIME_DIR", home.join("run"))
-        .output()
-        .unwrap()
+    let mut c = command(program, args);
+    sshd::environment(&mut c, home);
+    c.output().unwrap()
 }
 
 #[test]
 fn golden_cases_over_ssh_match_virsh() {
-    let d = sshd();
+    let d = sshd::start();
     let uri = format!("test+ssh://root@127.0.0.1:{}/default", d.port);
     assert_same_over(&uri, |program, args| run(program, d.home.path(), args));
 }
@@ -160,7 +32,7 @@ fn golden_cases_over_ssh_match_virsh() {
 fn a_real_domain_over_qemu_ssh() {
     const DOMAIN: &str = "virtsh-ssh-test";
     common::libvirtd::daemon_answers();
-    let d = sshd();
+    let d = sshd::start();
     let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
     let xml = d.home.path().join("d.xml");
     std::fs::write(
@@ -233,7 +105,7 @@ fn a_real_domain_over_qemu_ssh() {
 
 #[test]
 fn ssh_failures_say_what_to_do() {
-    let d = sshd();
+    let d = sshd::start();
     let err = |uri: &str| {
         let o = run(
             env!("CARGO_BIN_EXE_virtsh"),
@@ -313,7 +185,7 @@ fn ssh_failures_say_what_to_do() {
 fn networks_over_qemu_ssh_print_as_virsh() {
     const NETWORK: &str = "virtsh-ssh-net";
     common::libvirtd::daemon_answers();
-    let d = sshd();
+    let d = sshd::start();
     let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
     let xml = d.home.path().join("net.xml");
     std::fs::write(
@@ -360,7 +232,7 @@ fn networks_over_qemu_ssh_print_as_virsh() {
 /// prints what virsh prints on the same URI, a wrong or unknown key behind an alias is refused.
 #[test]
 fn ssh_config_is_honoured_as_openssh_honours_it() {
-    let d = sshd();
+    let d = sshd::start();
     let home = d.home.path();
     let ssh = home.join(".ssh");
     let port = d.port;
@@ -479,7 +351,7 @@ fn keepers(home: &Path) -> Vec<(u32, String, u64)> {
 
 #[test]
 fn one_shots_leave_a_warm_connection_the_next_ones_take() {
-    let d = sshd();
+    let d = sshd::start();
     let home = d.home.path();
     std::fs::write(
         home.join(".ssh/config"),

@@ -7,6 +7,7 @@
 pub mod golden;
 pub mod guests;
 pub mod libvirtd;
+pub mod sshd;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -57,7 +57,16 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
     }
     let opened = Opened::open(uri)?;
     let name = super::daemon_name(uri);
-    let spare = opened.relay_channel(uri, &name, readonly)?;
+    // Spares reach the daemon's socket directly when sshd allows it: a program started per
+    // channel (virt-ssh-helper) costs the remote sshd a fork and exec, ~100 ms here, which
+    // back-to-back one-shots would wait for.
+    let direct = super::ssh::daemon_sockets(uri, readonly)
+        .into_iter()
+        .find_map(|path| Some((opened.socket_channel(&path).ok()?, path)));
+    let (spare, socket) = match direct {
+        Some((channel, path)) => (channel, Some(path)),
+        None => (opened.relay_channel(uri, &name, readonly)?, None),
+    };
     let _ = std::fs::remove_file(&paths.sock);
     let listener = UnixListener::bind(&paths.sock)
         .map_err(|e| Error::system("cannot listen for warm connections", &e))?;
@@ -70,6 +79,7 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
         uri,
         name,
         readonly,
+        socket,
         opened,
         listener,
         spare: Some(spare),
@@ -94,6 +104,8 @@ struct Keeper<'a> {
     uri: &'a Uri,
     name: String,
     readonly: bool,
+    /// The daemon socket spares reach directly; none: each runs the relay program.
+    socket: Option<String>,
     opened: Opened,
     listener: UnixListener,
     spare: Option<ssh2::Channel>,
@@ -150,7 +162,7 @@ impl Keeper<'_> {
                 continue;
             }
             // The next spare is opened when no one is waiting on a relay (a client that
-            // comes first has it opened for itself).
+            // comes first has it opened for itself) when it costs a program's start.
             if self.spare.is_none() && !self.stopping && self.relays.is_empty() {
                 if self.open_spare().is_err() {
                     return;
@@ -252,6 +264,10 @@ impl Keeper<'_> {
         self.relays.push(Relay::new(channel, ours));
         self.served += 1;
         self.last_used = Instant::now();
+        // A direct spare is one round trip away: had now, it is ready for the next client.
+        if self.socket.is_some() && self.open_spare().is_err() {
+            self.stopping = true;
+        }
     }
 
     /// Opens the next spare channel: a few round trips, done blocking while nothing else is
@@ -260,9 +276,12 @@ impl Keeper<'_> {
         let session = &self.opened.session;
         session.set_blocking(true);
         session.set_timeout(10_000);
-        let channel = self
-            .opened
-            .relay_channel(self.uri, &self.name, self.readonly);
+        let channel = match &self.socket {
+            Some(path) => self.opened.socket_channel(path),
+            None => self
+                .opened
+                .relay_channel(self.uri, &self.name, self.readonly),
+        };
         session.set_timeout(0);
         session.set_blocking(false);
         self.spare = Some(channel?);

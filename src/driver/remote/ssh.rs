@@ -43,11 +43,7 @@ fn shell_quote(s: &str) -> String {
 /// What runs on the remote host: `virt-ssh-helper` when it is there, else netcat on the
 /// daemon's socket (libvirt's `proxy=auto`).
 fn remote_command(uri: &Uri, name: &str, readonly: bool) -> String {
-    let ro = if readonly { "-ro" } else { "" };
-    let socket = uri
-        .param("socket")
-        .map(String::from)
-        .unwrap_or_else(|| format!("/run/libvirt/libvirt-sock{ro}"));
+    let socket = netcat_socket(uri, readonly);
     let netcat = uri.param("netcat").unwrap_or("nc");
     let helper = format!(
         "virt-ssh-helper{} {}",
@@ -68,6 +64,35 @@ fn remote_command(uri: &Uri, name: &str, readonly: bool) -> String {
         ),
     };
     format!("sh -c {}", shell_quote(&script))
+}
+
+/// The socket netcat is pointed at: `socket=`, else libvirtd's.
+fn netcat_socket(uri: &Uri, readonly: bool) -> String {
+    let ro = if readonly { "-ro" } else { "" };
+    uri.param("socket")
+        .map(String::from)
+        .unwrap_or_else(|| format!("/run/libvirt/libvirt-sock{ro}"))
+}
+
+/// The daemon sockets of the remote host that a channel may reach directly (sshd connecting
+/// to it, no program run), in the order virt-ssh-helper picks them for a system URI: the
+/// modular daemon's, then libvirtd's; the one socket netcat would be given when the URI asks
+/// for netcat. None for a session URI, whose daemon the helper may have to start.
+pub fn daemon_sockets(uri: &Uri, readonly: bool) -> Vec<String> {
+    let ro = if readonly { "-ro" } else { "" };
+    let netcat = uri.param("socket").is_some()
+        || uri.param("netcat").is_some()
+        || uri.param("proxy") == Some("netcat");
+    if netcat {
+        vec![netcat_socket(uri, readonly)]
+    } else if uri.path == "/session" {
+        Vec::new()
+    } else {
+        vec![
+            format!("/run/libvirt/virt{}d-sock{ro}", uri.driver),
+            format!("/run/libvirt/libvirt-sock{ro}"),
+        ]
+    }
 }
 
 /// One hop of a connection: the destination as named, and what the URI and the ssh
@@ -338,6 +363,9 @@ fn tcp_link(hop: &Hop, timeout: Duration) -> Result<Link> {
             }
         })
         .ok_or_else(|| cannot(last))?;
+    // RPC calls are small messages that wait for their answers: Nagle's delay would hold
+    // each one back until the previous was acknowledged.
+    let _ = tcp.set_nodelay(true);
     Link::new(OwnedFd::from(tcp))
 }
 
@@ -498,6 +526,16 @@ impl Opened {
             .exec(&remote_command(uri, name, readonly))
             .map_err(|e| ssh_error(format!("cannot run the relay on {}: {e}", self.host)))?;
         Ok(channel)
+    }
+}
+
+impl Opened {
+    /// A channel that sshd connects to the daemon socket `path` itself
+    /// (`direct-streamlocal`): no program starts, so it is ready in one round trip.
+    pub fn socket_channel(&self, path: &str) -> Result<ssh2::Channel> {
+        self.session
+            .channel_direct_streamlocal(path, None)
+            .map_err(|e| ssh_error(format!("cannot reach {path} on {}: {e}", self.host)))
     }
 }
 
