@@ -52,7 +52,9 @@ pkgs=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvi
       # `nc -U` for ssh URIs that name the daemon's socket (socket=, netcat=).
       netcat-openbsd
       # libssh2-sys and libz-sys (the ssh transport) look for system libraries with it.
-      pkg-config)
+      pkg-config
+      # the test PKI for the TLS transport.
+      openssl)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -86,7 +88,7 @@ ensure_daemon() {
     local daemon=$1
     shift
     "$@" >/dev/null 2>&1 && return
-    "$daemon" -d
+    $daemon -d
     for _ in $(seq 100); do
         "$@" >/dev/null 2>&1 && return
         sleep 0.1
@@ -95,9 +97,44 @@ ensure_daemon() {
     exit 1
 }
 
+# A test PKI where libvirt looks for one (made once, never over an existing CA): a CA, a server
+# certificate for `localhost` only (so that 127.0.0.1 fails the host check), a client one.
+make_pki() {
+    [ -f /etc/pki/CA/cacert.pem ] && return
+    local tmp
+    tmp=$(mktemp -d)
+    mkdir -p /etc/pki/CA/private /etc/pki/libvirt/private
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=virtsh test CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout /etc/pki/CA/private/cakey.pem -out "$tmp/cacert.pem" 2>/dev/null
+    local who usage
+    for who in server client; do
+        usage=serverAuth
+        [ $who = client ] && usage=clientAuth
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+            -keyout "/etc/pki/libvirt/private/${who}key.pem" -out "$tmp/$who.csr" 2>/dev/null
+        printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=%s\nsubjectAltName=DNS:localhost\n' \
+            "$usage" >"$tmp/$who.ext"
+        openssl x509 -req -in "$tmp/$who.csr" -CA "$tmp/cacert.pem" -CAkey /etc/pki/CA/private/cakey.pem \
+            -CAcreateserial -days 3650 -extfile "$tmp/$who.ext" -out "/etc/pki/libvirt/${who}cert.pem" 2>/dev/null
+    done
+    mv "$tmp/cacert.pem" /etc/pki/CA/cacert.pem
+    rm -rf "$tmp"
+}
+
 # libvirtd and its log daemon on their default sockets, for the interoperability tests and for
-# the benchmarks that compare with libvirt.
+# the benchmarks that compare with libvirt; libvirtd also listens for TLS (16514, the test PKI)
+# and plain TCP (16509, no authentication), for the remote transports' tests. A libvirtd that
+# answers but does not listen is restarted listening (its guests live on).
 if [ "$(id -u)" = 0 ]; then
+    make_pki
+    conf=/etc/libvirt/virtsh-test-libvirtd.conf
+    printf 'listen_tls = 1\nlisten_tcp = 1\nauth_tcp = "none"\n' >"$conf"
     ensure_daemon virtlogd virt-admin -c virtlogd:///system uri
-    ensure_daemon libvirtd virsh -c qemu:///system uri
+    if virsh -c qemu:///system uri >/dev/null 2>&1 &&
+        ! virsh -c qemu+tcp://localhost/system uri >/dev/null 2>&1; then
+        pkill -x libvirtd
+        for _ in $(seq 100); do pgrep -x libvirtd >/dev/null || break; sleep 0.1; done
+    fi
+    ensure_daemon "libvirtd --listen -f $conf" virsh -c qemu+tcp://localhost/system uri
 fi

@@ -88,33 +88,6 @@ pub fn utc_timestamp() -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn liveness() {
-        assert!(pid_alive(std::process::id()));
-        assert!(!pid_alive(999_999_999));
-    }
-
-    #[test]
-    fn sockets_in_deep_directories() {
-        let top = tempfile::tempdir().unwrap();
-        let deep = top.path().join("d".repeat(120));
-        std::fs::create_dir(&deep).unwrap();
-        // Bound relative to the directory, as QEMU binds its sockets.
-        let handle = std::fs::File::open(&deep).unwrap();
-        let bind_path = format!(
-            "/proc/self/fd/{}/s.sock",
-            std::os::fd::AsRawFd::as_raw_fd(&handle)
-        );
-        let _listener = std::os::unix::net::UnixListener::bind(bind_path).unwrap();
-        assert!(std::os::unix::net::UnixStream::connect(deep.join("s.sock")).is_err());
-        connect_unix_in(&deep, "s.sock").unwrap();
-    }
-}
-
 /// Starts `command` (a helper role of this binary) detached: its own session, no terminal,
 /// stdio on /dev/null and no inherited descriptor, so that `out=$(virtsh ...)` and pipelines
 /// are not held open by it. Reaped by a thread when it ends while this process lives.
@@ -144,4 +117,31 @@ pub fn spawn_detached(command: &mut std::process::Command) -> std::io::Result<()
     let mut child = command.spawn()?;
     std::thread::spawn(move || child.wait());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn liveness() {
+        assert!(pid_alive(std::process::id()));
+        assert!(!pid_alive(999_999_999));
+    }
+
+    #[test]
+    fn sockets_in_deep_directories() {
+        let top = tempfile::tempdir().unwrap();
+        let deep = top.path().join("d".repeat(120));
+        std::fs::create_dir(&deep).unwrap();
+        // Bound relative to the directory, as QEMU binds its sockets.
+        let handle = std::fs::File::open(&deep).unwrap();
+        let bind_path = format!(
+            "/proc/self/fd/{}/s.sock",
+            std::os::fd::AsRawFd::as_raw_fd(&handle)
+        );
+        let _listener = std::os::unix::net::UnixListener::bind(bind_path).unwrap();
+        assert!(std::os::unix::net::UnixStream::connect(deep.join("s.sock")).is_err());
+        connect_unix_in(&deep, "s.sock").unwrap();
+    }
 }

@@ -6,9 +6,9 @@
 //! one-shots leave a warm connection the next ones take (and the goldens go through it).
 
 use std::net::TcpListener;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::process::{Child, Command, Output};
+use std::process::{Command, Output};
 
 mod common;
 

@@ -8,6 +8,7 @@ mod relay;
 mod ssh;
 mod ssh_config;
 mod storage;
+mod tls;
 pub mod transport;
 pub mod warm;
 

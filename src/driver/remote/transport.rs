@@ -1,5 +1,6 @@
 //! Transports of the remote driver: a unix socket (libvirt's socket paths, or `socket=`), ssh
-//! (`ssh.rs`), and a child process's stdin and stdout (`ext`, `command=`).
+//! (`ssh.rs`), TCP and TLS (`tls.rs`), and a child process's stdin and stdout (`ext`,
+//! `command=`).
 
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
@@ -7,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use crate::driver::VolumeSink;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::rpc::client::{Client, StreamWriter};
 use crate::rpc::procs::{VolStreamArgs, STORAGE_VOL_DOWNLOAD, STORAGE_VOL_UPLOAD};
 use crate::uri::{Transport, Uri};
@@ -107,31 +108,52 @@ pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)>
                 &uri.to_string(),
             ))
         }
-        other => Err(Error::new(
-            ErrorCode::NoConnect,
-            format!(
-                "the {} transport of {uri} is not available in virtsh yet; use ssh, unix or ext",
-                other.name()
-            ),
-        )),
+        Transport::Tls => unix_client(super::tls::connect(uri)?, uri),
+        Transport::Tcp => socket_client(super::tls::tcp(uri, super::tls::TCP_PORT)?, uri),
     };
     Ok((client?, Reach::Cold))
 }
 
-/// A client on a connected socket.
+/// A connected socket, whichever its family.
+trait Socket: std::io::Read + std::io::Write + Send + Sync + Sized + 'static {
+    fn duplicate(&self) -> std::io::Result<Self>;
+    fn end(&self);
+}
+
+impl Socket for UnixStream {
+    fn duplicate(&self) -> std::io::Result<Self> {
+        self.try_clone()
+    }
+    fn end(&self) {
+        let _ = self.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+impl Socket for std::net::TcpStream {
+    fn duplicate(&self) -> std::io::Result<Self> {
+        self.try_clone()
+    }
+    fn end(&self) {
+        let _ = self.shutdown(std::net::Shutdown::Both);
+    }
+}
+
 fn unix_client(stream: UnixStream, uri: &Uri) -> Result<Client> {
+    socket_client(stream, uri)
+}
+
+/// A client on a connected socket.
+fn socket_client<S: Socket>(stream: S, uri: &Uri) -> Result<Client> {
     let reader = stream
-        .try_clone()
+        .duplicate()
         .map_err(|e| Error::system("cannot clone the socket", &e))?;
     let closer = stream
-        .try_clone()
+        .duplicate()
         .map_err(|e| Error::system("cannot clone the socket", &e))?;
     Ok(Client::new(
         Box::new(reader),
         Box::new(stream),
-        Box::new(move || {
-            let _ = closer.shutdown(std::net::Shutdown::Both);
-        }),
+        Box::new(move || closer.end()),
         &uri.to_string(),
     ))
 }
