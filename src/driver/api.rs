@@ -151,6 +151,10 @@ api! {
         write fn resume_domain(&self, dom: &DomainRef) -> () = "virDomainResume";
         read fn domain_info(&self, dom: &DomainRef) -> DomainInfo = "virDomainGetInfo";
         read fn domain_state(&self, dom: &DomainRef) -> State = "virDomainGetState";
+        /// The state of each domain, or why it has none (the remote driver sends every call
+        /// before it reads a reply).
+        read fn domain_states(&self, doms: &[DomainRef]) -> Vec<Result<State>>
+            = "virDomainGetState" => states;
         /// Statistics of the domains `target` names or filters. The default knows the
         /// `state` group only, as libvirt's test driver: other groups asked for are left out,
         /// or refused with `ENFORCE`.
@@ -270,6 +274,10 @@ api! {
         read fn pool_autostart(&self, pool: &PoolRef) -> bool = "virStoragePoolGetAutostart";
         write fn set_pool_autostart(&self, pool: &PoolRef, on: bool) -> ()
             = "virStoragePoolSetAutostart";
+        /// The facts `pool-list` shows of each pool (the remote driver sends every call
+        /// before it reads a reply).
+        read fn pool_facts(&self, pools: &[PoolRef]) -> Vec<Result<PoolFacts>>
+            = "virStoragePoolGetInfo" => pool_facts;
         read fn pool_is_persistent(&self, pool: &PoolRef) -> bool
             = "virStoragePoolIsPersistent";
         read fn list_volumes(&self, pool: &PoolRef) -> Vec<VolRef>
@@ -298,6 +306,10 @@ api! {
         read fn vol_info(&self, vol: &VolRef) -> VolInfo = "virStorageVolGetInfo";
         read fn vol_xml(&self, vol: &VolRef) -> String = "virStorageVolGetXMLDesc";
         read fn vol_path(&self, vol: &VolRef) -> String = "virStorageVolGetPath";
+        /// The facts `vol-list` shows of each volume, its info when `info` (the remote
+        /// driver sends every call before it reads a reply).
+        read fn vol_facts(&self, vols: &[VolRef], info: bool) -> Vec<Result<VolFacts>>
+            = "virStorageVolGetPath" => vol_facts;
         /// The volume's bytes from `offset`, at most `length` of them (0: to the end).
         read fn download_volume(&self, vol: &VolRef, offset: u64, length: u64)
             -> Box<dyn Read> = "virStorageVolDownload";
@@ -447,6 +459,42 @@ fn facts(api: &(impl NetworkApi + ?Sized), nets: &[NetworkRef]) -> Result<Vec<Ne
             persistent: api.network_is_persistent(n).ok(),
         })
         .collect())
+}
+
+fn pool_facts(
+    api: &(impl StorageApi + ?Sized),
+    pools: &[PoolRef],
+) -> Result<Vec<Result<PoolFacts>>> {
+    Ok(pools
+        .iter()
+        .map(|p| {
+            Ok(PoolFacts {
+                info: api.pool_info(p)?,
+                autostart: api.pool_autostart(p)?,
+                persistent: api.pool_is_persistent(p)?,
+            })
+        })
+        .collect())
+}
+
+fn vol_facts(
+    api: &(impl StorageApi + ?Sized),
+    vols: &[VolRef],
+    info: bool,
+) -> Result<Vec<Result<VolFacts>>> {
+    Ok(vols
+        .iter()
+        .map(|v| {
+            Ok(VolFacts {
+                path: api.vol_path(v)?,
+                info: info.then(|| api.vol_info(v).ok()).flatten(),
+            })
+        })
+        .collect())
+}
+
+fn states(api: &(impl DomainApi + ?Sized), doms: &[DomainRef]) -> Result<Vec<Result<State>>> {
+    Ok(doms.iter().map(|d| api.domain_state(d)).collect())
 }
 
 /// `dominfo`'s facts one call at a time; the security label only where the host has a model.

@@ -71,6 +71,22 @@ pub struct VolInfo {
     pub allocation: u64,
 }
 
+/// What `pool-list` shows of a pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolFacts {
+    pub info: PoolInfo,
+    pub autostart: bool,
+    pub persistent: bool,
+}
+
+/// What `vol-list` shows of a volume: its path, and with `--details` its info (none when
+/// the volume cannot say, as virsh leaves those columns blank).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolFacts {
+    pub path: String,
+    pub info: Option<VolInfo>,
+}
+
 /// Told how far a long operation is: `(done, total)`, in bytes (or per mille when bytes are
 /// not known). Drivers call it; they never draw anything themselves.
 pub type ProgressFn<'a> = &'a dyn Fn(u64, u64);

@@ -51,11 +51,18 @@ impl Run for List {
         });
         let script = !self.table && (self.uuid || self.name || self.id);
         let mut rows = Vec::with_capacity(doms.len());
-        for dom in doms {
-            let state = if script {
-                String::new()
-            } else {
-                match domains.domain_state(&dom) {
+        let states: Vec<Option<_>> = match script {
+            true => doms.iter().map(|_| None).collect(),
+            false => domains
+                .domain_states(&doms)?
+                .into_iter()
+                .map(Some)
+                .collect(),
+        };
+        for (dom, state) in doms.into_iter().zip(states) {
+            let state = match state {
+                None => String::new(),
+                Some(state) => match state {
                     // A domain that went away since it was listed is not shown, as in virsh.
                     Err(e) if e.code == ErrorCode::NoDomain => continue,
                     Err(e) => return Err(e.into()),

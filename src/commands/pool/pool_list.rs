@@ -34,15 +34,17 @@ impl Run for PoolList {
         let storage = conn.storage();
         let mut pools = storage.list_pools(flags)?;
         pools.sort_by_key(|p| p.name.to_lowercase());
+        let facts = storage.pool_facts(&pools)?;
         let mut rows = Vec::with_capacity(pools.len());
-        for pool in pools {
-            let info = storage.pool_info(&pool)?;
+        for (pool, facts) in pools.into_iter().zip(facts) {
+            let facts = facts?;
+            let info = facts.info;
             let running = info.state == PoolState::Running;
             rows.push(Row {
                 uuid: pool.uuid.to_string(),
                 state: info.state,
-                autostart: storage.pool_autostart(&pool)?,
-                persistent: storage.pool_is_persistent(&pool)?,
+                autostart: facts.autostart,
+                persistent: facts.persistent,
                 capacity: running.then_some(info.capacity),
                 allocation: running.then_some(info.allocation),
                 available: running.then_some(info.available),

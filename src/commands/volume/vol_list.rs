@@ -15,14 +15,10 @@ impl Run for VolList {
             .list_volumes(&pool)
             .map_err(|e| CmdError::failed("Failed to list volumes", e))?;
         vols.sort_by(|a, b| a.name.cmp(&b.name));
+        let facts = storage.vol_facts(&vols, self.details)?;
         let mut rows = Vec::with_capacity(vols.len());
-        for vol in vols {
-            let path = storage.vol_path(&vol)?;
-            let info = if self.details {
-                storage.vol_info(&vol).ok()
-            } else {
-                None
-            };
+        for (vol, facts) in vols.into_iter().zip(facts) {
+            let VolFacts { path, info } = facts?;
             rows.push(Row {
                 name: vol.name,
                 path,

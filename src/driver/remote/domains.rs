@@ -2,6 +2,24 @@
 
 use super::*;
 use crate::rpc::client::Pending;
+use crate::types::stats::TypedValue;
+
+impl RemoteDriver {
+    /// Each domain's state by its own call, all sent before any reply is read.
+    fn states_one_by_one(&self, doms: &[DomainRef]) -> Result<Vec<Result<State>>> {
+        let pending = doms
+            .iter()
+            .map(|d| self.client.start(DOMAIN_GET_STATE, &dom_flags(d, 0)))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(pending
+            .into_iter()
+            .map(|p| {
+                let s: StateRet = p.wait()?;
+                Ok(State::from_codes(s.state, s.reason))
+            })
+            .collect())
+    }
+}
 
 impl DomainApi for RemoteDriver {
     fn domain_stats(
@@ -148,6 +166,46 @@ impl DomainApi for RemoteDriver {
     fn domain_state(&self, d: &DomainRef) -> Result<State> {
         let s: StateRet = self.call(DOMAIN_GET_STATE, &dom_flags(d, 0))?;
         Ok(State::from_codes(s.state, s.reason))
+    }
+    fn domain_states(&self, doms: &[DomainRef]) -> Result<Vec<Result<State>>> {
+        // One call for all of them (`virDomainListGetStats` of the state group) where the
+        // daemon has it: a call per domain costs the daemon a dispatch each, pipelined or not.
+        let target = StatsTarget {
+            domains: Some(doms),
+            filter: DomainListFlags::default(),
+        };
+        let records = match self.domain_stats(target, StatsGroups::STATE, StatsFlags::default()) {
+            Err(e) if e.code == ErrorCode::NoSupport => return self.states_one_by_one(doms),
+            other => other?,
+        };
+        let mut by_uuid: std::collections::HashMap<Uuid, State> = records
+            .into_iter()
+            .filter_map(|r| {
+                let code = |field: &str| {
+                    r.params.iter().find_map(|(f, v)| match (f == field, v) {
+                        (true, TypedValue::Int(i)) => Some(*i),
+                        _ => None,
+                    })
+                };
+                let state = State::from_codes(code("state.state")?, code("state.reason")?);
+                Some((r.domain.uuid, state))
+            })
+            .collect();
+        // A domain with no record went away since it was listed.
+        Ok(doms
+            .iter()
+            .map(|d| {
+                by_uuid.remove(&d.uuid).ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::NoDomain,
+                        format!(
+                            "Domain not found: no domain with matching uuid '{}'",
+                            d.uuid
+                        ),
+                    )
+                })
+            })
+            .collect())
     }
     fn domain_xml(&self, d: &DomainRef, flags: XmlFlags) -> Result<String> {
         self.string(DOMAIN_GET_XML_DESC, &dom_flags(d, flags.0))

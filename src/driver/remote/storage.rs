@@ -86,12 +86,29 @@ impl StorageApi for RemoteDriver {
     }
     fn pool_info(&self, p: &PoolRef) -> Result<PoolInfo> {
         let r: PoolInfoRet = self.call(STORAGE_POOL_GET_INFO, &PoolArgs { pool: pool(p) })?;
-        Ok(PoolInfo {
-            state: PoolState::from_code(r.state),
-            capacity: r.capacity,
-            allocation: r.allocation,
-            available: r.available,
-        })
+        Ok(pool_info(r))
+    }
+    fn pool_facts(&self, pools: &[PoolRef]) -> Result<Vec<Result<PoolFacts>>> {
+        let c = &self.client;
+        let mut pending = Vec::with_capacity(pools.len());
+        for p in pools {
+            let args = PoolArgs { pool: pool(p) };
+            pending.push((
+                c.start(STORAGE_POOL_GET_INFO, &args)?,
+                c.start(STORAGE_POOL_GET_AUTOSTART, &args)?,
+                c.start(STORAGE_POOL_IS_PERSISTENT, &args)?,
+            ));
+        }
+        Ok(pending
+            .into_iter()
+            .map(|(info, autostart, persistent)| {
+                Ok(PoolFacts {
+                    info: pool_info(info.wait()?),
+                    autostart: autostart.wait::<IntRet>()?.value != 0,
+                    persistent: persistent.wait::<IntRet>()?.value != 0,
+                })
+            })
+            .collect())
     }
     fn pool_xml(&self, p: &PoolRef, inactive: bool) -> Result<String> {
         self.string(
@@ -205,11 +222,29 @@ impl StorageApi for RemoteDriver {
     }
     fn vol_info(&self, v: &VolRef) -> Result<VolInfo> {
         let r: VolInfoRet = self.call(STORAGE_VOL_GET_INFO, &VolArgs { vol: vol(v) })?;
-        Ok(VolInfo {
-            kind: VolType::from_code(r.kind),
-            capacity: r.capacity,
-            allocation: r.allocation,
-        })
+        Ok(vol_info(r))
+    }
+    fn vol_facts(&self, vols: &[VolRef], info: bool) -> Result<Vec<Result<VolFacts>>> {
+        let c = &self.client;
+        let mut pending = Vec::with_capacity(vols.len());
+        for v in vols {
+            let args = VolArgs { vol: vol(v) };
+            let details = match info {
+                true => Some(c.start(STORAGE_VOL_GET_INFO, &args)?),
+                false => None,
+            };
+            pending.push((c.start(STORAGE_VOL_GET_PATH, &args)?, details));
+        }
+        Ok(pending
+            .into_iter()
+            .map(|(path, details)| {
+                let info = details.and_then(|d| d.wait::<VolInfoRet>().ok().map(vol_info));
+                Ok(VolFacts {
+                    path: path.wait::<StringRet>()?.value,
+                    info,
+                })
+            })
+            .collect())
     }
     fn vol_xml(&self, v: &VolRef) -> Result<String> {
         self.string(
@@ -249,5 +284,22 @@ impl StorageApi for RemoteDriver {
                 flags: 0,
             },
         )
+    }
+}
+
+fn pool_info(r: PoolInfoRet) -> PoolInfo {
+    PoolInfo {
+        state: PoolState::from_code(r.state),
+        capacity: r.capacity,
+        allocation: r.allocation,
+        available: r.available,
+    }
+}
+
+fn vol_info(r: VolInfoRet) -> VolInfo {
+    VolInfo {
+        kind: VolType::from_code(r.kind),
+        capacity: r.capacity,
+        allocation: r.allocation,
     }
 }
