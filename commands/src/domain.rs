@@ -339,6 +339,24 @@ pub struct Setvcpus {
 }
 spec!(Setvcpus: "setvcpus" ["domain", "count"]);
 
+/// `screenshot`: take a screenshot of a current domain console and store it into a file
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "take a screenshot of a current domain console and store it into a file",
+    long_about = "screenshot of a current domain console"
+)]
+pub struct Screenshot {
+    #[command(flatten)]
+    pub target: DomainArg,
+    #[arg(long, value_name = "string", help = "where to store the screenshot")]
+    pub file: Option<String>,
+    #[arg(long, value_name = "number", help = "ID of a screen to take screenshot of", value_parser = crate::num::unsigned::<u32>)]
+    pub screen: Option<u32>,
+}
+spec!(Screenshot: "screenshot" ["domain"];
+    const UNWANTED_POSITIONAL: &'static [&'static str] = &["file"];
+);
+
 /// `domrename`: rename a domain
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(about = "rename a domain", long_about = "Rename an inactive domain.")]

@@ -186,6 +186,7 @@ macro_rules! with_commands {
                 Reboot reboot,
                 Reset reset,
                 Resume resume,
+                Screenshot screenshot,
                 Setmaxmem setmaxmem,
                 Setmem setmem,
                 Setvcpus setvcpus,

@@ -243,6 +243,9 @@ api! {
             params: &[(String, crate::types::stats::TypedValue)],
             flags: ModifyFlags,
         ) -> () = "virDomainSetInterfaceParameters";
+        /// A screenshot of `screen`: its MIME type and its bytes.
+        write fn screenshot(&self, dom: &DomainRef, screen: u32)
+            -> (String, Box<dyn Read>) = "virDomainScreenshot";
         /// The guest's serial console as a byte stream.
         write fn open_console(&self, dom: &DomainRef, devname: Option<&str>, flags: ConsoleFlags)
             -> Box<dyn ByteStream> = "virDomainOpenConsole";

@@ -401,11 +401,11 @@ impl Pending<'_> {
 
 impl Client {
     /// Starts a download stream (`proc_` with `args`): the reply, then the data packets.
-    pub fn download<A: Xdr>(
+    pub fn download<A: Xdr, R: Xdr>(
         self: &Arc<Client>,
         proc_: i32,
         args: &A,
-    ) -> Result<StreamReader, RpcError> {
+    ) -> Result<(R, StreamReader), RpcError> {
         let mut pending = self.start(proc_, args)?;
         let serial = pending.serial;
         let rx = pending.replies.take().expect("a new call has its receiver");
@@ -422,14 +422,17 @@ impl Client {
             lock(&self.shared.pending).remove(&serial);
             return Err(remote_error(&reply.body));
         }
-        Ok(StreamReader {
+        let ret = crate::rpc::xdr::from_bytes(&reply.body)
+            .map_err(|e| RpcError::Protocol(format!("a malformed reply: {e}")))?;
+        let reader = StreamReader {
             client: self.clone(),
             proc_,
             serial,
             replies: rx,
             buffered,
             done: false,
-        })
+        };
+        Ok((ret, reader))
     }
 }
 

@@ -150,6 +150,7 @@ procs! {
     DOMAIN_SET_MEMORY_FLAGS = 204,
     STORAGE_VOL_UPLOAD = 208,
     STORAGE_VOL_DOWNLOAD = 209,
+    DOMAIN_SCREENSHOT = 211,
     DOMAIN_GET_STATE = 212,
     CONNECT_GET_ALL_DOMAIN_STATS = 344,
     DOMAIN_DEFINE_XML_FLAGS = 350,
@@ -213,6 +214,8 @@ xdr_struct! { pub struct FeatureArgs { pub feature: i32, } }
 xdr_struct! { pub struct IntRet { pub value: i32, } }
 xdr_struct! { pub struct HyperRet { pub value: u64, } }
 xdr_struct! { pub struct StringRet { pub value: String, } }
+xdr_struct! { pub struct OptStringRet { pub value: Option<String>, } }
+xdr_struct! { pub struct ScreenshotArgs { pub dom: WireDomain, pub screen: u32, pub flags: u32, } }
 xdr_struct! {
     pub struct NodeInfoRet {
         pub model: Char32,

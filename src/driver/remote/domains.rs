@@ -207,6 +207,15 @@ impl DomainApi for RemoteDriver {
             })
             .collect())
     }
+    fn screenshot(&self, d: &DomainRef, screen: u32) -> Result<(String, Box<dyn std::io::Read>)> {
+        let args = ScreenshotArgs {
+            dom: dom(d),
+            screen,
+            flags: 0,
+        };
+        let (mime, reader): (OptStringRet, _) = self.client.download(DOMAIN_SCREENSHOT, &args)?;
+        Ok((mime.value.unwrap_or_default(), Box::new(reader)))
+    }
     fn domain_xml(&self, d: &DomainRef, flags: XmlFlags) -> Result<String> {
         self.string(DOMAIN_GET_XML_DESC, &dom_flags(d, flags.0))
     }

@@ -159,7 +159,8 @@ fn socket_client<S: Socket>(stream: S, uri: &Uri) -> Result<Client> {
 }
 
 pub fn download(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn std::io::Read>> {
-    Ok(Box::new(client.download(STORAGE_VOL_DOWNLOAD, args)?))
+    let ((), reader) = client.download(STORAGE_VOL_DOWNLOAD, args)?;
+    Ok(Box::new(reader))
 }
 
 pub fn upload(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn VolumeSink>> {
