@@ -9,8 +9,12 @@ use crate::model::units::parse_scaled;
 use crate::render::progress::Progress;
 use crate::types::VolCreateFlags;
 
+/// The granularity of holes in a sparse copy.
+const BLOCK: usize = 4096;
+
 /// Copies what `reader` gives with a progress bar for `total` bytes; with `sparse`, runs of
-/// zeros are skipped by seeking, so holes stay holes.
+/// zero blocks are skipped by seeking, so holes stay holes (and a remote daemon gets them as
+/// holes).
 pub fn copy<W: Write + Seek + ?Sized>(
     reader: &mut dyn Read,
     writer: &mut W,
@@ -29,8 +33,26 @@ pub fn copy<W: Write + Seek + ?Sized>(
         if n == 0 {
             break;
         }
-        if sparse && buf[..n].iter().all(|b| *b == 0) {
-            writer.seek(SeekFrom::Current(n as i64)).map_err(seek_err)?;
+        if sparse {
+            // Block by block, as a file system allocates: a run of zero blocks is a hole.
+            let mut rest = &buf[..n];
+            while !rest.is_empty() {
+                let zero = |b: &[u8]| b.iter().all(|x| *x == 0);
+                let blocks = rest.chunks(BLOCK);
+                let first_zero = zero(&rest[..rest.len().min(BLOCK)]);
+                let run: usize = blocks
+                    .take_while(|b| zero(b) == first_zero)
+                    .map(<[u8]>::len)
+                    .sum();
+                if first_zero {
+                    writer
+                        .seek(SeekFrom::Current(run as i64))
+                        .map_err(seek_err)?;
+                } else {
+                    writer.write_all(&rest[..run]).map_err(write_err)?;
+                }
+                rest = &rest[run..];
+            }
         } else {
             writer.write_all(&buf[..n]).map_err(write_err)?;
         }

@@ -313,13 +313,14 @@ api! {
         /// driver sends every call before it reads a reply).
         read fn vol_facts(&self, vols: &[VolRef], info: bool) -> Vec<Result<VolFacts>>
             = "virStorageVolGetPath" => vol_facts;
-        /// The volume's bytes from `offset`, at most `length` of them (0: to the end).
-        read fn download_volume(&self, vol: &VolRef, offset: u64, length: u64)
+        /// The volume's bytes from `offset`, at most `length` of them (0: to the end); with
+        /// `sparse`, a remote daemon sends holes as holes (they read as zeros).
+        read fn download_volume(&self, vol: &VolRef, offset: u64, length: u64, sparse: bool)
             -> Box<dyn Read> = "virStorageVolDownload";
         /// Where the bytes of an upload go, from `offset`; seeking skips holes of a sparse
-        /// upload.
-        write fn upload_volume(&self, vol: &VolRef, offset: u64) -> Box<dyn VolumeSink>
-            = "virStorageVolUpload";
+        /// upload (sent as holes to a remote daemon when `sparse`).
+        write fn upload_volume(&self, vol: &VolRef, offset: u64, sparse: bool)
+            -> Box<dyn VolumeSink> = "virStorageVolUpload";
     }
 }
 

@@ -49,13 +49,32 @@ pub struct Pending<'a> {
 }
 
 /// The data a download stream brings, read as it arrives.
+/// What a download stream carries: data, or a hole (of a sparse stream) read as zeros.
+enum Piece {
+    Data(Vec<u8>),
+    Hole(u64),
+}
+
+impl Piece {
+    fn of(m: Message) -> Piece {
+        match m.header.kind {
+            MsgType::StreamHole => Piece::Hole(
+                crate::rpc::xdr::from_bytes::<crate::rpc::procs::StreamHole>(&m.body)
+                    .map_or(0, |h| h.length.max(0) as u64),
+            ),
+            _ => Piece::Data(m.body),
+        }
+    }
+}
+
 pub struct StreamReader {
     client: Arc<Client>,
     proc_: i32,
     serial: u32,
     replies: Receiver<Message>,
-    /// Data packets that came before the call's reply, then each packet's unread rest.
-    buffered: std::collections::VecDeque<Vec<u8>>,
+    /// Data packets (and holes) that came before the call's reply, then each packet's
+    /// unread rest.
+    buffered: std::collections::VecDeque<Piece>,
     done: bool,
 }
 
@@ -113,7 +132,10 @@ impl Client {
                     break format!("a message of unknown program {:#x}", h.prog);
                 }
                 match h.kind {
-                    MsgType::Reply | MsgType::Stream | MsgType::ReplyWithFds => {
+                    MsgType::Reply
+                    | MsgType::Stream
+                    | MsgType::StreamHole
+                    | MsgType::ReplyWithFds => {
                         let target = lock(&s.pending).get(&h.serial).cloned();
                         match target {
                             Some(tx) => {
@@ -414,7 +436,9 @@ impl Client {
         let reply = loop {
             let m = rx.recv().map_err(|_| self.disconnected())?;
             match (m.header.kind, m.header.status) {
-                (MsgType::Stream, MsgStatus::Continue) => buffered.push_back(m.body),
+                (MsgType::Stream | MsgType::StreamHole, MsgStatus::Continue) => {
+                    buffered.push_back(Piece::of(m))
+                }
                 _ => break m,
             }
         };
@@ -444,6 +468,8 @@ pub struct StreamWriter {
     replies: Receiver<Message>,
     buf: Vec<u8>,
     position: u64,
+    /// The daemon takes holes (VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM was asked).
+    sparse: bool,
 }
 
 /// libvirt's limit for one stream packet's payload (`VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX`).
@@ -455,6 +481,7 @@ impl Client {
         self: &Arc<Client>,
         proc_: i32,
         args: &A,
+        sparse: bool,
     ) -> Result<StreamWriter, RpcError> {
         let mut pending = self.start(proc_, args)?;
         let serial = pending.serial;
@@ -472,6 +499,7 @@ impl Client {
             replies: rx,
             buf: Vec::new(),
             position: 0,
+            sparse,
         })
     }
 }
@@ -531,15 +559,34 @@ impl std::io::Write for StreamWriter {
     }
 }
 
-/// A stream cannot skip: a hole is sent as zeros (the content is the same, only not sparse).
+/// Skipping forward is a hole: sent as one to a sparse stream, as zeros to another (the
+/// content is the same, only not sparse).
 impl std::io::Seek for StreamWriter {
     fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
         match pos {
+            std::io::SeekFrom::Current(0) | std::io::SeekFrom::End(0) => Ok(self.position),
+            std::io::SeekFrom::Current(n) if n >= 0 && self.sparse => {
+                self.send_chunks(true)?;
+                let hole = crate::rpc::procs::StreamHole {
+                    length: n,
+                    flags: 0,
+                };
+                self.client
+                    .send_kind(
+                        self.proc_,
+                        MsgType::StreamHole,
+                        MsgStatus::Continue,
+                        Some(self.serial),
+                        crate::rpc::xdr::to_bytes(&hole),
+                    )
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                self.position += n as u64;
+                Ok(self.position)
+            }
             std::io::SeekFrom::Current(n) if n >= 0 => {
                 std::io::Write::write_all(self, &vec![0u8; n as usize])?;
                 Ok(self.position)
             }
-            std::io::SeekFrom::End(0) => Ok(self.position),
             _ => Err(std::io::Error::other("an upload stream only moves forward")),
         }
     }
@@ -554,8 +601,20 @@ impl Drop for StreamWriter {
 impl std::io::Read for StreamReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         loop {
-            if let Some(front) = self.buffered.front_mut() {
-                if front.is_empty() {
+            match self.buffered.front_mut() {
+                Some(Piece::Hole(left)) => {
+                    let n = (*left).min(buf.len() as u64) as usize;
+                    buf[..n].fill(0);
+                    *left -= n as u64;
+                    if *left == 0 {
+                        self.buffered.pop_front();
+                    }
+                    if n > 0 {
+                        return Ok(n);
+                    }
+                    continue;
+                }
+                Some(Piece::Data(front)) if front.is_empty() => {
                     self.buffered.pop_front();
                     if !self.done {
                         self.done = true;
@@ -573,13 +632,16 @@ impl std::io::Read for StreamReader {
                     }
                     return Ok(0);
                 }
-                let n = front.len().min(buf.len());
-                buf[..n].copy_from_slice(&front[..n]);
-                front.drain(..n);
-                if front.is_empty() && n > 0 {
-                    self.buffered.pop_front();
+                Some(Piece::Data(front)) => {
+                    let n = front.len().min(buf.len());
+                    buf[..n].copy_from_slice(&front[..n]);
+                    front.drain(..n);
+                    if front.is_empty() && n > 0 {
+                        self.buffered.pop_front();
+                    }
+                    return Ok(n);
                 }
-                return Ok(n);
+                None => {}
             }
             if self.done {
                 return Ok(0);
@@ -589,7 +651,7 @@ impl std::io::Read for StreamReader {
                 .recv()
                 .map_err(|_| std::io::Error::other(self.client.disconnected().to_string()))?;
             match m.header.status {
-                MsgStatus::Continue => self.buffered.push_back(m.body),
+                MsgStatus::Continue => self.buffered.push_back(Piece::of(m)),
                 MsgStatus::Error => {
                     return Err(std::io::Error::other(remote_error(&m.body).to_string()))
                 }

@@ -214,6 +214,8 @@ xdr_struct! { pub struct FeatureArgs { pub feature: i32, } }
 xdr_struct! { pub struct IntRet { pub value: i32, } }
 xdr_struct! { pub struct HyperRet { pub value: u64, } }
 xdr_struct! { pub struct StringRet { pub value: String, } }
+// `remote_stream_hole`: a hole in a sparse stream.
+xdr_struct! { pub struct StreamHole { pub length: i64, pub flags: u32, } }
 xdr_struct! { pub struct OptStringRet { pub value: Option<String>, } }
 xdr_struct! { pub struct ScreenshotArgs { pub dom: WireDomain, pub screen: u32, pub flags: u32, } }
 xdr_struct! {

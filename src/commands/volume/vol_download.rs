@@ -17,7 +17,12 @@ impl Run for VolDownload {
             .map(|i| i.capacity.saturating_sub(offset))
             .unwrap_or(0);
         let total = self.transfer.length.filter(|l| *l > 0).map_or(total, |l| l.min(total));
-        let mut reader = storage.download_volume(&vol, offset, self.transfer.length.unwrap_or(0))?;
+        let mut reader = storage.download_volume(
+            &vol,
+            offset,
+            self.transfer.length.unwrap_or(0),
+            self.transfer.sparse,
+        )?;
         let mut file = std::fs::File::create(&t.file).map_err(|e| {
             CmdError::Driver(Error::system(format!("cannot create {}", t.file.display()), &e))
         })?;

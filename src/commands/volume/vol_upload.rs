@@ -16,7 +16,11 @@ impl Run for VolUpload {
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let total = self.transfer.length.filter(|l| *l > 0).map_or(size, |l| l.min(size));
         let mut reader = std::io::Read::take(file, total);
-        let mut sink = conn.storage().upload_volume(&vol, self.transfer.offset.unwrap_or(0))?;
+        let mut sink = conn.storage().upload_volume(
+            &vol,
+            self.transfer.offset.unwrap_or(0),
+            self.transfer.sparse,
+        )?;
         copy(&mut reader, &mut sink, self.transfer.sparse, total)
             .and_then(|_| sink.finish())
             .map_err(|e| CmdError::failed(format!("cannot send data to volume {}", t.vol), e))?;

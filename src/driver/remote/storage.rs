@@ -263,6 +263,7 @@ impl StorageApi for RemoteDriver {
         v: &VolRef,
         offset: u64,
         length: u64,
+        sparse: bool,
     ) -> Result<Box<dyn std::io::Read>> {
         transport::download(
             &self.client,
@@ -270,19 +271,22 @@ impl StorageApi for RemoteDriver {
                 vol: vol(v),
                 offset,
                 length,
-                flags: 0,
+                // VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM
+                flags: u32::from(sparse),
             },
         )
     }
-    fn upload_volume(&self, v: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>> {
+    fn upload_volume(&self, v: &VolRef, offset: u64, sparse: bool) -> Result<Box<dyn VolumeSink>> {
         transport::upload(
             &self.client,
             &VolStreamArgs {
                 vol: vol(v),
                 offset,
                 length: 0,
-                flags: 0,
+                // VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM
+                flags: u32::from(sparse),
             },
+            sparse,
         )
     }
 }

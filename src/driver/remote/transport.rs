@@ -163,8 +163,12 @@ pub fn download(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn st
     Ok(Box::new(reader))
 }
 
-pub fn upload(client: &Arc<Client>, args: &VolStreamArgs) -> Result<Box<dyn VolumeSink>> {
-    Ok(Box::new(client.upload(STORAGE_VOL_UPLOAD, args)?))
+pub fn upload(
+    client: &Arc<Client>,
+    args: &VolStreamArgs,
+    sparse: bool,
+) -> Result<Box<dyn VolumeSink>> {
+    Ok(Box::new(client.upload(STORAGE_VOL_UPLOAD, args, sparse)?))
 }
 
 impl VolumeSink for StreamWriter {

@@ -460,10 +460,11 @@ impl StorageApi for Storage {
         vol: &VolRef,
         offset: u64,
         length: u64,
+        _: bool,
     ) -> Result<Box<dyn std::io::Read>> {
         vols::download(self, vol, offset, length)
     }
-    fn upload_volume(&self, vol: &VolRef, offset: u64) -> Result<Box<dyn VolumeSink>> {
+    fn upload_volume(&self, vol: &VolRef, offset: u64, _: bool) -> Result<Box<dyn VolumeSink>> {
         vols::upload(self, vol, offset)
     }
 }

@@ -414,11 +414,17 @@ impl DomainApi for TestDriver {
 }
 
 impl StorageApi for TestDriver {
-    fn download_volume(&self, vol: &VolRef, _: u64, _: u64) -> Result<Box<dyn std::io::Read>> {
+    fn download_volume(
+        &self,
+        vol: &VolRef,
+        _: u64,
+        _: u64,
+        _: bool,
+    ) -> Result<Box<dyn std::io::Read>> {
         self.state().vol(vol)?;
         Err(Error::no_support("virStorageVolDownload"))
     }
-    fn upload_volume(&self, vol: &VolRef, _: u64) -> Result<Box<dyn VolumeSink>> {
+    fn upload_volume(&self, vol: &VolRef, _: u64, _: bool) -> Result<Box<dyn VolumeSink>> {
         self.state().vol(vol)?;
         Err(Error::no_support("virStorageVolUpload"))
     }
