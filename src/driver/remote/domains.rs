@@ -4,6 +4,9 @@ use super::*;
 use crate::rpc::client::Pending;
 
 impl DomainApi for RemoteDriver {
+    fn wait_domain_events(&self, w: EventWait<'_, DomainRef, DomainEvent>) -> Result<EventEnd> {
+        self.wait_events(DOMAIN_EVENT_WIRE, w.object.map(dom), w)
+    }
     fn domain_stats(
         &self,
         target: StatsTarget<'_>,

@@ -250,4 +250,7 @@ impl StorageApi for RemoteDriver {
             },
         )
     }
+    fn wait_pool_events(&self, w: EventWait<'_, PoolRef, PoolEvent>) -> Result<EventEnd> {
+        self.wait_events(POOL_EVENT_WIRE, w.object.map(pool), w)
+    }
 }
