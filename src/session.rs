@@ -57,6 +57,9 @@ pub struct Session {
     pub term: Box<dyn Terminal>,
     /// Set by `quit` and `exit`.
     pub quit: bool,
+    /// Whether the loss of the connection was said already (an event loop says it when
+    /// it happens, as virsh's close callback does).
+    lost_told: bool,
 }
 
 impl Session {
@@ -68,6 +71,7 @@ impl Session {
             conn: None,
             term: Box::new(Tty),
             quit: false,
+            lost_told: false,
         }
     }
 
@@ -125,7 +129,19 @@ impl Session {
             Ok(()) => "Reconnected to the hypervisor",
             Err(_) => "Failed to reconnect to the hypervisor",
         };
-        vec![lost, again.to_string()]
+        let mut notices = Vec::new();
+        if !std::mem::take(&mut self.lost_told) {
+            notices.push(lost);
+        }
+        notices.push(again.to_string());
+        notices
+    }
+
+    /// Says now that the connection is lost (`notice`); the next command then only says
+    /// that it reconnected.
+    pub fn tell_lost(&mut self, notice: &str) {
+        self.out.error(&CmdError::message(notice));
+        self.lost_told = true;
     }
 
     /// The options and URI a second connection needs when this one is remote, so that

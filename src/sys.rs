@@ -119,6 +119,48 @@ pub fn spawn_detached(command: &mut std::process::Command) -> std::io::Result<()
     Ok(())
 }
 
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_: libc::c_int) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Ctrl-C (SIGINT) noted rather than ending the process while this lives, as virsh's event
+/// loops take it; the previous disposition comes back on drop.
+pub struct CatchInterrupt {
+    previous: Option<nix::sys::signal::SigAction>,
+}
+
+impl CatchInterrupt {
+    pub fn start() -> CatchInterrupt {
+        use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+        INTERRUPTED.store(false, std::sync::atomic::Ordering::SeqCst);
+        let action = SigAction::new(
+            SigHandler::Handler(on_interrupt),
+            SaFlags::SA_RESTART,
+            SigSet::empty(),
+        );
+        // SAFETY: the handler only stores to an atomic.
+        let previous = unsafe { sigaction(Signal::SIGINT, &action) }.ok();
+        CatchInterrupt { previous }
+    }
+}
+
+impl Drop for CatchInterrupt {
+    fn drop(&mut self) {
+        if let Some(previous) = &self.previous {
+            // SAFETY: puts back the disposition sigaction reported.
+            let _ =
+                unsafe { nix::sys::signal::sigaction(nix::sys::signal::Signal::SIGINT, previous) };
+        }
+    }
+}
+
+/// Whether Ctrl-C came since the last [`CatchInterrupt`] began.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,44 +184,27 @@ fn network_events_from_another_client_print_as_virsh() {
     const NETWORK: &str = "virtsh-interop-events";
     let dir = tempfile::tempdir().unwrap();
     let xml = network_xml(dir.path(), NETWORK, 2);
-    let _ = Command::new("virsh")
-        .args(["-c", "qemu:///system", "net-undefine", NETWORK])
-        .output();
+    let _ = virsh_system(&format!("net-undefine {NETWORK}"));
     // The listeners name the network, so it must exist when they start (virsh listens to
     // every network when it cannot find the one named).
-    let defined = Command::new("virsh")
-        .args([
-            "-c",
-            "qemu:///system",
-            "net-define",
-            &xml.display().to_string(),
-        ])
-        .output()
-        .unwrap();
-    assert!(defined.status.success());
-    let listen = |program: &str| {
-        Command::new(program)
-            .args(["-c", "qemu:///system", "net-event", "--event", "lifecycle"])
-            .args(["--network", NETWORK])
-            .args(["--loop", "--timeout", "4"])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let (virsh, virtsh) = (listen("virsh"), listen(env!("CARGO_BIN_EXE_virtsh")));
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(virsh_system(&format!("net-define {}", xml.display()))
+        .status
+        .success());
     let other = format!(
         "net-undefine {NETWORK}; net-define {}; net-undefine {NETWORK}",
         xml.display()
     );
-    let done = Command::new("virsh")
-        .args(["-c", "qemu:///system", &other])
-        .output()
-        .unwrap();
-    assert!(done.status.success());
-    let (a, b) = (
-        virsh.wait_with_output().unwrap(),
-        virtsh.wait_with_output().unwrap(),
+    let outputs = listen_alongside_virsh(
+        &[&[
+            "net-event",
+            "--event",
+            "lifecycle",
+            "--network",
+            NETWORK,
+            "--loop",
+        ]],
+        4,
+        || assert!(virsh_system(&other).status.success()),
     );
     let expected = format!(
         "event 'lifecycle' for network {NETWORK}: Undefined\n\
@@ -229,9 +212,7 @@ fn network_events_from_another_client_print_as_virsh() {
          event 'lifecycle' for network {NETWORK}: Undefined\n\
          event loop timed out\nevents received: 3\n\n"
     );
-    assert_eq!(String::from_utf8_lossy(&a.stdout), expected);
-    assert_eq!(String::from_utf8_lossy(&b.stdout), expected);
-    assert_eq!(b.status.code(), a.status.code());
+    assert_eq!(outputs[0], expected);
 }
 
 /// `console` over the remote driver: a real QEMU guest of libvirtd prints on its serial port
@@ -265,4 +246,183 @@ fn a_console_through_libvirtd() {
     p.send("\x1d").unwrap();
     p.expect(expectrl::Eof).unwrap();
     ok(&format!("destroy {NAME}; undefine {NAME}"));
+}
+
+/// `program` listening on qemu:///system with `args` (for `seconds`), its output piped.
+fn listener(program: &str, args: &[&str], seconds: u32) -> std::process::Child {
+    Command::new(program)
+        .args(["-c", "qemu:///system"])
+        .args(args)
+        .args(["--timeout", &seconds.to_string()])
+        .env("LANG", "C")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Runs each listener of `args` under virsh and virtsh at once (for `seconds`) while
+/// `act` works on the daemon from another client; asserts that both print the same bytes
+/// and exit alike, and returns what each printed.
+fn listen_alongside_virsh(args: &[&[&str]], seconds: u32, act: impl FnOnce()) -> Vec<String> {
+    let pairs: Vec<_> = args
+        .iter()
+        .map(|a| {
+            (
+                listener("virsh", a, seconds),
+                listener(env!("CARGO_BIN_EXE_virtsh"), a, seconds),
+            )
+        })
+        .collect();
+    // Every callback registered before anything happens.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    act();
+    pairs
+        .into_iter()
+        .zip(args)
+        .map(|((virsh, virtsh), a)| {
+            let (want, got) = (
+                virsh.wait_with_output().unwrap(),
+                virtsh.wait_with_output().unwrap(),
+            );
+            let text = |o: &Output| String::from_utf8_lossy(&o.stdout).into_owned();
+            assert_eq!(text(&got), text(&want), "{a:?}");
+            assert_eq!(got.stderr, want.stderr, "{a:?}");
+            assert_eq!(got.status.code(), want.status.code(), "{a:?}");
+            text(&got)
+        })
+        .collect()
+}
+
+/// Runs `script` through virsh on qemu:///system (another client than the listeners).
+fn virsh_system(script: &str) -> Output {
+    Command::new("virsh")
+        .args(["-c", "qemu:///system", script])
+        .output()
+        .unwrap()
+}
+
+/// `event` over the protocol: the events another client causes on a domain print as virsh
+/// prints them (every type with a callback each, one type, one event), lifecycle details,
+/// typed tunables and metadata changes alike.
+#[test]
+fn domain_events_from_another_client_print_as_virsh() {
+    const NAME: &str = "virtsh-interop-dom-events";
+    daemon_answers();
+    let dir = tempfile::tempdir().unwrap();
+    let xml = common::guests::write(
+        dir.path(),
+        "d.xml",
+        &common::guests::diskless_xml(NAME, "5b1c6a0e-3f7d-4d2b-9a8e-2c4f6d8e0a13"),
+    );
+    let _ = virsh_system(&format!("destroy {NAME}; undefine {NAME}"));
+    // The listeners name the domain: it exists when they start.
+    let defined = virsh_system(&format!("define {}", xml.display()));
+    assert!(defined.status.success(), "{defined:?}");
+    let outputs = listen_alongside_virsh(
+        &[
+            &["event", "--all", "--loop", "--domain", NAME],
+            &["event", "--event", "lifecycle", "--loop", "--domain", NAME],
+            &["event", "--all", "--domain", NAME],
+        ],
+        14,
+        || {
+            start_domain(NAME, || virsh_system(&format!("start {NAME}")));
+            let done = virsh_system(&format!(
+                "suspend {NAME}; resume {NAME}; desc {NAME} --live --title events; \
+                 vcpupin {NAME} 0 0; destroy {NAME}; undefine {NAME}"
+            ));
+            assert!(done.status.success(), "{done:?}");
+        },
+    );
+    let lifecycle = |what: &str| format!("event 'lifecycle' for domain '{NAME}': {what}\n");
+    for (output, want) in outputs.iter().zip([
+        vec![
+            lifecycle("Started Booted"),
+            lifecycle("Suspended Paused"),
+            format!("event 'metadata-change' for domain '{NAME}': type title, uri <null>\n"),
+            format!("event 'tunable' for domain '{NAME}':\n\tcputune.vcpupin0: 0\n"),
+            lifecycle("Stopped Destroyed"),
+            lifecycle("Undefined Removed"),
+        ],
+        vec![lifecycle("Started Booted"), lifecycle("Stopped Destroyed")],
+        vec!["events received: 1\n".to_string()],
+    ]) {
+        for line in want {
+            assert!(output.contains(&line), "{line:?} not in\n{output}");
+        }
+    }
+}
+
+/// `pool-event` over the protocol: another client defines, starts, refreshes, destroys and
+/// undefines a dir pool; virsh and virtsh print the same lifecycle and refresh events.
+#[test]
+fn pool_events_from_another_client_print_as_virsh() {
+    const POOL: &str = "virtsh-interop-pool-events";
+    daemon_answers();
+    let dir = tempfile::tempdir().unwrap();
+    let _ = virsh_system(&format!("pool-destroy {POOL}; pool-undefine {POOL}"));
+    let outputs = listen_alongside_virsh(
+        &[
+            &["pool-event", "--event", "lifecycle", "--loop"],
+            &["pool-event", "--event", "refresh", "--loop"],
+        ],
+        7,
+        || {
+            let done = virsh_system(&format!(
+                "pool-define-as {POOL} dir --target {}; pool-start {POOL}; pool-refresh {POOL}; \
+                 pool-destroy {POOL}; pool-undefine {POOL}",
+                dir.path().display()
+            ));
+            assert!(done.status.success(), "{done:?}");
+        },
+    );
+    let ours = |output: &String| {
+        output
+            .lines()
+            .filter(|l| l.contains(POOL))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    let lifecycle = |what: &str| format!("event 'lifecycle' for storage pool {POOL}: {what}\n");
+    assert_eq!(
+        ours(&outputs[0]),
+        ["Defined", "Started", "Stopped", "Undefined"]
+            .map(lifecycle)
+            .concat()
+    );
+    assert!(
+        ours(&outputs[1]).contains(&format!("event 'refresh' for storage pool {POOL}\n")),
+        "{}",
+        outputs[1]
+    );
+}
+
+/// Ctrl-C ends an event loop as it ends virsh's.
+#[test]
+fn an_interrupted_event_loop_ends_as_virsh() {
+    daemon_answers();
+    let interrupted = |program: &str| {
+        let child = Command::new(program)
+            .args(["-c", "qemu:///system", "event", "--event", "nic-mac-change"])
+            .arg("--loop")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let kill = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let o = child.wait_with_output().unwrap();
+        (o.stdout, o.stderr, o.status.code())
+    };
+    let virtsh = interrupted(env!("CARGO_BIN_EXE_virtsh"));
+    assert_eq!(
+        String::from_utf8_lossy(&virtsh.0),
+        "event loop interrupted\nevents received: 0\n\n"
+    );
+    assert_eq!(virtsh, interrupted("virsh"));
 }

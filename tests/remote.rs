@@ -200,3 +200,85 @@ fn a_silent_peer_ends_in_a_keepalive_timeout() {
         "{err}"
     );
 }
+
+/// What `program` prints when its connection goes in the middle of an event loop (its relay
+/// gets `signal`), and the status it ends with; the batch's next command reconnects.
+fn event_loop_losing_its_relay(program: &str, signal: &str) -> (String, String, Option<i32>) {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = relay(dir.path(), "exec virt-ssh-helper qemu:///system");
+    let child = Command::new(program)
+        .args(["-k", "1", "-K", "1", "-c", &uri])
+        .arg("event --all --loop; pool-event --event lifecycle --timeout 1")
+        .env("LANG", "C")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = child.id();
+    let relays = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+    let signal_relays = |signal: &str| {
+        for relay in relays.split_whitespace() {
+            let _ = Command::new("kill")
+                .arg(signal)
+                .arg(relay)
+                .stderr(Stdio::null())
+                .status();
+        }
+    };
+    signal_relays(signal);
+    let o = child.wait_with_output().unwrap();
+    // A frozen relay is the test's to end.
+    signal_relays("-9");
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    );
+    (out, err.replace(&uri, "URI"), o.status.code())
+}
+
+/// An event loop whose daemon goes away (its end of file), or goes silent (the keepalive
+/// gives up), ends as virsh's does: the loss said when it happens, the count, the clean-up's
+/// error; the next command of the batch reconnects.
+#[test]
+fn an_event_loop_ends_as_virsh_when_its_daemon_goes() {
+    for (signal, why) in [("-9", "end of file"), ("-STOP", "keepalive timeout")] {
+        let virtsh = event_loop_losing_its_relay(env!("CARGO_BIN_EXE_virtsh"), signal);
+        assert_eq!(
+            virtsh.1,
+            format!(
+                "error: Disconnected from URI due to {why}\n\
+                 error: internal error: client socket is closed\n\
+                 error: Reconnected to the hypervisor\n"
+            )
+        );
+        assert_eq!(
+            virtsh.0,
+            "events received: 0\n\nevent loop timed out\nevents received: 0\n\n"
+        );
+        assert_eq!(virtsh, event_loop_losing_its_relay("virsh", signal));
+    }
+}
+
+/// A long event loop on a quiet line stays up: the daemon answers the keepalive.
+#[test]
+fn keepalive_keeps_a_quiet_event_loop() {
+    let o = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .args(["-k", "1", "-K", "1", "-c", "qemu:///system"])
+        .args([
+            "event",
+            "--event",
+            "nic-mac-change",
+            "--loop",
+            "--timeout",
+            "6",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "event loop timed out\nevents received: 0\n\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    assert_eq!(o.status.code(), Some(1));
+}

@@ -243,3 +243,16 @@ pub struct XPathArgs {
     #[arg(long, help = "wrap xpath results in an common root element")]
     pub wrap: bool,
 }
+
+/// What every event command (`event`, `net-event`, `pool-event`) ends with.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct EventLoop {
+    #[arg(long = "loop", help = "loop until timeout or interrupt, rather than one-shot")]
+    pub repeat: bool,
+    #[arg(long, value_name = "number", help = "timeout seconds")]
+    pub timeout: Option<String>,
+    #[arg(long, help = "list valid event types")]
+    pub list: bool,
+    #[arg(long, help = "show timestamp for each printed event")]
+    pub timestamp: bool,
+}

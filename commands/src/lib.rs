@@ -11,6 +11,7 @@ pub mod args;
 pub mod bytes;
 pub mod complete;
 pub mod domain;
+pub mod events;
 pub mod generate;
 pub mod global;
 pub mod help;
@@ -32,6 +33,7 @@ use complete::Values;
 pub enum Group {
     Domain,
     Monitor,
+    Events,
     Host,
     Network,
     Pool,
@@ -40,9 +42,10 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 7] = [
+    pub const ALL: [Group; 8] = [
         Group::Domain,
         Group::Monitor,
+        Group::Events,
         Group::Host,
         Group::Network,
         Group::Pool,
@@ -55,6 +58,7 @@ impl Group {
         match self {
             Group::Domain => "domain",
             Group::Monitor => "monitor",
+            Group::Events => "events",
             Group::Host => "host",
             Group::Network => "network",
             Group::Pool => "pool",
@@ -68,6 +72,7 @@ impl Group {
         match self {
             Group::Domain => "Domain Management",
             Group::Monitor => "Domain Monitoring",
+            Group::Events => "Domain Events",
             Group::Host => "Host and Hypervisor",
             Group::Network => "Networking",
             Group::Pool => "Storage Pool",
@@ -131,6 +136,39 @@ macro_rules! target_only {
             }
             $crate::spec!($ty: $name [$($p),*] $(complete [$($c),*])?);
         )*
+    };
+}
+
+/// The event commands (`event`, `net-event`, `pool-event`), one declaration each:
+/// `/// doc` `Ty: "name" object "object help" TYPES "about" "long about" { own options }`.
+/// Each takes the object to listen to, `--event` (one of `TYPES`), its own options, then the
+/// loop's ([`args::EventLoop`]); bare words fill the object, the event type and the timeout.
+/// An empty object is the command's to refuse (virsh's pool and network event commands say
+/// so and listen to every object).
+#[macro_export]
+macro_rules! event_command {
+    (
+        $(#[$doc:meta])*
+        $ty:ident: $name:literal $object:ident $object_help:literal $types:ident
+            $about:literal $long:literal { $($(#[$fm:meta])* $field:ident: $fty:ty,)* }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, clap::Parser)]
+        #[command(about = $about, long_about = $long)]
+        pub struct $ty {
+            #[arg(long, value_name = "string", help = $object_help)]
+            pub $object: Option<String>,
+            #[arg(long, value_name = "string", help = "which event type to wait for")]
+            pub event: Option<String>,
+            $($(#[$fm])* pub $field: $fty,)*
+            #[command(flatten)]
+            pub wait: $crate::args::EventLoop,
+        }
+        $crate::spec!($ty: $name []
+            complete [("event", $crate::complete::Values::Fixed(&$types))];
+            const UNWANTED_POSITIONAL: &'static [&'static str] =
+                &[stringify!($object), "event", "timeout"];
+            const ALLOW_EMPTY: &'static [&'static str] = &[stringify!($object)];);
     };
 }
 
@@ -206,6 +244,9 @@ macro_rules! with_commands {
                 Domstats domstats,
                 List list,
             }
+            Events events {
+                Event event,
+            }
             Host host {
                 Capabilities capabilities,
                 Hostname hostname,
@@ -254,6 +295,7 @@ macro_rules! with_commands {
                 PoolStart pool_start,
                 PoolUndefine pool_undefine,
                 PoolUuid pool_uuid,
+                PoolEvent pool_event,
             }
             Volume volume {
                 VolClone vol_clone,

@@ -6,7 +6,7 @@ use clap::Parser;
 
 use crate::args::{DescArgs, NetworkArg, XPathArgs};
 use crate::complete::{Activity, Values};
-use crate::{spec, target_only};
+use crate::{event_command, spec, target_only};
 
 /// The sections `net-update` changes, in libvirt's order (`virNetworkUpdateSection` from 1).
 pub const UPDATE_SECTIONS: [&str; 12] = [
@@ -118,28 +118,11 @@ pub struct NetDumpxml {
 }
 spec!(NetDumpxml: "net-dumpxml" ["network"]);
 
-/// `net-event`: Network Events
-#[derive(Debug, Clone, PartialEq, Parser)]
-#[command(
-    about = "Network Events",
-    long_about = "List event types, or wait for network events to occur"
-)]
-pub struct NetEvent {
-    #[arg(long, value_name = "string", help = "filter by network name or uuid")]
-    pub network: Option<String>,
-    #[arg(long, value_name = "string", help = "which event type to wait for")]
-    pub event: Option<String>,
-    #[arg(long = "loop", help = "loop until timeout or interrupt, rather than one-shot")]
-    pub repeat: bool,
-    #[arg(long, value_name = "number", help = "timeout seconds")]
-    pub timeout: Option<String>,
-    #[arg(long, help = "list valid event types")]
-    pub list: bool,
-    #[arg(long, help = "show timestamp for each printed event")]
-    pub timestamp: bool,
+event_command! {
+    /// `net-event`: Network Events
+    NetEvent: "net-event" network "filter by network name or uuid" NET_EVENTS
+        "Network Events" "List event types, or wait for network events to occur" {}
 }
-spec!(NetEvent: "net-event" []
-    complete [("event", Values::Fixed(&NET_EVENTS))]);
 
 /// `net-list`: list networks
 #[derive(Debug, Clone, PartialEq, Parser)]

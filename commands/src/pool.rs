@@ -6,7 +6,7 @@ use clap::Parser;
 
 use crate::args::{BuildArgs, PoolArg, PoolAs, XPathArgs, POOL_AS_UNWANTED_POSITIONAL};
 use crate::complete::{Activity, Values};
-use crate::{spec, target_only};
+use crate::{event_command, spec, target_only};
 
 /// The pool types, in libvirt's order (`virStoragePoolType`).
 pub const POOL_TYPES: [&str; 14] = [
@@ -25,6 +25,15 @@ pub const POOL_TYPES: [&str; 14] = [
     "vstorage",
     "iscsi-direct",
 ];
+
+/// The event types of `pool-event --event` (`virStoragePoolEventID`).
+pub const POOL_EVENTS: [&str; 2] = ["lifecycle", "refresh"];
+
+event_command! {
+    /// `pool-event`: Storage Pool Events
+    PoolEvent: "pool-event" pool "filter by storage pool name or uuid" POOL_EVENTS
+        "Storage Pool Events" "List event types, or wait for storage pool events to occur" {}
+}
 
 /// `pool-list`: list pools
 #[derive(Debug, Clone, PartialEq, Parser)]

@@ -7,6 +7,7 @@ pub(crate) mod common;
 mod edit;
 mod error;
 mod interfaces;
+mod listen;
 pub(crate) mod lookup;
 mod pool_as;
 mod transfer;

@@ -15,6 +15,7 @@ use std::io::Read;
 
 use uuid::Uuid;
 
+use super::events::{EventEnd, EventWait};
 use crate::error::{Error, Result};
 use crate::types::stats::{StatsFlags, StatsGroups, StatsRecord, StatsTarget, TypedValue};
 use crate::types::*;
@@ -249,6 +250,9 @@ api! {
         /// The guest's serial console as a byte stream.
         write fn open_console(&self, dom: &DomainRef, devname: Option<&str>, flags: ConsoleFlags)
             -> Box<dyn ByteStream> = "virDomainOpenConsole";
+        /// Domain events (`virDomainEventID`) as they come.
+        read fn wait_domain_events(&self, wait: EventWait<'_, DomainRef, DomainEvent>)
+            -> EventEnd = "virConnectDomainEventRegisterAny";
     }
 }
 
@@ -321,6 +325,9 @@ api! {
         /// upload (sent as holes to a remote daemon when `sparse`).
         write fn upload_volume(&self, vol: &VolRef, offset: u64, sparse: bool)
             -> Box<dyn VolumeSink> = "virStorageVolUpload";
+        /// Storage pool events (`virStoragePoolEventID`) as they come.
+        read fn wait_pool_events(&self, wait: EventWait<'_, PoolRef, PoolEvent>) -> EventEnd
+            = "virConnectStoragePoolEventRegisterAny";
     }
 }
 
@@ -376,16 +383,9 @@ api! {
             = "virNetworkPortGetXMLDesc";
         write fn delete_network_port(&self, port: &NetworkPortRef) -> ()
             = "virNetworkPortDelete";
-        /// Hands `sink` the events of type `event` (`virNetworkEventID`) on `net` or every
-        /// network, until it declines more or `timeout` passes (`None`: no limit); answers
-        /// whether the time ran out.
-        read fn wait_network_events(
-            &self,
-            net: Option<&NetworkRef>,
-            event: u32,
-            timeout: Option<std::time::Duration>,
-            sink: EventSink<'_, NetworkEvent>,
-        ) -> bool = "virConnectNetworkEventRegisterAny";
+        /// Network events (`virNetworkEventID`) as they come.
+        read fn wait_network_events(&self, wait: EventWait<'_, NetworkRef, NetworkEvent>)
+            -> EventEnd = "virConnectNetworkEventRegisterAny";
     }
 }
 

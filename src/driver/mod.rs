@@ -3,6 +3,7 @@
 //! [`Connection`] puts libvirt's public layer (read-only refusals) in front of it.
 
 pub mod api;
+pub mod events;
 pub mod network;
 pub mod qemu;
 pub mod remote;
@@ -98,6 +99,7 @@ impl Connection {
 /// What a driver implementation needs in scope.
 pub(crate) mod prelude {
     pub use super::api::*;
+    pub use super::events::{EventEnd, EventWait};
     pub use super::Driver;
     pub use crate::error::{Error, ErrorCode, Result};
     pub use crate::types::*;

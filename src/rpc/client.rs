@@ -27,6 +27,8 @@ struct Shared {
     dead: Mutex<Option<String>>,
     /// When anything last arrived (for keepalive).
     last_seen: Mutex<Instant>,
+    /// Keepalive PINGs sent since anything last arrived.
+    unanswered: AtomicU32,
     /// Where event messages go, while someone listens.
     events: Mutex<Option<Sender<Message>>>,
 }
@@ -106,6 +108,7 @@ impl Client {
             pending: Mutex::new(HashMap::new()),
             dead: Mutex::new(None),
             last_seen: Mutex::new(Instant::now()),
+            unanswered: AtomicU32::new(0),
             events: Mutex::new(None),
         });
         let (w, s) = (writer.clone(), shared.clone());
@@ -118,6 +121,7 @@ impl Client {
                     Err(e) => break format!("a malformed message: {e}"),
                 };
                 *lock(&s.last_seen) = Instant::now();
+                s.unanswered.store(0, Ordering::SeqCst);
                 let h = msg.header;
                 if h.prog == KEEPALIVE_PROGRAM {
                     if h.proc_ == KEEPALIVE_PING {
@@ -265,29 +269,26 @@ impl Client {
         self.start(proc_, args)?.wait_within(Some(limit))
     }
 
-    /// Sends a PING when nothing arrived for `interval`; gives up after `count` of them.
+    /// Sends a PING when nothing arrived for `interval`; gives up when `count` of them went
+    /// unanswered for another interval. As in libvirt's keepalive, whatever arrives (a PONG
+    /// too) answers them all: a quiet line to a live peer, such as an event loop's, stays up.
     pub fn keepalive_thread(self: &Arc<Client>, interval: Duration, count: u32) {
         let client = Arc::downgrade(self);
-        std::thread::spawn(move || {
-            let mut missed = 0;
-            loop {
-                std::thread::sleep(interval);
-                let Some(c) = client.upgrade() else { return };
-                if !c.is_alive() {
-                    return;
-                }
-                if lock(&c.shared.last_seen).elapsed() < interval {
-                    missed = 0;
-                    continue;
-                }
-                missed += 1;
-                if missed > count {
-                    *lock(&c.shared.dead) = Some(KEEPALIVE_TIMEOUT.into());
-                    (c.closer)();
-                    return;
-                }
-                let _ = keepalive(KEEPALIVE_PING).write_to(&mut **lock(&c.writer));
+        std::thread::spawn(move || loop {
+            std::thread::sleep(interval);
+            let Some(c) = client.upgrade() else { return };
+            if !c.is_alive() {
+                return;
             }
+            if lock(&c.shared.last_seen).elapsed() < interval {
+                continue;
+            }
+            if c.shared.unanswered.fetch_add(1, Ordering::SeqCst) >= count {
+                *lock(&c.shared.dead) = Some(KEEPALIVE_TIMEOUT.into());
+                (c.closer)();
+                return;
+            }
+            let _ = keepalive(KEEPALIVE_PING).write_to(&mut **lock(&c.writer));
         });
     }
 

@@ -2,6 +2,7 @@
 //! framing, the client, and the procedures virsh's commands use.
 
 pub mod client;
+pub mod events;
 pub mod message;
 pub mod procs;
 pub mod xdr;

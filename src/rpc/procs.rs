@@ -197,10 +197,6 @@ procs! {
     NETWORK_PORT_GET_XML_DESC = 409,
     NETWORK_PORT_DELETE = 410,
     NETWORK_SET_METADATA = 444,
-    CONNECT_NETWORK_EVENT_REGISTER_ANY = 313,
-    CONNECT_NETWORK_EVENT_DEREGISTER_ANY = 314,
-    NETWORK_EVENT_LIFECYCLE = 315,
-    NETWORK_EVENT_METADATA_CHANGE = 446,
     NETWORK_GET_METADATA = 445,
     DOMAIN_SET_AUTOSTART_ONCE = 450,
 }
@@ -371,10 +367,6 @@ xdr_struct! {
     }
 }
 xdr_struct! { pub struct LeasesRet { pub leases: Vec<WireLease>, pub count: u32, } }
-xdr_struct! { pub struct NetEventRegisterArgs { pub event_id: i32, pub net: Option<WireNetwork>, } }
-xdr_struct! { pub struct CallbackArgs { pub callback_id: i32, } }
-xdr_struct! { pub struct NetLifecycleMsg { pub callback_id: i32, pub net: WireNetwork, pub event: i32, pub detail: i32, } }
-xdr_struct! { pub struct NetMetadataMsg { pub callback_id: i32, pub net: WireNetwork, pub kind: i32, pub uri: Option<String>, } }
 xdr_struct! { pub struct PortListArgs { pub net: WireNetwork, pub need_results: i32, pub flags: u32, } }
 xdr_struct! { pub struct PortListRet { pub ports: Vec<WirePort>, pub count: u32, } }
 xdr_struct! { pub struct PortByUuidArgs { pub net: WireNetwork, pub uuid: Uuid, } }

@@ -241,6 +241,17 @@ impl Xdr for () {
     }
 }
 
+/// Two values one after the other (a struct of two fields).
+impl<A: Xdr, B: Xdr> Xdr for (A, B) {
+    fn encode(&self, out: &mut Vec<u8>) {
+        self.0.encode(out);
+        self.1.encode(out);
+    }
+    fn decode(r: &mut Reader) -> Result<(A, B), XdrError> {
+        Ok((A::decode(r)?, B::decode(r)?))
+    }
+}
+
 /// Declares a struct and its XDR form (fields in order).
 #[macro_export]
 macro_rules! xdr_struct {

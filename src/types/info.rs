@@ -147,24 +147,6 @@ pub struct DhcpLease {
     pub clientid: Option<String>,
 }
 
-/// An event about a network, as a callback hears it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NetworkEvent {
-    pub network: String,
-    pub what: NetEventKind,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NetEventKind {
-    /// `virNetworkEventLifecycleType` (defined, undefined, started, stopped) and its detail.
-    Lifecycle { event: i32, detail: i32 },
-    /// `virNetworkMetadataType` and the namespace of a changed element.
-    Metadata { kind: i32, uri: Option<String> },
-}
-
-/// Hears each event as it comes; answers whether to wait for more.
-pub type EventSink<'a, E> = &'a mut dyn FnMut(E) -> bool;
-
 /// A guest interface's addresses (`virDomainInterface`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DomainInterface {

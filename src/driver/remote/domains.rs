@@ -22,6 +22,9 @@ impl RemoteDriver {
 }
 
 impl DomainApi for RemoteDriver {
+    fn wait_domain_events(&self, w: EventWait<'_, DomainRef, DomainEvent>) -> Result<EventEnd> {
+        self.wait_events(DOMAIN_EVENT_WIRE, w.object.map(dom), w)
+    }
     fn domain_stats(
         &self,
         target: StatsTarget<'_>,

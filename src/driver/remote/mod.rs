@@ -2,6 +2,7 @@
 //! a unix socket (and, by the transports, ssh or a child process's stdio).
 
 mod domains;
+mod events;
 pub mod keeper;
 mod networks;
 mod relay;
@@ -17,9 +18,11 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
+use super::events::{EventEnd, EventWait};
 use super::{ByteStream, DomainApi, Driver, HostApi, NetworkApi, StorageApi, VolumeSink};
 use crate::error::{Error, ErrorCode, Result};
 use crate::rpc::client::Client;
+use crate::rpc::events::*;
 use crate::rpc::procs::*;
 use crate::rpc::RpcError;
 use crate::types::stats::{StatsFlags, StatsGroups, StatsRecord, StatsTarget};

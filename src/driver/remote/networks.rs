@@ -244,14 +244,8 @@ impl NetworkApi for RemoteDriver {
             },
         )
     }
-    fn wait_network_events(
-        &self,
-        n: Option<&NetworkRef>,
-        event: u32,
-        timeout: Option<Duration>,
-        sink: EventSink<'_, NetworkEvent>,
-    ) -> Result<bool> {
-        self.network_events(n, event, timeout, sink)
+    fn wait_network_events(&self, w: EventWait<'_, NetworkRef, NetworkEvent>) -> Result<EventEnd> {
+        self.wait_events(NETWORK_EVENT_WIRE, w.object.map(net), w)
     }
     fn delete_network_port(&self, p: &NetworkPortRef) -> Result<()> {
         self.void(
@@ -261,74 +255,5 @@ impl NetworkApi for RemoteDriver {
                 flags: 0,
             },
         )
-    }
-}
-
-impl RemoteDriver {
-    /// `wait_network_events`: registers a callback with the daemon, hands `sink` what the
-    /// daemon sends for it, and deregisters.
-    pub(super) fn network_events(
-        &self,
-        n: Option<&NetworkRef>,
-        event: u32,
-        timeout: Option<Duration>,
-        sink: EventSink<'_, NetworkEvent>,
-    ) -> Result<bool> {
-        use crate::rpc::xdr::from_bytes;
-        let messages = self.client.events();
-        let reg: IntRet = self.call(
-            CONNECT_NETWORK_EVENT_REGISTER_ANY,
-            &NetEventRegisterArgs {
-                event_id: event as i32,
-                net: n.map(net),
-            },
-        )?;
-        let id = reg.value;
-        let deadline = timeout.map(|t| std::time::Instant::now() + t);
-        let timed_out = loop {
-            let msg = match deadline {
-                Some(d) => {
-                    let left = d.saturating_duration_since(std::time::Instant::now());
-                    match messages.recv_timeout(left) {
-                        Ok(m) => m,
-                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break true,
-                        Err(_) => return Err(self.client.disconnected().into()),
-                    }
-                }
-                None => messages
-                    .recv()
-                    .map_err(|_| Error::from(self.client.disconnected()))?,
-            };
-            let decoded = match msg.header.proc_ {
-                NETWORK_EVENT_LIFECYCLE => from_bytes::<NetLifecycleMsg>(&msg.body).ok().map(|m| {
-                    let what = NetEventKind::Lifecycle {
-                        event: m.event,
-                        detail: m.detail,
-                    };
-                    (m.callback_id, m.net.name, what)
-                }),
-                NETWORK_EVENT_METADATA_CHANGE => {
-                    from_bytes::<NetMetadataMsg>(&msg.body).ok().map(|m| {
-                        let what = NetEventKind::Metadata {
-                            kind: m.kind,
-                            uri: m.uri,
-                        };
-                        (m.callback_id, m.net.name, what)
-                    })
-                }
-                _ => None,
-            };
-            let Some((callback, network, what)) = decoded else {
-                continue;
-            };
-            if callback == id && !sink(NetworkEvent { network, what }) {
-                break false;
-            }
-        };
-        self.void(
-            CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
-            &CallbackArgs { callback_id: id },
-        )?;
-        Ok(timed_out)
     }
 }

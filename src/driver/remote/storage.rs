@@ -289,6 +289,9 @@ impl StorageApi for RemoteDriver {
             sparse,
         )
     }
+    fn wait_pool_events(&self, w: EventWait<'_, PoolRef, PoolEvent>) -> Result<EventEnd> {
+        self.wait_events(POOL_EVENT_WIRE, w.object.map(pool), w)
+    }
 }
 
 fn pool_info(r: PoolInfoRet) -> PoolInfo {

@@ -12,6 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use uuid::Uuid;
 
+use crate::driver::events::none_come;
 use crate::driver::prelude::*;
 use crate::model::node::{FixtureError, NodeFixture};
 use crate::model::{DomainDef, PoolDef, VolumeDef};
@@ -381,6 +382,10 @@ impl DomainApi for TestDriver {
     fn update_device(&self, dom: &DomainRef, xml: &str, _: ModifyFlags) -> Result<()> {
         self.update(dom, xml)
     }
+    /// No other client shares a test connection: no event comes while one waits.
+    fn wait_domain_events(&self, wait: EventWait<'_, DomainRef, DomainEvent>) -> Result<EventEnd> {
+        Ok(none_come(wait))
+    }
     fn interface_stats(&self, dom: &DomainRef, device: &str) -> Result<InterfaceStats> {
         self.stats(dom, device)
     }
@@ -430,6 +435,9 @@ impl StorageApi for TestDriver {
     }
     fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>> {
         Ok(self.state().list_pools(flags))
+    }
+    fn wait_pool_events(&self, wait: EventWait<'_, PoolRef, PoolEvent>) -> Result<EventEnd> {
+        Ok(none_come(wait))
     }
     fn pool_by_name(&self, name: &str) -> Result<PoolRef> {
         let st = self.state();

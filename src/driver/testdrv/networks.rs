@@ -293,21 +293,8 @@ impl NetworkApi for TestDriver {
             flags,
         )
     }
-    /// No other client shares a test connection, so no event can come while one waits.
-    fn wait_network_events(
-        &self,
-        _: Option<&NetworkRef>,
-        _: u32,
-        timeout: Option<std::time::Duration>,
-        _: EventSink<'_, NetworkEvent>,
-    ) -> Result<bool> {
-        match timeout {
-            Some(t) => std::thread::sleep(t),
-            None => loop {
-                std::thread::park();
-            },
-        }
-        Ok(true)
+    fn wait_network_events(&self, w: EventWait<'_, NetworkRef, NetworkEvent>) -> Result<EventEnd> {
+        Ok(crate::driver::events::none_come(w))
     }
     fn update_network(&self, net: &NetworkRef, update: &NetworkUpdate) -> Result<()> {
         apply_update(&mut self.state().network(net)?.object(), update)
