@@ -287,7 +287,9 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
             &[
                 "-c".into(),
                 format!("test+ssh://{alias}/default"),
-                "list --all; net-list --all; pool-list".into(),
+                // What no other test of this file changes: libvirtd shares test:///default
+                // between the connections open at a time.
+                "uri; hostname; nodeinfo".into(),
             ],
         )
     };
@@ -432,16 +434,12 @@ fn one_shots_leave_a_warm_connection_the_next_ones_take() {
             .success()
     );
     common::wait_until("no keeper", || keepers(home).is_empty());
+    let trust = |key: &str| {
+        let line = format!("[127.0.0.1]:{} {}\n", d.port, pubkey(&home.join(key)));
+        std::fs::write(home.join(".ssh/known_hosts"), line).unwrap();
+    };
     keygen(&home.join("changed_key"));
-    std::fs::write(
-        home.join(".ssh/known_hosts"),
-        format!(
-            "[127.0.0.1]:{} {}\n",
-            d.port,
-            pubkey(&home.join("changed_key"))
-        ),
-    )
-    .unwrap();
+    trust("changed_key");
     let (refused, _) = virtsh(&["list"]);
     assert!(!refused.status.success());
     assert!(
@@ -452,15 +450,7 @@ fn one_shots_leave_a_warm_connection_the_next_ones_take() {
     std::thread::sleep(std::time::Duration::from_millis(500));
     assert!(keepers(home).is_empty());
     // An idle keeper ends after its expiry; `0` leaves none; a bad value is refused.
-    std::fs::write(
-        home.join(".ssh/known_hosts"),
-        format!(
-            "[127.0.0.1]:{} {}\n",
-            d.port,
-            pubkey(&home.join("host_key"))
-        ),
-    )
-    .unwrap();
+    trust("host_key");
     let short = format!("{uri}?warm=1");
     let o = run(
         env!("CARGO_BIN_EXE_virtsh"),
@@ -491,4 +481,73 @@ fn one_shots_leave_a_warm_connection_the_next_ones_take() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr)
         .contains("invalid value 'soon' for the URI parameter warm"));
+}
+
+/// A real Linux guest on libvirtd, reached through an alias of `~/.ssh/config`:
+/// `console` over `qemu+ssh://ALIAS/system` gets the guest's shell, runs a command there and
+/// leaves with Ctrl+].
+#[test]
+fn a_linux_guest_console_through_an_ssh_alias() {
+    const NAME: &str = "virtsh-ssh-console";
+    common::libvirtd::daemon_answers();
+    let (kernel, initrd) = common::guests::linux();
+    let d = sshd::start();
+    let home = d.home.path();
+    std::fs::write(
+        home.join(".ssh/config"),
+        format!(
+            "Host lab1\n  HostName 127.0.0.1\n  Port {}\n  User root\n",
+            d.port
+        ),
+    )
+    .unwrap();
+    // libvirtd's QEMU runs as another user: the kernel and initramfs must be reachable.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let (k, i) = (dir.path().join("vmlinuz"), dir.path().join("initrd.img"));
+    std::fs::copy(&kernel, &k).unwrap();
+    std::fs::copy(&initrd, &i).unwrap();
+    let xml = common::guests::write(
+        dir.path(),
+        "g.xml",
+        &format!(
+            "<domain type='qemu'><name>{NAME}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>\
+             <os><type arch='x86_64'>hvm</type><kernel>{}</kernel><initrd>{}</initrd>\
+             <cmdline>console=ttyS0 quiet panic=-1</cmdline></os>\
+             <devices><serial type='pty'/><console type='pty'/></devices></domain>",
+            k.display(),
+            i.display()
+        ),
+    );
+    let system = |script: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_virtsh"))
+            .args(["-c", "qemu:///system", script])
+            .output()
+            .unwrap()
+    };
+    let _ = system(&format!("destroy {NAME}"));
+    let _ = system(&format!("undefine {NAME}"));
+    let defined = system(&format!("define {}; start {NAME} --paused", xml.display()));
+    common::libvirtd::start_domain(NAME, || defined);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_virtsh"));
+    cmd.args(["-c", "qemu+ssh://lab1/system", "console", NAME]);
+    sshd::environment(&mut cmd, home);
+    let mut console = expectrl::Session::spawn(cmd).unwrap();
+    console.set_expect_timeout(Some(std::time::Duration::from_secs(120)));
+    use expectrl::Expect;
+    console.expect("Escape character is ^] (Ctrl + ])").unwrap();
+    assert!(system(&format!("resume {NAME}")).status.success());
+    console.expect("virtsh-guest: ready").unwrap();
+    // The shell answers what is typed on the console.
+    console.send("\recho sum=$((6*7))\r").unwrap();
+    console.expect("sum=42").unwrap();
+    console.send("\x1d").unwrap();
+    console.expect(expectrl::Eof).unwrap();
+    assert!(system(&format!("destroy {NAME}; undefine {NAME}"))
+        .status
+        .success());
 }

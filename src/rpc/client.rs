@@ -117,7 +117,9 @@ impl Client {
                 let msg = match Message::read_from(&mut *reader) {
                     Ok(m) => m,
                     Err(FrameError::Eof) => break "end of file".to_string(),
-                    Err(FrameError::Io(e)) => break format!("I/O error: {e}"),
+                    Err(FrameError::Io(e)) => {
+                        break format!("I/O error: {}", crate::sys::strerror(&e))
+                    }
                     Err(e) => break format!("a malformed message: {e}"),
                 };
                 *lock(&s.last_seen) = Instant::now();
@@ -205,7 +207,9 @@ impl Client {
     /// end of file`).
     pub fn lost(&self) -> Option<String> {
         let why = lock(&self.shared.dead).clone()?;
-        Some(format!("Disconnected from {} due to {why}", self.uri))
+        // virsh names the reason only (`I/O error`), not the socket's error.
+        let reason = why.split(": ").next().unwrap_or_default();
+        Some(format!("Disconnected from {} due to {reason}", self.uri))
     }
 
     /// Sends a call; its reply is read with [`Pending::wait`]. Calls may be pipelined.

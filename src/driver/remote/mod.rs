@@ -53,6 +53,22 @@ impl From<RpcError> for Error {
     }
 }
 
+/// The first call's failure when the connection itself failed: libvirt's socket words, as
+/// no close callback is there yet to say `Disconnected`.
+fn handshake_error(e: RpcError) -> Error {
+    match &e {
+        RpcError::Disconnected { why, .. } if why == "end of file" => Error::new(
+            ErrorCode::SystemError,
+            "End of file while reading data: Input/output error",
+        ),
+        RpcError::Disconnected { why, .. } => match why.strip_prefix("I/O error: ") {
+            Some(cause) => Error::new(ErrorCode::SystemError, format!("Cannot recv data: {cause}")),
+            None => Error::from(e),
+        },
+        _ => Error::from(e),
+    }
+}
+
 /// The keepalive settings (`-k`, `-K`); the default (interval 0) sends none.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Keepalive {
@@ -171,7 +187,7 @@ impl RemoteDriver {
             _ => client,
         };
         let client = Arc::new(client);
-        let auth = auth.map_err(Error::from);
+        let auth = auth.map_err(handshake_error);
         match auth {
             Ok(list) if !list.types.is_empty() && !list.types.contains(&0) => {
                 if list.types.contains(&2) {
