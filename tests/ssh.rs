@@ -262,6 +262,15 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
         ),
         block("jumped", "  ProxyJump lab1,lab1\n"),
         block("viacmd", "  ProxyCommand nc %h %p\n"),
+        // The key only in an agent on a socket of its own; no key file to fall back on.
+        block(
+            "agent",
+            &format!(
+                "  IdentityAgent {}\n  IdentityFile {}\n",
+                home.join("agent.sock").display(),
+                home.join("no_such_key").display()
+            ),
+        ),
         block("aliased", "  HostKeyAlias labkey\n"),
         block("wrongkey", "  HostKeyAlias wrong\n"),
         block("unknownkey", "  HostKeyAlias nosuch\n  StrictHostKeyChecking yes\n"),
@@ -293,7 +302,28 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
             ],
         )
     };
-    for alias in ["lab1", "jumped", "viacmd", "aliased", "acceptnew"] {
+    let agent = Command::new("ssh-agent")
+        .arg("-a")
+        .arg(home.join("agent.sock"))
+        .output()
+        .expect("ssh-agent (openssh-client) is installed");
+    let agent_pid = String::from_utf8_lossy(&agent.stdout)
+        .split("SSH_AGENT_PID=")
+        .nth(1)
+        .and_then(|r| r.split(';').next())
+        .map(String::from)
+        .expect("ssh-agent says its pid");
+    let added = Command::new("ssh-add")
+        .arg(ssh.join("lab_key"))
+        .env("SSH_AUTH_SOCK", home.join("agent.sock"))
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    for alias in ["lab1", "jumped", "viacmd", "agent", "aliased", "acceptnew"] {
         let (theirs, ours) = (on("virsh", alias), on(env!("CARGO_BIN_EXE_virtsh"), alias));
         assert!(
             theirs.status.success(),
@@ -331,6 +361,7 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
             && e.contains("is not known"),
         "{e}"
     );
+    let _ = Command::new("kill").arg(agent_pid).status();
 }
 
 /// The keepers `virtsh --warm` lists: (pid, uri, served).

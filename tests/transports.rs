@@ -118,6 +118,8 @@ fn tcp_and_tls_transports_print_as_virsh() {
         // TLS spoken to the plain port; nothing listening.
         "qemu+tls://localhost:16509/system".into(),
         "qemu+tcp://localhost:1/system".into(),
+        // Plain TCP spoken to the TLS port.
+        "qemu+tcp://localhost:16514/system".into(),
     ];
     for uri in &cases {
         let [theirs, ours] = both(uri, |_| {});

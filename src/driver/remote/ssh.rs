@@ -284,6 +284,33 @@ fn verify_host(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
     }
 }
 
+/// Authentication by the agent: the one `IdentityAgent` names (a socket path, or an
+/// environment variable as `$NAME`), else `SSH_AUTH_SOCK`'s.
+fn agent_auth(session: &Session, hop: &Hop) -> bool {
+    let Ok(mut agent) = session.agent() else {
+        return false;
+    };
+    let socket = match hop.cfg.identity_agent.as_deref() {
+        None | Some("SSH_AUTH_SOCK") => None,
+        Some(var) if var.starts_with('$') => std::env::var_os(&var[1..]).map(PathBuf::from),
+        Some(path) => Some(PathBuf::from(hop.expand(path))),
+    };
+    if let Some(socket) = socket {
+        if agent.set_identity_path(&socket).is_err() {
+            return false;
+        }
+    }
+    if agent.connect().is_err() || agent.list_identities().is_err() {
+        return false;
+    }
+    let ids = agent.identities().unwrap_or_default();
+    let accepted = ids
+        .iter()
+        .any(|id| agent.userauth(&hop.user, id).is_ok() && session.authenticated());
+    let _ = agent.disconnect();
+    accepted
+}
+
 /// The agent (unless `IdentitiesOnly` or `IdentityAgent none`), then the key files: the URI's
 /// `keyfile`, else the configuration's `IdentityFile`s, else ssh's default ones.
 fn authenticate(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
@@ -291,7 +318,7 @@ fn authenticate(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
     let agent = keyfile.is_none()
         && hop.cfg.identities_only != Some(true)
         && hop.cfg.identity_agent.as_deref() != Some("none");
-    if agent && session.userauth_agent(&hop.user).is_ok() && session.authenticated() {
+    if agent && agent_auth(session, hop) {
         return Ok(());
     }
     let keys: Vec<PathBuf> = match keyfile {
