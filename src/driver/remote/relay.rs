@@ -10,12 +10,15 @@ use std::time::{Duration, Instant};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use ssh2::{BlockDirections, Channel, Session};
 
-/// One ssh channel and the local socket it stands for.
+/// One ssh channel and the local socket it stands for. Neither side is ever waited on: a
+/// local reader that stops reading (a suspended client) holds up its own relay only.
 pub struct Relay {
     channel: Channel,
     local: UnixStream,
     /// Bytes from the local side still to be written into the channel.
     outgoing: Vec<u8>,
+    /// Bytes from the channel still to be written to the local side.
+    incoming: Vec<u8>,
 }
 
 /// What a step of a relay did.
@@ -27,6 +30,22 @@ pub enum Step {
     Done,
 }
 
+/// Writes what `buf` holds into `w` as far as it goes without waiting; false when `w` failed.
+fn drain(w: &mut impl Write, buf: &mut Vec<u8>, moved: &mut bool) -> bool {
+    while !buf.is_empty() {
+        match w.write(buf) {
+            Ok(0) => return false,
+            Ok(n) => {
+                buf.drain(..n);
+                *moved = true;
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
 impl Relay {
     pub fn new(channel: Channel, local: UnixStream) -> Relay {
         let _ = local.set_nonblocking(true);
@@ -34,26 +53,31 @@ impl Relay {
             channel,
             local,
             outgoing: Vec::new(),
+            incoming: Vec::new(),
         }
     }
 
     /// Moves what can move without waiting (the session must be non-blocking).
     pub fn step(&mut self, buf: &mut [u8]) -> Step {
         let mut moved = false;
-        match self.channel.read(buf) {
-            Ok(0) if self.channel.eof() => return Step::Done,
-            Ok(0) => {}
-            Ok(n) => {
-                // The local side is a socket of this machine: a short blocking write.
-                let _ = self.local.set_nonblocking(false);
-                if self.local.write_all(&buf[..n]).is_err() {
-                    return Step::Done;
+        if !drain(&mut self.local, &mut self.incoming, &mut moved) {
+            return Step::Done;
+        }
+        // More from the channel only once the local side took what came before.
+        if self.incoming.is_empty() {
+            match self.channel.read(buf) {
+                Ok(0) if self.channel.eof() => return Step::Done,
+                Ok(0) => {}
+                Ok(n) => {
+                    self.incoming.extend_from_slice(&buf[..n]);
+                    if !drain(&mut self.local, &mut self.incoming, &mut moved) {
+                        return Step::Done;
+                    }
+                    moved = true;
                 }
-                let _ = self.local.set_nonblocking(true);
-                moved = true;
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(_) => return Step::Done,
             }
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-            Err(_) => return Step::Done,
         }
         // The far side's stderr is drained, or it would fill the channel's window; it is not
         // shown, since virt-ssh-helper complains there on every normal close of the daemon.
@@ -85,20 +109,24 @@ impl Relay {
         }
     }
 
-    /// What to wait for on the local socket: more from it only when there is room to take it
-    /// (else a pending write would spin).
+    /// What to wait for on the local socket: room for what it has not taken yet, and more
+    /// from it only when there is room to send it on (else a pending write would spin).
     pub fn wanted(&self) -> PollFlags {
+        let mut wanted = PollFlags::empty();
         if self.outgoing.is_empty() {
-            PollFlags::POLLIN
-        } else {
-            PollFlags::empty()
+            wanted |= PollFlags::POLLIN;
         }
+        if !self.incoming.is_empty() {
+            wanted |= PollFlags::POLLOUT;
+        }
+        wanted
     }
 
     /// Whether libssh2 already holds something for this channel (read off the socket while
     /// serving another call): then polling the socket would wait for nothing.
     pub fn pending(&self) -> bool {
-        self.channel.read_window().available > 0 || self.channel.eof()
+        // (Not while the local side has yet to take what came: then it is its turn.)
+        self.incoming.is_empty() && (self.channel.read_window().available > 0 || self.channel.eof())
     }
 
     pub fn local(&self) -> &UnixStream {
