@@ -386,14 +386,7 @@ fn keepers(home: &Path) -> Vec<(u32, String, u64)> {
 fn one_shots_leave_a_warm_connection_the_next_ones_take() {
     let d = sshd::start();
     let home = d.home.path();
-    std::fs::write(
-        home.join(".ssh/config"),
-        format!(
-            "Host lab1\n  HostName 127.0.0.1\n  Port {}\n  User root\n",
-            d.port
-        ),
-    )
-    .unwrap();
+    d.alias("lab1");
     let uri = "test+ssh://lab1/default".to_string();
     let virtsh = |args: &[&str]| {
         let mut all = vec!["-c".to_string(), uri.clone()];
@@ -522,14 +515,7 @@ fn a_linux_guest_console_through_an_ssh_alias() {
     let (kernel, initrd) = common::guests::linux();
     let d = sshd::start();
     let home = d.home.path();
-    std::fs::write(
-        home.join(".ssh/config"),
-        format!(
-            "Host lab1\n  HostName 127.0.0.1\n  Port {}\n  User root\n",
-            d.port
-        ),
-    )
-    .unwrap();
+    d.alias("lab1");
     // libvirtd's QEMU runs as another user: the kernel and initramfs must be reachable.
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(

@@ -5,6 +5,7 @@ pub mod client;
 pub mod events;
 pub mod message;
 pub mod procs;
+pub mod stream;
 pub mod xdr;
 
 /// What can go wrong in a call; the remote driver turns it into libvirt's error.

@@ -128,6 +128,20 @@ pub fn start() -> Sshd {
     Sshd { child, port, home }
 }
 
+impl Sshd {
+    /// `~/.ssh/config` of the fixture's home: `alias` for this sshd, as root.
+    pub fn alias(&self, alias: &str) {
+        std::fs::write(
+            self.home.path().join(".ssh/config"),
+            format!(
+                "Host {alias}\n  HostName 127.0.0.1\n  Port {}\n  User root\n",
+                self.port
+            ),
+        )
+        .unwrap();
+    }
+}
+
 /// Runs `c` as a user whose home is the fixture's: its `.ssh`, the `ssh` wrapper virsh
 /// finds on PATH, and a private runtime directory (for warm connections).
 pub fn environment(c: &mut Command, home: &Path) {

@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use crate::driver::VolumeSink;
 use crate::error::{Error, Result};
-use crate::rpc::client::{Client, StreamWriter};
+use crate::rpc::client::Client;
 use crate::rpc::procs::{VolStreamArgs, STORAGE_VOL_DOWNLOAD, STORAGE_VOL_UPLOAD};
+use crate::rpc::stream::StreamWriter;
 use crate::uri::{Transport, Uri};
 
 /// The daemon socket for a local URI, as libvirt chooses it: `socket=`; the session
