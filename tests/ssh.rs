@@ -566,3 +566,62 @@ fn a_linux_guest_console_through_an_ssh_alias() {
         .status
         .success());
 }
+
+/// Many one-shots at once to a destination with no keeper: all connect, exactly one keeper
+/// is left (the others find its lock taken and end); many at once through it: all get the
+/// same answer. `VIRTSH_WARM_PROCS` sets how many (8).
+#[test]
+fn concurrent_one_shots_leave_one_keeper() {
+    let d = sshd::start();
+    d.alias("lab1");
+    let home = d.home.path();
+    let procs = common::knob("VIRTSH_WARM_PROCS", 8);
+    let all_at_once = || -> Vec<Output> {
+        let children: Vec<_> = (0..procs)
+            .map(|_| {
+                let mut c = command(
+                    env!("CARGO_BIN_EXE_virtsh"),
+                    &[
+                        "-c".into(),
+                        "test+ssh://lab1/default".into(),
+                        "nodeinfo".into(),
+                    ],
+                );
+                sshd::environment(&mut c, home);
+                c.stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect()
+    };
+    let cold = all_at_once();
+    for o in &cold {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(o.stdout, cold[0].stdout);
+    }
+    common::wait_until("a keeper", || !keepers(home).is_empty());
+    // Those that lost the race for the lock are gone by now.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(keepers(home).len(), 1, "{:?}", keepers(home));
+    let socks = std::fs::read_dir(home.join("run/virtsh-warm"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sock"))
+        .count();
+    assert_eq!(socks, 1);
+    let warm = all_at_once();
+    for o in &warm {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(o.stdout, cold[0].stdout);
+    }
+    let served = keepers(home)[0].2;
+    assert_eq!(
+        served as usize, procs,
+        "every one of them took a warm channel"
+    );
+}
