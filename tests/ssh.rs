@@ -614,12 +614,14 @@ fn concurrent_one_shots_leave_one_keeper() {
         .filter(|e| e.path().extension().is_some_and(|x| x == "sock"))
         .count();
     assert_eq!(socks, 1);
+    // (A keeper up early may have served some of the first round already.)
+    let before = keepers(home)[0].2;
     let warm = all_at_once();
     for o in &warm {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert_eq!(o.stdout, cold[0].stdout);
     }
-    let served = keepers(home)[0].2;
+    let served = keepers(home)[0].2 - before;
     assert_eq!(
         served as usize, procs,
         "every one of them took a warm channel"

@@ -75,7 +75,7 @@ pub fn start() -> Sshd {
         format!(
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\n\
              PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-             UsePAM no\nStrictModes no\nPidFile {}\n",
+             UsePAM no\nStrictModes no\nMaxStartups 200\nPidFile {}\n",
             host_key.display(),
             home.path().join("authorized_keys").display(),
             home.path().join("sshd.pid").display()
