@@ -212,6 +212,9 @@ impl Drop for StreamWriter {
 
 impl std::io::Read for StreamReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
         loop {
             match self.buffered.front_mut() {
                 Some(Piece::Hole(left)) => {

@@ -21,9 +21,10 @@ use crate::uri::Uri;
 /// argument is the URI.
 pub const KEEPER_ENV: &str = "VIRTSH_WARM_KEEPER";
 
-/// Keepalives when the ssh configuration sets none: a dead host is noticed within a minute.
+/// Keepalives when the ssh configuration sets none (15 s, three unanswered in a row): a dead
+/// host is noticed within a minute.
 const KEEPALIVE: Duration = Duration::from_secs(15);
-const KEEPALIVE_COUNT: u32 = 3;
+const SILENCE: Duration = Duration::from_secs(60);
 
 /// When this process was started as a keeper: keeps until idle, stopped or dead.
 pub fn run_if_keeper(args: &[std::ffi::OsString]) -> Option<i32> {
@@ -74,7 +75,7 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
     listener
         .set_nonblocking(true)
         .map_err(|e| Error::system("cannot listen for warm connections", &e))?;
-    let silence = opened.silence.unwrap_or(KEEPALIVE * KEEPALIVE_COUNT);
+    let silence = opened.silence.unwrap_or(SILENCE);
     let mut keeper = Keeper {
         uri,
         name,
@@ -84,6 +85,7 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
         listener,
         spare: Some(spare),
         relays: Vec::new(),
+        closing: Vec::new(),
         expiry,
         last_used: Instant::now(),
         served: 0,
@@ -93,8 +95,9 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
     keeper.run(silence);
     // The socket goes before the lock is let go, so a new keeper never loses its own.
     let _ = std::fs::remove_file(&paths.sock);
-    for r in keeper.relays.drain(..) {
-        r.close();
+    // Whatever the keeper carried sees the connection close (the session goes with it).
+    for r in keeper.relays.iter().chain(&keeper.closing) {
+        r.end_local();
     }
     drop(lock);
     Ok(())
@@ -110,6 +113,8 @@ struct Keeper<'a> {
     listener: UnixListener,
     spare: Option<ssh2::Channel>,
     relays: Vec<Relay>,
+    /// Relays whose local side ended, their channels still being closed.
+    closing: Vec<Relay>,
     expiry: Duration,
     last_used: Instant,
     served: u64,
@@ -120,11 +125,8 @@ struct Keeper<'a> {
 impl Keeper<'_> {
     fn run(&mut self, silence: Duration) {
         let session = self.opened.session.clone();
-        let interval = self
-            .opened
-            .silence
-            .map_or(KEEPALIVE, |s| s / KEEPALIVE_COUNT);
-        session.set_keepalive(true, interval.as_secs().max(1) as u32);
+        let interval = self.opened.interval.unwrap_or(KEEPALIVE);
+        session.set_keepalive(true, interval.as_secs().clamp(1, u32::MAX.into()) as u32);
         session.set_timeout(0);
         session.set_blocking(false);
         let mut buf = vec![0u8; 64 * 1024];
@@ -137,17 +139,22 @@ impl Keeper<'_> {
             if session.keepalive_send().is_err() || heard.elapsed() > silence {
                 return;
             }
-            if self.relays.is_empty() && (self.stopping || self.last_used.elapsed() >= self.expiry)
+            if self.relays.is_empty()
+                && self.closing.is_empty()
+                && (self.stopping || self.last_used.elapsed() >= self.expiry)
             {
                 return;
             }
             // The relays are stepped last: nothing touches the session between their turn
             // and the poll, but what they read for each other is checked for.
+            self.closing.retain_mut(|r| !r.wind_down());
             let mut i = 0;
             while i < self.relays.len() {
                 match self.relays[i].step(&mut buf) {
                     Step::Done => {
-                        self.relays.swap_remove(i).close();
+                        let done = self.relays.swap_remove(i);
+                        done.end_local();
+                        self.closing.push(done);
                         self.last_used = Instant::now();
                         moved = true;
                         continue;
@@ -157,13 +164,16 @@ impl Keeper<'_> {
                 }
                 i += 1;
             }
-            if moved || self.relays.iter().any(Relay::pending) {
+            if moved {
                 heard = Instant::now();
+                continue;
+            }
+            if self.relays.iter().any(|r| r.pending(&session)) {
                 continue;
             }
             // The next spare is opened when no one is waiting on a relay (a client that
             // comes first has it opened for itself) when it costs a program's start.
-            if self.spare.is_none() && !self.stopping && self.relays.is_empty() {
+            if self.spare.is_none() && !self.stopping && self.relays.is_empty() && self.quiet() {
                 if self.open_spare().is_err() {
                     return;
                 }
@@ -178,8 +188,12 @@ impl Keeper<'_> {
                     .iter()
                     .map(|r| PollFd::new(r.local().as_fd(), r.wanted())),
             );
-            let left = self.expiry.saturating_sub(self.last_used.elapsed());
-            let wait = left.min(Duration::from_secs(1)).as_millis().max(1);
+            // The expiry counts only while nothing is relayed.
+            let wait = match self.relays.is_empty() {
+                true => self.expiry.saturating_sub(self.last_used.elapsed()),
+                false => Duration::from_secs(1),
+            };
+            let wait = wait.min(Duration::from_secs(1)).as_millis().max(1);
             let _ = poll(
                 &mut fds,
                 PollTimeout::try_from(wait as i32).unwrap_or(PollTimeout::MAX),
@@ -204,7 +218,12 @@ impl Keeper<'_> {
                     self.answer(client);
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => return any,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return any,
+                // Out of descriptors, say: the socket stays readable, so do not spin on it.
+                Err(_) => {
+                    std::thread::sleep(Duration::from_millis(50));
+                    return any;
+                }
             }
         }
     }
@@ -215,7 +234,8 @@ impl Keeper<'_> {
             return;
         }
         let _ = client.set_nonblocking(false);
-        let _ = client.set_read_timeout(Some(Duration::from_secs(1)));
+        // A client writes its request as it connects; one that does not is not waited for.
+        let _ = client.set_read_timeout(Some(Duration::from_millis(200)));
         let mut request = [0u8; 1];
         if client.read_exact(&mut request).is_err() {
             return;
@@ -249,7 +269,9 @@ impl Keeper<'_> {
     }
 
     fn hand_over(&mut self, client: &UnixStream) {
-        if self.stopping || (self.spare.is_none() && self.open_spare().is_err()) {
+        // No spare to be had without waiting on other relays' sends: the client goes cold.
+        let unready = self.spare.is_none() && (!self.quiet() || self.open_spare().is_err());
+        if self.stopping || unready {
             let _ = (&*client).write_all(&[NO]);
             return;
         }
@@ -265,9 +287,15 @@ impl Keeper<'_> {
         self.served += 1;
         self.last_used = Instant::now();
         // A direct spare is one round trip away: had now, it is ready for the next client.
-        if self.socket.is_some() && self.open_spare().is_err() {
+        if self.socket.is_some() && self.quiet() && self.open_spare().is_err() {
             self.stopping = true;
         }
+    }
+
+    /// Whether the session has no send under way (a relay's bytes or a channel's close): only
+    /// then may a blocking call (opening a spare) use it.
+    fn quiet(&self) -> bool {
+        self.closing.is_empty() && !self.relays.iter().any(Relay::sending)
     }
 
     /// Opens the next spare channel: a few round trips, done blocking while nothing else is

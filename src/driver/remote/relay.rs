@@ -123,20 +123,48 @@ impl Relay {
     }
 
     /// Whether libssh2 already holds something for this channel (read off the socket while
-    /// serving another call): then polling the socket would wait for nothing.
-    pub fn pending(&self) -> bool {
-        // (Not while the local side has yet to take what came: then it is its turn.)
-        self.incoming.is_empty() && (self.channel.read_window().available > 0 || self.channel.eof())
+    /// serving another call): then polling the socket would wait for nothing. Not while the
+    /// local side has yet to take what came (its turn), nor while the session cannot send
+    /// (a read first sends its window adjustment, so it could not make progress either).
+    pub fn pending(&self, session: &Session) -> bool {
+        self.incoming.is_empty()
+            && !session_wants(session).contains(PollFlags::POLLOUT)
+            && (self.channel.read_window().available > 0 || self.channel.eof())
+    }
+
+    /// Whether bytes wait to be sent into the channel (a send libssh2 has begun must be
+    /// finished by the same call before the session sends anything else).
+    pub fn sending(&self) -> bool {
+        !self.outgoing.is_empty()
     }
 
     pub fn local(&self) -> &UnixStream {
         &self.local
     }
 
-    /// Ends the relay: the local side sees the connection close.
-    pub fn close(mut self) {
+    /// Ends the local side: it sees the connection close. The channel is then wound down by
+    /// [`Relay::wind_down`].
+    pub fn end_local(&self) {
         let _ = self.local.shutdown(std::net::Shutdown::Both);
-        let _ = self.channel.close();
+    }
+
+    /// One turn of closing the channel without waiting: what the local side sent is sent on
+    /// first, then the close; true once done (or the session failed). A channel is not
+    /// dropped before, so no send libssh2 began is left half done.
+    pub fn wind_down(&mut self) -> bool {
+        while !self.outgoing.is_empty() {
+            match self.channel.write(&self.outgoing) {
+                Ok(n) => {
+                    self.outgoing.drain(..n);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return false,
+                Err(_) => return true,
+            }
+        }
+        match self.channel.close() {
+            Ok(()) => true,
+            Err(e) => e.code() != ssh2::ErrorCode::Session(-37),
+        }
     }
 }
 
@@ -153,7 +181,7 @@ pub fn session_wants(session: &Session) -> PollFlags {
 }
 
 /// Relays one channel until either side ends, or (with `silence`, the `ServerAliveInterval`
-/// times `ServerAliveCountMax`) until the server has said nothing for that long despite
+/// times one more than `ServerAliveCountMax`) until the server has said nothing for that long despite
 /// keepalives.
 pub fn pump(session: Session, net: OwnedFd, mut relay: Relay, silence: Option<Duration>) {
     session.set_blocking(false);
@@ -172,7 +200,7 @@ pub fn pump(session: Session, net: OwnedFd, mut relay: Relay, silence: Option<Du
                 heard = Instant::now();
                 continue;
             }
-            Step::Idle if relay.pending() => continue,
+            Step::Idle if relay.pending(&session) => continue,
             Step::Idle => {}
         }
         let mut fds = [
@@ -187,5 +215,11 @@ pub fn pump(session: Session, net: OwnedFd, mut relay: Relay, silence: Option<Du
             heard = Instant::now();
         }
     }
-    relay.close();
+    relay.end_local();
+    // The channel's close, briefly: the session ends with this thread anyway.
+    let until = Instant::now() + Duration::from_secs(2);
+    while !relay.wind_down() && Instant::now() < until {
+        let mut fds = [PollFd::new(net.as_fd(), session_wants(&session))];
+        let _ = poll(&mut fds, PollTimeout::from(50u16));
+    }
 }

@@ -77,9 +77,14 @@ fn netcat_socket(uri: &Uri, readonly: bool) -> String {
 /// The daemon sockets of the remote host that a channel may reach directly (sshd connecting
 /// to it, no program run), in the order virt-ssh-helper picks them for a system URI: the
 /// modular daemon's, then libvirtd's; the one socket netcat would be given when the URI asks
-/// for netcat. None for a session URI, whose daemon the helper may have to start.
+/// for netcat. None for a session URI, whose daemon the helper may have to start, nor for a
+/// URI that names the daemon's URI (`name=`).
 pub fn daemon_sockets(uri: &Uri, readonly: bool) -> Vec<String> {
     let ro = if readonly { "-ro" } else { "" };
+    // A daemon URI of its own (`name=`) is the helper's to resolve.
+    if uri.param("name").is_some() {
+        return Vec::new();
+    }
     let netcat = uri.param("socket").is_some()
         || uri.param("netcat").is_some()
         || uri.param("proxy") == Some("netcat");
@@ -406,6 +411,7 @@ fn command_link(hop: &Hop, command: &str) -> Result<Link> {
     let child = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("exec {line}"))
+        .env_remove(super::keeper::KEEPER_ENV)
         .stdin(OwnedFd::from(theirs))
         .stdout(OwnedFd::from(theirs_out))
         .spawn()
@@ -520,8 +526,10 @@ pub struct Opened {
     pub session: Session,
     /// The session's socket, for polling.
     pub net: OwnedFd,
+    /// `ServerAliveInterval`, when set.
+    pub interval: Option<Duration>,
     /// How long the server may stay silent despite keepalives (`ServerAliveInterval` times
-    /// `ServerAliveCountMax`), when set.
+    /// one more than `ServerAliveCountMax`), when set.
     pub silence: Option<Duration>,
     host: String,
 }
@@ -531,16 +539,19 @@ impl Opened {
         let target = target(uri);
         let link = link_to(&target, Some(uri), 0)?;
         let session = session_on(&target, &link, Some(uri))?;
-        let silence = target
+        // As OpenSSH: the connection goes when `ServerAliveCountMax` keepalives in a row went
+        // unanswered and the next is due.
+        let interval = target
             .cfg
             .server_alive_interval
             .filter(|i| *i > 0)
-            .map(|i| {
-                Duration::from_secs(i * u64::from(target.cfg.server_alive_count_max.unwrap_or(3)))
-            });
+            .map(Duration::from_secs);
+        let count = target.cfg.server_alive_count_max.unwrap_or(3);
+        let silence = interval.map(|i| i.saturating_mul(count.saturating_add(1)));
         Ok(Opened {
             session,
             net: link.poll,
+            interval,
             silence,
             host: target.host,
         })

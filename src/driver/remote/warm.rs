@@ -269,7 +269,8 @@ fn keepers() -> Vec<(PathBuf, Info)> {
     found
 }
 
-/// A socket whose keeper no longer holds its lock is a leftover.
+/// A socket whose keeper no longer holds its lock is a leftover. (The lock file stays: a
+/// keeper that opened it may be about to lock it, and must lock the file the next one finds.)
 fn remove_if_dead(sock: &std::path::Path) {
     let lock = sock.with_extension("lock");
     let Ok(file) = std::fs::OpenOptions::new().write(true).open(&lock) else {
@@ -278,7 +279,6 @@ fn remove_if_dead(sock: &std::path::Path) {
     };
     if file.try_lock().is_ok() {
         let _ = std::fs::remove_file(sock);
-        let _ = std::fs::remove_file(&lock);
     }
 }
 
