@@ -59,6 +59,24 @@ pub fn scaled_kib(e: &Element, xpath: &str) -> Result<u64, ModelError> {
     scaled(e, 1024, xpath).map(|b| b / 1024)
 }
 
+/// `<uuid>` (a new one when absent) and `<title>` (one line only), as libvirt reads them for
+/// domains and networks; `kind` names the object in the message (`Domain`, `Network`).
+pub fn uuid_and_title(
+    root: &Element,
+    kind: &str,
+) -> Result<(uuid::Uuid, Option<String>), ModelError> {
+    let uuid = match text_of(root, "uuid") {
+        Some(u) => uuid::Uuid::parse_str(u.trim())
+            .map_err(|_| ModelError::Internal("malformed uuid element".into()))?,
+        None => uuid::Uuid::new_v4(),
+    };
+    let title = text_of(root, "title");
+    if title.as_deref().is_some_and(|t| t.contains('\n')) {
+        return Err(invalid(format!("{kind} title can't contain newlines")));
+    }
+    Ok((uuid, title))
+}
+
 /// Text of a child element that is not empty, as libvirt's `virXPathString` returns it.
 pub fn text_of(e: &Element, child: &str) -> Option<String> {
     e.child_text(child).filter(|t| !t.is_empty())

@@ -119,7 +119,65 @@ flags!(
     }
 );
 
+/// The lifecycle filters networks and pools share, numbered alike by libvirt (`INACTIVE` 1,
+/// `ACTIVE` 2, `PERSISTENT` 4, `TRANSIENT` 8, `AUTOSTART` 16, `NO_AUTOSTART` 32): whether an
+/// object passes them. `autostart` is asked only when a filter needs it.
+fn lifecycle_admits(
+    bits: u32,
+    active: bool,
+    persistent: bool,
+    autostart: impl FnOnce() -> bool,
+) -> bool {
+    let any = |b: u32| bits & b != 0;
+    let (on, off) = (any(1 << 4), any(1 << 5));
+    passes(any(1 << 1), any(1), active)
+        && passes(any(1 << 2), any(1 << 3), persistent)
+        && (on == off || passes(on, off, autostart()))
+}
+
+/// The lifecycle filters of `net-list` and `pool-list`, from their options: the active
+/// objects unless `--all` or `--inactive`, then each pair (`--persistent`/`--transient`,
+/// `--autostart`/`--no-autostart`) as given.
+pub fn lifecycle_filter(
+    all: bool,
+    inactive: bool,
+    (persistent, transient): (bool, bool),
+    (autostart, no_autostart): (bool, bool),
+) -> u32 {
+    let state = match (all, inactive) {
+        (true, _) => 0,
+        (false, true) => 1,
+        (false, false) => 1 << 1,
+    };
+    [persistent, transient, autostart, no_autostart]
+        .iter()
+        .enumerate()
+        .filter(|(_, on)| **on)
+        .fold(state, |acc, (i, _)| acc | 1 << (2 + i))
+}
+
+impl NetworkListFlags {
+    /// Whether a network passes these filters.
+    pub fn admits(self, active: bool, persistent: bool, autostart: impl FnOnce() -> bool) -> bool {
+        lifecycle_admits(self.0, active, persistent, autostart)
+    }
+}
+
 impl PoolListFlags {
+    /// Whether a pool passes these filters: the lifecycle ones, and a type filter, if any,
+    /// names its type (`kind`, asked only then).
+    pub fn admits(
+        self,
+        active: bool,
+        persistent: bool,
+        autostart: impl FnOnce() -> bool,
+        kind: impl FnOnce() -> Option<PoolListFlags>,
+    ) -> bool {
+        let types = self.type_bits();
+        lifecycle_admits(self.0, active, persistent, autostart)
+            && (types.0 == 0 || kind().is_some_and(|t| types.any(t)))
+    }
+
     /// The flag of a pool type.
     pub fn of_type(kind: &str) -> Option<PoolListFlags> {
         // The type bits follow the lifecycle bits, in libvirt's order of pool types.

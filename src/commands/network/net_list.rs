@@ -12,20 +12,12 @@ impl Run for NetList {
                 "Only one argument from --table, --name and --uuid may be specified.",
             ));
         }
-        type F = NetworkListFlags;
-        let mut flags = if self.all {
-            F::default()
-        } else if self.inactive {
-            F::INACTIVE
-        } else {
-            F::ACTIVE
-        };
-        flags |= F::from_options([
-            (self.persistent, F::PERSISTENT),
-            (self.transient, F::TRANSIENT),
-            (self.autostart, F::AUTOSTART),
-            (self.no_autostart, F::NO_AUTOSTART),
-        ]);
+        let flags = NetworkListFlags(lifecycle_filter(
+            self.all,
+            self.inactive,
+            (self.persistent, self.transient),
+            (self.autostart, self.no_autostart),
+        ));
         let conn = s.conn()?;
         let nets = conn.networks();
         let mut list = nets.list_networks(flags)?;

@@ -13,19 +13,12 @@ impl Run for PoolList {
             (self.details, "details", self.name, "name"),
         ])?;
         type F = PoolListFlags;
-        let mut flags = if self.all {
-            F::default()
-        } else if self.inactive {
-            F::INACTIVE
-        } else {
-            F::ACTIVE
-        };
-        flags |= F::from_options([
-            (self.persistent, F::PERSISTENT),
-            (self.transient, F::TRANSIENT),
-            (self.autostart, F::AUTOSTART),
-            (self.no_autostart, F::NO_AUTOSTART),
-        ]);
+        let mut flags = PoolListFlags(lifecycle_filter(
+            self.all,
+            self.inactive,
+            (self.persistent, self.transient),
+            (self.autostart, self.no_autostart),
+        ));
         for kind in self.kind.iter().flat_map(|t| t.split(',')) {
             flags |= F::of_type(kind)
                 .ok_or_else(|| CmdError::message(format!("Invalid pool type '{kind}'")))?;

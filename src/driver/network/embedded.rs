@@ -432,25 +432,14 @@ fn prefix_of(ips: &[IpDef], addr: &str) -> u32 {
 
 impl NetworkApi for Networks {
     fn list_networks(&self, flags: NetworkListFlags) -> Result<Vec<NetworkRef>> {
-        type F = NetworkListFlags;
         let mut out = Vec::new();
         for (uuid, name) in self.store.index()? {
             let Ok(Some(v)) = self.view(uuid, &name) else {
                 continue;
             };
-            if passes(
-                flags.any(F::ACTIVE),
-                flags.any(F::INACTIVE),
-                v.active.is_some(),
-            ) && passes(
-                flags.any(F::PERSISTENT),
-                flags.any(F::TRANSIENT),
-                v.persistent,
-            ) && passes(
-                flags.any(F::AUTOSTART),
-                flags.any(F::NO_AUTOSTART),
-                self.store.autostart(&name),
-            ) {
+            if flags.admits(v.active.is_some(), v.persistent, || {
+                self.store.autostart(&name)
+            }) {
                 out.push(v.handle());
             }
         }

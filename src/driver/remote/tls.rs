@@ -87,19 +87,15 @@ impl Pki {
         let user = PathBuf::from(home).join(".pki/libvirt");
         let ca = user.join("cacert.pem");
         let (cert, key) = (user.join("clientcert.pem"), user.join("clientkey.pem"));
+        // The pair comes from one place.
+        let (cert, key) = match cert.exists() && key.exists() {
+            true => (cert, key),
+            false => (system.cert, system.key),
+        };
         Pki {
             ca: if ca.exists() { ca } else { system.ca },
-            // The pair comes from one place.
-            cert: if cert.exists() && key.exists() {
-                cert.clone()
-            } else {
-                system.cert.clone()
-            },
-            key: if cert.exists() && key.exists() {
-                key
-            } else {
-                system.key
-            },
+            cert,
+            key,
         }
     }
 }

@@ -67,7 +67,7 @@ pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)>
                     &e,
                 )
             })?;
-            unix_client(stream, uri)
+            socket_client(stream, uri)
         }
         Transport::Ssh | Transport::Libssh2 | Transport::Libssh => {
             let taken = match warm {
@@ -75,11 +75,11 @@ pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)>
                 false => None,
             };
             if let Some(stream) = taken {
-                return Ok((unix_client(stream, uri)?, Reach::Warm));
+                return Ok((socket_client(stream, uri)?, Reach::Warm));
             }
             let stream = super::ssh::connect(uri, &super::daemon_name(uri), readonly)?;
             super::warm::leave_keeper(uri, readonly);
-            unix_client(stream, uri)
+            socket_client(stream, uri)
         }
         Transport::Ext => {
             let command = uri
@@ -109,7 +109,7 @@ pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)>
                 &uri.to_string(),
             ))
         }
-        Transport::Tls => unix_client(super::tls::connect(uri)?, uri),
+        Transport::Tls => socket_client(super::tls::connect(uri)?, uri),
         Transport::Tcp => socket_client(super::tls::tcp(uri, super::tls::TCP_PORT)?, uri),
     };
     Ok((client?, Reach::Cold))
@@ -137,10 +137,6 @@ impl Socket for std::net::TcpStream {
     fn end(&self) {
         let _ = self.shutdown(std::net::Shutdown::Both);
     }
-}
-
-fn unix_client(stream: UnixStream, uri: &Uri) -> Result<Client> {
-    socket_client(stream, uri)
 }
 
 /// A client on a connected socket.

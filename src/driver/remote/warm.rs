@@ -246,7 +246,9 @@ fn request(sock: &std::path::Path, what: u8) -> Option<String> {
     Some(answer)
 }
 
-/// Every live keeper of this user, with its socket; a socket left by a dead keeper is removed.
+/// Every live keeper of this user, with its socket. A socket a dead keeper left is passed
+/// over, not removed (listing changes nothing; the next keeper of its destination replaces
+/// it).
 fn keepers() -> Vec<(PathBuf, Info)> {
     let Some(dir) = dir() else {
         return Vec::new();
@@ -260,26 +262,12 @@ fn keepers() -> Vec<(PathBuf, Info)> {
         if sock.extension().is_none_or(|x| x != "sock") {
             continue;
         }
-        match request(&sock, INFO).and_then(|a| Info::parse(&a)) {
-            Some(info) => found.push((sock, info)),
-            None => remove_if_dead(&sock),
+        if let Some(info) = request(&sock, INFO).and_then(|a| Info::parse(&a)) {
+            found.push((sock, info));
         }
     }
     found.sort_by(|a, b| a.1.uri.cmp(&b.1.uri));
     found
-}
-
-/// A socket whose keeper no longer holds its lock is a leftover. (The lock file stays: a
-/// keeper that opened it may be about to lock it, and must lock the file the next one finds.)
-fn remove_if_dead(sock: &std::path::Path) {
-    let lock = sock.with_extension("lock");
-    let Ok(file) = std::fs::OpenOptions::new().write(true).open(&lock) else {
-        let _ = std::fs::remove_file(sock);
-        return;
-    };
-    if file.try_lock().is_ok() {
-        let _ = std::fs::remove_file(sock);
-    }
 }
 
 /// `virtsh --warm` (list the keepers) and `virtsh --warm-stop [URI]` (stop them all, or

@@ -203,31 +203,22 @@ impl Storage {
 
 impl StorageApi for Storage {
     fn list_pools(&self, flags: PoolListFlags) -> Result<Vec<PoolRef>> {
-        type F = PoolListFlags;
-        let types = flags.type_bits();
         let mut out = Vec::new();
         for (uuid, name) in self.store.index()? {
             let Ok(Some(v)) = self.view(uuid, &name) else {
                 continue;
             };
-            let of_type = || {
-                self.def(&v)
-                    .is_ok_and(|d| F::of_type(&d.kind).is_some_and(|t| types.any(t)))
-            };
-            if passes(
-                flags.any(F::ACTIVE),
-                flags.any(F::INACTIVE),
+            let admitted = flags.admits(
                 v.active.is_some(),
-            ) && passes(
-                flags.any(F::PERSISTENT),
-                flags.any(F::TRANSIENT),
                 v.persistent,
-            ) && passes(
-                flags.any(F::AUTOSTART),
-                flags.any(F::NO_AUTOSTART),
-                self.store.autostart(&name),
-            ) && (types.0 == 0 || of_type())
-            {
+                || self.store.autostart(&name),
+                || {
+                    self.def(&v)
+                        .ok()
+                        .and_then(|d| PoolListFlags::of_type(&d.kind))
+                },
+            );
+            if admitted {
                 out.push(v.handle());
             }
         }

@@ -162,17 +162,11 @@ impl TestState {
 
 impl NetworkApi for TestDriver {
     fn list_networks(&self, flags: NetworkListFlags) -> Result<Vec<NetworkRef>> {
-        type F = NetworkListFlags;
-        let pair = |on: F, off: F, value: bool| passes(flags.any(on), flags.any(off), value);
         Ok(self
             .state()
             .networks
             .iter()
-            .filter(|n| {
-                pair(F::ACTIVE, F::INACTIVE, n.active)
-                    && pair(F::PERSISTENT, F::TRANSIENT, n.persistent)
-                    && pair(F::AUTOSTART, F::NO_AUTOSTART, n.autostart)
-            })
+            .filter(|n| flags.admits(n.active, n.persistent, || n.autostart))
             .map(Network::handle)
             .collect())
     }

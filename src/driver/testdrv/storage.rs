@@ -73,16 +73,15 @@ impl TestState {
     }
 
     pub(super) fn list_pools(&self, flags: PoolListFlags) -> Vec<PoolRef> {
-        type F = PoolListFlags;
-        let pair = |on: F, off: F, value: bool| passes(flags.any(on), flags.any(off), value);
-        let types = flags.type_bits();
         self.pools
             .iter()
             .filter(|p| {
-                pair(F::ACTIVE, F::INACTIVE, p.active)
-                    && pair(F::PERSISTENT, F::TRANSIENT, p.persistent)
-                    && pair(F::AUTOSTART, F::NO_AUTOSTART, p.autostart)
-                    && (types.0 == 0 || F::of_type(&p.def.kind).is_some_and(|t| types.any(t)))
+                flags.admits(
+                    p.active,
+                    p.persistent,
+                    || p.autostart,
+                    || PoolListFlags::of_type(&p.def.kind),
+                )
             })
             .map(Pool::handle)
             .collect()

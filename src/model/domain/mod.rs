@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::dom::{self, Element};
 use super::extra::{self, Extra};
-use super::read::{invalid, scaled_kib, text_of};
+use super::read::{invalid, scaled_kib, text_of, uuid_and_title};
 use super::xml::{Style, XmlWriter};
 use super::{ModelError, Name};
 
@@ -125,15 +125,7 @@ impl DomainDef {
             .to_string();
         let name = text_of(root, "name").ok_or(ModelError::NoName)?;
         let name = Name::new(&name).map_err(ModelError::Name)?;
-        let uuid = match text_of(root, "uuid") {
-            Some(u) => Uuid::parse_str(u.trim())
-                .map_err(|_| ModelError::Internal("malformed uuid element".into()))?,
-            None => Uuid::new_v4(),
-        };
-        let title = text_of(root, "title");
-        if title.as_deref().is_some_and(|t| t.contains('\n')) {
-            return Err(invalid("Domain title can't contain newlines"));
-        }
+        let (uuid, title) = uuid_and_title(root, "Domain")?;
         let memory_kib = match root.child("memory") {
             Some(m) => scaled_kib(m, "./memory[1]")?,
             None => 0,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::dom::Element;
 use super::domain::custom;
-use super::read::{invalid, text_of};
+use super::read::{invalid, text_of, uuid_and_title};
 use super::xml::{render, Style};
 use super::{parse_root, ModelError, Name};
 
@@ -114,15 +114,7 @@ impl NetworkDef {
         let name = root.child_text("name").ok_or(ModelError::NoName)?;
         let name = Name::new(&name).map_err(ModelError::Name)?;
         let net = name.as_str().to_string();
-        let uuid = match text_of(root, "uuid") {
-            Some(u) => Uuid::parse_str(u.trim())
-                .map_err(|_| ModelError::Internal("malformed uuid element".into()))?,
-            None => Uuid::new_v4(),
-        };
-        let title = text_of(root, "title");
-        if title.as_deref().is_some_and(|t| t.contains('\n')) {
-            return Err(invalid("Network title can't contain newlines"));
-        }
+        let (uuid, title) = uuid_and_title(root, "Network")?;
         let ipv6 = match root.attr("ipv6") {
             None | Some("no") => false,
             Some("yes") => true,
