@@ -74,6 +74,13 @@ fn driver(
                 .ok_or_else(|| {
                     Error::invalid_arg("qemu:///embed needs a root: qemu:///embed?root=/ABS/DIR")
                 })?;
+            // The root's path reaches dnsmasq's configuration and QEMU's command line.
+            if root.chars().any(char::is_control) {
+                return Err(Error::invalid_arg(format!(
+                    "the root of qemu:///embed holds a control character: '{}'",
+                    root.escape_debug()
+                )));
+            }
             Box::new(QemuDriver::open(text, Path::new(root))?)
         }
         _ => {

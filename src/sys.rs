@@ -9,6 +9,31 @@ pub fn strerror(err: &std::io::Error) -> String {
     }
 }
 
+/// The most virsh reads of an XML file it is given (virsh's `VSH_MAX_XML_FILE`).
+pub const XML_FILE_MAX: usize = 10 * 1024 * 1024;
+
+/// Reads `path`, at most `cap` bytes of it, as libvirt's `virFileReadAll` does: more is
+/// `EOVERFLOW` ("Value too large for defined data type"). The file is opened without waiting
+/// for a writer, so a FIFO nobody writes to reads as empty instead of blocking forever.
+pub fn read_capped(path: &std::path::Path, cap: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)?;
+    // Blocking again from here: a writer that has the FIFO open is waited for, as a pipe is.
+    let flags = nix::fcntl::fcntl(&file, nix::fcntl::FcntlArg::F_GETFL)?;
+    let flags = nix::fcntl::OFlag::from_bits_truncate(flags) & !nix::fcntl::OFlag::O_NONBLOCK;
+    nix::fcntl::fcntl(&file, nix::fcntl::FcntlArg::F_SETFL(flags))?;
+    let mut out = Vec::new();
+    file.take(cap as u64 + 1).read_to_end(&mut out)?;
+    if out.len() > cap {
+        return Err(std::io::Error::from_raw_os_error(libc::EOVERFLOW));
+    }
+    Ok(out)
+}
+
 /// Whether process `pid` exists (and is not a zombie).
 pub fn pid_alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
@@ -164,6 +189,23 @@ pub fn interrupted() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_are_capped_and_never_wait_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b' '; 11]).unwrap();
+        assert_eq!(read_capped(&big, 11).unwrap().len(), 11);
+        let e = read_capped(&big, 10).unwrap_err();
+        assert_eq!(strerror(&e), "Value too large for defined data type");
+        let e = read_capped("/dev/zero".as_ref(), 1 << 20).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EOVERFLOW));
+        let fifo = dir.path().join("fifo");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        assert!(read_capped(&fifo, 10).unwrap().is_empty());
+        let e = read_capped(dir.path(), 10).unwrap_err();
+        assert_eq!(strerror(&e), "Is a directory");
+    }
 
     #[test]
     fn liveness() {

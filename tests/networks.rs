@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use common::guests::{linux, write};
 use common::{knob, text, Embedded, Virtsh};
 use expectrl::Expect;
+use virtsh::driver::network::host::table_name;
 
 /// Fails loudly unless run as root.
 fn require_root() {
@@ -30,14 +31,54 @@ fn interface_exists(name: &str) -> bool {
 }
 
 fn has_table(bridge: &str) -> bool {
-    let table = format!(
-        "virtsh_{}",
-        bridge.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-    );
-    std::process::Command::new("nft")
-        .args(["list", "table", "inet", &table])
+    table_rules(bridge).is_some()
+}
+
+/// The rules of the firewall table a network on `bridge` has, as `nft -j` lists them
+/// (without the handles the kernel numbers them with).
+fn table_rules(bridge: &str) -> Option<Vec<serde_json::Value>> {
+    let out = std::process::Command::new("nft")
+        .args(["-j", "list", "table", "inet", &table_name(bridge)])
         .output()
-        .is_ok_and(|o| o.status.success())
+        .ok()
+        .filter(|o| o.status.success())?;
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    Some(
+        listed["nftables"]
+            .as_array()?
+            .iter()
+            .filter(|o| o.get("metainfo").is_none())
+            .map(|o| {
+                let mut o = o.clone();
+                for kind in ["table", "chain", "rule"] {
+                    if let Some(m) = o.get_mut(kind).and_then(|v| v.as_object_mut()) {
+                        m.remove("handle");
+                    }
+                }
+                o
+            })
+            .collect(),
+    )
+}
+
+/// What the host has of interface `name` (index, MAC, MTU, flags, bridge, addresses), as
+/// `ip -j` reports it; `None` when it has none.
+fn link_state(name: &str) -> Option<serde_json::Value> {
+    let show = |what: &str| {
+        let out = std::process::Command::new("ip")
+            .args(["-j", what, "show", "dev", name])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())?;
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+        v.as_array()?.first().cloned()
+    };
+    let link = show("link")?;
+    let addrs = show("addr").map(|a| a["addr_info"].clone());
+    Some(serde_json::json!({
+        "ifindex": link["ifindex"], "address": link["address"], "mtu": link["mtu"],
+        "flags": link["flags"], "master": link["master"], "addrs": addrs,
+    }))
 }
 
 /// The dnsmasq processes (and their keepers) of networks of `root`.
@@ -75,12 +116,8 @@ impl Drop for HostCleanup {
             let _ = std::process::Command::new("ip")
                 .args(["link", "del", b])
                 .output();
-            let table = format!(
-                "virtsh_{}",
-                b.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-            );
             let _ = std::process::Command::new("nft")
-                .args(["delete", "table", "inet", &table])
+                .args(["delete", "table", "inet", &table_name(b)])
                 .output();
         }
     }
@@ -512,4 +549,153 @@ fn interfaces_come_and_go_while_the_guest_runs() {
     v.ok(&format!("detach-interface h network --mac {mac} --config"));
     assert!(!v.ok("dumpxml h --inactive").contains(mac));
     v.ok("destroy h; net-destroy hot");
+}
+
+/// Runs `ip ARGS`, which must succeed.
+fn ip(args: &[&str]) {
+    let o = std::process::Command::new("ip")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "ip {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// No network operation, failed or not, deletes or changes an interface, a firewall table or
+/// a process it did not make, and none leaves anything behind: another root's active network,
+/// a host bridge of the admin's, a veth pair and `lo` keep everything `ip` and `nft` report of them while
+/// networks on their names fail to start (nothing touched), names no tool may read are
+/// refused at define, a start fails halfway (no dnsmasq to run) and rolls back, a template
+/// name is allocated and torn down. Only names of this test's own are compared, so tests
+/// running beside it cannot make it flake.
+#[test]
+fn network_operations_touch_only_what_they_made() {
+    require_root();
+    let tag = format!("{:x}", std::process::id() & 0xffff);
+    let (theirs, dummy, veth, peer, template) = (
+        format!("vto{tag}"),
+        format!("vtd{tag}"),
+        format!("vtv{tag}"),
+        format!("vtp{tag}"),
+        format!("vtt{tag}"),
+    );
+    let other = Embedded::new();
+    let a = Embedded::new();
+    let _cleanup = (
+        HostCleanup {
+            root: other.root.clone(),
+            bridges: vec![theirs.clone(), dummy.clone(), veth.clone()],
+        },
+        HostCleanup {
+            root: a.root.clone(),
+            bridges: vec![format!("{template}0"), "vtsh-halfway".into()],
+        },
+    );
+    let net = nat_network(other.dir.path(), "theirs", &theirs, 235);
+    other
+        .v
+        .ok(&format!("net-define {}; net-start theirs", net.display()));
+    ip(&["link", "add", &dummy, "type", "bridge"]);
+    ip(&["addr", "add", "10.236.1.1/24", "dev", &dummy]);
+    ip(&["link", "set", &dummy, "up"]);
+    ip(&["link", "add", &veth, "type", "veth", "peer", "name", &peer]);
+    let watched = [theirs.as_str(), &dummy, &veth, &peer, "lo"];
+    let snapshot = || {
+        (
+            watched.map(link_state),
+            table_rules(&theirs),
+            helpers(&other.root),
+        )
+    };
+    let before = snapshot();
+    assert!(before.0.iter().all(Option::is_some) && before.1.is_some());
+    assert_eq!(before.2.len(), 2, "their dnsmasq and its keeper");
+
+    let network = |name: &str, bridge: &str, n: u8| {
+        write(
+            a.dir.path(),
+            &format!("{name}.xml"),
+            &format!(
+                "<network><name>{name}</name><forward mode='nat'/><bridge name=\"{bridge}\"/>\
+                 <ip address='10.237.{n}.1' prefix='24'><dhcp>\
+                 <range start='10.237.{n}.10' end='10.237.{n}.20'/></dhcp></ip></network>"
+            ),
+        )
+    };
+    // Names the host has: nothing is touched, the start fails as libvirt's does.
+    for (i, name) in watched.iter().enumerate() {
+        let file = network("taken", name, i as u8);
+        a.v.ok(&format!("net-define {}", file.display()));
+        let err = a.v.err("net-start taken");
+        assert!(
+            err.contains(&format!(
+                "error creating bridge interface {name}: File exists"
+            )),
+            "{err}"
+        );
+        let err = a.v.err(&format!(
+            "net-undefine taken; net-create {}",
+            file.display()
+        ));
+        assert!(err.contains("File exists"), "{err}");
+    }
+    // Names no tool may read: refused at define.
+    for (i, name) in [
+        "..",
+        "x&quot;;flush ruleset",
+        "a,eth0",
+        "hx%d%d",
+        "0123456789abcdef",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let file = network("bad", name, 10 + i as u8);
+        let err = a.v.err(&format!("net-define {}", file.display()));
+        assert!(
+            err.contains("is not a valid interface name"),
+            "{name}: {err}"
+        );
+    }
+    // A start that fails halfway (no dnsmasq on the PATH) removes what it made.
+    let file = network("halfway", "vtsh-halfway", 20);
+    a.v.ok(&format!("net-define {}", file.display()));
+    let tools = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/usr/sbin/nft", tools.path().join("nft")).unwrap();
+    let o =
+        a.v.command()
+            .args(["net-start", "halfway"])
+            .env("PATH", tools.path())
+            .output()
+            .unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o).1.contains("dnsmasq"), "{}", text(&o).1);
+    assert!(!interface_exists("vtsh-halfway") && !has_table("vtsh-halfway"));
+    // A template name is allocated at define, built, and torn down.
+    let file = network("tmpl", &format!("{template}%d"), 21);
+    a.v.ok(&format!("net-define {}", file.display()));
+    let made = format!("{template}0");
+    assert!(a
+        .v
+        .ok("net-dumpxml tmpl")
+        .contains(&format!("<bridge name='{made}'")));
+    a.v.ok("net-start tmpl");
+    assert!(interface_exists(&made) && has_table(&made));
+    a.v.ok("net-destroy tmpl; net-undefine tmpl; net-undefine halfway");
+    assert!(!interface_exists(&made) && !has_table(&made) && helpers(&a.root).is_empty());
+    assert!(!has_table(&format!("{template}%d")));
+
+    assert_eq!(
+        snapshot(),
+        before,
+        "another's interfaces, table or helpers changed"
+    );
+    other.v.ok("net-destroy theirs");
+    assert!(!interface_exists(&theirs) && !has_table(&theirs));
+    assert!(link_state(&dummy).is_some() && link_state(&veth).is_some());
+    ip(&["link", "del", &dummy]);
+    ip(&["link", "del", &veth]);
 }

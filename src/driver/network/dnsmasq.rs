@@ -17,13 +17,19 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use crate::error::{Error, Result};
+use crate::model::network::{IpDef, Lease};
 use crate::model::NetworkDef;
 use crate::state;
 use crate::types::DhcpLease;
 
 /// The environment variable that makes the virtsh binary a keeper.
 const KEEPER_ENV: &str = "VIRTSH_NETWORK_KEEPER";
+
+/// The largest lease file read (a /16 of leases is under 8 MiB).
+const LEASES_MAX: usize = 16 << 20;
 
 /// How long dnsmasq may take to start or stop.
 const WAIT: Duration = Duration::from_secs(10);
@@ -34,7 +40,10 @@ pub struct Files {
     pub leases: PathBuf,
     pub pid: PathBuf,
     pub log: PathBuf,
+    /// Static DHCP hosts (`dhcp-hostsfile`).
     pub hosts: PathBuf,
+    /// DNS host records (`addn-hosts`), as libvirt's `NAME.addnhosts`.
+    pub addn_hosts: PathBuf,
     pub launch: PathBuf,
 }
 
@@ -47,8 +56,22 @@ impl Files {
             pid: f("pid"),
             log: f("log"),
             hosts: f("hostsfile"),
+            addn_hosts: f("addnhosts"),
             launch: f("launch"),
         }
+    }
+
+    /// Every file of the network's dnsmasq.
+    pub fn all(&self) -> [&PathBuf; 7] {
+        [
+            &self.conf,
+            &self.leases,
+            &self.pid,
+            &self.log,
+            &self.hosts,
+            &self.addn_hosts,
+            &self.launch,
+        ]
     }
 }
 
@@ -58,28 +81,100 @@ pub fn needed(def: &NetworkDef) -> bool {
     if !def.has_own_bridge() || def.ips.is_empty() {
         return false;
     }
-    let dhcp = def
-        .ips
+    dhcp(def, true).is_some() || dhcp(def, false).is_some() || def.dns.enable != Some(false)
+}
+
+/// The first address of the family that serves DHCP (libvirt serves one per family).
+fn dhcp(def: &NetworkDef, v4: bool) -> Option<&IpDef> {
+    def.ips
         .iter()
-        .any(|i| !i.ranges.is_empty() || !i.hosts.is_empty());
-    dhcp || def.dns.enable != Some(false)
+        .find(|i| i.address.is_ipv4() == v4 && (!i.ranges.is_empty() || !i.hosts.is_empty()))
+}
+
+/// A value as one token of dnsmasq's configuration: in quotes, its quotes and backslashes
+/// escaped, so that no `#`, space or quote in it ends or changes the line (control
+/// characters and commas were refused when the network was defined).
+pub fn quoted(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// A lease time as dnsmasq takes it (`networkBuildDnsmasqLeaseTime`).
+fn lease_time(l: &Lease) -> String {
+    match l.expiry {
+        0 => "infinite".into(),
+        n => format!("{n}{}", &l.unit[..1]),
+    }
+}
+
+/// The PTR domain of a network (`virSocketAddrPTRDomain`): `None` when its prefix is not on
+/// a byte (IPv4) or nibble (IPv6) boundary.
+fn ptr_domain(ip: &IpDef) -> Option<String> {
+    let prefix = ip.prefix_len()?;
+    match ip.address {
+        IpAddr::V4(a) => {
+            if prefix == 0 || prefix >= 32 || prefix % 8 != 0 {
+                return None;
+            }
+            let o = a.octets();
+            let mut s: String = (0..(prefix / 8) as usize)
+                .rev()
+                .map(|i| format!("{}.", o[i]))
+                .collect();
+            s.push_str("in-addr.arpa");
+            Some(s)
+        }
+        IpAddr::V6(a) => {
+            if prefix == 0 || prefix >= 128 || prefix % 4 != 0 {
+                return None;
+            }
+            let nibbles: Vec<u8> = a.octets().iter().flat_map(|b| [b >> 4, b & 15]).collect();
+            let mut s: String = (0..(prefix / 4) as usize)
+                .rev()
+                .map(|i| format!("{:x}.", nibbles[i]))
+                .collect();
+            s.push_str("ip6.arpa");
+            Some(s)
+        }
+    }
 }
 
 /// dnsmasq's config for the network, as libvirt writes it (`networkDnsmasqConfContents`),
-/// listening on the bridge only.
-pub fn config(def: &NetworkDef, bridge: &str, files: &Files) -> String {
+/// listening on the bridge only. Every value in it was checked when the network was defined
+/// (`super::checks`); file names and free text go in quotes.
+pub fn config(def: &NetworkDef, bridge: &str, files: &Files) -> Result<String> {
     let mut c = String::new();
     let mut line = |l: String| {
         c.push_str(&l);
         c.push('\n');
     };
+    let want_dns = def.dns.enable != Some(false);
     line("strict-order".into());
-    line(format!("pid-file={}", files.pid.display()));
-    line("except-interface=lo".into());
-    line("bind-dynamic".into());
-    line(format!("interface={bridge}"));
-    if def.dns.enable == Some(false) {
+    if !want_dns {
         line("port=0".into());
+    }
+    if want_dns && !def.dns.forwarders.is_empty() {
+        let mut no_resolv = false;
+        for (domain, addr) in &def.dns.forwarders {
+            let domain = domain.as_ref().map_or(String::new(), |d| format!("/{d}/"));
+            match addr {
+                Some(a) => {
+                    no_resolv |= domain.is_empty();
+                    line(format!("server={domain}{a}"));
+                }
+                None => line(format!("server={domain}#")),
+            }
+        }
+        if no_resolv {
+            line("no-resolv".into());
+        }
     }
     if let Some(d) = &def.domain {
         if d.local_only == Some(true) {
@@ -88,78 +183,215 @@ pub fn config(def: &NetworkDef, bridge: &str, files: &Files) -> String {
         line(format!("domain={}", d.name));
         line("expand-hosts".into());
     }
-    for (domain, addr) in &def.dns.forwarders {
-        match (domain, addr) {
-            (Some(d), Some(a)) => line(format!("server=/{d}/{a}")),
-            (Some(d), None) => line(format!("server=/{d}/#")),
-            (None, Some(a)) => line(format!("server={a}")),
-            (None, None) => {}
+    if want_dns {
+        for ip in def.ips.iter().filter(|i| i.local_ptr == Some(true)) {
+            let ptr = ptr_domain(ip).ok_or_else(|| {
+                Error::unsupported(format!(
+                    "PTR domain for {} network with prefix {} cannot be automatically created",
+                    if ip.address.is_ipv4() { "IPv4" } else { "IPv6" },
+                    ip.prefix_len().map_or(-1, i64::from)
+                ))
+            })?;
+            line(format!("local=/{ptr}/"));
+        }
+        if def.dns.forward_plain_names == Some(false) {
+            line("domain-needed".into());
+            line("local=//".into());
         }
     }
-    for h in &def.dns.hosts {
-        for n in &h.names {
-            line(format!("host-record={n},{}", h.ip));
+    line(format!(
+        "pid-file={}",
+        quoted(&files.pid.display().to_string())
+    ));
+    line("except-interface=lo".into());
+    line("bind-dynamic".into());
+    line(format!("interface={bridge}"));
+    if def.forward.is_none() {
+        line("dhcp-option=3".into());
+        line("no-resolv".into());
+        line("ra-param=*,0,0".into());
+    }
+    if want_dns {
+        for (name, value) in &def.dns.txts {
+            line(format!("txt-record={name},{}", quoted(value)));
         }
-    }
-    for (name, value) in &def.dns.txts {
-        line(format!("txt-record={name},{value}"));
-    }
-    let mut leases = 0u64;
-    for ip in &def.ips {
-        let prefix = ip.prefix_len();
-        for r in &ip.ranges {
-            let size = match (r.start, r.end) {
-                (std::net::IpAddr::V4(s), std::net::IpAddr::V4(e)) => {
-                    u64::from(u32::from(e).saturating_sub(u32::from(s))) + 1
+        for s in &def.dns.srvs {
+            let mut l = format!("srv-host=_{}._{}", s.service, s.protocol);
+            if let Some(d) = &s.domain {
+                l.push_str(&format!(".{d}"));
+            }
+            if let Some(t) = s.target.as_deref().filter(|t| *t != ".") {
+                l.push_str(&format!(",{t}"));
+                if s.port != 0 || s.priority != 0 || s.weight != 0 {
+                    l.push_str(&format!(",{}", if s.port == 0 { 1 } else { s.port }));
                 }
-                _ => 0,
-            };
-            leases += size;
-            let lease = r.lease.as_ref().map_or(String::new(), |l| match l.expiry {
-                0 => ",infinite".into(),
-                n => format!(",{n}{}", &l.unit[..1]),
-            });
+                if s.priority != 0 || s.weight != 0 {
+                    l.push_str(&format!(",{}", s.priority));
+                }
+                if s.weight != 0 {
+                    l.push_str(&format!(",{}", s.weight));
+                }
+            }
+            line(l);
+        }
+    }
+    let mut tftp = false;
+    for ip in def.ips.iter().filter(|i| i.address.is_ipv4()) {
+        if let Some(root) = &ip.tftp_root {
+            if !tftp {
+                line("enable-tftp".into());
+                tftp = true;
+            }
+            line(format!("tftp-root={}", quoted(root)));
+        }
+    }
+    let (v4, v6) = (dhcp(def, true), dhcp(def, false));
+    let mut leases = 0u64;
+    for ip in [v4, v6].into_iter().flatten() {
+        let prefix = ip
+            .prefix_len()
+            .ok_or_else(|| Error::internal(format!("bridge '{bridge}' has an invalid prefix")))?;
+        for r in &ip.ranges {
+            let lease = r
+                .lease
+                .as_ref()
+                .map_or(String::new(), |l| format!(",{}", lease_time(l)));
             if ip.address.is_ipv4() {
-                let netmask =
-                    std::net::Ipv4Addr::from(u32::MAX.checked_shl(32 - prefix).unwrap_or(0));
+                let netmask = Ipv4Addr::from(u32::MAX.checked_shl(32 - prefix).unwrap_or(0));
                 line(format!("dhcp-range={},{},{netmask}{lease}", r.start, r.end));
             } else {
                 line(format!("dhcp-range={},{},{prefix}{lease}", r.start, r.end));
             }
+            leases += size(r.start, r.end);
         }
-        if ip.address.is_ipv4() && (!ip.ranges.is_empty() || !ip.hosts.is_empty()) {
+        if ip.ranges.is_empty() && !ip.hosts.is_empty() {
+            match ip.address {
+                IpAddr::V4(a) => line(format!("dhcp-range={a},static")),
+                IpAddr::V6(a) => line(format!("dhcp-range={a},static,{prefix}")),
+            }
+        }
+        if ip.address.is_ipv4() {
             line("dhcp-no-override".into());
             line("dhcp-authoritative".into());
-        }
-        if let Some((file, server)) = &ip.bootp {
-            match server {
-                Some(s) => line(format!("dhcp-boot={file},,{s}")),
-                None => line(format!("dhcp-boot={file}")),
+            if let Some((file, server)) = &ip.bootp {
+                match server {
+                    Some(s) => line(format!("dhcp-boot={},,{s}", quoted(file))),
+                    None => line(format!("dhcp-boot={}", quoted(file))),
+                }
             }
         }
     }
     if leases > 0 {
         line(format!("dhcp-lease-max={leases}"));
-        line(format!("dhcp-hostsfile={}", files.hosts.display()));
-        line(format!("dhcp-leasefile={}", files.leases.display()));
     }
-    c
+    if v4.is_some() || v6.is_some() {
+        line(format!(
+            "dhcp-hostsfile={}",
+            quoted(&files.hosts.display().to_string())
+        ));
+        line(format!(
+            "dhcp-leasefile={}",
+            quoted(&files.leases.display().to_string())
+        ));
+    }
+    if want_dns {
+        line(format!(
+            "addn-hosts={}",
+            quoted(&files.addn_hosts.display().to_string())
+        ));
+    }
+    if let Some(mtu) = def.mtu {
+        line(format!("dhcp-option=option:mtu,{mtu}"));
+    }
+    if v6.is_some() {
+        line("enable-ra".into());
+    } else {
+        for ip in def.ips.iter().filter(|i| i.address.is_ipv6()) {
+            line(format!("dhcp-range={},ra-only", ip.address));
+        }
+    }
+    Ok(c)
 }
 
-/// The static DHCP hosts, one `mac,ip,name` line each (dnsmasq's `dhcp-hostsfile`).
+/// How many addresses a DHCP range holds (the range was checked when it was parsed).
+fn size(start: IpAddr, end: IpAddr) -> u64 {
+    match (start, end) {
+        (IpAddr::V4(s), IpAddr::V4(e)) => u64::from(u32::from(e).saturating_sub(u32::from(s))) + 1,
+        (IpAddr::V6(s), IpAddr::V6(e)) => {
+            let last = |a: std::net::Ipv6Addr| {
+                u64::from(u16::from_be_bytes([a.octets()[14], a.octets()[15]]))
+            };
+            last(e).saturating_sub(last(s)) + 1
+        }
+        _ => 0,
+    }
+}
+
+/// The static DHCP hosts, one line each, as libvirt's `hostsfileAdd` writes them: IPv4
+/// `mac,ip,name` (or `mac,ip`, `name,ip`), IPv6 `id:ID,name,[ip]`; a lease time last.
 pub fn hostsfile(def: &NetworkDef) -> String {
     let mut out = String::new();
-    for ip in def.ips.iter().filter(|i| i.address.is_ipv4()) {
+    for ip in [dhcp(def, true), dhcp(def, false)].into_iter().flatten() {
         for h in &ip.hosts {
-            let fields: Vec<String> = [h.mac.clone(), h.ip.map(|i| i.to_string()), h.name.clone()]
-                .into_iter()
-                .flatten()
-                .collect();
+            let Some(addr) = h.ip else { continue };
+            let mut fields = Vec::new();
+            match addr {
+                IpAddr::V4(a) => {
+                    fields.extend(h.mac.clone());
+                    if h.mac.is_some() {
+                        fields.push(a.to_string());
+                        fields.extend(h.name.clone());
+                    } else {
+                        fields.extend(h.name.clone());
+                        fields.push(a.to_string());
+                    }
+                }
+                IpAddr::V6(a) => {
+                    fields.extend(h.id.as_ref().map(|i| format!("id:{i}")));
+                    fields.extend(h.name.clone());
+                    fields.push(format!("[{a}]"));
+                }
+            }
+            fields.extend(h.lease.as_ref().map(lease_time));
             out.push_str(&fields.join(","));
             out.push('\n');
         }
     }
     out
+}
+
+/// The DNS host records, as libvirt's `addnhostsWrite` writes them: an address, then each of
+/// its names followed by a tab, one line per address (in the order first met).
+pub fn addn_hosts(def: &NetworkDef) -> String {
+    let mut lines: Vec<(IpAddr, Vec<&str>)> = Vec::new();
+    for h in &def.dns.hosts {
+        let at = match lines.iter().position(|(ip, _)| *ip == h.ip) {
+            Some(i) => i,
+            None => {
+                lines.push((h.ip, Vec::new()));
+                lines.len() - 1
+            }
+        };
+        lines[at].1.extend(h.names.iter().map(String::as_str));
+    }
+    let mut out = String::new();
+    for (ip, names) in lines {
+        out.push_str(&ip.to_string());
+        out.push('\t');
+        for n in names {
+            out.push_str(n);
+            out.push('\t');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The pid of the network's dnsmasq, from its pid file, while that process is still it.
+pub fn pid_of(files: &Files) -> Option<i32> {
+    read_pid(&files.pid)
+        .filter(|p| is_of(*p, files))
+        .and_then(|p| i32::try_from(p).ok())
 }
 
 /// Whether the network's dnsmasq runs (its launch lock is held).
@@ -214,8 +446,8 @@ pub fn start(files: &Files) -> Result<()> {
         if read_pid(&files.pid).is_some() {
             break;
         }
-        if let Ok(Some(_)) = keeper.try_wait() {
-            return Err(failure(files, log_start));
+        if let Ok(Some(status)) = keeper.try_wait() {
+            return Err(failure(files, log_start, status.code().unwrap_or(1)));
         }
         if started.elapsed() > WAIT {
             let _ = stop(files);
@@ -228,19 +460,27 @@ pub fn start(files: &Files) -> Result<()> {
     Ok(())
 }
 
-/// dnsmasq's own words on why it did not start.
-fn failure(files: &Files, from: u64) -> Error {
-    let text = std::fs::read(&files.log).unwrap_or_default();
-    let said = String::from_utf8_lossy(text.get(from as usize..).unwrap_or_default())
-        .trim()
-        .to_string();
+/// dnsmasq's own words on why it did not start (what it wrote to its log since `from`), as
+/// libvirt reports a helper that failed.
+fn failure(files: &Files, from: u64, status: i32) -> Error {
+    let text = std::fs::File::open(&files.log)
+        .and_then(|mut f| {
+            use std::io::{Read, Seek};
+            f.seek(std::io::SeekFrom::Start(from))?;
+            let mut said = Vec::new();
+            f.take(64 * 1024).read_to_end(&mut said)?;
+            Ok(said)
+        })
+        .unwrap_or_default();
+    let said = String::from_utf8_lossy(&text).trim().to_string();
     Error::internal(format!(
-        "Child process (dnsmasq) unexpected exit status 1: {said}"
+        "Child process (dnsmasq) unexpected exit status {status}: {said}"
     ))
 }
 
 fn read_pid(path: &Path) -> Option<u32> {
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+    let text = crate::sys::read_capped(path, 64).ok()?;
+    String::from_utf8_lossy(&text).trim().parse().ok()
 }
 
 /// The processes of this network's dnsmasq (the keeper and dnsmasq): those whose command line
@@ -309,9 +549,10 @@ fn is_of(pid: u32, files: &Files) -> bool {
 /// The leases dnsmasq handed out (its lease file: `EXPIRY MAC IP HOSTNAME CLIENTID`), those
 /// of `mac` only when given; `iface` is the bridge, `prefix` the network's.
 pub fn leases(files: &Files, iface: &str, prefix_of: impl Fn(&str) -> u32) -> Vec<DhcpLease> {
-    let Ok(text) = std::fs::read_to_string(&files.leases) else {
+    let Ok(text) = crate::sys::read_capped(&files.leases, LEASES_MAX) else {
         return Vec::new();
     };
+    let text = String::from_utf8_lossy(&text);
     let star = |s: &str| (s != "*").then(|| s.to_string());
     text.lines()
         .filter_map(|l| {

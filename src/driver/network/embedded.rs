@@ -17,6 +17,7 @@ use std::path::Path;
 
 use uuid::Uuid;
 
+use super::checks;
 use super::dnsmasq::{self, Files};
 use super::update::apply_update;
 use super::{host, metadata, set_metadata, NetObject};
@@ -29,6 +30,16 @@ use crate::state::Lock;
 
 pub struct Networks {
     store: ObjectStore,
+}
+
+/// The last id a bridge name template is tried with (libvirt's `MAX_BRIDGE_ID`).
+const MAX_BRIDGE_ID: u32 = 256;
+
+/// A MAC in QEMU's range for a network's bridge, as libvirt makes one.
+fn random_mac() -> Mac {
+    let r = Uuid::new_v4();
+    let b = r.as_bytes();
+    Mac([0x52, 0x54, 0x00, b[0], b[1], b[2]])
 }
 
 fn no_network(net: &NetworkRef) -> Error {
@@ -170,16 +181,22 @@ impl Networks {
     /// `NAME.dirty` file names what may be on the host; unless the network is active, it is
     /// torn down.
     fn reconcile(&self, name: &Name) -> Result<()> {
-        let dirty = self.dirty_path(name);
-        if !dirty.exists() || self.store.is_locked(name)? {
+        if !self.dirty_path(name).exists() || self.store.is_locked(name)? {
             return Ok(());
         }
         let _lock = self.store.lock(name)?;
-        let Ok(text) = std::fs::read_to_string(&dirty) else {
+        self.finish_leftover(name)
+    }
+
+    /// With the network's lock held: tears down what a killed start or stop left (its
+    /// `NAME.dirty` file), unless the network is active.
+    fn finish_leftover(&self, name: &Name) -> Result<()> {
+        let dirty = self.dirty_path(name);
+        let Ok(text) = crate::sys::read_capped(&dirty, crate::sys::XML_FILE_MAX) else {
             return Ok(());
         };
         if self.store.read_run(name)?.is_none() {
-            if let Ok(def) = NetworkDef::parse(&text) {
+            if let Ok(def) = NetworkDef::parse(&String::from_utf8_lossy(&text)) {
                 self.teardown(name, &def)?;
             }
         }
@@ -192,8 +209,21 @@ impl Networks {
             .map_err(|e| Error::system(format!("cannot write {}", path.display()), &e))
     }
 
-    /// Builds the network on the host and records it active (its lock held).
+    /// Builds the network on the host and records it active (its lock held). Nothing is
+    /// touched before every check has passed; what a failed build made is removed, and only
+    /// that (the teardown leaves an interface or table that is not the network's).
     fn build(&self, name: &Name, def: &NetworkDef) -> Result<()> {
+        self.finish_leftover(name)?;
+        let mut def = def.clone();
+        if def.has_own_bridge() {
+            let bridge = bridge_name(&def)?;
+            checks::check_definition(&def)?;
+            checks::check_start(&def, bridge)?;
+            host::check_route_collision(&def)?;
+            // The MAC marks the bridge as this network's.
+            def.mac.get_or_insert_with(random_mac);
+        }
+        let def = &def;
         self.mark_dirty(name, def)?;
         let built = self.build_host(name, def);
         if let Err(e) = built {
@@ -210,7 +240,8 @@ impl Networks {
         if !def.has_own_bridge() {
             // A host bridge the guests join: it must be there.
             let bridge = bridge_name(def)?;
-            if !host::interface_exists(bridge) {
+            checks::interface_name("bridge name", bridge, &format!("network '{}'", def.name))?;
+            if !host::interface_exists(bridge)? {
                 return Err(Error::internal(format!(
                     "bridge '{bridge}' of network '{}' does not exist",
                     def.name
@@ -219,42 +250,40 @@ impl Networks {
             return Ok(());
         }
         let bridge = bridge_name(def)?;
-        host::check_route_collision(def)?;
-        if let Some(script) = host::firewall(def, bridge) {
-            host::apply_firewall(&script, def.mode().is_some())?;
-        }
+        // The bridge first: a name the host has already fails here, with nothing made.
         host::create_bridge(def, bridge)?;
+        host::apply_firewall(def, bridge)?;
         if dnsmasq::needed(def) {
             let files = self.files(name);
             let write = |path: &Path, text: String| {
                 crate::state::write_atomic(path, text.as_bytes())
                     .map_err(|e| Error::system(format!("cannot write {}", path.display()), &e))
             };
-            write(&files.conf, dnsmasq::config(def, bridge, &files))?;
+            write(&files.conf, dnsmasq::config(def, bridge, &files)?)?;
             write(&files.hosts, dnsmasq::hostsfile(def))?;
+            write(&files.addn_hosts, dnsmasq::addn_hosts(def))?;
             dnsmasq::start(&files)?;
         }
         Ok(())
     }
 
     /// Removes from the host whatever of the network is there.
+    /// Every part is tried whatever the others do; the first failure is reported.
     fn teardown(&self, name: &Name, def: &NetworkDef) -> Result<()> {
-        dnsmasq::stop(&self.files(name))?;
-        if def.has_own_bridge() {
-            if let Some(bridge) = &def.bridge.name {
-                host::delete_link(bridge)?;
-                // A mode with no rules (open) made no table.
-                if host::firewall(def, bridge).is_some() {
-                    host::remove_firewall(bridge)?;
-                }
-            }
-        }
-        Ok(())
+        let stopped = dnsmasq::stop(&self.files(name));
+        let removed = match (def.has_own_bridge(), &def.bridge.name) {
+            (true, Some(bridge)) => host::remove_network(def, bridge),
+            _ => Ok(()),
+        };
+        stopped.and(removed)
     }
 
     // ---- definitions ----
 
-    /// The bridge names and MACs the other networks hold, and the host's interfaces.
+    /// What libvirt's network driver settles at define and create (`networkValidate`): the
+    /// bridge name (a free `virbrN`, or one from a template such as `hx%d`, as
+    /// `networkFindUnusedBridgeName`; a given name must not be another network's) and the
+    /// bridge's MAC; then what virtsh refuses before a value reaches the host.
     fn fill_in(&self, def: &mut NetworkDef) -> Result<()> {
         let mut others = Vec::new();
         for (_, name) in self.store.index()? {
@@ -269,28 +298,40 @@ impl Networks {
             }
         }
         let taken = |b: &str| others.iter().any(|o| o.bridge.name.as_deref() == Some(b));
-        match def.bridge.name.as_deref() {
+        let template = match def.bridge.name.as_deref() {
+            Some(b) if b.matches('%').count() == 1 && b.contains("%d") => Some(b.to_string()),
             Some(b) if taken(b) => {
                 return Err(Error::internal(format!(
                     "bridge name '{b}' already in use."
                 )));
             }
-            Some(_) => {}
-            None if def.has_own_bridge() => {
-                let free = (0..)
-                    .map(|n| format!("virbr{n}"))
-                    .find(|b| !taken(b) && !host::interface_exists(b))
-                    .expect("a free bridge name");
-                def.bridge.name = Some(free);
+            Some(_) => None,
+            None if def.has_own_bridge() => Some("virbr%d".to_string()),
+            None => None,
+        };
+        if let Some(template) = template {
+            let mut free = None;
+            for id in 0..=MAX_BRIDGE_ID {
+                let candidate = template.replace("%d", &id.to_string());
+                // A template that makes no valid name is refused as the name it makes.
+                checks::interface_name(
+                    "bridge name",
+                    &candidate,
+                    &format!("network '{}'", def.name),
+                )?;
+                if !taken(&candidate) && !host::interface_exists(&candidate)? {
+                    free = Some(candidate);
+                    break;
+                }
             }
-            None => {}
+            def.bridge.name = Some(free.ok_or_else(|| {
+                Error::internal(format!("Bridge generation exceeded max id {MAX_BRIDGE_ID}"))
+            })?);
         }
         if def.has_own_bridge() && def.mac.is_none() {
-            let r = Uuid::new_v4();
-            let b = r.as_bytes();
-            def.mac = Some(Mac([0x52, 0x54, 0x00, b[0], b[1], b[2]]));
+            def.mac = Some(random_mac());
         }
-        Ok(())
+        checks::check_definition(def)
     }
 
     /// libvirt's duplicate rules for `def`, under the list lock; entries without files go on
@@ -330,13 +371,7 @@ impl Networks {
     fn forget(&self, v: &View) -> Result<()> {
         self.store.remove_run(&v.name)?;
         let files = self.files(&v.name);
-        for f in [
-            &files.conf,
-            &files.leases,
-            &files.hosts,
-            &files.log,
-            &files.launch,
-        ] {
+        for f in files.all() {
             let _ = std::fs::remove_file(f);
         }
         self.store.remove_index(&v.uuid, &v.name)?;
@@ -367,12 +402,14 @@ impl Networks {
         if !dnsmasq::running(&files) {
             return Ok(());
         }
-        crate::state::write_atomic(&files.hosts, dnsmasq::hostsfile(def).as_bytes())
-            .map_err(|e| Error::system(format!("cannot write {}", files.hosts.display()), &e))?;
-        if let Some(pid) = std::fs::read_to_string(&files.pid)
-            .ok()
-            .and_then(|p| p.trim().parse::<i32>().ok())
-        {
+        for (path, text) in [
+            (&files.hosts, dnsmasq::hostsfile(def)),
+            (&files.addn_hosts, dnsmasq::addn_hosts(def)),
+        ] {
+            crate::state::write_atomic(path, text.as_bytes())
+                .map_err(|e| Error::system(format!("cannot write {}", path.display()), &e))?;
+        }
+        if let Some(pid) = dnsmasq::pid_of(&files) {
             let _ = nix::sys::signal::kill(
                 nix::unistd::Pid::from_raw(pid),
                 nix::sys::signal::Signal::SIGHUP,
@@ -402,6 +439,10 @@ impl Networks {
             active: v.active.is_some(),
             persistent: v.persistent,
         })?;
+        // `net-update` reaches dnsmasq's files as a definition does.
+        for d in std::iter::once(&def).chain(next_def.iter()) {
+            checks::check_definition(d)?;
+        }
         if v.active.is_some() {
             if def != old_def {
                 self.store.write_run(&v.name, &def.to_xml())?;
@@ -423,11 +464,9 @@ fn prefix_of(ips: &[IpDef], addr: &str) -> u32 {
         return 0;
     };
     ips.iter()
-        .find(|i| {
-            let (net, p) = i.subnet();
-            crate::model::network::mask(a, p) == net
-        })
-        .map_or(0, IpDef::prefix_len)
+        .filter_map(IpDef::subnet)
+        .find(|(net, p)| crate::model::network::mask(a, *p) == *net)
+        .map_or(0, |(_, p)| p)
 }
 
 impl NetworkApi for Networks {

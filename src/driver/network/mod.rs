@@ -1,9 +1,11 @@
 //! What every driver does the same way to a network object: which definition a change
 //! affects (`--live`, `--config`), its metadata, and `net-update` (libvirt's `virNetworkObj*`).
 
+pub mod checks;
 pub mod dnsmasq;
 pub mod embedded;
 pub mod host;
+pub mod netlink;
 pub mod update;
 
 use crate::driver::prelude::*;

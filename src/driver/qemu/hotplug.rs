@@ -156,16 +156,27 @@ impl QemuDriver {
                 let (netdev, device) = interface_args(def, index, n);
                 qmp.execute("netdev_add", Some(netdev_json(&netdev)))
                     .map_err(qmp_error)?;
-                if let (Some(tap), "network" | "bridge") = (&n.target_dev, n.kind.as_str()) {
-                    let bridge = match n.kind.as_str() {
-                        "network" => networks
-                            .bridge_for_guest(n.source_network.as_deref().unwrap_or_default())?,
-                        _ => n.source_bridge.clone().unwrap_or_default(),
-                    };
-                    crate::driver::network::host::attach_tap(tap, &bridge)?;
+                let plugged = (|| {
+                    if let (Some(tap), "network" | "bridge") = (&n.target_dev, n.kind.as_str()) {
+                        let bridge = match n.kind.as_str() {
+                            "network" => networks.bridge_for_guest(
+                                n.source_network.as_deref().unwrap_or_default(),
+                            )?,
+                            _ => n.source_bridge.clone().unwrap_or_default(),
+                        };
+                        let mac = n.mac.as_deref().and_then(Mac::parse);
+                        crate::driver::network::host::attach_tap(tap, &bridge, mac)?;
+                    }
+                    qmp.execute("device_add", Some(device_json(&device)))
+                        .map_err(qmp_error)
+                })();
+                if let Err(e) = plugged {
+                    // As libvirt: the netdev goes again (its tap with it), so that a retry
+                    // starts from nothing; the first error is the one reported.
+                    let (id, _) = nics::ids(def, index);
+                    let _ = qmp.execute("netdev_del", Some(json!({ "id": id })));
+                    return Err(e);
                 }
-                qmp.execute("device_add", Some(device_json(&device)))
-                    .map_err(qmp_error)?;
                 Ok(())
             },
         )

@@ -3,17 +3,18 @@
 //! the guest's CPUs are still stopped; user networking needs nothing on the host.
 
 use crate::driver::network::embedded::Networks;
-use crate::driver::network::host;
+use crate::driver::network::{checks, host};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::domain::PortForward;
 use crate::model::mac::Mac;
 use crate::model::DomainDef;
 use crate::types::{DomainInterface, IpAddress};
 
-/// A tap device and the bridge it joins.
+/// A tap device, the bridge it joins and the guest's MAC behind it.
 pub struct Tap {
     pub name: String,
     pub bridge: String,
+    pub guest_mac: Option<Mac>,
 }
 
 /// The socket of interface `index`'s passt, relative to the domain's run directory.
@@ -164,7 +165,12 @@ pub fn plan(def: &mut DomainDef, networks: &Networks) -> Result<Vec<Tap>> {
             }
             "bridge" => {
                 let bridge = n.source_bridge.clone().unwrap_or_default();
-                if !host::interface_exists(&bridge) {
+                checks::interface_name(
+                    "source bridge",
+                    &bridge,
+                    &format!("domain '{}'", def.name),
+                )?;
+                if !host::interface_exists(&bridge)? {
                     return Err(Error::internal(format!(
                         "Unable to add bridge {bridge} port {}: No such device",
                         n.target_dev.as_deref().unwrap_or("vnet")
@@ -175,8 +181,13 @@ pub fn plan(def: &mut DomainDef, networks: &Networks) -> Result<Vec<Tap>> {
             _ => continue,
         };
         let tap = n.target_dev.clone().unwrap_or_else(|| names[i].clone());
+        checks::interface_name("target device", &tap, &format!("domain '{}'", def.name))?;
         n.target_dev = Some(tap.clone());
-        taps.push(Tap { name: tap, bridge });
+        taps.push(Tap {
+            name: tap,
+            bridge,
+            guest_mac: n.mac.as_deref().and_then(Mac::parse),
+        });
     }
     Ok(taps)
 }
@@ -184,7 +195,7 @@ pub fn plan(def: &mut DomainDef, networks: &Networks) -> Result<Vec<Tap>> {
 /// Puts each tap on its bridge (QEMU has made them by now).
 pub fn attach(taps: &[Tap]) -> Result<()> {
     for t in taps {
-        host::attach_tap(&t.name, &t.bridge)?;
+        host::attach_tap(&t.name, &t.bridge, t.guest_mac)?;
     }
     Ok(())
 }

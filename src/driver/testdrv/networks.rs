@@ -80,7 +80,8 @@ impl TestState {
                     };
                     let offset = (id - 1) * 20 + i as u32 + 2;
                     let a = std::net::Ipv4Addr::from(u32::from(base).wrapping_add(offset));
-                    (a.to_string(), ip.prefix_len())
+                    // libvirt hands its -1 on as an unsigned prefix.
+                    (a.to_string(), ip.prefix_len().unwrap_or(u32::MAX))
                 }
                 None => (format!("192.168.0.{}", i + 1), 24),
             };

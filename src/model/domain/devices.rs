@@ -353,15 +353,27 @@ fn controller(c: &Element) -> Result<Controller, ModelError> {
     })
 }
 
+/// An interface's `<mac address>`, with libvirt's checks (`virDomainNetDefParseXML`).
+fn interface_mac(i: &Element) -> Result<Option<String>, ModelError> {
+    let Some(text) = i.child("mac").and_then(|m| m.attr("address")) else {
+        return Ok(None);
+    };
+    let mac = crate::model::mac::Mac::parse(text)
+        .ok_or_else(|| ModelError::Invalid(format!("unable to parse mac address '{text}'")))?;
+    if mac.is_multicast() {
+        return Err(ModelError::Invalid(format!(
+            "expected unicast mac address, found multicast '{text}'"
+        )));
+    }
+    Ok(Some(text.to_ascii_lowercase()))
+}
+
 fn interface(i: &Element) -> Result<Interface, ModelError> {
     let source = i.child("source");
     let source_attr = |n: &str| source.and_then(|s| s.attr(n)).map(str::to_string);
     Ok(Interface {
         kind: i.attr("type").unwrap_or_default().to_string(),
-        mac: i
-            .child("mac")
-            .and_then(|m| m.attr("address"))
-            .map(str::to_ascii_lowercase),
+        mac: interface_mac(i)?,
         source_network: source_attr("network"),
         source_bridge: source_attr("bridge"),
         target_dev: i

@@ -39,6 +39,79 @@ pub struct DnsHost {
     pub names: Vec<String>,
 }
 
+/// The characters of an SRV record's protocol and service (libvirt's `PROTOCOL_CHARS`,
+/// `SERVICE_CHARS`).
+fn protocol_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '/')
+}
+
+fn service_char(c: char) -> bool {
+    protocol_char(c) || matches!(c, '_' | '*')
+}
+
+/// The longest SRV service (libvirt's `DNS_RECORD_LENGTH_SRV`).
+const SRV_SERVICE_MAX: usize = 512 - 30;
+
+impl Srv {
+    /// A `<srv>` with libvirt's checks (`virNetworkDNSSrvDefParseXML`).
+    fn parse(s: &Element, net: &str) -> Result<Srv, ModelError> {
+        let detail = |m: String| Err(ModelError::Detail(m));
+        let Some(service) = s.attr("service") else {
+            return detail(format!(
+                "missing required service attribute in DNS SRV record of network '{net}'"
+            ));
+        };
+        if service.len() > SRV_SERVICE_MAX {
+            return detail(format!(
+                "service attribute '{service}' in network '{net}' is too long, limit is {SRV_SERVICE_MAX} bytes"
+            ));
+        }
+        if !service.chars().all(service_char) {
+            return detail(format!(
+                "invalid character in service attribute '{service}' in DNS SRV record of network '{net}'"
+            ));
+        }
+        let Some(protocol) = s.attr("protocol") else {
+            return detail(format!(
+                "missing required protocol attribute in DNS SRV record '{service}' of network '{net}'"
+            ));
+        };
+        if !protocol.chars().all(protocol_char) {
+            return detail(format!(
+                "invalid character in protocol attribute '{protocol}' in DNS SRV record of network '{net}'"
+            ));
+        }
+        let target = s.attr("target").map(str::to_string);
+        // libvirt's virXPathUInt: an absent value is 0, one that is not a number is refused.
+        let number = |attr: &str, what: &str, lo: u32| -> Result<u32, ModelError> {
+            let Some(text) = s.attr(attr) else {
+                return Ok(0);
+            };
+            let value = text.parse::<u32>();
+            if value.is_ok() && target.is_none() {
+                return Err(ModelError::Detail(format!(
+                    "DNS SRV {attr} attribute not permitted without target for service '{service}' in network '{net}'"
+                )));
+            }
+            match value {
+                Ok(v) if (lo..=65535).contains(&v) => Ok(v),
+                _ => Err(ModelError::Detail(format!(
+                    "{what} for service '{service}' in network '{net}'"
+                ))),
+            }
+        };
+        Ok(Srv {
+            service: service.to_string(),
+            protocol: protocol.to_string(),
+            domain: s.attr("domain").map(str::to_string),
+            port: number("port", "invalid DNS SRV port attribute", 1)?,
+            priority: number("priority", "Invalid DNS SRV priority attribute", 0)?,
+            weight: number("weight", "invalid DNS SRV weight attribute", 0)?,
+            target,
+        })
+    }
+}
+
 impl Dns {
     pub(super) fn parse(d: &Element, net: &str) -> Result<Dns, ModelError> {
         let detail = |m: String| ModelError::Detail(m);
@@ -84,26 +157,7 @@ impl Dns {
             dns.hosts.push(DnsHost { ip, names });
         }
         for s in d.children_named("srv") {
-            let service = s.attr("service").ok_or_else(|| {
-                detail(format!(
-                    "missing required service attribute in DNS SRV record of network '{net}'"
-                ))
-            })?;
-            let protocol = s.attr("protocol").ok_or_else(|| {
-                detail(format!(
-                    "missing required protocol attribute in DNS SRV record '{service}' of network '{net}'"
-                ))
-            })?;
-            let num = |a: &str| s.attr(a).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
-            dns.srvs.push(Srv {
-                service: service.to_string(),
-                protocol: protocol.to_string(),
-                domain: s.attr("domain").map(str::to_string),
-                target: s.attr("target").map(str::to_string),
-                port: num("port"),
-                priority: num("priority"),
-                weight: num("weight"),
-            });
+            dns.srvs.push(Srv::parse(s, net)?);
         }
         for t in d.children_named("txt") {
             let name = t.attr("name").ok_or_else(|| {
@@ -111,6 +165,11 @@ impl Dns {
                     "missing required name attribute in DNS TXT record of network {net}"
                 ))
             })?;
+            if name.contains([' ', ',']) {
+                return Err(detail(format!(
+                    "prohibited character in DNS TXT record name '{name}' of network {net}"
+                )));
+            }
             let value = t.attr("value").ok_or_else(|| {
                 detail(format!(
                     "missing required value attribute in DNS TXT record named '{name}' of network {net}"

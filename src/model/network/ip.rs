@@ -44,32 +44,36 @@ pub struct Lease {
     pub unit: String,
 }
 
-/// A MAC address, as libvirt parses (`virMacAddrParse`) and prints it.
 impl IpDef {
     /// The prefix length of the address (`virNetworkIPDefPrefix`): the prefix, else the
-    /// netmask's, else the classful default of an IPv4 address (IPv6: 64).
-    pub fn prefix_len(&self) -> u32 {
+    /// netmask's, else the classful default of an IPv4 address (IPv6: 64); `None` where
+    /// libvirt's is -1 (a netmask that is no prefix, a class D or E address).
+    pub fn prefix_len(&self) -> Option<u32> {
         if self.prefix > 0 {
-            return self.prefix;
+            return Some(self.prefix);
         }
         if let Some(IpAddr::V4(m)) = self.netmask {
-            return u32::from(m).count_ones();
+            let bits = u32::from(m);
+            // Contiguous ones, then zeros.
+            return (bits.leading_ones() + bits.trailing_zeros() == 32).then(|| bits.count_ones());
         }
         match self.address {
+            IpAddr::V4(a) if a.is_unspecified() => Some(0),
             IpAddr::V4(a) => match a.octets()[0] {
-                0..=127 => 8,
-                128..=191 => 16,
-                192..=223 => 24,
-                _ => 0,
+                0..=127 => Some(8),
+                128..=191 => Some(16),
+                192..=223 => Some(24),
+                _ => None,
             },
-            IpAddr::V6(_) => 64,
+            IpAddr::V6(a) if a.is_unspecified() => Some(0),
+            IpAddr::V6(_) => Some(64),
         }
     }
 
-    /// The network's first address and its prefix.
-    pub fn subnet(&self) -> (IpAddr, u32) {
-        let p = self.prefix_len();
-        (mask(self.address, p), p)
+    /// The network's first address and its prefix (`None`: no valid prefix).
+    pub fn subnet(&self) -> Option<(IpAddr, u32)> {
+        let p = self.prefix_len()?;
+        Some((mask(self.address, p), p))
     }
 }
 
@@ -87,36 +91,81 @@ pub fn mask(addr: IpAddr, prefix: u32) -> IpAddr {
     }
 }
 
+/// libvirt's sanity check of an address range (`virSocketAddrGetRange`), with the network
+/// it must lie in (`within`: the network's address, as written, and its prefix); returns the
+/// number of addresses.
 pub(super) fn range_of(
     start: IpAddr,
     end: IpAddr,
-    within: Option<(IpAddr, u32)>,
-) -> Result<(), ModelError> {
+    within: Option<(IpAddr, Option<u32>)>,
+) -> Result<u64, ModelError> {
     let (s, e) = (start.to_string(), end.to_string());
+    let fail = |m: String| Err(ModelError::Internal(m));
     if start.is_ipv4() != end.is_ipv4() {
-        return Err(invalid(format!(
-            "start address '{s}' and end address '{e}' are not of the same family"
-        )));
+        return fail(format!("mismatch of address family in range {s} - {e}"));
     }
     if let Some((net, prefix)) = within {
         let netstr = net.to_string();
-        if mask(start, prefix) != mask(net, prefix) || mask(end, prefix) != mask(net, prefix) {
-            return Err(ModelError::Internal(format!(
+        if start.is_ipv4() != net.is_ipv4() {
+            return fail(format!(
+                "mismatch of address family in range {s} - {e} for network {netstr}"
+            ));
+        }
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let Some(prefix) = prefix.filter(|p| *p <= max) else {
+            let shown = prefix.map_or(-1, i64::from);
+            return fail(format!(
+                "bad prefix {shown} for network {netstr} when checking range {s} - {e}"
+            ));
+        };
+        let net_addr = mask(net, prefix);
+        if mask(start, prefix) != net_addr || mask(end, prefix) != net_addr {
+            return fail(format!(
                 "range {s} - {e} is not entirely within network {netstr}/{prefix}"
-            )));
+            ));
+        }
+        if let (IpAddr::V4(n), IpAddr::V4(st), IpAddr::V4(en)) = (net, start, end) {
+            let host = u32::MAX.checked_shr(prefix).unwrap_or(0);
+            if u32::from(st) == u32::from(n) & !host {
+                return fail(format!(
+                    "start of range {s} - {e} in network {netstr}/{prefix} is the network address"
+                ));
+            }
+            if u32::from(en) == u32::from(n) | host {
+                return fail(format!(
+                    "end of range {s} - {e} in network {netstr}/{prefix} is the broadcast address"
+                ));
+            }
         }
     }
-    let ordered = match (start, end) {
-        (IpAddr::V4(a), IpAddr::V4(b)) => u32::from(a) <= u32::from(b),
-        (IpAddr::V6(a), IpAddr::V6(b)) => u128::from(a) <= u128::from(b),
-        _ => false,
-    };
-    if !ordered {
-        return Err(ModelError::Internal(format!(
-            "range {s} - {e} is reversed "
-        )));
+    match (start, end) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => {
+            let (a, b) = (u32::from(a), u32::from(b));
+            if b < a {
+                return fail(format!("range {s} - {e} is reversed "));
+            }
+            if b - a > 65535 {
+                return fail(format!("range {s} - {e} is too large (> 65535)"));
+            }
+            Ok(u64::from(b - a) + 1)
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) => {
+            // libvirt's legacy rule: all but the last two bytes alike.
+            let (a, b) = (a.octets(), b.octets());
+            if a[..14] != b[..14] {
+                return fail(format!("range {s} - {e} is too large (> 65535)"));
+            }
+            let (a, b) = (
+                u16::from_be_bytes([a[14], a[15]]),
+                u16::from_be_bytes([b[14], b[15]]),
+            );
+            if b < a {
+                return fail(format!("range {s} - {e} start larger than end"));
+            }
+            Ok(u64::from(b - a) + 1)
+        }
+        _ => unreachable!("families compared above"),
     }
-    Ok(())
 }
 
 impl IpDef {

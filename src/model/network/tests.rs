@@ -119,7 +119,10 @@ fn subnets() {
         "<network><name>x</name><ip address='192.168.7.1' netmask='255.255.255.0'/></network>",
     )
     .unwrap();
-    assert_eq!(def.ips[0].subnet(), ("192.168.7.0".parse().unwrap(), 24));
+    assert_eq!(
+        def.ips[0].subnet(),
+        Some(("192.168.7.0".parse().unwrap(), 24))
+    );
     assert_eq!(
         Mac::parse("52:54:0:a:BB:cc").unwrap().to_string(),
         "52:54:00:0a:bb:cc"
