@@ -169,6 +169,14 @@ impl Error {
     pub fn system(what: impl fmt::Display, err: &std::io::Error) -> Error {
         Error::new(ErrorCode::SystemError, format!("{what}: {}", strerror(err)))
     }
+    /// An I/O error that may carry a driver's error (a stream's, from the daemon): that
+    /// error as it is, else a failed system call on `what`.
+    pub fn of_io(what: impl fmt::Display, err: &std::io::Error) -> Error {
+        match err.get_ref().and_then(|e| e.downcast_ref::<Error>()) {
+            Some(inner) => inner.clone(),
+            None => Error::system(what, err),
+        }
+    }
 }
 
 /// A definition that does not parse, as libvirt reports it.

@@ -13,19 +13,29 @@ pub fn strerror(err: &std::io::Error) -> String {
 pub const XML_FILE_MAX: usize = 10 * 1024 * 1024;
 
 /// Reads `path`, at most `cap` bytes of it, as libvirt's `virFileReadAll` does: more is
-/// `EOVERFLOW` ("Value too large for defined data type"). The file is opened without waiting
-/// for a writer, so a FIFO nobody writes to reads as empty instead of blocking forever.
+/// `EOVERFLOW` ("Value too large for defined data type").
 pub fn read_capped(path: &std::path::Path, cap: usize) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
+    read_all_capped(open_for_reading(path)?, cap)
+}
+
+/// Opens `path` for reading without waiting for a writer, so that a FIFO nobody writes to
+/// reads as empty instead of blocking forever; reads block again once it is open (a writer
+/// that has the FIFO open is waited for, as a pipe is).
+pub fn open_for_reading(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)?;
-    // Blocking again from here: a writer that has the FIFO open is waited for, as a pipe is.
     let flags = nix::fcntl::fcntl(&file, nix::fcntl::FcntlArg::F_GETFL)?;
     let flags = nix::fcntl::OFlag::from_bits_truncate(flags) & !nix::fcntl::OFlag::O_NONBLOCK;
     nix::fcntl::fcntl(&file, nix::fcntl::FcntlArg::F_SETFL(flags))?;
+    Ok(file)
+}
+
+/// All of `file`, at most `cap` bytes (more is `EOVERFLOW`).
+pub fn read_all_capped(file: std::fs::File, cap: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
     let mut out = Vec::new();
     file.take(cap as u64 + 1).read_to_end(&mut out)?;
     if out.len() > cap {

@@ -106,6 +106,59 @@ fn sparse_streams_keep_holes_both_ways() {
     drop(cleanup);
 }
 
+/// The failures of a transfer through libvirtd print as virsh prints them: the lead line
+/// naming the volume or file, then the daemon's own error; a negative `--length` wraps; a
+/// file the download made is removed again when the download fails.
+#[test]
+fn transfer_failures_print_as_virsh() {
+    daemon_answers();
+    let dir = tempfile::tempdir().unwrap();
+    let pool_dir = dir.path().join("pool");
+    std::fs::create_dir(&pool_dir).unwrap();
+    let src = dir.path().join("src.img");
+    std::fs::write(&src, vec![7u8; 64 * 1024]).unwrap();
+    let pool = format!("virtsh-xfer-{}", std::process::id());
+    let virtsh = Virtsh::on("qemu:///system");
+    let _ = virtsh.script(&format!("pool-destroy {pool}"));
+    virtsh.ok(&format!(
+        "pool-create-as {pool} dir --target {}; vol-create-as {pool} v 1M",
+        pool_dir.display()
+    ));
+    let cleanup = scopeguard(|| {
+        let _ = Virtsh::on("qemu:///system").script(&format!("pool-destroy {pool}"));
+    });
+    let out = dir.path().join("out.img");
+    let script = format!(
+        "vol-upload --pool {pool} v {src} --length -1; vol-download --pool {pool} v {out} --length -1; \
+         vol-download --pool {pool} v /nonexistent/x; vol-upload --pool {pool} v /nonexistent/x; \
+         vol-download --pool {pool} nosuch {out}2; vol-upload --pool {pool} v {src} --offset -1",
+        src = src.display(),
+        out = out.display()
+    );
+    let said = |program: &str| {
+        let o = std::process::Command::new(program)
+            .args(["-q", "-c", "qemu:///system", &script])
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let theirs = said("virsh");
+    let downloaded = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    assert_eq!(said(env!("CARGO_BIN_EXE_virtsh")), theirs);
+    assert_eq!(std::fs::read(&out).unwrap(), downloaded);
+    assert!(
+        theirs.1.contains("cannot create /nonexistent/x"),
+        "{}",
+        theirs.1
+    );
+    assert!(!dir.path().join("out.img2").exists());
+    drop(cleanup);
+}
+
 /// Runs `f` when dropped (the pool goes even when an assertion fails).
 fn scopeguard(f: impl FnOnce()) -> impl Drop {
     struct Guard<F: FnOnce()>(Option<F>);

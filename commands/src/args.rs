@@ -84,7 +84,7 @@ pub struct MemoryChange {
 pub struct Transfer {
     #[arg(long, value_name = "number", value_parser = crate::num::unsigned::<u64>)]
     pub offset: Option<u64>,
-    #[arg(long, value_name = "number", value_parser = crate::num::unsigned::<u64>)]
+    #[arg(long, value_name = "number", value_parser = crate::num::wrapping_u64)]
     pub length: Option<u64>,
     #[arg(long, help = "preserve sparseness of volume")]
     pub sparse: bool,

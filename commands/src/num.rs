@@ -14,9 +14,32 @@ pub fn unsigned<T: FromStr>(text: &str) -> Result<T, String> {
     t.parse().map_err(|_| format!("'{text}' is not a number"))
 }
 
+/// A clap value parser for an unsigned option that takes a negative number and wraps it
+/// (virsh's `vshCommandOptULongLongWrap`, which is `strtoull`'s own reading: `-1` is the
+/// largest value).
+pub fn wrapping_u64(text: &str) -> Result<u64, String> {
+    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    match t.strip_prefix('-') {
+        Some(rest) if !rest.starts_with(['+', '-']) => unsigned::<u64>(rest)
+            .map(u64::wrapping_neg)
+            .map_err(|_| format!("'{text}' is not a number")),
+        _ => unsigned(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::unsigned;
+    use super::{unsigned, wrapping_u64};
+
+    #[test]
+    fn wrapping_as_strtoull() {
+        assert_eq!(wrapping_u64("-1"), Ok(u64::MAX));
+        assert_eq!(wrapping_u64(" -2"), Ok(u64::MAX - 1));
+        assert_eq!(wrapping_u64("7"), Ok(7));
+        assert!(wrapping_u64("--1").is_err());
+        assert!(wrapping_u64("-").is_err());
+        assert!(wrapping_u64("-18446744073709551616").is_err());
+    }
 
     #[test]
     fn as_strtoul() {

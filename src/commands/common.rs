@@ -31,14 +31,21 @@ pub fn refuse(given: bool, option: &str) -> Result<(), CmdError> {
     Ok(())
 }
 
-/// virsh's `virFileReadAll` of an XML argument.
+/// virsh's `virFileReadAll` of an XML argument: at most 10 MiB, in libvirt's words when it
+/// cannot be opened or read.
 pub fn read_file(path: &Path) -> Result<String, CmdError> {
-    std::fs::read_to_string(path).map_err(|e| {
+    let failed = |what: &str, e: std::io::Error| {
         CmdError::Driver(Error::system(
-            format!("Failed to open file '{}'", path.display()),
+            format!("Failed to {what} file '{}'", path.display()),
             &e,
         ))
-    })
+    };
+    let file = crate::sys::open_for_reading(path).map_err(|e| failed("open", e))?;
+    let bytes = crate::sys::read_all_capped(file, crate::sys::XML_FILE_MAX)
+        .map_err(|e| failed("read", e))?;
+    // Not UTF-8: handed on as text that fails to parse, as libxml2 refuses it.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// virsh's `VSH_EXCLUSIVE_OPTIONS`: the first pair given together is an error.

@@ -113,12 +113,7 @@ pub fn edit(s: &mut Session, subject: Subject) -> Result<Outcome, CmdError> {
     let quote = if subject.kind == "Domain" { "'" } else { "" };
     loop {
         run_editor(file.path())?;
-        let edited = std::fs::read_to_string(file.path()).map_err(|e| {
-            CmdError::Driver(Error::system(
-                format!("Failed to open file '{}'", file.path().display()),
-                &e,
-            ))
-        })?;
+        let edited = super::common::read_file(file.path())?;
         if edited == subject.xml {
             return Ok(Outcome::Message(Line::from(format!(
                 "{} {quote}{}{quote} XML configuration not changed.",

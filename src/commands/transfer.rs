@@ -23,13 +23,13 @@ pub fn copy<W: Write + Seek + ?Sized>(
 ) -> Result<()> {
     let progress = Progress::bytes(total);
     let mut buf = vec![0u8; 1 << 20];
-    let seek_err = |e: std::io::Error| Error::system("cannot seek", &e);
-    let write_err = |e: std::io::Error| Error::system("cannot write", &e);
+    let seek_err = |e: std::io::Error| Error::of_io("cannot seek", &e);
+    let write_err = |e: std::io::Error| Error::of_io("cannot write", &e);
     let mut end = writer.stream_position().map_err(seek_err)?;
     loop {
         let n = reader
             .read(&mut buf)
-            .map_err(|e| Error::system("cannot read", &e))?;
+            .map_err(|e| Error::of_io("cannot read", &e))?;
         if n == 0 {
             break;
         }

@@ -340,11 +340,13 @@ fn attributes(doc: &str, at: usize, tag: &BytesStart) -> Result<Vec<Attr>, Malfo
         let raw = String::from_utf8_lossy(&attr.value);
         // Where the value starts in the document, for a fault inside it.
         let value_at = raw_offset(doc, at, &raw);
-        let value = unescape(doc, value_at, &raw, |_| {
+        // Attribute-value normalisation, before references are resolved: each tab, newline
+        // or return written as such is a space (a CR LF one), while `&#10;` or `&#9;` is the
+        // character itself, as libxml2 keeps it.
+        let normal = raw.replace("\r\n", "\n").replace(['\t', '\n', '\r'], " ");
+        let value = unescape(doc, value_at, &normal, |_| {
             "invalid character in attribute value".into()
         })?;
-        // Attribute-value normalisation: each tab, newline or return becomes a space.
-        let value = value.replace(['\t', '\n', '\r'], " ");
         out.push(Attr::new(&name, &value));
     }
     Ok(out)

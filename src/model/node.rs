@@ -143,7 +143,8 @@ impl NodeFixture {
 }
 
 fn read(path: &Path) -> Result<String, FixtureError> {
-    std::fs::read_to_string(path)
+    crate::sys::read_capped(path, crate::sys::XML_FILE_MAX)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
         .map_err(|e| FixtureError::Open(path.to_path_buf(), crate::sys::strerror(&e)))
 }
 

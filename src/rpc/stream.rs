@@ -124,7 +124,9 @@ impl StreamWriter {
             // The daemon answers only a failed stream, so look for that between packets.
             if let Ok(m) = self.replies.try_recv() {
                 if m.header.status == MsgStatus::Error {
-                    return Err(std::io::Error::other(remote_error(&m.body).to_string()));
+                    return Err(std::io::Error::other(crate::error::Error::from(
+                        remote_error(&m.body),
+                    )));
                 }
             }
             self.client
@@ -261,14 +263,15 @@ impl std::io::Read for StreamReader {
             if self.done {
                 return Ok(0);
             }
-            let m = self
-                .replies
-                .recv()
-                .map_err(|_| std::io::Error::other(self.client.disconnected().to_string()))?;
+            let m = self.replies.recv().map_err(|_| {
+                std::io::Error::other(crate::error::Error::from(self.client.disconnected()))
+            })?;
             match m.header.status {
                 MsgStatus::Continue => self.buffered.push_back(Piece::of(m)),
                 MsgStatus::Error => {
-                    return Err(std::io::Error::other(remote_error(&m.body).to_string()))
+                    return Err(std::io::Error::other(crate::error::Error::from(
+                        remote_error(&m.body),
+                    )))
                 }
                 MsgStatus::Ok => {
                     self.done = true;

@@ -387,7 +387,7 @@ fn still_at(lock: &Lock, path: &Path) -> bool {
 }
 
 fn read_optional(path: &Path) -> StoreResult<Option<String>> {
-    match std::fs::read(path) {
+    match crate::sys::read_capped(path, crate::sys::XML_FILE_MAX) {
         // Not UTF-8: handed on as text that fails to parse, as any other corrupt file.
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),

@@ -73,12 +73,18 @@ fn host_name(what: &str, name: &str, net: &str, underscore: bool) -> Result<()> 
     Ok(())
 }
 
-/// Text dnsmasq reads within one line of its configuration.
+/// Text dnsmasq reads within one line of its configuration (which it ends at a control
+/// character, and strips of trailing white space).
 fn text(what: &str, value: &str, net: &str) -> Result<()> {
     if value.chars().any(char::is_control) {
         return Err(Error::unsupported(format!(
             "{what} '{}' of network '{net}' holds a control character",
             shown(value)
+        )));
+    }
+    if value.ends_with(char::is_whitespace) {
+        return Err(Error::unsupported(format!(
+            "{what} '{value}' of network '{net}' ends with white space, which dnsmasq drops"
         )));
     }
     Ok(())

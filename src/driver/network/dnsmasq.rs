@@ -611,3 +611,6 @@ pub fn run_if_keeper(args: &[OsString]) -> Option<i32> {
         Err(_) => 127,
     })
 }
+
+#[cfg(test)]
+mod tests;

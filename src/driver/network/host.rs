@@ -435,6 +435,65 @@ pub fn check_route_collision(def: &NetworkDef) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::driver::network::checks::interface_name;
+    use proptest::prelude::*;
+
+    /// Every string of a JSON value.
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("VIRTSH_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+        ))]
+
+        /// Whatever names a definition carries, what `nft` is given holds them only as JSON
+        /// strings in the places virtsh put them: the table's own name (one per bridge name)
+        /// and the outgoing interface.
+        #[test]
+        fn nft_input_holds_names_only_as_data(
+            bridge in "[A-Za-z0-9._+-]{1,15}", other in "[ -~]{0,17}",
+            dev in "[A-Za-z0-9._+-]{1,15}",
+        ) {
+            let of = "network 'n'";
+            prop_assume!(interface_name("bridge name", &bridge, of).is_ok());
+            prop_assume!(interface_name("forward device", &dev, of).is_ok());
+            let doc = format!(
+                "<network><name>n</name><forward mode='nat' dev='{dev}'/>\
+                 <bridge name='{bridge}'/><ip address='10.9.0.1' prefix='24'/>\
+                 <ip family='ipv6' address='fd00::1' prefix='64'/></network>"
+            );
+            let def = NetworkDef::parse(&doc).unwrap();
+            let rules = firewall(&def, &bridge, 7).unwrap();
+            let table = table_name(&bridge);
+            prop_assert!(table.strip_prefix("virtsh_").unwrap().chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            if interface_name("bridge name", &other, of).is_ok() && other != bridge {
+                prop_assert_ne!(table_name(&other), table.clone());
+            }
+            let vocabulary = [
+                "inet", "forward", "postrouting", "filter", "nat", "accept", "ip", "ip6",
+                "saddr", "daddr", "==", "!=", "in", "iif", "oif", "oifname", "iifname",
+                "state", "established", "related", "l4proto", "tcp", "udp", "icmpx",
+                "port-unreachable",
+            ];
+            let mut all = Vec::new();
+            strings(&rules, &mut all);
+            for s in all {
+                prop_assert!(
+                    s == table || s == dev || vocabulary.contains(&s.as_str())
+                        || s.parse::<IpAddr>().is_ok(),
+                    "{s:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn table_names_are_one_per_bridge_name() {

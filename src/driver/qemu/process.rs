@@ -191,10 +191,29 @@ pub fn running(paths: &Paths) -> bool {
     state::is_held(&paths.launch).unwrap_or(true)
 }
 
+/// How much of the end of the event file tells how the guest ended: the last events are
+/// what counts, and a guest that floods its event file does not make every reader read it.
+const EVENTS_TAIL: u64 = 1 << 20;
+
+/// The last `len` bytes of `path`, from the first whole line in them.
+fn tail(path: &Path, len: u64) -> Option<String> {
+    let mut f = crate::sys::open_for_reading(path).ok()?;
+    let size = f.metadata().ok()?.len();
+    let from = size.saturating_sub(len);
+    f.seek(SeekFrom::Start(from)).ok()?;
+    let mut bytes = Vec::new();
+    f.take(len).read_to_end(&mut bytes).ok()?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Some(match (from, text.find('\n')) {
+        (0, _) | (_, None) => text,
+        (_, Some(nl)) => text[nl + 1..].to_string(),
+    })
+}
+
 /// Whether the guest powered itself off (a `SHUTDOWN` event from the guest in the event
 /// file, not followed by a reset that rebooted it), which is why its QEMU exited.
 pub fn guest_shut_down(paths: &Paths) -> bool {
-    let Ok(events) = std::fs::read_to_string(&paths.events) else {
+    let Some(events) = tail(&paths.events, EVENTS_TAIL) else {
         return false;
     };
     let mut off = false;

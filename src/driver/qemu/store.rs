@@ -128,9 +128,9 @@ impl Store {
         let lock_path = self.run_dir().join("id.lock");
         let _lock = state::lock(&lock_path).map_err(io_at(&lock_path))?;
         let path = self.run_dir().join("id");
-        let recorded = std::fs::read_to_string(&path)
+        let recorded = crate::sys::read_capped(&path, 64)
             .ok()
-            .and_then(|s| s.trim().parse::<u32>().ok())
+            .and_then(|s| String::from_utf8_lossy(&s).trim().parse::<u32>().ok())
             .filter(|id| (1..=i32::MAX as u32).contains(id));
         let mut id = recorded.unwrap_or_else(|| in_use.iter().copied().max().unwrap_or(0));
         loop {

@@ -276,7 +276,8 @@ fn smp(def: &DomainDef) -> String {
 
 /// Reads QEMU's pid file.
 pub fn read_pid(path: &Path) -> Option<u32> {
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+    let text = crate::sys::read_capped(path, 64).ok()?;
+    String::from_utf8_lossy(&text).trim().parse().ok()
 }
 
 #[cfg(test)]
