@@ -252,3 +252,49 @@ mod properties {
         }
     }
 }
+
+/// An XML argument is read as virsh reads it, at most 10 MiB (more is refused in libvirt's
+/// words, not read until memory runs out), and a FIFO nobody writes to reads as empty at
+/// once instead of blocking the command forever.
+#[test]
+fn files_are_read_with_a_cap_and_no_wait_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.xml");
+    let mut f = std::fs::File::create(&big).unwrap();
+    f.set_len(30 << 20).unwrap();
+    let fifo = dir.path().join("fifo.xml");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    let v = Virtsh::on("test:///default");
+    for (path, said) in [
+        (
+            big.display().to_string(),
+            format!(
+                "error: Failed to read file '{}': Value too large for defined data type",
+                big.display()
+            ),
+        ),
+        (
+            "/dev/zero".into(),
+            "error: Failed to read file '/dev/zero': Value too large for defined data type".into(),
+        ),
+        (
+            dir.path().display().to_string(),
+            format!(
+                "error: Failed to read file '{}': Is a directory",
+                dir.path().display()
+            ),
+        ),
+        (
+            fifo.display().to_string(),
+            "error: at line 1: Document is empty".into(),
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let err = v.err(&format!("define {path}"));
+        assert!(err.contains(&said), "{path}: {err}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{path}"
+        );
+    }
+}
