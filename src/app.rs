@@ -9,7 +9,7 @@ use virtsh_commands::global::usage;
 use virtsh_commands::parse::{parse, Invocation, OptKind, ParseError};
 
 use crate::cli::{Action, Cli};
-use crate::connect::default_uri;
+use crate::connect::named_uri;
 use crate::debug;
 use crate::log::{self, Level};
 use crate::output::Output;
@@ -136,7 +136,7 @@ fn run(cli: Cli) -> i32 {
         .connect
         .clone()
         .filter(|u| !u.is_empty())
-        .or_else(|| default_uri(|k| std::env::var(k).ok()));
+        .or_else(|| named_uri(|k| std::env::var(k).ok()));
     let mut session = Session::new(cli.opts.clone(), uri.clone());
     if uri.is_some() {
         if let Err(e) = session.connect() {

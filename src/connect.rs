@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::client_conf::ClientConf;
 use crate::driver::qemu::QemuDriver;
 use crate::driver::remote::{Keepalive, RemoteDriver};
 use crate::driver::testdrv::TestDriver;
@@ -9,16 +10,57 @@ use crate::driver::{Connection, Driver};
 use crate::error::{Error, ErrorCode};
 use crate::uri::{Uri, UriError};
 
-/// The URI to use when `-c` is not given, in virsh's order of precedence (`VIRTSH_...` first,
-/// then virsh's own variable, then libvirt's); `None` means the embedded default.
-pub fn default_uri(env: impl Fn(&str) -> Option<String>) -> Option<String> {
-    [
-        "VIRTSH_DEFAULT_CONNECT_URI",
-        "VIRSH_DEFAULT_CONNECT_URI",
-        "LIBVIRT_DEFAULT_URI",
-    ]
-    .into_iter()
-    .find_map(|k| env(k).filter(|v| !v.is_empty()))
+/// The URI named without `-c`, which virsh connects to at start-up: `VIRTSH_DEFAULT_CONNECT_URI`,
+/// then virsh's own `VIRSH_DEFAULT_CONNECT_URI`. (Libvirt's own default, `LIBVIRT_DEFAULT_URI`
+/// and the rest, is found when the first command needs the connection: [`resolve`].)
+pub fn named_uri(env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    ["VIRTSH_DEFAULT_CONNECT_URI", "VIRSH_DEFAULT_CONNECT_URI"]
+        .into_iter()
+        .find_map(|k| env(k).filter(|v| !v.is_empty()))
+}
+
+/// The URI a connection opens, as libvirt's `virConnectOpen` chooses it: the one named,
+/// else `LIBVIRT_DEFAULT_URI`, else `uri_default` of the client configuration; either through
+/// its `uri_aliases`; else `qemu:///system` (root) or `qemu:///session` when a libvirt daemon
+/// answers on that socket. `None`: the embedded driver's default root.
+pub fn resolve(
+    name: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+    conf: Option<&ClientConf>,
+) -> Result<Option<String>, Error> {
+    let chosen = match name.filter(|n| !n.is_empty()) {
+        Some(n) => Some(n.to_string()),
+        None => match env("LIBVIRT_DEFAULT_URI").filter(|v| !v.is_empty()) {
+            Some(v) => Some(v),
+            None => conf.map(ClientConf::uri_default).transpose()?.flatten(),
+        },
+    };
+    match chosen {
+        Some(uri) => Ok(Some(
+            conf.map(|c| c.resolve_alias(&uri))
+                .transpose()?
+                .flatten()
+                .unwrap_or(uri),
+        )),
+        None => Ok(probe(&env)),
+    }
+}
+
+/// `qemu:///system` (root) or `qemu:///session` when a libvirt daemon (modular or not)
+/// answers on its socket.
+fn probe(env: &impl Fn(&str) -> Option<String>) -> Option<String> {
+    let (dir, uri) = if nix::unistd::geteuid().is_root() {
+        (PathBuf::from("/run/libvirt"), "qemu:///system")
+    } else {
+        (
+            PathBuf::from(env("XDG_RUNTIME_DIR").filter(|v| !v.is_empty())?).join("libvirt"),
+            "qemu:///session",
+        )
+    };
+    ["virtqemud-sock", "libvirt-sock"]
+        .iter()
+        .any(|s| std::os::unix::net::UnixStream::connect(dir.join(s)).is_ok())
+        .then(|| uri.to_string())
 }
 
 /// The embedded driver's root when no URI is given: `$XDG_DATA_HOME/virtsh`
@@ -35,9 +77,15 @@ pub fn default_root() -> Result<PathBuf, Error> {
         .ok_or_else(|| Error::invalid_arg("no HOME or XDG_DATA_HOME to put the embedded root under; give -c qemu:///embed?root=DIR"))
 }
 
-/// Opens `uri` (`None`: the embedded default); `keepalive` applies to remote connections.
-pub fn open(uri: Option<&str>, readonly: bool, keepalive: Keepalive) -> Result<Connection, Error> {
-    Ok(Connection::new(driver(uri, readonly, keepalive)?, readonly))
+/// Opens the URI `name` names (`None`: libvirt's default, see [`resolve`]); `keepalive`
+/// applies to remote connections.
+pub fn open(name: Option<&str>, readonly: bool, keepalive: Keepalive) -> Result<Connection, Error> {
+    let conf = crate::client_conf::load()?;
+    let uri = resolve(name, |k| std::env::var(k).ok(), conf.as_ref())?;
+    Ok(Connection::new(
+        driver(uri.as_deref(), readonly, keepalive)?,
+        readonly,
+    ))
 }
 
 fn driver(
@@ -105,27 +153,35 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        assert_eq!(default_uri(env(&[])), None);
+        assert_eq!(named_uri(env(&[("LIBVIRT_DEFAULT_URI", "a")])), None);
         assert_eq!(
-            default_uri(env(&[("LIBVIRT_DEFAULT_URI", "a")])).as_deref(),
-            Some("a")
-        );
-        assert_eq!(
-            default_uri(env(&[
-                ("LIBVIRT_DEFAULT_URI", "a"),
-                ("VIRSH_DEFAULT_CONNECT_URI", "b")
-            ]))
-            .as_deref(),
+            named_uri(env(&[("VIRSH_DEFAULT_CONNECT_URI", "b")])).as_deref(),
             Some("b")
         );
         assert_eq!(
-            default_uri(env(&[
+            named_uri(env(&[
                 ("VIRSH_DEFAULT_CONNECT_URI", "b"),
                 ("VIRTSH_DEFAULT_CONNECT_URI", "c")
             ]))
             .as_deref(),
             Some("c")
         );
+        let conf = ClientConf::parse(
+            "c",
+            "uri_default = 'test:///default?conf'\nuri_aliases = ['lab=test:///default?lab']",
+        )
+        .unwrap();
+        let resolved = |name: Option<&str>, vars| resolve(name, env(vars), Some(&conf)).unwrap();
+        assert_eq!(resolved(Some("x:///"), &[]).as_deref(), Some("x:///"));
+        assert_eq!(
+            resolved(Some("lab"), &[]).as_deref(),
+            Some("test:///default?lab")
+        );
+        assert_eq!(
+            resolved(None, &[("LIBVIRT_DEFAULT_URI", "lab")]).as_deref(),
+            Some("test:///default?lab")
+        );
+        assert_eq!(resolved(None, &[]).as_deref(), Some("test:///default?conf"));
     }
 
     const KA: Keepalive = Keepalive {

@@ -23,6 +23,7 @@ codes!(
         NoTarget = 20 => "no_target",
         NoName = 21 => "no_name",
         XmlError = 27 => "xml_error",
+        ConfSyntax = 33 => "conf_syntax",
         OperationDenied = 29 => "operation_denied",
         XmlDetail = 35 => "xml_detail",
         SystemError = 38 => "system_error",

@@ -8,6 +8,7 @@
 pub mod app;
 pub use virtsh_commands::bytes;
 pub mod cli;
+pub mod client_conf;
 pub mod commands;
 pub mod connect;
 pub mod driver;

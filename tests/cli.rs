@@ -148,18 +148,104 @@ fn uri_precedence() {
     );
 }
 
+/// `PROGRAM ARGS...` as the unprivileged user `nobody`, with only `env` (and `LANG=C`).
+fn as_nobody(program: &str, args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
+        .arg(program)
+        .args(args)
+        .env_clear()
+        .env("LANG", "C")
+        .env("PATH", "/usr/bin:/bin")
+        .envs(env.iter().map(|(k, v)| (k, v)));
+    cmd.output().expect("setpriv runs")
+}
+
+/// With no URI named, virtsh connects where virsh does: root with a libvirt daemon answering
+/// gets `qemu:///system`; another user gets `qemu:///session` when a daemon answers on its
+/// runtime directory's socket, else virtsh's embedded root; `LIBVIRT_DEFAULT_URI` and
+/// `uri_default` of libvirt's client configuration come first, and `uri_aliases` name URIs.
 #[test]
-fn no_uri_means_the_embedded_default_root() {
-    let data = tempfile::tempdir().unwrap();
-    let data_home = data.path().to_str().unwrap();
-    let o = run(&["uri"], &[("XDG_DATA_HOME", data_home)], None);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let root = if nix_is_root() {
-        "/var/lib/virtsh".to_string()
-    } else {
-        format!("{data_home}/virtsh")
+fn no_uri_means_what_virsh_would_connect_to() {
+    assert!(
+        nix_is_root(),
+        "run as root (the README's test command does)"
+    );
+    // As root, libvirtd answers (the test environment starts it).
+    assert_eq!(stdout(&run(&["uri"], &[], None)), "qemu:///system\n\n");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for sub in ["data", "config/libvirt", "run/libvirt"] {
+        std::fs::create_dir_all(d.join(sub)).unwrap();
+    }
+    let status = Command::new("chown")
+        .args(["-R", "nobody:nogroup"])
+        .arg(d)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let path = |p: &str| d.join(p).display().to_string();
+    let env = vec![
+        ("XDG_DATA_HOME", path("data")),
+        ("XDG_CONFIG_HOME", path("config")),
+        ("XDG_RUNTIME_DIR", path("run")),
+    ];
+    let virtsh = env!("CARGO_BIN_EXE_virtsh");
+    let said = |args: &[&str], env: &[(&str, String)]| {
+        let o = as_nobody(virtsh, args, env);
+        format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr))
     };
-    assert_eq!(stdout(&o), format!("qemu:///embed?root={root}\n\n"));
+    // No daemon: the embedded root.
+    assert_eq!(
+        said(&["uri"], &env),
+        format!("qemu:///embed?root={}/virtsh\n\n", path("data"))
+    );
+    // A daemon answering on the user's socket (libvirtd's, relayed): the session URI. (virsh
+    // leaves the choice to the daemon there, and libvirtd behind the relay takes the
+    // relay's credentials, so it is not compared.)
+    let listener =
+        std::os::unix::net::UnixListener::bind(d.join("run/libvirt/libvirt-sock")).unwrap();
+    Command::new("chown")
+        .args(["nobody:nogroup"])
+        .arg(d.join("run/libvirt/libvirt-sock"))
+        .status()
+        .unwrap();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(daemon) = std::os::unix::net::UnixStream::connect("/run/libvirt/libvirt-sock")
+            else {
+                continue;
+            };
+            let (mut c2, mut d2) = (client.try_clone().unwrap(), daemon.try_clone().unwrap());
+            let (mut c1, mut d1) = (client, daemon);
+            std::thread::spawn(move || std::io::copy(&mut c1, &mut d1));
+            std::thread::spawn(move || std::io::copy(&mut d2, &mut c2));
+        }
+    });
+    assert_eq!(said(&["uri"], &env), "qemu:///session\n\n");
+    // libvirt's client configuration: uri_default, then aliases (for -c and for defaults).
+    std::fs::write(
+        d.join("config/libvirt/libvirt.conf"),
+        "uri_default = \"test:///default?conf\"\nuri_aliases = [\n  \"lab=test:///default?lab\",\n]\n",
+    )
+    .unwrap();
+    assert_eq!(said(&["uri"], &env), "test:///default?conf\n\n");
+    assert_eq!(said(&["-c", "lab", "uri"], &env), "test:///default?lab\n\n");
+    let mut with_env = env.clone();
+    with_env.push(("LIBVIRT_DEFAULT_URI", "lab".into()));
+    assert_eq!(said(&["uri"], &with_env), "test:///default?lab\n\n");
+    // And what virsh says of a broken file.
+    std::fs::write(
+        d.join("config/libvirt/libvirt.conf"),
+        "uri_aliases = [ \"bad name=test:///default\" ]\n",
+    )
+    .unwrap();
+    let ours = said(&["-c", "lab", "uri"], &env);
+    let theirs = {
+        let o = as_nobody("virsh", &["-c", "lab", "uri"], &env);
+        format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr))
+    };
+    assert_eq!(ours, theirs);
 }
 
 fn nix_is_root() -> bool {

@@ -1,12 +1,15 @@
-//! The golden suite: every case of `tests/golden/cases.txt` was run through the real virsh
-//! (`tests/golden/capture.sh`) into `tests/golden/cases/NAME.case`; virtsh must print the same
-//! stdout and stderr, byte for byte, and exit with the same status. And the stored cases must
-//! still be what the installed virsh prints. Both compare through one normaliser
-//! (`tests/common/golden.rs`).
+//! The golden suite, one test per case: every case `tests/golden/cases/NAME.case` was run
+//! through the real virsh (`tests/golden/capture.sh`); virtsh must print the same stdout and
+//! stderr, byte for byte, and exit with the same status (`virtsh::NAME`). And the stored case
+//! must still be what the installed virsh prints (`virsh::NAME`), so a virsh that changed
+//! shows up as a stale case, not as a virtsh failure. Both compare through one normaliser
+//! (`tests/common/golden.rs`). `cargo test --test golden -- --list` lists them;
+//! `cargo test --test golden -- virtsh::list-all` runs one.
 
 mod common;
 
 use common::golden::{command, golden_dir, shell_words, Case};
+use libtest_mimic::{Arguments, Failed, Trial};
 
 fn this_host() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -22,67 +25,70 @@ fn captured_host(dir: &std::path::Path) -> String {
         .to_string()
 }
 
-/// Checks every case of `cases` against what `program` prints now.
-fn compare(cases: &[Case], hosts: (&str, &str), program: &str) -> Vec<String> {
-    let mut failures = Vec::new();
-    for case in cases {
-        let got = command(program, &case.args).output().unwrap();
-        let why = case.differences(&got, hosts);
-        if !why.is_empty() {
-            failures.push(format!(
-                "== {} ({:?})\n{}",
-                case.name,
-                case.args,
-                why.join("\n")
-            ));
-        }
+/// Checks `case` against what `program` prints now.
+fn compare(case: &Case, hosts: (&str, &str), program: &str) -> Result<(), Failed> {
+    let got = command(program, &case.args)
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let why = case.differences(&got, hosts);
+    if why.is_empty() {
+        return Ok(());
     }
-    failures
+    Err(format!("{:?}\n{}", case.args, why.join("\n")).into())
 }
 
-#[test]
-fn golden_cases_match_virsh() {
-    let dir = golden_dir();
-    let cases = Case::load_all(&dir.join("cases"));
-    assert!(cases.len() >= 200, "only {} golden cases", cases.len());
-    let (captured, here) = (captured_host(&dir), this_host());
-    let failures = compare(&cases, (&captured, &here), env!("CARGO_BIN_EXE_virtsh"));
-    assert!(
-        failures.is_empty(),
-        "{} of {} golden cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-}
-
-/// The stored cases are what the installed virsh prints today: a virsh that changed its
-/// output shows up here, not as a virtsh failure.
-#[test]
-fn golden_cases_are_what_the_installed_virsh_prints() {
-    let dir = golden_dir();
-    let cases = Case::load_all(&dir.join("cases"));
+fn virsh_installed() -> Result<(), Failed> {
     let virsh = std::process::Command::new("virsh")
         .arg("--version")
         .output();
-    assert!(
-        virsh.is_ok_and(|o| o.status.success()),
+    if virsh.is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    Err(
         "no virsh to check the golden cases against: run scripts/setup-test-env.sh (as root)"
-    );
-    let (captured, here) = (captured_host(&dir), this_host());
-    let failures = compare(&cases, (&captured, &here), "virsh");
-    assert!(
-        failures.is_empty(),
-        "{} golden cases are stale (recapture with tests/golden/capture.sh):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+            .into(),
+    )
 }
 
-#[test]
-fn case_commands_split_as_a_shell_splits_them() {
-    assert_eq!(
-        shell_words(r#"virsh -c x 'a b; c' "d \"e\"" f\ g ''"#),
-        vec!["virsh", "-c", "x", "a b; c", "d \"e\"", "f g", ""]
-    );
+fn main() {
+    let args = Arguments::from_args();
+    let dir = golden_dir();
+    let cases = Case::load_all(&dir.join("cases"));
+    assert!(cases.len() >= 200, "only {} golden cases", cases.len());
+    let hosts = (captured_host(&dir), this_host());
+    let mut trials = vec![Trial::test(
+        "case_commands_split_as_a_shell_splits_them",
+        || {
+            let words = shell_words(r#"virsh -c x 'a b; c' "d \"e\"" f\ g ''"#);
+            if words != ["virsh", "-c", "x", "a b; c", "d \"e\"", "f g", ""] {
+                return Err(format!("{words:?}").into());
+            }
+            Ok(())
+        },
+    )];
+    for case in cases {
+        let (ours, theirs) = (case.clone(), case.clone());
+        let (h1, h2) = (hosts.clone(), hosts.clone());
+        trials.push(Trial::test(format!("virtsh::{}", case.name), move || {
+            compare(&ours, (&h1.0, &h1.1), env!("CARGO_BIN_EXE_virtsh")).map_err(|e| {
+                format!(
+                    "virtsh differs from the golden case: {}",
+                    e.message().unwrap_or_default()
+                )
+                .into()
+            })
+        }));
+        trials.push(Trial::test(format!("virsh::{}", case.name), move || {
+            virsh_installed()?;
+            compare(&theirs, (&h2.0, &h2.1), "virsh").map_err(|e| {
+                format!(
+                    "the stored case is stale (recapture with tests/golden/capture.sh virsh '' {}): {}",
+                    theirs.name,
+                    e.message().unwrap_or_default()
+                )
+                .into()
+            })
+        }));
+    }
+    libtest_mimic::run(&args, trials).exit();
 }

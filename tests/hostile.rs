@@ -260,7 +260,7 @@ mod properties {
 fn files_are_read_with_a_cap_and_no_wait_for_a_writer() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.xml");
-    let mut f = std::fs::File::create(&big).unwrap();
+    let f = std::fs::File::create(&big).unwrap();
     f.set_len(30 << 20).unwrap();
     let fifo = dir.path().join("fifo.xml");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();

@@ -8,7 +8,7 @@ mod common;
 
 use std::os::unix::ffi::OsStrExt;
 
-use common::golden::{assert_same_over, command};
+use common::golden::{assert_same_over, command, private_default};
 use common::libvirtd::{daemon_answers, logs_of, start_domain};
 use common::Virtsh;
 use expectrl::Expect;
@@ -22,7 +22,7 @@ fn run(program: &str, args: &[String]) -> Output {
 #[test]
 fn golden_cases_over_the_daemon_match_virsh() {
     daemon_answers();
-    assert_same_over("test+unix:///default", run);
+    assert_same_over(&format!("test+unix://{}", private_default()), run);
 }
 
 fn virtsh_system(script: &str) -> Output {

@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::golden::{assert_same_over, command};
+use common::golden::{assert_same_over, command, private_default};
 use common::sshd::{self, keygen, pubkey};
 
 fn run(program: &str, home: &Path, args: &[String]) -> Output {
@@ -24,7 +24,7 @@ fn run(program: &str, home: &Path, args: &[String]) -> Output {
 #[test]
 fn golden_cases_over_ssh_match_virsh() {
     let d = sshd::start();
-    let uri = format!("test+ssh://root@127.0.0.1:{}/default", d.port);
+    let uri = format!("test+ssh://root@127.0.0.1:{}{}", d.port, private_default());
     assert_same_over(&uri, |program, args| run(program, d.home.path(), args));
 }
 

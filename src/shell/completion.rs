@@ -119,7 +119,7 @@ pub fn shell_entry_point() {
         }
         i += 1;
     }
-    let uri = uri.or_else(|| crate::connect::default_uri(|k| std::env::var(k).ok()));
+    let uri = uri.or_else(|| crate::connect::named_uri(|k| std::env::var(k).ok()));
     let command_words = words.get(i..).map(<[String]>::to_vec).unwrap_or_default();
     let keepalive = crate::driver::remote::Keepalive {
         interval: 0,
@@ -129,7 +129,14 @@ pub fn shell_entry_point() {
         let given = command_words
             .get(1..command_words.len().saturating_sub(1))
             .unwrap_or_default();
-        let conn = uri
+        // Names come from a hypervisor that exists; the embedded default is not made for it.
+        let resolved = crate::client_conf::load()
+            .and_then(|conf| {
+                crate::connect::resolve(uri.as_deref(), |k| std::env::var(k).ok(), conf.as_ref())
+            })
+            .ok()
+            .flatten();
+        let conn = resolved
             .as_deref()
             .and_then(|u| crate::connect::open(Some(u), true, keepalive).ok());
         values(cmd, opt, given, conn.as_ref(), &current.to_string_lossy())

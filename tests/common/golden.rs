@@ -185,6 +185,17 @@ pub fn command(program: &str, args: &[String]) -> Command {
     c
 }
 
+/// libvirt's default fixture as a file, for a daemon's test driver: each connection to
+/// `test:///default` on a daemon shares one state with every other connection open at the
+/// moment (a case would see what the last case's connection, not yet closed on the daemon's
+/// side, left), while each connection to a fixture file gets a state of its own.
+pub fn private_default() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/driver/testdrv/default.xml")
+        .display()
+        .to_string()
+}
+
 /// Runs every golden case with `uri` in place of `test:///default` through `run(program,
 /// args)` for `virsh` and for virtsh; asserts that no case differs.
 pub fn assert_same_over(uri: &str, run: impl Fn(&str, &[String]) -> Output) {

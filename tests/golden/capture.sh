@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Captures the golden cases from the real virsh (or another binary given as $1): for every
-# case `NAME: WORDS` of cases.txt it runs `BIN -c test:///default WORDS` (no -c for cases named
-# noconn-*) from tests/golden/data with LANG=C and writes cases/NAME.case (the format is
-# described in tests/common/golden.rs), and hostname.txt, the capturing machine's name.
-#   tests/golden/capture.sh                    # virsh from PATH, into tests/golden
+# Captures the golden cases from the real virsh (or another binary given as $1). Each case is
+# one file, cases/NAME.case, whose first line is its command (`$ virsh -c test:///default
+# WORDS`, WORDS in bash quoting); this runs it as `BIN ARGS...` from tests/golden/data with
+# LANG=C and writes the file again with what BIN printed (the format is described in
+# tests/common/golden.rs), and hostname.txt, the capturing machine's name.
+#   tests/golden/capture.sh                    # virsh from PATH, every case, into tests/golden
 #   tests/golden/capture.sh BIN DIR            # capture BIN's output into DIR instead
 #   tests/golden/capture.sh virsh '' NAME...   # only the cases named
+# A new case: write its command line alone into cases/NAME.case, then capture NAME.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 bin=${1:-virsh}
@@ -27,29 +29,28 @@ emit() {
     fi
 }
 
-while IFS= read -r line; do
-    case $line in '' | '#'*) continue ;; esac
-    name=${line%%:*}
-    words=${line#*: }
+count=0
+for file in "$here"/cases/*.case; do
+    name=$(basename "$file" .case)
     if ((${#only[@]})) && [[ " ${only[*]} " != *" $name "* ]]; then
         continue
     fi
+    line=$(head -n1 "$file")
+    words=${line#\$ virsh }
+    [ "$words" != "$line" ] || { echo "capture: $file does not start with '\$ virsh '" >&2; exit 1; }
     eval "args=($words)"
-    if [[ $name == noconn-* ]]; then
-        connect=()
-    else
-        connect=(-c test:///default)
-    fi
     set +e
-    (cd "$here/data" && env -i LANG=C PATH=/usr/bin:/bin HOME=/nonexistent "$bin" "${connect[@]}" \
-        "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null)
+    (cd "$here/data" && env -i LANG=C PATH=/usr/bin:/bin HOME=/nonexistent "$bin" "${args[@]}" \
+        >"$tmp/out" 2>"$tmp/err" </dev/null)
     rc=$?
     set -e
     {
-        printf '$ virsh %s%s\n? %s\n' "${connect[*]:+${connect[*]} }" "$words" "$rc"
+        printf '$ virsh %s\n? %s\n' "$words" "$rc"
         emit '>' "$tmp/out"
         emit '!' "$tmp/err"
-    } >"$dir/cases/$name.case"
-done <"$here/cases.txt"
+    } >"$tmp/case"
+    mv "$tmp/case" "$dir/cases/$name.case"
+    count=$((count + 1))
+done
 cat /proc/sys/kernel/hostname >"$dir/hostname.txt"
-echo "captured ${#only[@]} of $(ls "$dir"/cases/*.case | wc -l) cases from $bin into $dir"
+echo "captured $count of $(ls "$here"/cases/*.case | wc -l) cases from $bin into $dir"
