@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use virtsh_commands::args::{DescArgs, Impact, MemoryChange};
+use virtsh_commands::args::{DescArgs, Impact, MemoryChange, XPathArgs};
 
 use super::lookup::{self, By};
 use super::CmdError;
@@ -46,6 +46,23 @@ pub fn read_file(path: &Path) -> Result<String, CmdError> {
     // Not UTF-8: handed on as text that fails to parse, as libxml2 refuses it.
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// An XML document as the XML commands print it: whole, or what `--xpath` selects of it
+/// (virsh's `virshDumpXML`).
+pub fn dump_xml(xml: String, args: &XPathArgs) -> Result<Outcome, CmdError> {
+    use crate::render::xpath::{select, XPathError};
+    let Some(expr) = &args.xpath else {
+        return Ok(Outcome::Xml(xml));
+    };
+    match select(&xml, expr, args.wrap) {
+        Ok(selected) => Ok(Outcome::data(selected)),
+        // libxml2 says so on stderr, and virsh goes on.
+        Err(XPathError::Invalid) => Ok(Outcome::ErrText(
+            b"XPath error : Invalid expression\n".to_vec(),
+        )),
+        Err(XPathError::Failed(e)) => Err(CmdError::Driver(e)),
+    }
 }
 
 /// virsh's `VSH_EXCLUSIVE_OPTIONS`: the first pair given together is an error.

@@ -119,7 +119,7 @@ pub enum Style {
 }
 
 /// libxml2's escaping of an attribute value (`xmlBufAttrSerializeTxtContent`).
-fn libxml_attr(s: &str) -> String {
+pub fn libxml_attr(s: &str) -> String {
     escape_with(
         s,
         &[
@@ -132,7 +132,7 @@ fn libxml_attr(s: &str) -> String {
 }
 
 /// libxml2's escaping of text.
-fn libxml_text(s: &str) -> String {
+pub fn libxml_text(s: &str) -> String {
     escape_with(s, &[('\r', "&#13;")])
 }
 

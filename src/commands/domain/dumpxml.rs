@@ -6,7 +6,6 @@ use crate::commands::prelude::*;
 
 impl Run for Dumpxml {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        refuse(self.xpath.xpath.is_some(), "xpath")?;
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
         let flags = XmlFlags::from_options([
@@ -15,6 +14,6 @@ impl Run for Dumpxml {
             (self.update_cpu, XmlFlags::UPDATE_CPU),
             (self.migratable, XmlFlags::MIGRATABLE),
         ]);
-        Ok(Outcome::Xml(conn.domains().domain_xml(&dom, flags)?))
+        dump_xml(conn.domains().domain_xml(&dom, flags)?, &self.xpath)
     }
 }

@@ -6,7 +6,6 @@ use crate::commands::prelude::*;
 
 impl Run for Capabilities {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        refuse(self.xpath.xpath.is_some(), "xpath")?;
-        Ok(Outcome::Xml(s.conn()?.host().capabilities()?))
+        dump_xml(s.conn()?.host().capabilities()?, &self.xpath)
     }
 }

@@ -6,9 +6,8 @@ use crate::commands::prelude::*;
 
 impl Run for NetDumpxml {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        refuse(self.xpath.xpath.is_some(), "xpath")?;
         let conn = s.conn()?;
         let net = lookup::network(&conn, Self::NAME, &self.target.network, By::NAME_UUID)?;
-        Ok(Outcome::Xml(conn.networks().network_xml(&net, self.inactive)?))
+        dump_xml(conn.networks().network_xml(&net, self.inactive)?, &self.xpath)
     }
 }

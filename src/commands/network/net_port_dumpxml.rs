@@ -6,9 +6,8 @@ use crate::commands::prelude::*;
 
 impl Run for NetPortDumpxml {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        refuse(self.xpath.xpath.is_some(), "xpath")?;
         let conn = s.conn()?;
         let port = lookup::network_port(&conn, Self::NAME, &self.target.network, &self.port)?;
-        Ok(Outcome::Xml(conn.networks().network_port_xml(&port)?))
+        dump_xml(conn.networks().network_port_xml(&port)?, &self.xpath)
     }
 }

@@ -6,9 +6,8 @@ use crate::commands::prelude::*;
 
 impl Run for PoolDumpxml {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        refuse(self.xpath.xpath.is_some(), "xpath")?;
         let conn = s.conn()?;
         let pool = lookup::pool(&conn, Self::NAME, &self.target.pool)?;
-        Ok(Outcome::Xml(conn.storage().pool_xml(&pool, self.inactive)?))
+        dump_xml(conn.storage().pool_xml(&pool, self.inactive)?, &self.xpath)
     }
 }
