@@ -120,7 +120,10 @@ pub fn select(xml: &str, expr: &str, wrap: bool) -> Result<Selected, XPathError>
 
 /// `nodes` in document order, an element's attributes in the order they were written (the
 /// evaluator's own order puts them by name).
+// A node hashes by its identity in the document, which its interior mutability never changes.
+#[allow(clippy::mutable_key_type)]
 fn in_document_order<'d>(root: dom::Element<'d>, mut nodes: Vec<Node<'d>>) -> Vec<Node<'d>> {
+    #[allow(clippy::mutable_key_type)]
     fn walk<'d>(e: dom::Element<'d>, order: &mut std::collections::HashMap<Node<'d>, usize>) {
         let next = order.len();
         order.insert(Node::Element(e), next);
