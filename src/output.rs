@@ -13,6 +13,11 @@ pub struct Output {
 }
 
 impl Output {
+    /// Whether output is `--json`.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     pub fn new(json: bool) -> Output {
         Output {
             out: BufWriter::new(io::stdout()),
@@ -64,10 +69,9 @@ impl Output {
 
     /// An error of a command or of the command line.
     pub fn error(&mut self, e: &CmdError) {
+        // The command's output before its failure (JSON already under --json).
         if let CmdError::Output { text, .. } = e {
-            if !self.json {
-                self.print_bytes(text);
-            }
+            self.print_bytes(text);
         }
         if e.lines().is_empty() {
             return;

@@ -41,3 +41,112 @@ fn no_command_panics() {
         }
     }
 }
+
+/// A value for a required option of a command, one that names an object of libvirt's default
+/// fixture where the option names one.
+fn value_for(option: &str, value_name: &str) -> String {
+    match option {
+        "domain" => "test",
+        "pool" => "default-pool",
+        "network" => "default",
+        "interface" => "aa:bb:cc:dd:ee:ff",
+        "file" | "xml" => "/dev/null",
+        _ if value_name == "number" => "1",
+        _ => "x",
+    }
+    .to_string()
+}
+
+/// Under `--json` every command that prints data prints JSON with fields, never a text blob
+/// (`{"text": ...}`) or virsh's plain text, and every error is `{"error": {"code", "message"}}`
+/// with libvirt's code where libvirt's error has one. Only `echo` and `help` print text as
+/// their data.
+#[test]
+fn every_command_speaks_json() {
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    for def in COMMANDS {
+        if matches!(def.name, "console" | "edit" | "pool-edit" | "net-edit") {
+            continue;
+        }
+        let mut words = vec![def.name.to_string()];
+        for o in options(def).iter().filter(|o| o.required) {
+            if o.positional {
+                words.push(value_for(&o.name, &o.value_name));
+                continue;
+            }
+            words.push(format!("--{}", o.name));
+            if o.kind != OptKind::Bool {
+                words.push(value_for(&o.name, &o.value_name));
+            }
+        }
+        runs.push(words);
+    }
+    // And what prints data beyond the required options.
+    for extra in [
+        "event --list",
+        "event --all --timeout 1",
+        "net-event --list",
+        "pool-event --list",
+        "desc test",
+        "desc test --title",
+        "domifstat test testnet0",
+        "domif-getlink test testnet0",
+        "domiftune test testnet0",
+        "dominfo nosuch",
+        "dumpxml test --xpath //name",
+    ] {
+        runs.push(extra.split(' ').map(String::from).collect());
+    }
+    let mut blobs = Vec::new();
+    for words in runs {
+        let out = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+            .args(["--json", "-c", "test:///default"])
+            .args(&words)
+            .env("EDITOR", "true")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for line in stdout.lines().filter(|l| !l.is_empty()) {
+            match serde_json::from_str::<serde_json::Value>(line) {
+                Ok(v)
+                    if v.get("text").is_some() && !matches!(words[0].as_str(), "echo" | "help") =>
+                {
+                    blobs.push(format!("{words:?}: {line}"))
+                }
+                Ok(v) if !v.is_object() && !v.is_array() => {
+                    blobs.push(format!("{words:?}: neither object nor list: {line}"))
+                }
+                Ok(_) => {}
+                Err(_) => blobs.push(format!("{words:?}: not JSON: {line}")),
+            }
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for line in stderr.lines().filter(|l| !l.is_empty()) {
+            let v: serde_json::Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                Err(_) => {
+                    blobs.push(format!("{words:?}: stderr not JSON: {line}"));
+                    continue;
+                }
+            };
+            let code = v["error"]["code"].as_str().unwrap_or_default();
+            let message = v["error"]["message"].as_str().unwrap_or_default();
+            if code.is_empty() || message.is_empty() {
+                blobs.push(format!(
+                    "{words:?}: stderr without code and message: {line}"
+                ));
+            }
+            if words[0] == "dominfo" && code != "no_domain" {
+                blobs.push(format!(
+                    "{words:?}: a failed lookup's code is libvirt's: {line}"
+                ));
+            }
+        }
+    }
+    assert!(
+        blobs.is_empty(),
+        "{} commands print text under --json:\n{}",
+        blobs.len(),
+        blobs.join("\n")
+    );
+}

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use crate::driver::{Connection, DomainCalls, NetworkCalls, StorageCalls};
 use crate::error::Error;
 use crate::model::units::{parse_scaled, ScaleError};
-use crate::render::{Line, Outcome};
+use crate::render::{Line, NamedText, Outcome};
 use crate::session::Session;
 use crate::types::{DomainRef, ModifyFlags, NetworkRef, PoolRef, ShutdownFlags};
 
@@ -183,7 +183,11 @@ pub fn describe(
     let what = if args.title { "title" } else { "description" };
     if args.new_desc.is_empty() {
         return Ok(match get(args.title, flags)? {
-            Some(text) => Outcome::text(text),
+            Some(text) => Outcome::data(NamedText {
+                name: what,
+                value: Some(text),
+                newline: false,
+            }),
             None => Outcome::Note(format!("No {what} for {kind}: {name}")),
         });
     }

@@ -14,6 +14,9 @@ pub enum CmdError {
     Failed { context: String, cause: Error },
     /// The driver's error alone.
     Driver(Error),
+    /// virsh's own message for a driver's error it does not print (a failed lookup): the
+    /// error's code still says what failed, in `--json`.
+    Masked { message: String, cause: Error },
     /// A value the command cannot take.
     Value(ValueError),
     /// A failure virsh reports with its exit status alone (`complete` with no match).
@@ -58,6 +61,7 @@ impl CmdError {
             CmdError::Messages(m) => m.clone(),
             CmdError::Failed { context, cause } => vec![context.clone(), cause.to_string()],
             CmdError::Driver(e) => vec![e.to_string()],
+            CmdError::Masked { message, .. } => vec![message.clone()],
             CmdError::Value(v) => vec![v.to_string()],
             CmdError::Silent => Vec::new(),
             CmdError::Output { then, .. } => then.as_ref().map(|e| e.lines()).unwrap_or_default(),
@@ -67,7 +71,9 @@ impl CmdError {
     /// The stable code of `--json` errors: libvirt's error name, or `virsh` for virsh's own.
     pub fn code(&self) -> &'static str {
         match self {
-            CmdError::Failed { cause, .. } | CmdError::Driver(cause) => cause.code.text(),
+            CmdError::Failed { cause, .. }
+            | CmdError::Driver(cause)
+            | CmdError::Masked { cause, .. } => cause.code.text(),
             CmdError::Output { then: Some(e), .. } => e.code(),
             CmdError::Message(_)
             | CmdError::Messages(_)

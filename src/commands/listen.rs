@@ -10,19 +10,48 @@ use virtsh_commands::parse::ValueError;
 use super::CmdError;
 use crate::driver::events::{EventEnd, EventWait};
 
-use crate::render::Outcome;
+use serde::Serialize;
+
+use crate::render::{Outcome, TextView, View};
 use crate::session::Session;
-use crate::types::{Lifecycle, MetadataChange};
+
+use crate::types::{Event, Lifecycle, MetadataChange};
 
 /// `--list`: the event types, one a line.
-pub fn list(names: &[&str]) -> Outcome {
-    Outcome::Text(
-        names
-            .iter()
-            .map(|n| format!("{n}\n"))
-            .collect::<String>()
-            .into_bytes(),
-    )
+#[derive(Debug, Serialize)]
+struct EventTypes {
+    events: Vec<&'static str>,
+}
+
+impl TextView for EventTypes {
+    fn text(&self, _quiet: bool) -> String {
+        self.events.iter().map(|n| format!("{n}\n")).collect()
+    }
+}
+
+pub fn list(names: &[&'static str]) -> Outcome {
+    Outcome::data(EventTypes {
+        events: names.to_vec(),
+    })
+}
+
+/// How an event loop ended: virsh's closing lines.
+#[derive(Debug, Serialize)]
+struct LoopEnd {
+    ended: Option<&'static str>,
+    events_received: u32,
+}
+
+impl TextView for LoopEnd {
+    fn text(&self, _quiet: bool) -> String {
+        let mut out = String::new();
+        if let Some(e) = self.ended {
+            out.push_str(e);
+            out.push('\n');
+        }
+        out.push_str(&format!("events received: {}\n", self.events_received));
+        out
+    }
 }
 
 /// The word for `n` among an enum's `words`, or virsh's `fallback` (`unknown`, or
@@ -114,16 +143,24 @@ pub fn object_or_every<T>(
 /// how long.
 pub struct Listening<'a> {
     how: &'a EventLoop,
+    /// The command's event type names, by number.
+    names: &'a [&'static str],
     events: Vec<u32>,
     timeout: Option<Duration>,
 }
 
 impl<'a> Listening<'a> {
-    /// A wait for `events`; `--timeout` checked (after the event types, as virsh does).
-    pub fn new(events: Vec<u32>, how: &'a EventLoop) -> Result<Listening<'a>, CmdError> {
+    /// A wait for `events` (numbers into `names`); `--timeout` checked (after the event
+    /// types, as virsh does).
+    pub fn new(
+        names: &'a [&'static str],
+        events: Vec<u32>,
+        how: &'a EventLoop,
+    ) -> Result<Listening<'a>, CmdError> {
         let timeout = timeout(how)?;
         Ok(Listening {
             how,
+            names,
             events,
             timeout,
         })
@@ -133,24 +170,33 @@ impl<'a> Listening<'a> {
     /// first without `--loop`), then virsh's closing lines. The command fails when no event
     /// came, with `pending` (a lookup's reason) to say; a lost connection is said at once, as
     /// virsh's close callback does, and its clean-up's error at the end.
-    pub fn run<O, E>(
+    pub fn run<O, K: Serialize>(
         self,
         s: &mut Session,
         object: Option<&O>,
-        describe: impl Fn(&E) -> String,
-        wait: impl FnOnce(EventWait<'_, O, E>) -> crate::error::Result<EventEnd>,
+        describe: impl Fn(&Event<K>) -> String,
+        wait: impl FnOnce(EventWait<'_, O, Event<K>>) -> crate::error::Result<EventEnd>,
         pending: Option<CmdError>,
     ) -> Result<Outcome, CmdError> {
         let _ctrl_c = crate::sys::CatchInterrupt::start();
-        let (how, mut count) = (self.how, 0u32);
+        let (how, names, mut count) = (self.how, self.names, 0u32);
         let out = &mut s.out;
-        let mut sink = |e: E| {
-            let stamp = if how.timestamp {
-                format!("{}: ", crate::sys::utc_timestamp())
+        let json = out.is_json();
+        let mut sink = |e: Event<K>| {
+            let stamp = how.timestamp.then(crate::sys::utc_timestamp);
+            if json {
+                // One JSON object a line, as each event comes.
+                let name = names.get(e.id as usize).copied().unwrap_or("unknown");
+                let mut v =
+                    serde_json::json!({ "event": name, "object": e.object, "detail": e.what });
+                if let Some(t) = stamp {
+                    v["timestamp"] = t.into();
+                }
+                out.print(&format!("{v}\n"));
             } else {
-                String::new()
-            };
-            out.print(&format!("{stamp}{}\n", describe(&e)));
+                let stamp = stamp.map_or(String::new(), |t| format!("{t}: "));
+                out.print(&format!("{stamp}{}\n", describe(&e)));
+            }
             out.flush();
             count += 1;
             how.repeat
@@ -161,22 +207,30 @@ impl<'a> Listening<'a> {
             timeout: self.timeout,
             sink: &mut sink,
         })?;
-        let mut tail = String::new();
         let mut failure = (count == 0).then_some(pending).flatten();
-        match end {
-            EventEnd::Done => {}
-            EventEnd::TimedOut => tail.push_str("event loop timed out\n"),
-            EventEnd::Interrupted => tail.push_str("event loop interrupted\n"),
+        let ended = match end {
+            EventEnd::Done => None,
+            EventEnd::TimedOut => Some("event loop timed out"),
+            EventEnd::Interrupted => Some("event loop interrupted"),
             EventEnd::Lost { notice, error } => {
                 s.tell_lost(&notice);
                 failure = Some(CmdError::Driver(error));
+                None
             }
-        }
-        tail.push_str(&format!("events received: {count}\n"));
+        };
+        let tail = LoopEnd {
+            ended,
+            events_received: count,
+        };
         if count > 0 && failure.is_none() {
-            return Ok(Outcome::Text(tail.into_bytes()));
+            return Ok(Outcome::data(tail));
         }
-        Err(CmdError::after_output(tail.into_bytes(), failure))
+        let text = if s.out.is_json() {
+            format!("{}\n", tail.json())
+        } else {
+            TextView::text(&tail, false)
+        };
+        Err(CmdError::after_output(text.into_bytes(), failure))
     }
 }
 
@@ -191,7 +245,7 @@ macro_rules! object_events {
                     return Ok(listen::list(&$types));
                 }
                 let event = listen::event_type(&$types, self.event.as_deref())?;
-                let listening = listen::Listening::new(vec![event], &self.wait)?;
+                let listening = listen::Listening::new(&$types, vec![event], &self.wait)?;
                 let conn = s.conn()?;
                 let (option, arg) = (stringify!($object), self.$object.as_deref());
                 let find = |a: &str| ($lookup)(&*conn, a);

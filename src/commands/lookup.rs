@@ -55,27 +55,39 @@ impl By {
 /// any failure ends in `failed to get domain 'ARG'`, the driver's error dropped.
 pub fn domain(conn: &Connection, cmd: &str, arg: &str, by: By) -> Result<DomainRef, CmdError> {
     debug!(Level::Info, "{cmd}: found option <domain>: {arg}");
+    let mut last = None;
+    let mut keep = |r: crate::error::Result<DomainRef>| match r {
+        Ok(d) => Some(d),
+        Err(e) => {
+            last = Some(e);
+            None
+        }
+    };
     let mut found = None;
     if by.id {
         // An id as `strtol` reads it: blanks and a `+` may come first.
         if let Ok(id) = virtsh_commands::num::unsigned::<i32>(arg) {
             if id >= 0 {
                 debug!(Level::Debug, "{cmd}: <domain> looks like ID");
-                found = conn.domains().domain_by_id(id as u32).ok();
+                found = keep(conn.domains().domain_by_id(id as u32));
             }
         }
     }
     if found.is_none() && by.uuid && arg.len() == 36 {
         if let Ok(uuid) = Uuid::parse_str(arg) {
             debug!(Level::Debug, "{cmd}: <domain> trying as domain UUID");
-            found = conn.domains().domain_by_uuid(&uuid).ok();
+            found = keep(conn.domains().domain_by_uuid(&uuid));
         }
     }
     if found.is_none() && by.name {
         debug!(Level::Debug, "{cmd}: <domain> trying as domain NAME");
-        found = conn.domains().domain_by_name(arg).ok();
+        found = keep(conn.domains().domain_by_name(arg));
     }
-    found.ok_or_else(|| CmdError::message(format!("failed to get domain '{arg}'")))
+    let message = format!("failed to get domain '{arg}'");
+    found.ok_or_else(|| match last {
+        Some(cause) => CmdError::Masked { message, cause },
+        None => CmdError::message(message),
+    })
 }
 
 /// A pool by UUID, then by name; unlike a domain's, a failed pool lookup keeps the driver's
@@ -136,7 +148,10 @@ pub fn network_port(
     let uuid = Uuid::parse_str(port).map_err(|_| CmdError::message(failed()))?;
     conn.networks()
         .network_port_by_uuid(&net, &uuid)
-        .map_err(|_| CmdError::message(failed()))
+        .map_err(|cause| CmdError::Masked {
+            message: failed(),
+            cause,
+        })
 }
 
 /// A volume: by name within `--pool` when given, else by key, then by path.

@@ -48,7 +48,9 @@ mod prelude {
     pub(crate) use super::{CmdError, Run};
     pub(crate) use crate::error::{Error, ErrorCode};
     pub(crate) use crate::render::table::Table;
-    pub(crate) use crate::render::{field, size, yes_no, Line, Listing, Outcome, TextView};
+    pub(crate) use crate::render::{
+        field, size, yes_no, Line, Listing, NamedText, Outcome, TextView, View,
+    };
     pub(crate) use crate::session::Session;
     pub(crate) use crate::types::*;
 }

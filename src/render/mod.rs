@@ -90,6 +90,26 @@ pub struct Listing<Row, Style> {
     pub style: Style,
 }
 
+/// A piece of text a command prints as it is (a description, a metadata element), named in
+/// JSON: `{NAME: TEXT}` (`null` when there is none).
+#[derive(Debug)]
+pub struct NamedText {
+    pub name: &'static str,
+    pub value: Option<String>,
+    /// Whether virsh ends the text with a newline of its own.
+    pub newline: bool,
+}
+
+impl View for NamedText {
+    fn text(&self, _quiet: bool) -> String {
+        let nl = if self.newline { "\n" } else { "" };
+        format!("{}{nl}", self.value.as_deref().unwrap_or_default())
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({ self.name: self.value })
+    }
+}
+
 /// The text half of a [`View`]; the JSON half comes from `Serialize`.
 pub trait TextView {
     fn text(&self, quiet: bool) -> String;

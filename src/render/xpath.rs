@@ -13,7 +13,7 @@ use sxd_xpath::{Context, Factory, Value};
 use crate::error::Error;
 use crate::model::dom::{Element, Node as ModelNode};
 use crate::model::xml::{libxml_attr, libxml_text};
-use crate::render::View;
+use crate::render::TextView;
 
 /// What an expression selected, each node as libxml2 writes it (or the `<nodes>` element
 /// holding them all, with `--wrap`).
@@ -22,12 +22,9 @@ pub struct Selected {
     pub nodes: Vec<String>,
 }
 
-impl View for Selected {
+impl TextView for Selected {
     fn text(&self, _quiet: bool) -> String {
         self.nodes.iter().map(|n| format!("{n}\n")).collect()
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::json!({ "nodes": self.nodes })
     }
 }
 

@@ -2,10 +2,12 @@
 //! numbers it: `virDomainEventID`, `virNetworkEventID`, `virStoragePoolEventID`), and what
 //! came with it.
 
+use serde::Serialize;
+
 use super::stats::TypedValue;
 
 /// An event about the object named `object`, of type `id`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event<K> {
     pub object: String,
     pub id: u32,
@@ -20,7 +22,7 @@ pub type PoolEvent = Event<PoolEventKind>;
 pub type EventSink<'a, E> = &'a mut dyn FnMut(E) -> bool;
 
 /// A lifecycle event: its type (`vir*EventLifecycleType`) and the type's detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Lifecycle {
     pub event: i32,
     pub detail: i32,
@@ -28,26 +30,28 @@ pub struct Lifecycle {
 
 /// A metadata change: `virDomainMetadataType` (or the network's) and the namespace of a
 /// changed element.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MetadataChange {
     pub kind: i32,
     pub uri: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NetEventKind {
     Lifecycle(Lifecycle),
     Metadata(MetadataChange),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PoolEventKind {
     Lifecycle(Lifecycle),
     Refresh,
 }
 
 /// One end of a graphics connection (`virDomainEventGraphicsAddress`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GraphicsAddress {
     /// `virDomainEventGraphicsAddressType`: IPv4, IPv6, unix.
     pub family: i32,
@@ -57,7 +61,8 @@ pub struct GraphicsAddress {
 
 /// What a domain event brings, by the shapes virsh prints; the event type tells apart those
 /// of one shape.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DomainEventKind {
     Lifecycle(Lifecycle),
     /// reboot, control-error and the power management events (whose reason virsh ignores).

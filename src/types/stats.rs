@@ -33,8 +33,9 @@ flags!(
     }
 );
 
-/// A typed parameter's value, printed as virsh prints it.
-#[derive(Debug, Clone, PartialEq)]
+/// A typed parameter's value, printed as virsh prints it (in JSON, as the value itself).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 pub enum TypedValue {
     Int(i32),
     UInt(u32),

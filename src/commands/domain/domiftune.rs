@@ -47,10 +47,27 @@ impl Run for Domiftune {
             .domains()
             .interface_parameters(&dom, dev, flags)
             .map_err(|e| CmdError::failed("Unable to get interface parameters", e))?;
-        let out: String = got
+        Ok(Outcome::data(Params(got)))
+    }
+}
+
+/// The interface's bandwidth settings, as virsh lists them.
+#[derive(Debug)]
+struct Params(Vec<(String, crate::types::stats::TypedValue)>);
+
+impl View for Params {
+    fn text(&self, _quiet: bool) -> String {
+        self.0
             .iter()
             .map(|(name, v)| format!("{name:<15}: {v}\n"))
-            .collect();
-        Ok(Outcome::Text(out.into_bytes()))
+            .collect()
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.0
+                .iter()
+                .map(|(n, v)| (n.clone(), serde_json::json!(v)))
+                .collect(),
+        )
     }
 }

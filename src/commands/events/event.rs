@@ -222,7 +222,7 @@ impl Run for Event {
             }
             Some(_) => vec![listen::event_type(&DOMAIN_EVENTS, event)?],
         };
-        let listening = listen::Listening::new(events, &self.wait)?;
+        let listening = listen::Listening::new(&DOMAIN_EVENTS, events, &self.wait)?;
         let conn = s.conn()?;
         let dom = match self.domain.as_deref() {
             Some("") => return Err(CmdError::Value(ValueError::Empty("domain".into()))),

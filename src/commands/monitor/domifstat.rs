@@ -1,8 +1,33 @@
 //! `domifstat`: a guest interface's traffic counters.
 
+use serde::Serialize;
 use virtsh_commands::monitor::Domifstat;
 
 use crate::commands::prelude::*;
+
+/// The counters the driver knows (a negative one it does not is left out, as virsh does).
+#[derive(Debug, Serialize)]
+struct Counters {
+    interface: String,
+    counters: Vec<(&'static str, i64)>,
+}
+
+impl View for Counters {
+    fn text(&self, _quiet: bool) -> String {
+        self.counters
+            .iter()
+            .map(|(name, v)| format!("{} {name} {v}\n", self.interface))
+            .collect()
+    }
+    fn json(&self) -> serde_json::Value {
+        let counters: serde_json::Map<String, serde_json::Value> = self
+            .counters
+            .iter()
+            .map(|(n, v)| (n.to_string(), (*v).into()))
+            .collect();
+        serde_json::json!({ "interface": self.interface, "counters": counters })
+    }
+}
 
 impl Run for Domifstat {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
@@ -12,8 +37,7 @@ impl Run for Domifstat {
         let st = conn.domains().interface_stats(&dom, dev).map_err(|e| {
             CmdError::failed(format!("Failed to get interface stats {} {dev}", dom.name), e)
         })?;
-        let mut out = String::new();
-        for (name, v) in [
+        let counters = [
             ("rx_bytes", st.rx_bytes),
             ("rx_packets", st.rx_packets),
             ("rx_errs", st.rx_errs),
@@ -22,12 +46,13 @@ impl Run for Domifstat {
             ("tx_packets", st.tx_packets),
             ("tx_errs", st.tx_errs),
             ("tx_drop", st.tx_drop),
-        ] {
-            // A counter the driver does not know is left out.
-            if v >= 0 {
-                out.push_str(&format!("{dev} {name} {v}\n"));
-            }
-        }
-        Ok(Outcome::Text(out.into_bytes()))
+        ]
+        .into_iter()
+        .filter(|(_, v)| *v >= 0)
+        .collect();
+        Ok(Outcome::data(Counters {
+            interface: dev.clone(),
+            counters,
+        }))
     }
 }

@@ -31,12 +31,15 @@ impl Run for NetMetadataCmd {
                 "Metadata removed"
             });
         }
-        match nets.network_metadata(&net, kind, flags) {
-            Ok(text) => Ok(Outcome::Text(
-                format!("{}\n", text.unwrap_or_default()).into_bytes(),
-            )),
-            Err(e) if e.code == ErrorCode::NoNetworkMetadata => Ok(Outcome::Text(b"\n".to_vec())),
-            Err(e) => Err(e.into()),
-        }
+        let value = match nets.network_metadata(&net, kind, flags) {
+            Ok(text) => text,
+            Err(e) if e.code == ErrorCode::NoNetworkMetadata => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Outcome::data(NamedText {
+            name: "metadata",
+            value,
+            newline: true,
+        }))
     }
 }

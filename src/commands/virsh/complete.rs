@@ -7,6 +7,18 @@ use virtsh_commands::virsh::Complete;
 use crate::commands::prelude::*;
 use crate::shell::completion::{complete, EmptyWord};
 
+/// The candidates, one a line.
+#[derive(Debug, serde::Serialize)]
+struct Candidates {
+    candidates: Vec<String>,
+}
+
+impl TextView for Candidates {
+    fn text(&self, _quiet: bool) -> String {
+        self.candidates.iter().map(|c| format!("{c}\n")).collect()
+    }
+}
+
 impl Run for Complete {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let conn = s.conn().ok();
@@ -14,8 +26,6 @@ impl Run for Complete {
         if candidates.is_empty() {
             return Err(CmdError::Silent);
         }
-        Ok(Outcome::text(
-            candidates.iter().map(|c| format!("{c}\n")).collect::<String>(),
-        ))
+        Ok(Outcome::data(Candidates { candidates }))
     }
 }
