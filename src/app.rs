@@ -100,7 +100,7 @@ fn run(cli: Cli) -> i32 {
                 "virtsh {} (virsh of libvirt {LIBVIRT_VERSION}, compatible)\n\n\
                  Compiled with support for:\n \
                  Hypervisors: QEMU (embedded) Test Remote\n \
-                 Networking: Remote\n \
+                 Networking: Remote Network Bridging\n \
                  Storage: Dir\n \
                  Miscellaneous: Readline\n",
                 env!("CARGO_PKG_VERSION")

@@ -126,6 +126,8 @@ fn line_shell_runs_each_line_and_leaves_on_quit() {
 #[test]
 fn version_and_usage() {
     assert_eq!(stdout(&virtsh(&["-v"])), "11.3.0\n");
+    // The embedded driver builds networks: virsh's words for that.
+    assert!(stdout(&virtsh(&["-V"])).contains("\n Networking: Remote Network Bridging\n"));
     let usage = stdout(&virtsh(&["-h"]));
     assert!(usage.contains("    -c | --connect=URI      hypervisor connection URI\n"));
     assert!(usage.contains("    dominfo                        domain information\n"));

@@ -4,9 +4,15 @@
 
 use super::dom::{is_ns_decl, Element, Node};
 
-/// libvirt's escaping (`virBufferEscapeString`), for attribute values and text alike.
+/// libvirt's escaping (`virBufferEscapeString`), for attribute values and text alike: the
+/// control characters XML cannot hold (all below 0x20 but tab, newline and return) are left
+/// out, as libvirt leaves them out.
 pub fn escape(s: &str) -> String {
-    escape_with(s, &[('\'', "&apos;"), ('"', "&quot;")])
+    let kept: String = s
+        .chars()
+        .filter(|c| *c >= ' ' || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    escape_with(&kept, &[('\'', "&apos;"), ('"', "&quot;")])
 }
 
 /// `<`, `>` and `&` as entities, and each of `more` as given.

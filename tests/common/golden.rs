@@ -134,9 +134,10 @@ pub fn normalise(text: &str, host: &str) -> String {
     out
 }
 
-/// Splits a command line as a POSIX shell does: blanks separate words; single quotes are
-/// literal; double quotes keep blanks and take `\"`, `\\`, `\$` and `` \` ``; a backslash
-/// outside quotes escapes the next character.
+/// Splits a command line as bash does: blanks separate words; single quotes are literal;
+/// double quotes keep blanks and take `\"`, `\\`, `\$` and `` \` ``; `$'...'` takes bash's
+/// escapes (`\t`, `\n`, `\\`, `\'`, `\NNN` octal); a backslash outside quotes escapes the
+/// next character.
 pub fn shell_words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word: Option<String> = None;
@@ -144,6 +145,35 @@ pub fn shell_words(line: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         match c {
             ' ' | '\t' => words.extend(word.take()),
+            '$' if chars.peek() == Some(&'\'') => {
+                chars.next();
+                let w = word.get_or_insert_with(String::new);
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\'' => break,
+                        '\\' => match chars.next() {
+                            Some('t') => w.push('\t'),
+                            Some('n') => w.push('\n'),
+                            Some(d @ '0'..='7') => {
+                                let mut n = d.to_digit(8).unwrap_or(0);
+                                for _ in 0..2 {
+                                    match chars.peek().and_then(|c| c.to_digit(8)) {
+                                        Some(x) => {
+                                            n = n * 8 + x;
+                                            chars.next();
+                                        }
+                                        None => break,
+                                    }
+                                }
+                                w.extend(char::from_u32(n));
+                            }
+                            Some(other) => w.push(other),
+                            None => {}
+                        },
+                        c => w.push(c),
+                    }
+                }
+            }
             '\'' => {
                 let w = word.get_or_insert_with(String::new);
                 for c in chars.by_ref() {

@@ -55,11 +55,6 @@ pub fn check_interface(i: &Interface) -> Result<(), Error> {
             i.kind
         )));
     }
-    if !i.port_forwards.is_empty() && i.kind != "user" {
-        return Err(unsupported(
-            "The <portForward> element can only be used with user networking",
-        ));
-    }
     if let Some(m) = &i.model {
         if !matches!(m.as_str(), "virtio" | "e1000" | "rtl8139") {
             return Err(unsupported(format!("interface model '{m}' in <model>")));

@@ -63,16 +63,7 @@ fn netdev_json(options: &str) -> Value {
     let mut args = json!({ "type": parts.next().unwrap_or_default() });
     for p in parts {
         if let Some((k, v)) = p.split_once('=') {
-            // QEMU's `hostfwd` is a list; every other option is one value.
-            if k == "hostfwd" {
-                let entry = json!({ "str": v });
-                match args.get_mut("hostfwd").and_then(Value::as_array_mut) {
-                    Some(list) => list.push(entry),
-                    None => args["hostfwd"] = json!([entry]),
-                }
-            } else {
-                args[k] = json!(v);
-            }
+            args[k] = json!(v);
         }
     }
     args

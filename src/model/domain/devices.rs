@@ -371,7 +371,7 @@ fn interface_mac(i: &Element) -> Result<Option<String>, ModelError> {
 fn interface(i: &Element) -> Result<Interface, ModelError> {
     let source = i.child("source");
     let source_attr = |n: &str| source.and_then(|s| s.attr(n)).map(str::to_string);
-    Ok(Interface {
+    let iface = Interface {
         kind: i.attr("type").unwrap_or_default().to_string(),
         mac: interface_mac(i)?,
         source_network: source_attr("network"),
@@ -402,7 +402,16 @@ fn interface(i: &Element) -> Result<Interface, ModelError> {
         },
         address: Address::parse(i),
         extra: Extra::of(i),
-    })
+    };
+    // libvirt's virDomainNetDefValidate.
+    let passt = matches!(iface.kind.as_str(), "user" | "vhostuser")
+        && iface.backend.as_deref() == Some("passt");
+    if !iface.port_forwards.is_empty() && !passt {
+        return Err(ModelError::Unsupported(
+            "The <portForward> element can only be used with the 'passt' backend of interface type='user' or type='vhostuser'".into(),
+        ));
+    }
+    Ok(iface)
 }
 
 fn chardev(c: &Element) -> Result<CharDev, ModelError> {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{default_bus, esc, Argv, Paths, VolumeResolver};
 use crate::error::Error;
-use crate::model::domain::{DiskSource, DomainDef, Interface, PortForward, VNC_BASE};
+use crate::model::domain::{DiskSource, DomainDef, Interface, VNC_BASE};
 
 pub(super) fn push_all(
     a: &mut Argv,
@@ -173,7 +173,7 @@ pub fn interface_args(def: &DomainDef, i: usize, n: &Interface) -> (String, Stri
             "stream,id={net},server=off,addr.type=unix,addr.path={}",
             super::super::nics::passt_socket(def, i)
         ),
-        _ => format!("user,id={net}{}", host_forwards(&n.port_forwards)),
+        _ => format!("user,id={net}"),
     };
     let model = match n.model.as_deref() {
         Some("e1000") => "e1000",
@@ -186,35 +186,6 @@ pub fn interface_args(def: &DomainDef, i: usize, n: &Interface) -> (String, Stri
     }
     device.push_str(&format!(",id={nic}"));
     (netdev, device)
-}
-
-/// QEMU's `hostfwd=` options for the ports an interface forwards: each port of each range
-/// (less the excluded ones) to the guest's port, on the host address given or every one.
-fn host_forwards(forwards: &[PortForward]) -> String {
-    let mut out = String::new();
-    for f in forwards {
-        let address = f.address.as_deref().unwrap_or("");
-        let excluded = |port: u16| {
-            f.ranges
-                .iter()
-                .filter(|r| r.exclude)
-                .any(|r| (r.start..=r.end.unwrap_or(r.start)).contains(&port))
-        };
-        for r in f.ranges.iter().filter(|r| !r.exclude) {
-            for port in r.start..=r.end.unwrap_or(r.start) {
-                if excluded(port) {
-                    continue;
-                }
-                let to = r.to.map_or(port, |t| t + (port - r.start));
-                out.push_str(&format!(
-                    ",hostfwd={}:{}:{port}-:{to}",
-                    f.proto,
-                    esc(address)
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// VNC on the address and port asked for; an automatic port is the first free display from
