@@ -331,3 +331,27 @@ fn a_clone_that_fills_the_disk_leaves_nothing() {
         "{list}"
     );
 }
+
+/// `vol-dumpxml` on the embedded driver prints what libvirtd prints for the same files:
+/// physical size, permissions and timestamps as well as capacity and allocation.
+#[test]
+fn volume_xml_is_what_libvirtd_prints() {
+    common::libvirtd::daemon_answers();
+    let e = Embedded::new();
+    let target = e.dir.path().join("pool");
+    std::fs::create_dir(&target).unwrap();
+    let pool = format!("virtsh-volxml-{}", std::process::id());
+    let system = Virtsh::on("qemu:///system");
+    let create = format!("pool-create-as {pool} dir --target {}", target.display());
+    let _ = system.script(&format!("pool-destroy {pool}"));
+    system.ok(&format!(
+        "{create}; vol-create-as {pool} q.qcow2 1M --format qcow2; vol-create-as {pool} r.img 2M"
+    ));
+    for vol in ["q.qcow2", "r.img"] {
+        let theirs = system.ok(&format!("vol-dumpxml --pool {pool} {vol}"));
+        let ours = e.v.ok(&format!("{create}; vol-dumpxml --pool {pool} {vol}; pool-destroy {pool}"));
+        assert_eq!(ours, theirs);
+        assert!(ours.contains("<permissions>") && ours.contains("<timestamps>"), "{ours}");
+    }
+    system.ok(&format!("pool-destroy {pool}"));
+}

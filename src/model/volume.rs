@@ -25,6 +25,49 @@ pub struct VolumeState<'a> {
     pub key: &'a str,
     pub path: &'a str,
     pub allocation: u64,
+    /// What the file system says of a volume that is a file (libvirtd's storage driver
+    /// reports it; libvirt's test driver has none).
+    pub file: Option<FileFacts>,
+}
+
+/// A volume file's size, owner, mode and times (`virStorageSourceUpdatePhysicalSize`,
+/// `virStorageFileGetMetadata`'s permissions and timestamps).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileFacts {
+    /// The file's size in bytes.
+    pub physical: u64,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    /// Seconds and nanoseconds.
+    pub atime: (i64, i64),
+    pub mtime: (i64, i64),
+    pub ctime: (i64, i64),
+}
+
+impl FileFacts {
+    pub fn of(path: &std::path::Path) -> std::io::Result<FileFacts> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path)?;
+        Ok(FileFacts {
+            physical: m.size(),
+            mode: m.mode() & 0o777,
+            uid: m.uid(),
+            gid: m.gid(),
+            atime: (m.atime(), m.atime_nsec()),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        })
+    }
+}
+
+/// A time as libvirt writes it (`virStorageVolTimestampFormat`): seconds, and nanoseconds
+/// when there are some.
+fn timestamp((secs, nanos): (i64, i64)) -> String {
+    match nanos {
+        0 => secs.to_string(),
+        n => format!("{secs}.{n:09}"),
+    }
 }
 
 /// libvirt's file formats (`virStorageFileFormat`), the volume formats of file-based pools.
@@ -97,12 +140,29 @@ impl VolumeState<'_> {
         let bytes = [("unit", Some("bytes"))];
         w.text("capacity", &bytes, &self.def.capacity.to_string());
         w.text("allocation", &bytes, &self.allocation.to_string());
+        if let Some(f) = self.file.as_ref().filter(|f| f.physical > 0) {
+            w.text("physical", &bytes, &f.physical.to_string());
+        }
         w.open("target", &[]);
         w.text("path", &[], self.path);
         w.empty(
             "format",
             &[("type", Some(self.def.format.as_deref().unwrap_or("raw")))],
         );
+        if let Some(f) = &self.file {
+            w.open("permissions", &[]);
+            w.text("mode", &[], &format!("0{:o}", f.mode));
+            w.text("owner", &[], &f.uid.to_string());
+            w.text("group", &[], &f.gid.to_string());
+            w.close("permissions");
+            w.open("timestamps", &[]);
+            w.text("atime", &[], &timestamp(f.atime));
+            w.text("mtime", &[], &timestamp(f.mtime));
+            w.text("ctime", &[], &timestamp(f.ctime));
+            // libvirt reads no birth time here.
+            w.text("btime", &[], "0");
+            w.close("timestamps");
+        }
         w.close("target");
         w.close("volume");
         w.finish()

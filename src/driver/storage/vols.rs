@@ -163,6 +163,8 @@ pub fn xml(s: &Storage, vol: &VolRef) -> Result<String> {
         allocation: Some(i.allocation),
         format: Some(i.format),
     };
+    let file = crate::model::volume::FileFacts::of(&path)
+        .map_err(|e| Error::system(format!("cannot stat file '{}'", path.display()), &e))?;
     let path = crate::bytes::to_string(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()));
     Ok(crate::model::volume::VolumeState {
         def: &def,
@@ -170,6 +172,7 @@ pub fn xml(s: &Storage, vol: &VolRef) -> Result<String> {
         key: &path,
         path: &path,
         allocation: i.allocation,
+        file: Some(file),
     }
     .to_xml())
 }

@@ -601,6 +601,7 @@ impl StorageApi for TestDriver {
             key: &v.path,
             path: &v.path,
             allocation: v.allocation,
+            file: None,
         }
         .to_xml())
     }
