@@ -60,7 +60,18 @@ fn main() {
         "case_commands_split_as_a_shell_splits_them",
         || {
             let words = shell_words(r#"virsh -c x 'a b; c' "d \"e\"" f\ g '' $'h\001\ti'"#);
-            if words != ["virsh", "-c", "x", "a b; c", "d \"e\"", "f g", "", "h\u{1}\ti"] {
+            if words
+                != [
+                    "virsh",
+                    "-c",
+                    "x",
+                    "a b; c",
+                    "d \"e\"",
+                    "f g",
+                    "",
+                    "h\u{1}\ti",
+                ]
+            {
                 return Err(format!("{words:?}").into());
             }
             Ok(())

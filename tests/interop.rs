@@ -426,3 +426,49 @@ fn an_interrupted_event_loop_ends_as_virsh() {
     );
     assert_eq!(virtsh, interrupted("virsh"));
 }
+
+/// Names that are not UTF-8, or hold control characters or `\x`, in a libvirtd pool print in
+/// virsh's tables as virsh escapes them (`bad\xff.img`, its width counted as printed), in the
+/// C locale and a UTF-8 one.
+#[test]
+fn odd_names_in_tables_print_as_virsh() {
+    use std::os::unix::ffi::OsStrExt;
+    daemon_answers();
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        &b"bad\xff.img"[..],
+        b"caf\xc3\xa9.img",
+        b"b\\x41.img",
+        b"tab\tx.img",
+    ] {
+        std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), b"").unwrap();
+    }
+    let pool = format!("virtsh-names-{}", std::process::id());
+    let _ = virtsh_system(&format!("pool-destroy {pool}"));
+    ok(&format!(
+        "pool-create-as {pool} dir --target {}",
+        dir.path().display()
+    ));
+    for lang in ["C", "C.UTF-8"] {
+        let said = |program: &str| {
+            Command::new(program)
+                .args([
+                    "-c",
+                    "qemu:///system",
+                    &format!("vol-list {pool}; vol-list {pool} --details"),
+                ])
+                .env("LANG", lang)
+                .output()
+                .unwrap()
+                .stdout
+        };
+        let theirs = said("virsh");
+        assert_eq!(
+            String::from_utf8_lossy(&said(env!("CARGO_BIN_EXE_virtsh"))),
+            String::from_utf8_lossy(&theirs),
+            "LANG={lang}"
+        );
+        assert!(common::has(&theirs, b" bad\\xff.img "));
+    }
+    let _ = virtsh_system(&format!("pool-destroy {pool}"));
+}

@@ -259,7 +259,10 @@ fn user_networking_gives_the_guest_qemus_address() {
     let file = write(
         e.dir.path(),
         "u.xml",
-        &guest_xml("u", "<interface type='user'><model type='virtio'/></interface>"),
+        &guest_xml(
+            "u",
+            "<interface type='user'><model type='virtio'/></interface>",
+        ),
     );
     assert_eq!(boot_until_leased(&e.v, "u", &file), "10.0.2.15");
     e.v.ok("destroy u");

@@ -349,9 +349,14 @@ fn volume_xml_is_what_libvirtd_prints() {
     ));
     for vol in ["q.qcow2", "r.img"] {
         let theirs = system.ok(&format!("vol-dumpxml --pool {pool} {vol}"));
-        let ours = e.v.ok(&format!("{create}; vol-dumpxml --pool {pool} {vol}; pool-destroy {pool}"));
+        let ours = e.v.ok(&format!(
+            "{create}; vol-dumpxml --pool {pool} {vol}; pool-destroy {pool}"
+        ));
         assert_eq!(ours, theirs);
-        assert!(ours.contains("<permissions>") && ours.contains("<timestamps>"), "{ours}");
+        assert!(
+            ours.contains("<permissions>") && ours.contains("<timestamps>"),
+            "{ours}"
+        );
     }
     system.ok(&format!("pool-destroy {pool}"));
 }

@@ -11,14 +11,33 @@ pub struct Table {
     rows: Vec<Vec<String>>,
 }
 
-/// virsh's cell sanitising: control characters become `\xNN`.
+/// Whether the locale's character set is UTF-8 (virsh sets its locale from the environment:
+/// in another, `C` among them, every byte above 0x7F is unprintable).
+fn utf8_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
+}
+
+/// virsh's cell sanitising (`vshTableSafeEncode`): a control character, and a backslash
+/// before an `x`, as `\xNN`; a byte that is not part of a printable character as `\xff`
+/// (virsh formats such a byte as a signed `char` in a four-character buffer, so every byte
+/// above 0x7F reads `\xff`).
 fn sanitize(cell: &str) -> String {
+    let utf8 = utf8_locale();
     let mut out = String::with_capacity(cell.len());
-    for c in cell.chars() {
-        if c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("\\x{b:02x}"));
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        let raw_byte = (0xF780..=0xF7FF).contains(&u32::from(c));
+        if c.is_ascii_control() || (c == '\\' && chars.peek() == Some(&'x')) {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else if raw_byte || (!c.is_ascii() && (!utf8 || c.is_control())) {
+            for _ in 0..if raw_byte { 1 } else { c.len_utf8() } {
+                out.push_str("\\xff");
             }
         } else {
             out.push(c);

@@ -65,12 +65,7 @@ fn interfaces_reach_qemu() {
         <interface type='network'><source network='default'/><target dev='vtab'/></interface>\
         </devices></domain>");
     let line = line(&d);
-    assert!(
-        line.contains(
-            "-netdev user,id=net525400000001 "
-        ),
-        "{line}"
-    );
+    assert!(line.contains("-netdev user,id=net525400000001 "), "{line}");
     // The second interface has no MAC: its place names it.
     let hex = &d.uuid.simple().to_string()[..8];
     assert!(
