@@ -127,9 +127,12 @@ fn refusals_name_the_element() {
     ))
     .unwrap_err();
     assert!(e.to_string().contains("interface type 'direct'"), "{e}");
-    let e = check(&with_devices(
-        "<interface type='network'><source network='default'/><portForward proto='tcp'><range start='2222' to='22'/></portForward></interface>",
-    ))
+    // A portForward without passt is the model's refusal, for every driver.
+    let e = DomainDef::parse(
+        "<domain type='qemu'><name>v</name><memory>1</memory><os><type>hvm</type></os><devices>\
+         <interface type='network'><source network='default'/><portForward proto='tcp'>\
+         <range start='2222' to='22'/></portForward></interface></devices></domain>",
+    )
     .unwrap_err();
     assert!(e.to_string().contains("<portForward>"), "{e}");
     let e = check(&with_devices(
