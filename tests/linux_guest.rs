@@ -64,3 +64,86 @@ fn a_linux_guest_sees_what_the_xml_gives_it() {
     console.expect(Eof).unwrap();
     v.wait_state("lg", "shut off (shutdown)");
 }
+
+/// The live XML tells the truth: the serial port is a real pty (`<source path>`, and the
+/// console's `tty`) that any terminal program can open, devices carry libvirt's aliases, and
+/// the machine type is the one QEMU resolved `pc` to.
+#[test]
+fn the_serial_port_is_a_pty_the_live_xml_names() {
+    use std::io::{Read, Write};
+    let (kernel, initrd) = linux();
+    let e = Embedded::new();
+    let xml = format!(
+        "<domain type='qemu'><name>pty</name><memory unit='MiB'>192</memory><vcpu>1</vcpu>\
+         <os><type arch='x86_64' machine='pc'>hvm</type><kernel>{}</kernel><initrd>{}</initrd>\
+         <cmdline>console=ttyS0 quiet panic=-1</cmdline></os><features><acpi/></features>\
+         <devices><serial type='pty'/><console type='pty'/>\
+         <interface type='user'><model type='virtio'/></interface></devices></domain>",
+        kernel.display(),
+        initrd.display()
+    );
+    let file = write(e.dir.path(), "pty.xml", &xml);
+    e.v.ok(&format!("define {}; start --paused pty", file.display()));
+    let live = e.v.ok("dumpxml pty");
+    let pty = live
+        .split("<source path='")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap_or_else(|| panic!("no pty in {live}"))
+        .to_string();
+    assert!(pty.starts_with("/dev/pts/"), "{live}");
+    for want in [
+        format!("<console type='pty' tty='{pty}'>"),
+        "<target type='serial' port='0'/>".to_string(),
+        "<alias name='serial0'/>".to_string(),
+        "<alias name='net0'/>".to_string(),
+        "<alias name='balloon0'/>".to_string(),
+        "machine='pc-i440fx-".to_string(),
+    ] {
+        assert!(live.contains(&want), "{want} not in {live}");
+    }
+    assert!(!e.v.ok("dumpxml --inactive pty").contains("/dev/pts/"));
+    // A terminal program of its own on the pty, as `screen` would open it.
+    let mut tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&pty)
+        .unwrap();
+    let mut t = nix::sys::termios::tcgetattr(&tty).unwrap();
+    nix::sys::termios::cfmakeraw(&mut t);
+    nix::sys::termios::tcsetattr(&tty, nix::sys::termios::SetArg::TCSANOW, &t).unwrap();
+    e.v.ok("resume pty");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut reader = tty.try_clone().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let mut until = |needle: &str, poke: &mut dyn FnMut()| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        while !String::from_utf8_lossy(&seen).contains(needle) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {needle:?} in {}",
+                String::from_utf8_lossy(&seen)
+            );
+            if let Ok(bytes) = rx.recv_timeout(Duration::from_secs(1)) {
+                seen.extend(bytes);
+            } else {
+                poke();
+            }
+        }
+    };
+    until("virtsh-guest: ready", &mut || {});
+    let mut ask = || {
+        let _ = tty.write_all(b"echo sum=$((6*7))\n");
+    };
+    ask();
+    until("sum=42", &mut ask);
+    e.v.ok("destroy pty");
+}

@@ -30,6 +30,7 @@ pub fn fill_defaults(def: &mut DomainDef) {
         def.devices.memballoon = Some(Memballoon {
             model: "virtio".into(),
             address: None,
+            alias: None,
             extra: Default::default(),
         });
     }

@@ -1,11 +1,13 @@
-//! Console sessions: one at a time per domain, as libvirt allows. A session holds the
-//! domain's console lock (`NAME.console-lock`) for as long as it lasts; a second session is
-//! refused unless it forces its way in: then it writes to the lock file, the holder (watching
-//! the file) ends its session and lets go, and the new session takes the lock.
+//! Console sessions: one at a time per domain, as libvirt allows. A session reads and writes
+//! the serial port's pty (in raw mode, as libvirt opens it) and holds the domain's console
+//! lock (`NAME.console-lock`) for as long as it lasts; a second session is refused unless it
+//! forces its way in: then it writes to the lock file, the holder (watching the file) ends
+//! its session and lets go, and the new session takes the lock.
 
+use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
-use std::os::unix::net::UnixStream;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
@@ -19,14 +21,15 @@ use crate::state::{self, Lock};
 const TAKEOVER_WAIT: Duration = Duration::from_secs(5);
 
 pub struct Session {
-    stream: UnixStream,
+    stream: File,
     /// Readable when another session takes over.
     watch: Inotify,
     _lock: Lock,
 }
 
-/// Opens the console of the domain at `paths`; `force` displaces a session that has it.
-pub fn open(paths: &Paths, force: bool) -> Result<Session, Error> {
+/// Opens the console of the domain at `paths` on its pty; `force` displaces a session that
+/// has it.
+pub fn open(paths: &Paths, pty: &Path, force: bool) -> Result<Session, Error> {
     let lock_path = &paths.console_lock;
     let io = |e: std::io::Error| Error::system(format!("cannot lock {}", lock_path.display()), &e);
     let lock = match state::try_lock(lock_path).map_err(io)? {
@@ -62,15 +65,28 @@ pub fn open(paths: &Paths, force: bool) -> Result<Session, Error> {
             Ok(i)
         })
         .map_err(|e| Error::system("cannot watch the console lock", &e.into()))?;
-    let stream = crate::sys::connect_unix_in(&paths.dir, &paths.console).map_err(|e| {
-        let path = paths.console_path();
-        Error::system(format!("cannot connect to console {}", path.display()), &e)
-    })?;
+    let stream = open_pty(pty)
+        .map_err(|e| Error::system(format!("Unable to open tty {}", pty.display()), &e))?;
     Ok(Session {
         stream,
         watch,
         _lock: lock,
     })
+}
+
+/// The pty, read and written as bytes (raw mode: no echo, no line discipline).
+fn open_pty(pty: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open(pty)?;
+    let mut t = nix::sys::termios::tcgetattr(&file).map_err(std::io::Error::from)?;
+    nix::sys::termios::cfmakeraw(&mut t);
+    nix::sys::termios::tcsetattr(&file, nix::sys::termios::SetArg::TCSANOW, &t)
+        .map_err(std::io::Error::from)?;
+    Ok(file)
 }
 
 impl Read for Session {

@@ -566,6 +566,7 @@ impl Domains<'_> {
                         g.port = qmp.vnc_port()?;
                         g.listen.get_or_insert_with(|| "127.0.0.1".into());
                     }
+                    super::live::complete(&mut qmp, &mut def)?;
                     super::hotplug::set_links(&mut qmp, &def)?;
                     if !paused {
                         qmp.cont()?;

@@ -14,6 +14,7 @@ mod cmdline;
 mod console;
 mod domains;
 mod hotplug;
+mod live;
 mod nics;
 mod process;
 pub mod qmp;
@@ -411,8 +412,21 @@ impl DomainApi for QemuDriver {
                 "cannot find default console device",
             ));
         }
+        let pty = v
+            .def
+            .devices
+            .serials
+            .first()
+            .or(v.def.devices.consoles.first())
+            .and_then(|c| c.source_path.clone())
+            .ok_or_else(|| {
+                Error::operation_failed(format!(
+                    "character device {} is not using a PTY",
+                    devname.unwrap_or("serial0")
+                ))
+            })?;
         let paths = Paths::new(&self.store.run_dir(), &v.observed.name);
-        let session = console::open(&paths, flags.has(ConsoleFlags::FORCE))?;
+        let session = console::open(&paths, Path::new(&pty), flags.has(ConsoleFlags::FORCE))?;
         Ok(Box::new(session))
     }
     fn attach_device(&self, dom: &DomainRef, xml: &str, flags: ModifyFlags) -> Result<()> {

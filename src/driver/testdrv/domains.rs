@@ -64,6 +64,7 @@ pub(super) fn post_parse(def: &mut DomainDef) {
                     index: 0,
                     model: None,
                     address: None,
+                    alias: None,
                     extra: Default::default(),
                 });
             }

@@ -130,11 +130,24 @@ impl Address {
 }
 
 /// Adds a device's address, if it has one.
-pub(super) fn with_address(e: Element, a: &Option<Address>) -> Element {
+/// A device's `<alias>` then `<address>`, as libvirt formats the device info.
+pub(super) fn with_info(mut e: Element, alias: &Option<String>, a: &Option<Address>) -> Element {
+    e.push_opt(
+        alias
+            .as_deref()
+            .map(|n| Element::new("alias").with("name", n)),
+    );
     match a {
         Some(a) => e.with_child(a.to_element()),
         None => e,
     }
+}
+
+/// A device's `<alias name>`.
+pub(super) fn alias_of(e: &Element) -> Option<String> {
+    e.child("alias")
+        .and_then(|a| a.attr("name"))
+        .map(str::to_string)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +156,8 @@ pub struct Controller {
     pub index: u32,
     pub model: Option<String>,
     pub address: Option<Address>,
+    /// `<alias name>`: a user's (`ua-...`), or the one a running domain's device has.
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -164,6 +179,8 @@ pub struct Interface {
     /// `<backend type=...>` of user networking: `passt`, else QEMU's own.
     pub backend: Option<String>,
     pub address: Option<Address>,
+    /// `<alias name>`: a user's (`ua-...`), or the one a running domain's device has.
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -291,7 +308,7 @@ impl Interface {
                 .as_deref()
                 .map(|l| Element::new("link").with("state", l)),
         );
-        e = with_address(e, &i.address);
+        e = with_info(e, &i.alias, &i.address);
         i.extra.merge(&mut e, &[]);
         e
     }
@@ -306,6 +323,9 @@ pub struct CharDev {
     pub source_path: Option<String>,
     pub target_type: Option<String>,
     pub target_port: Option<u32>,
+    /// A running console's pty (`<console tty=...>`).
+    pub tty: Option<String>,
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -314,6 +334,8 @@ pub struct Input {
     pub kind: String,
     pub bus: Option<String>,
     pub address: Option<Address>,
+    /// `<alias name>`: a user's (`ua-...`), or the one a running domain's device has.
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -324,6 +346,8 @@ pub struct Video {
     pub heads: Option<String>,
     pub primary: bool,
     pub address: Option<Address>,
+    /// `<alias name>`: a user's (`ua-...`), or the one a running domain's device has.
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -331,6 +355,8 @@ pub struct Video {
 pub struct Memballoon {
     pub model: String,
     pub address: Option<Address>,
+    /// `<alias name>`: a user's (`ua-...`), or the one a running domain's device has.
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -349,6 +375,7 @@ fn controller(c: &Element) -> Result<Controller, ModelError> {
         index: attr_number(c, "index", "controller index")?.unwrap_or(0),
         model: c.attr("model").map(str::to_string),
         address: Address::parse(c),
+        alias: alias_of(c),
         extra: Extra::of(c),
     })
 }
@@ -401,6 +428,7 @@ fn interface(i: &Element) -> Result<Interface, ModelError> {
             None => None,
         },
         address: Address::parse(i),
+        alias: alias_of(i),
         extra: Extra::of(i),
     };
     // libvirt's virDomainNetDefValidate.
@@ -426,6 +454,8 @@ fn chardev(c: &Element) -> Result<CharDev, ModelError> {
             .and_then(|t| t.attr("port"))
             .map(|p| number(p, "serial port"))
             .transpose()?,
+        tty: c.attr("tty").map(str::to_string),
+        alias: alias_of(c),
         extra: Extra::of(c),
     })
 }
@@ -435,6 +465,7 @@ fn input(i: &Element) -> Result<Input, ModelError> {
         kind: i.attr("type").unwrap_or_default().to_string(),
         bus: i.attr("bus").map(str::to_string),
         address: Address::parse(i),
+        alias: alias_of(i),
         extra: Extra::of(i),
     })
 }
@@ -449,6 +480,7 @@ fn video(index: usize, v: &Element) -> Video {
         // The first video is the primary one, whatever it says.
         primary: get("primary").as_deref() == Some("yes") || index == 0,
         address: Address::parse(v),
+        alias: alias_of(v),
         extra: Extra::of(v),
     }
 }
@@ -466,6 +498,7 @@ fn memballoon(m: &Element) -> Result<Memballoon, ModelError> {
     Ok(Memballoon {
         model,
         address: Address::parse(m),
+        alias: alias_of(m),
         extra: Extra::of(m),
     })
 }
@@ -505,6 +538,7 @@ impl Devices {
                 heads: Some("1".into()),
                 primary: true,
                 address: None,
+                alias: None,
                 extra: Extra::default(),
             });
         }
@@ -580,7 +614,7 @@ impl Devices {
                 .with("type", &c.kind)
                 .with("index", c.index.to_string())
                 .with_opt("model", c.model.as_deref());
-            e = with_address(e, &c.address);
+            e = with_info(e, &c.alias, &c.address);
             c.extra.merge(&mut e, &[]);
             d.push(e);
         }
@@ -589,7 +623,9 @@ impl Devices {
         }
         for (tag, list) in [("serial", &self.serials), ("console", &self.consoles)] {
             for c in list {
-                let mut e = Element::new(tag).with("type", &c.kind);
+                let mut e = Element::new(tag)
+                    .with("type", &c.kind)
+                    .with_opt("tty", c.tty.as_deref());
                 if c.source_path.is_some() {
                     e.push(
                         Element::new("source")
@@ -602,6 +638,7 @@ impl Devices {
                         .with_opt("type", c.target_type.as_deref())
                         .with_opt("port", c.target_port.map(|p| p.to_string())),
                 );
+                let mut e = with_info(e, &c.alias, &None);
                 c.extra.merge(&mut e, &[]);
                 d.push(e);
             }
@@ -610,7 +647,7 @@ impl Devices {
             let mut e = Element::new("input")
                 .with("type", &i.kind)
                 .with_opt("bus", i.bus.as_deref());
-            e = with_address(e, &i.address);
+            e = with_info(e, &i.alias, &i.address);
             i.extra.merge(&mut e, &[]);
             d.push(e);
         }
@@ -626,7 +663,11 @@ impl Devices {
                 .with_opt("vram", v.vram.as_deref())
                 .with_opt("heads", v.heads.as_deref())
                 .with_opt("primary", v.primary.then_some("yes"));
-            let mut e = with_address(Element::new("video").with_child(model), &v.address);
+            let mut e = with_info(
+                Element::new("video").with_child(model),
+                &v.alias,
+                &v.address,
+            );
             v.extra.merge(&mut e, &[]);
             d.push(e);
         }
@@ -634,8 +675,9 @@ impl Devices {
             d.push(w.to_element());
         }
         if let Some(m) = &self.memballoon {
-            let mut e = with_address(
+            let mut e = with_info(
                 Element::new("memballoon").with("model", &m.model),
+                &m.alias,
                 &m.address,
             );
             m.extra.merge(&mut e, &[]);

@@ -1,6 +1,6 @@
 //! Disks (`<disk>`): where the data lives, how the guest sees it, and how the host caches it.
 
-use super::devices::{with_address, Address};
+use super::devices::{alias_of, with_info, Address};
 use crate::model::dom::Element;
 use crate::model::extra::Extra;
 use crate::model::read::{attr_number, choice, invalid};
@@ -45,6 +45,8 @@ pub struct Disk {
     pub rawio: bool,
     pub boot_order: Option<u32>,
     pub address: Option<Address>,
+    /// `<alias name>`: a user's, or the one a running domain's disk has.
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -133,6 +135,7 @@ impl Disk {
                 None => None,
             },
             address: Address::parse(d),
+            alias: alias_of(d),
             extra: Extra::of(d),
         })
     }
@@ -171,7 +174,7 @@ impl Disk {
             self.boot_order
                 .map(|o| Element::new("boot").with("order", o.to_string())),
         );
-        let mut e = with_address(e, &self.address);
+        let mut e = with_info(e, &self.alias, &self.address);
         self.extra.merge(&mut e, &[]);
         e
     }

@@ -1,6 +1,6 @@
 //! Graphics, sound cards, watchdogs and random number generators.
 
-use super::devices::{with_address, Address};
+use super::devices::{alias_of, with_info, Address};
 use crate::model::dom::Element;
 use crate::model::extra::Extra;
 use crate::model::read::{attr_number, bad_value, choice, invalid};
@@ -108,6 +108,7 @@ const SOUND: [&str; 9] = [
 pub struct Sound {
     pub model: String,
     pub address: Option<Address>,
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -116,13 +117,15 @@ impl Sound {
         Ok(Sound {
             model: choice(s, "model", &SOUND)?.ok_or_else(|| invalid("missing sound model"))?,
             address: Address::parse(s),
+            alias: alias_of(s),
             extra: Extra::of(s),
         })
     }
 
     pub(super) fn to_element(&self) -> Element {
-        let mut e = with_address(
+        let mut e = with_info(
             Element::new("sound").with("model", &self.model),
+            &self.alias,
             &self.address,
         );
         self.extra.merge(&mut e, &[]);
@@ -147,6 +150,7 @@ pub struct Watchdog {
     /// What happens when it fires; `reset` unless said.
     pub action: String,
     pub address: Option<Address>,
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -157,6 +161,7 @@ impl Watchdog {
                 .ok_or_else(|| invalid("watchdog must contain model name"))?,
             action: choice(w, "action", &WATCHDOG_ACTIONS)?.unwrap_or_else(|| "reset".into()),
             address: Address::parse(w),
+            alias: alias_of(w),
             extra: Extra::of(w),
         })
     }
@@ -165,7 +170,7 @@ impl Watchdog {
         let e = Element::new("watchdog")
             .with("model", &self.model)
             .with("action", &self.action);
-        let mut e = with_address(e, &self.address);
+        let mut e = with_info(e, &self.alias, &self.address);
         self.extra.merge(&mut e, &[]);
         e
     }
@@ -185,6 +190,7 @@ pub struct Rng {
     /// At most `bytes` per `period` milliseconds.
     pub rate: Option<(u64, Option<u64>)>,
     pub address: Option<Address>,
+    pub alias: Option<String>,
     pub extra: Extra,
 }
 
@@ -225,6 +231,7 @@ impl Rng {
             device,
             rate,
             address: Address::parse(r),
+            alias: alias_of(r),
             extra: Extra::of(r),
         })
     }
@@ -243,7 +250,7 @@ impl Rng {
             None => Element::new("backend"),
         };
         e.push(backend.with("model", &self.backend));
-        let mut e = with_address(e, &self.address);
+        let mut e = with_info(e, &self.alias, &self.address);
         self.extra.merge(&mut e, &[]);
         e
     }

@@ -2,27 +2,26 @@
 
 use std::path::PathBuf;
 
-use super::{default_bus, esc, Argv, Paths, VolumeResolver};
+use super::{default_bus, esc, Argv, VolumeResolver};
 use crate::error::Error;
 use crate::model::domain::{DiskSource, DomainDef, Interface, VNC_BASE};
 
 pub(super) fn push_all(
     a: &mut Argv,
     def: &DomainDef,
-    paths: &Paths,
     volumes: VolumeResolver,
 ) -> Result<(), Error> {
     disks(a, def, volumes)?;
     interfaces(a, def);
+    // The serial port on a pty, as libvirt gives it (the console command and any terminal
+    // program open the pty).
     if !def.devices.serials.is_empty() || !def.devices.consoles.is_empty() {
+        let chardev = super::super::live::SERIAL_CHARDEV;
+        a.push(&["-chardev", &format!("pty,id={chardev}")]);
         a.push(&[
-            "-chardev",
-            &format!(
-                "socket,id=serial0,path={},server=on,wait=off",
-                esc(&paths.console)
-            ),
+            "-device",
+            &format!("isa-serial,chardev={chardev},id=serial0"),
         ]);
-        a.push(&["-serial", "chardev:serial0"]);
     }
     graphics(a, def);
     inputs(a, def);

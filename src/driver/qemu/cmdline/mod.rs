@@ -23,8 +23,6 @@ pub struct Paths {
     pub pid: PathBuf,
     /// The monitor socket's name in `dir`.
     pub qmp: String,
-    /// The serial console socket's name in `dir`.
-    pub console: String,
     /// A second monitor's socket, for a reboot's watcher (see `reboot.rs`).
     pub watch: String,
     pub log: PathBuf,
@@ -51,7 +49,6 @@ impl Paths {
             launch: file("launch"),
             pid: file("pid"),
             qmp: format!("{short}.qmp"),
-            console: format!("{short}.console"),
             watch: format!("{short}.watch"),
             log: file("log"),
             events: file("events"),
@@ -62,9 +59,7 @@ impl Paths {
 
     /// What a QEMU leaves behind: its sockets, pid file and event file.
     pub fn leftovers(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = [&self.qmp, &self.console, &self.watch]
-            .map(|s| self.dir.join(s))
-            .into();
+        let mut files: Vec<PathBuf> = [&self.qmp, &self.watch].map(|s| self.dir.join(s)).into();
         files.extend([self.pid.clone(), self.events.clone()]);
         files
     }
@@ -77,10 +72,6 @@ impl Paths {
     /// The monitor socket's full path, for messages and clean-up.
     pub fn qmp_path(&self) -> PathBuf {
         self.dir.join(&self.qmp)
-    }
-
-    pub fn console_path(&self) -> PathBuf {
-        self.dir.join(&self.console)
     }
 }
 
@@ -226,7 +217,7 @@ pub fn build(
     if !boot.is_empty() && def.os.kernel.is_none() {
         a.push(&["-boot", &format!("order={boot}")]);
     }
-    devices::push_all(&mut a, def, paths, volumes)?;
+    devices::push_all(&mut a, def, volumes)?;
     // `<qemu:commandline>`: the user's own arguments come last, as libvirt puts them.
     for arg in &def.qemu.args {
         a.push(&[arg]);

@@ -52,8 +52,8 @@ fn devices() {
     assert!(line.contains("media=cdrom,readonly=on -device ide-cd,drive=drive1"));
     assert!(line
         .contains("-netdev user,id=net525400000001 -device virtio-net-pci,netdev=net525400000001,mac=52:54:00:00:00:01,id=nic525400000001"));
-    assert!(line.contains("-chardev socket,id=serial0,path=v.console,server=on,wait=off"));
-    assert!(line.contains("-serial chardev:serial0"));
+    assert!(line.contains("-chardev pty,id=charserial0"));
+    assert!(line.contains("-device isa-serial,chardev=charserial0,id=serial0"));
     assert!(line.contains("virtio-balloon-pci"));
     assert!(line.contains("acpi=on"));
 }
