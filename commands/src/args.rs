@@ -78,6 +78,27 @@ pub struct MemoryChange {
     pub impact: Impact,
 }
 
+/// The XML file a command reads (`define`, `create`, `net-define`, `net-create`,
+/// `net-port-create`, `pool-define`, `pool-create`, `vol-create`, `vol-create-from`); each
+/// command words its help its own way, with `mut_arg`.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct XmlFileArg {
+    #[arg(long, value_name = "string", required = true, value_parser = crate::bytes::path)]
+    pub file: std::path::PathBuf,
+}
+
+/// How `vol-clone` and `vol-create-from` copy a volume.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct VolCopy {
+    #[arg(
+        long = "prealloc-metadata",
+        help = "preallocate metadata (for qcow2 instead of full allocation)"
+    )]
+    pub prealloc_metadata: bool,
+    #[arg(long, help = "use btrfs COW lightweight copy")]
+    pub reflink: bool,
+}
+
 /// `--offset`, `--length`, `--sparse` of `vol-upload` and `vol-download` (each words the help
 /// of the first two its own way, with `mut_arg`).
 #[derive(Debug, Clone, PartialEq, Args)]

@@ -1,12 +1,10 @@
 //! The `domain` commands.
 
-use std::path::PathBuf;
-
 use clap::Parser;
 
-use crate::args::{DescArgs, DomainArg, Impact, MemoryChange, XPathArgs};
+use crate::args::{DescArgs, DomainArg, Impact, MemoryChange, XPathArgs, XmlFileArg};
 use crate::complete::{DomainFilter, Values};
-use crate::{spec, target_only};
+use crate::spec;
 
 /// The values of `shutdown --mode` and `reboot --mode` (a comma-separated list of them).
 pub const SHUTDOWN_MODES: [&str; 5] = ["acpi", "agent", "initctl", "signal", "paravirt"];
@@ -15,17 +13,12 @@ pub const SHUTDOWN_MODES: [&str; 5] = ["acpi", "agent", "initctl", "signal", "pa
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "define (but don't start) a domain from an XML file",
-    long_about = "Define a domain."
+    long_about = "Define a domain.",
+    mut_arg("file", |a| a.help("file containing an XML domain description"))
 )]
 pub struct Define {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "file containing an XML domain description",
-        value_parser = crate::bytes::path
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub xml: XmlFileArg,
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
@@ -112,16 +105,13 @@ spec!(Console: "console" ["domain"] complete [("domain", Values::Domains(DomainF
 
 /// `create`: create a domain from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "create a domain from an XML file", long_about = "Create a domain.")]
+#[command(
+    about = "create a domain from an XML file", long_about = "Create a domain.",
+    mut_arg("file", |a| a.help("file containing an XML domain description"))
+)]
 pub struct Create {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "file containing an XML domain description",
-        value_parser = crate::bytes::path
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub xml: XmlFileArg,
     #[arg(long, help = "attach to console after creation")]
     pub console: bool,
     #[arg(long, help = "leave the guest paused after creation")]
@@ -382,25 +372,32 @@ pub struct Desc {
 }
 spec!(Desc: "desc" ["domain", "new-desc"]);
 
-target_only! {
-    /// `reset`: reset a domain
-    Reset: "reset" DomainArg ["domain"]
-        "reset a domain"
-        "Reset the target domain as if by power button"
-        complete [("domain", Values::Domains(DomainFilter::Active))];
-
-    /// `suspend`: suspend a domain
-    Suspend: "suspend" DomainArg ["domain"]
-        "suspend a domain"
-        "Suspend a running domain."
-        complete [("domain", Values::Domains(DomainFilter::Active))];
-
-    /// `resume`: resume a domain
-    Resume: "resume" DomainArg ["domain"]
-        "resume a domain"
-        "Resume a previously suspended domain."
-        complete [("domain", Values::Domains(DomainFilter::Paused))];
+/// `reset`: reset a domain
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "reset a domain", long_about = "Reset the target domain as if by power button")]
+pub struct Reset {
+    #[command(flatten)]
+    pub target: DomainArg,
 }
+spec!(Reset: "reset" ["domain"] complete [("domain", Values::Domains(DomainFilter::Active))]);
+
+/// `suspend`: suspend a domain
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "suspend a domain", long_about = "Suspend a running domain.")]
+pub struct Suspend {
+    #[command(flatten)]
+    pub target: DomainArg,
+}
+spec!(Suspend: "suspend" ["domain"] complete [("domain", Values::Domains(DomainFilter::Active))]);
+
+/// `resume`: resume a domain
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "resume a domain", long_about = "Resume a previously suspended domain.")]
+pub struct Resume {
+    #[command(flatten)]
+    pub target: DomainArg,
+}
+spec!(Resume: "resume" ["domain"] complete [("domain", Values::Domains(DomainFilter::Paused))]);
 
 /// `attach-interface`: attach network interface
 #[derive(Debug, Clone, PartialEq, Parser)]

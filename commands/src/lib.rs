@@ -116,62 +116,6 @@ macro_rules! spec {
     };
 }
 
-/// Commands whose only argument is the object they act on (a flattened group such as
-/// [`args::DomainArg`]), one declaration each:
-/// `/// doc` `Ty: "name" Group ["positional"] "about" "long about" complete [...];`
-#[macro_export]
-macro_rules! target_only {
-    ($(
-        $(#[$doc:meta])*
-        $ty:ident: $name:literal $target:ty [$($p:literal),*] $about:literal $long:literal
-            $(complete [$($c:expr),*])?;
-    )*) => {
-        $(
-            $(#[$doc])*
-            #[derive(Debug, Clone, PartialEq, clap::Parser)]
-            #[command(about = $about, long_about = $long)]
-            pub struct $ty {
-                #[command(flatten)]
-                pub target: $target,
-            }
-            $crate::spec!($ty: $name [$($p),*] $(complete [$($c),*])?);
-        )*
-    };
-}
-
-/// The event commands (`event`, `net-event`, `pool-event`), one declaration each:
-/// `/// doc` `Ty: "name" object "object help" TYPES "about" "long about" { own options }`.
-/// Each takes the object to listen to, `--event` (one of `TYPES`), its own options, then the
-/// loop's ([`args::EventLoop`]); bare words fill the object, the event type and the timeout.
-/// An empty object is the command's to refuse (virsh's pool and network event commands say
-/// so and listen to every object).
-#[macro_export]
-macro_rules! event_command {
-    (
-        $(#[$doc:meta])*
-        $ty:ident: $name:literal $object:ident $object_help:literal $types:ident
-            $about:literal $long:literal { $($(#[$fm:meta])* $field:ident: $fty:ty,)* }
-    ) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, clap::Parser)]
-        #[command(about = $about, long_about = $long)]
-        pub struct $ty {
-            #[arg(long, value_name = "string", help = $object_help)]
-            pub $object: Option<String>,
-            #[arg(long, value_name = "string", help = "which event type to wait for")]
-            pub event: Option<String>,
-            $($(#[$fm])* pub $field: $fty,)*
-            #[command(flatten)]
-            pub wait: $crate::args::EventLoop,
-        }
-        $crate::spec!($ty: $name []
-            complete [("event", $crate::complete::Values::Fixed(&$types))];
-            const UNWANTED_POSITIONAL: &'static [&'static str] =
-                &[stringify!($object), "event", "timeout"];
-            const ALLOW_EMPTY: &'static [&'static str] = &[stringify!($object)];);
-    };
-}
-
 /// One command of the registry.
 pub struct CommandDef {
     pub name: &'static str,

@@ -4,7 +4,7 @@ use clap::Parser;
 
 use crate::args::DomainArg;
 use crate::complete::{DomainFilter, Values};
-use crate::{spec, target_only};
+use crate::spec;
 
 /// `list`: list domains
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -140,18 +140,26 @@ pub struct Domiflist {
 }
 spec!(Domiflist: "domiflist" ["domain"]);
 
-target_only! {
-    /// `domcontrol`: domain control interface state
-    Domcontrol: "domcontrol" DomainArg ["domain"]
-        "domain control interface state"
-        "Returns state of a control interface to the domain."
-        complete [("domain", Values::Domains(DomainFilter::Active))];
-
-    /// `dominfo`: domain information
-    Dominfo: "dominfo" DomainArg ["domain"]
-        "domain information"
-        "Returns basic information about the domain.";
+/// `domcontrol`: domain control interface state
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "domain control interface state",
+    long_about = "Returns state of a control interface to the domain."
+)]
+pub struct Domcontrol {
+    #[command(flatten)]
+    pub target: DomainArg,
 }
+spec!(Domcontrol: "domcontrol" ["domain"] complete [("domain", Values::Domains(DomainFilter::Active))]);
+
+/// `dominfo`: domain information
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "domain information", long_about = "Returns basic information about the domain.")]
+pub struct Dominfo {
+    #[command(flatten)]
+    pub target: DomainArg,
+}
+spec!(Dominfo: "dominfo" ["domain"]);
 
 /// `domifaddr`: Get network interfaces' addresses for a running domain
 #[derive(Debug, Clone, PartialEq, Parser)]

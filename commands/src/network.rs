@@ -1,12 +1,10 @@
 //! The `network` commands (virsh's "Networking" group).
 
-use std::path::PathBuf;
-
 use clap::Parser;
 
-use crate::args::{DescArgs, NetworkArg, XPathArgs};
+use crate::args::{DescArgs, EventLoop, NetworkArg, XPathArgs, XmlFileArg};
 use crate::complete::{Activity, Values};
-use crate::{event_command, spec, target_only};
+use crate::spec;
 
 /// The sections `net-update` changes, in libvirt's order (`virNetworkUpdateSection` from 1).
 pub const UPDATE_SECTIONS: [&str; 12] = [
@@ -44,34 +42,36 @@ pub struct NetAutostart {
 }
 spec!(NetAutostart: "net-autostart" ["network"]);
 
-/// The XML file of `net-create` and `net-define`.
-macro_rules! from_file {
-    ($($ty:ident: $name:literal $about:literal $long:literal;)*) => {$(
-        #[doc = concat!("`", $name, "`: ", $about)]
-        #[derive(Debug, Clone, PartialEq, Parser)]
-        #[command(about = $about, long_about = $long)]
-        pub struct $ty {
-            #[arg(
-                long,
-                value_name = "string",
-                required = true,
-                help = "file containing an XML network description",
-                value_parser = crate::bytes::path
-            )]
-            pub file: PathBuf,
-            #[arg(long, help = "validate the XML against the schema")]
-            pub validate: bool,
-        }
-        spec!($ty: $name ["file"]);
-    )*};
+/// `net-create`: create a network from an XML file
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "create a network from an XML file",
+    long_about = "Create a network.",
+    mut_arg("file", |a| a.help("file containing an XML network description"))
+)]
+pub struct NetCreate {
+    #[command(flatten)]
+    pub xml: XmlFileArg,
+    #[arg(long, help = "validate the XML against the schema")]
+    pub validate: bool,
 }
+spec!(NetCreate: "net-create" ["file"]);
 
-from_file! {
-    NetCreate: "net-create" "create a network from an XML file" "Create a network.";
-    NetDefine: "net-define"
-        "define an inactive persistent virtual network or modify an existing persistent one from an XML file"
-        "Define or modify a persistent virtual network.";
+/// `net-define`: define an inactive persistent virtual network or modify an existing
+/// persistent one from an XML file
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "define an inactive persistent virtual network or modify an existing persistent one from an XML file",
+    long_about = "Define or modify a persistent virtual network.",
+    mut_arg("file", |a| a.help("file containing an XML network description"))
+)]
+pub struct NetDefine {
+    #[command(flatten)]
+    pub xml: XmlFileArg,
+    #[arg(long, help = "validate the XML against the schema")]
+    pub validate: bool,
 }
+spec!(NetDefine: "net-define" ["file"]);
 
 /// `net-desc`: show or set network's description or title
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -118,11 +118,27 @@ pub struct NetDumpxml {
 }
 spec!(NetDumpxml: "net-dumpxml" ["network"]);
 
-event_command! {
-    /// `net-event`: Network Events
-    NetEvent: "net-event" network "filter by network name or uuid" NET_EVENTS
-        "Network Events" "List event types, or wait for network events to occur" {}
+/// `net-event`: Network Events
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "Network Events",
+    long_about = "List event types, or wait for network events to occur"
+)]
+pub struct NetEvent {
+    #[arg(long, value_name = "string", help = "filter by network name or uuid")]
+    pub network: Option<String>,
+    #[arg(long, value_name = "string", help = "which event type to wait for")]
+    pub event: Option<String>,
+    #[command(flatten)]
+    pub wait: EventLoop,
 }
+// Bare words fill the object, the event type and the timeout; an empty object is the
+// command's to refuse (virsh's pool and network event commands say so and listen to every
+// object).
+spec!(NetEvent: "net-event" []
+    complete [("event", Values::Fixed(&NET_EVENTS))];
+    const UNWANTED_POSITIONAL: &'static [&'static str] = &["network", "event", "timeout"];
+    const ALLOW_EMPTY: &'static [&'static str] = &["network"];);
 
 /// `net-list`: list networks
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -240,18 +256,15 @@ spec!(NetPortList: "net-port-list" ["network"]);
 
 /// `net-port-create`: create a network port from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "create a network port from an XML file", long_about = "Create a network port.")]
+#[command(
+    about = "create a network port from an XML file", long_about = "Create a network port.",
+    mut_arg("file", |a| a.help("file containing an XML network port description"))
+)]
 pub struct NetPortCreate {
     #[command(flatten)]
     pub target: NetworkArg,
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "file containing an XML network port description",
-        value_parser = crate::bytes::path
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub xml: XmlFileArg,
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
@@ -301,41 +314,74 @@ pub struct NetworkNameArg {
     pub network: String,
 }
 
-target_only! {
-    /// `net-destroy`: destroy (stop) a network
-    NetDestroy: "net-destroy" NetworkArg ["network"]
-        "destroy (stop) a network"
-        "Forcefully stop a given network."
-        complete [("network", Values::Networks(Activity::Active))];
-
-    /// `net-edit`: edit XML configuration for a network
-    NetEdit: "net-edit" NetworkArg ["network"]
-        "edit XML configuration for a network"
-        "Edit the XML configuration for a network.";
-
-    /// `net-info`: network information
-    NetInfo: "net-info" NetworkArg ["network"]
-        "network information"
-        "Returns basic information about the network";
-
-    /// `net-name`: convert a network UUID to network name
-    NetName: "net-name" NetworkUuidArg ["network"]
-        "convert a network UUID to network name"
-        "";
-
-    /// `net-start`: start a (previously defined) inactive network
-    NetStart: "net-start" NetworkArg ["network"]
-        "start a (previously defined) inactive network"
-        "Start a network."
-        complete [("network", Values::Networks(Activity::Inactive))];
-
-    /// `net-undefine`: undefine a persistent network
-    NetUndefine: "net-undefine" NetworkArg ["network"]
-        "undefine a persistent network"
-        "Undefine the configuration for a persistent network.";
-
-    /// `net-uuid`: convert a network name to network UUID
-    NetUuid: "net-uuid" NetworkNameArg ["network"]
-        "convert a network name to network UUID"
-        "";
+/// `net-destroy`: destroy (stop) a network
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "destroy (stop) a network", long_about = "Forcefully stop a given network.")]
+pub struct NetDestroy {
+    #[command(flatten)]
+    pub target: NetworkArg,
 }
+spec!(NetDestroy: "net-destroy" ["network"] complete [("network", Values::Networks(Activity::Active))]);
+
+/// `net-edit`: edit XML configuration for a network
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "edit XML configuration for a network",
+    long_about = "Edit the XML configuration for a network."
+)]
+pub struct NetEdit {
+    #[command(flatten)]
+    pub target: NetworkArg,
+}
+spec!(NetEdit: "net-edit" ["network"]);
+
+/// `net-info`: network information
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "network information",
+    long_about = "Returns basic information about the network"
+)]
+pub struct NetInfo {
+    #[command(flatten)]
+    pub target: NetworkArg,
+}
+spec!(NetInfo: "net-info" ["network"]);
+
+/// `net-name`: convert a network UUID to network name
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "convert a network UUID to network name", long_about = "")]
+pub struct NetName {
+    #[command(flatten)]
+    pub target: NetworkUuidArg,
+}
+spec!(NetName: "net-name" ["network"]);
+
+/// `net-start`: start a (previously defined) inactive network
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "start a (previously defined) inactive network", long_about = "Start a network.")]
+pub struct NetStart {
+    #[command(flatten)]
+    pub target: NetworkArg,
+}
+spec!(NetStart: "net-start" ["network"] complete [("network", Values::Networks(Activity::Inactive))]);
+
+/// `net-undefine`: undefine a persistent network
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "undefine a persistent network",
+    long_about = "Undefine the configuration for a persistent network."
+)]
+pub struct NetUndefine {
+    #[command(flatten)]
+    pub target: NetworkArg,
+}
+spec!(NetUndefine: "net-undefine" ["network"]);
+
+/// `net-uuid`: convert a network name to network UUID
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "convert a network name to network UUID", long_about = "")]
+pub struct NetUuid {
+    #[command(flatten)]
+    pub target: NetworkNameArg,
+}
+spec!(NetUuid: "net-uuid" ["network"]);

@@ -1,12 +1,12 @@
 //! The `pool` commands.
 
-use std::path::PathBuf;
-
 use clap::Parser;
 
-use crate::args::{BuildArgs, PoolArg, PoolAs, XPathArgs, POOL_AS_UNWANTED_POSITIONAL};
+use crate::args::{
+    BuildArgs, EventLoop, PoolArg, PoolAs, XPathArgs, XmlFileArg, POOL_AS_UNWANTED_POSITIONAL,
+};
 use crate::complete::{Activity, Values};
-use crate::{event_command, spec, target_only};
+use crate::spec;
 
 /// The pool types, in libvirt's order (`virStoragePoolType`).
 pub const POOL_TYPES: [&str; 14] = [
@@ -29,11 +29,27 @@ pub const POOL_TYPES: [&str; 14] = [
 /// The event types of `pool-event --event` (`virStoragePoolEventID`).
 pub const POOL_EVENTS: [&str; 2] = ["lifecycle", "refresh"];
 
-event_command! {
-    /// `pool-event`: Storage Pool Events
-    PoolEvent: "pool-event" pool "filter by storage pool name or uuid" POOL_EVENTS
-        "Storage Pool Events" "List event types, or wait for storage pool events to occur" {}
+/// `pool-event`: Storage Pool Events
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "Storage Pool Events",
+    long_about = "List event types, or wait for storage pool events to occur"
+)]
+pub struct PoolEvent {
+    #[arg(long, value_name = "string", help = "filter by storage pool name or uuid")]
+    pub pool: Option<String>,
+    #[arg(long, value_name = "string", help = "which event type to wait for")]
+    pub event: Option<String>,
+    #[command(flatten)]
+    pub wait: EventLoop,
 }
+// Bare words fill the object, the event type and the timeout; an empty object is the
+// command's to refuse (virsh's pool and network event commands say so and listen to every
+// object).
+spec!(PoolEvent: "pool-event" []
+    complete [("event", Values::Fixed(&POOL_EVENTS))];
+    const UNWANTED_POSITIONAL: &'static [&'static str] = &["pool", "event", "timeout"];
+    const ALLOW_EMPTY: &'static [&'static str] = &["pool"];);
 
 /// `pool-list`: list pools
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -70,17 +86,12 @@ spec!(PoolList: "pool-list" []);
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "define an inactive persistent storage pool or modify an existing persistent one from an XML file",
-    long_about = "Define or modify a persistent storage pool."
+    long_about = "Define or modify a persistent storage pool.",
+    mut_arg("file", |a| a.help("file containing an XML pool description"))
 )]
 pub struct PoolDefine {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "file containing an XML pool description",
-        value_parser = crate::bytes::path
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub xml: XmlFileArg,
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
@@ -88,57 +99,43 @@ spec!(PoolDefine: "pool-define" ["file"]);
 
 /// `pool-create`: create a pool from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "create a pool from an XML file", long_about = "Create a pool.")]
+#[command(
+    about = "create a pool from an XML file", long_about = "Create a pool.",
+    mut_arg("file", |a| a.help("file containing an XML pool description"))
+)]
 pub struct PoolCreate {
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "file containing an XML pool description",
-        value_parser = crate::bytes::path
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub xml: XmlFileArg,
     #[command(flatten)]
     pub build: BuildArgs,
 }
 spec!(PoolCreate: "pool-create" ["file"]);
 
-/// `pool-define-as` and `pool-create-as`: the pool's name, type, source and target as options
-/// (`pool-create-as` with the build options besides).
-macro_rules! pool_as {
-    ($(
-        $(#[$doc:meta])*
-        $ty:ident: $name:literal $about:literal $long:literal { $($field:ident: $fty:ty),* };
-    )*) => {
-        $(
-            $(#[$doc])*
-            #[derive(Debug, Clone, PartialEq, Parser)]
-            #[command(about = $about, long_about = $long)]
-            pub struct $ty {
-                #[command(flatten)]
-                pub pool: PoolAs,
-                $(
-                    #[command(flatten)]
-                    pub $field: $fty,
-                )*
-            }
-            spec!($ty: $name ["name", "type"];
-                const UNWANTED_POSITIONAL: &'static [&'static str] = POOL_AS_UNWANTED_POSITIONAL;
-                const COMPLETE: &'static [(&'static str, Values)] =
-                    &[("type", Values::Fixed(&POOL_TYPES))];
-            );
-        )*
-    };
+/// `pool-define-as`: define a pool from a set of args
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "define a pool from a set of args", long_about = "Define a pool.")]
+pub struct PoolDefineAs {
+    #[command(flatten)]
+    pub pool: PoolAs,
 }
+spec!(PoolDefineAs: "pool-define-as" ["name", "type"];
+    const UNWANTED_POSITIONAL: &'static [&'static str] = POOL_AS_UNWANTED_POSITIONAL;
+    const COMPLETE: &'static [(&'static str, Values)] = &[("type", Values::Fixed(&POOL_TYPES))];
+);
 
-pool_as! {
-    /// `pool-define-as`: define a pool from a set of args
-    PoolDefineAs: "pool-define-as" "define a pool from a set of args" "Define a pool." {};
-    /// `pool-create-as`: create a pool from a set of args
-    PoolCreateAs: "pool-create-as" "create a pool from a set of args" "Create a pool." {
-        build: BuildArgs
-    };
+/// `pool-create-as`: create a pool from a set of args
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "create a pool from a set of args", long_about = "Create a pool.")]
+pub struct PoolCreateAs {
+    #[command(flatten)]
+    pub pool: PoolAs,
+    #[command(flatten)]
+    pub build: BuildArgs,
 }
+spec!(PoolCreateAs: "pool-create-as" ["name", "type"];
+    const UNWANTED_POSITIONAL: &'static [&'static str] = POOL_AS_UNWANTED_POSITIONAL;
+    const COMPLETE: &'static [(&'static str, Values)] = &[("type", Values::Fixed(&POOL_TYPES))];
+);
 
 /// `pool-build`: build a pool
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -208,43 +205,74 @@ pub struct PoolAutostart {
 }
 spec!(PoolAutostart: "pool-autostart" ["pool"]);
 
-target_only! {
-    /// `pool-destroy`: destroy (stop) a pool
-    PoolDestroy: "pool-destroy" PoolArg ["pool"]
-        "destroy (stop) a pool"
-        "Forcefully stop a given pool. Raw data in the pool is untouched"
-        complete [("pool", Values::Pools(Activity::Active))];
-
-    /// `pool-delete`: delete a pool
-    PoolDelete: "pool-delete" PoolArg ["pool"]
-        "delete a pool"
-        "Delete a given pool."
-        complete [("pool", Values::Pools(Activity::Inactive))];
-
-    /// `pool-undefine`: undefine an inactive pool
-    PoolUndefine: "pool-undefine" PoolArg ["pool"]
-        "undefine an inactive pool"
-        "Undefine the configuration for an inactive pool."
-        complete [("pool", Values::Pools(Activity::Inactive))];
-
-    /// `pool-refresh`: refresh a pool
-    PoolRefresh: "pool-refresh" PoolArg ["pool"]
-        "refresh a pool"
-        "Refresh a given pool."
-        complete [("pool", Values::Pools(Activity::Active))];
-
-    /// `pool-edit`: edit XML configuration for a storage pool
-    PoolEdit: "pool-edit" PoolArg ["pool"]
-        "edit XML configuration for a storage pool"
-        "Edit the XML configuration for a storage pool.";
-
-    /// `pool-name`: convert a pool UUID to pool name
-    PoolName: "pool-name" PoolArg ["pool"]
-        "convert a pool UUID to pool name"
-        "";
-
-    /// `pool-uuid`: convert a pool name to pool UUID
-    PoolUuid: "pool-uuid" PoolArg ["pool"]
-        "convert a pool name to pool UUID"
-        "";
+/// `pool-destroy`: destroy (stop) a pool
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "destroy (stop) a pool",
+    long_about = "Forcefully stop a given pool. Raw data in the pool is untouched"
+)]
+pub struct PoolDestroy {
+    #[command(flatten)]
+    pub target: PoolArg,
 }
+spec!(PoolDestroy: "pool-destroy" ["pool"] complete [("pool", Values::Pools(Activity::Active))]);
+
+/// `pool-delete`: delete a pool
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "delete a pool", long_about = "Delete a given pool.")]
+pub struct PoolDelete {
+    #[command(flatten)]
+    pub target: PoolArg,
+}
+spec!(PoolDelete: "pool-delete" ["pool"] complete [("pool", Values::Pools(Activity::Inactive))]);
+
+/// `pool-undefine`: undefine an inactive pool
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "undefine an inactive pool",
+    long_about = "Undefine the configuration for an inactive pool."
+)]
+pub struct PoolUndefine {
+    #[command(flatten)]
+    pub target: PoolArg,
+}
+spec!(PoolUndefine: "pool-undefine" ["pool"] complete [("pool", Values::Pools(Activity::Inactive))]);
+
+/// `pool-refresh`: refresh a pool
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "refresh a pool", long_about = "Refresh a given pool.")]
+pub struct PoolRefresh {
+    #[command(flatten)]
+    pub target: PoolArg,
+}
+spec!(PoolRefresh: "pool-refresh" ["pool"] complete [("pool", Values::Pools(Activity::Active))]);
+
+/// `pool-edit`: edit XML configuration for a storage pool
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "edit XML configuration for a storage pool",
+    long_about = "Edit the XML configuration for a storage pool."
+)]
+pub struct PoolEdit {
+    #[command(flatten)]
+    pub target: PoolArg,
+}
+spec!(PoolEdit: "pool-edit" ["pool"]);
+
+/// `pool-name`: convert a pool UUID to pool name
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "convert a pool UUID to pool name", long_about = "")]
+pub struct PoolName {
+    #[command(flatten)]
+    pub target: PoolArg,
+}
+spec!(PoolName: "pool-name" ["pool"]);
+
+/// `pool-uuid`: convert a pool name to pool UUID
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(about = "convert a pool name to pool UUID", long_about = "")]
+pub struct PoolUuid {
+    #[command(flatten)]
+    pub target: PoolArg,
+}
+spec!(PoolUuid: "pool-uuid" ["pool"]);

@@ -1,10 +1,8 @@
 //! The `volume` commands.
 
-use std::path::PathBuf;
-
 use clap::Parser;
 
-use crate::args::{PoolArg, Transfer, VolArg, VolFile, XPathArgs};
+use crate::args::{PoolArg, Transfer, VolArg, VolCopy, VolFile, XPathArgs, XmlFileArg};
 use crate::complete::{Activity, Values};
 use crate::spec;
 
@@ -42,18 +40,15 @@ spec!(VolList: "vol-list" ["pool"] complete [ACTIVE_POOL]);
 
 /// `vol-create`: create a vol from an XML file
 #[derive(Debug, Clone, PartialEq, Parser)]
-#[command(about = "create a vol from an XML file", long_about = "Create a vol.")]
+#[command(
+    about = "create a vol from an XML file", long_about = "Create a vol.",
+    mut_arg("file", |a| a.help("file containing an XML vol description"))
+)]
 pub struct VolCreate {
     #[arg(long, value_name = "string", required = true, help = "pool name")]
     pub pool: String,
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "file containing an XML vol description",
-        value_parser = crate::bytes::path
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub xml: XmlFileArg,
     #[arg(
         long = "prealloc-metadata",
         help = "preallocate metadata (for qcow2 instead of full allocation)"
@@ -122,13 +117,8 @@ pub struct VolClone {
     pub newname: String,
     #[arg(long, value_name = "string", help = "pool name or uuid")]
     pub pool: Option<String>,
-    #[arg(
-        long = "prealloc-metadata",
-        help = "preallocate metadata (for qcow2 instead of full allocation)"
-    )]
-    pub prealloc_metadata: bool,
-    #[arg(long, help = "use btrfs COW lightweight copy")]
-    pub reflink: bool,
+    #[command(flatten)]
+    pub copy: VolCopy,
     #[arg(long = "print-xml", help = "print XML document rather than clone the volume")]
     pub print_xml: bool,
 }
@@ -138,30 +128,20 @@ spec!(VolClone: "vol-clone" ["vol", "newname", "pool"] complete [ACTIVE_POOL]);
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "create a vol, using another volume as input",
-    long_about = "Create a vol from an existing volume."
+    long_about = "Create a vol from an existing volume.",
+    mut_arg("file", |a| a.help("file containing an XML vol description"))
 )]
 pub struct VolCreateFrom {
     #[command(flatten)]
     pub target: PoolArg,
-    #[arg(
-        long,
-        value_name = "string",
-        required = true,
-        help = "file containing an XML vol description",
-        value_parser = crate::bytes::path
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub xml: XmlFileArg,
     #[arg(long, value_name = "string", required = true, help = "vol name, key or path")]
     pub vol: String,
     #[arg(long, value_name = "string", help = "pool name or uuid of the input volume's pool")]
     pub inputpool: Option<String>,
-    #[arg(
-        long = "prealloc-metadata",
-        help = "preallocate metadata (for qcow2 instead of full allocation)"
-    )]
-    pub prealloc_metadata: bool,
-    #[arg(long, help = "use btrfs COW lightweight copy")]
-    pub reflink: bool,
+    #[command(flatten)]
+    pub copy: VolCopy,
     #[arg(long, help = "validate the XML against the schema")]
     pub validate: bool,
 }
@@ -269,41 +249,37 @@ pub struct VolResize {
 }
 spec!(VolResize: "vol-resize" ["vol", "capacity", "pool"] complete [ACTIVE_POOL]);
 
-/// `vol-download` and `vol-upload`: the volume, the local file and the range, each command
-/// wording the range its own way.
-macro_rules! transfer {
-    ($(
-        $(#[$doc:meta])*
-        $ty:ident: $name:literal $about:literal $long:literal, $offset:literal, $length:literal;
-    )*) => {
-        $(
-            $(#[$doc])*
-            #[derive(Debug, Clone, PartialEq, Parser)]
-            #[command(
-                about = $about,
-                long_about = $long,
-                mut_arg("offset", |a| a.help($offset)),
-                mut_arg("length", |a| a.help($length))
-            )]
-            pub struct $ty {
-                #[command(flatten)]
-                pub target: VolFile,
-                #[command(flatten)]
-                pub transfer: Transfer,
-            }
-            spec!($ty: $name ["vol", "file", "pool"] complete [ACTIVE_POOL]);
-        )*
-    };
+/// `vol-download`: download volume contents to a file
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "download volume contents to a file",
+    long_about = "Download volume contents to a file",
+    mut_arg("offset", |a| a.help("volume offset to download from")),
+    mut_arg("length", |a| a.help("amount of data to download"))
+)]
+pub struct VolDownload {
+    #[command(flatten)]
+    pub target: VolFile,
+    #[command(flatten)]
+    pub transfer: Transfer,
 }
+spec!(VolDownload: "vol-download" ["vol", "file", "pool"] complete [ACTIVE_POOL]);
 
-transfer! {
-    /// `vol-download`: download volume contents to a file
-    VolDownload: "vol-download" "download volume contents to a file" "Download volume contents to a file",
-        "volume offset to download from", "amount of data to download";
-    /// `vol-upload`: upload file contents to a volume
-    VolUpload: "vol-upload" "upload file contents to a volume" "Upload file contents to a volume",
-        "volume offset to upload to", "amount of data to upload";
+/// `vol-upload`: upload file contents to a volume
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    about = "upload file contents to a volume",
+    long_about = "Upload file contents to a volume",
+    mut_arg("offset", |a| a.help("volume offset to upload to")),
+    mut_arg("length", |a| a.help("amount of data to upload"))
+)]
+pub struct VolUpload {
+    #[command(flatten)]
+    pub target: VolFile,
+    #[command(flatten)]
+    pub transfer: Transfer,
 }
+spec!(VolUpload: "vol-upload" ["vol", "file", "pool"] complete [ACTIVE_POOL]);
 
 /// `vol-wipe`: wipe a vol
 #[derive(Debug, Clone, PartialEq, Parser)]

@@ -12,6 +12,7 @@ use crate::driver::events::{EventEnd, EventWait};
 
 use serde::Serialize;
 
+use crate::driver::Connection;
 use crate::render::{Outcome, TextView, View};
 use crate::session::Session;
 
@@ -234,31 +235,24 @@ impl<'a> Listening<'a> {
     }
 }
 
-/// `Run` of a pool or network event command `$cmd`: `--list`, or one of the event types
-/// `$types` on the object its option `$object` names (which `$lookup` finds; virsh listens
-/// to every object when it cannot), waited for with the connection's `$kind().$wait(...)`.
-macro_rules! object_events {
-    ($cmd:ty: $types:expr, $object:ident found by $lookup:expr, waited for by $kind:ident.$wait:ident) => {
-        impl Run for $cmd {
-            fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-                if self.wait.list {
-                    return Ok(listen::list(&$types));
-                }
-                let event = listen::event_type(&$types, self.event.as_deref())?;
-                let listening = listen::Listening::new(&$types, vec![event], &self.wait)?;
-                let conn = s.conn()?;
-                let (option, arg) = (stringify!($object), self.$object.as_deref());
-                let find = |a: &str| ($lookup)(&*conn, a);
-                let (object, pending) = listen::object_or_every(s, option, arg, find);
-                listening.run(
-                    s,
-                    object.as_ref(),
-                    describe,
-                    |w| conn.$kind().$wait(w),
-                    pending,
-                )
-            }
-        }
-    };
+/// What a pool or network event command runs: `--list`, or the event type named, on the
+/// object `arg` names (or every object, when it cannot be found), waited for by `wait` on
+/// the connection.
+pub fn object_events<O, K: Serialize>(
+    s: &mut Session,
+    (types, event): (&'static [&'static str], Option<&str>),
+    how: &EventLoop,
+    (option, arg): (&str, Option<&str>),
+    lookup: impl FnOnce(&Connection, &str) -> Result<O, CmdError>,
+    describe: impl Fn(&Event<K>) -> String,
+    wait: impl FnOnce(&Connection, EventWait<'_, O, Event<K>>) -> crate::error::Result<EventEnd>,
+) -> Result<Outcome, CmdError> {
+    if how.list {
+        return Ok(list(types));
+    }
+    let event = event_type(types, event)?;
+    let listening = Listening::new(types, vec![event], how)?;
+    let conn = s.conn()?;
+    let (object, pending) = object_or_every(s, option, arg, |a| lookup(&conn, a));
+    listening.run(s, object.as_ref(), describe, |w| wait(&conn, w), pending)
 }
-pub(crate) use object_events;

@@ -28,11 +28,31 @@ impl Run for AttachInterface {
             source = source.with("mode", m);
         }
         e.push(source);
-        e.push_opt(self.target_dev.as_deref().map(|t| Element::new("target").with("dev", t)));
-        e.push_opt(self.mac.as_deref().map(|m| Element::new("mac").with("address", m)));
-        e.push_opt(self.script.as_deref().map(|p| Element::new("script").with("path", p)));
-        e.push_opt(self.model.as_deref().map(|m| Element::new("model").with("type", m)));
-        e.push_opt(self.alias.as_deref().map(|a| Element::new("alias").with("name", a)));
+        e.push_opt(
+            self.target_dev
+                .as_deref()
+                .map(|t| Element::new("target").with("dev", t)),
+        );
+        e.push_opt(
+            self.mac
+                .as_deref()
+                .map(|m| Element::new("mac").with("address", m)),
+        );
+        e.push_opt(
+            self.script
+                .as_deref()
+                .map(|p| Element::new("script").with("path", p)),
+        );
+        e.push_opt(
+            self.model
+                .as_deref()
+                .map(|m| Element::new("model").with("type", m)),
+        );
+        e.push_opt(
+            self.alias
+                .as_deref()
+                .map(|a| Element::new("alias").with("name", a)),
+        );
         refuse(self.inbound.is_some(), "inbound")?;
         refuse(self.outbound.is_some(), "outbound")?;
         refuse(self.managed, "managed")?;

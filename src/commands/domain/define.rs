@@ -6,8 +6,8 @@ use crate::commands::prelude::*;
 
 impl Run for Define {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        let xml = read_file(&self.file)?;
-        let file = self.file.display();
+        let xml = read_file(&self.xml.file)?;
+        let file = self.xml.file.display();
         let flags = DefineFlags::from_options([(self.validate, DefineFlags::VALIDATE)]);
         let conn = s.conn()?;
         let domains = conn.domains();
@@ -18,6 +18,8 @@ impl Run for Define {
         };
         let dom = defined
             .map_err(|e| CmdError::failed(format!("Failed to define domain from {file}"), e))?;
-        message(Line::from(format!("Domain '{}' defined from ", dom.name)).with_path(&self.file))
+        message(
+            Line::from(format!("Domain '{}' defined from ", dom.name)).with_path(&self.xml.file),
+        )
     }
 }

@@ -17,7 +17,10 @@ impl Run for DetachInterface {
         let ifaces = interfaces::of(&conn, &dom, inactive)?;
         let of_type: Vec<_> = ifaces.iter().filter(|i| i.kind == self.kind).collect();
         if of_type.is_empty() {
-            return Err(failed(format!("No interface found whose type is {}", self.kind)));
+            return Err(failed(format!(
+                "No interface found whose type is {}",
+                self.kind
+            )));
         }
         let chosen = match &self.mac {
             Some(m) => {

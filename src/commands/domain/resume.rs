@@ -6,8 +6,12 @@ use crate::commands::prelude::*;
 
 impl Run for Resume {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        domain_action(s, Self::NAME, &self.target.domain, ("resume", "resumed"), |d, dom| {
-            d.resume_domain(dom)
-        })
+        domain_action(
+            s,
+            Self::NAME,
+            &self.target.domain,
+            ("resume", "resumed"),
+            |d, dom| d.resume_domain(dom),
+        )
     }
 }

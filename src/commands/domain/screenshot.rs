@@ -30,7 +30,9 @@ impl Run for Screenshot {
         let (mime, mut picture) = conn
             .domains()
             .screenshot(&dom, self.screen.unwrap_or(0))
-            .map_err(|e| CmdError::failed(format!("could not take a screenshot of {}", dom.name), e))?;
+            .map_err(|e| {
+                CmdError::failed(format!("could not take a screenshot of {}", dom.name), e)
+            })?;
         let file = match &self.file {
             Some(f) => f.clone(),
             None => generated_name(&dom.name, &mime),

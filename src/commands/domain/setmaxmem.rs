@@ -6,8 +6,7 @@ use crate::commands::prelude::*;
 
 impl Run for Setmaxmem {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        let (conn, dom, kib, flags) =
-            memory_change(s, Self::NAME, &self.change)?;
+        let (conn, dom, kib, flags) = memory_change(s, Self::NAME, &self.change)?;
         conn.domains()
             .set_max_memory(&dom, kib, flags.unwrap_or_default())
             .map_err(|e| CmdError::failed("Unable to change MaxMemorySize", e))?;

@@ -32,8 +32,9 @@ impl Run for Start {
             }
             other => other,
         };
-        started
-            .map_err(|e| CmdError::failed(format!("Failed to start domain '{}'", self.domain), e))?;
+        started.map_err(|e| {
+            CmdError::failed(format!("Failed to start domain '{}'", self.domain), e)
+        })?;
         message(format!("Domain '{}' started", self.domain))
     }
 }

@@ -36,7 +36,13 @@ const DETAILS: [&[&str]; 9] = [
         "Post-copy",
         "Post-copy Error",
     ],
-    &["Unpaused", "Migrated", "Snapshot", "Post-copy", "Post-copy Error"],
+    &[
+        "Unpaused",
+        "Migrated",
+        "Snapshot",
+        "Post-copy",
+        "Post-copy Error",
+    ],
     &[
         "Shutdown",
         "Destroyed",
@@ -102,7 +108,10 @@ fn address(a: &GraphicsAddress) -> String {
 /// An event as virsh prints it, after the `--timestamp` prefix.
 fn describe(e: &DomainEvent) -> String {
     use DomainEventKind as K;
-    let name = DOMAIN_EVENTS.get(e.id as usize).copied().unwrap_or("unknown");
+    let name = DOMAIN_EVENTS
+        .get(e.id as usize)
+        .copied()
+        .unwrap_or("unknown");
     let dom = &e.object;
     let head = format!("event '{name}' for domain '{dom}'");
     match &e.what {
@@ -131,7 +140,10 @@ fn describe(e: &DomainEvent) -> String {
             auth_scheme,
             subject,
         } => {
-            let identities: String = subject.iter().map(|(t, n)| format!("\n\t{t}={n}")).collect();
+            let identities: String = subject
+                .iter()
+                .map(|(t, n)| format!("\n\t{t}={n}"))
+                .collect();
             format!(
                 "{head}: {} local[{}] remote[{}] {auth_scheme}{identities}",
                 word(&GRAPHICS_PHASE, *phase, "unknown"),
@@ -161,7 +173,10 @@ fn describe(e: &DomainEvent) -> String {
         K::BalloonChange { actual } => format!("{head}: {actual}KiB"),
         K::Device { alias } => format!("{head}: {alias}"),
         K::Params(params) => {
-            let lines: String = params.iter().map(|(f, v)| format!("\n\t{f}: {v}")).collect();
+            let lines: String = params
+                .iter()
+                .map(|(f, v)| format!("\n\t{f}: {v}"))
+                .collect();
             format!("{head}:{lines}")
         }
         K::AgentLifecycle { state, reason } => format!(
@@ -229,7 +244,13 @@ impl Run for Event {
             Some(arg) => Some(lookup::domain(&conn, Self::NAME, arg, By::ANY)?),
             None => None,
         };
-        listening.run(s, dom.as_ref(), describe, |w| conn.domains().wait_domain_events(w), None)
+        listening.run(
+            s,
+            dom.as_ref(),
+            describe,
+            |w| conn.domains().wait_domain_events(w),
+            None,
+        )
     }
 }
 

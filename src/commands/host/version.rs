@@ -44,7 +44,10 @@ impl TextView for VersionView {
             lib = self.library
         );
         match &self.hypervisor {
-            Some(hv) => out.push_str(&format!("Running hypervisor: {} {hv}\n", self.hypervisor_type)),
+            Some(hv) => out.push_str(&format!(
+                "Running hypervisor: {} {hv}\n",
+                self.hypervisor_type
+            )),
             None => out.push_str(&format!(
                 "Cannot extract running {} hypervisor version\n",
                 self.hypervisor_type

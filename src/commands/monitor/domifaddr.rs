@@ -12,9 +12,7 @@ impl Run for Domifaddr {
             None | Some("lease") => 0,
             Some("agent") => 1,
             Some("arp") => 2,
-            Some(other) => {
-                return Err(CmdError::message(format!("Unknown data source '{other}'")))
-            }
+            Some(other) => return Err(CmdError::message(format!("Unknown data source '{other}'"))),
         };
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
@@ -78,7 +76,10 @@ impl TextView for AddrView {
             let mac = r.mac.as_deref().unwrap_or("");
             if r.addresses.is_empty() {
                 let mac = r.mac.as_deref().unwrap_or("N/A");
-                out.push_str(&format!(" {:<10} {:<17}    {:<12} N/A\n", r.name, mac, "N/A"));
+                out.push_str(&format!(
+                    " {:<10} {:<17}    {:<12} N/A\n",
+                    r.name, mac, "N/A"
+                ));
                 continue;
             }
             for (j, a) in r.addresses.iter().enumerate() {

@@ -11,7 +11,8 @@ impl Run for Domiflist {
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
         let flags = XmlFlags::from_options([(self.inactive, XmlFlags::INACTIVE)]);
-        let def = DomainDef::parse(&conn.domains().domain_xml(&dom, flags)?).map_err(Error::from)?;
+        let def =
+            DomainDef::parse(&conn.domains().domain_xml(&dom, flags)?).map_err(Error::from)?;
         let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         let rows = def
             .devices

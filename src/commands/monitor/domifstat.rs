@@ -35,7 +35,10 @@ impl Run for Domifstat {
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
         let dev = &self.interface;
         let st = conn.domains().interface_stats(&dom, dev).map_err(|e| {
-            CmdError::failed(format!("Failed to get interface stats {} {dev}", dom.name), e)
+            CmdError::failed(
+                format!("Failed to get interface stats {} {dev}", dom.name),
+                e,
+            )
         })?;
         let counters = [
             ("rx_bytes", st.rx_bytes),

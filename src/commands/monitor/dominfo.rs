@@ -11,10 +11,17 @@ impl Run for Dominfo {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
-        let model = conn.host().security_model()?.filter(|m| !m.model.is_empty());
+        let model = conn
+            .host()
+            .security_model()?
+            .filter(|m| !m.model.is_empty());
         let s = conn.domains().domain_summary(&dom, model.as_ref())?;
         if let Some(p) = s.persistent {
-            debug!(Level::Debug, "Domain persistent flag value: {}", u8::from(p));
+            debug!(
+                Level::Debug,
+                "Domain persistent flag value: {}",
+                u8::from(p)
+            );
         }
         Ok(Outcome::data(InfoView {
             id: dom.id,
@@ -77,8 +84,16 @@ impl TextView for InfoView {
             field(out, "CPU time:", &format!("{secs:.1}s"));
         }
         field(out, "Max memory:", &format!("{} KiB", self.max_memory_kib));
-        field(out, "Used memory:", &format!("{} KiB", self.used_memory_kib));
-        field(out, "Persistent:", self.persistent.map_or("unknown", yes_no));
+        field(
+            out,
+            "Used memory:",
+            &format!("{} KiB", self.used_memory_kib),
+        );
+        field(
+            out,
+            "Persistent:",
+            self.persistent.map_or("unknown", yes_no),
+        );
         let enable = |on: bool| if on { "enable" } else { "disable" };
         if let Some(a) = self.autostart {
             field(out, "Autostart:", enable(a));
@@ -86,10 +101,18 @@ impl TextView for InfoView {
         if let Some(a) = self.autostart_once {
             field(out, "Autostart Once:", enable(a));
         }
-        field(out, "Managed save:", self.managed_save.map_or("unknown", yes_no));
+        field(
+            out,
+            "Managed save:",
+            self.managed_save.map_or("unknown", yes_no),
+        );
         if let Some(model) = &self.security_model {
             field(out, "Security model:", model);
-            field(out, "Security DOI:", self.security_doi.as_deref().unwrap_or_default());
+            field(
+                out,
+                "Security DOI:",
+                self.security_doi.as_deref().unwrap_or_default(),
+            );
             if let Some(label) = &self.security_label {
                 let mode = if self.security_enforcing == Some(true) {
                     "enforcing"

@@ -72,11 +72,15 @@ impl Run for List {
                         "saved".into()
                     }
                     Ok(s) => s.text().into(),
-                }
+                },
             };
             let title = if self.title {
-                let t = domains.domain_metadata(&dom, MetadataKind::Title, ModifyFlags::default())?;
-                Some(t.and_then(|t| t.lines().next().map(String::from)).unwrap_or_default())
+                let t =
+                    domains.domain_metadata(&dom, MetadataKind::Title, ModifyFlags::default())?;
+                Some(
+                    t.and_then(|t| t.lines().next().map(String::from))
+                        .unwrap_or_default(),
+                )
             } else {
                 None
             };

@@ -6,8 +6,12 @@ use crate::commands::prelude::*;
 
 impl Run for NetDestroy {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        network_action(s, Self::NAME, &self.target.network, ("destroy", "destroyed"), |n, net| {
-            n.destroy_network(net)
-        })
+        network_action(
+            s,
+            Self::NAME,
+            &self.target.network,
+            ("destroy", "destroyed"),
+            |n, net| n.destroy_network(net),
+        )
     }
 }

@@ -8,6 +8,9 @@ impl Run for NetDumpxml {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let conn = s.conn()?;
         let net = lookup::network(&conn, Self::NAME, &self.target.network, By::NAME_UUID)?;
-        dump_xml(conn.networks().network_xml(&net, self.inactive)?, &self.xpath)
+        dump_xml(
+            conn.networks().network_xml(&net, self.inactive)?,
+            &self.xpath,
+        )
     }
 }

@@ -20,6 +20,16 @@ fn describe(e: &NetworkEvent) -> String {
     }
 }
 
-listen::object_events!(NetEvent: NET_EVENTS, network
-    found by |c, a| lookup::network(c, Self::NAME, a, By::NAME_UUID),
-    waited for by networks.wait_network_events);
+impl Run for NetEvent {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        listen::object_events(
+            s,
+            (&NET_EVENTS, self.event.as_deref()),
+            &self.wait,
+            ("network", self.network.as_deref()),
+            |c, a| lookup::network(c, Self::NAME, a, By::NAME_UUID),
+            describe,
+            |c, w| c.networks().wait_network_events(w),
+        )
+    }
+}

@@ -7,7 +7,12 @@ use crate::commands::prelude::*;
 
 impl Run for NetList {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        if [self.table, self.name, self.uuid].iter().filter(|o| **o).count() > 1 {
+        if [self.table, self.name, self.uuid]
+            .iter()
+            .filter(|o| **o)
+            .count()
+            > 1
+        {
             return Err(CmdError::message(
                 "Only one argument from --table, --name and --uuid may be specified.",
             ));
@@ -88,7 +93,11 @@ impl TextView for ListView {
                 }
                 let mut t = Table::new(head);
                 for r in &self.rows {
-                    let state = if r.active == Some(true) { "active" } else { "inactive" };
+                    let state = if r.active == Some(true) {
+                        "active"
+                    } else {
+                        "inactive"
+                    };
                     let autostart = r.autostart.map_or("-", yes_no);
                     let mut row = vec![
                         r.name.as_str(),

@@ -16,7 +16,9 @@ impl Run for NetUpdate {
             "add" | "add-last" => 3,
             "add-first" => 4,
             other => {
-                return Err(CmdError::message(format!("unrecognized command name '{other}'")))
+                return Err(CmdError::message(format!(
+                    "unrecognized command name '{other}'"
+                )))
             }
         };
         let section = UPDATE_SECTIONS

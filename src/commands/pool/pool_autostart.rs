@@ -12,7 +12,9 @@ impl Run for PoolAutostart {
         let (verb, done) = autostart_verbs(self.disable);
         conn.storage()
             .set_pool_autostart(&pool, !self.disable)
-            .map_err(|e| CmdError::failed(format!("Failed to {verb} pool {arg} as autostarted"), e))?;
+            .map_err(|e| {
+                CmdError::failed(format!("Failed to {verb} pool {arg} as autostarted"), e)
+            })?;
         message(format!("Pool {arg} {done} as autostarted"))
     }
 }

@@ -13,8 +13,12 @@ impl Run for PoolBuild {
             overwrite: self.overwrite,
             no_overwrite: self.no_overwrite,
         })?;
-        pool_action(s, Self::NAME, &self.target.pool, ("build", "built"), |st, p| {
-            st.build_pool(p, flags)
-        })
+        pool_action(
+            s,
+            Self::NAME,
+            &self.target.pool,
+            ("build", "built"),
+            |st, p| st.build_pool(p, flags),
+        )
     }
 }

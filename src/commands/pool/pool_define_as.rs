@@ -7,6 +7,8 @@ use crate::commands::prelude::*;
 
 impl Run for PoolDefineAs {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        define_or_create(s, &self.pool, ("define", "defined"), |st, xml| st.define_pool(xml))
+        define_or_create(s, &self.pool, ("define", "defined"), |st, xml| {
+            st.define_pool(xml)
+        })
     }
 }

@@ -6,8 +6,12 @@ use crate::commands::prelude::*;
 
 impl Run for PoolDelete {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        pool_action(s, Self::NAME, &self.target.pool, ("delete", "deleted"), |st, p| {
-            st.delete_pool(p)
-        })
+        pool_action(
+            s,
+            Self::NAME,
+            &self.target.pool,
+            ("delete", "deleted"),
+            |st, p| st.delete_pool(p),
+        )
     }
 }

@@ -6,8 +6,12 @@ use crate::commands::prelude::*;
 
 impl Run for PoolDestroy {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        pool_action(s, Self::NAME, &self.target.pool, ("destroy", "destroyed"), |st, p| {
-            st.destroy_pool(p)
-        })
+        pool_action(
+            s,
+            Self::NAME,
+            &self.target.pool,
+            ("destroy", "destroyed"),
+            |st, p| st.destroy_pool(p),
+        )
     }
 }

@@ -23,5 +23,16 @@ fn describe(e: &PoolEvent) -> String {
     }
 }
 
-listen::object_events!(PoolEventCmd: POOL_EVENTS, pool
-    found by |c, a| lookup::pool(c, Self::NAME, a), waited for by storage.wait_pool_events);
+impl Run for PoolEventCmd {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        listen::object_events(
+            s,
+            (&POOL_EVENTS, self.event.as_deref()),
+            &self.wait,
+            ("pool", self.pool.as_deref()),
+            |c, a| lookup::pool(c, Self::NAME, a),
+            describe,
+            |c, w| c.storage().wait_pool_events(w),
+        )
+    }
+}

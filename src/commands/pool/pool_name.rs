@@ -12,7 +12,11 @@ impl Run for PoolName {
             .ok()
             .filter(|_| arg.len() == 36)
             .ok_or_else(failed)?;
-        let pool = s.conn()?.storage().pool_by_uuid(&uuid).map_err(|_| failed())?;
+        let pool = s
+            .conn()?
+            .storage()
+            .pool_by_uuid(&uuid)
+            .map_err(|_| failed())?;
         Ok(Outcome::Value(Line::from(pool.name)))
     }
 }

@@ -6,8 +6,12 @@ use crate::commands::prelude::*;
 
 impl Run for PoolRefresh {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        pool_action(s, Self::NAME, &self.target.pool, ("refresh", "refreshed"), |st, p| {
-            st.refresh_pool(p)
-        })
+        pool_action(
+            s,
+            Self::NAME,
+            &self.target.pool,
+            ("refresh", "refreshed"),
+            |st, p| st.refresh_pool(p),
+        )
     }
 }

@@ -8,8 +8,12 @@ use crate::commands::prelude::*;
 impl Run for PoolStart {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let flags = build_flags(&self.build)?;
-        pool_action(s, Self::NAME, &self.target.pool, ("start", "started"), |st, p| {
-            st.start_pool(p, flags)
-        })
+        pool_action(
+            s,
+            Self::NAME,
+            &self.target.pool,
+            ("start", "started"),
+            |st, p| st.start_pool(p, flags),
+        )
     }
 }

@@ -13,9 +13,8 @@ impl Run for Cd {
             Some(d) => d.clone(),
             None => std::env::var_os("HOME").map_or_else(|| "/".into(), PathBuf::from),
         };
-        std::env::set_current_dir(&dir).map_err(|e| {
-            CmdError::message(format!("cd: {}: {}", strerror(&e), dir.display()))
-        })?;
+        std::env::set_current_dir(&dir)
+            .map_err(|e| CmdError::message(format!("cd: {}: {}", strerror(&e), dir.display())))?;
         Ok(Outcome::Nothing)
     }
 }

@@ -98,7 +98,13 @@ mod tests {
 
     #[test]
     fn comma_split() {
-        assert_eq!(split_commas(b"a,b,,c,,,d"), vec![b"a".to_vec(), b"b,c,".to_vec(), b"d".to_vec()]);
-        assert_eq!(split_commas(b",a,"), vec![b"".to_vec(), b"a".to_vec(), b"".to_vec()]);
+        assert_eq!(
+            split_commas(b"a,b,,c,,,d"),
+            vec![b"a".to_vec(), b"b,c,".to_vec(), b"d".to_vec()]
+        );
+        assert_eq!(
+            split_commas(b",a,"),
+            vec![b"".to_vec(), b"a".to_vec(), b"".to_vec()]
+        );
     }
 }

@@ -8,21 +8,27 @@ use crate::render::progress::Progress;
 
 impl Run for VolCreateFrom {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        refuse(self.reflink, "reflink")?;
+        refuse(self.copy.reflink, "reflink")?;
         let conn = s.conn()?;
         let pool = lookup::pool(&conn, Self::NAME, &self.target.pool)?;
-        let xml = read_file(&self.file)?;
+        let xml = read_file(&self.xml.file)?;
         let source = lookup::volume(&conn, Self::NAME, &self.vol, self.inputpool.as_deref())?;
         let bar = Progress::fraction();
-        let flags = prealloc(self.prealloc_metadata);
+        let flags = prealloc(self.copy.prealloc_metadata);
         let vol = conn
             .storage()
             .clone_volume(&pool, &xml, &source, flags, &|d, t| bar.set(d, t))
             .map_err(|e| {
-                CmdError::failed(format!("Failed to create vol from {}", self.file.display()), e)
+                CmdError::failed(
+                    format!("Failed to create vol from {}", self.xml.file.display()),
+                    e,
+                )
             });
         bar.finish();
         let vol = vol?;
-        message(format!("Vol {} created from input vol {}", vol.name, source.name))
+        message(format!(
+            "Vol {} created from input vol {}",
+            vol.name, source.name
+        ))
     }
 }

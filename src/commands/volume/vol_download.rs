@@ -38,7 +38,9 @@ impl Run for VolDownload {
             let length = self.transfer.length.unwrap_or(0);
             let mut reader = storage
                 .download_volume(&vol, offset, length, self.transfer.sparse)
-                .map_err(|e| CmdError::failed(format!("cannot download from volume {}", t.vol), e))?;
+                .map_err(|e| {
+                    CmdError::failed(format!("cannot download from volume {}", t.vol), e)
+                })?;
             let total = storage
                 .vol_info(&vol)
                 .map(|i| i.capacity.saturating_sub(offset))

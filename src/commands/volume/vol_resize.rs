@@ -28,12 +28,21 @@ impl Run for VolResize {
         // As virsh: the volume's own name, the size without its sign, and "by" for a delta
         // (given, or implied by a negative size).
         let (name, size) = (&vol.name, size_text);
-        let by = if flags.has(ResizeFlags::DELTA) { "by" } else { "to" };
+        let by = if flags.has(ResizeFlags::DELTA) {
+            "by"
+        } else {
+            "to"
+        };
         conn.storage()
             .resize_volume(&vol, capacity, flags)
             .map_err(|e| {
-                CmdError::failed(format!("Failed to change size of volume '{name}' {by} {size}"), e)
+                CmdError::failed(
+                    format!("Failed to change size of volume '{name}' {by} {size}"),
+                    e,
+                )
             })?;
-        message(format!("Size of volume '{name}' successfully changed {by} {size}"))
+        message(format!(
+            "Size of volume '{name}' successfully changed {by} {size}"
+        ))
     }
 }

@@ -21,7 +21,11 @@ impl Run for VolUpload {
         let mut reader = std::io::Read::take(file, total);
         let mut sink = conn
             .storage()
-            .upload_volume(&vol, self.transfer.offset.unwrap_or(0), self.transfer.sparse)
+            .upload_volume(
+                &vol,
+                self.transfer.offset.unwrap_or(0),
+                self.transfer.sparse,
+            )
             .map_err(|e| CmdError::failed(format!("cannot upload to volume {}", t.vol), e))?;
         copy(&mut reader, &mut sink, self.transfer.sparse, total)
             .map_err(|e| CmdError::failed(format!("cannot send data to volume {}", t.vol), e))?;

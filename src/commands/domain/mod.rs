@@ -1,0 +1,30 @@
+//! Domain management: one file per command (the `Domain` group of the registry).
+
+mod attach_interface;
+mod autostart;
+mod autostart_all;
+mod console;
+mod create;
+mod define;
+mod desc;
+mod destroy;
+mod detach_interface;
+mod domid;
+mod domif_setlink;
+mod domiftune;
+mod domname;
+mod domrename;
+mod domuuid;
+mod dumpxml;
+mod edit;
+mod reboot;
+mod reset;
+mod resume;
+mod screenshot;
+mod setmaxmem;
+mod setmem;
+mod setvcpus;
+mod shutdown;
+mod start;
+mod suspend;
+mod undefine;
