@@ -19,13 +19,7 @@ use crate::LIBVIRT_VERSION;
 
 /// Runs virtsh with `args` (without the program name); returns the exit status.
 pub fn main(args: &[OsString]) -> i32 {
-    if let Some(status) = crate::driver::network::dnsmasq::run_if_keeper(args) {
-        return status;
-    }
-    if let Some(status) = crate::driver::qemu::reboot::run_if_watcher(args) {
-        return status;
-    }
-    if let Some(status) = crate::driver::remote::keeper::run_if_keeper(args) {
+    if let Some(status) = crate::roles::run_if_helper(args) {
         return status;
     }
     if let Some(status) = crate::driver::remote::warm::run_if_control(args) {
@@ -140,7 +134,7 @@ fn run(cli: Cli) -> i32 {
     let mut session = Session::new(cli.opts.clone(), uri.clone());
     if uri.is_some() {
         if let Err(e) = session.connect() {
-            session.out.error(&e);
+            session.out.error(&e.failure());
             session.out.flush();
             return 1;
         }
@@ -208,7 +202,7 @@ fn run_batch(session: &mut Session, invocations: &[Invocation]) -> (i32, bool) {
                 0
             }
             Err(e) => {
-                session.out.error(e);
+                session.out.error(&e.failure());
                 1
             }
         };

@@ -17,6 +17,7 @@ pub mod log;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod roles;
 pub mod rpc;
 pub mod rules;
 pub mod session;

@@ -4,8 +4,7 @@
 use std::io::{self, BufWriter, Stdout, Write};
 use std::time::Duration;
 
-use crate::commands::CmdError;
-use crate::render::{json, Outcome};
+use crate::render::{json, Failure, Outcome};
 
 pub struct Output {
     out: BufWriter<Stdout>,
@@ -68,26 +67,24 @@ impl Output {
     }
 
     /// An error of a command or of the command line.
-    pub fn error(&mut self, e: &CmdError) {
+    pub fn error(&mut self, f: &Failure) {
         // The command's output before its failure (JSON already under --json).
-        if let CmdError::Output { text, .. } = e {
-            self.print_bytes(text);
-        }
-        if e.lines().is_empty() {
+        self.print_bytes(&f.before);
+        if f.lines.is_empty() {
             return;
         }
         if self.json {
-            let message = e.lines().join(": ");
-            self.eprint(format!("{}\n", json::error(e.code(), &message)).as_bytes());
+            let message = f.lines.join(": ");
+            self.eprint(format!("{}\n", json::error(f.code, &message)).as_bytes());
             return;
         }
-        let text: String = e.lines().iter().map(|l| format!("error: {l}\n")).collect();
+        let text: String = f.lines.iter().map(|l| format!("error: {l}\n")).collect();
         self.eprint(&crate::bytes::to_bytes(&text));
     }
 
     /// A one-line error that is not a command's (bad option, parse error).
     pub fn fatal(&mut self, message: &str) {
-        self.error(&CmdError::message(message));
+        self.error(&Failure::message(message));
     }
 
     /// What virsh prints after every command: a blank line, or the timing. Output is flushed

@@ -140,7 +140,7 @@ impl Session {
     /// Says now that the connection is lost (`notice`); the next command then only says
     /// that it reconnected.
     pub fn tell_lost(&mut self, notice: &str) {
-        self.out.error(&CmdError::message(notice));
+        self.out.fatal(notice);
         self.lost_told = true;
     }
 

@@ -1,10 +1,10 @@
 //! virtsh's command language.
 //!
 //! Every virsh command is a typed request: a `clap` derive struct in the module of its help
-//! group (`domain`, `monitor`, `host`, `pool`, `volume`, `virsh`), with what clap cannot say
-//! about it in its [`Spec`]. The one registry, [`with_commands!`], lists them; the request enum,
-//! the command table, and the engine's dispatch (in the `virtsh` crate) are all generated from
-//! it. This crate does no I/O and knows no driver: it is what the virsh-style parser
+//! group (`domain`, `monitor`, `events`, `host`, `network`, `pool`, `volume`, `virsh`), with
+//! what clap cannot say about it in its [`Spec`]. The one registry, [`with_commands!`], lists
+//! them; the request enum and the command table are generated from it, and a test of the
+//! `virtsh` crate checks that its dispatch and command files agree with it. This crate does no I/O and knows no driver: it is what the virsh-style parser
 //! ([`parse`]), `help`, completions and man pages are built from.
 
 pub mod args;

@@ -1,4 +1,4 @@
-//! `edit` and `pool-edit`: the XML goes to a temporary file (`$TMPDIR/virtshXXXXXX.xml`), the
+//! `edit`, `net-edit` and `pool-edit`: the XML goes to a temporary file (`$TMPDIR/virtshXXXXXX.xml`), the
 //! user's editor runs on it (`$VISUAL`, then `$EDITOR`, then `vi`), and a changed document is
 //! defined again under the usual duplicate rules. When that fails on a terminal, virsh's
 //! prompt asks what to do; the error goes out through the session's output first.
@@ -130,7 +130,7 @@ pub fn edit(s: &mut Session, subject: Subject) -> Result<Outcome, CmdError> {
                 }
                 Err(e) if !s.term.is_terminal() => return Err(CmdError::Driver(e)),
                 Err(e) => {
-                    s.out.error(&CmdError::Driver(e));
+                    s.out.error(&CmdError::Driver(e).failure());
                     let answer = ask_reedit(s, subject.relax).map_err(|io| {
                         CmdError::Driver(Error::system("cannot read the answer", &io))
                     })?;

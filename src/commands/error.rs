@@ -3,6 +3,7 @@
 use virtsh_commands::parse::ValueError;
 
 use crate::error::Error;
+use crate::render::Failure;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CmdError {
@@ -52,6 +53,19 @@ impl CmdError {
 
     pub fn message(text: impl Into<String>) -> CmdError {
         CmdError::Message(text.into())
+    }
+
+    /// The failure as it is printed.
+    pub fn failure(&self) -> Failure {
+        let before = match self {
+            CmdError::Output { text, .. } => text.clone(),
+            _ => Vec::new(),
+        };
+        Failure {
+            before,
+            lines: self.lines(),
+            code: self.code(),
+        }
     }
 
     /// The lines to print after `error: `.

@@ -129,11 +129,11 @@ pub fn object_or_every<T>(
     match found {
         Ok(object) => (Some(object), None),
         Err(CmdError::Failed { context, cause }) => {
-            s.out.error(&CmdError::message(context));
+            s.out.fatal(&context);
             (None, Some(CmdError::Driver(cause)))
         }
         Err(e) => {
-            s.out.error(&e);
+            s.out.error(&e.failure());
             (None, None)
         }
     }

@@ -1,12 +1,13 @@
 //! The driver API, split by object kind as libvirt's public API is (`virConnect*`/`virNode*`,
-//! `virDomain*`, `virStoragePool*`/`virStorageVol*`).
+//! `virDomain*`, `virNetwork*`, `virStoragePool*`/`virStorageVol*`).
 //!
 //! Each kind is declared once, with [`api!`]: every call with its libvirt function name and
 //! whether it reads or changes state. From that one declaration come
-//! - the driver trait (`HostApi`, `DomainApi`, `StorageApi`), whose default methods fail with
-//!   libvirt's `this function is not supported by the connection driver: virXxx`, so a driver
-//!   implements what it supports and nothing else;
-//! - the public layer callers use (`HostCalls`, `DomainCalls`, `StorageCalls`), which, like
+//! - the driver trait (`HostApi`, `DomainApi`, `NetworkApi`, `StorageApi`), whose default
+//!   methods fail with libvirt's `this function is not supported by the connection driver:
+//!   virXxx`, so a driver implements what it supports and nothing else;
+//! - the public layer callers use (`HostCalls`, `DomainCalls`, `NetworkCalls`,
+//!   `StorageCalls`), which, like
 //!   libvirt's `libvirt-domain.c`, refuses every changing call on a read-only connection with
 //!   `operation forbidden: read only access prevents virXxx` before the driver sees it, and
 //!   makes the argument checks libvirt's public API makes (`check`).

@@ -58,7 +58,7 @@ impl PoolDef {
             .attr("type")
             .ok_or_else(|| ModelError::Invalid("storage pool missing type attribute".into()))?
             .to_string();
-        if !virtsh_commands::pool::POOL_TYPES.contains(&kind.as_str()) {
+        if !crate::types::POOL_TYPES.contains(&kind.as_str()) {
             return Err(bad_value("type", "pool", &kind));
         }
         let name = text_of(root, "name")

@@ -33,6 +33,26 @@ pub enum Outcome {
     Data(Box<dyn View>),
 }
 
+/// A failure as it is printed: the output that came before it, its `error:` lines (none:
+/// only the exit status says it), and the code of its `--json` error.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Failure {
+    pub before: Vec<u8>,
+    pub lines: Vec<String>,
+    pub code: &'static str,
+}
+
+impl Failure {
+    /// One line of virsh's own (a bad option, a parse error).
+    pub fn message(text: impl Into<String>) -> Failure {
+        Failure {
+            before: Vec::new(),
+            lines: vec![text.into()],
+            code: "virsh",
+        }
+    }
+}
+
 /// A line of text that may hold a path's bytes as they are (paths need not be UTF-8).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line(pub Vec<u8>);

@@ -181,7 +181,7 @@ impl PoolListFlags {
     /// The flag of a pool type.
     pub fn of_type(kind: &str) -> Option<PoolListFlags> {
         // The type bits follow the lifecycle bits, in libvirt's order of pool types.
-        virtsh_commands::pool::POOL_TYPES
+        super::POOL_TYPES
             .iter()
             .position(|t| *t == kind)
             .map(|i| PoolListFlags(1 << (6 + i)))

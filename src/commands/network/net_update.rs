@@ -1,6 +1,6 @@
 //! `net-update`: add, delete or modify one entry of a network's definition.
 
-use virtsh_commands::network::{NetUpdate, UPDATE_SECTIONS};
+use virtsh_commands::network::NetUpdate;
 
 use crate::commands::prelude::*;
 
@@ -10,24 +10,12 @@ impl Run for NetUpdate {
         let conn = s.conn()?;
         let arg = &self.target.network;
         let net = lookup::network(&conn, Self::NAME, arg, By::NAME_UUID)?;
-        let command = match self.command.as_str() {
-            "modify" => 1,
-            "delete" => 2,
-            "add" | "add-last" => 3,
-            "add-first" => 4,
-            other => {
-                return Err(CmdError::message(format!(
-                    "unrecognized command name '{other}'"
-                )))
-            }
-        };
-        let section = UPDATE_SECTIONS
-            .iter()
-            .position(|s| *s == self.section)
-            .map(|i| i as u32 + 1)
-            .ok_or_else(|| {
-                CmdError::message(format!("unrecognized section name '{}'", self.section))
-            })?;
+        let command = UpdateCommand::from_name(&self.command).ok_or_else(|| {
+            CmdError::message(format!("unrecognized command name '{}'", self.command))
+        })? as u32;
+        let section = UpdateSection::from_name(&self.section).ok_or_else(|| {
+            CmdError::message(format!("unrecognized section name '{}'", self.section))
+        })? as u32;
         let parent_index = match &self.parent_index {
             Some(text) => text.trim_start().parse::<i32>().map_err(|_| {
                 CmdError::message(format!(
@@ -64,5 +52,22 @@ impl Run for NetUpdate {
             "persistent config"
         };
         Ok(Outcome::Note(format!("Updated network {arg} {what}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words the command language completes are the ones the vocabulary knows.
+    #[test]
+    fn completion_words_are_the_vocabulary() {
+        use virtsh_commands::network::{UPDATE_COMMANDS, UPDATE_SECTIONS};
+        let sections: Vec<&str> = UpdateSection::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(sections, UPDATE_SECTIONS);
+        for c in UPDATE_COMMANDS {
+            assert!(UpdateCommand::from_name(c).is_some(), "{c}");
+        }
+        assert_eq!(virtsh_commands::pool::POOL_TYPES, crate::types::POOL_TYPES);
     }
 }

@@ -8,13 +8,6 @@ use crate::driver::prelude::*;
 use crate::model::dom::{self, Element};
 use crate::model::network::{DhcpHost, IpDef, Mac};
 use crate::model::NetworkDef;
-use virtsh_commands::network::UPDATE_SECTIONS;
-
-/// `virNetworkUpdateCommand`.
-const MODIFY: u32 = 1;
-const DELETE: u32 = 2;
-const ADD_LAST: u32 = 3;
-const ADD_FIRST: u32 = 4;
 
 /// Applies `update` to the definitions its flags name; nothing changes unless every one takes
 /// it.
@@ -65,18 +58,13 @@ fn unknown_command(command: u32) -> Error {
 }
 
 fn change(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> Result<()> {
-    // `virNetworkUpdateSection` counts from 1 (0 is none).
-    let section = (update.section as usize)
-        .checked_sub(1)
-        .and_then(|i| UPDATE_SECTIONS.get(i))
-        .copied();
-    match section {
-        Some("ip-dhcp-host") => dhcp_host(def, update, node),
-        Some("ip-dhcp-range") => dhcp_range(def, update, node),
-        Some("forward-interface") => forward_interface(def, update.command, node),
+    match UpdateSection::from_code(update.section) {
+        Some(UpdateSection::IpDhcpHost) => dhcp_host(def, update, node),
+        Some(UpdateSection::IpDhcpRange) => dhcp_range(def, update, node),
+        Some(UpdateSection::ForwardInterface) => forward_interface(def, update.command, node),
         // libvirt refuses these sections; virtsh does not model portgroups and DNS records
         // updates, and refuses them the same way.
-        Some(s) => Err(no_support(def, s)),
+        Some(s) => Err(no_support(def, s.name())),
         None => Err(Error::new(
             ErrorCode::OperationUnsupported,
             format!(
@@ -139,7 +127,8 @@ fn dhcp_host(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> Re
     let name = def.name.to_string();
     let snapshot = def.clone();
     let ip = ip_by_index(def, update.parent_index)?;
-    let partial = update.command == DELETE;
+    let command = UpdateCommand::from_code(update.command);
+    let partial = command == Some(UpdateCommand::Delete);
     let host = ip.dhcp_host(node, &name, partial)?;
     if !partial && host.ip.is_some_and(|h| h.is_ipv4() != ip.address.is_ipv4()) {
         return Err(invalid(
@@ -153,8 +142,8 @@ fn dhcp_host(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> Re
             h.ip.map_or("unknown".into(), |i| i.to_string()),
         )
     };
-    match update.command {
-        MODIFY => {
+    match command {
+        Some(UpdateCommand::Modify) => {
             let Some(slot) = ip.hosts.iter_mut().find(|h| h.matches(&host)) else {
                 let (m, n, i) = described(&host);
                 return Err(invalid(format!(
@@ -163,7 +152,7 @@ fn dhcp_host(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> Re
             };
             *slot = host;
         }
-        ADD_FIRST | ADD_LAST => {
+        Some(UpdateCommand::AddFirst | UpdateCommand::AddLast) => {
             check_multi_dhcp(&snapshot, ip.address)?;
             if ip.hosts.iter().any(|h| {
                 same_mac(&host.mac, &h.mac)
@@ -175,14 +164,14 @@ fn dhcp_host(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> Re
                     "there is an existing dhcp host entry in network '{name}' that matches \"<host mac='{m}' name='{n}' ip='{i}'/>\""
                 )));
             }
-            let at = if update.command == ADD_FIRST {
+            let at = if command == Some(UpdateCommand::AddFirst) {
                 0
             } else {
                 ip.hosts.len()
             };
             ip.hosts.insert(at, host);
         }
-        DELETE => {
+        Some(UpdateCommand::Delete) => {
             let found = ip.hosts.iter().position(|h| {
                 (host.mac.is_none() || h.mac.is_none() || same_mac(&host.mac, &h.mac))
                     && (host.name.is_none() || host.name == h.name)
@@ -195,7 +184,7 @@ fn dhcp_host(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> Re
             };
             ip.hosts.remove(i);
         }
-        c => return Err(unknown_command(c)),
+        None => return Err(unknown_command(update.command)),
     }
     Ok(())
 }
@@ -205,7 +194,8 @@ fn dhcp_range(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> R
     let name = def.name.to_string();
     let snapshot = def.clone();
     let ip = ip_by_index(def, update.parent_index)?;
-    if update.command == MODIFY {
+    let command = UpdateCommand::from_code(update.command);
+    if command == Some(UpdateCommand::Modify) {
         return Err(Error::new(
             ErrorCode::OperationUnsupported,
             "Operation not supported: dhcp ranges cannot be modified, only added or deleted",
@@ -221,31 +211,32 @@ fn dhcp_range(def: &mut NetworkDef, update: &NetworkUpdate, node: &Element) -> R
         .ranges
         .iter()
         .position(|r| r.start == range.start && r.end == range.end);
-    match (update.command, found) {
-        (ADD_FIRST | ADD_LAST, Some(_)) => Err(invalid(format!(
+    match (command, found) {
+        (Some(UpdateCommand::AddFirst | UpdateCommand::AddLast), Some(_)) => Err(invalid(format!(
             "there is an existing dhcp range entry in network '{name}' that matches \"<range start='{}' end='{}'/>\"",
             range.start, range.end
         ))),
-        (ADD_FIRST | ADD_LAST, None) => {
+        (Some(UpdateCommand::AddFirst | UpdateCommand::AddLast), None) => {
             check_multi_dhcp(&snapshot, ip.address)?;
-            let at = if update.command == ADD_FIRST { 0 } else { ip.ranges.len() };
+            let at = if command == Some(UpdateCommand::AddFirst) { 0 } else { ip.ranges.len() };
             ip.ranges.insert(at, range);
             Ok(())
         }
-        (DELETE, Some(i)) => {
+        (Some(UpdateCommand::Delete), Some(i)) => {
             ip.ranges.remove(i);
             Ok(())
         }
-        (DELETE, None) => Err(invalid(format!(
+        (Some(UpdateCommand::Delete), None) => Err(invalid(format!(
             "couldn't locate a matching dhcp range entry in network '{name}'"
         ))),
-        (c, _) => Err(unknown_command(c)),
+        (_, _) => Err(unknown_command(update.command)),
     }
 }
 
-fn forward_interface(def: &mut NetworkDef, command: u32, node: &Element) -> Result<()> {
+fn forward_interface(def: &mut NetworkDef, code: u32, node: &Element) -> Result<()> {
     expect(def, node, "interface")?;
-    if command == MODIFY {
+    let command = UpdateCommand::from_code(code);
+    if command == Some(UpdateCommand::Modify) {
         return Err(Error::new(
             ErrorCode::OperationUnsupported,
             "Operation not supported: forward interface entries cannot be modified, only added or deleted",
@@ -263,21 +254,21 @@ fn forward_interface(def: &mut NetworkDef, command: u32, node: &Element) -> Resu
     };
     let found = forward.interfaces.iter().position(|i| *i == dev);
     match (command, found) {
-        (ADD_FIRST | ADD_LAST, Some(_)) => Err(invalid(format!(
+        (Some(UpdateCommand::AddFirst | UpdateCommand::AddLast), Some(_)) => Err(invalid(format!(
             "there is an existing interface entry in network '{name}' that matches \"<interface dev='{dev}'>\""
         ))),
-        (ADD_FIRST | ADD_LAST, None) => {
-            let at = if command == ADD_FIRST { 0 } else { forward.interfaces.len() };
+        (Some(UpdateCommand::AddFirst | UpdateCommand::AddLast), None) => {
+            let at = if command == Some(UpdateCommand::AddFirst) { 0 } else { forward.interfaces.len() };
             forward.interfaces.insert(at, dev);
             Ok(())
         }
-        (DELETE, Some(i)) => {
+        (Some(UpdateCommand::Delete), Some(i)) => {
             forward.interfaces.remove(i);
             Ok(())
         }
-        (DELETE, None) => Err(invalid(format!(
+        (Some(UpdateCommand::Delete), None) => Err(invalid(format!(
             "couldn't find an interface entry in network '{name}' matching <interface dev='{dev}'>"
         ))),
-        (c, _) => Err(unknown_command(c)),
+        (_, _) => Err(unknown_command(code)),
     }
 }
