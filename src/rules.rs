@@ -1,6 +1,6 @@
 //! libvirt's rules for adding an object to a driver's list (`virDomainObjListAdd`,
-//! `virStoragePoolObjListAdd`, `virNetworkObjListAdd`), said once, with libvirt's messages, for
-//! every driver and object kind. A driver finds the objects that share the new one's UUID or
+//! `virStoragePoolObjListAdd`, `virNetworkObjListAdd`) and its words for one that is not
+//! there, said once, with libvirt's messages, for every driver and object kind. A driver finds the objects that share the new one's UUID or
 //! name, and calls [`check_add`] while it holds whatever makes check and write one critical
 //! section (the test driver's state lock, the embedded root's list lock).
 
@@ -22,6 +22,33 @@ impl Kind {
             Kind::Domain => "domain",
             Kind::Pool => "pool",
             Kind::Network => "network",
+        }
+    }
+
+    /// libvirt's error for a name no object of this kind has.
+    pub fn not_named(self, name: &str) -> Error {
+        match self {
+            Kind::Domain => Error::no_domain(format!("no domain with matching name '{name}'")),
+            Kind::Pool => Error::no_pool(format!("no storage pool with matching name '{name}'")),
+            Kind::Network => Error::no_network(format!("no network with matching name '{name}'")),
+        }
+    }
+
+    /// libvirt's error for an object of this kind that no object has the UUID of: the
+    /// handle's name follows when the lookup was by a handle (`virDomainObjListFindByUUID`'s
+    /// callers, and the pool's and network's).
+    pub fn not_found(self, uuid: &Uuid, name: Option<&str>) -> Error {
+        let named = name.map_or(String::new(), |n| format!(" ({n})"));
+        match self {
+            Kind::Domain => {
+                Error::no_domain(format!("no domain with matching uuid '{uuid}'{named}"))
+            }
+            Kind::Pool => Error::no_pool(format!(
+                "no storage pool with matching uuid '{uuid}'{named}"
+            )),
+            Kind::Network => {
+                Error::no_network(format!("no network with matching uuid '{uuid}'{named}"))
+            }
         }
     }
 }

@@ -122,52 +122,68 @@ pub fn autostart_verbs(disable: bool) -> (&'static str, &'static str) {
     }
 }
 
-/// A lifecycle command on a domain: look it up, act, and say `Domain 'ARG' DONE`; a failure
-/// reads `Failed to VERB domain 'ARG'` with the driver's error.
+/// A command that acts on one object: look it up (`find`), act, and say `KIND ARG DONE`; a
+/// failure reads `Failed to VERB kind ARG` with the driver's error. virsh quotes a domain's
+/// name, not a pool's or a network's.
+fn object_action<H>(
+    s: &mut Session,
+    (kind, arg): (&str, &str),
+    (verb, done): (&str, &str),
+    find: impl FnOnce(&Connection) -> Result<H, CmdError>,
+    act: impl FnOnce(&Connection, &H) -> crate::error::Result<()>,
+) -> Result<Outcome, CmdError> {
+    let conn = s.conn()?;
+    let handle = find(&conn)?;
+    let shown = if kind == "Domain" {
+        format!("'{arg}'")
+    } else {
+        arg.to_string()
+    };
+    act(&conn, &handle).map_err(|e| {
+        CmdError::failed(
+            format!("Failed to {verb} {} {shown}", kind.to_lowercase()),
+            e,
+        )
+    })?;
+    message(format!("{kind} {shown} {done}"))
+}
+
+/// A lifecycle command on a domain (see [`object_action`]).
 pub fn domain_action(
     s: &mut Session,
     cmd: &str,
     arg: &str,
-    (verb, done): (&str, &str),
+    verbs: (&str, &str),
     act: impl FnOnce(DomainCalls<'_>, &DomainRef) -> crate::error::Result<()>,
 ) -> Result<Outcome, CmdError> {
-    let conn = s.conn()?;
-    let dom = lookup::domain(&conn, cmd, arg, By::ANY)?;
-    act(conn.domains(), &dom)
-        .map_err(|e| CmdError::failed(format!("Failed to {verb} domain '{arg}'"), e))?;
-    message(format!("Domain '{arg}' {done}"))
+    let find = |c: &Connection| lookup::domain(c, cmd, arg, By::ANY);
+    object_action(s, ("Domain", arg), verbs, find, |c, d| act(c.domains(), d))
 }
 
-/// A command on a pool: look it up, act, and say `Pool ARG DONE`; a failure reads `Failed to
-/// VERB pool ARG` with the driver's error.
+/// A command on a pool (see [`object_action`]).
 pub fn pool_action(
     s: &mut Session,
     cmd: &str,
     arg: &str,
-    (verb, done): (&str, &str),
+    verbs: (&str, &str),
     act: impl FnOnce(StorageCalls<'_>, &PoolRef) -> crate::error::Result<()>,
 ) -> Result<Outcome, CmdError> {
-    let conn = s.conn()?;
-    let pool = lookup::pool(&conn, cmd, arg)?;
-    act(conn.storage(), &pool)
-        .map_err(|e| CmdError::failed(format!("Failed to {verb} pool {arg}"), e))?;
-    message(format!("Pool {arg} {done}"))
+    let find = |c: &Connection| lookup::pool(c, cmd, arg);
+    object_action(s, ("Pool", arg), verbs, find, |c, p| act(c.storage(), p))
 }
 
-/// A command on a network: look it up, act, and say `Network ARG DONE`; a failure reads
-/// `Failed to VERB network ARG` with the driver's error.
+/// A command on a network (see [`object_action`]).
 pub fn network_action(
     s: &mut Session,
     cmd: &str,
     arg: &str,
-    (verb, done): (&str, &str),
+    verbs: (&str, &str),
     act: impl FnOnce(NetworkCalls<'_>, &NetworkRef) -> crate::error::Result<()>,
 ) -> Result<Outcome, CmdError> {
-    let conn = s.conn()?;
-    let net = lookup::network(&conn, cmd, arg, By::NAME_UUID)?;
-    act(conn.networks(), &net)
-        .map_err(|e| CmdError::failed(format!("Failed to {verb} network {arg}"), e))?;
-    message(format!("Network {arg} {done}"))
+    let find = |c: &Connection| lookup::network(c, cmd, arg, By::NAME_UUID);
+    object_action(s, ("Network", arg), verbs, find, |c, n| {
+        act(c.networks(), n)
+    })
 }
 
 /// `desc` and `net-desc`: print the description (or `--title`) of the object `(kind, name)`,

@@ -155,7 +155,7 @@ mod prelude {
     pub(crate) use crate::error::{Error, ErrorCode};
     pub(crate) use crate::render::table::Table;
     pub(crate) use crate::render::{
-        field, size, yes_no, Line, Listing, NamedText, Outcome, TextView, View,
+        field, persistence, size, yes_no, Line, Listing, NamedText, Outcome, TextView, View,
     };
     pub(crate) use crate::session::Session;
     pub(crate) use crate::types::*;

@@ -158,6 +158,13 @@ pub fn field(out: &mut String, label: &str, value: &str) {
     out.push_str(&format!("{label:<15} {value}\n"));
 }
 
+/// The `Persistent:` and `Autostart:` lines of `net-info` and `pool-info` (what a driver does
+/// not say reads `unknown`, `no autostart`).
+pub fn persistence(out: &mut String, persistent: Option<bool>, autostart: Option<bool>) {
+    field(out, "Persistent:", persistent.map_or("unknown", yes_no));
+    field(out, "Autostart:", autostart.map_or("no autostart", yes_no));
+}
+
 /// A size in bytes as virsh's info commands print it: `N bytes` with `--bytes`, else
 /// pretty-printed.
 pub fn size(bytes: u64, raw: bool) -> String {

@@ -320,6 +320,15 @@ impl ObjectStore {
         Ok(self.indexed_name(uuid))
     }
 
+    /// The object called `name` (a name that is no valid name is no object's), as the
+    /// index has it.
+    pub fn by_name(&self, name: &str) -> StoreResult<Option<(Uuid, Name)>> {
+        let Ok(name) = Name::new(name) else {
+            return Ok(None);
+        };
+        Ok(self.uuid_of(&name)?.map(|u| (u, name)))
+    }
+
     /// The UUID of the object called `name`.
     pub fn uuid_of(&self, name: &Name) -> StoreResult<Option<Uuid>> {
         Ok(self

@@ -40,16 +40,7 @@ impl TextView for InfoView {
         if let Some(a) = self.active {
             field(&mut out, "Active:", yes_no(a));
         }
-        field(
-            &mut out,
-            "Persistent:",
-            self.persistent.map_or("unknown", yes_no),
-        );
-        field(
-            &mut out,
-            "Autostart:",
-            self.autostart.map_or("no autostart", yes_no),
-        );
+        persistence(&mut out, self.persistent, self.autostart);
         if let Some(b) = &self.bridge {
             field(&mut out, "Bridge:", b);
         }

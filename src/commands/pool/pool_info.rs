@@ -53,16 +53,7 @@ impl TextView for InfoView {
         field(&mut out, "Name:", &self.name);
         field(&mut out, "UUID:", &self.uuid);
         field(&mut out, "State:", self.state);
-        field(
-            &mut out,
-            "Persistent:",
-            self.persistent.map_or("unknown", yes_no),
-        );
-        field(
-            &mut out,
-            "Autostart:",
-            self.autostart.map_or("no autostart", yes_no),
-        );
+        persistence(&mut out, self.persistent, self.autostart);
         if let (Some(c), Some(a), Some(v)) = (self.capacity, self.allocation, self.available) {
             // pool-info --bytes prints bare numbers (vol-info adds " bytes").
             let sz = |b: u64| {

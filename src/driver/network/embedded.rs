@@ -43,10 +43,7 @@ fn random_mac() -> Mac {
 }
 
 fn no_network(net: &NetworkRef) -> Error {
-    Error::no_network(format!(
-        "no network with matching uuid '{}' ({})",
-        net.uuid, net.name
-    ))
+    Kind::Network.not_found(&net.uuid, Some(&net.name))
 }
 
 /// A network as its files say it is.
@@ -485,13 +482,12 @@ impl NetworkApi for Networks {
         Ok(out)
     }
     fn network_by_name(&self, name: &str) -> Result<NetworkRef> {
-        let missing = || Error::no_network(format!("no network with matching name '{name}'"));
-        let name = Name::new(name).map_err(|_| missing())?;
-        let uuid = self.store.uuid_of(&name)?.ok_or_else(missing)?;
+        let missing = || Kind::Network.not_named(name);
+        let (uuid, name) = self.store.by_name(name)?.ok_or_else(missing)?;
         Ok(self.view(uuid, &name)?.ok_or_else(missing)?.handle())
     }
     fn network_by_uuid(&self, uuid: &Uuid) -> Result<NetworkRef> {
-        let missing = || Error::no_network(format!("no network with matching uuid '{uuid}'"));
+        let missing = || Kind::Network.not_found(uuid, None);
         let name = self.store.uuid_owner(uuid)?.ok_or_else(missing)?;
         Ok(self.view(*uuid, &name)?.ok_or_else(missing)?.handle())
     }

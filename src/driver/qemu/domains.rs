@@ -81,10 +81,7 @@ pub struct View {
 }
 
 fn no_domain(dom: &DomainRef) -> Error {
-    Error::no_domain(format!(
-        "no domain with matching uuid '{}' ({})",
-        dom.uuid, dom.name
-    ))
+    crate::rules::Kind::Domain.not_found(&dom.uuid, Some(&dom.name))
 }
 
 fn not_running() -> Error {
@@ -272,7 +269,7 @@ impl Domains<'_> {
     }
 
     pub fn by_name(&self, name: &str) -> Result<DomainRef> {
-        let missing = || Error::no_domain(format!("no domain with matching name '{name}'"));
+        let missing = || crate::rules::Kind::Domain.not_named(name);
         let name = Name::new(name).map_err(|_| missing())?;
         let uuid = self.store.uuid_of(&name)?.ok_or_else(missing)?;
         self.observe(uuid, &name, false)?
@@ -282,7 +279,7 @@ impl Domains<'_> {
     }
 
     pub fn by_uuid(&self, uuid: &Uuid) -> Result<DomainRef> {
-        let missing = || Error::no_domain(format!("no domain with matching uuid '{uuid}'"));
+        let missing = || crate::rules::Kind::Domain.not_found(uuid, None);
         let name = self.store.uuid_owner(uuid)?.ok_or_else(missing)?;
         self.observe(*uuid, &name, false)?
             .filter(|o| o.stale != Stale::Gone)

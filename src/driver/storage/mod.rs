@@ -24,10 +24,7 @@ pub struct Storage {
 }
 
 fn no_pool(pool: &PoolRef) -> Error {
-    Error::no_pool(format!(
-        "no storage pool with matching uuid '{}' ({})",
-        pool.uuid, pool.name
-    ))
+    crate::rules::Kind::Pool.not_found(&pool.uuid, Some(&pool.name))
 }
 
 /// A pool as its files say it is.
@@ -226,14 +223,13 @@ impl StorageApi for Storage {
     }
 
     fn pool_by_name(&self, name: &str) -> Result<PoolRef> {
-        let missing = || Error::no_pool(format!("no storage pool with matching name '{name}'"));
-        let name = Name::new(name).map_err(|_| missing())?;
-        let uuid = self.store.uuid_of(&name)?.ok_or_else(missing)?;
+        let missing = || crate::rules::Kind::Pool.not_named(name);
+        let (uuid, name) = self.store.by_name(name)?.ok_or_else(missing)?;
         Ok(self.view(uuid, &name)?.ok_or_else(missing)?.handle())
     }
 
     fn pool_by_uuid(&self, uuid: &Uuid) -> Result<PoolRef> {
-        let missing = || Error::no_pool(format!("no storage pool with matching uuid '{uuid}'"));
+        let missing = || crate::rules::Kind::Pool.not_found(uuid, None);
         let name = self.store.uuid_owner(uuid)?.ok_or_else(missing)?;
         Ok(self.view(*uuid, &name)?.ok_or_else(missing)?.handle())
     }

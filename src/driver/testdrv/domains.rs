@@ -163,15 +163,8 @@ fn not_running(name: &str) -> Error {
 
 impl TestState {
     fn index(&self, dom: &DomainRef) -> Result<usize> {
-        self.domains
-            .iter()
-            .position(|d| d.def.uuid == dom.uuid)
-            .ok_or_else(|| {
-                Error::no_domain(format!(
-                    "no domain with matching uuid '{}' ({})",
-                    dom.uuid, dom.name
-                ))
-            })
+        super::position(&self.domains, |d| d.def.uuid, &dom.uuid)
+            .ok_or_else(|| Kind::Domain.not_found(&dom.uuid, Some(&dom.name)))
     }
 
     pub(super) fn get(&self, dom: &DomainRef) -> Result<&Domain> {

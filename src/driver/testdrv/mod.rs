@@ -12,6 +12,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use uuid::Uuid;
 
+use crate::rules::Kind;
+
 use crate::driver::events::none_come;
 use crate::driver::prelude::*;
 use crate::model::node::{FixtureError, NodeFixture};
@@ -223,7 +225,7 @@ impl DomainApi for TestDriver {
             .iter()
             .find(|d| d.def.uuid == *uuid)
             .map(Domain::handle)
-            .ok_or_else(|| Error::no_domain(format!("no domain with matching uuid '{uuid}'")))
+            .ok_or_else(|| Kind::Domain.not_found(uuid, None))
     }
     fn domain_by_name(&self, name: &str) -> Result<DomainRef> {
         let st = self.state();
@@ -231,7 +233,7 @@ impl DomainApi for TestDriver {
             .iter()
             .find(|d| d.def.name.as_str() == name)
             .map(Domain::handle)
-            .ok_or_else(|| Error::no_domain(format!("no domain with matching name '{name}'")))
+            .ok_or_else(|| Kind::Domain.not_named(name))
     }
     fn define_domain_flags(&self, xml: &str, flags: DefineFlags) -> Result<DomainRef> {
         let def = DomainDef::parse_with(xml, flags.has(DefineFlags::VALIDATE))?;
@@ -445,7 +447,7 @@ impl StorageApi for TestDriver {
             .iter()
             .find(|p| p.def.name.as_str() == name)
             .map(Pool::handle)
-            .ok_or_else(|| Error::no_pool(format!("no storage pool with matching name '{name}'")))
+            .ok_or_else(|| Kind::Pool.not_named(name))
     }
     fn pool_by_uuid(&self, uuid: &Uuid) -> Result<PoolRef> {
         let st = self.state();
@@ -453,7 +455,7 @@ impl StorageApi for TestDriver {
             .iter()
             .find(|p| p.def.uuid == *uuid)
             .map(Pool::handle)
-            .ok_or_else(|| Error::no_pool(format!("no storage pool with matching uuid '{uuid}'")))
+            .ok_or_else(|| Kind::Pool.not_found(uuid, None))
     }
     fn define_pool(&self, xml: &str) -> Result<PoolRef> {
         let def = PoolDef::parse(xml)?;
@@ -628,4 +630,9 @@ fn nix_hostname() -> Result<String> {
     let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map_err(|e| Error::system("cannot get hostname", &e))?;
     Ok(name.trim().to_string())
+}
+
+/// Where the object with `uuid` is among `objects` (`uuid_of` reads an object's).
+fn position<T>(objects: &[T], uuid_of: impl Fn(&T) -> Uuid, uuid: &Uuid) -> Option<usize> {
+    objects.iter().position(|o| uuid_of(o) == *uuid)
 }

@@ -41,15 +41,8 @@ impl Network {
 
 impl TestState {
     fn network_index(&self, net: &NetworkRef) -> Result<usize> {
-        self.networks
-            .iter()
-            .position(|n| n.def.uuid == net.uuid)
-            .ok_or_else(|| {
-                Error::no_network(format!(
-                    "no network with matching uuid '{}' ({})",
-                    net.uuid, net.name
-                ))
-            })
+        super::position(&self.networks, |n| n.def.uuid, &net.uuid)
+            .ok_or_else(|| Kind::Network.not_found(&net.uuid, Some(&net.name)))
     }
 
     fn network(&mut self, net: &NetworkRef) -> Result<&mut Network> {
@@ -177,7 +170,7 @@ impl NetworkApi for TestDriver {
             .iter()
             .find(|n| n.def.name.as_str() == name)
             .map(Network::handle)
-            .ok_or_else(|| Error::no_network(format!("no network with matching name '{name}'")))
+            .ok_or_else(|| Kind::Network.not_named(name))
     }
     fn network_by_uuid(&self, uuid: &Uuid) -> Result<NetworkRef> {
         self.state()
@@ -185,7 +178,7 @@ impl NetworkApi for TestDriver {
             .iter()
             .find(|n| n.def.uuid == *uuid)
             .map(Network::handle)
-            .ok_or_else(|| Error::no_network(format!("no network with matching uuid '{uuid}'")))
+            .ok_or_else(|| Kind::Network.not_found(uuid, None))
     }
     fn define_network(&self, xml: &str) -> Result<NetworkRef> {
         let def = NetworkDef::parse(xml)?;

@@ -25,15 +25,8 @@ impl Pool {
 
 impl TestState {
     fn pool_index(&self, pool: &PoolRef) -> Result<usize> {
-        self.pools
-            .iter()
-            .position(|p| p.def.uuid == pool.uuid)
-            .ok_or_else(|| {
-                Error::no_pool(format!(
-                    "no storage pool with matching uuid '{}' ({})",
-                    pool.uuid, pool.name
-                ))
-            })
+        super::position(&self.pools, |p| p.def.uuid, &pool.uuid)
+            .ok_or_else(|| Kind::Pool.not_found(&pool.uuid, Some(&pool.name)))
     }
 
     pub(super) fn pool(&self, pool: &PoolRef) -> Result<&Pool> {

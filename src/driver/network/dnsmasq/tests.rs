@@ -136,6 +136,31 @@ fn fields(which: usize, hostile: String) -> Vec<String> {
     f
 }
 
+/// The test network with `f`'s values (in [`FIELDS`] order) in their places.
+fn network_xml(f: &[String]) -> String {
+    format!(
+        "<network><name>n</name><forward mode='nat'/><bridge name='{}'/>\
+         <domain name='{}'/><dns><forwarder domain='{}' addr='10.0.0.1'/>\
+         <txt name='{}' value='{}'/>\
+         <srv service='sip' protocol='tcp' target='{}' port='5060'/>\
+         <host ip='10.9.0.6'><hostname>{}</hostname></host></dns>\
+         <ip address='10.9.0.1' prefix='24'><tftp root='{}'/><dhcp>\
+         <range start='10.9.0.10' end='10.9.0.20'/>\
+         <host mac='52:54:00:00:00:01' name='{}' ip='10.9.0.5'/>\
+         <bootp file='{}'/></dhcp></ip></network>",
+        xml(&f[0]),
+        xml(&f[4]),
+        xml(&f[9]),
+        xml(&f[2]),
+        xml(&f[3]),
+        xml(&f[8]),
+        xml(&f[1]),
+        xml(&f[6]),
+        xml(&f[5]),
+        xml(&f[7])
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(
         std::env::var("VIRTSH_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
@@ -146,19 +171,7 @@ proptest! {
         let f = fields(which, hostile);
         let (bridge, host, txt_name, txt, domain, dhcp_name, tftp, boot, srv_target, forwarder) =
             (&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9]);
-        let doc = format!(
-            "<network><name>n</name><forward mode='nat'/><bridge name='{}'/>\
-             <domain name='{}'/><dns><forwarder domain='{}' addr='10.0.0.1'/>\
-             <txt name='{}' value='{}'/>\
-             <srv service='sip' protocol='tcp' target='{}' port='5060'/>\
-             <host ip='10.9.0.6'><hostname>{}</hostname></host></dns>\
-             <ip address='10.9.0.1' prefix='24'><tftp root='{}'/><dhcp>\
-             <range start='10.9.0.10' end='10.9.0.20'/>\
-             <host mac='52:54:00:00:00:01' name='{}' ip='10.9.0.5'/>\
-             <bootp file='{}'/></dhcp></ip></network>",
-            xml(bridge), xml(domain), xml(forwarder), xml(txt_name), xml(txt),
-            xml(srv_target), xml(host), xml(tftp), xml(dhcp_name), xml(boot)
-        );
+        let doc = network_xml(&f);
         let Ok(def) = NetworkDef::parse(&doc) else { return Ok(()) };
         if check_definition(&def).is_err() {
             // Refused: then it held what must not reach dnsmasq.
@@ -194,19 +207,7 @@ proptest! {
     #[test]
     fn control_characters_are_refused(which in 0..FIELDS, a in "[a-z]{0,4}", c in "[\x00-\x1f\x7f]", b in "[a-z]{0,4}") {
         let f = fields(which, format!("{a}{c}{b}"));
-        let doc = format!(
-            "<network><name>n</name><forward mode='nat'/><bridge name='{}'/>\
-             <domain name='{}'/><dns><forwarder domain='{}' addr='10.0.0.1'/>\
-             <txt name='{}' value='{}'/>\
-             <srv service='sip' protocol='tcp' target='{}' port='5060'/>\
-             <host ip='10.9.0.6'><hostname>{}</hostname></host></dns>\
-             <ip address='10.9.0.1' prefix='24'><tftp root='{}'/><dhcp>\
-             <range start='10.9.0.10' end='10.9.0.20'/>\
-             <host mac='52:54:00:00:00:01' name='{}' ip='10.9.0.5'/>\
-             <bootp file='{}'/></dhcp></ip></network>",
-            xml(&f[0]), xml(&f[4]), xml(&f[9]), xml(&f[2]), xml(&f[3]),
-            xml(&f[8]), xml(&f[1]), xml(&f[6]), xml(&f[5]), xml(&f[7])
-        );
+        let doc = network_xml(&f);
         if let Ok(def) = NetworkDef::parse(&doc) {
             prop_assert!(check_definition(&def).is_err(), "{f:?}");
         }
