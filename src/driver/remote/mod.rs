@@ -5,9 +5,10 @@ mod domains;
 mod events;
 pub mod keeper;
 mod networks;
+mod proxy;
 mod relay;
 mod ssh;
-mod ssh_config;
+pub mod ssh_config;
 mod storage;
 mod tls;
 pub mod transport;
@@ -165,15 +166,22 @@ pub fn daemon_name(uri: &Uri) -> String {
     format!("{}://{}{}", uri.driver, uri.path, query)
 }
 
+/// The URI's `connect_timeout`, when it gives one (`0` is none).
+fn given_connect_timeout(uri: &Uri) -> Option<Duration> {
+    let seconds: u64 = uri.param("connect_timeout")?.parse().ok()?;
+    (seconds > 0).then(|| Duration::from_secs(seconds))
+}
+
+/// What bounds each wait of a connection's making (TCP, TLS or ssh handshake, the daemon's
+/// first answers): the URI's `connect_timeout`, else 20 s.
+fn connect_limit(uri: &Uri) -> Duration {
+    given_connect_timeout(uri).unwrap_or(Duration::from_secs(20))
+}
+
 impl RemoteDriver {
     /// Connects, authenticates as libvirt's client does, and opens the daemon's connection.
     pub fn open(uri: &Uri, readonly: bool, keepalive: Keepalive) -> Result<RemoteDriver> {
-        // The handshake is bounded by `connect_timeout` (20 s unless the URI says).
-        let limit = Duration::from_secs(
-            uri.param("connect_timeout")
-                .and_then(|t| t.parse().ok())
-                .unwrap_or(20),
-        );
+        let limit = connect_limit(uri);
         let (client, reach) = transport::connect(uri, readonly, true)?;
         let mut auth = client.call_within::<_, AuthListRet>(AUTH_LIST, &(), limit);
         // A warm channel whose session died under it fails before the daemon did anything:

@@ -102,7 +102,7 @@ impl Paths {
         let dir = dir()?;
         // One binary is both sides, so std's hasher names the same destination the same way.
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (ssh::destination(uri), readonly).hash(&mut h);
+        (ssh::destination(uri)?, readonly).hash(&mut h);
         let base = format!("{:016x}", h.finish());
         Some(Paths {
             sock: dir.join(format!("{base}.sock")),
