@@ -140,7 +140,7 @@ fn ours(file: &Path, host: &str, user: Option<&str>) -> Result<Vec<String>, Vec<
     let given = Given { user, port: None };
     ssh_config::resolve(host, given, &sources)
         .map(|c| shown(&c))
-        .map_err(|e| e.lines)
+        .map_err(|e| e.lines().into_iter().map(String::from).collect())
 }
 
 fn write(path: &Path, bytes: &[u8]) {
@@ -271,6 +271,125 @@ fn refused_configurations_fail_with_ssh_s_lines() {
         let want = theirs(&file, "lab", None);
         assert!(want.is_err(), "ssh takes\n{}", text(config));
         assert_eq!(ours(&file, "lab", None), want, "in\n{}", text(config));
+    }
+}
+
+/// Configurations made of random pieces (keywords, separators, quotes, values good and bad):
+/// virtsh resolves or refuses each as `ssh -G` does. `VIRTSH_SSH_CONFIG_ROUNDS` sets how many
+/// (200), `VIRTSH_SSH_CONFIG_SEED` where the pieces start (1).
+#[test]
+fn random_configurations_read_as_ssh_reads_them() {
+    const KEYWORDS: &[&str] = &[
+        "HostName",
+        "hostname",
+        "\"HostName\"",
+        "Port",
+        "User",
+        "IdentityFile",
+        "IdentityAgent",
+        "ProxyCommand",
+        "ProxyJump",
+        "Host",
+        "Match",
+        "Include",
+        "ConnectTimeout",
+        "ServerAliveInterval",
+        "ServerAliveCountMax",
+        "StrictHostKeyChecking",
+        "HostKeyAlias",
+        "UserKnownHostsFile",
+        "GlobalKnownHostsFile",
+        "IdentitiesOnly",
+        "IgnoreUnknown",
+        "Tag",
+        "ForwardX11",
+        "Compression",
+        "ConnectionAttempts",
+        "bogus",
+        "#",
+        "Ho\"st",
+    ];
+    const SEPARATORS: &[&str] = &[" ", "=", " = ", "\t", "==", " =", "\"", ""];
+    const VALUES: &[&str] = &[
+        "x",
+        "lab",
+        "LAB",
+        "\"a b\"",
+        "'q'",
+        "a\\ b",
+        "\"open",
+        "22",
+        "+22",
+        "0",
+        "99999",
+        "ssh",
+        "none",
+        "yes",
+        "ask",
+        "accept-new",
+        "1m",
+        "1x",
+        "%h",
+        "%p",
+        "%z",
+        "%%",
+        "%C",
+        "#c",
+        "a#b",
+        "u@h:2",
+        "a,b",
+        "ssh://u@h:22",
+        "[::1]:22",
+        "127.1",
+        "!lab",
+        "*",
+        "l?b",
+        "all",
+        "host lab",
+        "user root",
+        "originalhost LAB",
+        "exec true",
+        "final",
+        "\"\"",
+        "a b",
+        "${HOME}",
+        "~/x",
+        "-1",
+        "/dev/null",
+        "caf\u{e9}",
+        "\r",
+        "=x",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config");
+    let mut seed = common::knob("VIRTSH_SSH_CONFIG_SEED", 1) as u64;
+    let mut pick = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    for round in 0..common::knob("VIRTSH_SSH_CONFIG_ROUNDS", 200) {
+        let mut config = String::new();
+        for _ in 0..=pick(5) {
+            config.push_str(["", "  ", "\t"][pick(3)]);
+            config.push_str(KEYWORDS[pick(KEYWORDS.len())]);
+            config.push_str(SEPARATORS[pick(SEPARATORS.len())]);
+            for _ in 0..pick(3) {
+                config.push_str(VALUES[pick(VALUES.len())]);
+                config.push_str([" ", "", "\t"][pick(3)]);
+            }
+            config.push_str(["\n", " \n", "\r\n"][pick(3)]);
+        }
+        write(&file, config.as_bytes());
+        for host in ["lab", "LAB", "127.1"] {
+            let user = [None, Some("root")][round % 2];
+            assert_eq!(
+                ours(&file, host, user),
+                theirs(&file, host, user),
+                "round {round}, {host} as {user:?} in\n{config}"
+            );
+        }
     }
 }
 

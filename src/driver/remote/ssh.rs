@@ -110,15 +110,11 @@ struct Hop {
 
 /// What virsh prints when the ssh it runs gives up on its configuration: libvirt reads ssh's
 /// stderr (1024 bytes at most, else it reports the overflow) into its "Cannot recv data"
-/// error, ssh's `\r\n` line ends kept but the last.
+/// error, ssh's `\r\n` line ends kept but the trailing white space.
 fn config_error(e: ConfigError) -> Error {
-    let stderr: String = e.lines.iter().map(|l| format!("{l}\r\n")).collect();
-    let message = match stderr.len() > 1024 {
+    let message = match e.stderr.len() > 1024 {
         true => "Cannot recv data: Value too large for defined data type".to_string(),
-        false => format!(
-            "Cannot recv data: {}: Connection reset by peer",
-            stderr.trim_end_matches("\r\n")
-        ),
+        false => format!("Cannot recv data: {e}: Connection reset by peer"),
     };
     Error::new(ErrorCode::SystemError, message)
 }

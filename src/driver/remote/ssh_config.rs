@@ -23,10 +23,11 @@ use std::time::Duration;
 use expand::ConnInfo;
 use options::Options;
 
-/// The lines OpenSSH prints on stderr, so far.
+/// What OpenSSH writes on stderr, so far: its own lines (ended by `\r\n`), and what the
+/// commands it runs write.
 #[derive(Debug, Default)]
 struct Log {
-    lines: Vec<String>,
+    stderr: String,
 }
 
 /// The run ended, as OpenSSH's `fatal()` ends it: the lines are in the [`Log`].
@@ -35,31 +36,47 @@ struct Fatal;
 
 impl Log {
     fn error(&mut self, line: String) {
-        self.lines.push(line);
+        self.stderr.push_str(&line);
+        self.stderr.push_str("\r\n");
     }
 
     fn fatal(&mut self, line: String) -> Fatal {
-        self.lines.push(line);
+        self.error(line);
         Fatal
+    }
+
+    /// A command's own output on the same stderr.
+    fn output(&mut self, bytes: &[u8]) {
+        self.stderr.push_str(&String::from_utf8_lossy(bytes));
     }
 }
 
-/// A configuration OpenSSH refuses (or a value it cannot expand): what `ssh` prints before it
-/// gives up, one entry a line.
+/// A configuration OpenSSH refuses (or a value it cannot expand): what `ssh` writes on stderr
+/// before it gives up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
-    pub lines: Vec<String>,
+    pub stderr: String,
+}
+
+impl ConfigError {
+    /// The stderr cut at ssh's line ends.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stderr
+            .split("\r\n")
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
 }
 
 impl From<Log> for ConfigError {
     fn from(log: Log) -> ConfigError {
-        ConfigError { lines: log.lines }
+        ConfigError { stderr: log.stderr }
     }
 }
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.lines.join("\n"))
+        f.write_str(self.stderr.trim_end())
     }
 }
 
@@ -212,14 +229,60 @@ fn resolve_logged(
         Some(h) => expand::percent(h, &[(b'h', host_arg.clone())], log)?,
         None => host_arg.clone(),
     };
-    if text(&name).parse::<std::net::IpAddr>().is_err() {
-        name.make_ascii_lowercase();
+    match numeric_address(&name) {
+        // An address is written as the C library writes it (`127.1` is `127.0.0.1`).
+        Some(canonical) => {
+            if !canonical.eq_ignore_ascii_case(&name) {
+                name = canonical;
+            }
+        }
+        None if looks_like_address(&name) => {}
+        None => name.make_ascii_lowercase(),
     }
     if final_wanted {
         options.hostname = Some(name.clone());
         reader::read_all(&name, &host_arg, true, sources, &mut options, log)?;
     }
     finish(host, name, options, sources, log)
+}
+
+/// ssh.c's `is_addr_fast`: a `%` or `:`, or digits and dots only.
+fn looks_like_address(name: &[u8]) -> bool {
+    name.iter().any(|b| *b == b'%' || *b == b':')
+        || name.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+}
+
+/// ssh.c's `resolve_addr`: the one address `name` is (no name service asked), as
+/// `getnameinfo` writes it.
+fn numeric_address(name: &[u8]) -> Option<Vec<u8>> {
+    let c_name = std::ffi::CString::new(name).ok()?;
+    // SAFETY: plain data, zero as getaddrinfo's hints want.
+    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    hints.ai_socktype = libc::SOCK_STREAM;
+    hints.ai_flags = libc::AI_NUMERICHOST | libc::AI_NUMERICSERV;
+    let mut found: *mut libc::addrinfo = std::ptr::null_mut();
+    // SAFETY: NUL-terminated strings and valid pointers; the list is freed below.
+    let r = unsafe { libc::getaddrinfo(c_name.as_ptr(), c"22".as_ptr(), &hints, &mut found) };
+    if r != 0 || found.is_null() {
+        return None;
+    }
+    let mut text = [0 as libc::c_char; libc::NI_MAXHOST as usize];
+    // SAFETY: `found` is the list getaddrinfo returned; `text` is as long as said.
+    let formatted = unsafe {
+        let single = (*found).ai_next.is_null();
+        let r = libc::getnameinfo(
+            (*found).ai_addr,
+            (*found).ai_addrlen,
+            text.as_mut_ptr(),
+            text.len() as libc::socklen_t,
+            std::ptr::null_mut(),
+            0,
+            libc::NI_NUMERICHOST,
+        );
+        libc::freeaddrinfo(found);
+        (single && r == 0).then(|| std::ffi::CStr::from_ptr(text.as_ptr()).to_bytes().to_vec())
+    };
+    formatted
 }
 
 /// ssh.c after the files: defaults, then `User`, `IdentityAgent` and `UserKnownHostsFile`
@@ -238,6 +301,20 @@ fn finish(
         a
     });
     let jump = options.jump.clone().filter(|j| !j.is_none());
+    // ssh.c's checks before it expands anything.
+    let raw_user = options
+        .user
+        .clone()
+        .unwrap_or_else(|| sources.local_user.as_bytes().to_vec());
+    if let Some(j) = &jump {
+        let same_user = j.user.as_ref().unwrap_or(&raw_user) == &raw_user;
+        if j.host == name && j.port.unwrap_or(22) == port && same_user {
+            return Err(log.fatal(format!("jumphost loop via {}", vis(&j.host))));
+        }
+    }
+    if options.connection_attempts == Some(0) {
+        return Err(log.fatal("Invalid number of ConnectionAttempts".into()));
+    }
     let mut info = ConnInfo {
         host_arg: host.as_bytes().to_vec(),
         host: name.clone(),

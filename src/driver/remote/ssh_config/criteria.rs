@@ -2,9 +2,11 @@
 //! readconf.c's `match_cfg_line`): patterns byte for byte; `Host` against the host as typed,
 //! with case; `Match host` and `originalhost` without case, on comma lists.
 
+use std::io::Read;
 use std::net::IpAddr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use super::expand::{self, ConnInfo};
@@ -227,7 +229,7 @@ impl Reader<'_> {
                     if !result {
                         continue;
                     }
-                    match self.execute(&command) {
+                    match self.execute(&command)? {
                         Some(status) => status == 0,
                         None => {
                             return Err(self.log.fatal(format!(
@@ -256,31 +258,43 @@ impl Reader<'_> {
         Ok(Ok(result))
     }
 
-    /// Runs a `Match exec` command as ssh does (`$SHELL -c`, stdin and stdout on /dev/null),
-    /// but for no longer than the connection's time limit; its exit status, none when it
-    /// did not exit normally (or was stopped at the limit).
-    fn execute(&mut self, command: &[u8]) -> Option<i32> {
+    /// Runs a `Match exec` command as ssh does (`$SHELL -c`, stdin and stdout on /dev/null,
+    /// what it writes on stderr part of ssh's), but for no longer than the connection's time
+    /// limit; its exit status, none when it did not exit normally (or was stopped at the
+    /// limit).
+    fn execute(&mut self, command: &[u8]) -> Result<Option<i32>, Fatal> {
         let shell = std::env::var_os("SHELL").unwrap_or_else(|| "/bin/sh".into());
-        let mut child = std::process::Command::new(&shell)
+        let spawned = std::process::Command::new(&shell)
             .arg("-c")
             .arg(std::ffi::OsStr::from_bytes(command))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
             .process_group(0)
-            .spawn()
-            .ok()?;
+            .spawn();
+        let mut child = match spawned {
+            Ok(c) => c,
+            Err(e) => {
+                return Err(self.log.fatal(format!(
+                    "Shell \"{}\" is not executable: {}",
+                    vis(shell.as_bytes()),
+                    crate::sys::strerror(&e)
+                )))
+            }
+        };
+        // Read aside, so that a full pipe never stops the command.
+        let (sender, written) = std::sync::mpsc::channel();
+        if let Some(mut stderr) = child.stderr.take() {
+            std::thread::spawn(move || {
+                let mut out = Vec::new();
+                let _ = stderr.read_to_end(&mut out);
+                let _ = sender.send(out);
+            });
+        }
         let deadline = Instant::now() + self.sources.command_limit;
-        loop {
+        let status = loop {
             match child.try_wait() {
-                Ok(Some(status)) => {
-                    if status.code().is_none() {
-                        self.log.error(format!(
-                            "command '{}' exited abnormally",
-                            cut(&vis(command), 100)
-                        ));
-                    }
-                    return status.code();
-                }
+                Ok(Some(status)) => break Some(status),
                 Ok(None) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(10))
                 }
@@ -288,10 +302,23 @@ impl Reader<'_> {
                     let group = nix::unistd::Pid::from_raw(-(child.id() as i32));
                     let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
                     let _ = child.wait();
-                    return None;
+                    break None;
                 }
             }
+        };
+        // What it wrote, unless something it left running holds the pipe past the limit.
+        let left = deadline.saturating_duration_since(Instant::now());
+        if let Ok(out) = written.recv_timeout(left.max(Duration::from_millis(10))) {
+            self.log.output(&out);
         }
+        let code = status.and_then(|s| s.code());
+        if status.is_some() && code.is_none() {
+            self.log.error(format!(
+                "command '{}' exited abnormally",
+                cut(&vis(command), 100)
+            ));
+        }
+        Ok(code)
     }
 }
 

@@ -195,6 +195,7 @@ pub(super) fn tilde(s: &[u8], home: &Path, log: &mut Log) -> Result<Vec<u8>, Fat
 
 #[cfg(test)]
 mod tests {
+    use super::super::ConfigError;
     use super::*;
 
     #[test]
@@ -207,7 +208,7 @@ mod tests {
         );
         assert!(percent(b"nc %u", &t, &mut log).is_err());
         assert_eq!(
-            log.lines,
+            ConfigError::from(log).lines(),
             [
                 "vdollar_percent_expand: unknown key %u",
                 "percent_expand: failed"
@@ -219,7 +220,7 @@ mod tests {
             Some(None)
         );
         assert_eq!(
-            log.lines,
+            ConfigError::from(log).lines(),
             ["vdollar_percent_expand: env var ${VIRTSH_NO_SUCH_VARIABLE} has no value"]
         );
         assert!(!dollar_ok(b"${open", &mut Log::default()));

@@ -12,11 +12,13 @@ pub(super) struct Jump {
     pub user: Option<Vec<u8>>,
     pub port: Option<u16>,
     pub extra: Option<Vec<u8>>,
+    /// `ProxyJump none` (not a host named `none`, which `none # comment` names).
+    pub off: bool,
 }
 
 impl Jump {
     pub fn is_none(&self) -> bool {
-        self.host == b"none" && self.user.is_none() && self.port.is_none()
+        self.off
     }
 
     /// As `ssh -G` prints it: a numeric host in brackets.
@@ -50,15 +52,18 @@ pub(super) fn parse_jump(raw: &[u8]) -> Option<Jump> {
             user: None,
             port: None,
             extra: None,
+            off: true,
         });
     }
     let value = raw.split(|b| *b == b'#').next().unwrap_or(&[]);
-    let value = &value[..value.len()
-        - value
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count()];
+    // misc.c's `rtrim` blanks every white space after the first byte, not only trailing
+    // ones: the value ends at its first white space.
+    let end = value
+        .iter()
+        .skip(1)
+        .position(|b| b" \t\n\x0b\x0c\r".contains(b))
+        .map_or(value.len(), |i| i + 1);
+    let value = &value[..end];
     let mut hops = value.rsplitn(2, |b| *b == b',');
     let last = jump_host(hops.next()?)?;
     let extra = hops.next();
@@ -78,6 +83,7 @@ pub(super) fn parse_jump(raw: &[u8]) -> Option<Jump> {
         user: last.0,
         port: last.2,
         extra,
+        off: false,
     })
 }
 
@@ -226,5 +232,8 @@ mod tests {
         assert!(parse_jump(b"none").unwrap().is_none());
         assert!(parse_jump(b"a:99999").is_none());
         assert!(parse_jump(b"@a").is_none());
+        // Cut at the first white space, the hosts before the last comma kept as written.
+        assert_eq!(parse_jump(b"a b,c").unwrap().shown(), "a b,a");
+        assert_eq!(parse_jump(b"\"a b\"").unwrap().shown(), "\"a");
     }
 }

@@ -30,6 +30,7 @@ pub(super) struct Options {
     pub connect_timeout: Option<u32>,
     pub server_alive_interval: Option<u32>,
     pub server_alive_count_max: Option<u32>,
+    pub connection_attempts: Option<u32>,
     pub ignored_unknown: Option<Vec<u8>>,
     pub tag: Option<Vec<u8>>,
 }
@@ -300,10 +301,14 @@ impl Options {
                     *slot = value;
                 }
             }
-            Keyword::ServerAliveCountMax => {
+            Keyword::ServerAliveCountMax | Keyword::ConnectionAttempts => {
                 let value = int(args, at, log)?;
-                if active && self.server_alive_count_max.is_none() {
-                    self.server_alive_count_max = Some(value);
+                let slot = match keyword {
+                    Keyword::ServerAliveCountMax => &mut self.server_alive_count_max,
+                    _ => &mut self.connection_attempts,
+                };
+                if active && slot.is_none() {
+                    *slot = Some(value);
                 }
             }
             Keyword::UserKnownHostsFile | Keyword::GlobalKnownHostsFile => {

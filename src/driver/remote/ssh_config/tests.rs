@@ -26,7 +26,8 @@ fn get(host: &str, s: &Sources) -> HostConfig {
 }
 
 fn refused(host: &str, s: &Sources) -> Vec<String> {
-    resolve(host, Given::default(), s).unwrap_err().lines
+    let e = resolve(host, Given::default(), s).unwrap_err();
+    e.lines().into_iter().map(String::from).collect()
 }
 
 #[test]
@@ -196,7 +197,7 @@ fn errors_are_openssh_s() {
     assert_eq!(get("lab", &s).host_name, "lab");
     let s = sources(dir.path(), b"Host lab\n  ProxyCommand nc %u %p\n", "");
     assert_eq!(
-        get("lab", &s).proxy_command().unwrap_err().lines,
+        get("lab", &s).proxy_command().unwrap_err().lines(),
         [
             "vdollar_percent_expand: unknown key %u",
             "percent_expand: failed"
