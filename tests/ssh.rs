@@ -3,7 +3,8 @@
 //! virsh prints on the same URI; a real domain goes through its lifecycle over `qemu+ssh://`;
 //! an unknown host, a changed key, a wrong user and a refused port each give their error;
 //! `~/.ssh/config` (aliases, keys, ProxyJump, ProxyCommand, host key rules) is honoured;
-//! one-shots leave a warm connection the next ones take (and the goldens go through it).
+//! one-shots leave a warm connection the next ones take (and the goldens go through it); a
+//! keeper killed under a one-shot, stopped, or ended by a signal costs no one-shot its output.
 
 use std::net::TcpListener;
 use std::os::unix::fs::MetadataExt;
@@ -13,7 +14,7 @@ use std::process::{Command, Output};
 mod common;
 
 use common::golden::{assert_same_over, command, private_default};
-use common::sshd::{self, keygen, pubkey};
+use common::sshd::{self, keepers, keygen, pubkey};
 
 fn run(program: &str, home: &Path, args: &[String]) -> Output {
     let mut c = command(program, args);
@@ -364,24 +365,6 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
     let _ = Command::new("kill").arg(agent_pid).status();
 }
 
-/// The keepers `virtsh --warm` lists: (pid, uri, served).
-fn keepers(home: &Path) -> Vec<(u32, String, u64)> {
-    let o = run(env!("CARGO_BIN_EXE_virtsh"), home, &["--warm".into()]);
-    assert!(o.status.success());
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .skip(2)
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            Some((
-                f.first()?.parse().ok()?,
-                f.get(1)?.to_string(),
-                f.get(3)?.parse().ok()?,
-            ))
-        })
-        .collect()
-}
-
 #[test]
 fn one_shots_leave_a_warm_connection_the_next_ones_take() {
     let d = sshd::start();
@@ -626,4 +609,153 @@ fn concurrent_one_shots_leave_one_keeper() {
         served as usize, procs,
         "every one of them took a warm channel"
     );
+}
+
+/// `virtsh -c URI nodeinfo` as the fixture's user, and how long it took.
+fn nodeinfo(home: &Path, uri: &str) -> (Output, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let o = run(
+        env!("CARGO_BIN_EXE_virtsh"),
+        home,
+        &["-c".into(), uri.into(), "nodeinfo".into()],
+    );
+    (o, started.elapsed())
+}
+
+fn signal(pid: u32, name: &str) {
+    let _ = Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status();
+}
+
+/// A keeper killed (SIGKILL) while a one-shot's handshake over its warm channel is in flight
+/// (the daemon's answers held back 100 ms each, the kill within the first two): every
+/// one-shot still prints what a cold one prints, since a warm channel lost before the
+/// connection is open is given up for a cold one. `VIRTSH_WARM_KILLS` sets how many (30).
+#[test]
+fn one_shots_survive_keepers_killed_under_them() {
+    common::libvirtd::daemon_answers();
+    let d = sshd::start();
+    d.alias("lab1");
+    let home = d.home.path();
+    let socket = home.join("slow.sock");
+    common::libvirtd::slow_daemon(&socket, std::time::Duration::from_millis(100));
+    // qemu:///system: a test:///default connection open this long would keep that shared
+    // driver's state alive between the golden cases' connections.
+    let uri = format!("qemu+ssh://lab1/system?socket={}", socket.display());
+    let one_shot = || {
+        let mut c = command(
+            env!("CARGO_BIN_EXE_virtsh"),
+            &["-c".into(), uri.clone(), "uri".into()],
+        );
+        sshd::environment(&mut c, home);
+        c.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // The first is cold: no keeper is there yet.
+    let cold = one_shot().wait_with_output().unwrap();
+    assert!(
+        cold.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cold.stderr)
+    );
+    // A cheap spread of delays so that the kills land all along the two answers awaited.
+    let mut seed = u64::from(std::process::id());
+    for i in 0..common::knob("VIRTSH_WARM_KILLS", 30) {
+        // Only a cold one-shot leaves a keeper: one that went warm before the kill did not.
+        if sshd::keeper_pids(home).is_empty() {
+            assert!(one_shot().wait().unwrap().success());
+        }
+        common::wait_until("a serving keeper", || !keepers(home).is_empty());
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = std::time::Duration::from_millis(20 + (seed >> 33) % 170);
+        let child = one_shot();
+        std::thread::sleep(delay);
+        for pid in sshd::keeper_pids(home) {
+            signal(pid, "KILL");
+        }
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(
+            (
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+            (
+                cold.status.code(),
+                String::from_utf8_lossy(&cold.stdout),
+                String::from_utf8_lossy(&cold.stderr)
+            ),
+            "one-shot {i}, keeper killed after {delay:?} ({:?})",
+            std::os::unix::process::ExitStatusExt::signal(&o.status)
+        );
+    }
+}
+
+/// A stopped (SIGSTOP) keeper holds no one-shot up: it is given up within a moment and the
+/// one-shot connects cold.
+#[test]
+fn a_stopped_keeper_is_passed_over() {
+    common::libvirtd::daemon_answers();
+    let d = sshd::start();
+    d.alias("lab1");
+    let home = d.home.path();
+    let uri = "qemu+ssh://lab1/system";
+    let (cold, _) = nodeinfo(home, uri);
+    assert!(cold.status.success());
+    common::wait_until("a keeper", || !sshd::keeper_pids(home).is_empty());
+    let pid = sshd::keeper_pids(home)[0];
+    // Serving: the keeper is up and answers.
+    common::wait_until("the keeper to serve", || {
+        keepers(home).iter().any(|k| k.0 == pid)
+    });
+    signal(pid, "STOP");
+    for _ in 0..3 {
+        let (o, took) = nodeinfo(home, uri);
+        assert_eq!(
+            o.stdout,
+            cold.stdout,
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
+    signal(pid, "CONT");
+}
+
+/// A keeper ended by SIGTERM, SIGINT or SIGHUP removes its socket (its lock file stays: it
+/// is never removed).
+#[test]
+fn a_keeper_ended_by_a_signal_removes_its_socket() {
+    common::libvirtd::daemon_answers();
+    let d = sshd::start();
+    d.alias("lab1");
+    let home = d.home.path();
+    let dir = home.join("run/virtsh-warm");
+    let files = |ext: &str| {
+        std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    for name in ["TERM", "INT", "HUP"] {
+        let (o, _) = nodeinfo(home, "qemu+ssh://lab1/system");
+        assert!(o.status.success());
+        common::wait_until("a keeper", || !keepers(home).is_empty());
+        let pid = keepers(home)[0].0;
+        assert_eq!(files("sock"), 1);
+        signal(pid, name);
+        common::wait_until("the keeper to end", || {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        });
+        assert_eq!(files("sock"), 0, "SIG{name} left the socket");
+        assert_eq!(files("lock"), 1);
+    }
 }

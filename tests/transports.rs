@@ -165,3 +165,42 @@ fn tcp_and_tls_transports_print_as_virsh() {
     assert_eq!(theirs.0, Some(0), "virsh as a user: {}", theirs.2);
     assert_eq!(ours, theirs, "as a user with ~/.pki/libvirt");
 }
+
+/// A server that takes the TCP connection and never answers the TLS handshake: virtsh gives
+/// up after `connect_timeout` seconds (virsh waits for ever).
+#[test]
+fn a_silent_tls_server_does_not_hang_the_handshake() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Connections are taken and held, never answered.
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(1).collect();
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        drop(held);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    pki(
+        dir.path(),
+        &[
+            (CA, "cacert.pem"),
+            (CERT, "clientcert.pem"),
+            (KEY, "clientkey.pem"),
+        ],
+    );
+    let uri = format!(
+        "qemu+tls://localhost:{port}/system?connect_timeout=2&pkipath={}",
+        dir.path().display()
+    );
+    let started = std::time::Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .args(["-c", &uri, "uri"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: failed to connect to the hypervisor\nerror: Timed out during operation: no TLS handshake with the server within 2 seconds (connect_timeout)\n"
+    );
+}

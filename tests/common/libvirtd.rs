@@ -1,5 +1,6 @@
-//! What the tests against the system libvirtd share: the check that it answers, and what it
-//! logged about a domain, so that a start that fails on a CI host shows QEMU's own reason.
+//! What the tests against the system libvirtd share: the check that it answers, what it
+//! logged about a domain, so that a start that fails on a CI host shows QEMU's own reason, and
+//! a relay to it that answers slowly.
 
 use std::process::Command;
 
@@ -61,4 +62,36 @@ pub fn start_domain(domain: &str, start: impl FnOnce() -> std::process::Output) 
         String::from_utf8_lossy(&o.stderr),
         logs_of(domain)
     );
+}
+
+/// A relay to libvirtd's socket at `path` that holds each of the daemon's answers back for
+/// `delay`: the handshake of a connection through it takes a known while.
+pub fn slow_daemon(path: &std::path::Path, delay: std::time::Duration) {
+    let listener = std::os::unix::net::UnixListener::bind(path).unwrap();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(daemon) = std::os::unix::net::UnixStream::connect("/run/libvirt/libvirt-sock")
+            else {
+                continue;
+            };
+            let (mut c_in, mut d_out) = (client.try_clone().unwrap(), daemon.try_clone().unwrap());
+            // The client gone, the daemon's connection goes too (else libvirtd counts it
+            // among its clients yet to authenticate, of which it takes few).
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c_in, &mut d_out);
+                let _ = d_out.shutdown(std::net::Shutdown::Both);
+            });
+            let (mut d_in, mut c_out) = (daemon, client);
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 1 << 16];
+                while let Ok(n @ 1..) = std::io::Read::read(&mut d_in, &mut buf) {
+                    std::thread::sleep(delay);
+                    if std::io::Write::write_all(&mut c_out, &buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = c_out.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
 }

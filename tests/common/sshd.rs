@@ -70,12 +70,15 @@ pub fn start() -> Sshd {
     )
     .unwrap();
     let config = home.path().join("sshd_config");
+    // No penalties: tests kill clients in the middle of their handshake, for which sshd would
+    // otherwise refuse the address for a while (PerSourcePenalties).
     std::fs::write(
         &config,
         format!(
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\n\
              PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-             UsePAM no\nStrictModes no\nMaxStartups 200\nPidFile {}\n",
+             UsePAM no\nStrictModes no\nMaxStartups 200\nPidFile {}\n\
+             PerSourcePenalties no\n",
             host_key.display(),
             home.path().join("authorized_keys").display(),
             home.path().join("sshd.pid").display()
@@ -151,4 +154,45 @@ pub fn environment(c: &mut Command, home: &Path) {
     )
     .env("HOME", home)
     .env("XDG_RUNTIME_DIR", home.join("run"));
+}
+
+/// The keepers `virtsh --warm` lists for the user whose home is `home`: (pid, uri, served).
+pub fn keepers(home: &Path) -> Vec<(u32, String, u64)> {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_virtsh"));
+    environment(c.arg("--warm"), home);
+    let o = c.output().unwrap();
+    assert!(o.status.success());
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            Some((
+                f.first()?.parse().ok()?,
+                f.get(1)?.to_string(),
+                f.get(3)?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// The keeper processes of the user whose home is `home`, found by their environment (without
+/// asking them, so a stopped one is found too).
+pub fn keeper_pids(home: &Path) -> Vec<u32> {
+    let mine = format!("HOME={}", home.display());
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) else {
+                return false;
+            };
+            let vars: Vec<&[u8]> = env.split(|b| *b == 0).collect();
+            vars.iter().any(|v| v.starts_with(b"VIRTSH_WARM_KEEPER="))
+                && vars.contains(&mine.as_bytes())
+        })
+        .collect()
 }

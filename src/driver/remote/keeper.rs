@@ -3,13 +3,18 @@
 //! the one-shot that asks (as a descriptor over its socket) and relays it from then on. One
 //! loop owns the session: libssh2 is never driven from two threads.
 
+use std::ffi::CString;
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 
 use super::relay::{session_wants, Relay, Step};
 use super::ssh::Opened;
@@ -56,6 +61,8 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
         // Another keeper has this destination.
         return Ok(());
     }
+    // Declared after the lock, so dropped before it on every return.
+    let signals = SocketOnSignals::arm(&paths.sock);
     let opened = Opened::open(uri)?;
     let name = super::daemon_name(uri);
     // Spares reach the daemon's socket directly when sshd allows it: a program started per
@@ -99,8 +106,57 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
     for r in keeper.relays.iter().chain(&keeper.closing) {
         r.end_local();
     }
+    drop(signals);
     drop(lock);
     Ok(())
+}
+
+/// The socket a signal handler removes (a C string, never freed), or null.
+static SOCKET: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
+
+extern "C" fn on_end_signal(signal: libc::c_int) {
+    let path = SOCKET.load(Ordering::SeqCst);
+    if !path.is_null() {
+        // SAFETY: unlink is async-signal-safe; the string is never freed.
+        unsafe { libc::unlink(path) };
+    }
+    // Ended as the signal ends a process, now that the socket is gone.
+    // SAFETY: signal and raise are async-signal-safe.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+}
+
+/// While it lives, SIGTERM, SIGINT and SIGHUP end the keeper at once with its socket removed
+/// first. It must live no longer than the lock: only while the keeper holds the lock is the
+/// socket's path its own and no other keeper's. What it relays sees the connection close, as
+/// when it expires.
+struct SocketOnSignals;
+
+impl SocketOnSignals {
+    fn arm(sock: &Path) -> SocketOnSignals {
+        if let Ok(path) = CString::new(sock.as_os_str().as_bytes()) {
+            SOCKET.store(path.into_raw(), Ordering::SeqCst);
+        }
+        let action = SigAction::new(
+            SigHandler::Handler(on_end_signal),
+            SaFlags::empty(),
+            SigSet::empty(),
+        );
+        for signal in [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP] {
+            // SAFETY: the handler only unlinks a path set before and re-raises the signal.
+            let _ = unsafe { sigaction(signal, &action) };
+        }
+        SocketOnSignals
+    }
+}
+
+impl Drop for SocketOnSignals {
+    fn drop(&mut self) {
+        // Left leaked: a handler running now may still read it.
+        SOCKET.store(std::ptr::null_mut(), Ordering::SeqCst);
+    }
 }
 
 struct Keeper<'a> {

@@ -5,9 +5,10 @@ mod domains;
 mod events;
 pub mod keeper;
 mod networks;
+mod proxy;
 mod relay;
 mod ssh;
-mod ssh_config;
+pub mod ssh_config;
 mod storage;
 mod tls;
 pub mod transport;
@@ -165,56 +166,102 @@ pub fn daemon_name(uri: &Uri) -> String {
     format!("{}://{}{}", uri.driver, uri.path, query)
 }
 
+/// The URI's `connect_timeout`, when it gives one (`0` is none).
+fn given_connect_timeout(uri: &Uri) -> Option<Duration> {
+    let seconds: u64 = uri.param("connect_timeout")?.parse().ok()?;
+    (seconds > 0).then(|| Duration::from_secs(seconds))
+}
+
+/// What bounds each wait of a connection's making (TCP, TLS or ssh handshake, the daemon's
+/// first answers): the URI's `connect_timeout`, else 20 s.
+fn connect_limit(uri: &Uri) -> Duration {
+    given_connect_timeout(uri).unwrap_or(Duration::from_secs(20))
+}
+
+/// How opening a connection failed.
+enum Opening {
+    /// The connection was lost or went unanswered (`first`: at the first call).
+    Lost { error: RpcError, first: bool },
+    /// The daemon refused, or the transport's own error.
+    Failed(Error),
+}
+
+impl Opening {
+    /// A call's failure: the daemon's own error, else the connection's.
+    fn of(first: bool) -> impl Fn(RpcError) -> Opening {
+        move |error| match error {
+            RpcError::Remote { .. } => Opening::Failed(error.into()),
+            error => Opening::Lost { error, first },
+        }
+    }
+
+    fn into_error(self) -> Error {
+        match self {
+            Opening::Lost { error, first: true } => handshake_error(error),
+            Opening::Lost {
+                error,
+                first: false,
+            } => error.into(),
+            Opening::Failed(e) => e,
+        }
+    }
+}
+
 impl RemoteDriver {
     /// Connects, authenticates as libvirt's client does, and opens the daemon's connection.
     pub fn open(uri: &Uri, readonly: bool, keepalive: Keepalive) -> Result<RemoteDriver> {
-        // The handshake is bounded by `connect_timeout` (20 s unless the URI says).
-        let limit = Duration::from_secs(
-            uri.param("connect_timeout")
-                .and_then(|t| t.parse().ok())
-                .unwrap_or(20),
-        );
         let (client, reach) = transport::connect(uri, readonly, true)?;
-        let mut auth = client.call_within::<_, AuthListRet>(AUTH_LIST, &(), limit);
-        // A warm channel whose session died under it fails before the daemon did anything:
-        // a cold connection, verified anew, is made instead.
-        let client = match (&auth, reach) {
-            (Err(e), transport::Reach::Warm) if !matches!(e, RpcError::Remote { .. }) => {
+        match Self::handshake(client, uri, readonly, keepalive) {
+            // A warm channel lost before the connection is open (its keeper gone, say) left
+            // nothing done on the daemon: a cold connection, verified anew, is made instead.
+            Err(Opening::Lost { .. }) if reach == transport::Reach::Warm => {
                 let (cold, _) = transport::connect(uri, readonly, false)?;
-                auth = cold.call_within(AUTH_LIST, &(), limit);
-                cold
+                Self::handshake(cold, uri, readonly, keepalive).map_err(Opening::into_error)
             }
-            _ => client,
-        };
+            opened => opened.map_err(Opening::into_error),
+        }
+    }
+
+    /// Authentication, keepalive and the daemon's connection over a new client, each answer
+    /// awaited no longer than `connect_timeout`.
+    fn handshake(
+        client: Client,
+        uri: &Uri,
+        readonly: bool,
+        keepalive: Keepalive,
+    ) -> std::result::Result<RemoteDriver, Opening> {
+        let limit = connect_limit(uri);
         let client = Arc::new(client);
-        let auth = auth.map_err(handshake_error);
-        match auth {
+        let auth = client.call_within::<_, AuthListRet>(AUTH_LIST, &(), limit);
+        match auth.map_err(Opening::of(true)) {
             Ok(list) if !list.types.is_empty() && !list.types.contains(&0) => {
-                if list.types.contains(&2) {
-                    let done: IntRet = client.call_within(AUTH_POLKIT, &(), limit)?;
-                    if done.value == 0 {
-                        return Err(Error::new(
-                            ErrorCode::AuthFailed,
-                            "authentication failed: polkit",
-                        ));
-                    }
-                } else {
-                    return Err(Error::new(
+                if !list.types.contains(&2) {
+                    return Err(Opening::Failed(Error::new(
                         ErrorCode::AuthFailed,
                         "authentication failed: the daemon asks for SASL, which virtsh does not speak",
-                    ));
+                    )));
+                }
+                let done: IntRet = client
+                    .call_within(AUTH_POLKIT, &(), limit)
+                    .map_err(Opening::of(false))?;
+                if done.value == 0 {
+                    return Err(Opening::Failed(Error::new(
+                        ErrorCode::AuthFailed,
+                        "authentication failed: polkit",
+                    )));
                 }
             }
             Ok(_) => {}
-            Err(e) if e.code == ErrorCode::NoSupport => {}
+            Err(Opening::Failed(e)) if e.code == ErrorCode::NoSupport => {}
             Err(e) => return Err(e),
         }
         if keepalive.interval > 0 {
             let feature = FeatureArgs {
                 feature: FEATURE_PROGRAM_KEEPALIVE,
             };
-            let supported: IntRet =
-                client.call_within(CONNECT_SUPPORTS_FEATURE, &feature, limit)?;
+            let supported: IntRet = client
+                .call_within(CONNECT_SUPPORTS_FEATURE, &feature, limit)
+                .map_err(Opening::of(false))?;
             if supported.value == 1 {
                 client.keepalive_thread(
                     Duration::from_secs(keepalive.interval.into()),
@@ -226,7 +273,9 @@ impl RemoteDriver {
             name: Some(daemon_name(uri)),
             flags: u32::from(readonly),
         };
-        client.call_within::<_, ()>(CONNECT_OPEN, &open, limit)?;
+        client
+            .call_within::<_, ()>(CONNECT_OPEN, &open, limit)
+            .map_err(Opening::of(false))?;
         Ok(RemoteDriver {
             client,
             uri: uri.to_string(),

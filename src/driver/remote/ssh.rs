@@ -6,14 +6,16 @@
 
 use std::net::{TcpStream, ToSocketAddrs};
 use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ssh2::{CheckResult, HashType, KnownHostFileKind, Session};
 
+use super::proxy::Proxy;
 use super::relay::{pump, Relay};
-use super::ssh_config::{self, HostConfig, Sources, Tokens};
+use super::ssh_config::{self, ConfigError, Given, HostConfig, Sources, Strict};
 use crate::error::{Error, ErrorCode, Result};
 use crate::uri::Uri;
 
@@ -103,56 +105,41 @@ pub fn daemon_sockets(uri: &Uri, readonly: bool) -> Vec<String> {
 /// One hop of a connection: the destination as named, and what the URI and the ssh
 /// configuration make of it.
 struct Hop {
-    /// The name given (an alias, maybe).
-    original: String,
-    /// Where to connect (`HostName`, else the name).
-    host: String,
-    port: u16,
-    user: String,
     cfg: HostConfig,
-    home: PathBuf,
-    local_user: String,
+}
+
+/// What virsh prints when the ssh it runs gives up on its configuration: libvirt reads ssh's
+/// stderr (1024 bytes at most, else it reports the overflow) into its "Cannot recv data"
+/// error, ssh's `\r\n` line ends kept but the trailing white space.
+fn config_error(e: ConfigError) -> Error {
+    let message = match e.stderr.len() > 1024 {
+        true => "Cannot recv data: Value too large for defined data type".to_string(),
+        false => format!("Cannot recv data: {e}: Connection reset by peer"),
+    };
+    Error::new(ErrorCode::SystemError, message)
 }
 
 impl Hop {
-    /// `name` as ssh would reach it: the configuration's `HostName`, `Port`, `User`, unless
-    /// given here (the URI's, or a jump's `user@host:port`), as libvirt lets the URI win.
-    fn resolve(name: &str, user: Option<&str>, port: Option<u16>) -> Hop {
-        let local = local_user();
-        let cfg = ssh_config::resolve(name, &Sources::standard(&home(), &local));
-        let user = user
-            .map(String::from)
-            .or_else(|| cfg.user.clone())
-            .unwrap_or_else(|| local.clone());
-        let port = port.or(cfg.port).unwrap_or(22);
-        let mut hop = Hop {
-            original: name.to_string(),
-            host: name.to_string(),
-            port,
-            user,
-            cfg,
-            home: home(),
-            local_user: local,
-        };
-        if let Some(h) = hop.cfg.host_name.clone() {
-            hop.host = hop.tokens().expand(&h);
-        }
-        hop
+    /// `name` as ssh would reach it, the URI's (or a jump's `user@host:port`) user and port
+    /// given as libvirt gives them to ssh (`-l`, `-p`): before the configuration, which they
+    /// win over.
+    fn resolve(name: &str, user: Option<&str>, port: Option<u16>, limit: Duration) -> Result<Hop> {
+        let sources = Sources::standard(&home(), &local_user(), limit);
+        let cfg =
+            ssh_config::resolve(name, Given { user, port }, &sources).map_err(config_error)?;
+        Ok(Hop { cfg })
     }
 
-    fn tokens(&self) -> Tokens<'_> {
-        Tokens {
-            home: &self.home,
-            local_user: &self.local_user,
-            remote_user: &self.user,
-            host: &self.host,
-            original: &self.original,
-            port: self.port,
-        }
+    fn host(&self) -> &str {
+        &self.cfg.host_name
     }
 
-    fn expand(&self, text: &str) -> String {
-        self.tokens().expand(text)
+    fn port(&self) -> u16 {
+        self.cfg.port
+    }
+
+    fn user(&self) -> &str {
+        &self.cfg.user
     }
 
     /// The name the host key is looked up under, as OpenSSH names it: `HostKeyAlias` as it
@@ -161,14 +148,16 @@ impl Hop {
     fn key_name(&self) -> (String, u16) {
         match &self.cfg.host_key_alias {
             Some(alias) => (alias.clone(), 22),
-            None if self.port == 22 => (self.host.clone(), 22),
-            None => (format!("[{}]:{}", self.host, self.port), self.port),
+            None if self.port() == 22 => (self.host().to_string(), 22),
+            None => (format!("[{}]:{}", self.host(), self.port()), self.port()),
         }
     }
 
+    /// The URI's `connect_timeout`, else `ConnectTimeout` (0: none), else 20 s.
     fn timeout(&self, uri: Option<&Uri>) -> Duration {
-        let from_uri = uri.and_then(|u| u.param("connect_timeout")?.parse().ok());
-        Duration::from_secs(from_uri.or(self.cfg.connect_timeout).unwrap_or(20))
+        let from_config = self.cfg.connect_timeout.filter(|t| *t > 0);
+        uri.and_then(super::given_connect_timeout)
+            .unwrap_or(Duration::from_secs(from_config.unwrap_or(20)))
     }
 }
 
@@ -177,6 +166,10 @@ fn local_user() -> String {
         .map(|u| u.name)
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "root".into())
+}
+
+fn path(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
 }
 
 /// The server's key against the known hosts files, with libvirt's `known_hosts_verify`
@@ -191,15 +184,9 @@ fn verify_host(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
         }
     });
     let policy = from_uri.unwrap_or_else(|| {
-        match hop
-            .cfg
-            .strict_host_key_checking
-            .as_deref()
-            .map(str::to_lowercase)
-            .as_deref()
-        {
-            Some("accept-new" | "no" | "off") => "auto",
-            _ => "normal",
+        match hop.cfg.strict_host_key_checking {
+            Strict::AcceptNew | Strict::Off => "auto",
+            Strict::Yes | Strict::Ask => "normal",
         }
         .to_string()
     });
@@ -208,24 +195,12 @@ fn verify_host(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
     }
     let user_files: Vec<PathBuf> = match uri.and_then(|u| u.param("known_hosts")) {
         Some(f) => vec![PathBuf::from(f)],
-        None => match &hop.cfg.user_known_hosts {
-            Some(list) => list.iter().map(|f| PathBuf::from(hop.expand(f))).collect(),
-            None => vec![
-                home().join(".ssh/known_hosts"),
-                home().join(".ssh/known_hosts2"),
-            ],
-        },
+        None => hop.cfg.user_known_hosts.iter().map(|f| path(f)).collect(),
     };
-    let global_files: Vec<PathBuf> = match &hop.cfg.global_known_hosts {
-        Some(list) => list.iter().map(|f| PathBuf::from(hop.expand(f))).collect(),
-        None => vec![
-            PathBuf::from("/etc/ssh/ssh_known_hosts"),
-            PathBuf::from("/etc/ssh/ssh_known_hosts2"),
-        ],
-    };
+    let global_files: Vec<PathBuf> = hop.cfg.global_known_hosts.iter().map(|f| path(f)).collect();
     let (key, kind) = session
         .host_key()
-        .ok_or_else(|| ssh_error(format!("{}: the server sent no host key", hop.host)))?;
+        .ok_or_else(|| ssh_error(format!("{}: the server sent no host key", hop.host())))?;
     let fingerprint = session
         .host_key_hash(HashType::Sha256)
         .map(|h| {
@@ -239,20 +214,14 @@ fn verify_host(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
     let mut known = session
         .known_hosts()
         .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
-    for f in user_files
-        .iter()
-        .chain(&global_files)
-        .filter(|f| f.exists())
-    {
-        known
-            .read_file(f, KnownHostFileKind::OpenSSH)
-            .map_err(|e| ssh_error(format!("cannot read {}: {e}", f.display())))?;
+    for f in user_files.iter().chain(&global_files) {
+        read_known_hosts(&mut known, f)?;
     }
     let (shown, port) = hop.key_name();
     let file = user_files.first().cloned().unwrap_or_default();
     let checked = match &hop.cfg.host_key_alias {
         Some(alias) => known.check(alias, key),
-        None => known.check_port(&hop.host, port, key),
+        None => known.check_port(hop.host(), port, key),
     };
     match checked {
         CheckResult::Match => Ok(()),
@@ -268,10 +237,7 @@ fn verify_host(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
             let mut mine = session
                 .known_hosts()
                 .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
-            if file.exists() {
-                mine.read_file(&file, KnownHostFileKind::OpenSSH)
-                    .map_err(|e| ssh_error(format!("cannot read {}: {e}", file.display())))?;
-            }
+            read_known_hosts(&mut mine, &file)?;
             mine.add(&shown, key, "added by virtsh", kind.into())
                 .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
             mine.write_file(&file, KnownHostFileKind::OpenSSH)
@@ -281,12 +247,32 @@ fn verify_host(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
             "the host key of {shown} ({fingerprint}) is not known: check it and add it to {} \
              (ssh-keyscan -p {} {} >> {}), or use known_hosts_verify=auto",
             file.display(),
-            hop.port,
-            hop.host,
+            hop.port(),
+            hop.host(),
             file.display()
         ))),
         CheckResult::Failure => Err(ssh_error(format!("cannot check the host key of {shown}"))),
     }
+}
+
+/// The most of a known hosts file read.
+const KNOWN_HOSTS_CAP: usize = 64 << 20;
+
+/// A known hosts file's entries, line by line (one that is not there has none; lines libssh2
+/// cannot take, such as `@cert-authority` ones, are passed over as ssh passes over what it
+/// does not know).
+fn read_known_hosts(known: &mut ssh2::KnownHosts, file: &Path) -> Result<()> {
+    let bytes = match crate::sys::read_capped(file, KNOWN_HOSTS_CAP) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::system(format!("cannot read {}", file.display()), &e)),
+    };
+    for line in bytes.split(|b| *b == b'\n') {
+        if let Ok(line) = std::str::from_utf8(line) {
+            let _ = known.read_str(line, KnownHostFileKind::OpenSSH);
+        }
+    }
+    Ok(())
 }
 
 /// Authentication by the agent: the one `IdentityAgent` names (a socket path, or an
@@ -296,9 +282,11 @@ fn agent_auth(session: &Session, hop: &Hop) -> bool {
         return false;
     };
     let socket = match hop.cfg.identity_agent.as_deref() {
-        None | Some("SSH_AUTH_SOCK") => None,
-        Some(var) if var.starts_with('$') => std::env::var_os(&var[1..]).map(PathBuf::from),
-        Some(path) => Some(PathBuf::from(hop.expand(path))),
+        None | Some(b"SSH_AUTH_SOCK") => None,
+        Some([b'$', var @ ..]) => {
+            std::env::var_os(std::ffi::OsStr::from_bytes(var)).map(PathBuf::from)
+        }
+        Some(p) => Some(path(p)),
     };
     if let Some(socket) = socket {
         if agent.set_identity_path(&socket).is_err() {
@@ -311,37 +299,34 @@ fn agent_auth(session: &Session, hop: &Hop) -> bool {
     let ids = agent.identities().unwrap_or_default();
     let accepted = ids
         .iter()
-        .any(|id| agent.userauth(&hop.user, id).is_ok() && session.authenticated());
+        .any(|id| agent.userauth(hop.user(), id).is_ok() && session.authenticated());
     let _ = agent.disconnect();
     accepted
 }
 
-/// The agent (unless `IdentitiesOnly` or `IdentityAgent none`), then the key files: the URI's
-/// `keyfile`, else the configuration's `IdentityFile`s, else ssh's default ones.
-fn authenticate(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
+/// The key files to try: the URI's `keyfile`, else the configuration's `IdentityFile`s (ssh's
+/// default ones when it names none), expanded as ssh expands them once connected.
+fn key_files(hop: &Hop, uri: Option<&Uri>) -> Result<Vec<PathBuf>> {
+    match uri.and_then(|u| u.param("keyfile")) {
+        Some(k) => Ok(vec![PathBuf::from(k)]),
+        None => hop.cfg.identity_paths().map_err(config_error),
+    }
+}
+
+/// The agent (unless `IdentitiesOnly`, `IdentityAgent none` or a `keyfile` in the URI), then
+/// the key files.
+fn authenticate(session: &Session, hop: &Hop, uri: Option<&Uri>, keys: &[PathBuf]) -> Result<()> {
     let keyfile = uri.and_then(|u| u.param("keyfile"));
     let agent = keyfile.is_none()
-        && hop.cfg.identities_only != Some(true)
-        && hop.cfg.identity_agent.as_deref() != Some("none");
+        && !hop.cfg.identities_only
+        && hop.cfg.identity_agent.as_deref() != Some(b"none");
     if agent && agent_auth(session, hop) {
         return Ok(());
     }
-    let keys: Vec<PathBuf> = match keyfile {
-        Some(k) => vec![PathBuf::from(k)],
-        None if !hop.cfg.identity_files.is_empty() => hop
-            .cfg
-            .identity_files
-            .iter()
-            .map(|f| PathBuf::from(hop.expand(f)))
-            .collect(),
-        None => ["id_ed25519", "id_ecdsa", "id_rsa"]
-            .iter()
-            .map(|k| home().join(".ssh").join(k))
-            .collect(),
-    };
-    for key in keys.iter().filter(|k| k.exists()) {
+    // Regular files only: libssh2 would wait on a FIFO for ever.
+    for key in keys.iter().filter(|k| k.is_file()) {
         if session
-            .userauth_pubkey_file(&hop.user, None, key, None)
+            .userauth_pubkey_file(hop.user(), None, key, None)
             .is_ok()
             && session.authenticated()
         {
@@ -354,21 +339,23 @@ fn authenticate(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
             .map(|k| k.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
-        hop.user,
-        hop.host
+        hop.user(),
+        hop.host()
     )))
 }
 
-/// What a session runs over: its descriptor, and one more of the same for polling.
+/// What a session runs over: its descriptor, one more of the same for polling, and the
+/// `ProxyCommand` serving it (hung up on when the link goes).
 struct Link {
     fd: OwnedFd,
     poll: OwnedFd,
+    proxy: Option<Proxy>,
 }
 
 impl Link {
-    fn new(fd: OwnedFd) -> Result<Link> {
+    fn new(fd: OwnedFd, proxy: Option<Proxy>) -> Result<Link> {
         let poll = fd.try_clone().map_err(|e| Error::system("dup", &e))?;
-        Ok(Link { fd, poll })
+        Ok(Link { fd, poll, proxy })
     }
 }
 
@@ -377,10 +364,10 @@ fn tcp_link(hop: &Hop, timeout: Duration) -> Result<Link> {
     let cannot = |why: String| {
         Error::new(
             ErrorCode::SystemError,
-            format!("Cannot connect to {}:{}: {why}", hop.host, hop.port),
+            format!("Cannot connect to {}:{}: {why}", hop.host(), hop.port()),
         )
     };
-    let addrs: Vec<_> = (hop.host.as_str(), hop.port)
+    let addrs: Vec<_> = (hop.host(), hop.port())
         .to_socket_addrs()
         .map_err(|e| cannot(e.to_string()))?
         .collect();
@@ -398,88 +385,81 @@ fn tcp_link(hop: &Hop, timeout: Duration) -> Result<Link> {
     // RPC calls are small messages that wait for their answers: Nagle's delay would hold
     // each one back until the previous was acknowledged.
     let _ = tcp.set_nodelay(true);
-    Link::new(OwnedFd::from(tcp))
+    Link::new(OwnedFd::from(tcp), None)
 }
 
-/// `ProxyCommand`: the command's stdin and stdout are the connection.
-fn command_link(hop: &Hop, command: &str) -> Result<Link> {
-    let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
-    let theirs_out = theirs
-        .try_clone()
-        .map_err(|e| Error::system("socketpair", &e))?;
-    let line = hop.expand(command);
-    let child = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("exec {line}"))
-        .env_remove(super::keeper::KEEPER_ENV)
-        .stdin(OwnedFd::from(theirs))
-        .stdout(OwnedFd::from(theirs_out))
-        .spawn()
-        .map_err(|e| Error::system(format!("cannot run the ProxyCommand '{line}'"), &e))?;
-    // Reaped when it ends (the connection closed).
-    std::thread::spawn(move || {
-        let mut child = child;
-        child.wait()
-    });
-    Link::new(OwnedFd::from(ours))
-}
-
-/// A session on `hop` over `link`: handshake, host key, authentication.
+/// A session on `hop` over `link`: handshake, host key, authentication, each bounded by the
+/// connection's timeout.
 fn session_on(hop: &Hop, link: &Link, uri: Option<&Uri>) -> Result<Session> {
+    // As ssh, the identity files are expanded once connected, before the handshake.
+    let keys = key_files(hop, uri)?;
     let timeout = hop.timeout(uri);
     let mut session = Session::new().map_err(ssh_error)?;
     let fd = link.fd.try_clone().map_err(|e| Error::system("dup", &e))?;
     session.set_tcp_stream(fd);
-    session.set_timeout(timeout.as_millis() as u32);
+    session.set_timeout(timeout.as_millis().try_into().unwrap_or(u32::MAX));
     session.handshake().map_err(|e| {
         Error::new(
             ErrorCode::SystemError,
             format!(
                 "Cannot connect to {}:{}: ssh handshake failed: {e}",
-                hop.host, hop.port
+                hop.host(),
+                hop.port()
             ),
         )
     })?;
     verify_host(&session, hop, uri)?;
-    authenticate(&session, hop, uri)?;
-    if let Some(i) = hop.cfg.server_alive_interval.filter(|i| *i > 0) {
-        session.set_keepalive(true, i as u32);
+    authenticate(&session, hop, uri, &keys)?;
+    if hop.cfg.server_alive_interval > 0 {
+        session.set_keepalive(
+            true,
+            hop.cfg.server_alive_interval.try_into().unwrap_or(u32::MAX),
+        );
     }
     Ok(session)
 }
 
-/// A `ProxyJump` entry: `[user@]host[:port]`, or `ssh://[user@]host[:port]`.
-fn jump_hop(spec: &str) -> Hop {
+/// A `ProxyJump` entry: `[user@]host[:port]` (an address in brackets), or
+/// `ssh://[user@]host[:port]`.
+fn jump_hop(spec: &str, limit: Duration) -> Result<Hop> {
     let spec = spec.strip_prefix("ssh://").unwrap_or(spec);
     let (user, rest) = match spec.rsplit_once('@') {
         Some((u, r)) => (Some(u), r),
         None => (None, spec),
     };
-    let (host, port) = match rest.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') => (h, p.parse().ok()),
-        _ => (rest, None),
+    let (host, port) = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        Some((h, after)) => (h, after.strip_prefix(':')),
+        None => match rest.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h, Some(p)),
+            _ => (rest, None),
+        },
     };
-    Hop::resolve(host, user, port)
+    Hop::resolve(host, user, port.and_then(|p| p.parse().ok()), limit)
 }
 
 /// The connection to `hop`: through its `ProxyJump` chain (each jump's own configuration
 /// applies, its host key checked as a fresh connection's), its `ProxyCommand`, or TCP.
 fn link_to(hop: &Hop, uri: Option<&Uri>, depth: u32) -> Result<Link> {
-    let jump = hop.cfg.proxy_jump.as_deref().filter(|j| *j != "none");
-    let command = hop.cfg.proxy_command.as_deref().filter(|c| *c != "none");
-    let Some(jump) = jump else {
-        return match command {
-            Some(c) => command_link(hop, c),
+    let Some(jump) = hop.cfg.proxy_jump.as_deref() else {
+        return match hop.cfg.proxy_command().map_err(config_error)? {
+            Some(command) => {
+                let (proxy, ours) = Proxy::start(&command)?;
+                Link::new(OwnedFd::from(ours), Some(proxy))
+            }
             None => tcp_link(hop, hop.timeout(uri)),
         };
     };
     if depth > 8 {
         return Err(ssh_error(format!(
             "too many ProxyJump hops to {}",
-            hop.host
+            hop.host()
         )));
     }
-    let mut hops: Vec<Hop> = jump.split(',').map(jump_hop).collect();
+    let limit = hop.timeout(uri);
+    let mut hops: Vec<Hop> = jump
+        .split(',')
+        .map(|j| jump_hop(j, limit))
+        .collect::<Result<_>>()?;
     // The first jump is reached as ssh would reach it (its own jumps or command too).
     let first = hops.remove(0);
     let mut link = link_to(&first, None, depth + 1)?;
@@ -487,17 +467,22 @@ fn link_to(hop: &Hop, uri: Option<&Uri>, depth: u32) -> Result<Link> {
     for next in hops.into_iter().chain(std::iter::once(hop.clone_target())) {
         let session = session_on(&via, &link, None)?;
         let channel = session
-            .channel_direct_tcpip(&next.host, next.port, None)
+            .channel_direct_tcpip(next.host(), next.port(), None)
             .map_err(|e| {
                 ssh_error(format!(
                     "cannot reach {}:{} through {}: {e}",
-                    next.host, next.port, via.host
+                    next.host(),
+                    next.port(),
+                    via.host()
                 ))
             })?;
         let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
-        let poll = link.poll;
-        std::thread::spawn(move || pump(session, poll, Relay::new(channel, theirs), None));
-        link = Link::new(OwnedFd::from(ours))?;
+        let Link { poll, proxy, .. } = link;
+        std::thread::spawn(move || {
+            pump(session, poll, Relay::new(channel, theirs), None);
+            drop(proxy);
+        });
+        link = Link::new(OwnedFd::from(ours), None)?;
         via = next;
     }
     Ok(link)
@@ -509,15 +494,7 @@ impl Hop {
         let mut cfg = self.cfg.clone();
         cfg.proxy_jump = None;
         cfg.proxy_command = None;
-        Hop {
-            original: self.original.clone(),
-            host: self.host.clone(),
-            port: self.port,
-            user: self.user.clone(),
-            cfg,
-            home: self.home.clone(),
-            local_user: self.local_user.clone(),
-        }
+        Hop { cfg }
     }
 }
 
@@ -526,6 +503,8 @@ pub struct Opened {
     pub session: Session,
     /// The session's socket, for polling.
     pub net: OwnedFd,
+    /// The `ProxyCommand` the session runs over, if any: hung up on when it goes.
+    pub proxy: Option<Proxy>,
     /// `ServerAliveInterval`, when set.
     pub interval: Option<Duration>,
     /// How long the server may stay silent despite keepalives (`ServerAliveInterval` times
@@ -536,24 +515,23 @@ pub struct Opened {
 
 impl Opened {
     pub fn open(uri: &Uri) -> Result<Opened> {
-        let target = target(uri);
+        let target = target(uri)?;
         let link = link_to(&target, Some(uri), 0)?;
         let session = session_on(&target, &link, Some(uri))?;
         // As OpenSSH: the connection goes when `ServerAliveCountMax` keepalives in a row went
         // unanswered and the next is due.
-        let interval = target
-            .cfg
-            .server_alive_interval
+        let interval = Some(target.cfg.server_alive_interval)
             .filter(|i| *i > 0)
             .map(Duration::from_secs);
-        let count = target.cfg.server_alive_count_max.unwrap_or(3);
+        let count = target.cfg.server_alive_count_max;
         let silence = interval.map(|i| i.saturating_mul(count.saturating_add(1)));
         Ok(Opened {
             session,
             net: link.poll,
+            proxy: link.proxy,
             interval,
             silence,
-            host: target.host,
+            host: target.cfg.host_name,
         })
     }
 
@@ -578,28 +556,21 @@ impl Opened {
 }
 
 /// The URI's host as ssh reaches it.
-fn target(uri: &Uri) -> Hop {
+fn target(uri: &Uri) -> Result<Hop> {
     Hop::resolve(
         uri.host.as_deref().unwrap_or("localhost"),
         uri.user.as_deref(),
         uri.port,
+        super::connect_limit(uri),
     )
 }
 
 /// Everything that decides where a connection to the URI goes and as whom (the resolved ssh
 /// configuration, the home it came from): a warm connection is only shared by URIs that
-/// agree on all of it.
-pub fn destination(uri: &Uri) -> String {
-    let t = target(uri);
-    format!(
-        "{}\n{}@{}:{}\n{}\n{:?}",
-        uri,
-        t.user,
-        t.host,
-        t.port,
-        t.home.display(),
-        t.cfg
-    )
+/// agree on all of it. None when the configuration is refused.
+pub fn destination(uri: &Uri) -> Option<String> {
+    let t = target(uri).ok()?;
+    Some(format!("{}\n{}\n{:?}", uri, home().display(), t.cfg))
 }
 
 /// Connects, verifies, authenticates, starts the remote relay; returns our end of the pipe.
@@ -611,10 +582,14 @@ pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
     let Opened {
         session,
         net,
+        proxy,
         silence,
         ..
     } = opened;
-    std::thread::spawn(move || pump(session, net, Relay::new(channel, theirs), silence));
+    std::thread::spawn(move || {
+        pump(session, net, Relay::new(channel, theirs), silence);
+        drop(proxy);
+    });
     Ok(ours)
 }
 

@@ -14,6 +14,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use openssl::ssl::{ErrorCode as SslCode, SslConnector, SslFiletype, SslMethod, SslStream};
@@ -28,8 +29,8 @@ pub const TCP_PORT: u16 = 16509;
 pub const TLS_PORT: u16 = 16514;
 
 /// A TCP connection to the URI's host (`localhost` when it names none), in libvirt's words
-/// when it fails.
-pub fn tcp(uri: &Uri, default_port: u16) -> Result<TcpStream> {
+/// when it fails; the connect bounded by `limit`.
+pub fn tcp(uri: &Uri, default_port: u16, limit: Duration) -> Result<TcpStream> {
     let host = uri.host.as_deref().unwrap_or("localhost");
     let port = uri.port.unwrap_or(default_port);
     let refused = |e: &std::io::Error| {
@@ -44,11 +45,15 @@ pub fn tcp(uri: &Uri, default_port: u16) -> Result<TcpStream> {
     let addrs = (host, port).to_socket_addrs().map_err(|e| refused(&e))?;
     let mut last = std::io::Error::from(ErrorKind::AddrNotAvailable);
     for a in addrs {
-        match TcpStream::connect(a) {
+        match TcpStream::connect_timeout(&a, limit) {
             Ok(s) => {
                 // RPC calls are small and wait for their answers: no Nagle delay.
                 let _ = s.set_nodelay(true);
                 return Ok(s);
+            }
+            // The C library's words for it, as libvirt's connect reports it.
+            Err(e) if e.kind() == ErrorKind::TimedOut => {
+                last = std::io::Error::from_raw_os_error(libc::ETIMEDOUT)
             }
             Err(e) => last = e,
         }
@@ -195,23 +200,67 @@ pub fn connect(uri: &Uri) -> Result<UnixStream> {
         config.set_verify_hostname(false);
     }
     let host = uri.host.as_deref().unwrap_or("localhost");
-    let tcp = tcp(uri, TLS_PORT)?;
-    let mut tls = config.connect(host, tcp).map_err(|e| match &e {
-        openssl::ssl::HandshakeError::Failure(mid)
-            if mid.ssl().verify_result() != X509VerifyResult::OK =>
-        {
-            auth_failed("Failed to verify peer's certificate")
+    let limit = super::connect_limit(uri);
+    let deadline = Instant::now() + limit;
+    let tcp = tcp(uri, TLS_PORT, limit)?;
+    // The handshake and the server's verdict, as everything of a connection's making, are
+    // bounded by `connect_timeout`: a server that takes the connection and never answers
+    // does not hold virtsh.
+    let timed_out = || {
+        Error::new(
+            ErrorCode::OperationTimeout,
+            format!(
+                "Timed out during operation: no TLS handshake with the server within {} seconds (connect_timeout)",
+                limit.as_secs()
+            ),
+        )
+    };
+    tcp.set_nonblocking(true)
+        .map_err(|e| Error::system("cannot set the socket non-blocking", &e))?;
+    let mut attempt = config.connect(host, tcp);
+    let mut tls = loop {
+        match attempt {
+            Ok(tls) => break tls,
+            Err(openssl::ssl::HandshakeError::WouldBlock(mid)) => {
+                let wanted = match mid.error().code() {
+                    SslCode::WANT_WRITE => PollFlags::POLLOUT,
+                    _ => PollFlags::POLLIN,
+                };
+                if !wait_for(mid.get_ref(), wanted, deadline) {
+                    return Err(timed_out());
+                }
+                attempt = mid.handshake();
+            }
+            Err(openssl::ssl::HandshakeError::Failure(mid))
+                if mid.ssl().verify_result() != X509VerifyResult::OK =>
+            {
+                return Err(auth_failed("Failed to verify peer's certificate"));
+            }
+            Err(_) => {
+                return Err(auth_failed(
+                    "TLS handshake failed Error in the pull function.",
+                ))
+            }
         }
-        _ => auth_failed("TLS handshake failed Error in the pull function."),
-    })?;
+    };
     // The server checks our certificate (and address) after the handshake, and says so.
     let mut verdict = [0u8; 1];
-    tls.read_exact(&mut verdict).map_err(|_| {
-        Error::new(
-            ErrorCode::Rpc,
-            "Unable to read TLS confirmation: Input/output error",
-        )
-    })?;
+    loop {
+        match tls.ssl_read(&mut verdict) {
+            Ok(1) => break,
+            Err(e) if would_block(&e) => {
+                if !wait_for(tls.get_ref(), PollFlags::POLLIN, deadline) {
+                    return Err(timed_out());
+                }
+            }
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::Rpc,
+                    "Unable to read TLS confirmation: Input/output error",
+                ))
+            }
+        }
+    }
     if verdict[0] != 1 {
         return Err(Error::new(
             ErrorCode::Rpc,
@@ -221,6 +270,25 @@ pub fn connect(uri: &Uri) -> Result<UnixStream> {
     let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
     std::thread::spawn(move || pump(tls, theirs));
     Ok(ours)
+}
+
+/// Waits until `socket` is ready for `wanted`, no later than `deadline`; false when the
+/// deadline came first.
+fn wait_for(socket: &TcpStream, wanted: PollFlags, deadline: Instant) -> bool {
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return false;
+        }
+        let ms = PollTimeout::try_from(left.as_millis().max(1)).unwrap_or(PollTimeout::MAX);
+        let mut fds = [PollFd::new(socket.as_fd(), wanted)];
+        match poll(&mut fds, ms) {
+            Ok(0) => return false,
+            Ok(_) => return true,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => return true,
+        }
+    }
 }
 
 fn would_block(e: &openssl::ssl::Error) -> bool {

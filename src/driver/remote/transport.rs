@@ -110,7 +110,10 @@ pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)>
             ))
         }
         Transport::Tls => socket_client(super::tls::connect(uri)?, uri),
-        Transport::Tcp => socket_client(super::tls::tcp(uri, super::tls::TCP_PORT)?, uri),
+        Transport::Tcp => {
+            let limit = super::connect_limit(uri);
+            socket_client(super::tls::tcp(uri, super::tls::TCP_PORT, limit)?, uri)
+        }
     };
     Ok((client?, Reach::Cold))
 }

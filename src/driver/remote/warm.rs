@@ -29,7 +29,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use nix::sys::socket::{
-    getsockopt, recvmsg, sendmsg, sockopt, ControlMessage, ControlMessageOwned, MsgFlags,
+    connect, getsockopt, recvmsg, sendmsg, socket, sockopt, AddressFamily, ControlMessage,
+    ControlMessageOwned, MsgFlags, SockFlag, SockType, UnixAddr,
 };
 
 use super::ssh;
@@ -102,7 +103,7 @@ impl Paths {
         let dir = dir()?;
         // One binary is both sides, so std's hasher names the same destination the same way.
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (ssh::destination(uri), readonly).hash(&mut h);
+        (ssh::destination(uri)?, readonly).hash(&mut h);
         let base = format!("{:016x}", h.finish());
         Some(Paths {
             sock: dir.join(format!("{base}.sock")),
@@ -126,15 +127,31 @@ pub fn take(uri: &Uri, readonly: bool) -> Result<Option<UnixStream>> {
     Ok(Paths::of(uri, readonly).and_then(|p| ask_for_channel(&p)))
 }
 
+/// How long a one-shot waits for a keeper's answer: a keeper that takes longer (stopped,
+/// or busy opening a channel) is passed over for a cold connection.
+const ANSWER_WITHIN: Duration = Duration::from_millis(500);
+
 fn ask_for_channel(paths: &Paths) -> Option<UnixStream> {
-    let mut s = UnixStream::connect(&paths.sock).ok()?;
-    if !same_user(&s) {
-        return None;
-    }
-    // The keeper may have to open a channel first: a few round trips to the host.
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    s.write_all(&[TAKE]).ok()?;
+    let s = reach(&paths.sock)?;
+    s.set_read_timeout(Some(ANSWER_WITHIN)).ok()?;
+    (&s).write_all(&[TAKE]).ok()?;
     receive_fd(&s)
+}
+
+/// A connection to the keeper at `sock`, when one of this user's answers there. Never waits:
+/// the socket of a keeper that stopped accepting (its backlog full) is as good as none.
+fn reach(sock: &std::path::Path) -> Option<UnixStream> {
+    let fd = socket(
+        AddressFamily::Unix,
+        SockType::Stream,
+        SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
+        None,
+    )
+    .ok()?;
+    connect(fd.as_raw_fd(), &UnixAddr::new(sock).ok()?).ok()?;
+    let s = UnixStream::from(fd);
+    s.set_nonblocking(false).ok()?;
+    same_user(&s).then_some(s)
 }
 
 /// Sends `fd` with a yes.
@@ -235,10 +252,7 @@ impl Info {
 
 /// Sends one request to the keeper at `sock`, returns its answer.
 fn request(sock: &std::path::Path, what: u8) -> Option<String> {
-    let mut s = UnixStream::connect(sock).ok()?;
-    if !same_user(&s) {
-        return None;
-    }
+    let mut s = reach(sock)?;
     s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
     s.write_all(&[what]).ok()?;
     let mut answer = String::new();
