@@ -22,9 +22,6 @@ pub fn main(args: &[OsString]) -> i32 {
     if let Some(status) = crate::roles::run_if_helper(args) {
         return status;
     }
-    if let Some(status) = crate::driver::remote::warm::run_if_control(args) {
-        return status;
-    }
     let cli = match Cli::parse(args) {
         Ok(c) => c,
         Err(e) => {
@@ -101,6 +98,25 @@ fn run(cli: Cli) -> i32 {
             ));
             out.flush();
             return 0;
+        }
+        Action::Warm => {
+            out.outcome(&crate::commands::warm::list(), cli.opts.quiet);
+            out.flush();
+            return 0;
+        }
+        Action::WarmStop(uri) => {
+            let status = match crate::commands::warm::stop(uri.as_deref()) {
+                Ok(o) => {
+                    out.outcome(&o, cli.opts.quiet);
+                    0
+                }
+                Err(e) => {
+                    out.error(&e.failure());
+                    1
+                }
+            };
+            out.flush();
+            return status;
         }
         Action::Interactive => None,
         Action::Script(s) => match tokenizer::split(s.as_bytes()) {

@@ -23,6 +23,10 @@ pub enum Action {
     Script(OsString),
     /// Several words: one command, each word one token.
     Words(Vec<OsString>),
+    /// `--warm`: the warm ssh connections.
+    Warm,
+    /// `--warm-stop[=URI]`: stop them (all, or those of URI).
+    WarmStop(Option<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +53,8 @@ pub enum CliError {
     NotPositive(char),
     #[error("Invalid string '{0}' for escape sequence")]
     Escape(String),
+    #[error("{0} runs no command: '{1}' is one too many")]
+    NoCommandWith(&'static str, String),
 }
 
 /// One global option of the model in `virtsh_commands::global`.
@@ -97,6 +103,7 @@ impl Cli {
             action: Action::Interactive,
             warnings: Vec::new(),
         };
+        // What the options ask for instead of commands (a version, the warm connections).
         let mut version: Option<Action> = None;
         let table = table();
         let mut i = 0;
@@ -173,6 +180,10 @@ impl Cli {
                 let short = opt.short.unwrap_or_default();
                 match (opt.short, opt.long.as_deref()) {
                     (_, Some("json")) => cli.opts.json = true,
+                    (_, Some("warm")) => version = Some(Action::Warm),
+                    (_, Some("warm-stop")) => {
+                        version = Some(Action::WarmStop(Some(value).filter(|v| !v.is_empty())))
+                    }
                     (_, Some("version")) if value == "long" => version = Some(Action::VersionLong),
                     (_, Some("version")) => version = Some(Action::VersionShort),
                     // virtsh never starts a polkit agent.
@@ -223,6 +234,23 @@ impl Cli {
         }
         let rest = &args[i.min(args.len())..];
         cli.action = match (version, rest) {
+            // `--warm-stop URI`, the URI as a word of its own, as well.
+            (Some(Action::WarmStop(None)), [uri]) => {
+                Action::WarmStop(Some(uri.to_string_lossy().into_owned()))
+            }
+            // No command runs with them, so none is taken and left undone.
+            (Some(w @ (Action::Warm | Action::WarmStop(_))), words @ [_, ..]) => {
+                let (option, extra) = match w {
+                    Action::Warm => ("--warm", &words[0]),
+                    // The first word was its URI.
+                    Action::WarmStop(None) => ("--warm-stop", &words[words.len().min(2) - 1]),
+                    _ => ("--warm-stop", &words[0]),
+                };
+                return Err(CliError::NoCommandWith(
+                    option,
+                    extra.to_string_lossy().into_owned(),
+                ));
+            }
             (Some(v), _) => v,
             (None, []) => Action::Interactive,
             (None, [one]) => Action::Script(one.clone()),

@@ -431,6 +431,19 @@ fn one_shots_leave_a_warm_connection_the_next_ones_take() {
     let (again, _) = virtsh(&["nodeinfo"]);
     assert_eq!(again.stdout, cold.stdout);
     common::wait_until("a new keeper", || keepers(home).iter().any(|k| k.0 != pid));
+    // `--warm` says the time a keeper has left (60 s less its idle time), not its setting,
+    // and is data under --json.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let mut listed = Command::new(env!("CARGO_BIN_EXE_virtsh"));
+    sshd::environment(listed.args(["--json", "--warm"]), home);
+    let listed: serde_json::Value =
+        serde_json::from_slice(&listed.output().unwrap().stdout).unwrap();
+    let keeper = &listed[0];
+    let (idle, left) = (
+        keeper["idle"].as_u64().unwrap(),
+        keeper["expires_in"].as_u64().unwrap(),
+    );
+    assert!(idle >= 2 && left == 60 - idle, "{listed}");
     // Stopped, and with a changed host key: the one-shot is refused as a cold one is, and no
     // keeper is left.
     assert!(
@@ -439,6 +452,12 @@ fn one_shots_leave_a_warm_connection_the_next_ones_take() {
             .success()
     );
     common::wait_until("no keeper", || keepers(home).is_empty());
+    // Nothing of the stopped keepers is left: no socket, no lock file.
+    common::wait_until("the keepers' files to go", || {
+        std::fs::read_dir(home.join("run/virtsh-warm"))
+            .map(|d| d.count() == 0)
+            .unwrap_or(true)
+    });
     let trust = |key: &str| {
         let line = format!("[127.0.0.1]:{} {}\n", d.port, pubkey(&home.join(key)));
         std::fs::write(home.join(".ssh/known_hosts"), line).unwrap();
@@ -466,6 +485,7 @@ fn one_shots_leave_a_warm_connection_the_next_ones_take() {
     common::wait_until("the short-lived keeper", || {
         keepers(home).iter().any(|k| k.1 == short)
     });
+
     common::wait_until("the short-lived keeper to expire", || {
         !keepers(home).iter().any(|k| k.1 == short)
     });

@@ -68,6 +68,19 @@ pub struct GlobalOptions {
     #[arg(long = "json", help = "print results and errors as JSON")]
     pub json: bool,
     #[arg(
+        long = "warm",
+        help = "list the warm ssh connections kept for this user, and the time each has left"
+    )]
+    pub warm: bool,
+    #[arg(
+        long = "warm-stop",
+        value_name = "URI",
+        num_args = 0..=1,
+        require_equals = true,
+        help = "stop the warm ssh connections (all, or those to URI)"
+    )]
+    pub warm_stop: Option<String>,
+    #[arg(
         long = "no-pkttyagent",
         hide = true,
         help = "suppress the polkit tty agent (virtsh never starts one)"

@@ -12,6 +12,7 @@ mod listen;
 pub(crate) mod lookup;
 mod pool_as;
 mod transfer;
+pub mod warm;
 
 pub use error::CmdError;
 

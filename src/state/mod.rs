@@ -25,6 +25,17 @@ impl Lock {
     pub fn metadata(&self) -> io::Result<std::fs::Metadata> {
         self.file.metadata()
     }
+
+    /// Whether the locked file is still the one at `path` (it was not removed, nor replaced,
+    /// while the lock was awaited): a lock file goes with its object, unlinked by the one
+    /// holding it, so a lock taken on a file already gone locks nothing.
+    pub fn is_at(&self, path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (self.metadata(), std::fs::metadata(path)) {
+            (Ok(held), Ok(now)) => held.ino() == now.ino() && held.dev() == now.dev(),
+            _ => false,
+        }
+    }
 }
 
 impl std::os::fd::AsRawFd for Lock {

@@ -17,7 +17,6 @@
 //! sees that the path no longer leads to it and opens the lock again, so the protocol holds.
 
 use std::io;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use uuid::Uuid;
@@ -155,7 +154,7 @@ impl ObjectStore {
         let path = self.run_file(name, "lock");
         loop {
             let lock = super::lock(&path).map_err(io_at(&path))?;
-            if still_at(&lock, &path) {
+            if lock.is_at(&path) {
                 return Ok(lock);
             }
         }
@@ -386,15 +385,6 @@ fn old_entry(uuid: &str, name: &str) -> Option<(Uuid, Name)> {
     Some((Uuid::parse_str(uuid).ok()?, Name::new(name).ok()?))
 }
 
-/// Whether the locked file is still the one at `path` (it was not removed, nor replaced,
-/// while the lock was awaited).
-fn still_at(lock: &Lock, path: &Path) -> bool {
-    match (lock.metadata(), std::fs::metadata(path)) {
-        (Ok(held), Ok(now)) => held.ino() == now.ino() && held.dev() == now.dev(),
-        _ => false,
-    }
-}
-
 fn read_optional(path: &Path) -> StoreResult<Option<String>> {
     match crate::sys::read_capped(path, crate::sys::XML_FILE_MAX) {
         // Not UTF-8: handed on as text that fails to parse, as any other corrupt file.
@@ -468,7 +458,7 @@ mod tests {
             let (store, a) = (store.clone(), a.clone());
             std::thread::spawn(move || {
                 let lock = store.lock(&a).unwrap();
-                still_at(&lock, &store.run_file(&a, "lock"))
+                lock.is_at(&store.run_file(&a, "lock"))
             })
         };
         std::thread::sleep(std::time::Duration::from_millis(50));

@@ -51,18 +51,15 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
     let expiry = warm::expiry(uri)?;
     let paths = Paths::of(uri, readonly)
         .ok_or_else(|| Error::internal("no private directory for warm connections"))?;
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&paths.lock)
+    let lock = crate::state::try_lock(&paths.lock)
         .map_err(|e| Error::system("cannot open the keeper's lock", &e))?;
-    if lock.try_lock().is_err() {
-        // Another keeper has this destination.
+    // Another keeper has this destination, or the lock file went with a keeper that ended
+    // while this one waited (the next one-shot starts another).
+    let Some(lock) = lock.filter(|l| l.is_at(&paths.lock)) else {
         return Ok(());
-    }
+    };
     // Declared after the lock, so dropped before it on every return.
-    let signals = SocketOnSignals::arm(&paths.sock);
+    let signals = SocketOnSignals::arm(&paths.sock, &paths.lock);
     let opened = Opened::open(uri)?;
     let name = super::daemon_name(uri);
     // Spares reach the daemon's socket directly when sshd allows it: a program started per
@@ -100,8 +97,10 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
         sock: paths.sock.clone(),
     };
     keeper.run(silence);
-    // The socket goes before the lock is let go, so a new keeper never loses its own.
+    // The socket and the lock file go before the lock is let go, so a new keeper never loses
+    // its own (one that locked the old file finds it gone and ends).
     let _ = std::fs::remove_file(&paths.sock);
+    let _ = std::fs::remove_file(&paths.lock);
     // Whatever the keeper carried sees the connection close (the session goes with it).
     for r in keeper.relays.iter().chain(&keeper.closing) {
         r.end_local();
@@ -111,14 +110,17 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
     Ok(())
 }
 
-/// The socket a signal handler removes (a C string, never freed), or null.
+/// The socket and lock file a signal handler removes (C strings, never freed), or null.
 static SOCKET: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
+static LOCK: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
 
 extern "C" fn on_end_signal(signal: libc::c_int) {
-    let path = SOCKET.load(Ordering::SeqCst);
-    if !path.is_null() {
-        // SAFETY: unlink is async-signal-safe; the string is never freed.
-        unsafe { libc::unlink(path) };
+    for file in [&SOCKET, &LOCK] {
+        let path = file.load(Ordering::SeqCst);
+        if !path.is_null() {
+            // SAFETY: unlink is async-signal-safe; the string is never freed.
+            unsafe { libc::unlink(path) };
+        }
     }
     // Ended as the signal ends a process, now that the socket is gone.
     // SAFETY: signal and raise are async-signal-safe.
@@ -135,9 +137,11 @@ extern "C" fn on_end_signal(signal: libc::c_int) {
 struct SocketOnSignals;
 
 impl SocketOnSignals {
-    fn arm(sock: &Path) -> SocketOnSignals {
-        if let Ok(path) = CString::new(sock.as_os_str().as_bytes()) {
-            SOCKET.store(path.into_raw(), Ordering::SeqCst);
+    fn arm(sock: &Path, lock: &Path) -> SocketOnSignals {
+        for (slot, file) in [(&SOCKET, sock), (&LOCK, lock)] {
+            if let Ok(path) = CString::new(file.as_os_str().as_bytes()) {
+                slot.store(path.into_raw(), Ordering::SeqCst);
+            }
         }
         let action = SigAction::new(
             SigHandler::Handler(on_end_signal),
@@ -154,8 +158,9 @@ impl SocketOnSignals {
 
 impl Drop for SocketOnSignals {
     fn drop(&mut self) {
-        // Left leaked: a handler running now may still read it.
+        // Left leaked: a handler running now may still read them.
         SOCKET.store(std::ptr::null_mut(), Ordering::SeqCst);
+        LOCK.store(std::ptr::null_mut(), Ordering::SeqCst);
     }
 }
 

@@ -212,7 +212,7 @@ pub fn leave_keeper(uri: &Uri, readonly: bool) {
 }
 
 /// A keeper's answer to INFO: what `--warm` shows of it.
-pub(super) struct Info {
+pub struct Info {
     pub pid: u32,
     pub readonly: bool,
     pub uri: String,
@@ -263,7 +263,7 @@ fn request(sock: &std::path::Path, what: u8) -> Option<String> {
 /// Every live keeper of this user, with its socket. A socket a dead keeper left is passed
 /// over, not removed (listing changes nothing; the next keeper of its destination replaces
 /// it).
-fn keepers() -> Vec<(PathBuf, Info)> {
+pub fn keepers() -> Vec<(PathBuf, Info)> {
     let Some(dir) = dir() else {
         return Vec::new();
     };
@@ -284,55 +284,7 @@ fn keepers() -> Vec<(PathBuf, Info)> {
     found
 }
 
-/// `virtsh --warm` (list the keepers) and `virtsh --warm-stop [URI]` (stop them all, or
-/// those of URI); `None` when the arguments are not these.
-pub fn run_if_control(args: &[std::ffi::OsString]) -> Option<i32> {
-    let words: Vec<&str> = args.iter().map(|a| a.to_str()).collect::<Option<_>>()?;
-    match words.as_slice() {
-        ["--warm"] => {
-            let mut table = crate::render::table::Table::new([
-                "PID", "URI", "Mode", "Served", "Active", "Idle", "Expiry",
-            ]);
-            for (_, i) in keepers() {
-                table.row([
-                    i.pid.to_string(),
-                    i.uri,
-                    if i.readonly {
-                        "read-only"
-                    } else {
-                        "read-write"
-                    }
-                    .to_string(),
-                    i.served.to_string(),
-                    i.active.to_string(),
-                    format!("{} s", i.idle),
-                    format!("{} s", i.expiry),
-                ]);
-            }
-            print!("{}", table.render(true));
-            Some(0)
-        }
-        ["--warm-stop", which @ ..] if which.len() <= 1 => {
-            let wanted = match which.first() {
-                Some(u) => match Uri::parse(u) {
-                    Ok(u) => Some(u.to_string()),
-                    Err(_) => {
-                        eprintln!("error: Unable to parse URI {u}");
-                        return Some(1);
-                    }
-                },
-                None => None,
-            };
-            for (sock, i) in keepers() {
-                if wanted.as_ref().is_some_and(|w| *w != i.uri) {
-                    continue;
-                }
-                if request(&sock, STOP).is_some() {
-                    println!("stopped the warm connection to {} (pid {})", i.uri, i.pid);
-                }
-            }
-            Some(0)
-        }
-        _ => None,
-    }
+/// Stops the keeper at `sock`; whether it said it stops.
+pub fn stop(sock: &std::path::Path) -> bool {
+    request(sock, STOP).is_some()
 }
