@@ -500,20 +500,21 @@ fn interfaces_come_and_go_while_the_guest_runs() {
     let mac = "52:54:00:0a:bc:01";
     // What a boot would refuse is not plugged in either, and nothing changes.
     let e = v.err(&format!(
-        "attach-interface h network hot --mac {mac} --alias ua-x --persistent"
+        "attach-interface h network hot --mac {mac} --script /bin/true --persistent"
     ));
     assert!(
-        e.contains("<interface><alias> is not supported by virtsh's QEMU driver"),
+        e.contains("scripts are not supported on interfaces of type network"),
         "{e}"
     );
     assert!(!v.ok("dumpxml h --inactive").contains(mac));
     v.ok(&format!(
-        "attach-interface h network hot --mac {mac} --model virtio --persistent"
+        "attach-interface h network hot --mac {mac} --model virtio --alias ua-hot --persistent"
     ));
     assert!(
         v.ok("dumpxml h --inactive").contains(mac),
         "--persistent reaches the definition"
     );
+    assert!(v.ok("dumpxml h").contains("<alias name='ua-hot'/>"), "a user's alias is kept");
     let tap = "vt5254000abc01";
     assert!(interface_exists(tap), "the new NIC's tap is on the host");
     let shell = |console: &mut expectrl::session::OsSession, line: &str| {
