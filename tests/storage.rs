@@ -267,12 +267,12 @@ fn volumes_are_what_the_directory_holds() {
     let odd = std::ffi::OsStr::from_bytes(b"bad\xff.img");
     std::fs::write(t.join(odd), vec![0u8; 4096]).unwrap();
     v.ok("pool-refresh p");
-    // Both listed (the name that is not UTF-8 as its bytes, as virsh prints it) and usable,
-    // the odd name given as the bytes it is.
+    // Both listed (the name that is not UTF-8 escaped, as virsh's tables print it) and
+    // usable, the odd name given as the bytes it is.
     let list = v.script("vol-list p").stdout;
     let has = |needle: &[u8]| common::has(&list, needle);
     assert!(
-        has(b" bad\xff.img ") && has(b" link.img "),
+        has(br" bad\xff.img ") && has(b" link.img "),
         "{}",
         String::from_utf8_lossy(&list)
     );
