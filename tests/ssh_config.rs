@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use virtsh::driver::remote::ssh_config::{self, Given, HostConfig, Sources};
+use virtsh::driver::remote::ssh_config::{self, Family, Given, HostConfig, Sources, Strict};
 
 mod common;
 
@@ -32,6 +32,8 @@ const KEYS: &[&str] = &[
     "connecttimeout",
     "proxycommand",
     "proxyjump",
+    "addressfamily",
+    "hashknownhosts",
 ];
 
 fn account() -> nix::unistd::User {
@@ -71,7 +73,24 @@ fn shown(c: &HostConfig) -> Vec<String> {
         ),
         format!(
             "stricthostkeychecking {}",
-            c.strict_host_key_checking.word()
+            match c.strict_host_key_checking {
+                Strict::Yes => "true",
+                Strict::Off => "false",
+                Strict::Ask => "ask",
+                Strict::AcceptNew => "accept-new",
+            }
+        ),
+        format!(
+            "addressfamily {}",
+            match c.address_family {
+                Family::Any => "any",
+                Family::Inet => "inet",
+                Family::Inet6 => "inet6",
+            }
+        ),
+        format!(
+            "hashknownhosts {}",
+            if c.hash_known_hosts { "yes" } else { "no" }
         ),
         format!("serveralivecountmax {}", c.server_alive_count_max),
         format!("serveraliveinterval {}", c.server_alive_interval),
@@ -118,12 +137,17 @@ fn theirs(file: &Path, host: &str, user: Option<&str>) -> Result<Vec<String>, Ve
         .expect("ssh (openssh-client) is installed");
     match o.status.success() {
         true => Ok(keyword_lines(&text(&o.stdout))),
-        false => Err(text(&o.stderr)
-            .split("\r\n")
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect()),
+        false => Err(lines(&text(&o.stderr))),
     }
+}
+
+/// ssh's error lines, cut at its line ends.
+fn lines(stderr: &str) -> Vec<String> {
+    stderr
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// virtsh's reading of the same file, as `ssh -F` reads it (no system file, no owner check).
@@ -140,7 +164,7 @@ fn ours(file: &Path, host: &str, user: Option<&str>) -> Result<Vec<String>, Vec<
     let given = Given { user, port: None };
     ssh_config::resolve(host, given, &sources)
         .map(|c| shown(&c))
-        .map_err(|e| e.lines().into_iter().map(String::from).collect())
+        .map_err(|e| lines(&e.stderr))
 }
 
 fn write(path: &Path, bytes: &[u8]) {
@@ -217,6 +241,21 @@ fn configurations_resolve_as_ssh_g_prints_them() {
         (
             b"Match final host final.example\n  User fin\nHost f\n  HostName Final.Example\n".to_vec(),
             &["f"],
+        ),
+        // A negated `final` asks for the final pass too (as OpenSSH 10.0 does), where
+        // `canonical` matches.
+        (
+            b"Match !final\n  Port 2022\nMatch canonical\n  User canon\nMatch !canonical host x\n  IdentitiesOnly yes\n"
+                .to_vec(),
+            &["x", "y"],
+        ),
+        (
+            b"Match canonical\n  User canon\nMatch final !canonical\n  Port 2\nMatch final\n  HostKeyAlias fin\n".to_vec(),
+            &["x"],
+        ),
+        (
+            b"Host a\n  AddressFamily inet6\n  HashKnownHosts yes\nHost *\n  AddressFamily inet\n  HashKnownHosts no\n".to_vec(),
+            &["a", "b"],
         ),
         (b"IgnoreUnknown UseKeychain,Add*\nUseKeychain yes\nAddSomething x\n".to_vec(), &["x"]),
     ];
