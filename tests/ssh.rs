@@ -904,3 +904,31 @@ fn a_warm_channel_that_times_out_is_not_retried_cold() {
     // The warm channel spoke; nothing after it (a cold connection speaks before it waits).
     assert_eq!(spoke.load(Ordering::SeqCst), 2);
 }
+
+/// A ProxyCommand started by virtsh in the foreground of its terminal can ask there, as one
+/// ssh starts can (in a process group of its own it would be stopped for reading the
+/// terminal, and the connection would time out).
+#[test]
+fn a_proxy_command_can_ask_on_the_terminal() {
+    use expectrl::Expect;
+    let d = sshd::start();
+    let home = d.home.path();
+    std::fs::write(
+        home.join(".ssh/config"),
+        format!(
+            "Host asks\n  HostName 127.0.0.1\n  Port {}\n  User root\n  \
+             ProxyCommand sh -c 'printf \"word? \" >/dev/tty; read w </dev/tty; test \"$w\" = yes && exec nc %h %p'\n",
+            d.port
+        ),
+    )
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_virtsh"));
+    cmd.args(["-c", "test+ssh://asks/default?warm=0", "uri"]);
+    sshd::environment(&mut cmd, home);
+    let mut session = expectrl::Session::spawn(cmd).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    session.expect("word? ").unwrap();
+    session.send("yes\r").unwrap();
+    session.expect("test+ssh://asks/default?warm=0").unwrap();
+    session.expect(expectrl::Eof).unwrap();
+}

@@ -663,3 +663,33 @@ fn what_virtsh_cannot_honour_is_refused_with_where_it_is() {
         )
     );
 }
+
+/// `Match exec` runs in the user's shell as a ProxyCommand does: `/bin/sh` when `SHELL` is
+/// empty, without the variable that makes the virtsh binary a keeper (a keeper, which has it,
+/// reads the configuration too).
+#[test]
+fn match_exec_runs_in_the_shell_a_proxy_command_runs_in() {
+    let home = home_reading_its_config();
+    let seen = home.path().join("seen");
+    write(
+        &home.path().join(".ssh/config"),
+        format!(
+            "Match exec \"env > {}\"\n  HostName 127.0.0.1\n  Port 1\n",
+            seen.display()
+        )
+        .as_bytes(),
+    );
+    // A keeper for the URI: it reads the configuration, cannot connect, and ends.
+    let o = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .arg("qemu+ssh://lab/system")
+        .env("VIRTSH_WARM_KEEPER", "rw")
+        .env("SHELL", "")
+        .env("HOME", home.path())
+        .env("XDG_RUNTIME_DIR", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let env = std::fs::read_to_string(&seen).expect("the command ran");
+    assert!(env.contains("HOME="), "{env}");
+    assert!(!env.contains("VIRTSH_WARM_KEEPER"), "{env}");
+}
