@@ -376,6 +376,7 @@ fn link_to(hop: &Hop, depth: u32, deadline: &Deadline) -> Result<Link> {
     let mut via = first;
     for next in hops.into_iter().chain(std::iter::once(hop.clone_target())) {
         let session = session_on(&via, &link, None, deadline)?;
+        bound(&session, deadline);
         let channel = session
             .channel_direct_tcpip(next.host(), next.port(), None)
             .map_err(|e| {

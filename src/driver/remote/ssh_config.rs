@@ -5,7 +5,8 @@
 //! and depth limit (`reader.rs`), `%` tokens as it expands them (`expand.rs`). For each keyword
 //! the first value obtained wins, except `IdentityFile`, which accumulates.
 //!
-//! What OpenSSH refuses is refused with the lines it prints ([`ConfigError`]).
+//! What OpenSSH refuses is refused with the lines it prints ([`ConfigError`]); what it takes
+//! and virtsh cannot honour is named in [`HostConfig::unhonoured`] for the transport to refuse.
 
 mod criteria;
 mod expand;
