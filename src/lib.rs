@@ -11,6 +11,7 @@ pub mod cli;
 pub mod client_conf;
 pub mod commands;
 pub mod connect;
+pub mod deadline;
 pub mod driver;
 pub mod error;
 pub mod log;

@@ -1,26 +1,19 @@
 //! The ssh transport against Debian's sshd, started here on 127.0.0.1 with keys and a
 //! known_hosts made for the test: the golden suite over `test+ssh://` prints what the real
-//! virsh prints on the same URI; a real domain goes through its lifecycle over `qemu+ssh://`;
-//! an unknown host, a changed key, a wrong user and a refused port each give their error;
-//! `~/.ssh/config` (aliases, keys, ProxyJump, ProxyCommand, host key rules) is honoured;
-//! one-shots leave a warm connection the next ones take (and the goldens go through it); a
-//! keeper killed under a one-shot, stopped, or ended by a signal costs no one-shot its output.
+//! virsh prints on the same URI (through the warm connections one-shots leave); a real domain
+//! goes through its lifecycle over `qemu+ssh://`; an unknown host, a changed key, a revoked
+//! key, a wrong user and a refused port each give their error; `~/.ssh/config` (aliases, keys,
+//! ProxyJump, ProxyCommand, host key rules) is honoured. The warm connections themselves are
+//! `ssh_warm.rs`'s.
 
 use std::net::TcpListener;
-use std::os::unix::fs::MetadataExt;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod common;
 
-use common::golden::{assert_same_over, command, private_default};
-use common::sshd::{self, keepers, keygen, pubkey};
-
-fn run(program: &str, home: &Path, args: &[String]) -> Output {
-    let mut c = command(program, args);
-    sshd::environment(&mut c, home);
-    c.output().unwrap()
-}
+use common::golden::{assert_same_over, private_default};
+use common::run_at as run;
+use common::sshd::{self, keygen, pubkey};
 
 #[test]
 fn golden_cases_over_ssh_match_virsh() {
@@ -278,7 +271,8 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
         block(
             "acceptnew",
             &format!(
-                "  HostKeyAlias newalias\n  StrictHostKeyChecking accept-new\n  UserKnownHostsFile {}\n",
+                "  HostKeyAlias newalias\n  StrictHostKeyChecking accept-new\n  UserKnownHostsFile {}\n\
+                 HashKnownHosts yes\n",
                 ssh.join("known_new").display()
             ),
         ),
@@ -341,9 +335,19 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
             String::from_utf8_lossy(&ours.stderr)
         );
     }
-    // accept-new wrote the key under its alias to the file the configuration names.
+    // accept-new wrote the key under its alias, hashed (HashKnownHosts), to the file the
+    // configuration names: ssh finds it there.
     let written = std::fs::read_to_string(ssh.join("known_new")).unwrap_or_default();
-    assert!(written.starts_with("newalias "), "{written}");
+    assert!(written.starts_with("|1|"), "{written}");
+    let found = Command::new("ssh-keygen")
+        .args(["-F", "newalias", "-f"])
+        .arg(ssh.join("known_new"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&found.stdout).contains(&host_key),
+        "{written}"
+    );
     // A key that does not match, and one not known where checking is strict: refused.
     let wrong = on(env!("CARGO_BIN_EXE_virtsh"), "wrongkey");
     let e = String::from_utf8_lossy(&wrong.stderr);
@@ -363,149 +367,6 @@ fn ssh_config_is_honoured_as_openssh_honours_it() {
         "{e}"
     );
     let _ = Command::new("kill").arg(agent_pid).status();
-}
-
-#[test]
-fn one_shots_leave_a_warm_connection_the_next_ones_take() {
-    let d = sshd::start();
-    let home = d.home.path();
-    d.alias("lab1");
-    let uri = "test+ssh://lab1/default".to_string();
-    let virtsh = |args: &[&str]| {
-        let mut all = vec!["-c".to_string(), uri.clone()];
-        all.extend(args.iter().map(|a| a.to_string()));
-        let started = std::time::Instant::now();
-        let o = run(env!("CARGO_BIN_EXE_virtsh"), home, &all);
-        (o, started.elapsed())
-    };
-    // The first one-shot connects cold and returns at once, its output captured through a
-    // pipe the keeper does not hold.
-    // Commands whose output no other test changes (libvirtd shares test:///default between
-    // the connections open at a time).
-    let (cold, took) = virtsh(&["nodeinfo"]);
-    assert!(
-        cold.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cold.stderr)
-    );
-    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
-    common::wait_until("a keeper for the alias", || {
-        keepers(home).iter().any(|k| k.1 == uri)
-    });
-    let dir = home.join("run/virtsh-warm");
-    assert_eq!(std::fs::metadata(&dir).unwrap().mode() & 0o777, 0o700);
-    let sock = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .find(|e| e.path().extension().is_some_and(|x| x == "sock"))
-        .expect("the keeper's socket");
-    assert_eq!(sock.metadata().unwrap().mode() & 0o777, 0o600);
-    // The next ones go through it, with the same bytes and statuses, errors included.
-    for args in [&["nodeinfo"][..], &["dominfo", "nosuch"], &["hostname"]] {
-        let (warm, _) = virtsh(args);
-        let cold = run(
-            env!("CARGO_BIN_EXE_virtsh"),
-            home,
-            &["-c".into(), format!("{uri}?warm=0"), args.join(" ")],
-        );
-        assert_eq!(
-            (warm.status.code(), &warm.stdout, &warm.stderr),
-            (cold.status.code(), &cold.stdout, &cold.stderr),
-            "{args:?}"
-        );
-    }
-    let served = keepers(home).iter().find(|k| k.1 == uri).unwrap().2;
-    assert_eq!(served, 3, "three one-shots took the warm channel");
-    // A dead session ends its keeper; the next one-shot connects anew (and leaves a new one).
-    let pid = keepers(home)[0].0;
-    let sessions = Command::new("pgrep")
-        .args(["-P", &d.child.id().to_string()])
-        .output()
-        .unwrap();
-    for s in String::from_utf8_lossy(&sessions.stdout).split_whitespace() {
-        let _ = Command::new("kill").arg(s).status();
-    }
-    common::wait_until("the keeper of a dead session to end", || {
-        !std::path::Path::new(&format!("/proc/{pid}")).exists()
-    });
-    let (again, _) = virtsh(&["nodeinfo"]);
-    assert_eq!(again.stdout, cold.stdout);
-    common::wait_until("a new keeper", || keepers(home).iter().any(|k| k.0 != pid));
-    // `--warm` says the time a keeper has left (60 s less its idle time), not its setting,
-    // and is data under --json.
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    let mut listed = Command::new(env!("CARGO_BIN_EXE_virtsh"));
-    sshd::environment(listed.args(["--json", "--warm"]), home);
-    let listed: serde_json::Value =
-        serde_json::from_slice(&listed.output().unwrap().stdout).unwrap();
-    let keeper = &listed[0];
-    let (idle, left) = (
-        keeper["idle"].as_u64().unwrap(),
-        keeper["expires_in"].as_u64().unwrap(),
-    );
-    assert!(idle >= 2 && left == 60 - idle, "{listed}");
-    // Stopped, and with a changed host key: the one-shot is refused as a cold one is, and no
-    // keeper is left.
-    assert!(
-        run(env!("CARGO_BIN_EXE_virtsh"), home, &["--warm-stop".into()])
-            .status
-            .success()
-    );
-    common::wait_until("no keeper", || keepers(home).is_empty());
-    // Nothing of the stopped keepers is left: no socket, no lock file.
-    common::wait_until("the keepers' files to go", || {
-        std::fs::read_dir(home.join("run/virtsh-warm"))
-            .map(|d| d.count() == 0)
-            .unwrap_or(true)
-    });
-    let trust = |key: &str| {
-        let line = format!("[127.0.0.1]:{} {}\n", d.port, pubkey(&home.join(key)));
-        std::fs::write(home.join(".ssh/known_hosts"), line).unwrap();
-    };
-    keygen(&home.join("changed_key"));
-    trust("changed_key");
-    let (refused, _) = virtsh(&["list"]);
-    assert!(!refused.status.success());
-    assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("does not match"),
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    assert!(keepers(home).is_empty());
-    // An idle keeper ends after its expiry; `0` leaves none; a bad value is refused.
-    trust("host_key");
-    let short = format!("{uri}?warm=1");
-    let o = run(
-        env!("CARGO_BIN_EXE_virtsh"),
-        home,
-        &["-c".into(), short.clone(), "list".into()],
-    );
-    assert!(o.status.success());
-    common::wait_until("the short-lived keeper", || {
-        keepers(home).iter().any(|k| k.1 == short)
-    });
-
-    common::wait_until("the short-lived keeper to expire", || {
-        !keepers(home).iter().any(|k| k.1 == short)
-    });
-    let off = format!("{uri}?warm=0");
-    let o = run(
-        env!("CARGO_BIN_EXE_virtsh"),
-        home,
-        &["-c".into(), off, "list".into()],
-    );
-    assert!(o.status.success());
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    assert!(keepers(home).is_empty());
-    let bad = run(
-        env!("CARGO_BIN_EXE_virtsh"),
-        home,
-        &["-c".into(), format!("{uri}?warm=soon"), "list".into()],
-    );
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&bad.stderr)
-        .contains("invalid value 'soon' for the URI parameter warm"));
 }
 
 /// A real Linux guest on libvirtd, reached through an alias of `~/.ssh/config`:
@@ -570,212 +431,73 @@ fn a_linux_guest_console_through_an_ssh_alias() {
         .success());
 }
 
-/// Many one-shots at once to a destination with no keeper: all connect, exactly one keeper
-/// is left (the others find its lock taken and end); many at once through it: all get the
-/// same answer. `VIRTSH_WARM_PROCS` sets how many (8).
+/// A host key that a `@revoked` line of known_hosts marks is refused in ssh's words, whether
+/// another line trusts it or the policy would add it as unknown (it is not added), as ssh
+/// refuses it.
 #[test]
-fn concurrent_one_shots_leave_one_keeper() {
+fn a_revoked_host_key_is_refused() {
     let d = sshd::start();
-    d.alias("lab1");
     let home = d.home.path();
-    let procs = common::knob("VIRTSH_WARM_PROCS", 8);
-    let all_at_once = || -> Vec<Output> {
-        let children: Vec<_> = (0..procs)
-            .map(|_| {
-                let mut c = command(
-                    env!("CARGO_BIN_EXE_virtsh"),
-                    &[
-                        "-c".into(),
-                        "test+ssh://lab1/default".into(),
-                        "nodeinfo".into(),
-                    ],
-                );
-                sshd::environment(&mut c, home);
-                c.stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        children
-            .into_iter()
-            .map(|c| c.wait_with_output().unwrap())
-            .collect()
-    };
-    let cold = all_at_once();
-    for o in &cold {
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        assert_eq!(o.stdout, cold[0].stdout);
-    }
-    common::wait_until("a keeper", || !keepers(home).is_empty());
-    // Those that lost the race for the lock are gone by now.
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    assert_eq!(keepers(home).len(), 1, "{:?}", keepers(home));
-    let socks = std::fs::read_dir(home.join("run/virtsh-warm"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "sock"))
-        .count();
-    assert_eq!(socks, 1);
-    // (A keeper up early may have served some of the first round already.)
-    let before = keepers(home)[0].2;
-    let warm = all_at_once();
-    for o in &warm {
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        assert_eq!(o.stdout, cold[0].stdout);
-    }
-    let served = keepers(home)[0].2 - before;
-    assert_eq!(
-        served as usize, procs,
-        "every one of them took a warm channel"
+    let known = home.join(".ssh/known_hosts");
+    let host_key = pubkey(&home.join("host_key"));
+    let mut trusted = std::fs::read_to_string(&known).unwrap();
+    trusted.push_str(&format!("@revoked * {host_key}\n"));
+    std::fs::write(&known, &trusted).unwrap();
+    let words = format!(
+        "The ED25519 host key for [127.0.0.1]:{} is marked as revoked.",
+        d.port
     );
-}
-
-/// `virtsh -c URI nodeinfo` as the fixture's user, and how long it took.
-fn nodeinfo(home: &Path, uri: &str) -> (Output, std::time::Duration) {
-    let started = std::time::Instant::now();
-    let o = run(
-        env!("CARGO_BIN_EXE_virtsh"),
-        home,
-        &["-c".into(), uri.into(), "nodeinfo".into()],
-    );
-    (o, started.elapsed())
-}
-
-fn signal(pid: u32, name: &str) {
-    let _ = Command::new("kill")
-        .args([&format!("-{name}"), &pid.to_string()])
-        .status();
-}
-
-/// A keeper killed (SIGKILL) while a one-shot's handshake over its warm channel is in flight
-/// (the daemon's answers held back 100 ms each, the kill within the first two): every
-/// one-shot still prints what a cold one prints, since a warm channel lost before the
-/// connection is open is given up for a cold one. `VIRTSH_WARM_KILLS` sets how many (30).
-#[test]
-fn one_shots_survive_keepers_killed_under_them() {
-    common::libvirtd::daemon_answers();
-    let d = sshd::start();
-    d.alias("lab1");
-    let home = d.home.path();
-    let socket = home.join("slow.sock");
-    common::libvirtd::slow_daemon(&socket, std::time::Duration::from_millis(100));
-    // qemu:///system: a test:///default connection open this long would keep that shared
-    // driver's state alive between the golden cases' connections.
-    let uri = format!("qemu+ssh://lab1/system?socket={}", socket.display());
-    let one_shot = || {
-        let mut c = command(
-            env!("CARGO_BIN_EXE_virtsh"),
-            &["-c".into(), uri.clone(), "uri".into()],
-        );
-        sshd::environment(&mut c, home);
-        c.stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    // The first is cold: no keeper is there yet.
-    let cold = one_shot().wait_with_output().unwrap();
+    let base = format!("test+ssh://root@127.0.0.1:{}/default?warm=0", d.port);
+    let on =
+        |program: &str, uri: &str| run(program, home, &["-c".into(), uri.into(), "uri".into()]);
+    let ours = on(env!("CARGO_BIN_EXE_virtsh"), &base);
+    let e = String::from_utf8_lossy(&ours.stderr);
+    assert!(!ours.status.success() && e.contains(&words), "{e}");
+    let theirs = on("virsh", &base);
+    let e = String::from_utf8_lossy(&theirs.stderr);
     assert!(
-        cold.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cold.stderr)
+        !theirs.status.success() && e.contains("is marked as revoked"),
+        "{e}"
     );
-    // A cheap spread of delays so that the kills land all along the two answers awaited.
-    let mut seed = u64::from(std::process::id());
-    for i in 0..common::knob("VIRTSH_WARM_KILLS", 30) {
-        // Only a cold one-shot leaves a keeper: one that went warm before the kill did not.
-        if sshd::keeper_pids(home).is_empty() {
-            assert!(one_shot().wait().unwrap().success());
-        }
-        common::wait_until("a serving keeper", || !keepers(home).is_empty());
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let delay = std::time::Duration::from_millis(20 + (seed >> 33) % 170);
-        let child = one_shot();
-        std::thread::sleep(delay);
-        for pid in sshd::keeper_pids(home) {
-            signal(pid, "KILL");
-        }
-        let o = child.wait_with_output().unwrap();
-        assert_eq!(
-            (
-                o.status.code(),
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-            (
-                cold.status.code(),
-                String::from_utf8_lossy(&cold.stdout),
-                String::from_utf8_lossy(&cold.stderr)
-            ),
-            "one-shot {i}, keeper killed after {delay:?} ({:?})",
-            std::os::unix::process::ExitStatusExt::signal(&o.status)
-        );
-    }
+    // Revoked and otherwise unknown, where an unknown key would be added: refused, the file
+    // as it was.
+    let only = home.join("revoked_only");
+    let revoked = format!("@revoked * {host_key}\n");
+    std::fs::write(&only, &revoked).unwrap();
+    let auto = format!(
+        "{base}&known_hosts={}&known_hosts_verify=auto",
+        only.display()
+    );
+    let ours = on(env!("CARGO_BIN_EXE_virtsh"), &auto);
+    let e = String::from_utf8_lossy(&ours.stderr);
+    assert!(!ours.status.success() && e.contains(&words), "{e}");
+    assert_eq!(std::fs::read_to_string(&only).unwrap(), revoked);
 }
 
-/// A stopped (SIGSTOP) keeper holds no one-shot up: it is given up within a moment and the
-/// one-shot connects cold.
+/// A ProxyCommand started by virtsh in the foreground of its terminal can ask there, as one
+/// ssh starts can (in a process group of its own it would be stopped for reading the
+/// terminal, and the connection would time out).
 #[test]
-fn a_stopped_keeper_is_passed_over() {
-    common::libvirtd::daemon_answers();
+fn a_proxy_command_can_ask_on_the_terminal() {
+    use expectrl::Expect;
     let d = sshd::start();
-    d.alias("lab1");
     let home = d.home.path();
-    let uri = "qemu+ssh://lab1/system";
-    let (cold, _) = nodeinfo(home, uri);
-    assert!(cold.status.success());
-    common::wait_until("a keeper", || !sshd::keeper_pids(home).is_empty());
-    let pid = sshd::keeper_pids(home)[0];
-    // Serving: the keeper is up and answers.
-    common::wait_until("the keeper to serve", || {
-        keepers(home).iter().any(|k| k.0 == pid)
-    });
-    signal(pid, "STOP");
-    for _ in 0..3 {
-        let (o, took) = nodeinfo(home, uri);
-        assert_eq!(
-            o.stdout,
-            cold.stdout,
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
-    }
-    signal(pid, "CONT");
-}
-
-/// A keeper ended by SIGTERM, SIGINT or SIGHUP removes its socket (its lock file stays: it
-/// is never removed).
-#[test]
-fn a_keeper_ended_by_a_signal_removes_its_socket() {
-    common::libvirtd::daemon_answers();
-    let d = sshd::start();
-    d.alias("lab1");
-    let home = d.home.path();
-    let dir = home.join("run/virtsh-warm");
-    let files = |ext: &str| {
-        std::fs::read_dir(&dir)
-            .map(|rd| {
-                rd.flatten()
-                    .filter(|e| e.path().extension().is_some_and(|x| x == ext))
-                    .count()
-            })
-            .unwrap_or(0)
-    };
-    for name in ["TERM", "INT", "HUP"] {
-        let (o, _) = nodeinfo(home, "qemu+ssh://lab1/system");
-        assert!(o.status.success());
-        common::wait_until("a keeper", || !keepers(home).is_empty());
-        let pid = keepers(home)[0].0;
-        assert_eq!(files("sock"), 1);
-        signal(pid, name);
-        common::wait_until("the keeper to end", || {
-            !Path::new(&format!("/proc/{pid}")).exists()
-        });
-        assert_eq!(files("sock"), 0, "SIG{name} left the socket");
-        assert_eq!(files("lock"), 1);
-    }
+    std::fs::write(
+        home.join(".ssh/config"),
+        format!(
+            "Host asks\n  HostName 127.0.0.1\n  Port {}\n  User root\n  \
+             ProxyCommand sh -c 'printf \"word? \" >/dev/tty; read w </dev/tty; test \"$w\" = yes && exec nc %h %p'\n",
+            d.port
+        ),
+    )
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_virtsh"));
+    cmd.args(["-c", "test+ssh://asks/default?warm=0", "uri"]);
+    sshd::environment(&mut cmd, home);
+    let mut session = expectrl::Session::spawn(cmd).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    session.expect("word? ").unwrap();
+    session.send("yes\r").unwrap();
+    session.expect("test+ssh://asks/default?warm=0").unwrap();
+    session.expect(expectrl::Eof).unwrap();
 }

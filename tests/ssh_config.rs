@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use virtsh::driver::remote::ssh_config::{self, Given, HostConfig, Sources};
+use virtsh::driver::remote::ssh_config::{self, Family, Given, HostConfig, Sources, Strict};
 
 mod common;
 
@@ -32,6 +32,8 @@ const KEYS: &[&str] = &[
     "connecttimeout",
     "proxycommand",
     "proxyjump",
+    "addressfamily",
+    "hashknownhosts",
 ];
 
 fn account() -> nix::unistd::User {
@@ -71,7 +73,24 @@ fn shown(c: &HostConfig) -> Vec<String> {
         ),
         format!(
             "stricthostkeychecking {}",
-            c.strict_host_key_checking.word()
+            match c.strict_host_key_checking {
+                Strict::Yes => "true",
+                Strict::Off => "false",
+                Strict::Ask => "ask",
+                Strict::AcceptNew => "accept-new",
+            }
+        ),
+        format!(
+            "addressfamily {}",
+            match c.address_family {
+                Family::Any => "any",
+                Family::Inet => "inet",
+                Family::Inet6 => "inet6",
+            }
+        ),
+        format!(
+            "hashknownhosts {}",
+            if c.hash_known_hosts { "yes" } else { "no" }
         ),
         format!("serveralivecountmax {}", c.server_alive_count_max),
         format!("serveraliveinterval {}", c.server_alive_interval),
@@ -118,12 +137,17 @@ fn theirs(file: &Path, host: &str, user: Option<&str>) -> Result<Vec<String>, Ve
         .expect("ssh (openssh-client) is installed");
     match o.status.success() {
         true => Ok(keyword_lines(&text(&o.stdout))),
-        false => Err(text(&o.stderr)
-            .split("\r\n")
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect()),
+        false => Err(lines(&text(&o.stderr))),
     }
+}
+
+/// ssh's error lines, cut at its line ends.
+fn lines(stderr: &str) -> Vec<String> {
+    stderr
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// virtsh's reading of the same file, as `ssh -F` reads it (no system file, no owner check).
@@ -140,7 +164,7 @@ fn ours(file: &Path, host: &str, user: Option<&str>) -> Result<Vec<String>, Vec<
     let given = Given { user, port: None };
     ssh_config::resolve(host, given, &sources)
         .map(|c| shown(&c))
-        .map_err(|e| e.lines().into_iter().map(String::from).collect())
+        .map_err(|e| lines(&e.stderr))
 }
 
 fn write(path: &Path, bytes: &[u8]) {
@@ -217,6 +241,21 @@ fn configurations_resolve_as_ssh_g_prints_them() {
         (
             b"Match final host final.example\n  User fin\nHost f\n  HostName Final.Example\n".to_vec(),
             &["f"],
+        ),
+        // A negated `final` asks for the final pass too (as OpenSSH 10.0 does), where
+        // `canonical` matches.
+        (
+            b"Match !final\n  Port 2022\nMatch canonical\n  User canon\nMatch !canonical host x\n  IdentitiesOnly yes\n"
+                .to_vec(),
+            &["x", "y"],
+        ),
+        (
+            b"Match canonical\n  User canon\nMatch final !canonical\n  Port 2\nMatch final\n  HostKeyAlias fin\n".to_vec(),
+            &["x"],
+        ),
+        (
+            b"Host a\n  AddressFamily inet6\n  HashKnownHosts yes\nHost *\n  AddressFamily inet\n  HashKnownHosts no\n".to_vec(),
+            &["a", "b"],
         ),
         (b"IgnoreUnknown UseKeychain,Add*\nUseKeychain yes\nAddSomething x\n".to_vec(), &["x"]),
     ];
@@ -536,6 +575,7 @@ fn sleeping(seconds: &str) -> Vec<u32> {
 /// holds virtsh's output.
 #[test]
 fn a_silent_proxy_command_neither_holds_nor_outlives_virtsh() {
+    const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
     let home = home_reading_its_config();
     // A length of sleep no other test uses.
     let seconds = "987654";
@@ -547,8 +587,9 @@ fn a_silent_proxy_command_neither_holds_nor_outlives_virtsh() {
     let mut shell = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "out=$('{}' -c 'qemu+ssh://silent/system?connect_timeout=2' list 2>&1); echo \"$out\"",
-            env!("CARGO_BIN_EXE_virtsh")
+            "out=$('{}' -c 'qemu+ssh://silent/system?connect_timeout={}' list 2>&1); echo \"$out\"",
+            env!("CARGO_BIN_EXE_virtsh"),
+            CONNECT_TIMEOUT.as_secs()
         ))
         .env("HOME", home.path())
         .env("XDG_RUNTIME_DIR", home.path())
@@ -559,13 +600,20 @@ fn a_silent_proxy_command_neither_holds_nor_outlives_virtsh() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let took = started.elapsed();
-    let left = sleeping(seconds);
+    // Hung up on as virtsh ends: gone within moments (the signal's delivery is not
+    // synchronous with virtsh's exit), never left running.
+    let mut left = sleeping(seconds);
+    while !left.is_empty() && started.elapsed() < took + Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+        left = sleeping(seconds);
+    }
     for pid in &left {
         let _ = Command::new("kill").arg(pid.to_string()).status();
     }
     let _ = shell.kill();
     let out = shell.wait_with_output().unwrap();
-    assert!(took < Duration::from_secs(8), "{took:?}");
+    // connect_timeout, and a few seconds for starting up and ending.
+    assert!(took < CONNECT_TIMEOUT + Duration::from_secs(6), "{took:?}");
     assert!(
         left.is_empty(),
         "the ProxyCommand is still running: {left:?}"
@@ -575,4 +623,73 @@ fn a_silent_proxy_command_neither_holds_nor_outlives_virtsh() {
         printed.starts_with("error: failed to connect to the hypervisor\nerror: Cannot connect to silent:22: ssh handshake failed"),
         "{printed}"
     );
+}
+
+/// A setting that would change where or how ssh connects, which virtsh cannot honour, is
+/// refused with its file and line before anything is connected; so is a `connect_timeout`
+/// that is not a number of seconds.
+#[test]
+fn what_virtsh_cannot_honour_is_refused_with_where_it_is() {
+    let home = home_reading_its_config();
+    let config = home.path().join(".ssh/config");
+    write(
+        &config,
+        b"Host lab\n  HostName 127.0.0.1\n  Port 1\n  CanonicalizeHostname yes\n",
+    );
+    let virtsh = |uri: &str| {
+        let o = run_in(
+            env!("CARGO_BIN_EXE_virtsh"),
+            home.path(),
+            &["-c", uri, "list"],
+        );
+        (o.status.code(), text(&o.stderr))
+    };
+    assert_eq!(
+        virtsh("qemu+ssh://lab/system"),
+        (
+            Some(1),
+            format!(
+                "error: failed to connect to the hypervisor\nerror: unsupported configuration: {} line 4: virtsh does not support CanonicalizeHostname yes\n",
+                config.display()
+            )
+        )
+    );
+    write(&config, b"Host lab\n  HostName 127.0.0.1\n  Port 1\n");
+    assert_eq!(
+        virtsh("qemu+ssh://lab/system?connect_timeout=abc"),
+        (
+            Some(1),
+            "error: failed to connect to the hypervisor\nerror: invalid argument: invalid value 'abc' for the URI parameter connect_timeout: give the seconds a connection may take to be made (0: the default)\n".to_string()
+        )
+    );
+}
+
+/// `Match exec` runs in the user's shell as a ProxyCommand does: `/bin/sh` when `SHELL` is
+/// empty, without the variable that makes the virtsh binary a keeper (a keeper, which has it,
+/// reads the configuration too).
+#[test]
+fn match_exec_runs_in_the_shell_a_proxy_command_runs_in() {
+    let home = home_reading_its_config();
+    let seen = home.path().join("seen");
+    write(
+        &home.path().join(".ssh/config"),
+        format!(
+            "Match exec \"env > {}\"\n  HostName 127.0.0.1\n  Port 1\n",
+            seen.display()
+        )
+        .as_bytes(),
+    );
+    // A keeper for the URI: it reads the configuration, cannot connect, and ends.
+    let o = Command::new(env!("CARGO_BIN_EXE_virtsh"))
+        .arg("qemu+ssh://lab/system")
+        .env("VIRTSH_WARM_KEEPER", "rw")
+        .env("SHELL", "")
+        .env("HOME", home.path())
+        .env("XDG_RUNTIME_DIR", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let env = std::fs::read_to_string(&seen).expect("the command ran");
+    assert!(env.contains("HOME="), "{env}");
+    assert!(!env.contains("VIRTSH_WARM_KEEPER"), "{env}");
 }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use super::message::*;
 use super::xdr::{from_bytes, to_bytes, Xdr};
 use super::RpcError;
+use crate::deadline::Deadline;
 
 type Writer = Arc<Mutex<Box<dyn Write + Send>>>;
 
@@ -232,15 +233,15 @@ impl Client {
         self.start(proc_, args)?.wait()
     }
 
-    /// One call, waited for at most `limit` (the handshake: a daemon that accepts and never
-    /// answers must not hang the client); the connection is closed when it runs out.
-    pub fn call_within<A: Xdr, R: Xdr>(
+    /// One call, waited for no later than `deadline` (the handshake: a daemon that accepts and
+    /// never answers must not hang the client); the connection is closed when it passes.
+    pub fn call_before<A: Xdr, R: Xdr>(
         &self,
         proc_: i32,
         args: &A,
-        limit: Duration,
+        deadline: &Deadline,
     ) -> Result<R, RpcError> {
-        self.start(proc_, args)?.wait_within(Some(limit))
+        self.start(proc_, args)?.wait_within(Some(deadline))
     }
 
     /// Sends a PING when nothing arrived for `interval`; gives up when `count` of them went
@@ -346,19 +347,19 @@ impl Pending<'_> {
         self.receive(None)
     }
 
-    /// The next message, waited for at most `limit` when there is one.
-    fn receive(&self, limit: Option<Duration>) -> Result<Message, RpcError> {
+    /// The next message, waited for no later than `deadline` when there is one.
+    fn receive(&self, deadline: Option<&Deadline>) -> Result<Message, RpcError> {
         let rx = self
             .replies
             .as_ref()
             .expect("a pending call keeps its receiver");
-        let Some(limit) = limit else {
+        let Some(deadline) = deadline else {
             return rx.recv().map_err(|_| self.client.disconnected());
         };
-        rx.recv_timeout(limit).map_err(|e| match e {
+        rx.recv_timeout(deadline.left()).map_err(|e| match e {
             std::sync::mpsc::RecvTimeoutError::Timeout => {
                 self.client.close();
-                RpcError::Timeout(limit.as_secs())
+                RpcError::Timeout(deadline.limit().as_secs())
             }
             std::sync::mpsc::RecvTimeoutError::Disconnected => self.client.disconnected(),
         })
@@ -373,8 +374,8 @@ impl Pending<'_> {
         self.wait_within(None)
     }
 
-    fn wait_within<R: Xdr>(self, limit: Option<Duration>) -> Result<R, RpcError> {
-        let reply = self.reply_within(limit)?;
+    fn wait_within<R: Xdr>(self, deadline: Option<&Deadline>) -> Result<R, RpcError> {
+        let reply = self.reply_within(deadline)?;
         from_bytes(&reply.body)
             .map_err(|e| RpcError::Protocol(format!("malformed reply from the daemon: {e}")))
     }
@@ -384,8 +385,8 @@ impl Pending<'_> {
         self.reply_within(None)
     }
 
-    fn reply_within(&self, limit: Option<Duration>) -> Result<Message, RpcError> {
-        let m = self.receive(limit)?;
+    fn reply_within(&self, deadline: Option<&Deadline>) -> Result<Message, RpcError> {
+        let m = self.receive(deadline)?;
         match (m.header.kind, m.header.status) {
             (MsgType::Reply, MsgStatus::Ok) => Ok(m),
             (_, MsgStatus::Error) => Err(remote_error(&m.body)),

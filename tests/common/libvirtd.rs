@@ -65,9 +65,15 @@ pub fn start_domain(domain: &str, start: impl FnOnce() -> std::process::Output) 
 }
 
 /// A relay to libvirtd's socket at `path` that holds each of the daemon's answers back for
-/// `delay`: the handshake of a connection through it takes a known while.
-pub fn slow_daemon(path: &std::path::Path, delay: std::time::Duration) {
+/// `delay`: the handshake of a connection through it takes a known while. `before_answer(n)`
+/// runs before the `n`th answer (from 0) of each connection is passed on.
+pub fn slow_daemon(
+    path: &std::path::Path,
+    delay: std::time::Duration,
+    before_answer: impl Fn(usize) + Send + Sync + 'static,
+) {
     let listener = std::os::unix::net::UnixListener::bind(path).unwrap();
+    let before_answer = std::sync::Arc::new(before_answer);
     std::thread::spawn(move || {
         for client in listener.incoming().flatten() {
             let Ok(daemon) = std::os::unix::net::UnixStream::connect("/run/libvirt/libvirt-sock")
@@ -82,10 +88,14 @@ pub fn slow_daemon(path: &std::path::Path, delay: std::time::Duration) {
                 let _ = d_out.shutdown(std::net::Shutdown::Both);
             });
             let (mut d_in, mut c_out) = (daemon, client);
+            let before_answer = before_answer.clone();
             std::thread::spawn(move || {
                 let mut buf = vec![0u8; 1 << 16];
+                let mut answers = 0;
                 while let Ok(n @ 1..) = std::io::Read::read(&mut d_in, &mut buf) {
                     std::thread::sleep(delay);
+                    before_answer(answers);
+                    answers += 1;
                     if std::io::Write::write_all(&mut c_out, &buf[..n]).is_err() {
                         break;
                     }

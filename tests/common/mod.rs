@@ -12,6 +12,14 @@ pub mod sshd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+/// `program ARGS`, as the golden cases run it, as the user whose home is `home` (an sshd
+/// fixture's: see [`sshd::environment`]).
+pub fn run_at(program: &str, home: &Path, args: &[String]) -> Output {
+    let mut c = golden::command(program, args);
+    sshd::environment(&mut c, home);
+    c.output().unwrap()
+}
+
 /// virtsh on one connection: `virtsh -q -c URI ...`.
 pub struct Virtsh {
     uri: String,

@@ -19,6 +19,7 @@ use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal
 use super::relay::{session_wants, Relay, Step};
 use super::ssh::Opened;
 use super::warm::{self, Info, Paths, INFO, NO, STOP, TAKE, YES};
+use crate::deadline::Deadline;
 use crate::error::{Error, Result};
 use crate::uri::Uri;
 
@@ -49,7 +50,9 @@ pub fn run_if_keeper(args: &[std::ffi::OsString]) -> Option<i32> {
 
 fn keep(uri: &Uri, readonly: bool) -> Result<()> {
     let expiry = warm::expiry(uri)?;
-    let paths = Paths::of(uri, readonly)
+    // One deadline for the whole connection's making, as a one-shot's.
+    let mut deadline = Deadline::after(super::connect_limit(uri)?);
+    let paths = Paths::of(uri, readonly, &mut deadline)
         .ok_or_else(|| Error::internal("no private directory for warm connections"))?;
     let lock = crate::state::try_lock(&paths.lock)
         .map_err(|e| Error::system("cannot open the keeper's lock", &e))?;
@@ -60,7 +63,7 @@ fn keep(uri: &Uri, readonly: bool) -> Result<()> {
     };
     // Declared after the lock, so dropped before it on every return.
     let signals = SocketOnSignals::arm(&paths.sock, &paths.lock);
-    let opened = Opened::open(uri)?;
+    let opened = Opened::open(uri, &mut deadline)?;
     let name = super::daemon_name(uri);
     // Spares reach the daemon's socket directly when sshd allows it: a program started per
     // channel (virt-ssh-helper) costs the remote sshd a fork and exec, ~100 ms here, which

@@ -4,6 +4,7 @@
 mod domains;
 mod events;
 pub mod keeper;
+mod known_hosts;
 mod networks;
 mod proxy;
 mod relay;
@@ -12,6 +13,7 @@ pub mod ssh_config;
 mod storage;
 mod tls;
 pub mod transport;
+mod user_shell;
 pub mod warm;
 
 use std::sync::Arc;
@@ -21,6 +23,7 @@ use uuid::Uuid;
 
 use super::events::{EventEnd, EventWait};
 use super::{ByteStream, DomainApi, Driver, HostApi, NetworkApi, StorageApi, VolumeSink};
+use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::rpc::client::Client;
 use crate::rpc::events::*;
@@ -166,16 +169,32 @@ pub fn daemon_name(uri: &Uri) -> String {
     format!("{}://{}{}", uri.driver, uri.path, query)
 }
 
-/// The URI's `connect_timeout`, when it gives one (`0` is none).
-fn given_connect_timeout(uri: &Uri) -> Option<Duration> {
-    let seconds: u64 = uri.param("connect_timeout")?.parse().ok()?;
-    (seconds > 0).then(|| Duration::from_secs(seconds))
+/// The longest `connect_timeout` taken: longer is as good as for ever, and every bound
+/// derived from it (libssh2's, in `u32` milliseconds) holds this much.
+const CONNECT_TIMEOUT_MAX: u64 = 30 * 24 * 3600;
+
+/// The URI's `connect_timeout`, when it gives one (`0` is none): whole seconds, digits only,
+/// capped at [`CONNECT_TIMEOUT_MAX`]; anything else is refused.
+fn given_connect_timeout(uri: &Uri) -> Result<Option<Duration>> {
+    let Some(value) = uri.param("connect_timeout") else {
+        return Ok(None);
+    };
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid_arg(format!(
+            "invalid value '{value}' for the URI parameter connect_timeout: give the seconds a \
+             connection may take to be made (0: the default)"
+        )));
+    }
+    // Digits only: the one way to fail is a number too large, which the cap takes care of.
+    let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+    Ok((seconds > 0).then(|| Duration::from_secs(seconds.min(CONNECT_TIMEOUT_MAX))))
 }
 
-/// What bounds each wait of a connection's making (TCP, TLS or ssh handshake, the daemon's
-/// first answers): the URI's `connect_timeout`, else 20 s.
-fn connect_limit(uri: &Uri) -> Duration {
-    given_connect_timeout(uri).unwrap_or(Duration::from_secs(20))
+/// What bounds a connection's making (TCP, TLS or ssh handshake, the daemon's first answers):
+/// the URI's `connect_timeout`, else 20 s (over ssh, `ConnectTimeout` may stand in for the
+/// default: see `ssh::target`).
+fn connect_limit(uri: &Uri) -> Result<Duration> {
+    Ok(given_connect_timeout(uri)?.unwrap_or(Duration::from_secs(20)))
 }
 
 /// How opening a connection failed.
@@ -208,31 +227,37 @@ impl Opening {
 }
 
 impl RemoteDriver {
-    /// Connects, authenticates as libvirt's client does, and opens the daemon's connection.
+    /// Connects, authenticates as libvirt's client does, and opens the daemon's connection,
+    /// all of it within one `connect_timeout`.
     pub fn open(uri: &Uri, readonly: bool, keepalive: Keepalive) -> Result<RemoteDriver> {
-        let (client, reach) = transport::connect(uri, readonly, true)?;
-        match Self::handshake(client, uri, readonly, keepalive) {
+        let mut deadline = Deadline::after(connect_limit(uri)?);
+        let (client, reach) = transport::connect(uri, readonly, true, &mut deadline)?;
+        match Self::handshake(client, uri, readonly, keepalive, &deadline) {
             // A warm channel lost before the connection is open (its keeper gone, say) left
-            // nothing done on the daemon: a cold connection, verified anew, is made instead.
-            Err(Opening::Lost { .. }) if reach == transport::Reach::Warm => {
-                let (cold, _) = transport::connect(uri, readonly, false)?;
-                Self::handshake(cold, uri, readonly, keepalive).map_err(Opening::into_error)
+            // nothing done on the daemon: a cold connection, verified anew, is made instead,
+            // in what is left of the time. One that went unanswered used the time up.
+            Err(Opening::Lost { error, .. })
+                if reach == transport::Reach::Warm && !matches!(error, RpcError::Timeout(_)) =>
+            {
+                let (cold, _) = transport::connect(uri, readonly, false, &mut deadline)?;
+                Self::handshake(cold, uri, readonly, keepalive, &deadline)
+                    .map_err(Opening::into_error)
             }
             opened => opened.map_err(Opening::into_error),
         }
     }
 
     /// Authentication, keepalive and the daemon's connection over a new client, each answer
-    /// awaited no longer than `connect_timeout`.
+    /// awaited no later than `deadline`.
     fn handshake(
         client: Client,
         uri: &Uri,
         readonly: bool,
         keepalive: Keepalive,
+        deadline: &Deadline,
     ) -> std::result::Result<RemoteDriver, Opening> {
-        let limit = connect_limit(uri);
         let client = Arc::new(client);
-        let auth = client.call_within::<_, AuthListRet>(AUTH_LIST, &(), limit);
+        let auth = client.call_before::<_, AuthListRet>(AUTH_LIST, &(), deadline);
         match auth.map_err(Opening::of(true)) {
             Ok(list) if !list.types.is_empty() && !list.types.contains(&0) => {
                 if !list.types.contains(&2) {
@@ -242,7 +267,7 @@ impl RemoteDriver {
                     )));
                 }
                 let done: IntRet = client
-                    .call_within(AUTH_POLKIT, &(), limit)
+                    .call_before(AUTH_POLKIT, &(), deadline)
                     .map_err(Opening::of(false))?;
                 if done.value == 0 {
                     return Err(Opening::Failed(Error::new(
@@ -260,7 +285,7 @@ impl RemoteDriver {
                 feature: FEATURE_PROGRAM_KEEPALIVE,
             };
             let supported: IntRet = client
-                .call_within(CONNECT_SUPPORTS_FEATURE, &feature, limit)
+                .call_before(CONNECT_SUPPORTS_FEATURE, &feature, deadline)
                 .map_err(Opening::of(false))?;
             if supported.value == 1 {
                 client.keepalive_thread(
@@ -274,7 +299,7 @@ impl RemoteDriver {
             flags: u32::from(readonly),
         };
         client
-            .call_within::<_, ()>(CONNECT_OPEN, &open, limit)
+            .call_before::<_, ()>(CONNECT_OPEN, &open, deadline)
             .map_err(Opening::of(false))?;
         Ok(RemoteDriver {
             client,
@@ -375,6 +400,35 @@ impl HostApi for RemoteDriver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connect_timeouts_are_whole_seconds_capped() {
+        let given = |t: &str| {
+            given_connect_timeout(
+                &Uri::parse(&format!("qemu+ssh://h/system?connect_timeout={t}")).unwrap(),
+            )
+        };
+        assert_eq!(given("7"), Ok(Some(Duration::from_secs(7))));
+        assert_eq!(given("0"), Ok(None));
+        let max = Some(Duration::from_secs(CONNECT_TIMEOUT_MAX));
+        assert_eq!(given("18446744073709551615"), Ok(max));
+        assert_eq!(given("99999999999999999999999999"), Ok(max));
+        for bad in ["abc", "", "-1", "5s", "1.5", "0x10"] {
+            let e = given(bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidArg, "{bad}");
+            assert!(
+                e.message.starts_with(&format!(
+                    "invalid argument: invalid value '{bad}' for the URI parameter connect_timeout"
+                )),
+                "{}",
+                e.message
+            );
+        }
+        assert_eq!(
+            connect_limit(&Uri::parse("qemu+ssh://h/system").unwrap()),
+            Ok(Duration::from_secs(20))
+        );
+    }
 
     #[test]
     fn daemon_names() {

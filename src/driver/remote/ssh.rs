@@ -8,18 +8,20 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use ssh2::{CheckResult, HashType, KnownHostFileKind, Session};
+use ssh2::Session;
 
+use super::known_hosts;
 use super::proxy::Proxy;
 use super::relay::{pump, Relay};
-use super::ssh_config::{self, ConfigError, Given, HostConfig, Sources, Strict};
+use super::ssh_config::{self, ConfigError, Family, Given, HostConfig, Sources};
+use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::uri::Uri;
 
-fn ssh_error(what: impl std::fmt::Display) -> Error {
+pub(super) fn ssh_error(what: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::AuthFailed, what.to_string())
 }
 
@@ -102,8 +104,7 @@ pub fn daemon_sockets(uri: &Uri, readonly: bool) -> Vec<String> {
     }
 }
 
-/// One hop of a connection: the destination as named, and what the URI and the ssh
-/// configuration make of it.
+/// One hop of a connection: what the URI and the ssh configuration make of the destination.
 struct Hop {
     cfg: HostConfig,
 }
@@ -122,11 +123,19 @@ fn config_error(e: ConfigError) -> Error {
 impl Hop {
     /// `name` as ssh would reach it, the URI's (or a jump's `user@host:port`) user and port
     /// given as libvirt gives them to ssh (`-l`, `-p`): before the configuration, which they
-    /// win over.
-    fn resolve(name: &str, user: Option<&str>, port: Option<u16>, limit: Duration) -> Result<Hop> {
-        let sources = Sources::standard(&home(), &local_user(), limit);
+    /// win over. A setting virtsh cannot honour is refused.
+    fn resolve(
+        name: &str,
+        user: Option<&str>,
+        port: Option<u16>,
+        deadline: &Deadline,
+    ) -> Result<Hop> {
+        let sources = Sources::standard(&home(), &local_user(), deadline.left());
         let cfg =
             ssh_config::resolve(name, Given { user, port }, &sources).map_err(config_error)?;
+        if let Some(what) = &cfg.unhonoured {
+            return Err(Error::unsupported(what));
+        }
         Ok(Hop { cfg })
     }
 
@@ -141,24 +150,6 @@ impl Hop {
     fn user(&self) -> &str {
         &self.cfg.user
     }
-
-    /// The name the host key is looked up under, as OpenSSH names it: `HostKeyAlias` as it
-    /// is, else the host, as `[host]:port` for a port other than 22. Also the port to look up
-    /// (22: none).
-    fn key_name(&self) -> (String, u16) {
-        match &self.cfg.host_key_alias {
-            Some(alias) => (alias.clone(), 22),
-            None if self.port() == 22 => (self.host().to_string(), 22),
-            None => (format!("[{}]:{}", self.host(), self.port()), self.port()),
-        }
-    }
-
-    /// The URI's `connect_timeout`, else `ConnectTimeout` (0: none), else 20 s.
-    fn timeout(&self, uri: Option<&Uri>) -> Duration {
-        let from_config = self.cfg.connect_timeout.filter(|t| *t > 0);
-        uri.and_then(super::given_connect_timeout)
-            .unwrap_or(Duration::from_secs(from_config.unwrap_or(20)))
-    }
 }
 
 fn local_user() -> String {
@@ -168,125 +159,42 @@ fn local_user() -> String {
         .unwrap_or_else(|| "root".into())
 }
 
-fn path(bytes: &[u8]) -> PathBuf {
+pub(super) fn path(bytes: &[u8]) -> PathBuf {
     PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
 }
 
-/// The server's key against the known hosts files, with libvirt's `known_hosts_verify`
-/// policies (from the URI, else from `StrictHostKeyChecking`). A key that does not match is
-/// always refused.
-fn verify_host(session: &Session, hop: &Hop, uri: Option<&Uri>) -> Result<()> {
-    let from_uri = uri.and_then(|u| {
-        if u.param("no_verify") == Some("1") {
-            Some("ignore".to_string())
-        } else {
-            u.param("known_hosts_verify").map(String::from)
-        }
-    });
-    let policy = from_uri.unwrap_or_else(|| {
-        match hop.cfg.strict_host_key_checking {
-            Strict::AcceptNew | Strict::Off => "auto",
-            Strict::Yes | Strict::Ask => "normal",
-        }
-        .to_string()
-    });
-    if policy == "ignore" {
-        return Ok(());
-    }
-    let user_files: Vec<PathBuf> = match uri.and_then(|u| u.param("known_hosts")) {
-        Some(f) => vec![PathBuf::from(f)],
-        None => hop.cfg.user_known_hosts.iter().map(|f| path(f)).collect(),
-    };
-    let global_files: Vec<PathBuf> = hop.cfg.global_known_hosts.iter().map(|f| path(f)).collect();
-    let (key, kind) = session
-        .host_key()
-        .ok_or_else(|| ssh_error(format!("{}: the server sent no host key", hop.host())))?;
-    let fingerprint = session
-        .host_key_hash(HashType::Sha256)
-        .map(|h| {
-            use base64::Engine;
-            format!(
-                "SHA256:{}",
-                base64::engine::general_purpose::STANDARD_NO_PAD.encode(h)
-            )
-        })
-        .unwrap_or_default();
-    let mut known = session
-        .known_hosts()
-        .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
-    for f in user_files.iter().chain(&global_files) {
-        read_known_hosts(&mut known, f)?;
-    }
-    let (shown, port) = hop.key_name();
-    let file = user_files.first().cloned().unwrap_or_default();
-    let checked = match &hop.cfg.host_key_alias {
-        Some(alias) => known.check(alias, key),
-        None => known.check_port(hop.host(), port, key),
-    };
-    match checked {
-        CheckResult::Match => Ok(()),
-        CheckResult::Mismatch => Err(ssh_error(format!(
-            "the host key of {shown} ({fingerprint}) does not match the one in {}: \
-             the host changed its key or someone is in the middle; if the change is expected, \
-             remove the old key with 'ssh-keygen -R {shown} -f {}'",
-            file.display(),
-            file.display()
-        ))),
-        CheckResult::NotFound if policy == "auto" => {
-            // Only the user's file is written: the global ones read above stay out of it.
-            let mut mine = session
-                .known_hosts()
-                .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
-            read_known_hosts(&mut mine, &file)?;
-            mine.add(&shown, key, "added by virtsh", kind.into())
-                .map_err(|e| ssh_error(format!("known_hosts: {e}")))?;
-            mine.write_file(&file, KnownHostFileKind::OpenSSH)
-                .map_err(|e| ssh_error(format!("cannot write {}: {e}", file.display())))
-        }
-        CheckResult::NotFound => Err(ssh_error(format!(
-            "the host key of {shown} ({fingerprint}) is not known: check it and add it to {} \
-             (ssh-keyscan -p {} {} >> {}), or use known_hosts_verify=auto",
-            file.display(),
-            hop.port(),
-            hop.host(),
-            file.display()
-        ))),
-        CheckResult::Failure => Err(ssh_error(format!("cannot check the host key of {shown}"))),
+/// The agent `IdentityAgent` names, as ssh finds it.
+#[derive(Debug, PartialEq)]
+enum AgentSocket {
+    /// `SSH_AUTH_SOCK`'s (libssh2's own choice).
+    Default,
+    Path(PathBuf),
+    /// `none`, or `$NAME` with `NAME` unset: no agent at all, as ssh has none then.
+    None,
+}
+
+fn agent_socket(identity_agent: Option<&[u8]>) -> AgentSocket {
+    match identity_agent {
+        None | Some(b"SSH_AUTH_SOCK") => AgentSocket::Default,
+        Some(b"none") => AgentSocket::None,
+        Some([b'$', var @ ..]) => match std::env::var_os(std::ffi::OsStr::from_bytes(var)) {
+            Some(socket) => AgentSocket::Path(PathBuf::from(socket)),
+            None => AgentSocket::None,
+        },
+        Some(p) => AgentSocket::Path(path(p)),
     }
 }
 
-/// The most of a known hosts file read.
-const KNOWN_HOSTS_CAP: usize = 64 << 20;
-
-/// A known hosts file's entries, line by line (one that is not there has none; lines libssh2
-/// cannot take, such as `@cert-authority` ones, are passed over as ssh passes over what it
-/// does not know).
-fn read_known_hosts(known: &mut ssh2::KnownHosts, file: &Path) -> Result<()> {
-    let bytes = match crate::sys::read_capped(file, KNOWN_HOSTS_CAP) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::system(format!("cannot read {}", file.display()), &e)),
-    };
-    for line in bytes.split(|b| *b == b'\n') {
-        if let Ok(line) = std::str::from_utf8(line) {
-            let _ = known.read_str(line, KnownHostFileKind::OpenSSH);
-        }
-    }
-    Ok(())
-}
-
-/// Authentication by the agent: the one `IdentityAgent` names (a socket path, or an
-/// environment variable as `$NAME`), else `SSH_AUTH_SOCK`'s.
+/// Authentication by the agent `IdentityAgent` names (a socket path, an environment variable
+/// as `$NAME`), else `SSH_AUTH_SOCK`'s.
 fn agent_auth(session: &Session, hop: &Hop) -> bool {
+    let socket = match agent_socket(hop.cfg.identity_agent.as_deref()) {
+        AgentSocket::None => return false,
+        AgentSocket::Default => None,
+        AgentSocket::Path(p) => Some(p),
+    };
     let Ok(mut agent) = session.agent() else {
         return false;
-    };
-    let socket = match hop.cfg.identity_agent.as_deref() {
-        None | Some(b"SSH_AUTH_SOCK") => None,
-        Some([b'$', var @ ..]) => {
-            std::env::var_os(std::ffi::OsStr::from_bytes(var)).map(PathBuf::from)
-        }
-        Some(p) => Some(path(p)),
     };
     if let Some(socket) = socket {
         if agent.set_identity_path(&socket).is_err() {
@@ -313,13 +221,11 @@ fn key_files(hop: &Hop, uri: Option<&Uri>) -> Result<Vec<PathBuf>> {
     }
 }
 
-/// The agent (unless `IdentitiesOnly`, `IdentityAgent none` or a `keyfile` in the URI), then
-/// the key files.
+/// The agent (unless `IdentitiesOnly`, a `keyfile` in the URI, or no agent), then the key
+/// files.
 fn authenticate(session: &Session, hop: &Hop, uri: Option<&Uri>, keys: &[PathBuf]) -> Result<()> {
     let keyfile = uri.and_then(|u| u.param("keyfile"));
-    let agent = keyfile.is_none()
-        && !hop.cfg.identities_only
-        && hop.cfg.identity_agent.as_deref() != Some(b"none");
+    let agent = keyfile.is_none() && !hop.cfg.identities_only;
     if agent && agent_auth(session, hop) {
         return Ok(());
     }
@@ -359,45 +265,66 @@ impl Link {
     }
 }
 
-/// A TCP connection to the hop, bounded by its timeout.
-fn tcp_link(hop: &Hop, timeout: Duration) -> Result<Link> {
+/// A TCP connection to the hop (to its addresses of the `AddressFamily` asked for), made no
+/// later than `deadline`.
+fn tcp_link(hop: &Hop, deadline: &Deadline) -> Result<Link> {
     let cannot = |why: String| {
         Error::new(
             ErrorCode::SystemError,
             format!("Cannot connect to {}:{}: {why}", hop.host(), hop.port()),
         )
     };
+    let family = hop.cfg.address_family;
     let addrs: Vec<_> = (hop.host(), hop.port())
         .to_socket_addrs()
         .map_err(|e| cannot(e.to_string()))?
-        .collect();
-    let mut last = String::from("no address");
-    let tcp = addrs
-        .iter()
-        .find_map(|a| match TcpStream::connect_timeout(a, timeout) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                last = crate::sys::strerror(&e);
-                None
-            }
+        .filter(|a| match family {
+            Family::Any => true,
+            Family::Inet => a.is_ipv4(),
+            Family::Inet6 => a.is_ipv6(),
         })
-        .ok_or_else(|| cannot(last))?;
+        .collect();
+    let timed_out = || crate::sys::strerror(&std::io::Error::from_raw_os_error(libc::ETIMEDOUT));
+    let mut last = String::from("no address");
+    let mut tcp = None;
+    for a in &addrs {
+        let left = deadline.left();
+        if left.is_zero() {
+            last = timed_out();
+            break;
+        }
+        match TcpStream::connect_timeout(a, left) {
+            Ok(s) => {
+                tcp = Some(s);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => last = timed_out(),
+            Err(e) => last = crate::sys::strerror(&e),
+        }
+    }
+    let tcp = tcp.ok_or_else(|| cannot(last))?;
     // RPC calls are small messages that wait for their answers: Nagle's delay would hold
     // each one back until the previous was acknowledged.
     let _ = tcp.set_nodelay(true);
     Link::new(OwnedFd::from(tcp), None)
 }
 
-/// A session on `hop` over `link`: handshake, host key, authentication, each bounded by the
-/// connection's timeout.
-fn session_on(hop: &Hop, link: &Link, uri: Option<&Uri>) -> Result<Session> {
+/// What is left of `deadline` as libssh2's timeout for the calls that follow (at least a
+/// millisecond: zero would be none).
+fn bound(session: &Session, deadline: &Deadline) {
+    let ms = deadline.left().as_millis().clamp(1, u128::from(u32::MAX));
+    session.set_timeout(u32::try_from(ms).unwrap_or(u32::MAX));
+}
+
+/// A session on `hop` over `link`: handshake, host key, authentication, no later than
+/// `deadline`.
+fn session_on(hop: &Hop, link: &Link, uri: Option<&Uri>, deadline: &Deadline) -> Result<Session> {
     // As ssh, the identity files are expanded once connected, before the handshake.
     let keys = key_files(hop, uri)?;
-    let timeout = hop.timeout(uri);
     let mut session = Session::new().map_err(ssh_error)?;
     let fd = link.fd.try_clone().map_err(|e| Error::system("dup", &e))?;
     session.set_tcp_stream(fd);
-    session.set_timeout(timeout.as_millis().try_into().unwrap_or(u32::MAX));
+    bound(&session, deadline);
     session.handshake().map_err(|e| {
         Error::new(
             ErrorCode::SystemError,
@@ -408,7 +335,8 @@ fn session_on(hop: &Hop, link: &Link, uri: Option<&Uri>) -> Result<Session> {
             ),
         )
     })?;
-    verify_host(&session, hop, uri)?;
+    known_hosts::verify(&session, &hop.cfg, uri)?;
+    bound(&session, deadline);
     authenticate(&session, hop, uri, &keys)?;
     if hop.cfg.server_alive_interval > 0 {
         session.set_keepalive(
@@ -419,53 +347,36 @@ fn session_on(hop: &Hop, link: &Link, uri: Option<&Uri>) -> Result<Session> {
     Ok(session)
 }
 
-/// A `ProxyJump` entry: `[user@]host[:port]` (an address in brackets), or
-/// `ssh://[user@]host[:port]`.
-fn jump_hop(spec: &str, limit: Duration) -> Result<Hop> {
-    let spec = spec.strip_prefix("ssh://").unwrap_or(spec);
-    let (user, rest) = match spec.rsplit_once('@') {
-        Some((u, r)) => (Some(u), r),
-        None => (None, spec),
-    };
-    let (host, port) = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
-        Some((h, after)) => (h, after.strip_prefix(':')),
-        None => match rest.rsplit_once(':') {
-            Some((h, p)) if !h.contains(':') => (h, Some(p)),
-            _ => (rest, None),
-        },
-    };
-    Hop::resolve(host, user, port.and_then(|p| p.parse().ok()), limit)
-}
-
 /// The connection to `hop`: through its `ProxyJump` chain (each jump's own configuration
-/// applies, its host key checked as a fresh connection's), its `ProxyCommand`, or TCP.
-fn link_to(hop: &Hop, uri: Option<&Uri>, depth: u32) -> Result<Link> {
-    let Some(jump) = hop.cfg.proxy_jump.as_deref() else {
+/// applies, its host key checked as a fresh connection's), its `ProxyCommand`, or TCP; no
+/// later than `deadline`.
+fn link_to(hop: &Hop, depth: u32, deadline: &Deadline) -> Result<Link> {
+    if hop.cfg.jump_hops.is_empty() {
         return match hop.cfg.proxy_command().map_err(config_error)? {
             Some(command) => {
                 let (proxy, ours) = Proxy::start(&command)?;
                 Link::new(OwnedFd::from(ours), Some(proxy))
             }
-            None => tcp_link(hop, hop.timeout(uri)),
+            None => tcp_link(hop, deadline),
         };
-    };
+    }
     if depth > 8 {
         return Err(ssh_error(format!(
             "too many ProxyJump hops to {}",
             hop.host()
         )));
     }
-    let limit = hop.timeout(uri);
-    let mut hops: Vec<Hop> = jump
-        .split(',')
-        .map(|j| jump_hop(j, limit))
-        .collect::<Result<_>>()?;
+    let mut hops = Vec::new();
+    for j in &hop.cfg.jump_hops {
+        hops.push(Hop::resolve(&j.host, j.user.as_deref(), j.port, deadline)?);
+    }
     // The first jump is reached as ssh would reach it (its own jumps or command too).
     let first = hops.remove(0);
-    let mut link = link_to(&first, None, depth + 1)?;
+    let mut link = link_to(&first, depth + 1, deadline)?;
     let mut via = first;
     for next in hops.into_iter().chain(std::iter::once(hop.clone_target())) {
-        let session = session_on(&via, &link, None)?;
+        let session = session_on(&via, &link, None, deadline)?;
+        bound(&session, deadline);
         let channel = session
             .channel_direct_tcpip(next.host(), next.port(), None)
             .map_err(|e| {
@@ -478,10 +389,12 @@ fn link_to(hop: &Hop, uri: Option<&Uri>, depth: u32) -> Result<Link> {
             })?;
         let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
         let Link { poll, proxy, .. } = link;
-        std::thread::spawn(move || {
-            pump(session, poll, Relay::new(channel, theirs), None);
-            drop(proxy);
-        });
+        std::thread::Builder::new()
+            .spawn(move || {
+                pump(session, poll, Relay::new(channel, theirs), None);
+                drop(proxy);
+            })
+            .map_err(|e| Error::system("cannot start the ProxyJump relay", &e))?;
         link = Link::new(OwnedFd::from(ours), None)?;
         via = next;
     }
@@ -493,6 +406,7 @@ impl Hop {
     fn clone_target(&self) -> Hop {
         let mut cfg = self.cfg.clone();
         cfg.proxy_jump = None;
+        cfg.jump_hops.clear();
         cfg.proxy_command = None;
         Hop { cfg }
     }
@@ -514,10 +428,14 @@ pub struct Opened {
 }
 
 impl Opened {
-    pub fn open(uri: &Uri) -> Result<Opened> {
-        let target = target(uri)?;
-        let link = link_to(&target, Some(uri), 0)?;
-        let session = session_on(&target, &link, Some(uri))?;
+    /// Connects no later than `deadline` (which the configuration's `ConnectTimeout` sets when
+    /// the URI has no `connect_timeout`); the session's calls stay bounded by what is left of
+    /// it.
+    pub fn open(uri: &Uri, deadline: &mut Deadline) -> Result<Opened> {
+        let target = target(uri, deadline)?;
+        let link = link_to(&target, 0, deadline)?;
+        let session = session_on(&target, &link, Some(uri), deadline)?;
+        bound(&session, deadline);
         // As OpenSSH: the connection goes when `ServerAliveCountMax` keepalives in a row went
         // unanswered and the next is due.
         let interval = Some(target.cfg.server_alive_interval)
@@ -555,27 +473,39 @@ impl Opened {
     }
 }
 
-/// The URI's host as ssh reaches it.
-fn target(uri: &Uri) -> Result<Hop> {
-    Hop::resolve(
+/// The URI's host as ssh reaches it. Without a `connect_timeout` in the URI, the
+/// configuration's `ConnectTimeout` bounds the connection instead of the default.
+fn target(uri: &Uri, deadline: &mut Deadline) -> Result<Hop> {
+    let hop = Hop::resolve(
         uri.host.as_deref().unwrap_or("localhost"),
         uri.user.as_deref(),
         uri.port,
-        super::connect_limit(uri),
-    )
+        deadline,
+    )?;
+    let configured = hop.cfg.connect_timeout.filter(|t| *t > 0);
+    if let (None, Some(seconds)) = (super::given_connect_timeout(uri)?, configured) {
+        deadline.set_limit(Duration::from_secs(seconds.min(super::CONNECT_TIMEOUT_MAX)));
+    }
+    Ok(hop)
 }
 
 /// Everything that decides where a connection to the URI goes and as whom (the resolved ssh
 /// configuration, the home it came from): a warm connection is only shared by URIs that
 /// agree on all of it. None when the configuration is refused.
-pub fn destination(uri: &Uri) -> Option<String> {
-    let t = target(uri).ok()?;
+pub fn destination(uri: &Uri, deadline: &mut Deadline) -> Option<String> {
+    let t = target(uri, deadline).ok()?;
     Some(format!("{}\n{}\n{:?}", uri, home().display(), t.cfg))
 }
 
-/// Connects, verifies, authenticates, starts the remote relay; returns our end of the pipe.
-pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
-    let opened = Opened::open(uri)?;
+/// Connects, verifies, authenticates, starts the remote relay, no later than `deadline`;
+/// returns our end of the pipe.
+pub fn connect(
+    uri: &Uri,
+    name: &str,
+    readonly: bool,
+    deadline: &mut Deadline,
+) -> Result<UnixStream> {
+    let opened = Opened::open(uri, deadline)?;
     let channel = opened.relay_channel(uri, name, readonly)?;
     opened.session.set_timeout(0);
     let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
@@ -586,10 +516,12 @@ pub fn connect(uri: &Uri, name: &str, readonly: bool) -> Result<UnixStream> {
         silence,
         ..
     } = opened;
-    std::thread::spawn(move || {
-        pump(session, net, Relay::new(channel, theirs), silence);
-        drop(proxy);
-    });
+    std::thread::Builder::new()
+        .spawn(move || {
+            pump(session, net, Relay::new(channel, theirs), silence);
+            drop(proxy);
+        })
+        .map_err(|e| Error::system("cannot start the ssh relay", &e))?;
     Ok(ours)
 }
 
@@ -618,5 +550,25 @@ mod tests {
         );
         let uri = Uri::parse("qemu+ssh://h/system?proxy=native").unwrap();
         assert!(remote_command(&uri, "x", false).starts_with("sh -c 'exec virt-ssh-helper "));
+    }
+
+    #[test]
+    fn identity_agents_as_ssh_finds_them() {
+        assert_eq!(agent_socket(None), AgentSocket::Default);
+        assert_eq!(agent_socket(Some(b"SSH_AUTH_SOCK")), AgentSocket::Default);
+        assert_eq!(agent_socket(Some(b"none")), AgentSocket::None);
+        assert_eq!(
+            agent_socket(Some(b"/run/a.sock")),
+            AgentSocket::Path("/run/a.sock".into())
+        );
+        // A variable that is not set: no agent, not SSH_AUTH_SOCK's.
+        assert_eq!(
+            agent_socket(Some(b"$VIRTSH_NO_SUCH_AGENT_VARIABLE")),
+            AgentSocket::None
+        );
+        assert_eq!(
+            agent_socket(Some(b"$HOME")),
+            AgentSocket::Path(std::env::var_os("HOME").unwrap().into())
+        );
     }
 }

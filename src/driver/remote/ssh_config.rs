@@ -5,7 +5,8 @@
 //! and depth limit (`reader.rs`), `%` tokens as it expands them (`expand.rs`). For each keyword
 //! the first value obtained wins, except `IdentityFile`, which accumulates.
 //!
-//! What OpenSSH refuses is refused with the lines it prints ([`ConfigError`]).
+//! What OpenSSH refuses is refused with the lines it prints ([`ConfigError`]); what it takes
+//! and virtsh cannot honour is named in [`HostConfig::unhonoured`] for the transport to refuse.
 
 mod criteria;
 mod expand;
@@ -60,6 +61,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     /// The stderr cut at ssh's line ends.
+    #[cfg(test)]
     pub fn lines(&self) -> Vec<&str> {
         self.stderr
             .split("\r\n")
@@ -130,16 +132,22 @@ impl Strict {
             _ => Strict::Ask,
         }
     }
+}
 
-    /// The word `ssh -G` prints.
-    pub fn word(self) -> &'static str {
-        match self {
-            Strict::Yes => "true",
-            Strict::Off => "false",
-            Strict::Ask => "ask",
-            Strict::AcceptNew => "accept-new",
-        }
-    }
+/// `AddressFamily`: which addresses of the host ssh connects to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Any,
+    Inet,
+    Inet6,
+}
+
+/// One host of a `ProxyJump` chain, as parsed (a user URL-decoded, a port read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JumpHost {
+    pub user: Option<String>,
+    pub host: String,
+    pub port: Option<u16>,
 }
 
 /// What the configuration makes of one destination, as `ssh -G` shows it: defaults filled
@@ -148,8 +156,6 @@ impl Strict {
 /// [`HostConfig::identity_paths`]), as ssh expands them only when it connects.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostConfig {
-    /// The host as given.
-    pub host_arg: String,
     /// Where to connect: `HostName` (its `%h` expanded), else the host given; lowercased
     /// unless it is an address.
     pub host_name: String,
@@ -163,9 +169,14 @@ pub struct HostConfig {
     pub proxy_command: Option<Vec<u8>>,
     /// As `ssh -G` prints it: `[extra,][user@]host[:port]`, a numeric host in brackets.
     pub proxy_jump: Option<String>,
+    /// The `ProxyJump` hosts in the order they are reached (none without one).
+    pub jump_hops: Vec<JumpHost>,
     pub user_known_hosts: Vec<Vec<u8>>,
     pub global_known_hosts: Vec<Vec<u8>>,
     pub strict_host_key_checking: Strict,
+    /// A host key added to a known hosts file is added under a hashed name.
+    pub hash_known_hosts: bool,
+    pub address_family: Family,
     /// Lowercased, as ssh uses it.
     pub host_key_alias: Option<String>,
     /// Seconds; none: the system's TCP timeout.
@@ -173,6 +184,10 @@ pub struct HostConfig {
     /// Seconds; zero: no keepalives.
     pub server_alive_interval: u64,
     pub server_alive_count_max: u32,
+    /// The first setting that applies and that virtsh cannot honour (it would change where
+    /// or how ssh connects), in virtsh's words with its file and line: the connection is
+    /// refused with it. The rest is read as ssh reads it all the same.
+    pub unhonoured: Option<String>,
     info: ConnInfo,
 }
 
@@ -202,6 +217,12 @@ fn vis(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// match.c's `match_hostname`: whether `name` is taken by comma-separated `patterns`, `!`
+/// negating one (as the host field of a known hosts line is matched).
+pub fn hostname_matches(name: &[u8], patterns: &[u8]) -> bool {
+    criteria::pattern_list(name, patterns, true) == 1
 }
 
 /// Reads the configuration for `host` (as typed) as `ssh` would before connecting to it.
@@ -295,6 +316,7 @@ fn finish(
     log: &mut Log,
 ) -> Result<HostConfig, Fatal> {
     let home = sources.home.as_os_str().as_bytes().to_vec();
+    let unhonoured = options.unhonoured();
     let port = options.port.unwrap_or(22);
     let key_alias = options.host_key_alias.clone().map(|mut a| {
         a.make_ascii_lowercase();
@@ -306,7 +328,7 @@ fn finish(
         .user
         .clone()
         .unwrap_or_else(|| sources.local_user.as_bytes().to_vec());
-    if let Some(j) = &jump {
+    if let Some(j) = jump.as_ref().and_then(|j| j.last()) {
         let same_user = j.user.as_ref().unwrap_or(&raw_user) == &raw_user;
         if j.host == name && j.port.unwrap_or(22) == port && same_user {
             return Err(log.fatal(format!("jumphost loop via {}", vis(&j.host))));
@@ -324,7 +346,11 @@ fn finish(
             .unwrap_or_else(|| host.as_bytes().to_vec()),
         local_user: sources.local_user.as_bytes().to_vec(),
         home,
-        jump_host: jump.as_ref().map(|j| j.host.clone()).unwrap_or_default(),
+        jump_host: jump
+            .as_ref()
+            .and_then(|j| j.last())
+            .map(|h| h.host.clone())
+            .unwrap_or_default(),
         remote_user: None,
     };
     let user = match &options.user {
@@ -377,8 +403,12 @@ fn finish(
         Some(c) if !c.eq_ignore_ascii_case(b"none") => Some(c.clone()),
         _ => None,
     };
+    let address_family = match options.address_family.as_deref() {
+        Some(b"inet") => Family::Inet,
+        Some(b"inet6") => Family::Inet6,
+        _ => Family::Any,
+    };
     Ok(HostConfig {
-        host_arg: host.to_string(),
         host_name: text(&name),
         user: text(&user),
         port,
@@ -386,17 +416,30 @@ fn finish(
         identities_only: options.identities_only.unwrap_or(false),
         identity_agent,
         proxy_command,
-        proxy_jump: jump.map(|j| j.shown()),
+        proxy_jump: jump.as_ref().map(|j| j.shown()),
+        jump_hops: jump.map_or_else(Vec::new, |j| {
+            j.hops
+                .into_iter()
+                .map(|h| JumpHost {
+                    user: h.user.as_deref().map(text),
+                    host: text(&h.host),
+                    port: h.port,
+                })
+                .collect()
+        }),
         user_known_hosts,
         global_known_hosts,
         strict_host_key_checking: options
             .strict_host_key_checking
             .as_deref()
             .map_or(Strict::Ask, Strict::parse),
+        hash_known_hosts: options.hash_known_hosts.unwrap_or(false),
+        address_family,
         host_key_alias: key_alias.map(|a| text(&a)),
         connect_timeout: options.connect_timeout.map(u64::from),
         server_alive_interval: options.server_alive_interval.map_or(0, u64::from),
         server_alive_count_max: options.server_alive_count_max.unwrap_or(3),
+        unhonoured,
         info,
     })
 }

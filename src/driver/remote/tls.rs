@@ -14,13 +14,13 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use openssl::ssl::{ErrorCode as SslCode, SslConnector, SslFiletype, SslMethod, SslStream};
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::{X509StoreContext, X509VerifyResult, X509};
 
+use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::uri::Uri;
 
@@ -29,8 +29,8 @@ pub const TCP_PORT: u16 = 16509;
 pub const TLS_PORT: u16 = 16514;
 
 /// A TCP connection to the URI's host (`localhost` when it names none), in libvirt's words
-/// when it fails; the connect bounded by `limit`.
-pub fn tcp(uri: &Uri, default_port: u16, limit: Duration) -> Result<TcpStream> {
+/// when it fails; every address tried no later than `deadline`.
+pub fn tcp(uri: &Uri, default_port: u16, deadline: &Deadline) -> Result<TcpStream> {
     let host = uri.host.as_deref().unwrap_or("localhost");
     let port = uri.port.unwrap_or(default_port);
     let refused = |e: &std::io::Error| {
@@ -43,18 +43,22 @@ pub fn tcp(uri: &Uri, default_port: u16, limit: Duration) -> Result<TcpStream> {
         )
     };
     let addrs = (host, port).to_socket_addrs().map_err(|e| refused(&e))?;
+    let timed_out = || std::io::Error::from_raw_os_error(libc::ETIMEDOUT);
     let mut last = std::io::Error::from(ErrorKind::AddrNotAvailable);
     for a in addrs {
-        match TcpStream::connect_timeout(&a, limit) {
+        let left = deadline.left();
+        if left.is_zero() {
+            last = timed_out();
+            break;
+        }
+        match TcpStream::connect_timeout(&a, left) {
             Ok(s) => {
                 // RPC calls are small and wait for their answers: no Nagle delay.
                 let _ = s.set_nodelay(true);
                 return Ok(s);
             }
             // The C library's words for it, as libvirt's connect reports it.
-            Err(e) if e.kind() == ErrorKind::TimedOut => {
-                last = std::io::Error::from_raw_os_error(libc::ETIMEDOUT)
-            }
+            Err(e) if e.kind() == ErrorKind::TimedOut => last = timed_out(),
             Err(e) => last = e,
         }
     }
@@ -165,8 +169,8 @@ fn auth_failed(text: impl std::fmt::Display) -> Error {
 }
 
 /// A TLS session to the URI's host, verified as libvirt verifies it, relayed to a socket
-/// pair; returns our end.
-pub fn connect(uri: &Uri) -> Result<UnixStream> {
+/// pair, no later than `deadline`; returns our end.
+pub fn connect(uri: &Uri, deadline: &Deadline) -> Result<UnixStream> {
     let pki = Pki::locate(uri);
     let ca_pem = std::fs::read(&pki.ca).map_err(|e| read_error("CA certificate", &pki.ca, &e))?;
     let ca = X509::from_pem(&ca_pem).map_err(|e| {
@@ -200,9 +204,7 @@ pub fn connect(uri: &Uri) -> Result<UnixStream> {
         config.set_verify_hostname(false);
     }
     let host = uri.host.as_deref().unwrap_or("localhost");
-    let limit = super::connect_limit(uri);
-    let deadline = Instant::now() + limit;
-    let tcp = tcp(uri, TLS_PORT, limit)?;
+    let tcp = tcp(uri, TLS_PORT, deadline)?;
     // The handshake and the server's verdict, as everything of a connection's making, are
     // bounded by `connect_timeout`: a server that takes the connection and never answers
     // does not hold virtsh.
@@ -211,7 +213,7 @@ pub fn connect(uri: &Uri) -> Result<UnixStream> {
             ErrorCode::OperationTimeout,
             format!(
                 "Timed out during operation: no TLS handshake with the server within {} seconds (connect_timeout)",
-                limit.as_secs()
+                deadline.limit().as_secs()
             ),
         )
     };
@@ -268,15 +270,17 @@ pub fn connect(uri: &Uri) -> Result<UnixStream> {
         ));
     }
     let (ours, theirs) = UnixStream::pair().map_err(|e| Error::system("socketpair", &e))?;
-    std::thread::spawn(move || pump(tls, theirs));
+    std::thread::Builder::new()
+        .spawn(move || pump(tls, theirs))
+        .map_err(|e| Error::system("cannot start the TLS relay", &e))?;
     Ok(ours)
 }
 
 /// Waits until `socket` is ready for `wanted`, no later than `deadline`; false when the
 /// deadline came first.
-fn wait_for(socket: &TcpStream, wanted: PollFlags, deadline: Instant) -> bool {
+fn wait_for(socket: &TcpStream, wanted: PollFlags, deadline: &Deadline) -> bool {
     loop {
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = deadline.left();
         if left.is_zero() {
             return false;
         }

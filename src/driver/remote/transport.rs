@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use crate::deadline::Deadline;
 use crate::driver::VolumeSink;
 use crate::error::{Error, Result};
 use crate::rpc::client::Client;
@@ -44,9 +45,15 @@ pub enum Reach {
     Cold,
 }
 
-/// Opens the transport the URI names and starts a client on it; over ssh, a keeper's warm
-/// channel is taken when `warm` allows and one is there.
-pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)> {
+/// Opens the transport the URI names and starts a client on it, no later than `deadline`
+/// (which an ssh configuration's `ConnectTimeout` may set); over ssh, a keeper's warm channel
+/// is taken when `warm` allows and one is there.
+pub fn connect(
+    uri: &Uri,
+    readonly: bool,
+    warm: bool,
+    deadline: &mut Deadline,
+) -> Result<(Client, Reach)> {
     // As in libvirt: no transport means unix without a host, tls with one.
     let transport = uri.transport.unwrap_or(if uri.host.is_some() {
         Transport::Tls
@@ -71,13 +78,13 @@ pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)>
         }
         Transport::Ssh | Transport::Libssh2 | Transport::Libssh => {
             let taken = match warm {
-                true => super::warm::take(uri, readonly)?,
+                true => super::warm::take(uri, readonly, deadline)?,
                 false => None,
             };
             if let Some(stream) = taken {
                 return Ok((socket_client(stream, uri)?, Reach::Warm));
             }
-            let stream = super::ssh::connect(uri, &super::daemon_name(uri), readonly)?;
+            let stream = super::ssh::connect(uri, &super::daemon_name(uri), readonly, deadline)?;
             super::warm::leave_keeper(uri, readonly);
             socket_client(stream, uri)
         }
@@ -109,11 +116,8 @@ pub fn connect(uri: &Uri, readonly: bool, warm: bool) -> Result<(Client, Reach)>
                 &uri.to_string(),
             ))
         }
-        Transport::Tls => socket_client(super::tls::connect(uri)?, uri),
-        Transport::Tcp => {
-            let limit = super::connect_limit(uri);
-            socket_client(super::tls::tcp(uri, super::tls::TCP_PORT, limit)?, uri)
-        }
+        Transport::Tls => socket_client(super::tls::connect(uri, deadline)?, uri),
+        Transport::Tcp => socket_client(super::tls::tcp(uri, super::tls::TCP_PORT, deadline)?, uri),
     };
     Ok((client?, Reach::Cold))
 }

@@ -34,6 +34,7 @@ use nix::sys::socket::{
 };
 
 use super::ssh;
+use crate::deadline::Deadline;
 use crate::error::{Error, Result};
 use crate::uri::Uri;
 
@@ -99,11 +100,13 @@ pub(super) struct Paths {
 }
 
 impl Paths {
-    pub fn of(uri: &Uri, readonly: bool) -> Option<Paths> {
+    /// The keeper's of `uri`, as far as the ssh configuration (read no later than
+    /// `deadline`) says where it goes.
+    pub fn of(uri: &Uri, readonly: bool, deadline: &mut Deadline) -> Option<Paths> {
         let dir = dir()?;
         // One binary is both sides, so std's hasher names the same destination the same way.
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (ssh::destination(uri)?, readonly).hash(&mut h);
+        (ssh::destination(uri, deadline)?, readonly).hash(&mut h);
         let base = format!("{:016x}", h.finish());
         Some(Paths {
             sock: dir.join(format!("{base}.sock")),
@@ -120,11 +123,11 @@ pub(super) fn same_user(s: &UnixStream) -> bool {
 
 /// The warm channel to the daemon for `uri`, when a keeper has one; `None` means connect
 /// cold.
-pub fn take(uri: &Uri, readonly: bool) -> Result<Option<UnixStream>> {
+pub fn take(uri: &Uri, readonly: bool, deadline: &mut Deadline) -> Result<Option<UnixStream>> {
     if expiry(uri)?.is_zero() {
         return Ok(None);
     }
-    Ok(Paths::of(uri, readonly).and_then(|p| ask_for_channel(&p)))
+    Ok(Paths::of(uri, readonly, deadline).and_then(|p| ask_for_channel(&p)))
 }
 
 /// How long a one-shot waits for a keeper's answer: a keeper that takes longer (stopped,

@@ -2,17 +2,23 @@
 //! readconf.c's `match_cfg_line`): patterns byte for byte; `Host` against the host as typed,
 //! with case; `Match host` and `originalhost` without case, on comma lists.
 
+use std::ffi::OsStr;
 use std::io::Read;
 use std::net::IpAddr;
+use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::process::{ChildStderr, Stdio};
+use std::time::Duration;
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
 use super::expand::{self, ConnInfo};
 use super::options::{Args, At, Bad};
 use super::reader::Reader;
 use super::{text, vis, Fatal};
+use crate::deadline::Deadline;
+use crate::driver::remote::user_shell;
 
 /// The release `Match version` compares with: the OpenSSH whose reading this follows.
 const SSH_RELEASE: &[u8] = b"OpenSSH_10.0p2";
@@ -112,7 +118,10 @@ impl Reader<'_> {
             ),
             local_user,
             home: std::os::unix::ffi::OsStrExt::as_bytes(self.sources.home.as_os_str()).to_vec(),
-            jump_host: jump.map(|j| j.host.clone()).unwrap_or_default(),
+            jump_host: jump
+                .and_then(|j| j.last())
+                .map(|h| h.host.clone())
+                .unwrap_or_default(),
         })
     }
 
@@ -158,6 +167,8 @@ impl Reader<'_> {
             if attribute.eq_ignore_ascii_case(b"canonical")
                 || attribute.eq_ignore_ascii_case(b"final")
             {
+                // `final`, negated or not, asks for the final pass: so does the OpenSSH this
+                // follows (10.0); 10.1 asks only for one not negated (bz3843).
                 if attribute.eq_ignore_ascii_case(b"final") {
                     self.want_final = true;
                 }
@@ -258,15 +269,13 @@ impl Reader<'_> {
         Ok(Ok(result))
     }
 
-    /// Runs a `Match exec` command as ssh does (`$SHELL -c`, stdin and stdout on /dev/null,
-    /// what it writes on stderr part of ssh's), but for no longer than the connection's time
-    /// limit; its exit status, none when it did not exit normally (or was stopped at the
-    /// limit).
+    /// Runs a `Match exec` command as ssh does (in the user's shell, stdin and stdout on
+    /// /dev/null, what it writes on stderr part of ssh's), but for no longer than the
+    /// connection's time limit; its exit status, none when it did not exit normally (or was
+    /// stopped at the limit).
     fn execute(&mut self, command: &[u8]) -> Result<Option<i32>, Fatal> {
-        let shell = std::env::var_os("SHELL").unwrap_or_else(|| "/bin/sh".into());
-        let spawned = std::process::Command::new(&shell)
-            .arg("-c")
-            .arg(std::ffi::OsStr::from_bytes(command))
+        let shell = user_shell::path();
+        let spawned = user_shell::command(&shell, OsStr::from_bytes(command))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -282,22 +291,23 @@ impl Reader<'_> {
                 )))
             }
         };
-        // Read aside, so that a full pipe never stops the command.
-        let (sender, written) = std::sync::mpsc::channel();
-        if let Some(mut stderr) = child.stderr.take() {
-            std::thread::spawn(move || {
-                let mut out = Vec::new();
-                let _ = stderr.read_to_end(&mut out);
-                let _ = sender.send(out);
-            });
-        }
-        let deadline = Instant::now() + self.sources.command_limit;
+        let deadline = Deadline::after(self.sources.command_limit);
+        // Read here, between looks at the command, so that a full pipe never stops it and
+        // nothing reads on once this returns.
+        let mut stderr = child.stderr.take();
+        let mut kept = Vec::new();
         let status = loop {
+            match &mut stderr {
+                Some(pipe) => {
+                    if read_some(pipe, &mut kept, POLL_EVERY) == Pipe::Ended {
+                        stderr = None;
+                    }
+                }
+                None => std::thread::sleep(POLL_EVERY),
+            }
             match child.try_wait() {
                 Ok(Some(status)) => break Some(status),
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10))
-                }
+                Ok(None) if !deadline.passed() => {}
                 _ => {
                     let group = nix::unistd::Pid::from_raw(-(child.id() as i32));
                     let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
@@ -306,11 +316,12 @@ impl Reader<'_> {
                 }
             }
         };
-        // What it wrote, unless something it left running holds the pipe past the limit.
-        let left = deadline.saturating_duration_since(Instant::now());
-        if let Ok(out) = written.recv_timeout(left.max(Duration::from_millis(10))) {
-            self.log.output(&out);
+        // What it wrote before it ended is in the pipe; what something it left running writes
+        // later is not waited for.
+        if let Some(pipe) = &mut stderr {
+            while read_some(pipe, &mut kept, Duration::ZERO) == Pipe::Read && !deadline.passed() {}
         }
+        self.log.output(&kept);
         let code = status.and_then(|s| s.code());
         if status.is_some() && code.is_none() {
             self.log.error(format!(
@@ -319,6 +330,44 @@ impl Reader<'_> {
             ));
         }
         Ok(code)
+    }
+}
+
+/// How often a `Match exec` command is looked at while it runs.
+const POLL_EVERY: Duration = Duration::from_millis(10);
+
+/// How much of a `Match exec` command's stderr is kept: one byte more than libvirt reads of
+/// ssh's, enough to tell that it overflowed (`ssh::config_error`).
+const STDERR_KEPT: usize = 1025;
+
+#[derive(PartialEq)]
+enum Pipe {
+    /// Nothing came within the wait.
+    Idle,
+    Read,
+    Ended,
+}
+
+/// Waits up to `wait` for `pipe`, then reads one chunk of it: the first [`STDERR_KEPT`] bytes
+/// into `kept`, the rest read and dropped.
+fn read_some(pipe: &mut ChildStderr, kept: &mut Vec<u8>, wait: Duration) -> Pipe {
+    let timeout = PollTimeout::try_from(wait.as_millis()).unwrap_or(PollTimeout::MAX);
+    let mut fds = [PollFd::new(pipe.as_fd(), PollFlags::POLLIN)];
+    match poll(&mut fds, timeout) {
+        Ok(0) | Err(nix::errno::Errno::EINTR) => return Pipe::Idle,
+        Ok(_) => {}
+        Err(_) => return Pipe::Ended,
+    }
+    let mut chunk = [0u8; 4096];
+    match pipe.read(&mut chunk) {
+        Ok(0) => Pipe::Ended,
+        Ok(n) => {
+            let room = STDERR_KEPT.saturating_sub(kept.len());
+            kept.extend_from_slice(&chunk[..n.min(room)]);
+            Pipe::Read
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Pipe::Idle,
+        Err(_) => Pipe::Ended,
     }
 }
 

@@ -5,12 +5,20 @@
 use super::options::port;
 use super::text;
 
-/// `ProxyJump`: its last host, the ones before it as written, or `none`.
+/// One host of a `ProxyJump` chain.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct JumpHost {
+    pub user: Option<Vec<u8>>,
+    pub host: Vec<u8>,
+    pub port: Option<u16>,
+}
+
+/// `ProxyJump`: its hosts in the order they are reached (the last is the one ssh connects
+/// through), the ones before the last as written, or `none`.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Jump {
-    pub host: Vec<u8>,
-    pub user: Option<Vec<u8>>,
-    pub port: Option<u16>,
+    /// Never empty unless `off`.
+    pub hops: Vec<JumpHost>,
     pub extra: Option<Vec<u8>>,
     /// `ProxyJump none` (not a host named `none`, which `none # comment` names).
     pub off: bool,
@@ -21,22 +29,30 @@ impl Jump {
         self.off
     }
 
+    /// The host ssh connects through (none for `none`).
+    pub fn last(&self) -> Option<&JumpHost> {
+        self.hops.last()
+    }
+
     /// As `ssh -G` prints it: a numeric host in brackets.
     pub fn shown(&self) -> String {
-        let host = text(&self.host);
+        let Some(last) = self.last() else {
+            return "none".into();
+        };
+        let host = text(&last.host);
         let numeric = host.contains(':') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
         let mut out = String::new();
         if let Some(extra) = &self.extra {
             out.push_str(&format!("{},", text(extra)));
         }
-        if let Some(user) = &self.user {
+        if let Some(user) = &last.user {
             out.push_str(&format!("{}@", text(user)));
         }
         match numeric {
             true => out.push_str(&format!("[{host}]")),
             false => out.push_str(&host),
         }
-        if let Some(port) = self.port {
+        if let Some(port) = last.port {
             out.push_str(&format!(":{port}"));
         }
         out
@@ -48,9 +64,7 @@ impl Jump {
 pub(super) fn parse_jump(raw: &[u8]) -> Option<Jump> {
     if raw.eq_ignore_ascii_case(b"none") {
         return Some(Jump {
-            host: b"none".to_vec(),
-            user: None,
-            port: None,
+            hops: Vec::new(),
             extra: None,
             off: true,
         });
@@ -63,15 +77,10 @@ pub(super) fn parse_jump(raw: &[u8]) -> Option<Jump> {
         .skip(1)
         .position(|b| b" \t\n\x0b\x0c\r".contains(b))
         .map_or(value.len(), |i| i + 1);
-    let value = &value[..end];
-    let mut hops = value.rsplitn(2, |b| *b == b',');
-    let last = jump_host(hops.next()?)?;
-    let extra = hops.next();
-    if let Some(extra) = extra {
-        for hop in extra.split(|b| *b == b',') {
-            jump_host(hop)?;
-        }
-    }
+    let hops = value[..end]
+        .split(|b| *b == b',')
+        .map(jump_host)
+        .collect::<Option<Vec<_>>>()?;
     // The hosts before the last are kept as written (up to the last comma of the line).
     let extra = raw
         .iter()
@@ -79,19 +88,15 @@ pub(super) fn parse_jump(raw: &[u8]) -> Option<Jump> {
         .filter(|i| *i > 0)
         .map(|i| raw[..i].to_vec());
     Some(Jump {
-        host: last.1,
-        user: last.0,
-        port: last.2,
+        hops,
         extra,
         off: false,
     })
 }
 
-type HostSpec = (Option<Vec<u8>>, Vec<u8>, Option<u16>);
-
 /// One jump host: `ssh://[user@]host[:port][/]` or `[user@]host[:port]`, an address in
 /// brackets (misc.c's `parse_uri` and `parse_user_host_port`).
-fn jump_host(spec: &[u8]) -> Option<HostSpec> {
+fn jump_host(spec: &[u8]) -> Option<JumpHost> {
     match spec.strip_prefix(b"ssh://") {
         Some(uri) => ssh_uri(uri),
         None => user_host_port(spec),
@@ -126,7 +131,7 @@ fn clean(host: &[u8]) -> &[u8] {
     }
 }
 
-fn user_host_port(spec: &[u8]) -> Option<HostSpec> {
+fn user_host_port(spec: &[u8]) -> Option<JumpHost> {
     let (user, rest) = match spec.iter().rposition(|b| *b == b'@') {
         Some(0) => return None,
         Some(at) => (Some(spec[..at].to_vec()), &spec[at + 1..]),
@@ -141,12 +146,16 @@ fn user_host_port(spec: &[u8]) -> Option<HostSpec> {
         Some((_, p)) if !p.is_empty() => Some(port(p)?),
         _ => None,
     };
-    Some((user, clean(host).to_vec(), port))
+    Some(JumpHost {
+        user,
+        host: clean(host).to_vec(),
+        port,
+    })
 }
 
 /// misc.c's `parse_uri` for `ssh`, a path refused: the user up to the first `@` (`;`
 /// parameters dropped, URL-decoded), a host that is a domain name.
-fn ssh_uri(uri: &[u8]) -> Option<HostSpec> {
+fn ssh_uri(uri: &[u8]) -> Option<JumpHost> {
     let (user, rest) = match uri.iter().position(|b| *b == b'@') {
         Some(at) => {
             let user = uri[..at].split(|b| *b == b';').next().unwrap_or(&[]);
@@ -176,7 +185,11 @@ fn ssh_uri(uri: &[u8]) -> Option<HostSpec> {
         Some((_, path)) => (None, path),
         None => (None, &[][..]),
     };
-    path.is_empty().then(|| (user, host.to_vec(), port))
+    path.is_empty().then(|| JumpHost {
+        user,
+        host: host.to_vec(),
+        port,
+    })
 }
 
 /// `+` a space, `%XX` a byte.
@@ -187,8 +200,11 @@ fn url_decode(s: &[u8]) -> Option<Vec<u8>> {
         match s[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = std::str::from_utf8(s.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
+                // Two hex digits, nothing else (`from_str_radix` would take a sign).
+                let hex = s
+                    .get(i + 1..i + 3)
+                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
                 i += 2;
             }
             b => out.push(b),
@@ -235,5 +251,24 @@ mod tests {
         // Cut at the first white space, the hosts before the last comma kept as written.
         assert_eq!(parse_jump(b"a b,c").unwrap().shown(), "a b,a");
         assert_eq!(parse_jump(b"\"a b\"").unwrap().shown(), "\"a");
+        // Every hop is kept parsed: users decoded, ports read, comments gone.
+        let j = parse_jump(b"ssh://r%40x;p=1@h.example:2022/,[::1]:23,u@last # c,omment").unwrap();
+        let hop = |user: Option<&[u8]>, host: &[u8], port| JumpHost {
+            user: user.map(<[u8]>::to_vec),
+            host: host.to_vec(),
+            port,
+        };
+        assert_eq!(
+            j.hops,
+            [
+                hop(Some(b"r@x"), b"h.example", Some(2022)),
+                hop(None, b"::1", Some(23)),
+                hop(Some(b"u"), b"last", None),
+            ]
+        );
+        // A `%` takes two hex digits, not a sign.
+        assert!(parse_jump(b"ssh://a%+1@h").is_none());
+        assert!(parse_jump(b"ssh://a%4@h").is_none());
+        assert_eq!(url_decode(b"a%2b+"), Some(b"a+ ".to_vec()));
     }
 }

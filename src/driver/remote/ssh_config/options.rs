@@ -2,6 +2,7 @@
 //! checks of each keyword's arguments, made whether the line applies or not, with OpenSSH's
 //! words for what it refuses.
 
+use super::criteria::cut;
 use super::jump::{parse_jump, Jump};
 use super::keywords::{self, Keyword, Shape};
 use super::line::Line;
@@ -31,8 +32,13 @@ pub(super) struct Options {
     pub server_alive_interval: Option<u32>,
     pub server_alive_count_max: Option<u32>,
     pub connection_attempts: Option<u32>,
+    pub hash_known_hosts: Option<bool>,
+    pub address_family: Option<Vec<u8>>,
     pub ignored_unknown: Option<Vec<u8>>,
     pub tag: Option<Vec<u8>>,
+    /// The first value of each keyword virtsh honours only in part, with what it cannot
+    /// honour of it (where, and what), if anything.
+    pub limited: Vec<(&'static str, Option<String>)>,
 }
 
 /// Where a line is, for the messages about it.
@@ -46,15 +52,7 @@ pub(super) struct At<'a> {
 impl At<'_> {
     /// OpenSSH prints the file name with `%.200s` in some messages.
     pub fn short(&self) -> String {
-        let mut file = self.file.to_string();
-        if file.len() > 200 {
-            let mut cut = 200;
-            while !file.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            file.truncate(cut);
-        }
-        format!("{file} line {}", self.line)
+        format!("{} line {}", cut(self.file, 200), self.line)
     }
 
     pub fn long(&self) -> String {
@@ -173,8 +171,8 @@ fn convtime(arg: &[u8]) -> Option<u32> {
 }
 
 impl Options {
-    /// One line of any keyword but `Host`, `Match` and `Include`: checked, and taken when
-    /// `active`. Its arguments left over are the caller's to refuse.
+    /// One setting's line: checked, and taken when `active`. Its arguments left over are the
+    /// caller's to refuse.
     pub fn apply(
         &mut self,
         keyword: Keyword,
@@ -273,20 +271,31 @@ impl Options {
                     self.identity_agent = Some(arg.to_vec());
                 }
             }
-            Keyword::IdentitiesOnly | Keyword::StrictHostKeyChecking => {
+            Keyword::IdentitiesOnly
+            | Keyword::HashKnownHosts
+            | Keyword::StrictHostKeyChecking
+            | Keyword::AddressFamily => {
                 let choices = match keyword {
-                    Keyword::IdentitiesOnly => keywords::FLAG,
-                    _ => keywords::STRICT_HOST_KEY,
+                    Keyword::StrictHostKeyChecking => keywords::STRICT_HOST_KEY,
+                    Keyword::AddressFamily => keywords::ADDRESS_FAMILY,
+                    _ => keywords::FLAG,
                 };
                 let arg = choice(args, choices, at, log)?;
+                let yes = keywords::one_of(arg, &["true", "yes"]);
                 match keyword {
                     Keyword::IdentitiesOnly if active && self.identities_only.is_none() => {
-                        self.identities_only = Some(keywords::one_of(arg, &["true", "yes"]));
+                        self.identities_only = Some(yes);
+                    }
+                    Keyword::HashKnownHosts if active && self.hash_known_hosts.is_none() => {
+                        self.hash_known_hosts = Some(yes);
                     }
                     Keyword::StrictHostKeyChecking
                         if active && self.strict_host_key_checking.is_none() =>
                     {
                         self.strict_host_key_checking = Some(arg.to_vec());
+                    }
+                    Keyword::AddressFamily if active && self.address_family.is_none() => {
+                        self.address_family = Some(arg.to_ascii_lowercase());
                     }
                     _ => {}
                 }
@@ -309,10 +318,15 @@ impl Options {
                 };
                 if active && slot.is_none() {
                     *slot = Some(value);
+                    // virtsh makes one attempt: more would be asked for and not made.
+                    if keyword == Keyword::ConnectionAttempts && value > 1 {
+                        let refused = unsupported(at, "ConnectionAttempts", &value.to_string());
+                        self.limited.push(("ConnectionAttempts", Some(refused)));
+                    }
                 }
             }
             Keyword::UserKnownHostsFile | Keyword::GlobalKnownHostsFile => {
-                let files = file_list(args, &name, at, log)?;
+                let files = file_list(args, &name, Some(MAX_HOSTS_FILES), at, log)?;
                 let slot = match keyword {
                     Keyword::UserKnownHostsFile => &mut self.user_known_hosts,
                     _ => &mut self.global_known_hosts,
@@ -349,13 +363,31 @@ impl Options {
                 }
                 args.consume();
             }
-            Keyword::Other(shape) => other(shape, &name, args, at, log)?,
-            Keyword::Host | Keyword::Match | Keyword::Include => {
-                unreachable!("the reader takes Host, Match and Include itself")
+            Keyword::Limited(documented, shape, honoured) => {
+                let value = other(shape, &name, args, at, log)?;
+                let first = !self.limited.iter().any(|(k, _)| *k == documented);
+                if active && first {
+                    let refused = (!keywords::one_of(&value, honoured))
+                        .then(|| unsupported(at, documented, &vis(&value)));
+                    self.limited.push((documented, refused));
+                }
+            }
+            Keyword::Other(shape) => {
+                other(shape, &name, args, at, log)?;
             }
         }
         Ok(())
     }
+
+    /// The first setting virtsh cannot honour, in its words.
+    pub fn unhonoured(&self) -> Option<String> {
+        self.limited.iter().find_map(|(_, refused)| refused.clone())
+    }
+}
+
+/// What virtsh says of a setting it cannot honour.
+fn unsupported(at: &At<'_>, keyword: &str, value: &str) -> String {
+    format!("{}: virtsh does not support {keyword} {value}", at.long())
 }
 
 /// What `ProxyCommand` and `ProxyJump` take: the rest after any whitespace and `=`.
@@ -413,10 +445,11 @@ fn int(args: &mut Args<'_>, at: &At<'_>, log: &mut Log) -> Result<u32, Bad> {
     })
 }
 
-/// readconf.c's `parse_char_array`: non-empty names, `none` alone.
+/// readconf.c's `parse_char_array`: non-empty names, `none` alone, at most `max` of them.
 fn file_list(
     args: &mut Args<'_>,
     name: &str,
+    max: Option<usize>,
     at: &At<'_>,
     log: &mut Log,
 ) -> Result<Vec<Vec<u8>>, Bad> {
@@ -433,7 +466,7 @@ fn file_list(
             ));
             return Err(Bad);
         }
-        if files.len() >= MAX_HOSTS_FILES {
+        if max.is_some_and(|max| files.len() >= max) {
             log.error(format!("{}: too many {name} entries.", at.long()));
             return Err(Bad);
         }
@@ -442,33 +475,41 @@ fn file_list(
     Ok(files)
 }
 
-/// A keyword virtsh does not use, checked as far as its shape goes.
+/// A keyword virtsh does not use (or honours only in part), checked as far as its shape
+/// goes; its value as written (its arguments joined by spaces).
 fn other(
     shape: Shape,
     name: &str,
     args: &mut Args<'_>,
     at: &At<'_>,
     log: &mut Log,
-) -> Result<(), Bad> {
+) -> Result<Vec<u8>, Bad> {
+    let one = |arg: &[u8]| arg.to_vec();
     match shape {
-        Shape::Choice(choices) => choice(args, choices, at, log).map(drop),
-        Shape::Int => int(args, at, log).map(drop),
-        Shape::Time => time(args, at, log).map(drop),
+        Shape::Choice(choices) => choice(args, choices, at, log).map(one),
+        Shape::Int => int(args, at, log).map(|v| v.to_string().into_bytes()),
+        Shape::Time => {
+            time(args, at, log).map(|t| t.map_or(b"none".to_vec(), |t| t.to_string().into_bytes()))
+        }
         Shape::Text => match args.next().filter(|a| !a.is_empty()) {
-            Some(_) => Ok(()),
+            Some(arg) => Ok(one(arg)),
             None => {
                 log.error(format!("{}: Missing argument.", at.short()));
                 Err(Bad)
             }
         },
+        Shape::List => file_list(args, name, None, at, log).map(|l| l.join(&b' ')),
         Shape::Unsupported => {
             log.error(format!("{}: Unsupported option \"{name}\"", at.long()));
             args.consume();
-            Ok(())
+            Ok(Vec::new())
         }
-        Shape::Command | Shape::Any | Shape::Ignored | Shape::Deprecated => {
-            args.consume();
-            Ok(())
+        Shape::Any => {
+            let mut all = Vec::new();
+            while let Some(arg) = args.next() {
+                all.push(arg);
+            }
+            Ok(all.join(&b' '))
         }
     }
 }

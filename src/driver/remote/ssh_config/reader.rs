@@ -9,7 +9,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::criteria::{self, cut};
-use super::keywords::{self, Keyword};
+use super::keywords::{self, Word};
 use super::line::{self, Parsed};
 use super::options::{Args, At, Bad, Options};
 use super::{expand, vis, Fatal, Log, Sources};
@@ -95,8 +95,10 @@ impl Reader<'_> {
                 .fatal("Too many recursive configuration includes".into()));
         }
         let shown = vis(path.as_os_str().as_bytes());
-        let meta = match std::fs::metadata(path) {
-            Ok(m) => m,
+        // Opened once: what is checked is what is read, whatever replaces the path meanwhile.
+        let opened = crate::sys::open_for_reading(path).and_then(|f| Ok((f.metadata()?, f)));
+        let (meta, file) = match opened {
+            Ok(opened) => opened,
             Err(e) => return Ok(Err(e)),
         };
         let uid = nix::unistd::getuid().as_raw();
@@ -105,7 +107,7 @@ impl Reader<'_> {
                 .log
                 .fatal(format!("Bad owner or permissions on {shown}")));
         }
-        let content = match crate::sys::read_capped(path, FILE_CAP) {
+        let content = match crate::sys::read_all_capped(file, FILE_CAP) {
             Ok(c) => c,
             // A directory opens and reads as nothing.
             Err(e) if e.raw_os_error() == Some(libc::EISDIR) => Vec::new(),
@@ -180,8 +182,8 @@ impl Reader<'_> {
         };
         let mut args = Args::new(&words);
         let done = match keyword {
-            Keyword::Host => self.host_line(&mut args, &line.keyword, flags, active, at),
-            Keyword::Match => match self.match_line(&mut args, at)? {
+            Word::Host => self.host_line(&mut args, &line.keyword, flags, active, at),
+            Word::Match => match self.match_line(&mut args, at)? {
                 Ok(applies) => {
                     *active = applies && !flags.never_match;
                     Ok(())
@@ -192,10 +194,10 @@ impl Reader<'_> {
                     Err(Bad)
                 }
             },
-            Keyword::Include => self.include(&mut args, &line.keyword, flags, active, depth, at)?,
-            other => self
+            Word::Include => self.include(&mut args, &line.keyword, flags, active, depth, at)?,
+            Word::Setting(setting) => self
                 .options
-                .apply(other, &line, &mut args, *active, at, self.log),
+                .apply(setting, &line, &mut args, *active, at, self.log),
         };
         if done.is_ok() && args.left() > 0 {
             self.log.error(format!(

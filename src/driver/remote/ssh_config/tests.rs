@@ -298,3 +298,136 @@ fn match_user_exec_and_final() {
     );
     assert_eq!(get("lab", &s).user, "late");
 }
+
+#[test]
+fn a_negated_final_asks_for_the_final_pass_as_openssh_10_0_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sources(
+        dir.path(),
+        b"Match !final\n  Port 2\nMatch canonical\n  User canon\n",
+        "",
+    );
+    let c = get("lab", &s);
+    assert_eq!((c.port, c.user.as_str()), (2, "canon"));
+    let s = sources(
+        dir.path(),
+        b"Match canonical\n  User canon\nMatch final\n",
+        "",
+    );
+    assert_eq!(get("lab", &s).user, "canon");
+}
+
+#[test]
+fn a_match_exec_command_s_stderr_is_kept_short_and_not_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    // Much more than a pipe holds, then a bad line so that the run fails with what was logged.
+    let s = sources(
+        dir.path(),
+        b"Match exec \"head -c 300000 /dev/zero | tr '\\\\0' x >&2; exit 1\"\nPort 0\n",
+        "",
+    );
+    let e = resolve("lab", Given::default(), &s).unwrap_err();
+    let file = s.user_file.display().to_string();
+    assert_eq!(
+        e.stderr,
+        format!(
+            "{}{file} line 2: Bad port '0'.\r\n{file}: terminating, 1 bad configuration options\r\n",
+            "x".repeat(1025)
+        )
+    );
+    // Something the command leaves running with its stderr does not hold the reading up
+    // (the limit is long: only the command's own end is waited for).
+    let mut s = sources(
+        dir.path(),
+        b"Match exec \"echo started >&2; sleep 120 >&2 & exit 0\"\n  Port 0\n",
+        "",
+    );
+    s.command_limit = Duration::from_secs(600);
+    let started = std::time::Instant::now();
+    let e = resolve("lab", Given::default(), &s).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert!(e.stderr.starts_with("started\n"), "{}", e.stderr);
+}
+
+#[test]
+fn settings_virtsh_cannot_honour_are_named_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(".ssh/config").display().to_string();
+    let unhonoured = |config: &[u8]| get("lab", &sources(dir.path(), config, "")).unhonoured;
+    let refused = [
+        ("CanonicalizeHostname yes\n", "CanonicalizeHostname yes"),
+        (
+            "canonicalizehostname=Always\n",
+            "CanonicalizeHostname Always",
+        ),
+        (
+            "Host lab\n  HostKeyAlgorithms +ssh-rsa\n",
+            "HostKeyAlgorithms +ssh-rsa",
+        ),
+        (
+            "KexAlgorithms curve25519-sha256\n",
+            "KexAlgorithms curve25519-sha256",
+        ),
+        ("Ciphers aes128-ctr\n", "Ciphers aes128-ctr"),
+        ("MACs hmac-sha2-256\n", "MACs hmac-sha2-256"),
+        ("BindAddress 127.0.0.1\n", "BindAddress 127.0.0.1"),
+        ("BindInterface lo\n", "BindInterface lo"),
+        ("ProxyUseFdpass yes\n", "ProxyUseFdpass yes"),
+        ("ConnectionAttempts 3\n", "ConnectionAttempts 3"),
+        (
+            "CertificateFile ~/.ssh/id-cert.pub\n",
+            "CertificateFile ~/.ssh/id-cert.pub",
+        ),
+        (
+            "RevokedHostKeys /etc/ssh/revoked a\n",
+            "RevokedHostKeys /etc/ssh/revoked a",
+        ),
+    ];
+    for (config, what) in refused {
+        let line = config.lines().count();
+        assert_eq!(
+            unhonoured(config.as_bytes()),
+            Some(format!(
+                "{file} line {line}: virtsh does not support {what}"
+            )),
+            "{config}"
+        );
+    }
+    // The default values, lines that do not apply, and values after the first that counts.
+    for config in [
+        "CanonicalizeHostname no\n",
+        "ProxyUseFdpass no\n",
+        "ConnectionAttempts 1\n",
+        "RevokedHostKeys none\n",
+        "Host other\n  Ciphers aes128-ctr\n",
+        "Host lab\n  CanonicalizeHostname false\nHost *\n  CanonicalizeHostname yes\n",
+        "Match canonical\n  CanonicalizeHostname yes\n",
+    ] {
+        assert_eq!(unhonoured(config.as_bytes()), None, "{config}");
+    }
+}
+
+#[test]
+fn proxy_jump_hosts_are_kept_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sources(
+        dir.path(),
+        b"ProxyJump ssh://r%40x;p=1@h.example:2022/,u@[::1]:23,last # a,comment\n",
+        "",
+    );
+    let hop = |user: Option<&str>, host: &str, port| JumpHost {
+        user: user.map(String::from),
+        host: host.into(),
+        port,
+    };
+    assert_eq!(
+        get("lab", &s).jump_hops,
+        [
+            hop(Some("r@x"), "h.example", Some(2022)),
+            hop(Some("u"), "::1", Some(23)),
+            hop(None, "last", None),
+        ]
+    );
+    let s = sources(dir.path(), b"ProxyJump none\n", "");
+    assert!(get("lab", &s).jump_hops.is_empty());
+}
