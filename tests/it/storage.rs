@@ -1,11 +1,10 @@
 //! Embedded storage: dir pools with libvirt's duplicate rules, qemu-img volumes, a domain on a
 //! pool volume, concurrent volume creation, and bad input that changes nothing.
 
-mod common;
-
+use crate::common;
 use std::process::{Child, Output, Stdio};
 
-use common::{qemus, Embedded, SmallDisk, Virtsh};
+use crate::common::{qemus, Embedded, SmallDisk, Virtsh};
 
 #[test]
 fn pools_and_volumes() {

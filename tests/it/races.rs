@@ -4,9 +4,7 @@
 //! Size knobs: `VIRTSH_RACE_PROCS` (processes per trial, default 8) and `VIRTSH_RACE_TRIALS`
 //! (default 20).
 
-mod common;
-
-use common::{knob, qemus, text, KillQemusOnDrop, Virtsh};
+use crate::common::{knob, qemus, text, KillQemusOnDrop, Virtsh};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Output};
 

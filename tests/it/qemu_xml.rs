@@ -2,10 +2,8 @@
 //! monitor, its command line, its environment), and refuses what it cannot run with libvirt's
 //! words at the point libvirt refuses it.
 
-mod common;
-
-use common::guests::{diskless_xml, write};
-use common::{qemu_args, qemus, qmp, Embedded};
+use crate::common::guests::{diskless_xml, write};
+use crate::common::{qemu_args, qemus, qmp, Embedded};
 use serde_json::json;
 
 /// A TCP port nobody listens on now (the kernel's choice, above the VNC base).

@@ -2,14 +2,13 @@
 //! units; and property tests that drive arbitrary bytes through the tokenizer, the option
 //! parser, the size parser and the XML model without a panic.
 
-mod common;
-
+use crate::common;
 use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Stdio};
 
-use common::Virtsh;
+use crate::common::Virtsh;
 
 fn virtsh() -> Command {
     Command::new(env!("CARGO_BIN_EXE_virtsh"))

@@ -8,15 +8,13 @@
 //! Size knobs: `VIRTSH_READERS` (reader processes, default 3) and `VIRTSH_READER_CYCLES`
 //! (default 4); by hand, e.g. `VIRTSH_READERS=6 VIRTSH_READER_CYCLES=100`.
 
-mod common;
-
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::guests::{cooperative_disk, diskless_xml, domain_xml, write};
-use common::{knob, qemus, text, Embedded, Virtsh};
+use crate::common::guests::{cooperative_disk, diskless_xml, domain_xml, write};
+use crate::common::{knob, qemus, text, Embedded, Virtsh};
 
 /// A reader: the read-only commands a monitoring loop runs, until told to stop. Returns what
 /// failed (a reader may find a transient domain gone, nothing else).

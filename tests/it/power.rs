@@ -2,12 +2,10 @@
 //! `--autodestroy`, one console session at a time, a guest powering off under an attached
 //! console, and autostart for the next boot only.
 
-mod common;
-
 use std::time::Duration;
 
-use common::guests::{console_disk, cooperative_disk, diskless_xml, domain_xml, write};
-use common::{console, qemus, wait_until, Embedded};
+use crate::common::guests::{console_disk, cooperative_disk, diskless_xml, domain_xml, write};
+use crate::common::{console, qemus, wait_until, Embedded};
 use expectrl::{Eof, Expect};
 
 fn events(root: &std::path::Path, name: &str) -> String {

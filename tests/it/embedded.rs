@@ -2,12 +2,11 @@
 //! a guest that powers itself off (a boot sector written by the test), and bad input that
 //! changes nothing.
 
-mod common;
-
+use crate::common;
 use std::time::{Duration, Instant};
 
-use common::guests::{console_disk, cooperative_disk, poweroff_disk};
-use common::{qemus, Embedded, KillQemusOnDrop, Virtsh};
+use crate::common::guests::{console_disk, cooperative_disk, poweroff_disk};
+use crate::common::{qemus, Embedded, KillQemusOnDrop, Virtsh};
 
 const VM: &str =
     "<domain type='qemu'><name>vm</name><uuid>44444444-0000-0000-0000-000000000001</uuid>\

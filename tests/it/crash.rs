@@ -5,9 +5,7 @@
 //!
 //! Size knob: `VIRTSH_CRASH_KILLS` (default 200).
 
-mod common;
-
-use common::{knob, qemus, KillQemusOnDrop, Virtsh};
+use crate::common::{knob, qemus, KillQemusOnDrop, Virtsh};
 use std::process::Stdio;
 use std::time::Duration;
 

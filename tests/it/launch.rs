@@ -1,13 +1,12 @@
 //! Starting QEMU under trouble: an emulator whose child keeps its output open, an emulator
 //! that never comes up, and roots and names long enough to overflow a socket path.
 
-mod common;
-
+use crate::common;
 use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
-use common::guests::{diskless_xml, write};
-use common::{qemus, Embedded, KillQemusOnDrop, Virtsh};
+use crate::common::guests::{diskless_xml, write};
+use crate::common::{qemus, Embedded, KillQemusOnDrop, Virtsh};
 
 /// An executable shell script.
 fn script(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {

@@ -1,7 +1,7 @@
 //! `completions/` and `man/` are generated from the command model; this test fails when the
 //! checked-in files are stale. Regenerate them with:
 //!
-//!     UPDATE_GENERATED=1 cargo test --test generated
+//!     UPDATE_GENERATED=1 cargo test --test it generated
 
 use std::path::Path;
 use std::process::Command;
@@ -33,7 +33,7 @@ fn completions_and_man_page_are_current() {
     }
     assert!(
         stale.is_empty(),
-        "stale generated files {stale:?}: run UPDATE_GENERATED=1 cargo test --test generated"
+        "stale generated files {stale:?}: run UPDATE_GENERATED=1 cargo test --test it generated"
     );
 }
 

@@ -3,15 +3,14 @@
 //! one-shot, stopped, or ended by a signal costs no one-shot its output; a warm channel that
 //! goes unanswered costs `connect_timeout` once.
 
+use crate::common;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-mod common;
-
-use common::golden::command;
-use common::run_at as run;
-use common::sshd::{self, keepers, keygen, pubkey};
+use crate::common::golden::command;
+use crate::common::run_at as run;
+use crate::common::sshd::{self, keepers, keygen, pubkey};
 
 #[test]
 fn one_shots_leave_a_warm_connection_the_next_ones_take() {

@@ -2,15 +2,14 @@
 //! `test+unix:///default`, every golden case prints exactly what the real virsh prints on the
 //! same URI; over `qemu:///system`, a real domain and a dir pool go through their lifecycle.
 
+use crate::common;
 use std::process::{Command, Output};
-
-mod common;
 
 use std::os::unix::ffi::OsStrExt;
 
-use common::golden::{assert_same_over, command, private_default};
-use common::libvirtd::{daemon_answers, logs_of, start_domain};
-use common::Virtsh;
+use crate::common::golden::{assert_same_over, command, private_default};
+use crate::common::libvirtd::{daemon_answers, logs_of, start_domain};
+use crate::common::Virtsh;
 use expectrl::Expect;
 
 fn run(program: &str, args: &[String]) -> Output {

@@ -4,6 +4,7 @@
 //! prints them as virsh prints them; a ProxyCommand is run as ssh runs it, and one that never
 //! answers neither holds virtsh nor outlives it.
 
+use crate::common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -11,9 +12,7 @@ use std::time::{Duration, Instant};
 
 use virtsh::driver::remote::ssh_config::{self, Family, Given, HostConfig, Sources, Strict};
 
-mod common;
-
-use common::sshd;
+use crate::common::sshd;
 
 /// The keywords compared: those virtsh uses.
 const KEYS: &[&str] = &[

@@ -2,12 +2,11 @@
 //! balloon driver takes the memory `<currentMemory>` leaves it, `reboot` goes through it
 //! (ACPI power button, then a reset) and `shutdown` ends it as a shutdown.
 
-mod common;
-
+use crate::common;
 use std::time::Duration;
 
-use common::guests::{linux, write};
-use common::{qmp, wait_until, Embedded, Virtsh};
+use crate::common::guests::{linux, write};
+use crate::common::{qmp, wait_until, Embedded, Virtsh};
 use expectrl::{Eof, Expect};
 
 /// Runs `command` (which presses the guest's power button) until the guest says it saw it,
@@ -18,7 +17,11 @@ fn press(v: &Virtsh, console: &mut expectrl::session::OsSession, command: &str) 
     for _ in 0..12 {
         let o = v.script(command);
         let gone = String::from_utf8_lossy(&o.stderr).contains("domain is not running");
-        assert!(o.status.success() || gone, "{command}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success() || gone,
+            "{command}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         if gone || console.expect("virtsh-guest: powerbutton").is_ok() {
             console.set_expect_timeout(Some(Duration::from_secs(120)));
             return;

@@ -8,10 +8,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-mod common;
-
-use common::golden::command;
-use common::libvirtd::daemon_answers;
+use crate::common::golden::command;
+use crate::common::libvirtd::daemon_answers;
 
 /// What virsh and virtsh print, without libvirt's own log lines (a timestamped warning of a
 /// failed certificate check) that virtsh does not imitate.

@@ -6,10 +6,8 @@
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-mod common;
-
-use common::libvirtd::daemon_answers;
-use common::Virtsh;
+use crate::common::libvirtd::daemon_answers;
+use crate::common::Virtsh;
 
 const MIB: u64 = 1 << 20;
 

@@ -6,14 +6,13 @@
 //! ProxyJump, ProxyCommand, host key rules) is honoured. The warm connections themselves are
 //! `ssh_warm.rs`'s.
 
+use crate::common;
 use std::net::TcpListener;
 use std::process::Command;
 
-mod common;
-
-use common::golden::{assert_same_over, private_default};
-use common::run_at as run;
-use common::sshd::{self, keygen, pubkey};
+use crate::common::golden::{assert_same_over, private_default};
+use crate::common::run_at as run;
+use crate::common::sshd::{self, keygen, pubkey};
 
 #[test]
 fn golden_cases_over_ssh_match_virsh() {

@@ -6,15 +6,14 @@
 //! Building bridges and firewall tables needs root: these tests fail when not run as root
 //! (the README's test command runs as root), except user networking, which needs nothing.
 
-mod common;
-
+use crate::common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::guests::{linux, write};
-use common::{knob, text, Embedded, Virtsh};
+use crate::common::guests::{linux, write};
+use crate::common::{knob, text, Embedded, Virtsh};
 use expectrl::Expect;
 use virtsh::driver::network::host::table_name;
 
@@ -514,7 +513,10 @@ fn interfaces_come_and_go_while_the_guest_runs() {
         v.ok("dumpxml h --inactive").contains(mac),
         "--persistent reaches the definition"
     );
-    assert!(v.ok("dumpxml h").contains("<alias name='ua-hot'/>"), "a user's alias is kept");
+    assert!(
+        v.ok("dumpxml h").contains("<alias name='ua-hot'/>"),
+        "a user's alias is kept"
+    );
     let tap = "vt5254000abc01";
     assert!(interface_exists(tap), "the new NIC's tap is on the host");
     let shell = |console: &mut expectrl::session::OsSession, line: &str| {
