@@ -202,3 +202,52 @@ fn a_silent_tls_server_does_not_hang_the_handshake() {
         "error: failed to connect to the hypervisor\nerror: Timed out during operation: no TLS handshake with the server within 2 seconds (connect_timeout)\n"
     );
 }
+
+/// A PKI file that never ends (a CA linked to `/dev/zero`) or is too long is read no further
+/// than libvirt reads a certificate (64 KiB), and fails with virsh's words. virsh reads a key
+/// without end (GnuTLS's file reader, until memory runs out): virtsh holds the key to the
+/// same cap, in the same words.
+#[test]
+fn pki_files_are_read_with_libvirts_cap() {
+    daemon_answers();
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.pem");
+    std::fs::write(&big, vec![b'A'; 200 << 10]).unwrap();
+    for name in ["cacert.pem", "clientcert.pem", "clientkey.pem"] {
+        for endless in [Path::new("/dev/zero"), big.as_path()] {
+            let pkipath = dir
+                .path()
+                .join(format!("{name}-{}", endless.display()).replace('/', "_"));
+            pki(
+                &pkipath,
+                &[
+                    (CA, "cacert.pem"),
+                    (CERT, "clientcert.pem"),
+                    (KEY, "clientkey.pem"),
+                ],
+            );
+            std::fs::remove_file(pkipath.join(name)).unwrap();
+            std::os::unix::fs::symlink(endless, pkipath.join(name)).unwrap();
+            let uri = format!("qemu+tls://localhost/system?pkipath={}", pkipath.display());
+            if name == "clientkey.pem" {
+                let mut c = command(
+                    env!("CARGO_BIN_EXE_virtsh"),
+                    &["-c".into(), uri.clone(), "uri".into()],
+                );
+                let key = pkipath.join(name);
+                let want = format!(
+                    "error: failed to connect to the hypervisor\nerror: Failed to read file '{}': Value too large for defined data type\n",
+                    key.display()
+                );
+                assert_eq!(
+                    printed(&c.output().unwrap()),
+                    (Some(1), String::new(), want)
+                );
+                continue;
+            }
+            let [theirs, ours] = both(&uri, |_| {});
+            assert_eq!(ours.0, Some(1), "{name} -> {}: {ours:?}", endless.display());
+            assert_eq!(ours, theirs, "{name} -> {}", endless.display());
+        }
+    }
+}

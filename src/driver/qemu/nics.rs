@@ -102,9 +102,9 @@ pub fn start_passt(def: &DomainDef, dir: &std::path::Path) -> Result<()> {
 pub fn stop_passt(def: &DomainDef, dir: &std::path::Path) {
     for i in 0..def.devices.interfaces.len() {
         let pid = dir.join(format!("{}.pid", passt_socket(def, i)));
-        let Some(p) = std::fs::read_to_string(&pid)
+        let Some(p) = crate::sys::read_capped(&pid, 64)
             .ok()
-            .and_then(|t| t.trim().parse::<i32>().ok())
+            .and_then(|t| String::from_utf8_lossy(&t).trim().parse::<i32>().ok())
         else {
             continue;
         };

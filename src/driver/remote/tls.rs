@@ -16,7 +16,8 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use openssl::ssl::{ErrorCode as SslCode, SslConnector, SslFiletype, SslMethod, SslStream};
+use openssl::pkey::PKey;
+use openssl::ssl::{ErrorCode as SslCode, SslConnector, SslMethod, SslStream};
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::{X509StoreContext, X509VerifyResult, X509};
 
@@ -109,8 +110,20 @@ impl Pki {
     }
 }
 
-fn read_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
-    Error::system(format!("Cannot read {what} '{}'", path.display()), e)
+/// The most libvirt reads of a certificate file (`virNetTLSCertLoadFromFile`'s 64 KiB); the
+/// key is held to the same, so that no PKI file (a link to `/dev/zero`, a huge bundle) is
+/// read without end.
+const PKI_FILE_MAX: usize = 1 << 16;
+
+/// A PKI file, at most [`PKI_FILE_MAX`] bytes, as libvirt reads it: a missing one is
+/// `Cannot read WHAT 'PATH'`, a longer one `Failed to read file 'PATH': Value too large ...`.
+fn read_pki(what: &str, path: &Path) -> Result<Vec<u8>> {
+    crate::sys::read_capped(path, PKI_FILE_MAX).map_err(|e| match e.raw_os_error() {
+        Some(libc::EOVERFLOW) => {
+            Error::system(format!("Failed to read file '{}'", path.display()), &e)
+        }
+        _ => Error::system(format!("Cannot read {what} '{}'", path.display()), &e),
+    })
 }
 
 /// GnuTLS's words for why a certificate failed, where OpenSSL's differ.
@@ -127,9 +140,10 @@ fn verify_words(result: X509VerifyResult) -> String {
 
 /// Our own certificate against the CA, as libvirt checks it before it connects.
 fn check_own(pki: &Pki, ca: &X509) -> Result<()> {
-    let Ok(pem) = std::fs::read(&pki.cert) else {
+    if !pki.cert.exists() {
         return Ok(());
-    };
+    }
+    let pem = read_pki("certificate", &pki.cert)?;
     let cert = X509::from_pem(&pem).map_err(|e| {
         Error::internal(format!(
             "Unable to import client certificate {}: {e}",
@@ -172,7 +186,7 @@ fn auth_failed(text: impl std::fmt::Display) -> Error {
 /// pair, no later than `deadline`; returns our end.
 pub fn connect(uri: &Uri, deadline: &Deadline) -> Result<UnixStream> {
     let pki = Pki::locate(uri);
-    let ca_pem = std::fs::read(&pki.ca).map_err(|e| read_error("CA certificate", &pki.ca, &e))?;
+    let ca_pem = read_pki("CA certificate", &pki.ca)?;
     let ca = X509::from_pem(&ca_pem).map_err(|e| {
         Error::internal(format!(
             "Unable to import CA certificate {}: {e}",
@@ -188,12 +202,21 @@ pub fn connect(uri: &Uri, deadline: &Deadline) -> Result<UnixStream> {
         .map_err(Error::internal)?;
     // A client certificate is optional: without one the server says no at its verdict.
     if pki.cert.exists() && pki.key.exists() {
-        builder
-            .set_certificate_file(&pki.cert, SslFiletype::PEM)
-            .map_err(|e| read_error("certificate", &pki.cert, &std::io::Error::other(e)))?;
-        builder
-            .set_private_key_file(&pki.key, SslFiletype::PEM)
-            .map_err(|e| read_error("private key", &pki.key, &std::io::Error::other(e)))?;
+        let unusable = |e: openssl::error::ErrorStack| {
+            Error::new(
+                ErrorCode::SystemError,
+                format!(
+                    "Unable to set x509 key and certificate: {}, {}: {e}",
+                    pki.key.display(),
+                    pki.cert.display()
+                ),
+            )
+        };
+        let cert = X509::from_pem(&read_pki("certificate", &pki.cert)?).map_err(unusable)?;
+        let key =
+            PKey::private_key_from_pem(&read_pki("private key", &pki.key)?).map_err(unusable)?;
+        builder.set_certificate(&cert).map_err(unusable)?;
+        builder.set_private_key(&key).map_err(unusable)?;
     }
     if no_verify {
         builder.set_verify(openssl::ssl::SslVerifyMode::NONE);

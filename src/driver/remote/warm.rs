@@ -258,8 +258,9 @@ fn request(sock: &std::path::Path, what: u8) -> Option<String> {
     let mut s = reach(sock)?;
     s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
     s.write_all(&[what]).ok()?;
+    // A keeper's answer is a line or a short listing; more is not a keeper's.
     let mut answer = String::new();
-    s.read_to_string(&mut answer).ok()?;
+    s.take(1 << 20).read_to_string(&mut answer).ok()?;
     Some(answer)
 }
 
