@@ -36,7 +36,9 @@ codes!(
         OperationInvalid = 55 => "operation_invalid",
         ConfigUnsupported = 67 => "config_unsupported",
         OperationTimeout = 68 => "operation_timeout",
+        NoDomainSnapshot = 72 => "no_domain_snapshot",
         ArgumentUnsupported = 74 => "argument_unsupported",
+        SnapshotRevertRisky = 77 => "snapshot_revert_risky",
         StoragePoolBuilt = 76 => "storage_pool_built",
         NoDomainMetadata = 80 => "no_domain_metadata",
         Overflow = 82 => "overflow",
@@ -44,6 +46,7 @@ codes!(
         ResourceBusy = 87 => "resource_busy",
         StorageVolExist = 90 => "storage_vol_exist",
         XmlInvalidSchema = 92 => "xml_invalid_schema",
+        NoDomainCheckpoint = 103 => "no_domain_checkpoint",
         NoNetworkPort = 107 => "no_network_port",
         NoNetworkMetadata = 111 => "no_network_metadata",
     }
@@ -131,6 +134,25 @@ impl Error {
             format!("Storage pool not found: {detail}"),
         )
     }
+    pub fn no_snapshot(detail: impl fmt::Display) -> Error {
+        Error::new(
+            ErrorCode::NoDomainSnapshot,
+            format!("Domain snapshot not found: {detail}"),
+        )
+    }
+    pub fn no_checkpoint(detail: impl fmt::Display) -> Error {
+        Error::new(
+            ErrorCode::NoDomainCheckpoint,
+            format!("Domain checkpoint not found: {detail}"),
+        )
+    }
+    /// `VIR_ERR_OPERATION_UNSUPPORTED`.
+    pub fn operation_unsupported(detail: impl fmt::Display) -> Error {
+        Error::new(
+            ErrorCode::OperationUnsupported,
+            format!("Operation not supported: {detail}"),
+        )
+    }
     pub fn no_vol(detail: impl fmt::Display) -> Error {
         Error::new(
             ErrorCode::NoStorageVol,
@@ -193,10 +215,10 @@ impl From<ModelError> for Error {
                 ErrorCode::NoTarget,
                 format!("missing target information for device {dev}"),
             ),
-            ModelError::Schema(detail) => Error::new(
+            ModelError::Schema { schema, detail } => Error::new(
                 ErrorCode::XmlInvalidSchema,
                 format!(
-                    "XML document failed to validate against schema: Unable to validate doc against {}/domain.rng\n{detail}\n",
+                    "XML document failed to validate against schema: Unable to validate doc against {}/{schema}\n{detail}\n",
                     crate::model::SCHEMAS
                 ),
             ),

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod events;
+pub mod moments;
 pub mod network;
 pub mod qemu;
 pub mod remote;
@@ -11,8 +12,8 @@ pub mod storage;
 pub mod testdrv;
 
 pub use api::{
-    ByteStream, DomainApi, DomainCalls, HostApi, HostCalls, NetworkApi, NetworkCalls, StorageApi,
-    StorageCalls, VolumeSink,
+    ByteStream, CheckpointApi, CheckpointCalls, DomainApi, DomainCalls, HostApi, HostCalls,
+    NetworkApi, NetworkCalls, SnapshotApi, SnapshotCalls, StorageApi, StorageCalls, VolumeSink,
 };
 
 /// A driver's implementation of each kind of call.
@@ -21,10 +22,12 @@ pub trait Apis {
     fn domains(&self) -> &dyn DomainApi;
     fn storage(&self) -> &dyn StorageApi;
     fn networks(&self) -> &dyn NetworkApi;
+    fn snapshots(&self) -> &dyn SnapshotApi;
+    fn checkpoints(&self) -> &dyn CheckpointApi;
 }
 
 /// A driver that implements every kind of call itself hands out itself.
-impl<T: HostApi + DomainApi + StorageApi + NetworkApi> Apis for T {
+impl<T: HostApi + DomainApi + StorageApi + NetworkApi + SnapshotApi + CheckpointApi> Apis for T {
     fn host(&self) -> &dyn HostApi {
         self
     }
@@ -35,6 +38,12 @@ impl<T: HostApi + DomainApi + StorageApi + NetworkApi> Apis for T {
         self
     }
     fn networks(&self) -> &dyn NetworkApi {
+        self
+    }
+    fn snapshots(&self) -> &dyn SnapshotApi {
+        self
+    }
+    fn checkpoints(&self) -> &dyn CheckpointApi {
         self
     }
 }
@@ -81,6 +90,14 @@ impl Connection {
 
     pub fn networks(&self) -> NetworkCalls<'_> {
         NetworkCalls::new(self.driver.networks(), self.readonly)
+    }
+
+    pub fn snapshots(&self) -> SnapshotCalls<'_> {
+        SnapshotCalls::new(self.driver.snapshots(), self.readonly)
+    }
+
+    pub fn checkpoints(&self) -> CheckpointCalls<'_> {
+        CheckpointCalls::new(self.driver.checkpoints(), self.readonly)
     }
 
     pub fn supports_keepalive(&self) -> bool {

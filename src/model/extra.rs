@@ -51,6 +51,14 @@ impl Extra {
         extra
     }
 
+    /// The value of a kept attribute of the element itself (a disk's `snapshot`).
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.attrs.is_empty() && self.whole.is_empty() && self.inner.is_empty()
     }

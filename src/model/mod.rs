@@ -1,16 +1,19 @@
 //! The XML model: domains, storage pools, volumes and the test driver's `<node>` fixture, parsed
 //! from libvirt's XML and formatted back as libvirt formats it.
 
+pub mod checkpoint;
 pub mod dom;
 pub mod domain;
 pub mod extra;
 pub mod mac;
+pub mod moment;
 pub mod name;
 pub mod network;
 pub mod node;
 pub mod pool;
 mod read;
 mod schema;
+pub mod snapshot;
 pub mod units;
 pub mod volume;
 pub mod xml;
@@ -53,9 +56,13 @@ pub enum ModelError {
     /// A device without its target; the detail names the device by its source.
     #[error("missing target information for device {0}")]
     NoTarget(String),
-    /// A document the schema refuses (`--validate`): libxml2's messages.
-    #[error("{0}")]
-    Schema(String),
+    /// A document the schema refuses (`--validate`): libxml2's messages, and the schema
+    /// file (`domain.rng`) they name.
+    #[error("{detail}")]
+    Schema {
+        schema: &'static str,
+        detail: String,
+    },
     /// Something valid that virtsh does not implement.
     #[error("{0}")]
     Unsupported(String),

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use super::dom::{self, Element};
+use super::moment::Reading;
 use super::read::text_of;
+use super::snapshot::{SnapshotDef, SnapshotReading};
 use super::{DomainDef, ModelError, NetworkDef, PoolDef, VolumeDef};
 use crate::types::NodeInfo;
 
@@ -14,6 +16,9 @@ pub struct FixtureDomain {
     /// libvirt's state number from `<test:runstate>`; running when absent.
     pub runstate: Option<i32>,
     pub transient: bool,
+    /// `<test:domainsnapshot>` elements, read as redefined snapshots, each with whether it
+    /// is the current one (`<active>`).
+    pub snapshots: Vec<(SnapshotDef, bool)>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,10 +102,16 @@ impl NodeFixture {
                     let d = load(c)?;
                     let test =
                         |local: &str| d.elements().find(|e| e.name == format!("test:{local}"));
+                    let def = DomainDef::from_element(&d)?;
+                    let mut snapshots = Vec::new();
+                    for e in d.elements().filter(|e| e.name == "test:domainsnapshot") {
+                        snapshots.push(SnapshotDef::from_element(&load(e)?, PRESET)?);
+                    }
                     fixture.domains.push(FixtureDomain {
-                        def: DomainDef::from_element(&d)?,
+                        def,
                         runstate: test("runstate").and_then(|r| r.text().trim().parse().ok()),
                         transient: test("transient").is_some(),
+                        snapshots,
                     });
                 }
                 "pool" => {
@@ -141,6 +152,17 @@ impl NodeFixture {
         Ok(fixture)
     }
 }
+
+/// A preset snapshot is read as libvirt's test driver reads one: as a redefinition in its
+/// internal form (`<active>` says whether it is current).
+const PRESET: SnapshotReading = SnapshotReading {
+    reading: Reading {
+        redefine: true,
+        now: 0,
+    },
+    validate: false,
+    internal: true,
+};
 
 fn read(path: &Path) -> Result<String, FixtureError> {
     crate::sys::read_capped(path, crate::sys::XML_FILE_MAX)

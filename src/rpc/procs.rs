@@ -199,6 +199,27 @@ procs! {
     NETWORK_SET_METADATA = 444,
     NETWORK_GET_METADATA = 445,
     DOMAIN_SET_AUTOSTART_ONCE = 450,
+    DOMAIN_SNAPSHOT_CREATE_XML = 185,
+    DOMAIN_SNAPSHOT_GET_XML_DESC = 186,
+    DOMAIN_SNAPSHOT_NUM = 187,
+    DOMAIN_SNAPSHOT_LOOKUP_BY_NAME = 189,
+    DOMAIN_HAS_CURRENT_SNAPSHOT = 190,
+    DOMAIN_SNAPSHOT_CURRENT = 191,
+    DOMAIN_REVERT_TO_SNAPSHOT = 192,
+    DOMAIN_SNAPSHOT_DELETE = 193,
+    DOMAIN_SNAPSHOT_GET_PARENT = 244,
+    DOMAIN_SNAPSHOT_NUM_CHILDREN = 246,
+    DOMAIN_SNAPSHOT_IS_CURRENT = 271,
+    DOMAIN_SNAPSHOT_HAS_METADATA = 272,
+    DOMAIN_LIST_ALL_SNAPSHOTS = 274,
+    DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN = 275,
+    DOMAIN_CHECKPOINT_CREATE_XML = 411,
+    DOMAIN_CHECKPOINT_GET_XML_DESC = 412,
+    DOMAIN_LIST_ALL_CHECKPOINTS = 413,
+    DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN = 414,
+    DOMAIN_CHECKPOINT_LOOKUP_BY_NAME = 415,
+    DOMAIN_CHECKPOINT_GET_PARENT = 416,
+    DOMAIN_CHECKPOINT_DELETE = 417,
 }
 
 /// `VIR_DRV_FEATURE_PROGRAM_KEEPALIVE`.
@@ -373,6 +394,41 @@ xdr_struct! { pub struct PortByUuidArgs { pub net: WireNetwork, pub uuid: Uuid, 
 xdr_struct! { pub struct PortCreateArgs { pub net: WireNetwork, pub xml: String, pub flags: u32, } }
 xdr_struct! { pub struct PortRet { pub port: WirePort, } }
 xdr_struct! { pub struct PortFlagsArgs { pub port: WirePort, pub flags: u32, } }
+xdr_struct! {
+    /// `remote_nonnull_domain_snapshot` and `remote_nonnull_domain_checkpoint` (laid out
+    /// alike): a moment by its name and domain.
+    pub struct WireMoment {
+        pub name: String,
+        pub dom: WireDomain,
+    }
+}
+xdr_struct! { pub struct MomentRet { pub moment: WireMoment, } }
+xdr_struct! { pub struct MomentFlagsArgs { pub moment: WireMoment, pub flags: u32, } }
+xdr_struct! { pub struct MomentLookupArgs { pub dom: WireDomain, pub name: String, pub flags: u32, } }
+xdr_struct! {
+    /// `remote_domain_list_all_snapshots_args` and `..._checkpoints_args`.
+    pub struct MomentListArgs {
+        pub dom: WireDomain,
+        pub need_results: i32,
+        pub flags: u32,
+    }
+}
+xdr_struct! {
+    /// `remote_domain_snapshot_list_all_children_args` and the checkpoint one.
+    pub struct MomentChildrenArgs {
+        pub moment: WireMoment,
+        pub need_results: i32,
+        pub flags: u32,
+    }
+}
+xdr_struct! {
+    /// The moments listed, and their count (all a caller gets without `need_results`).
+    pub struct MomentListRet {
+        pub moments: Vec<WireMoment>,
+        pub count: i32,
+    }
+}
+
 xdr_struct! {
     /// `remote_typed_param`.
     pub struct WireTypedParam {

@@ -70,8 +70,9 @@ flags!(
 
 impl DomainListFlags {
     /// Whether a domain passes these filters: any of the state filters set must name its
-    /// state, each pair must pass, and managed save, snapshots and checkpoints count as
-    /// absent (no driver here has them). `autostart` is asked only when a filter needs it.
+    /// state, each pair must pass, and managed save counts as absent (no driver here has
+    /// it). `autostart` is asked only when a filter needs it. The snapshot and checkpoint
+    /// pairs are [`DomainListFlags::admits_moments`]'s.
     pub fn admits(self, state: &State, persistent: bool, autostart: impl FnOnce() -> bool) -> bool {
         type F = DomainListFlags;
         let pair = |on: F, off: F, value: bool| passes(self.any(on), self.any(off), value);
@@ -88,8 +89,21 @@ impl DomainListFlags {
             && (!self.any(F::AUTOSTART | F::NO_AUTOSTART)
                 || pair(F::AUTOSTART, F::NO_AUTOSTART, autostart()))
             && pair(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, false)
-            && pair(F::HAS_SNAPSHOT, F::NO_SNAPSHOT, false)
-            && pair(F::HAS_CHECKPOINT, F::NO_CHECKPOINT, false)
+    }
+
+    /// Whether a domain with (or without) snapshots and checkpoints passes the snapshot and
+    /// checkpoint pairs.
+    pub fn admits_moments(self, has_snapshot: bool, has_checkpoint: bool) -> bool {
+        type F = DomainListFlags;
+        passes(
+            self.any(F::HAS_SNAPSHOT),
+            self.any(F::NO_SNAPSHOT),
+            has_snapshot,
+        ) && passes(
+            self.any(F::HAS_CHECKPOINT),
+            self.any(F::NO_CHECKPOINT),
+            has_checkpoint,
+        )
     }
 }
 

@@ -238,6 +238,8 @@ impl Domains<'_> {
             };
             if o.stale != Stale::Gone
                 && flags.admits(&o.state, o.persistent, || self.store.autostart(&name))
+                // No snapshot or checkpoint metadata is kept here yet.
+                && flags.admits_moments(false, false)
             {
                 out.push(o.handle());
             }

@@ -94,6 +94,14 @@ fn acpi_only(flags: ShutdownFlags, function: &str) -> Result<()> {
     Ok(())
 }
 
+/// `virCheckFlags` of libvirt's `qemuDomainUndefineFlags`.
+fn check_undefine_flags(flags: UndefineFlags) -> Result<()> {
+    match flags.0 & !0x7f {
+        0 => Ok(()),
+        extra => Err(Error::unsupported_flags(extra, "qemuDomainUndefineFlags")),
+    }
+}
+
 /// Its storage and network calls are the embedded storage's and networks' own.
 impl crate::driver::Apis for QemuDriver {
     fn host(&self) -> &dyn HostApi {
@@ -108,9 +116,20 @@ impl crate::driver::Apis for QemuDriver {
     fn networks(&self) -> &dyn NetworkApi {
         &self.networks
     }
+    fn snapshots(&self) -> &dyn SnapshotApi {
+        self
+    }
+    fn checkpoints(&self) -> &dyn CheckpointApi {
+        self
+    }
 }
 
 impl Driver for QemuDriver {}
+
+/// No snapshots or checkpoints yet: every call says libvirt's "not supported".
+impl SnapshotApi for QemuDriver {}
+
+impl CheckpointApi for QemuDriver {}
 
 impl HostApi for QemuDriver {
     fn uri(&self) -> Result<String> {
@@ -207,7 +226,11 @@ impl DomainApi for QemuDriver {
         let def = DomainDef::parse_with(xml, flags.has(DefineFlags::VALIDATE))?;
         self.domains().define(def)
     }
-    fn undefine_domain(&self, dom: &DomainRef) -> Result<()> {
+    /// libvirt's QEMU driver takes every undefine flag; each asks to remove (or keep) what
+    /// this driver never keeps (managed save, snapshot and checkpoint metadata, NVRAM and TPM
+    /// state), so each is honoured by doing nothing.
+    fn undefine_domain(&self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
+        check_undefine_flags(flags)?;
         self.domains().undefine(dom)
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {

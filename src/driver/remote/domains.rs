@@ -82,8 +82,8 @@ impl DomainApi for RemoteDriver {
         )
         .map(|r| from_dom(r.dom))
     }
-    fn undefine_domain(&self, d: &DomainRef) -> Result<()> {
-        self.void(DOMAIN_UNDEFINE_FLAGS, &dom_flags(d, 0))
+    fn undefine_domain(&self, d: &DomainRef, flags: UndefineFlags) -> Result<()> {
+        self.void(DOMAIN_UNDEFINE_FLAGS, &dom_flags(d, flags.0))
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
         self.call::<_, DomainRet>(

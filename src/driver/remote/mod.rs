@@ -5,6 +5,7 @@ mod domains;
 mod events;
 pub mod keeper;
 mod known_hosts;
+mod moments;
 mod networks;
 mod proxy;
 mod relay;
@@ -22,7 +23,10 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::events::{EventEnd, EventWait};
-use super::{ByteStream, DomainApi, Driver, HostApi, NetworkApi, StorageApi, VolumeSink};
+use super::{
+    ByteStream, CheckpointApi, DomainApi, Driver, HostApi, NetworkApi, SnapshotApi, StorageApi,
+    VolumeSink,
+};
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorCode, Result};
 use crate::rpc::client::Client;

@@ -4,6 +4,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{Domain, TestState};
+use crate::driver::moments::MomentTree;
 use crate::driver::prelude::*;
 use crate::model::domain::{Address, Controller};
 use crate::model::{DomainDef, Name};
@@ -162,7 +163,7 @@ fn not_running(name: &str) -> Error {
 }
 
 impl TestState {
-    fn index(&self, dom: &DomainRef) -> Result<usize> {
+    pub(super) fn index(&self, dom: &DomainRef) -> Result<usize> {
         super::position(&self.domains, |d| d.def.uuid, &dom.uuid)
             .ok_or_else(|| Kind::Domain.not_found(&dom.uuid, Some(&dom.name)))
     }
@@ -180,7 +181,10 @@ impl TestState {
     pub(super) fn list_domains(&self, flags: DomainListFlags) -> Vec<DomainRef> {
         self.domains
             .iter()
-            .filter(|d| flags.admits(&d.state, d.persistent, || d.autostart))
+            .filter(|d| {
+                flags.admits(&d.state, d.persistent, || d.autostart)
+                    && flags.admits_moments(!d.snapshots.is_empty(), !d.checkpoints.is_empty())
+            })
             .map(Domain::handle)
             .collect()
     }
@@ -234,6 +238,8 @@ impl TestState {
                     state: State::Shutoff(ShutoffReason::Unknown),
                     persistent: true,
                     autostart: false,
+                    snapshots: MomentTree::default(),
+                    checkpoints: MomentTree::default(),
                 };
                 let handle = d.handle();
                 self.domains.push(d);
@@ -259,20 +265,34 @@ impl TestState {
                     state: State::Shutoff(ShutoffReason::Unknown),
                     persistent: false,
                     autostart: false,
+                    snapshots: MomentTree::default(),
+                    checkpoints: MomentTree::default(),
                 });
                 self.domains.len() - 1
             }
         };
-        self.boot(i);
+        self.boot(i, RunningReason::Booted);
         Ok(self.domains[i].handle())
     }
 
-    fn boot(&mut self, i: usize) {
+    /// The domain runs, with the next id (libvirt's `testDomainStartState`).
+    pub(super) fn boot(&mut self, i: usize, reason: RunningReason) {
         let id = self.next_id;
         self.next_id += 1;
         let d = &mut self.domains[i];
         d.id = Some(id);
-        d.state = State::Running(RunningReason::Booted);
+        d.state = State::Running(reason);
+    }
+
+    /// The domain stops, taking back its next-boot definition; a transient one stays listed
+    /// (libvirt's `testDomainShutdownState`: its callers remove it when they should).
+    pub(super) fn shut_off(&mut self, i: usize, reason: ShutoffReason) {
+        let d = &mut self.domains[i];
+        d.state = State::Shutoff(reason);
+        d.id = None;
+        if let Some(next) = d.next_def.take() {
+            d.def = next;
+        }
     }
 
     pub(super) fn start(&mut self, dom: &DomainRef) -> Result<()> {
@@ -280,7 +300,7 @@ impl TestState {
         if self.domains[i].state.is_active() {
             return Err(Error::operation_invalid("domain is already running"));
         }
-        self.boot(i);
+        self.boot(i, RunningReason::Booted);
         Ok(())
     }
 
@@ -299,11 +319,7 @@ impl TestState {
             self.domains.remove(i);
             return Ok(());
         }
-        d.state = State::Shutoff(reason);
-        d.id = None;
-        if let Some(next) = d.next_def.take() {
-            d.def = next;
-        }
+        self.shut_off(i, reason);
         Ok(())
     }
 
@@ -337,9 +353,23 @@ impl TestState {
         Ok(())
     }
 
-    pub(super) fn undefine(&mut self, dom: &DomainRef) -> Result<()> {
+    /// libvirt's `testDomainUndefineFlags`: an inactive domain with snapshots goes only with
+    /// their metadata (`SNAPSHOTS_METADATA`); checkpoints go with it unasked.
+    pub(super) fn undefine(&mut self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
+        type F = UndefineFlags;
+        super::check_flags(
+            flags.0,
+            (F::MANAGED_SAVE | F::SNAPSHOTS_METADATA).0,
+            "testDomainUndefineFlags",
+        )?;
         let i = self.index(dom)?;
         let d = &mut self.domains[i];
+        let snapshots = d.snapshots.len();
+        if !d.state.is_active() && snapshots > 0 && !flags.has(F::SNAPSHOTS_METADATA) {
+            return Err(Error::operation_invalid(format!(
+                "cannot delete inactive domain with {snapshots} snapshots"
+            )));
+        }
         // libvirt's test driver lets a running transient domain be "undefined": a no-op.
         if d.state.is_active() {
             d.persistent = false;

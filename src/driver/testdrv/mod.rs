@@ -2,9 +2,11 @@
 //! from libvirt's default fixture; `test:///ABS/PATH.xml` from a `<node>` fixture file. State
 //! lives as long as the connection (per process), as in libvirt.
 
+mod checkpoints;
 mod domains;
 mod interfaces;
 mod networks;
+mod snapshots;
 mod storage;
 
 use std::path::Path;
@@ -15,8 +17,11 @@ use uuid::Uuid;
 use crate::rules::Kind;
 
 use crate::driver::events::none_come;
+use crate::driver::moments::MomentTree;
 use crate::driver::prelude::*;
+use crate::model::checkpoint::CheckpointDef;
 use crate::model::node::{FixtureError, NodeFixture};
+use crate::model::snapshot::SnapshotDef;
 use crate::model::{DomainDef, PoolDef, VolumeDef};
 
 const DEFAULT_FIXTURE: &str = include_str!("default.xml");
@@ -39,6 +44,8 @@ struct Domain {
     state: State,
     persistent: bool,
     autostart: bool,
+    snapshots: MomentTree<SnapshotDef>,
+    checkpoints: MomentTree<CheckpointDef>,
 }
 
 struct Volume {
@@ -84,21 +91,21 @@ impl TestDriver {
     /// `test:///default`.
     pub fn open_default(uri: &str) -> Result<TestDriver> {
         let fixture = NodeFixture::parse(DEFAULT_FIXTURE, Path::new("/"))?;
-        Ok(TestDriver::from_fixture(uri, fixture))
+        TestDriver::from_fixture(uri, fixture)
     }
 
     /// `test:///ABS/PATH.xml`.
     pub fn open_file(uri: &str, path: &Path) -> Result<TestDriver> {
         let fixture = NodeFixture::load(path)?;
-        Ok(TestDriver::from_fixture(uri, fixture))
+        TestDriver::from_fixture(uri, fixture)
     }
 
-    fn from_fixture(uri: &str, fixture: NodeFixture) -> TestDriver {
+    fn from_fixture(uri: &str, fixture: NodeFixture) -> Result<TestDriver> {
         let mut next_id = 1;
         let domains = fixture
             .domains
             .into_iter()
-            .map(|d| {
+            .map(|d| -> Result<Domain> {
                 let state = State::from_codes(d.runstate.unwrap_or(1), 1);
                 let state = match state {
                     State::Running(_) => State::Running(RunningReason::Unknown),
@@ -112,16 +119,19 @@ impl TestDriver {
                 });
                 let mut def = d.def;
                 domains::post_parse(&mut def);
-                Domain {
+                let snapshots = snapshots::preset(def.name.as_str(), d.snapshots)?;
+                Ok(Domain {
                     def,
                     next_def: None,
                     id,
                     state,
                     persistent: !d.transient,
                     autostart: false,
-                }
+                    snapshots,
+                    checkpoints: MomentTree::default(),
+                })
             })
-            .collect();
+            .collect::<Result<Vec<Domain>>>()?;
         let pools = fixture
             .pools
             .into_iter()
@@ -148,7 +158,7 @@ impl TestDriver {
                 }
             })
             .collect();
-        TestDriver {
+        Ok(TestDriver {
             uri: uri.to_string(),
             state: Mutex::new(TestState {
                 node: fixture.node,
@@ -168,7 +178,7 @@ impl TestDriver {
                     })
                     .collect(),
             }),
-        }
+        })
     }
 
     fn state(&self) -> MutexGuard<'_, TestState> {
@@ -239,8 +249,8 @@ impl DomainApi for TestDriver {
         let def = DomainDef::parse_with(xml, flags.has(DefineFlags::VALIDATE))?;
         self.state().define(def)
     }
-    fn undefine_domain(&self, dom: &DomainRef) -> Result<()> {
-        self.state().undefine(dom)
+    fn undefine_domain(&self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
+        self.state().undefine(dom, flags)
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
         check_flags(flags.0, StartFlags::VALIDATE.0, "testDomainCreateXML")?;

@@ -106,7 +106,10 @@ impl DomainDef {
     pub fn parse_with(xml: &str, validate: bool) -> Result<DomainDef, ModelError> {
         let root = dom::parse(xml).map_err(ModelError::Malformed)?;
         if validate && root.name == "domain" {
-            extra::validate(&root).map_err(ModelError::Schema)?;
+            extra::validate(&root).map_err(|detail| ModelError::Schema {
+                schema: "domain.rng",
+                detail,
+            })?;
         }
         DomainDef::from_element(&root)
     }
@@ -201,6 +204,13 @@ impl DomainDef {
 
     /// The domain XML; `id` is given for a running domain.
     pub fn to_xml(&self, id: Option<u32>) -> String {
+        let mut w = XmlWriter::new();
+        w.element(&self.to_element(id), Style::Libvirt);
+        w.finish()
+    }
+
+    /// The `<domain>` element, for a document that holds it (a snapshot's, a checkpoint's).
+    pub fn to_element(&self, id: Option<u32>) -> Element {
         let mut root = Element::new("domain")
             .with("type", &self.kind)
             .with_opt("id", id.map(|i| i.to_string()));
@@ -238,9 +248,7 @@ impl DomainDef {
         root.push(self.devices.to_element(id.is_some()));
         self.extra.merge(&mut root, ORDER);
         root.push_opt(self.qemu.to_element());
-        let mut w = XmlWriter::new();
-        w.element(&root, Style::Libvirt);
-        w.finish()
+        root
     }
 }
 

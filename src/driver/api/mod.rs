@@ -10,7 +10,10 @@
 //!   `StorageCalls`), which, like
 //!   libvirt's `libvirt-domain.c`, refuses every changing call on a read-only connection with
 //!   `operation forbidden: read only access prevents virXxx` before the driver sees it, and
-//!   makes the argument checks libvirt's public API makes (`check`).
+//!   makes the argument checks libvirt's public API makes (`check`; `check_readonly` for a
+//!   check that depends on the connection being read-only, such as a secure XML dump).
+//!
+//! Snapshots and checkpoints (`SnapshotApi`, `CheckpointApi`) are declared in [`moments`].
 
 use std::io::Read;
 
@@ -66,7 +69,8 @@ macro_rules! api {
             $(
                 $(#[$m:meta])*
                 $kind:ident fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty
-                    = $api:literal $(=> $default:path)? $(, check $check:expr)?;
+                    = $api:literal $(=> $default:path)? $(, check $check:expr)?
+                    $(, check_readonly $ro:expr)?;
             )*
         }
     ) => {
@@ -101,12 +105,18 @@ macro_rules! api {
                 pub fn $name(&self $(, $arg: $ty)*) -> Result<$ret> {
                     gate!($kind, self, $api);
                     $($check?;)?
+                    // A closure given whether the connection is read-only.
+                    $(($ro)(self.readonly)?;)?
                     self.api.$name($($arg),*)
                 }
             )*
         }
     };
 }
+
+mod moments;
+
+pub use moments::{CheckpointApi, CheckpointCalls, SnapshotApi, SnapshotCalls};
 
 api! {
     /// The connection and the host.
@@ -137,7 +147,8 @@ api! {
             = "virDomainDefineXML" => define_plain;
         write fn define_domain_flags(&self, xml: &str, flags: DefineFlags) -> DomainRef
             = "virDomainDefineXMLFlags";
-        write fn undefine_domain(&self, dom: &DomainRef) -> () = "virDomainUndefineFlags";
+        write fn undefine_domain(&self, dom: &DomainRef, flags: UndefineFlags) -> ()
+            = "virDomainUndefineFlags";
         /// Creates and starts a transient domain.
         write fn create_domain(&self, xml: &str, flags: StartFlags) -> DomainRef
             = "virDomainCreateXML";
