@@ -85,12 +85,40 @@ pub fn connect_unix_in(
 
 /// Seconds since the epoch as the local time virsh prints (`%Y-%m-%d %H:%M:%S`).
 pub fn local_time(secs: i64) -> String {
+    match local_tm(secs) {
+        Some(tm) => ymd_hms(&tm),
+        None => secs.to_string(),
+    }
+}
+
+/// Seconds since the epoch as local time with the zone's offset (`%Y-%m-%d %H:%M:%S %z`, as
+/// the snapshot and checkpoint listings print a creation time).
+pub fn local_time_zoned(secs: i64) -> String {
+    let Some(tm) = local_tm(secs) else {
+        return secs.to_string();
+    };
+    let offset = tm.tm_gmtoff / 60;
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.abs();
+    format!(
+        "{} {sign}{:02}{:02}",
+        ymd_hms(&tm),
+        offset / 60,
+        offset % 60
+    )
+}
+
+fn local_tm(secs: i64) -> Option<libc::tm> {
     let t: libc::time_t = secs as libc::time_t;
     // SAFETY: `tm` is plain data that localtime_r fills; both pointers live for the call.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
-        return secs.to_string();
+        return None;
     }
+    Some(tm)
+}
+
+fn ymd_hms(tm: &libc::tm) -> String {
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         tm.tm_year + 1900,

@@ -21,8 +21,10 @@ pub fn command_page(def: &CommandDef) -> String {
     for o in &opts {
         let item = match (o.kind, o.positional, o.required) {
             (OptKind::Bool, _, _) => format!("[--{}]", o.name),
-            (OptKind::Argv, _, true) => format!("<{}>...", o.name),
-            (OptKind::Argv, _, false) => format!("[<{}>]...", o.name),
+            (OptKind::Argv, true, true) => format!("<{}>...", o.name),
+            (OptKind::Argv, true, false) => format!("[<{}>]...", o.name),
+            (OptKind::Argv, false, true) => format!("--{} <{}>...", o.name, o.value_name),
+            (OptKind::Argv, false, false) => format!("[--{} <{}>]...", o.name, o.value_name),
             (OptKind::Value, true, true) => format!("<{}>", o.name),
             (OptKind::Value, true, false) => format!("[<{}>]", o.name),
             (OptKind::Value, false, true) => format!("--{} <{}>", o.name, o.value_name),

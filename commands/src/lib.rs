@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod bytes;
+pub mod checkpoint;
 pub mod complete;
 pub mod domain;
 pub mod events;
@@ -21,6 +22,7 @@ pub mod network;
 pub mod num;
 pub mod parse;
 pub mod pool;
+pub mod snapshot;
 pub mod virsh;
 pub mod volume;
 
@@ -35,19 +37,23 @@ pub enum Group {
     Monitor,
     Events,
     Host,
+    Checkpoint,
     Network,
+    Snapshot,
     Pool,
     Volume,
     Virsh,
 }
 
 impl Group {
-    pub const ALL: [Group; 8] = [
+    pub const ALL: [Group; 10] = [
         Group::Domain,
         Group::Monitor,
         Group::Events,
         Group::Host,
+        Group::Checkpoint,
         Group::Network,
+        Group::Snapshot,
         Group::Pool,
         Group::Volume,
         Group::Virsh,
@@ -60,7 +66,9 @@ impl Group {
             Group::Monitor => "monitor",
             Group::Events => "events",
             Group::Host => "host",
+            Group::Checkpoint => "checkpoint",
             Group::Network => "network",
+            Group::Snapshot => "snapshot",
             Group::Pool => "pool",
             Group::Volume => "volume",
             Group::Virsh => "virsh",
@@ -74,7 +82,9 @@ impl Group {
             Group::Monitor => "Domain Monitoring",
             Group::Events => "Domain Events",
             Group::Host => "Host and Hypervisor",
+            Group::Checkpoint => "Checkpoint",
             Group::Network => "Networking",
+            Group::Snapshot => "Snapshot",
             Group::Pool => "Storage Pool",
             Group::Volume => "Storage Volume",
             Group::Virsh => "Virsh itself",
@@ -198,6 +208,16 @@ macro_rules! with_commands {
                 Uri uri,
                 Version version,
             }
+            Checkpoint checkpoint {
+                CheckpointCreate checkpoint_create,
+                CheckpointCreateAs checkpoint_create_as,
+                CheckpointDelete checkpoint_delete,
+                CheckpointDumpxml checkpoint_dumpxml,
+                CheckpointEdit checkpoint_edit,
+                CheckpointInfo checkpoint_info,
+                CheckpointList checkpoint_list,
+                CheckpointParent checkpoint_parent,
+            }
             Network network {
                 NetAutostart net_autostart,
                 NetCreate net_create,
@@ -220,6 +240,18 @@ macro_rules! with_commands {
                 NetPortCreate net_port_create,
                 NetPortDumpxml net_port_dumpxml,
                 NetPortDelete net_port_delete,
+            }
+            Snapshot snapshot {
+                SnapshotCreate snapshot_create,
+                SnapshotCreateAs snapshot_create_as,
+                SnapshotCurrent snapshot_current,
+                SnapshotDelete snapshot_delete,
+                SnapshotDumpxml snapshot_dumpxml,
+                SnapshotEdit snapshot_edit,
+                SnapshotInfo snapshot_info,
+                SnapshotList snapshot_list,
+                SnapshotParent snapshot_parent,
+                SnapshotRevert snapshot_revert,
             }
             Pool pool {
                 PoolAutostart pool_autostart,

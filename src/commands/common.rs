@@ -244,3 +244,39 @@ pub fn memory_change(
     let kib = scaled_kib(&change.size, "size")?;
     Ok((conn, dom, kib, flags))
 }
+
+/// Splits on `,`, where `,,` stands for a literal comma (`vshStringToArray`).
+pub fn split_commas(s: &[u8]) -> Vec<Vec<u8>> {
+    let mut pieces = vec![Vec::new()];
+    let mut i = 0;
+    while i < s.len() {
+        let last = pieces.last_mut().expect("never empty");
+        match (s[i], s.get(i + 1)) {
+            (b',', Some(b',')) => {
+                last.push(b',');
+                i += 1;
+            }
+            (b',', _) => pieces.push(Vec::new()),
+            (c, _) => last.push(c),
+        }
+        i += 1;
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comma_split() {
+        assert_eq!(
+            split_commas(b"a,b,,c,,,d"),
+            vec![b"a".to_vec(), b"b,c,".to_vec(), b"d".to_vec()]
+        );
+        assert_eq!(
+            split_commas(b",a,"),
+            vec![b"".to_vec(), b"a".to_vec(), b"".to_vec()]
+        );
+    }
+}

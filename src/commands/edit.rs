@@ -1,7 +1,8 @@
-//! `edit`, `net-edit` and `pool-edit`: the XML goes to a temporary file (`$TMPDIR/virtshXXXXXX.xml`), the
-//! user's editor runs on it (`$VISUAL`, then `$EDITOR`, then `vi`), and a changed document is
-//! defined again under the usual duplicate rules. When that fails on a terminal, virsh's
-//! prompt asks what to do; the error goes out through the session's output first.
+//! `edit`, `net-edit`, `pool-edit`, `snapshot-edit` and `checkpoint-edit`: the XML goes to a
+//! temporary file (`$TMPDIR/virtshXXXXXX.xml`), the user's editor runs on it (`$VISUAL`, then
+//! `$EDITOR`, then `vi`), and a changed document is defined again under the usual duplicate
+//! rules. When that fails on a terminal, virsh's prompt asks what to do; the error goes out
+//! through the session's output first.
 
 use std::io::Write;
 use std::path::Path;
@@ -100,7 +101,39 @@ fn ask_reedit(s: &Session, relax: bool) -> std::io::Result<Answer> {
     Ok(answer)
 }
 
+/// What an editing came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edited {
+    /// The user left the document as it was.
+    Unchanged,
+    /// The edited document was defined: the object's name now.
+    Defined(String),
+}
+
+/// `edit` and its kin, in virsh's words for a domain, pool or network.
 pub fn edit(s: &mut Session, subject: Subject) -> Result<Outcome, CmdError> {
+    let quote = if subject.kind == "Domain" { "'" } else { "" };
+    let line = match edit_xml(s, &subject, false)? {
+        Edited::Unchanged => format!(
+            "{} {quote}{}{quote} XML configuration not changed.",
+            subject.kind, subject.name
+        ),
+        Edited::Defined(name) => format!(
+            "{} {quote}{name}{quote} XML configuration edited.",
+            subject.kind
+        ),
+    };
+    Ok(Outcome::Message(Line::from(line)))
+}
+
+/// The editor loop (virsh's `virsh-edit.c`): edit until the document is left alone or
+/// defined, or the user gives up. `redefine_unchanged`: a document left alone is defined
+/// all the same (`snapshot-edit --current`).
+pub fn edit_xml(
+    s: &mut Session,
+    subject: &Subject,
+    redefine_unchanged: bool,
+) -> Result<Edited, CmdError> {
     let dir = std::env::var_os("TMPDIR").unwrap_or_else(|| "/tmp".into());
     let mut file = tempfile::Builder::new()
         .prefix("virtsh")
@@ -110,24 +143,15 @@ pub fn edit(s: &mut Session, subject: Subject) -> Result<Outcome, CmdError> {
     file.write_all(subject.xml.as_bytes())
         .and_then(|_| file.flush())
         .map_err(|e| CmdError::Driver(Error::system("cannot write a temporary file", &e)))?;
-    let quote = if subject.kind == "Domain" { "'" } else { "" };
     loop {
         run_editor(file.path())?;
         let edited = super::common::read_file(file.path())?;
-        if edited == subject.xml {
-            return Ok(Outcome::Message(Line::from(format!(
-                "{} {quote}{}{quote} XML configuration not changed.",
-                subject.kind, subject.name
-            ))));
+        if edited == subject.xml && !redefine_unchanged {
+            return Ok(Edited::Unchanged);
         }
         loop {
             match (subject.define)(&edited) {
-                Ok(name) => {
-                    return Ok(Outcome::Message(Line::from(format!(
-                        "{} {quote}{name}{quote} XML configuration edited.",
-                        subject.kind
-                    ))))
-                }
+                Ok(name) => return Ok(Edited::Defined(name)),
                 Err(e) if !s.term.is_terminal() => return Err(CmdError::Driver(e)),
                 Err(e) => {
                     s.out.error(&CmdError::Driver(e).failure());

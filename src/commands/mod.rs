@@ -10,6 +10,7 @@ mod error;
 mod interfaces;
 mod listen;
 pub(crate) mod lookup;
+mod moments;
 mod pool_as;
 mod transfer;
 pub mod warm;
@@ -26,12 +27,14 @@ pub trait Run {
     fn run(&self, session: &mut Session) -> Result<Outcome, CmdError>;
 }
 
+mod checkpoint;
 mod domain;
 mod events;
 mod host;
 mod monitor;
 mod network;
 mod pool;
+mod snapshot;
 mod virsh;
 mod volume;
 
@@ -81,6 +84,14 @@ pub fn run(request: &Request, session: &mut Session) -> Result<Outcome, CmdError
         Request::Nodeinfo(r) => r.run(session),
         Request::Uri(r) => r.run(session),
         Request::Version(r) => r.run(session),
+        Request::CheckpointCreate(r) => r.run(session),
+        Request::CheckpointCreateAs(r) => r.run(session),
+        Request::CheckpointDelete(r) => r.run(session),
+        Request::CheckpointDumpxml(r) => r.run(session),
+        Request::CheckpointEdit(r) => r.run(session),
+        Request::CheckpointInfo(r) => r.run(session),
+        Request::CheckpointList(r) => r.run(session),
+        Request::CheckpointParent(r) => r.run(session),
         Request::NetAutostart(r) => r.run(session),
         Request::NetCreate(r) => r.run(session),
         Request::NetDefine(r) => r.run(session),
@@ -102,6 +113,16 @@ pub fn run(request: &Request, session: &mut Session) -> Result<Outcome, CmdError
         Request::NetPortCreate(r) => r.run(session),
         Request::NetPortDumpxml(r) => r.run(session),
         Request::NetPortDelete(r) => r.run(session),
+        Request::SnapshotCreate(r) => r.run(session),
+        Request::SnapshotCreateAs(r) => r.run(session),
+        Request::SnapshotCurrent(r) => r.run(session),
+        Request::SnapshotDelete(r) => r.run(session),
+        Request::SnapshotDumpxml(r) => r.run(session),
+        Request::SnapshotEdit(r) => r.run(session),
+        Request::SnapshotInfo(r) => r.run(session),
+        Request::SnapshotList(r) => r.run(session),
+        Request::SnapshotParent(r) => r.run(session),
+        Request::SnapshotRevert(r) => r.run(session),
         Request::PoolAutostart(r) => r.run(session),
         Request::PoolBuild(r) => r.run(session),
         Request::PoolCreateAs(r) => r.run(session),

@@ -107,7 +107,7 @@ impl CheckpointDef {
         }
         let default = match self.disks.is_empty() {
             true => CheckpointKind::Bitmap,
-            false => CheckpointKind::Default,
+            false => CheckpointKind::No,
         };
         let mut requested: Vec<(String, CheckpointDisk)> = Vec::new();
         for mut disk in std::mem::take(&mut self.disks) {
@@ -117,7 +117,7 @@ impl CheckpointDef {
             if requested.iter().any(|(t, _)| *t == dd.target_dev) {
                 return Err(unsupported(format!("disk '{}' specified twice", disk.name)));
             }
-            if (disk_is_empty(dd) || dd.readonly) && disk.kind != CheckpointKind::Default {
+            if (disk_is_empty(dd) || dd.readonly) && disk.kind != CheckpointKind::No {
                 return Err(unsupported(format!(
                     "disk '{}' is empty or readonly",
                     disk.name

@@ -5,6 +5,7 @@
 pub mod json;
 pub mod progress;
 pub mod table;
+pub mod tree;
 pub mod xpath;
 
 use serde::Serialize;

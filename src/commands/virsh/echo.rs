@@ -64,25 +64,6 @@ fn shell_quote(s: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Splits on `,`, where `,,` stands for a literal comma (`vshStringToArray`).
-fn split_commas(s: &[u8]) -> Vec<Vec<u8>> {
-    let mut pieces = vec![Vec::new()];
-    let mut i = 0;
-    while i < s.len() {
-        let last = pieces.last_mut().expect("never empty");
-        match (s[i], s.get(i + 1)) {
-            (b',', Some(b',')) => {
-                last.push(b',');
-                i += 1;
-            }
-            (b',', _) => pieces.push(Vec::new()),
-            (c, _) => last.push(c),
-        }
-        i += 1;
-    }
-    pieces
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,17 +75,5 @@ mod tests {
         assert_eq!(shell_quote(b"'"), b"''\\'''");
         assert_eq!(shell_quote(b"a b"), b"'a b'");
         assert_eq!(shell_quote(b"/=+."), b"/=+.");
-    }
-
-    #[test]
-    fn comma_split() {
-        assert_eq!(
-            split_commas(b"a,b,,c,,,d"),
-            vec![b"a".to_vec(), b"b,c,".to_vec(), b"d".to_vec()]
-        );
-        assert_eq!(
-            split_commas(b",a,"),
-            vec![b"".to_vec(), b"a".to_vec(), b"".to_vec()]
-        );
     }
 }
