@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::golden::{command, golden_dir, shell_words, Case};
+use common::golden::{command, golden_dir, mask_clock, shell_words, Case};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn this_host() -> String {
@@ -77,6 +77,23 @@ fn main() {
             Ok(())
         },
     )];
+    trials.push(Trial::test("clock_readings_are_masked", || {
+        let masked = [
+            ("Domain snapshot 1796616629 created", "Domain snapshot <clock> created"),
+            ("  <creationTime>1796616629</creationTime>", "  <creationTime><clock></creationTime>"),
+            ("  <creationTime>1234567890</creationTime>", "  <creationTime>1234567890</creationTime>"),
+            (" s1     2026-12-07 04:24:20 +0000   running", " s1     <clock>   running"),
+            (" r1     2009-02-13 23:31:30 +0000   running", " r1     2009-02-13 23:31:30 +0000   running"),
+            ("    <capacity unit='bytes'>1610612736</capacity>", "    <capacity unit='bytes'>1610612736</capacity>"),
+        ];
+        for (line, want) in masked {
+            let got = mask_clock(line);
+            if got != want {
+                return Err(format!("{line:?} masked as {got:?}").into());
+            }
+        }
+        Ok(())
+    }));
     for case in cases {
         let (ours, theirs) = (case.clone(), case.clone());
         let (h1, h2) = (hosts.clone(), hosts.clone());
