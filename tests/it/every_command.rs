@@ -97,6 +97,19 @@ fn every_command_speaks_json() {
     ] {
         runs.push(extra.split(' ').map(String::from).collect());
     }
+    // Snapshots and checkpoints live as long as the connection: their data, made in one batch.
+    for batch in [
+        "snapshot-create-as test s1; snapshot-create-as test s2; snapshot-list test; \
+         snapshot-list test --tree; snapshot-list test --name; snapshot-info test s2; \
+         snapshot-current test --name; snapshot-current test; snapshot-parent test s2; \
+         snapshot-dumpxml test s1; snapshot-dumpxml test s1 --xpath //name; \
+         snapshot-create-as test --print-xml; snapshot-revert test s1; snapshot-delete test s2",
+        "checkpoint-create-as test c1; checkpoint-create-as test c2; checkpoint-list test; \
+         checkpoint-list test --tree; checkpoint-list test --name; checkpoint-info test c2; \
+         checkpoint-parent test c2; checkpoint-dumpxml test c2; checkpoint-delete test c1",
+    ] {
+        runs.push(vec![batch.to_string()]);
+    }
     let mut blobs = Vec::new();
     for words in runs {
         let out = Command::new(env!("CARGO_BIN_EXE_virtsh"))
