@@ -79,12 +79,30 @@ fn main() {
     )];
     trials.push(Trial::test("clock_readings_are_masked", || {
         let masked = [
-            ("Domain snapshot 1796616629 created", "Domain snapshot <clock> created"),
-            ("  <creationTime>1796616629</creationTime>", "  <creationTime><clock></creationTime>"),
-            ("  <creationTime>1234567890</creationTime>", "  <creationTime>1234567890</creationTime>"),
-            (" s1     2026-12-07 04:24:20 +0000   running", " s1     <clock>   running"),
-            (" r1     2009-02-13 23:31:30 +0000   running", " r1     2009-02-13 23:31:30 +0000   running"),
-            ("    <capacity unit='bytes'>1610612736</capacity>", "    <capacity unit='bytes'>1610612736</capacity>"),
+            (
+                "Domain snapshot 1796616629 created",
+                "Domain snapshot <clock> created",
+            ),
+            (
+                "  <creationTime>1796616629</creationTime>",
+                "  <creationTime><clock></creationTime>",
+            ),
+            (
+                "  <creationTime>1234567890</creationTime>",
+                "  <creationTime>1234567890</creationTime>",
+            ),
+            (
+                " s1     2026-12-07 04:24:20 +0000   running",
+                " s1     <clock>   running",
+            ),
+            (
+                " r1     2009-02-13 23:31:30 +0000   running",
+                " r1     2009-02-13 23:31:30 +0000   running",
+            ),
+            (
+                "    <capacity unit='bytes'>1610612736</capacity>",
+                "    <capacity unit='bytes'>1610612736</capacity>",
+            ),
         ];
         for (line, want) in masked {
             let got = mask_clock(line);

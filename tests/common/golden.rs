@@ -208,7 +208,9 @@ pub fn mask_clock(line: &str) -> String {
             && word_start
             && digits(i, 10)
             && !b.get(i + 10).is_some_and(u8::is_ascii_digit)
-            && line[i..i + 10].parse::<u64>().is_ok_and(|v| v >= CLOCK_FROM);
+            && line[i..i + 10]
+                .parse::<u64>()
+                .is_ok_and(|v| v >= CLOCK_FROM);
         if seconds {
             out.push_str("<clock>");
             i += 10;

@@ -14,6 +14,7 @@ mod hostile;
 mod interop;
 mod launch;
 mod linux_guest;
+mod moments;
 mod networks;
 mod power;
 mod qemu_xml;
