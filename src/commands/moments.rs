@@ -46,6 +46,33 @@ pub fn spec_words(spec: &str) -> Vec<Option<String>> {
         .collect()
 }
 
+/// A `--diskspec`: the disk's name, then at most one `key=value` word of each of `keys`
+/// (as `snapshot=`, in any order); another word is refused in virsh's words.
+pub fn diskspec_fields<const N: usize>(
+    spec: &str,
+    keys: [&str; N],
+) -> Result<(Option<String>, [Option<String>; N]), CmdError> {
+    let mut words = spec_words(spec).into_iter();
+    let name = words.next().flatten();
+    let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
+    for word in words {
+        let word = word.unwrap_or_default();
+        let slot = keys
+            .iter()
+            .zip(values.iter_mut())
+            .find(|(key, value)| value.is_none() && word.starts_with(*key));
+        match slot {
+            Some((key, value)) => *value = Some(word[key.len()..].to_string()),
+            None => {
+                return Err(CmdError::message(format!(
+                    "unable to parse diskspec: {spec}"
+                )))
+            }
+        }
+    }
+    Ok((name, values))
+}
+
 /// `virshLookupSnapshot`: the snapshot named by `--ARG`, or the current one; with
 /// `exclusive`, not both.
 pub fn snapshot_arg(
@@ -124,6 +151,36 @@ pub fn checkpoint_parent(
     )
 }
 
+/// The options of `snapshot-list` and `checkpoint-list` that exclude each other.
+pub struct ListOptions {
+    pub tree: bool,
+    pub name: bool,
+    pub parent: bool,
+    pub roots: bool,
+    pub from: bool,
+    /// `--current` (snapshots only).
+    pub current: Option<bool>,
+}
+
+/// The checks both listings make before anything else, in virsh's order: the pairs that
+/// exclude each other, then each of `filters` (given, option) with `--tree`.
+pub fn check_list_options(o: ListOptions, filters: &[(bool, &str)]) -> Result<(), CmdError> {
+    exclusive(&[
+        (o.tree, "tree", o.name, "name"),
+        (o.parent, "parent", o.roots, "roots"),
+        (o.parent, "parent", o.tree, "tree"),
+        (o.roots, "roots", o.tree, "tree"),
+        (o.roots, "roots", o.from, "from"),
+        (o.roots, "roots", o.current.unwrap_or(false), "current"),
+    ])?;
+    match filters.iter().find(|(given, _)| *given && o.tree) {
+        Some((_, option)) => Err(CmdError::message(format!(
+            "--{option} and --tree are mutually exclusive"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// One moment of a listing: what its XML says (or, for a tree, its parent alone).
 #[derive(Debug, Serialize)]
 pub struct Row {
@@ -145,6 +202,18 @@ pub enum Style {
     Names { parent: bool },
     /// The table: `State` (snapshots) and `Parent` (`--parent`) columns as asked.
     Table { state: bool, parent: bool },
+}
+
+impl Style {
+    /// The style `--tree`, `--name` and `--parent` ask for; `state`: the table has a `State`
+    /// column (snapshots).
+    pub fn of(tree: bool, name: bool, parent: bool, state: bool) -> Style {
+        match (tree, name) {
+            (true, _) => Style::Tree,
+            (false, true) => Style::Names { parent },
+            (false, false) => Style::Table { state, parent },
+        }
+    }
 }
 
 pub type MomentListing = Listing<Row, Style>;

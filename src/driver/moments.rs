@@ -82,6 +82,18 @@ pub enum Deletion {
     ChildrenOnly,
 }
 
+impl Deletion {
+    /// The deletion the `CHILDREN` and `CHILDREN_ONLY` flags ask for (libvirt's public API
+    /// refuses both at once).
+    pub fn of(children: bool, children_only: bool) -> Deletion {
+        match (children, children_only) {
+            (true, _) => Deletion::WithChildren,
+            (false, true) => Deletion::ChildrenOnly,
+            (false, false) => Deletion::One,
+        }
+    }
+}
+
 /// Why a set of definitions does not make a tree: a parent missing, or a cycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inconsistent;
@@ -338,7 +350,7 @@ impl<T: Moment> MomentTree<T> {
             .filter(|name| {
                 let n = &self.nodes[*name];
                 let leaf = n.children.is_empty();
-                !(walk.leaves && !leaf) && !(walk.no_leaves && leaf) && keep(&n.def)
+                (leaf || !walk.leaves) && (!leaf || !walk.no_leaves) && keep(&n.def)
             })
             .map(String::from)
             .collect()

@@ -18,6 +18,24 @@ pub struct CheckpointRef {
     pub name: String,
 }
 
+impl SnapshotRef {
+    pub fn new(domain: DomainRef, name: impl Into<String>) -> SnapshotRef {
+        SnapshotRef {
+            domain,
+            name: name.into(),
+        }
+    }
+}
+
+impl CheckpointRef {
+    pub fn new(domain: DomainRef, name: impl Into<String>) -> CheckpointRef {
+        CheckpointRef {
+            domain,
+            name: name.into(),
+        }
+    }
+}
+
 flags!(
     /// `virDomainSnapshotCreateFlags`.
     SnapshotCreateFlags {

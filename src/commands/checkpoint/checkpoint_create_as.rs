@@ -3,31 +3,14 @@
 
 use virtsh_commands::checkpoint::CheckpointCreateAs;
 
-use crate::commands::moments::{created, printed_xml, spec_words};
+use crate::commands::moments::{created, diskspec_fields, printed_xml};
 use crate::commands::prelude::*;
 use crate::model::xml::escape;
 
 /// `<disk>` from `disk[,checkpoint=type][,bitmap=name]`; virsh puts the `checkpoint` and
 /// `bitmap` words in as they are, unescaped.
 fn diskspec(spec: &str) -> Result<String, CmdError> {
-    let mut words = spec_words(spec).into_iter();
-    let name = words.next().flatten();
-    let mut keys: [(&str, Option<String>); 2] = [("checkpoint=", None), ("bitmap=", None)];
-    for word in words {
-        let word = word.unwrap_or_default();
-        let slot = keys
-            .iter_mut()
-            .find(|(key, value)| value.is_none() && word.starts_with(key));
-        match slot {
-            Some((key, value)) => *value = Some(word[key.len()..].to_string()),
-            None => {
-                return Err(CmdError::message(format!(
-                    "unable to parse diskspec: {spec}"
-                )))
-            }
-        }
-    }
-    let [(_, checkpoint), (_, bitmap)] = keys;
+    let (name, [checkpoint, bitmap]) = diskspec_fields(spec, ["checkpoint=", "bitmap="])?;
     let mut out = String::from("    ");
     if let Some(n) = &name {
         out.push_str(&format!("<disk name='{}'", escape(n)));

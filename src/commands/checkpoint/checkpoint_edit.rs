@@ -37,10 +37,7 @@ impl Run for CheckpointEdit {
             return message(format!("Checkpoint {name} edited."));
         }
         // The new name's checkpoint goes again: a checkpoint keeps its name.
-        let doomed = CheckpointRef {
-            domain: dom.clone(),
-            name: edited.clone(),
-        };
+        let doomed = CheckpointRef::new(dom.clone(), edited.clone());
         let failed = format!("Failed to update {name}");
         if let Err(e) = chks.delete_checkpoint(&doomed, CheckpointDeleteFlags::METADATA_ONLY) {
             return Err(CmdError::Messages(vec![

@@ -3,32 +3,28 @@
 
 use virtsh_commands::checkpoint::CheckpointList;
 
-use crate::commands::moments::{checkpoint_parent, collect, Source, Style};
+use crate::commands::moments::{
+    check_list_options, checkpoint_parent, collect, ListOptions, Source, Style,
+};
 use crate::commands::prelude::*;
 
 impl Run for CheckpointList {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let from = self.from.is_some();
-        exclusive(&[
-            (self.tree, "tree", self.name, "name"),
-            (self.parent, "parent", self.roots, "roots"),
-            (self.parent, "parent", self.tree, "tree"),
-            (self.roots, "roots", self.tree, "tree"),
-            (self.roots, "roots", from, "from"),
-        ])?;
+        let options = ListOptions {
+            tree: self.tree,
+            name: self.name,
+            parent: self.parent,
+            roots: self.roots,
+            from,
+            current: None,
+        };
+        check_list_options(
+            options,
+            &[(self.leaves, "leaves"), (self.no_leaves, "no-leaves")],
+        )?;
         type F = CheckpointListFlags;
-        let mut flags = F::default();
-        for (on, option, flag) in [
-            (self.leaves, "leaves", F::LEAVES),
-            (self.no_leaves, "no-leaves", F::NO_LEAVES),
-        ] {
-            if on && self.tree {
-                return Err(CmdError::message(format!(
-                    "--{option} and --tree are mutually exclusive"
-                )));
-            }
-            flags |= F::from_options([(on, flag)]);
-        }
+        let mut flags = F::from_options([(self.leaves, F::LEAVES), (self.no_leaves, F::NO_LEAVES)]);
         flags |= F::from_options([(self.topological, F::TOPOLOGICAL), (self.roots, F::ROOTS)]);
         if self.descendants {
             if !from {
@@ -53,22 +49,8 @@ impl Run for CheckpointList {
                 e.to_string(),
             ])
         })?;
-        let style = if self.tree {
-            Style::Tree
-        } else if self.name {
-            Style::Names {
-                parent: self.parent,
-            }
-        } else {
-            Style::Table {
-                state: false,
-                parent: self.parent,
-            }
-        };
-        let named = |name: &str| CheckpointRef {
-            domain: dom.clone(),
-            name: name.to_string(),
-        };
+        let style = Style::of(self.tree, self.name, self.parent, false);
+        let named = |name: &str| CheckpointRef::new(dom.clone(), name);
         let source = Source {
             parent: &|name| checkpoint_parent(&conn, &named(name)),
             xml: &|name| chks.checkpoint_xml(&named(name), CheckpointXmlFlags::default()),

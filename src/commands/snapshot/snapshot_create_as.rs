@@ -3,7 +3,9 @@
 
 use virtsh_commands::snapshot::SnapshotCreateAs;
 
-use crate::commands::moments::{create_snapshot, printed_xml, snapshot_create_flags, spec_words};
+use crate::commands::moments::{
+    create_snapshot, diskspec_fields, printed_xml, snapshot_create_flags, spec_words,
+};
 use crate::commands::prelude::*;
 use crate::model::xml::escape;
 
@@ -40,25 +42,8 @@ fn memspec(spec: &str) -> Result<String, CmdError> {
 /// the `snapshot`, `driver` and `stype` words in as they are, unescaped.
 fn diskspec(spec: &str) -> Result<String, CmdError> {
     let unparsable = || format!("unable to parse diskspec: {spec}");
-    let mut words = spec_words(spec).into_iter();
-    let name = words.next().flatten();
-    let mut keys: [(&str, Option<String>); 4] = [
-        ("snapshot=", None),
-        ("driver=", None),
-        ("stype=", None),
-        ("file=", None),
-    ];
-    for word in words {
-        let word = word.unwrap_or_default();
-        let slot = keys
-            .iter_mut()
-            .find(|(key, value)| value.is_none() && word.starts_with(key));
-        match slot {
-            Some((key, value)) => *value = Some(word[key.len()..].to_string()),
-            None => return Err(CmdError::message(unparsable())),
-        }
-    }
-    let [(_, snapshot), (_, driver), (_, stype), (_, file)] = keys;
+    let (name, [snapshot, driver, stype, file]) =
+        diskspec_fields(spec, ["snapshot=", "driver=", "stype=", "file="])?;
     let mut out = String::from("    ");
     if let Some(n) = &name {
         out.push_str(&format!("<disk name='{}'", escape(n)));

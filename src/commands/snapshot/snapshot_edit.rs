@@ -55,10 +55,7 @@ impl Run for SnapshotEdit {
         } else {
             edited.clone()
         };
-        let doomed = SnapshotRef {
-            domain: dom.clone(),
-            name: gone.clone(),
-        };
+        let doomed = SnapshotRef::new(dom.clone(), gone.clone());
         if let Err(e) = snaps.delete_snapshot(&doomed, SnapshotDeleteFlags::METADATA_ONLY) {
             return Err(CmdError::Messages(vec![
                 e.to_string(),

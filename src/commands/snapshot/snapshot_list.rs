@@ -3,20 +3,14 @@
 
 use virtsh_commands::snapshot::SnapshotList;
 
-use crate::commands::moments::{collect, snapshot_arg, snapshot_parent, Source, Style};
+use crate::commands::moments::{
+    check_list_options, collect, snapshot_arg, snapshot_parent, ListOptions, Source, Style,
+};
 use crate::commands::prelude::*;
 
 impl Run for SnapshotList {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let from = self.from.is_some();
-        exclusive(&[
-            (self.tree, "tree", self.name, "name"),
-            (self.parent, "parent", self.roots, "roots"),
-            (self.parent, "parent", self.tree, "tree"),
-            (self.roots, "roots", self.tree, "tree"),
-            (self.roots, "roots", from, "from"),
-            (self.roots, "roots", self.current, "current"),
-        ])?;
         type F = SnapshotListFlags;
         let filters = [
             (self.leaves, "leaves", F::LEAVES),
@@ -27,15 +21,17 @@ impl Run for SnapshotList {
             (self.internal, "internal", F::INTERNAL),
             (self.external, "external", F::EXTERNAL),
         ];
-        let mut flags = F::default();
-        for (on, option, flag) in filters {
-            if on && self.tree {
-                return Err(CmdError::message(format!(
-                    "--{option} and --tree are mutually exclusive"
-                )));
-            }
-            flags |= F::from_options([(on, flag)]);
-        }
+        let options = ListOptions {
+            tree: self.tree,
+            name: self.name,
+            parent: self.parent,
+            roots: self.roots,
+            from,
+            current: Some(self.current),
+        };
+        let given: Vec<(bool, &str)> = filters.iter().map(|(on, o, _)| (*on, *o)).collect();
+        check_list_options(options, &given)?;
+        let mut flags = F::from_options(filters.iter().map(|(on, _, f)| (*on, *f)));
         flags |= F::from_options([
             (self.topological, F::TOPOLOGICAL),
             (self.roots, F::ROOTS),
@@ -67,22 +63,8 @@ impl Run for SnapshotList {
             Some(snap) => snaps.snapshot_children(snap, flags)?,
             None => snaps.list_snapshots(&dom, flags)?,
         };
-        let style = if self.tree {
-            Style::Tree
-        } else if self.name {
-            Style::Names {
-                parent: self.parent,
-            }
-        } else {
-            Style::Table {
-                state: true,
-                parent: self.parent,
-            }
-        };
-        let named = |name: &str| SnapshotRef {
-            domain: dom.clone(),
-            name: name.to_string(),
-        };
+        let style = Style::of(self.tree, self.name, self.parent, true);
+        let named = |name: &str| SnapshotRef::new(dom.clone(), name);
         let source = Source {
             parent: &|name| snapshot_parent(&conn, &named(name)),
             xml: &|name| snaps.snapshot_xml(&named(name), SnapshotXmlFlags::default()),

@@ -11,17 +11,11 @@ fn moment(domain: &DomainRef, name: &str) -> WireMoment {
 }
 
 fn snapshot(w: WireMoment) -> SnapshotRef {
-    SnapshotRef {
-        domain: from_dom(w.dom),
-        name: w.name,
-    }
+    SnapshotRef::new(from_dom(w.dom), w.name)
 }
 
 fn checkpoint(w: WireMoment) -> CheckpointRef {
-    CheckpointRef {
-        domain: from_dom(w.dom),
-        name: w.name,
-    }
+    CheckpointRef::new(from_dom(w.dom), w.name)
 }
 
 fn snap_flags(s: &SnapshotRef, flags: u32) -> MomentFlagsArgs {

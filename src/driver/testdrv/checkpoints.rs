@@ -123,10 +123,7 @@ impl CheckpointApi for TestDriver {
             domains::post_parse(d);
         }
         let name = st.add_checkpoint(i, def, redefine)?;
-        Ok(CheckpointRef {
-            domain: st.domains[i].handle(),
-            name,
-        })
+        Ok(CheckpointRef::new(st.domains[i].handle(), name))
     }
 
     /// The test driver knows no backup size: `--size` prints none, on a running domain.
@@ -160,10 +157,7 @@ impl CheckpointApi for TestDriver {
         Ok(d.checkpoints
             .list(None, walk, |_| true)
             .into_iter()
-            .map(|name| CheckpointRef {
-                domain: d.handle(),
-                name,
-            })
+            .map(|name| CheckpointRef::new(d.handle(), name))
             .collect())
     }
 
@@ -180,10 +174,7 @@ impl CheckpointApi for TestDriver {
         Ok(d.checkpoints
             .list(Some(&chk.name), walk, |_| true)
             .into_iter()
-            .map(|name| CheckpointRef {
-                domain: d.handle(),
-                name,
-            })
+            .map(|name| CheckpointRef::new(d.handle(), name))
             .collect())
     }
 
@@ -191,10 +182,7 @@ impl CheckpointApi for TestDriver {
         let st = self.state();
         let d = st.get(dom)?;
         d.checkpoints.get(name).ok_or_else(|| not_found(name))?;
-        Ok(CheckpointRef {
-            domain: d.handle(),
-            name: name.to_string(),
-        })
+        Ok(CheckpointRef::new(d.handle(), name))
     }
 
     fn checkpoint_parent(&self, chk: &CheckpointRef) -> Result<CheckpointRef> {
@@ -202,10 +190,7 @@ impl CheckpointApi for TestDriver {
         let parent = st.checkpoint(chk)?.moment.parent.clone().ok_or_else(|| {
             Error::no_checkpoint(format!("checkpoint '{}' does not have a parent", chk.name))
         })?;
-        Ok(CheckpointRef {
-            domain: chk.domain.clone(),
-            name: parent,
-        })
+        Ok(CheckpointRef::new(chk.domain.clone(), parent))
     }
 
     /// Metadata is all the test driver has: deleting only it deletes the checkpoint.
@@ -218,13 +203,7 @@ impl CheckpointApi for TestDriver {
         )?;
         let mut st = self.state();
         st.checkpoint(chk)?;
-        let how = if flags.has(F::CHILDREN) {
-            Deletion::WithChildren
-        } else if flags.has(F::CHILDREN_ONLY) {
-            Deletion::ChildrenOnly
-        } else {
-            Deletion::One
-        };
+        let how = Deletion::of(flags.has(F::CHILDREN), flags.has(F::CHILDREN_ONLY));
         let i = st.index(&chk.domain)?;
         st.domains[i].checkpoints.delete(&chk.name, how);
         Ok(())

@@ -66,8 +66,8 @@ fn passes(def: &SnapshotDef, flags: SnapshotListFlags) -> bool {
         }
     }
     let location = group(F::INTERNAL | F::EXTERNAL);
-    !(location.has(F::INTERNAL) && def.is_external())
-        && !(location.has(F::EXTERNAL) && !def.is_external())
+    let external = def.is_external();
+    (!external || !location.has(F::INTERNAL)) && (external || !location.has(F::EXTERNAL))
 }
 
 /// How a listing walks the tree: `descendants` from a snapshot, or all but `ROOTS` from the
@@ -297,10 +297,7 @@ impl SnapshotApi for TestDriver {
             true => st.redefine_snapshot(i, def, flags)?,
             false => st.take_snapshot(i, def, flags)?,
         };
-        Ok(SnapshotRef {
-            domain: st.domains[i].handle(),
-            name,
-        })
+        Ok(SnapshotRef::new(st.domains[i].handle(), name))
     }
 
     fn snapshot_xml(&self, snap: &SnapshotRef, flags: SnapshotXmlFlags) -> Result<String> {
@@ -325,10 +322,7 @@ impl SnapshotApi for TestDriver {
         Ok(d.snapshots
             .list(None, walk, |s| passes(s, flags))
             .into_iter()
-            .map(|name| SnapshotRef {
-                domain: d.handle(),
-                name,
-            })
+            .map(|name| SnapshotRef::new(d.handle(), name))
             .collect())
     }
 
@@ -345,10 +339,7 @@ impl SnapshotApi for TestDriver {
         Ok(d.snapshots
             .list(Some(&snap.name), walk, |s| passes(s, flags))
             .into_iter()
-            .map(|name| SnapshotRef {
-                domain: d.handle(),
-                name,
-            })
+            .map(|name| SnapshotRef::new(d.handle(), name))
             .collect())
     }
 
@@ -356,10 +347,7 @@ impl SnapshotApi for TestDriver {
         let st = self.state();
         let d = st.get(dom)?;
         d.snapshots.get(name).ok_or_else(|| not_found(name))?;
-        Ok(SnapshotRef {
-            domain: d.handle(),
-            name: name.to_string(),
-        })
+        Ok(SnapshotRef::new(d.handle(), name))
     }
 
     fn has_current_snapshot(&self, dom: &DomainRef) -> Result<bool> {
@@ -373,10 +361,7 @@ impl SnapshotApi for TestDriver {
             .snapshots
             .current()
             .ok_or_else(|| Error::no_snapshot("the domain does not have a current snapshot"))?;
-        Ok(SnapshotRef {
-            domain: d.handle(),
-            name: name.to_string(),
-        })
+        Ok(SnapshotRef::new(d.handle(), name))
     }
 
     fn snapshot_parent(&self, snap: &SnapshotRef) -> Result<SnapshotRef> {
@@ -384,10 +369,7 @@ impl SnapshotApi for TestDriver {
         let parent = st.snapshot(snap)?.moment.parent.clone().ok_or_else(|| {
             Error::no_snapshot(format!("snapshot '{}' does not have a parent", snap.name))
         })?;
-        Ok(SnapshotRef {
-            domain: snap.domain.clone(),
-            name: parent,
-        })
+        Ok(SnapshotRef::new(snap.domain.clone(), parent))
     }
 
     fn snapshot_is_current(&self, snap: &SnapshotRef) -> Result<bool> {
@@ -415,13 +397,7 @@ impl SnapshotApi for TestDriver {
         check_flags(flags.0, supported.0, "testDomainSnapshotDelete")?;
         let mut st = self.state();
         st.snapshot(snap)?;
-        let how = if flags.has(F::CHILDREN) {
-            Deletion::WithChildren
-        } else if flags.has(F::CHILDREN_ONLY) {
-            Deletion::ChildrenOnly
-        } else {
-            Deletion::One
-        };
+        let how = Deletion::of(flags.has(F::CHILDREN), flags.has(F::CHILDREN_ONLY));
         let i = st.index(&snap.domain)?;
         st.domains[i].snapshots.delete(&snap.name, how);
         Ok(())
