@@ -5,6 +5,7 @@
 use super::{check_flags, domains, Domain, TestDriver, TestState};
 use crate::driver::moments::{Deletion, MomentTree, Walk};
 use crate::driver::prelude::*;
+use crate::model::domain::check_abi_stability;
 use crate::model::moment::Reading;
 use crate::model::snapshot::{
     DiskAlignment, Location, SnapshotDef, SnapshotReading, SnapshotState,
@@ -133,6 +134,9 @@ impl TestState {
                     "cannot change between disk only and full system in snapshot {name}"
                 )));
             }
+        }
+        if let (Some((_, Some(old))), Some(new)) = (&other, &def.moment.dom) {
+            check_abi_stability(old, new)?;
         }
         let default = if def.state == SnapshotState::DiskSnapshot || def.is_external() {
             Location::External

@@ -3,12 +3,14 @@
 //! and formatted back the way `virsh dumpxml` prints it. What libvirt knows and virtsh does
 //! not model is kept (`Extra`) for drivers to refuse.
 
+mod abi;
 pub(crate) mod custom;
 mod devices;
 mod disk;
 mod guest;
 mod peripherals;
 
+pub use abi::check_abi_stability;
 pub use custom::{QemuCommandline, QEMU_NS};
 pub use devices::*;
 pub use disk::*;
