@@ -8,6 +8,7 @@ use virtsh_commands::COMMANDS;
 
 #[test]
 fn no_command_panics() {
+    let scratch = tempfile::tempdir().unwrap();
     for def in COMMANDS {
         if matches!(def.name, "console" | "edit" | "pool-edit") {
             continue; // these wait on a terminal or an editor; tests/repl.rs and tests/embedded.rs drive them
@@ -27,6 +28,8 @@ fn no_command_panics() {
             .args(["-c", "test:///default"])
             .args(&words)
             .env("EDITOR", "true")
+            // Commands that write files (screenshot) write them here, not in the checkout.
+            .current_dir(scratch.path())
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -63,6 +66,7 @@ fn value_for(option: &str, value_name: &str) -> String {
 /// their data.
 #[test]
 fn every_command_speaks_json() {
+    let scratch = tempfile::tempdir().unwrap();
     let mut runs: Vec<Vec<String>> = Vec::new();
     for def in COMMANDS {
         if matches!(def.name, "console" | "edit" | "pool-edit" | "net-edit") {
@@ -116,6 +120,8 @@ fn every_command_speaks_json() {
             .args(["--json", "-c", "test:///default"])
             .args(&words)
             .env("EDITOR", "true")
+            // Commands that write files (screenshot) write them here, not in the checkout.
+            .current_dir(scratch.path())
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
