@@ -65,6 +65,45 @@ pub fn dump_xml(xml: String, args: &XPathArgs) -> Result<Outcome, CmdError> {
     }
 }
 
+/// A number option read when the command runs (virsh reads some only after it has looked up
+/// the domain): `parse` is the reading (`num::signed`, `num::unsigned`), its failure virsh's
+/// `Numeric value ... malformed or out of range`.
+pub fn number<T>(
+    text: &str,
+    option: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, CmdError> {
+    parse(text).map_err(|_| {
+        CmdError::Value(virtsh_commands::parse::ValueError::Numeric {
+            option: option.into(),
+            value: text.into(),
+        })
+    })
+}
+
+/// virsh's `vshStringToArray`: a comma-separated list where `,,` is a comma.
+pub fn string_to_array(text: &str) -> Vec<String> {
+    let mut parts = text.split(',');
+    let mut out = vec![parts.next().unwrap_or_default().to_string()];
+    let mut join = false;
+    for part in parts {
+        match (join, part.is_empty()) {
+            (true, _) => {
+                let last = out.last_mut().expect("one item at least");
+                last.push(',');
+                last.push_str(part);
+                join = false;
+            }
+            (false, true) => join = true,
+            (false, false) => out.push(part.to_string()),
+        }
+    }
+    if join {
+        out.push(String::new());
+    }
+    out
+}
+
 /// virsh's `VSH_EXCLUSIVE_OPTIONS`: the first pair given together is an error.
 pub fn exclusive(pairs: &[(bool, &str, bool, &str)]) -> Result<(), CmdError> {
     match pairs.iter().find(|(a, _, b, _)| *a && *b) {
@@ -243,4 +282,18 @@ pub fn memory_change(
     let dom = lookup::domain(&conn, cmd, &change.target.domain, By::ANY)?;
     let kib = scaled_kib(&change.size, "size")?;
     Ok((conn, dom, kib, flags))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_to_array;
+
+    #[test]
+    fn lists_split_as_virsh_splits_them() {
+        assert_eq!(string_to_array("vda,/a/b,foo"), ["vda", "/a/b", "foo"]);
+        assert_eq!(string_to_array("a,,b,c"), ["a,b", "c"]);
+        assert_eq!(string_to_array("a,"), ["a", ""]);
+        assert_eq!(string_to_array("a,,,b"), ["a,", "b"]);
+        assert_eq!(string_to_array("x"), ["x"]);
+    }
 }

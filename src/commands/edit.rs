@@ -1,7 +1,8 @@
-//! `edit`, `net-edit` and `pool-edit`: the XML goes to a temporary file (`$TMPDIR/virtshXXXXXX.xml`), the
-//! user's editor runs on it (`$VISUAL`, then `$EDITOR`, then `vi`), and a changed document is
-//! defined again under the usual duplicate rules. When that fails on a terminal, virsh's
-//! prompt asks what to do; the error goes out through the session's output first.
+//! `edit`, `net-edit`, `pool-edit`, `save-image-edit` and `managedsave-edit`: the XML goes to a
+//! temporary file (`$TMPDIR/virtshXXXXXX.xml`), the user's editor runs on it (`$VISUAL`, then
+//! `$EDITOR`, then `vi`), and a changed document is defined again (under the usual duplicate
+//! rules, or into the image). When that fails on a terminal, virsh's prompt asks what to do;
+//! the error goes out through the session's output first.
 
 use std::io::Write;
 use std::path::Path;
@@ -15,15 +16,31 @@ use crate::terminal::ask_key;
 
 /// What is being edited.
 pub struct Subject<'a> {
-    /// `Domain` or `Pool`, as the messages name it.
-    pub kind: &'static str,
     /// Whether the define step validates (virsh's `i` answer turns validation off).
     pub relax: bool,
     pub xml: String,
     /// Defines the edited document; returns the object's name.
     pub define: &'a dyn Fn(&str) -> crate::error::Result<String>,
-    /// The object's name before editing (domain names print quoted).
-    pub name: String,
+    /// virsh's line when the document comes back unchanged.
+    pub unchanged: String,
+    /// virsh's line once the document is defined, from the name `define` returned.
+    pub edited: &'a dyn Fn(&str) -> String,
+    /// What a failed define does without a terminal: virsh says `Failed.` and goes on as
+    /// if it had worked (so it does for save images, and for managed save images); `false`
+    /// fails the command with the define's error.
+    pub failure_goes_on: bool,
+}
+
+impl Subject<'_> {
+    /// virsh's lines for an object of `kind` (`Domain`, `Pool`, `Network`) named `name`:
+    /// `KIND NAME XML configuration not changed.` and `... edited.` (domain names quoted).
+    pub fn lines(kind: &str, name: &str) -> (String, impl Fn(&str) -> String) {
+        let quote = if kind == "Domain" { "'" } else { "" };
+        let unchanged = format!("{kind} {quote}{name}{quote} XML configuration not changed.");
+        let kind = kind.to_string();
+        let edited = move |n: &str| format!("{kind} {quote}{n}{quote} XML configuration edited.");
+        (unchanged, edited)
+    }
 }
 
 /// The editor virsh would run.
@@ -110,23 +127,18 @@ pub fn edit(s: &mut Session, subject: Subject) -> Result<Outcome, CmdError> {
     file.write_all(subject.xml.as_bytes())
         .and_then(|_| file.flush())
         .map_err(|e| CmdError::Driver(Error::system("cannot write a temporary file", &e)))?;
-    let quote = if subject.kind == "Domain" { "'" } else { "" };
     loop {
         run_editor(file.path())?;
         let edited = super::common::read_file(file.path())?;
         if edited == subject.xml {
-            return Ok(Outcome::Message(Line::from(format!(
-                "{} {quote}{}{quote} XML configuration not changed.",
-                subject.kind, subject.name
-            ))));
+            return Ok(Outcome::Message(Line::from(subject.unchanged)));
         }
         loop {
             match (subject.define)(&edited) {
-                Ok(name) => {
-                    return Ok(Outcome::Message(Line::from(format!(
-                        "{} {quote}{name}{quote} XML configuration edited.",
-                        subject.kind
-                    ))))
+                Ok(name) => return Ok(Outcome::Message(Line::from((subject.edited)(&name)))),
+                Err(_) if !s.term.is_terminal() && subject.failure_goes_on => {
+                    s.out.error(&CmdError::message("Failed.").failure());
+                    return Ok(Outcome::Message(Line::from((subject.edited)(""))));
                 }
                 Err(e) if !s.term.is_terminal() => return Err(CmdError::Driver(e)),
                 Err(e) => {

@@ -14,6 +14,8 @@ pub struct FixtureDomain {
     /// libvirt's state number from `<test:runstate>`; running when absent.
     pub runstate: Option<i32>,
     pub transient: bool,
+    /// `<test:hasmanagedsave/>`: the (shut off) domain starts with a managed save image.
+    pub managed_save: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -95,13 +97,8 @@ impl NodeFixture {
             match c.name.as_str() {
                 "domain" => {
                     let d = load(c)?;
-                    let test =
-                        |local: &str| d.elements().find(|e| e.name == format!("test:{local}"));
-                    fixture.domains.push(FixtureDomain {
-                        def: DomainDef::from_element(&d)?,
-                        runstate: test("runstate").and_then(|r| r.text().trim().parse().ok()),
-                        transient: test("transient").is_some(),
-                    });
+                    let def = DomainDef::from_element(&d)?;
+                    fixture.domains.push(test_namespace(&d, def)?);
                 }
                 "pool" => {
                     let p = load(c)?;
@@ -140,6 +137,43 @@ impl NodeFixture {
         }
         Ok(fixture)
     }
+}
+
+/// The test driver's own elements of a domain (`testDomainDefNamespaceParse`): its state, and
+/// whether it is transient or has a managed save image, checked as libvirt checks them.
+fn test_namespace(d: &Element, def: DomainDef) -> Result<FixtureDomain, FixtureError> {
+    let test = |local: &str| d.elements().find(|e| e.name == format!("test:{local}"));
+    let invalid = |what: String| FixtureError::Model(ModelError::Invalid(what));
+    // libvirt's VIR_DOMAIN_LAST: states are numbered below it.
+    const STATES: u32 = 8;
+    const SHUTOFF: i32 = 5;
+    let runstate = match test("runstate").map(|r| r.text()) {
+        None => None,
+        Some(text) if text.trim().is_empty() => None,
+        Some(text) => match text.trim().parse::<u32>() {
+            Ok(n) if n >= STATES => return Err(invalid(format!("runstate '{n}' out of range'"))),
+            Ok(n) => Some(n as i32),
+            Err(_) => return Err(invalid("invalid runstate".into())),
+        },
+    };
+    let transient = test("transient").is_some();
+    let managed_save = test("hasmanagedsave").is_some();
+    if transient && runstate == Some(SHUTOFF) {
+        return Err(invalid(
+            "transient domain cannot have runstate 'shutoff'".into(),
+        ));
+    }
+    if managed_save && runstate != Some(SHUTOFF) {
+        return Err(invalid(
+            "domain with managedsave data can only have runstate 'shutoff'".into(),
+        ));
+    }
+    Ok(FixtureDomain {
+        def,
+        runstate,
+        transient,
+        managed_save,
+    })
 }
 
 fn read(path: &Path) -> Result<String, FixtureError> {

@@ -71,8 +71,20 @@ flags!(
 impl DomainListFlags {
     /// Whether a domain passes these filters: any of the state filters set must name its
     /// state, each pair must pass, and managed save, snapshots and checkpoints count as
-    /// absent (no driver here has them). `autostart` is asked only when a filter needs it.
+    /// absent. `autostart` is asked only when a filter needs it.
     pub fn admits(self, state: &State, persistent: bool, autostart: impl FnOnce() -> bool) -> bool {
+        self.admits_saved(state, persistent, autostart, false)
+    }
+
+    /// [`DomainListFlags::admits`] for a driver that knows whether the domain has a managed
+    /// save image.
+    pub fn admits_saved(
+        self,
+        state: &State,
+        persistent: bool,
+        autostart: impl FnOnce() -> bool,
+        managed_save: bool,
+    ) -> bool {
         type F = DomainListFlags;
         let pair = |on: F, off: F, value: bool| passes(self.any(on), self.any(off), value);
         let state_ok = !self.any(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER)
@@ -87,7 +99,7 @@ impl DomainListFlags {
             && pair(F::PERSISTENT, F::TRANSIENT, persistent)
             && (!self.any(F::AUTOSTART | F::NO_AUTOSTART)
                 || pair(F::AUTOSTART, F::NO_AUTOSTART, autostart()))
-            && pair(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, false)
+            && pair(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, managed_save)
             && pair(F::HAS_SNAPSHOT, F::NO_SNAPSHOT, false)
             && pair(F::HAS_CHECKPOINT, F::NO_CHECKPOINT, false)
     }
@@ -307,5 +319,47 @@ flags!(
     VolCreateFlags {
         PREALLOC_METADATA = 1,
         REFLINK = 1 << 1,
+    }
+);
+
+flags!(
+    /// `virStorageVolDeleteFlags`.
+    VolDeleteFlags {
+        ZEROED = 1,
+        WITH_SNAPSHOTS = 1 << 1,
+    }
+);
+
+flags!(
+    /// `virDomainSaveRestoreFlags`: save, restore, managed save and the save image calls.
+    SaveFlags {
+        BYPASS_CACHE = 1,
+        RUNNING = 1 << 1,
+        PAUSED = 1 << 2,
+        RESET_NVRAM = 1 << 3,
+    }
+);
+
+flags!(
+    /// `virDomainCoreDumpFlags`.
+    DumpFlags {
+        CRASH = 1,
+        LIVE = 1 << 1,
+        BYPASS_CACHE = 1 << 2,
+        RESET = 1 << 3,
+        MEMORY_ONLY = 1 << 4,
+    }
+);
+
+flags!(
+    /// `virDomainUndefineFlagsValues`: what goes with the definition, or stays.
+    UndefineFlags {
+        MANAGED_SAVE = 1,
+        SNAPSHOTS_METADATA = 1 << 1,
+        NVRAM = 1 << 2,
+        KEEP_NVRAM = 1 << 3,
+        CHECKPOINTS_METADATA = 1 << 4,
+        TPM = 1 << 5,
+        KEEP_TPM = 1 << 6,
     }
 );

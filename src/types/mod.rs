@@ -7,6 +7,7 @@ mod events;
 mod flags;
 mod handles;
 mod info;
+mod saves;
 mod state;
 pub mod stats;
 mod vocabulary;
@@ -15,6 +16,7 @@ pub use events::*;
 pub use flags::*;
 pub use handles::*;
 pub use info::*;
+pub use saves::*;
 pub use state::*;
 pub use vocabulary::*;
 

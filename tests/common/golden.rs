@@ -88,16 +88,21 @@ impl Case {
         cases
     }
 
-    /// Runs the case's arguments (with `test:///default` replaced by `uri`) through `run` and
-    /// says how the result differs from the case, after normalising both.
-    pub fn differences(&self, got: &Output, hosts: (&str, &str)) -> Vec<String> {
+    /// How `got` differs from the case, after normalising both: `hosts` and `cwds` are the
+    /// host names and the run directories (`""`: none) of the case's side and of `got`'s.
+    pub fn differences(
+        &self,
+        got: &Output,
+        hosts: (&str, &str),
+        cwds: (&str, &str),
+    ) -> Vec<String> {
         let mut why = Vec::new();
         for (what, want, got) in [
             ("stdout", &self.stdout, &got.stdout),
             ("stderr", &self.stderr, &got.stderr),
         ] {
-            let want = normalise(want, hosts.0);
-            let got = normalise(&String::from_utf8_lossy(got), hosts.1);
+            let want = normalise(want, hosts.0, cwds.0);
+            let got = normalise(&String::from_utf8_lossy(got), hosts.1, cwds.1);
             if want != got {
                 why.push(format!("{what}:\n--- expected\n{want}--- got\n{got}"));
             }
@@ -114,8 +119,13 @@ impl Case {
 }
 
 /// What may differ between two runs of the same case: the `CPU time:` value (the test driver
-/// reports the wall clock), `-t` timings, and the machine's host name.
-pub fn normalise(text: &str, host: &str) -> String {
+/// reports the wall clock), `-t` timings, the machine's host name, and the run's directory
+/// (`cwd`, written `<cwd>`: libvirt prints the absolute form of a relative path).
+pub fn normalise(text: &str, host: &str, cwd: &str) -> String {
+    let text = match cwd {
+        "" => text.to_string(),
+        dir => text.replace(dir, "<cwd>"),
+    };
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let bare = line.trim_end_matches('\n');
@@ -203,7 +213,8 @@ pub fn shell_words(line: &str) -> Vec<String> {
     words
 }
 
-/// The golden cases' working directory's environment: `LANG=C`, a fixed `PATH`, no home.
+/// The golden cases' environment: `LANG=C`, a fixed `PATH`, no home, the data directory as
+/// the working directory.
 pub fn command(program: &str, args: &[String]) -> Command {
     let mut c = Command::new(program);
     c.args(args)
@@ -213,6 +224,46 @@ pub fn command(program: &str, args: &[String]) -> Command {
         .env("PATH", "/usr/bin:/bin")
         .env("HOME", "/nonexistent");
     c
+}
+
+/// The private working directory of one run of a case: a copy of the data directory, so that
+/// what a case writes (a save image, a core dump) is its own however many runs are under way
+/// at once (a case's virsh and virtsh runs go in parallel). It goes with the value.
+pub struct RunDir {
+    dir: tempfile::TempDir,
+    /// The directory as the process sees it (`getcwd`), which is what libvirt prints.
+    real: String,
+}
+
+impl RunDir {
+    pub fn new() -> RunDir {
+        let dir = tempfile::tempdir().unwrap();
+        let data = golden_dir().join("data");
+        for entry in std::fs::read_dir(&data).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+        let real = dir.path().canonicalize().unwrap().display().to_string();
+        RunDir { dir, real }
+    }
+
+    /// [`command`] in this directory.
+    pub fn command(&self, program: &str, args: &[String]) -> Command {
+        let mut c = command(program, args);
+        c.current_dir(self.dir.path());
+        c
+    }
+
+    /// The directory, as outputs show it.
+    pub fn shown(&self) -> &str {
+        &self.real
+    }
+}
+
+impl Default for RunDir {
+    fn default() -> RunDir {
+        RunDir::new()
+    }
 }
 
 /// libvirt's default fixture as a file, for a daemon's test driver: each connection to
@@ -226,9 +277,10 @@ pub fn private_default() -> String {
         .to_string()
 }
 
-/// Runs every golden case with `uri` in place of `test:///default` through `run(program,
-/// args)` for `virsh` and for virtsh; asserts that no case differs.
-pub fn assert_same_over(uri: &str, run: impl Fn(&str, &[String]) -> Output) {
+/// Runs every golden case with `uri` in place of `test:///default` for `virsh` and for
+/// virtsh, each in a [`RunDir`] of its own, through `run` (which may add to the command's
+/// environment); asserts that no case differs.
+pub fn assert_same_over(uri: &str, run: impl Fn(Command) -> Output) {
     let mut failures = Vec::new();
     for case in Case::load_all(&golden_dir().join("cases")) {
         let args: Vec<String> = case
@@ -242,15 +294,16 @@ pub fn assert_same_over(uri: &str, run: impl Fn(&str, &[String]) -> Output) {
                 }
             })
             .collect();
-        let virsh = run("virsh", &args);
-        let ours = run(env!("CARGO_BIN_EXE_virtsh"), &args);
+        let (theirs, ours) = (RunDir::new(), RunDir::new());
+        let virsh = run(theirs.command("virsh", &args));
+        let mine = run(ours.command(env!("CARGO_BIN_EXE_virtsh"), &args));
         let reference = Case {
             stdout: String::from_utf8_lossy(&virsh.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&virsh.stderr).into_owned(),
             status: virsh.status.code().unwrap_or(-1),
             ..case
         };
-        let why = reference.differences(&ours, ("", ""));
+        let why = reference.differences(&mine, ("", ""), (theirs.shown(), ours.shown()));
         if !why.is_empty() {
             failures.push(format!("== {}\n{}", reference.name, why.join("\n")));
         }

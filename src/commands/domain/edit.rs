@@ -14,12 +14,14 @@ impl Run for Edit {
         let xml = conn
             .domains()
             .domain_xml(&dom, XmlFlags::INACTIVE | XmlFlags::SECURE)?;
+        let (unchanged, edited) = Subject::lines("Domain", &dom.name);
         let subject = Subject {
-            kind: "Domain",
             relax: true,
             xml,
             define: &|x| conn.domains().define_domain(x).map(|d| d.name),
-            name: dom.name,
+            unchanged,
+            edited: &edited,
+            failure_goes_on: false,
         };
         edit(s, subject)
     }

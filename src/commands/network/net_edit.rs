@@ -14,12 +14,14 @@ impl Run for NetEdit {
             .networks()
             .network_xml(&net, true)
             .or_else(|_| conn.networks().network_xml(&net, false))?;
+        let (unchanged, edited) = Subject::lines("Network", &net.name);
         let subject = Subject {
-            kind: "Network",
             relax: false,
             xml,
             define: &|x| conn.networks().define_network(x).map(|n| n.name),
-            name: net.name,
+            unchanged,
+            edited: &edited,
+            failure_goes_on: false,
         };
         edit(s, subject)
     }

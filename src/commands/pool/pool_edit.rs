@@ -10,12 +10,14 @@ impl Run for PoolEdit {
         let conn = s.conn()?;
         let pool = lookup::pool(&conn, Self::NAME, &self.target.pool)?;
         let xml = conn.storage().pool_xml(&pool, false)?;
+        let (unchanged, edited) = Subject::lines("Pool", &pool.name);
         let subject = Subject {
-            kind: "Pool",
             relax: false,
             xml,
             define: &|x| conn.storage().define_pool(x).map(|p| p.name),
-            name: pool.name,
+            unchanged,
+            edited: &edited,
+            failure_goes_on: false,
         };
         edit(s, subject)
     }

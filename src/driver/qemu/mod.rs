@@ -207,8 +207,15 @@ impl DomainApi for QemuDriver {
         let def = DomainDef::parse_with(xml, flags.has(DefineFlags::VALIDATE))?;
         self.domains().define(def)
     }
-    fn undefine_domain(&self, dom: &DomainRef) -> Result<()> {
-        self.domains().undefine(dom)
+    /// Every flag libvirt's QEMU driver takes is taken: this driver keeps no managed save,
+    /// snapshot, checkpoint, NVRAM or TPM state (a domain asking for NVRAM or a TPM does not
+    /// start), so there is nothing for them to remove or keep.
+    fn undefine_domain(&self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
+        let known = UndefineFlags(0x7f);
+        match flags & !known {
+            UndefineFlags(0) => self.domains().undefine(dom),
+            extra => Err(Error::unsupported_flags(extra.0, "qemuDomainUndefineFlags")),
+        }
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
         let def = DomainDef::parse_with(xml, flags.has(StartFlags::VALIDATE))?;

@@ -20,7 +20,7 @@ impl Domain {
 }
 
 /// What libvirt's test driver fills in after parsing: the default arch, disk buses and drive
-/// addresses, the controllers those addresses imply, and interface device names.
+/// addresses, and the controllers those addresses imply.
 pub(super) fn post_parse(def: &mut DomainDef) {
     if def.os.arch.is_none() {
         def.os.arch = Some("i686".into());
@@ -89,7 +89,12 @@ pub(super) fn post_parse(def: &mut DomainDef) {
             .unwrap_or(ORDER.len())
     };
     devices.controllers.sort_by_key(|c| (rank(c), c.index));
-    for (i, iface) in devices.interfaces.iter_mut().enumerate() {
+}
+
+/// Interface device names for those the XML leaves unnamed (`testDomainGenerateIfnames`:
+/// libvirt names them where a domain is added, not where a save image is read).
+pub(super) fn generate_ifnames(def: &mut DomainDef) {
+    for (i, iface) in def.devices.interfaces.iter_mut().enumerate() {
         if iface.target_dev.is_none() {
             iface.target_dev = Some(format!("testnet{i}"));
         }
@@ -180,7 +185,7 @@ impl TestState {
     pub(super) fn list_domains(&self, flags: DomainListFlags) -> Vec<DomainRef> {
         self.domains
             .iter()
-            .filter(|d| flags.admits(&d.state, d.persistent, || d.autostart))
+            .filter(|d| flags.admits_saved(&d.state, d.persistent, || d.autostart, d.managed_save))
             .map(Domain::handle)
             .collect()
     }
@@ -215,6 +220,7 @@ impl TestState {
 
     pub(super) fn define(&mut self, mut def: DomainDef) -> Result<DomainRef> {
         post_parse(&mut def);
+        generate_ifnames(&mut def);
         match self.find_duplicate(&def, Adding::Definition)? {
             Some(i) => {
                 let d = &mut self.domains[i];
@@ -234,6 +240,7 @@ impl TestState {
                     state: State::Shutoff(ShutoffReason::Unknown),
                     persistent: true,
                     autostart: false,
+                    managed_save: false,
                 };
                 let handle = d.handle();
                 self.domains.push(d);
@@ -244,6 +251,14 @@ impl TestState {
 
     pub(super) fn create(&mut self, mut def: DomainDef) -> Result<DomainRef> {
         post_parse(&mut def);
+        generate_ifnames(&mut def);
+        self.add_live(def, RunningReason::Booted)
+    }
+
+    /// A definition added as a running domain (created, or restored from an image): an
+    /// inactive persistent domain of that name and UUID runs it as its live definition, else
+    /// it is a new transient domain.
+    pub(super) fn add_live(&mut self, def: DomainDef, reason: RunningReason) -> Result<DomainRef> {
         let i = match self.find_duplicate(&def, Adding::Live)? {
             Some(i) => {
                 let d = &mut self.domains[i];
@@ -259,20 +274,24 @@ impl TestState {
                     state: State::Shutoff(ShutoffReason::Unknown),
                     persistent: false,
                     autostart: false,
+                    managed_save: false,
                 });
                 self.domains.len() - 1
             }
         };
-        self.boot(i);
+        self.boot(i, reason);
         Ok(self.domains[i].handle())
     }
 
-    fn boot(&mut self, i: usize) {
+    /// The domain runs, under a new id; a managed save it had is gone (a start here is a
+    /// fresh boot, as in libvirt's test driver).
+    fn boot(&mut self, i: usize, reason: RunningReason) {
         let id = self.next_id;
         self.next_id += 1;
         let d = &mut self.domains[i];
         d.id = Some(id);
-        d.state = State::Running(RunningReason::Booted);
+        d.state = State::Running(reason);
+        d.managed_save = false;
     }
 
     pub(super) fn start(&mut self, dom: &DomainRef) -> Result<()> {
@@ -280,7 +299,7 @@ impl TestState {
         if self.domains[i].state.is_active() {
             return Err(Error::operation_invalid("domain is already running"));
         }
-        self.boot(i);
+        self.boot(i, RunningReason::Booted);
         Ok(())
     }
 
@@ -337,9 +356,15 @@ impl TestState {
         Ok(())
     }
 
-    pub(super) fn undefine(&mut self, dom: &DomainRef) -> Result<()> {
+    pub(super) fn undefine(&mut self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
         let i = self.index(dom)?;
         let d = &mut self.domains[i];
+        if d.managed_save && !flags.has(UndefineFlags::MANAGED_SAVE) {
+            return Err(Error::operation_invalid(
+                "Refusing to undefine while domain managed save image exists",
+            ));
+        }
+        d.managed_save = false;
         // libvirt's test driver lets a running transient domain be "undefined": a no-op.
         if d.state.is_active() {
             d.persistent = false;

@@ -5,6 +5,7 @@
 mod domains;
 mod interfaces;
 mod networks;
+mod saves;
 mod storage;
 
 use std::path::Path;
@@ -39,6 +40,8 @@ struct Domain {
     state: State,
     persistent: bool,
     autostart: bool,
+    /// A managed save image exists (the test driver keeps only the mark).
+    managed_save: bool,
 }
 
 struct Volume {
@@ -112,6 +115,7 @@ impl TestDriver {
                 });
                 let mut def = d.def;
                 domains::post_parse(&mut def);
+                domains::generate_ifnames(&mut def);
                 Domain {
                     def,
                     next_def: None,
@@ -119,6 +123,7 @@ impl TestDriver {
                     state,
                     persistent: !d.transient,
                     autostart: false,
+                    managed_save: d.managed_save,
                 }
             })
             .collect();
@@ -239,8 +244,10 @@ impl DomainApi for TestDriver {
         let def = DomainDef::parse_with(xml, flags.has(DefineFlags::VALIDATE))?;
         self.state().define(def)
     }
-    fn undefine_domain(&self, dom: &DomainRef) -> Result<()> {
-        self.state().undefine(dom)
+    fn undefine_domain(&self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
+        let supported = UndefineFlags::MANAGED_SAVE | UndefineFlags::SNAPSHOTS_METADATA;
+        check_flags(flags.0, supported.0, "testDomainUndefineFlags")?;
+        self.state().undefine(dom, flags)
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
         check_flags(flags.0, StartFlags::VALIDATE.0, "testDomainCreateXML")?;
@@ -294,8 +301,60 @@ impl DomainApi for TestDriver {
         Ok(self.state().get(dom)?.persistent)
     }
     fn domain_has_managed_save(&self, dom: &DomainRef) -> Result<bool> {
-        self.state().get(dom)?;
-        Ok(false)
+        Ok(self.state().get(dom)?.managed_save)
+    }
+    fn save_domain_flags(
+        &self,
+        dom: &DomainRef,
+        to: &str,
+        dxml: Option<&str>,
+        flags: SaveFlags,
+        _: ProgressFn,
+    ) -> Result<()> {
+        check_flags(flags.0, 0, "testDomainSaveFlags")?;
+        no_dxml(dxml)?;
+        self.state().save(dom, to)
+    }
+    fn restore_domain_flags(&self, from: &str, dxml: Option<&str>, flags: SaveFlags) -> Result<()> {
+        check_flags(flags.0, 0, "testDomainRestoreFlags")?;
+        no_dxml(dxml)?;
+        let def = saves::read_image(from)?;
+        self.state().restore(def)
+    }
+    fn save_image_xml(&self, file: &str, flags: XmlFlags) -> Result<String> {
+        check_flags(flags.0, XmlFlags::SECURE.0, "testDomainSaveImageGetXMLDesc")?;
+        Ok(saves::read_image(file)?.to_xml(None))
+    }
+    /// The flags are taken and do nothing (the test driver restores running, always).
+    fn define_save_image(&self, file: &str, dxml: &str, flags: SaveFlags) -> Result<()> {
+        let supported = SaveFlags::RUNNING | SaveFlags::PAUSED;
+        check_flags(flags.0, supported.0, "testDomainSaveImageDefineXML")?;
+        saves::read_image(file)?;
+        let mut def = DomainDef::parse(dxml)?;
+        domains::post_parse(&mut def);
+        saves::write_image(file, def.name.as_str(), &def.to_xml(None))
+    }
+    /// The flags are taken and do nothing: there is no image to write.
+    fn managed_save(&self, dom: &DomainRef, flags: SaveFlags, _: ProgressFn) -> Result<()> {
+        let supported = SaveFlags::BYPASS_CACHE | SaveFlags::RUNNING | SaveFlags::PAUSED;
+        check_flags(flags.0, supported.0, "testDomainManagedSave")?;
+        self.state().managed_save(dom)
+    }
+    fn managed_save_remove(&self, dom: &DomainRef) -> Result<()> {
+        self.state().get_mut(dom)?.managed_save = false;
+        Ok(())
+    }
+    fn core_dump_with_format(
+        &self,
+        dom: &DomainRef,
+        to: &str,
+        format: u32,
+        flags: DumpFlags,
+        _: ProgressFn,
+    ) -> Result<()> {
+        check_flags(flags.0, DumpFlags::CRASH.0, "testDomainCoreDumpWithFormat")?;
+        let crash = flags.has(DumpFlags::CRASH);
+        self.state().dump(dom, to, format, crash)
     }
     fn domain_autostart(&self, dom: &DomainRef) -> Result<bool> {
         Ok(self.state().get(dom)?.autostart)
@@ -574,7 +633,8 @@ impl StorageApi for TestDriver {
         def.allocation = Some(allocation);
         st.create_volume(pool, def)
     }
-    fn delete_volume(&self, vol: &VolRef) -> Result<()> {
+    fn delete_volume(&self, vol: &VolRef, flags: VolDeleteFlags) -> Result<()> {
+        check_flags(flags.0, 0, "testStorageVolDelete")?;
         self.state().delete_volume(vol)
     }
     fn wipe_volume(&self, vol: &VolRef, _algorithm: u32, _progress: ProgressFn) -> Result<()> {
@@ -609,6 +669,17 @@ impl StorageApi for TestDriver {
     }
     fn vol_path(&self, vol: &VolRef) -> Result<String> {
         Ok(self.state().vol(vol)?.path.clone())
+    }
+}
+
+/// libvirt's test driver writes images of the domain's own XML only.
+fn no_dxml(dxml: Option<&str>) -> Result<()> {
+    match dxml {
+        Some(_) => Err(Error::new(
+            ErrorCode::ArgumentUnsupported,
+            "argument unsupported: xml modification unsupported",
+        )),
+        None => Ok(()),
     }
 }
 

@@ -1,0 +1,41 @@
+//! `managedsave-edit`: edit the domain XML of a domain's managed save image in the user's
+//! editor.
+
+use virtsh_commands::domain::ManagedsaveEdit;
+
+use crate::commands::edit::{edit, Subject};
+use crate::commands::prelude::*;
+
+impl Run for ManagedsaveEdit {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        // Refused up front, as virsh does: the define would fail on every try of the loop.
+        exclusive(&[(self.running, "running", self.paused, "paused")])?;
+        let flags = SaveFlags::from_options([
+            (self.running, SaveFlags::RUNNING),
+            (self.paused, SaveFlags::PAUSED),
+        ]);
+        let conn = s.conn()?;
+        let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
+        let domains = conn.domains();
+        let xml = domains.managed_save_xml(&dom, XmlFlags::SECURE)?;
+        let name = &dom.name;
+        // virsh's word is "Domain" here, capitalised.
+        let edited =
+            |_: &str| format!("Managed save image of Domain '{name}' XML configuration edited.");
+        let subject = Subject {
+            relax: false,
+            xml,
+            define: &|x| {
+                domains
+                    .define_managed_save(&dom, x, flags)
+                    .map(|_| name.clone())
+            },
+            unchanged: format!(
+                "Managed save image of domain '{name}' XML configuration not changed."
+            ),
+            edited: &edited,
+            failure_goes_on: true,
+        };
+        edit(s, subject)
+    }
+}

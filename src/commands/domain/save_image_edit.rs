@@ -1,0 +1,34 @@
+//! `save-image-edit`: edit the domain XML a save image holds in the user's editor.
+
+use virtsh_commands::domain::SaveImageEdit;
+
+use crate::commands::edit::{edit, Subject};
+use crate::commands::prelude::*;
+
+impl Run for SaveImageEdit {
+    fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
+        // Refused up front, as virsh does: the define would fail on every try of the loop.
+        exclusive(&[(self.running, "running", self.paused, "paused")])?;
+        let flags = SaveFlags::from_options([
+            (self.running, SaveFlags::RUNNING),
+            (self.paused, SaveFlags::PAUSED),
+        ]);
+        let conn = s.conn()?;
+        let file = &self.file;
+        let xml = conn.domains().save_image_xml(file, XmlFlags::SECURE)?;
+        let edited = |_: &str| format!("State file {file} edited.");
+        let subject = Subject {
+            relax: false,
+            xml,
+            define: &|x| {
+                conn.domains()
+                    .define_save_image(file, x, flags)
+                    .map(|_| file.clone())
+            },
+            unchanged: format!("Saved image {file} XML configuration not changed."),
+            edited: &edited,
+            failure_goes_on: true,
+        };
+        edit(s, subject)
+    }
+}
