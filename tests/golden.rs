@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::golden::{golden_dir, shell_words, Case, RunDir};
+use common::golden::{golden_dir, run_case, shell_words, Case};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn this_host() -> String {
@@ -27,11 +27,7 @@ fn captured_host(dir: &std::path::Path) -> String {
 
 /// Checks `case` against what `program` prints now, run in a directory of its own.
 fn compare(case: &Case, hosts: (&str, &str), program: &str) -> Result<(), Failed> {
-    let dir = RunDir::new();
-    let got = dir
-        .command(program, &case.args)
-        .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let (dir, got) = run_case(program, &case.args, |_| {});
     let why = case.differences(&got, hosts, ("", dir.shown()));
     if why.is_empty() {
         return Ok(());
