@@ -102,13 +102,8 @@ impl TestDriver {
             .domains
             .into_iter()
             .map(|d| {
-                let state = State::from_codes(d.runstate.unwrap_or(1), 1);
-                let state = match state {
-                    State::Running(_) => State::Running(RunningReason::Unknown),
-                    State::Paused(_) => State::Paused(PausedReason::User),
-                    State::Shutoff(_) => State::Shutoff(ShutoffReason::Unknown),
-                    s => s,
-                };
+                // libvirt sets the preset state with no reason (0: unknown).
+                let state = State::from_codes(d.runstate.unwrap_or(1), 0);
                 let id = state.is_active().then(|| {
                     next_id += 1;
                     next_id - 1
