@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use virtsh_commands::args::{DescArgs, Impact, MemoryChange, XPathArgs};
+use virtsh_commands::args::{DescArgs, Impact, MemoryChange, RestoreState, XPathArgs};
 
 use super::lookup::{self, By};
 use super::CmdError;
@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::model::units::{parse_scaled, ScaleError};
 use crate::render::{Line, NamedText, Outcome};
 use crate::session::Session;
-use crate::types::{DomainRef, ModifyFlags, NetworkRef, PoolRef, ShutdownFlags};
+use crate::types::{DomainRef, ModifyFlags, NetworkRef, PoolRef, SaveFlags, ShutdownFlags};
 
 /// An informational line (`Domain 'x' started`).
 pub fn message(text: impl Into<Line>) -> Result<Outcome, CmdError> {
@@ -112,6 +112,19 @@ pub fn exclusive(pairs: &[(bool, &str, bool, &str)]) -> Result<(), CmdError> {
         ))),
         None => Ok(()),
     }
+}
+
+/// The flags of `--running` and `--paused` (libvirt refuses the two together, in its words);
+/// with `up_front`, virsh's own refusal first (where the edit loop would retry in vain, or
+/// virsh checks before it reads the XML file).
+pub fn restore_state(state: &RestoreState, up_front: bool) -> Result<SaveFlags, CmdError> {
+    if up_front {
+        exclusive(&[(state.running, "running", state.paused, "paused")])?;
+    }
+    Ok(SaveFlags::from_options([
+        (state.running, SaveFlags::RUNNING),
+        (state.paused, SaveFlags::PAUSED),
+    ]))
 }
 
 /// `--current`, `--live`, `--config`: `None` when none is given.

@@ -145,16 +145,19 @@ fn guest_life(program: &str, name: &str, dir: &Path) -> Vec<(String, (i32, Strin
         ),
     )
     .unwrap();
-    // A leftover of an interrupted run goes first.
     let none: &[(&str, &str)] = &[];
-    let _ = run_in(VIRTSH, uri, &format!("destroy {name}"), dir, none);
-    let _ = run_in(
-        VIRTSH,
-        uri,
-        &format!("undefine {name} --managed-save"),
-        dir,
-        none,
-    );
+    let gone = || {
+        let _ = run_in(VIRTSH, uri, &format!("destroy {name}"), dir, none);
+        let _ = run_in(
+            VIRTSH,
+            uri,
+            &format!("undefine {name} --managed-save"),
+            dir,
+            none,
+        );
+    };
+    // A leftover of an interrupted run goes first.
+    gone();
     let defined = run_in(VIRTSH, uri, &format!("define {}", xml.display()), dir, none);
     assert!(defined.status.success(), "{defined:?}");
     let mut seen = Vec::new();
@@ -183,14 +186,7 @@ fn guest_life(program: &str, name: &str, dir: &Path) -> Vec<(String, (i32, Strin
         seen.push((step.to_string(), result));
         seen.push((format!("  state after {step}"), shown(&state)));
     }
-    let _ = run_in(VIRTSH, uri, &format!("destroy {name}"), dir, none);
-    let _ = run_in(
-        VIRTSH,
-        uri,
-        &format!("undefine {name} --managed-save"),
-        dir,
-        none,
-    );
+    gone();
     seen
 }
 

@@ -3,7 +3,7 @@
 
 use clap::Parser;
 
-use crate::args::{DomainArg, XPathArgs};
+use crate::args::{DomainArg, RestoreState, XPathArgs};
 use crate::complete::{DomainFilter, Values};
 use crate::spec;
 
@@ -40,10 +40,8 @@ pub struct Save {
     pub image_format: Option<String>,
     #[arg(long, value_name = "string", help = "filename containing updated XML for the target")]
     pub xml: Option<String>,
-    #[arg(long, help = "set domain to be running on restore")]
-    pub running: bool,
-    #[arg(long, help = "set domain to be paused on restore")]
-    pub paused: bool,
+    #[command(flatten)]
+    pub state: RestoreState,
     #[arg(long, help = "display the progress of save")]
     pub verbose: bool,
 }
@@ -55,7 +53,9 @@ spec!(Save: "save" ["domain", "file"] complete [ACTIVE];
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "restore a domain from a saved state in a file",
-    long_about = "Restore a domain."
+    long_about = "Restore a domain.",
+    mut_arg("running", |a| a.help("restore domain into running state")),
+    mut_arg("paused", |a| a.help("restore domain into paused state"))
 )]
 pub struct Restore {
     #[arg(long, value_name = "string", required = true, help = "the state to restore")]
@@ -71,10 +71,8 @@ pub struct Restore {
     pub parallel_channels: Option<String>,
     #[arg(long, value_name = "string", help = "filename containing updated XML for the target")]
     pub xml: Option<String>,
-    #[arg(long, help = "restore domain into running state")]
-    pub running: bool,
-    #[arg(long, help = "restore domain into paused state")]
-    pub paused: bool,
+    #[command(flatten)]
+    pub state: RestoreState,
     #[arg(long = "reset-nvram", help = "re-initialize NVRAM from its pristine template")]
     pub reset_nvram: bool,
 }
@@ -98,10 +96,8 @@ pub struct SaveImageDefine {
         help = "filename containing updated XML for the target"
     )]
     pub xml: String,
-    #[arg(long, help = "set domain to be running on restore")]
-    pub running: bool,
-    #[arg(long, help = "set domain to be paused on restore")]
-    pub paused: bool,
+    #[command(flatten)]
+    pub state: RestoreState,
 }
 spec!(SaveImageDefine: "save-image-define" ["file", "xml"] complete [("xml", Values::Files)]);
 
@@ -130,10 +126,8 @@ spec!(SaveImageDumpxml: "save-image-dumpxml" ["file"]);
 pub struct SaveImageEdit {
     #[arg(long, value_name = "string", required = true, help = "saved state file to edit")]
     pub file: String,
-    #[arg(long, help = "set domain to be running on restore")]
-    pub running: bool,
-    #[arg(long, help = "set domain to be paused on restore")]
-    pub paused: bool,
+    #[command(flatten)]
+    pub state: RestoreState,
 }
 spec!(SaveImageEdit: "save-image-edit" ["file"]);
 
@@ -141,17 +135,17 @@ spec!(SaveImageEdit: "save-image-edit" ["file"]);
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "managed save of a domain state",
-    long_about = "Save and destroy a running domain, so it can be restarted from\nthe same state at a later time.  When the virsh 'start'\ncommand is next run for the domain, it will automatically\nbe started from this saved state."
+    long_about = "Save and destroy a running domain, so it can be restarted from\nthe same state at a later time.  When the virsh 'start'\ncommand is next run for the domain, it will automatically\nbe started from this saved state.",
+    mut_arg("running", |a| a.help("set domain to be running on next start")),
+    mut_arg("paused", |a| a.help("set domain to be paused on next start"))
 )]
 pub struct Managedsave {
     #[command(flatten)]
     pub target: DomainArg,
     #[arg(long = "bypass-cache", help = "avoid file system cache when saving")]
     pub bypass_cache: bool,
-    #[arg(long, help = "set domain to be running on next start")]
-    pub running: bool,
-    #[arg(long, help = "set domain to be paused on next start")]
-    pub paused: bool,
+    #[command(flatten)]
+    pub state: RestoreState,
     #[arg(long, help = "display the progress of save")]
     pub verbose: bool,
 }
@@ -173,15 +167,15 @@ spec!(ManagedsaveRemove: "managedsave-remove" ["domain"] complete [SAVED]);
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "edit XML for a domain's managed save state file",
-    long_about = "Edit the domain XML associated with the managed save state file"
+    long_about = "Edit the domain XML associated with the managed save state file",
+    mut_arg("running", |a| a.help("set domain to be running on start")),
+    mut_arg("paused", |a| a.help("set domain to be paused on start"))
 )]
 pub struct ManagedsaveEdit {
     #[command(flatten)]
     pub target: DomainArg,
-    #[arg(long, help = "set domain to be running on start")]
-    pub running: bool,
-    #[arg(long, help = "set domain to be paused on start")]
-    pub paused: bool,
+    #[command(flatten)]
+    pub state: RestoreState,
 }
 spec!(ManagedsaveEdit: "managedsave-edit" ["domain"] complete [SAVED]);
 
@@ -205,7 +199,9 @@ spec!(ManagedsaveDumpxml: "managedsave-dumpxml" ["domain"] complete [SAVED]);
 #[derive(Debug, Clone, PartialEq, Parser)]
 #[command(
     about = "redefine the XML for a domain's managed save state file",
-    long_about = "Replace the domain XML associated with a managed save state file"
+    long_about = "Replace the domain XML associated with a managed save state file",
+    mut_arg("running", |a| a.help("set domain to be running on start")),
+    mut_arg("paused", |a| a.help("set domain to be paused on start"))
 )]
 pub struct ManagedsaveDefine {
     #[command(flatten)]
@@ -217,10 +213,8 @@ pub struct ManagedsaveDefine {
         help = "filename containing updated XML for the target"
     )]
     pub xml: String,
-    #[arg(long, help = "set domain to be running on start")]
-    pub running: bool,
-    #[arg(long, help = "set domain to be paused on start")]
-    pub paused: bool,
+    #[command(flatten)]
+    pub state: RestoreState,
 }
 spec!(ManagedsaveDefine: "managedsave-define" ["domain", "xml"] complete [SAVED, ("xml", Values::Files)]);
 

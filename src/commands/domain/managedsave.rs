@@ -10,11 +10,8 @@ impl Run for Managedsave {
         let conn = s.conn()?;
         let arg = &self.target.domain;
         let dom = lookup::domain(&conn, Self::NAME, arg, By::ANY)?;
-        let flags = SaveFlags::from_options([
-            (self.bypass_cache, SaveFlags::BYPASS_CACHE),
-            (self.running, SaveFlags::RUNNING),
-            (self.paused, SaveFlags::PAUSED),
-        ]);
+        let flags = restore_state(&self.state, false)?
+            | SaveFlags::from_options([(self.bypass_cache, SaveFlags::BYPASS_CACHE)]);
         let watch = JobWatch::new(s, "Managedsave", self.verbose);
         conn.domains()
             .managed_save(&dom, flags, &|done, total| watch.progress(done, total))

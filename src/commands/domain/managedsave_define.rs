@@ -6,11 +6,7 @@ use crate::commands::prelude::*;
 
 impl Run for ManagedsaveDefine {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
-        exclusive(&[(self.running, "running", self.paused, "paused")])?;
-        let flags = SaveFlags::from_options([
-            (self.running, SaveFlags::RUNNING),
-            (self.paused, SaveFlags::PAUSED),
-        ]);
+        let flags = restore_state(&self.state, true)?;
         let conn = s.conn()?;
         // virsh reads the file before it looks the domain up.
         let xml = read_file(&crate::bytes::to_path(&self.xml))?;

@@ -9,11 +9,7 @@ use crate::commands::prelude::*;
 impl Run for ManagedsaveEdit {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         // Refused up front, as virsh does: the define would fail on every try of the loop.
-        exclusive(&[(self.running, "running", self.paused, "paused")])?;
-        let flags = SaveFlags::from_options([
-            (self.running, SaveFlags::RUNNING),
-            (self.paused, SaveFlags::PAUSED),
-        ]);
+        let flags = restore_state(&self.state, true)?;
         let conn = s.conn()?;
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
         let domains = conn.domains();

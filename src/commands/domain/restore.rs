@@ -8,12 +8,11 @@ use crate::commands::prelude::*;
 impl Run for Restore {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let conn = s.conn()?;
-        let flags = SaveFlags::from_options([
-            (self.bypass_cache, SaveFlags::BYPASS_CACHE),
-            (self.running, SaveFlags::RUNNING),
-            (self.paused, SaveFlags::PAUSED),
-            (self.reset_nvram, SaveFlags::RESET_NVRAM),
-        ]);
+        let flags = restore_state(&self.state, false)?
+            | SaveFlags::from_options([
+                (self.bypass_cache, SaveFlags::BYPASS_CACHE),
+                (self.reset_nvram, SaveFlags::RESET_NVRAM),
+            ]);
         // virsh reads the XML file before the number, the other way round from `save`.
         let xml = match &self.xml {
             Some(f) => Some(read_file(&crate::bytes::to_path(f))?),

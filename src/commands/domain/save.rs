@@ -11,11 +11,8 @@ impl Run for Save {
         let conn = s.conn()?;
         let arg = &self.target.domain;
         let dom = lookup::domain(&conn, Self::NAME, arg, By::ANY)?;
-        let flags = SaveFlags::from_options([
-            (self.bypass_cache, SaveFlags::BYPASS_CACHE),
-            (self.running, SaveFlags::RUNNING),
-            (self.paused, SaveFlags::PAUSED),
-        ]);
+        let flags = restore_state(&self.state, false)?
+            | SaveFlags::from_options([(self.bypass_cache, SaveFlags::BYPASS_CACHE)]);
         let channels = match &self.parallel_channels {
             Some(text) => Some(number(text, "parallel-channels", num::signed::<i32>)?),
             None => None,

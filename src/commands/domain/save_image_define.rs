@@ -7,10 +7,7 @@ use crate::commands::prelude::*;
 impl Run for SaveImageDefine {
     fn run(&self, s: &mut Session) -> Result<Outcome, CmdError> {
         let conn = s.conn()?;
-        let flags = SaveFlags::from_options([
-            (self.running, SaveFlags::RUNNING),
-            (self.paused, SaveFlags::PAUSED),
-        ]);
+        let flags = restore_state(&self.state, false)?;
         let xml = read_file(&crate::bytes::to_path(&self.xml))?;
         let file = &self.file;
         conn.domains()
