@@ -78,6 +78,7 @@ pub struct Undefine {
 }
 spec!(Undefine: "undefine" ["domain"];
     const UNWANTED_POSITIONAL: &'static [&'static str] = &["storage"];
+    const ALLOW_EMPTY: &'static [&'static str] = &["storage"];
 );
 
 /// `autostart-all`: virtsh's own: starts what is marked autostart (there is no daemon to)

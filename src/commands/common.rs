@@ -104,6 +104,15 @@ pub fn string_to_array(text: &str) -> Vec<String> {
     out
 }
 
+/// `--xpath` as the save image commands read it (quietly): an empty one fails the command
+/// with nothing said.
+pub fn quiet_xpath(args: &XPathArgs) -> Result<(), CmdError> {
+    match args.xpath.as_deref() {
+        Some("") => Err(CmdError::Silent),
+        _ => Ok(()),
+    }
+}
+
 /// virsh's `VSH_EXCLUSIVE_OPTIONS`: the first pair given together is an error.
 pub fn exclusive(pairs: &[(bool, &str, bool, &str)]) -> Result<(), CmdError> {
     match pairs.iter().find(|(a, _, b, _)| *a && *b) {

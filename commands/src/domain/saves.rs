@@ -115,7 +115,9 @@ pub struct SaveImageDumpxml {
     #[command(flatten)]
     pub xpath: XPathArgs,
 }
-spec!(SaveImageDumpxml: "save-image-dumpxml" ["file"]);
+spec!(SaveImageDumpxml: "save-image-dumpxml" ["file"];
+    const ALLOW_EMPTY: &'static [&'static str] = &["xpath"];
+);
 
 /// `save-image-edit`: edit XML for a domain's saved state file
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -193,7 +195,9 @@ pub struct ManagedsaveDumpxml {
     #[command(flatten)]
     pub xpath: XPathArgs,
 }
-spec!(ManagedsaveDumpxml: "managedsave-dumpxml" ["domain"] complete [SAVED]);
+spec!(ManagedsaveDumpxml: "managedsave-dumpxml" ["domain"] complete [SAVED];
+    const ALLOW_EMPTY: &'static [&'static str] = &["xpath"];
+);
 
 /// `managedsave-define`: redefine the XML for a domain's managed save state file
 #[derive(Debug, Clone, PartialEq, Parser)]
@@ -246,6 +250,7 @@ pub struct Dump {
 }
 spec!(Dump: "dump" ["domain", "file"] complete [ACTIVE, ("format", Values::Fixed(&DUMP_FORMATS))];
     const UNWANTED_POSITIONAL: &'static [&'static str] = &["format"];
+    const ALLOW_EMPTY: &'static [&'static str] = &["format"];
 );
 
 /// `dompmsuspend`: suspend a domain gracefully using power management functions

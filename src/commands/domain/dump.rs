@@ -22,6 +22,8 @@ impl Run for Dump {
             Some(_) if !self.memory_only => {
                 return Err(CmdError::message("--format only works with --memory-only"))
             }
+            // Read quietly, as virsh reads it: an empty one is none.
+            Some(f) if f.is_empty() => DUMP_FORMAT_RAW,
             Some(f) => DUMP_FORMATS.iter().position(|n| n == f).ok_or_else(|| {
                 CmdError::message(format!(
                     "format '{f}' is not supported, expecting 'kdump-zlib', 'kdump-lzo', 'kdump-snappy', 'win-dmp' or 'elf'"

@@ -9,6 +9,7 @@ impl Run for ManagedsaveDumpxml {
         let conn = s.conn()?;
         let flags = XmlFlags::from_options([(self.security_info, XmlFlags::SECURE)]);
         let dom = lookup::domain(&conn, Self::NAME, &self.target.domain, By::ANY)?;
+        quiet_xpath(&self.xpath)?;
         let xml = conn.domains().managed_save_xml(&dom, flags)?;
         dump_xml(xml, &self.xpath)
     }

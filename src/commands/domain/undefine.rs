@@ -23,7 +23,8 @@ impl Run for Undefine {
             (self.nvram, "nvram", self.keep_nvram, "keep-nvram"),
             (self.tpm, "tpm", self.keep_tpm, "keep-tpm"),
         ])?;
-        let storage = self.storage.as_deref();
+        // Read quietly, as virsh reads it: an empty list is no list.
+        let storage = self.storage.as_deref().filter(|s| !s.is_empty());
         if self.wipe_storage && storage.is_none() && !self.remove_all_storage {
             return Err(CmdError::message(
                 "'--wipe-storage' requires '--storage <string>' or '--remove-all-storage'",
