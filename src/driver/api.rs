@@ -537,6 +537,15 @@ fn active_by_state(api: &(impl DomainApi + ?Sized), dom: &DomainRef) -> Result<b
     Ok(api.domain_state(dom)?.is_active())
 }
 
+/// A call done by the driver's fuller one: when that one is not supported either, libvirt
+/// names the call made (`function`).
+fn by_fuller(done: Result<()>, function: &str) -> Result<()> {
+    match done {
+        Err(e) if e.code == crate::error::ErrorCode::NoSupport => Err(Error::no_support(function)),
+        other => other,
+    }
+}
+
 /// A driver saves without flags as with none.
 fn save_plain(
     api: &(impl DomainApi + ?Sized),
@@ -544,11 +553,13 @@ fn save_plain(
     to: &str,
     progress: ProgressFn<'_>,
 ) -> Result<()> {
-    api.save_domain_flags(dom, to, None, SaveFlags::default(), progress)
+    let done = api.save_domain_flags(dom, to, None, SaveFlags::default(), progress);
+    by_fuller(done, "virDomainSave")
 }
 
 fn restore_plain(api: &(impl DomainApi + ?Sized), from: &str) -> Result<()> {
-    api.restore_domain_flags(from, None, SaveFlags::default())
+    let done = api.restore_domain_flags(from, None, SaveFlags::default());
+    by_fuller(done, "virDomainRestore")
 }
 
 /// A plain core dump is one in libvirt's raw format.
@@ -559,7 +570,8 @@ fn dump_raw(
     flags: DumpFlags,
     progress: ProgressFn<'_>,
 ) -> Result<()> {
-    api.core_dump_with_format(dom, to, DUMP_FORMAT_RAW, flags, progress)
+    let done = api.core_dump_with_format(dom, to, DUMP_FORMAT_RAW, flags, progress);
+    by_fuller(done, "virDomainCoreDump")
 }
 
 /// virsh defines without flags through `virDomainDefineXML`: the same as no flags.
