@@ -48,13 +48,13 @@ for file in "$here"/cases/*.case; do
         real=$(cd "$run" && pwd -P)
         set +e
         (cd "$run" && env -i LANG=C PATH=/usr/bin:/bin HOME=/nonexistent \
-            timeout -s KILL 3 "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null)
+            timeout -k 2 3 "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null)
         rc=$?
         set -e
         rm -rf "$run"
-        [ "$rc" = 137 ] || break
+        [ "$rc" = 124 ] || [ "$rc" = 137 ] || break
     done
-    [ "$rc" != 137 ] || { echo "capture: $name hung $try times" >&2; exit 1; }
+    [ "$rc" != 124 ] && [ "$rc" != 137 ] || { echo "capture: $name hung $try times" >&2; exit 1; }
     for f in "$tmp/out" "$tmp/err"; do
         REAL=$real perl -pi -e 's/\Q$ENV{REAL}\E/<cwd>/g' "$f"
     done
