@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::golden::{command, golden_dir, mask_clock, shell_words, Case};
+use common::golden::{golden_dir, mask_clock, run_case, shell_words, Case};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn this_host() -> String {
@@ -25,12 +25,10 @@ fn captured_host(dir: &std::path::Path) -> String {
         .to_string()
 }
 
-/// Checks `case` against what `program` prints now.
+/// Checks `case` against what `program` prints now, run in a directory of its own.
 fn compare(case: &Case, hosts: (&str, &str), program: &str) -> Result<(), Failed> {
-    let got = command(program, &case.args)
-        .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    let why = case.differences(&got, hosts);
+    let (dir, got) = run_case(program, &case.args, |_| {});
+    let why = case.differences(&got, hosts, ("", dir.shown()));
     if why.is_empty() {
         return Ok(());
     }

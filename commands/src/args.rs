@@ -87,6 +87,16 @@ pub struct XmlFileArg {
     pub file: std::path::PathBuf,
 }
 
+/// `--running`, `--paused`: the state a save image restores to (`save`, the save image and
+/// managed save commands; each words the help its own way, with `mut_arg`, where it differs).
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct RestoreState {
+    #[arg(long, help = "set domain to be running on restore")]
+    pub running: bool,
+    #[arg(long, help = "set domain to be paused on restore")]
+    pub paused: bool,
+}
+
 /// How `vol-clone` and `vol-create-from` copy a volume.
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct VolCopy {

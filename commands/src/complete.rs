@@ -10,6 +10,11 @@ pub enum DomainFilter {
     Paused,
     /// Inactive and persistent (what `domrename` can take).
     InactivePersistent,
+    Running,
+    /// In a state other than running, paused or shut off (`dompmwakeup`).
+    Other,
+    /// With a managed save image.
+    ManagedSave,
 }
 
 /// Which pools or networks an option offers.

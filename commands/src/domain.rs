@@ -6,6 +6,9 @@ use crate::args::{DescArgs, DomainArg, Impact, MemoryChange, XPathArgs, XmlFileA
 use crate::complete::{DomainFilter, Values};
 use crate::spec;
 
+mod saves;
+pub use saves::*;
+
 /// The values of `shutdown --mode` and `reboot --mode` (a comma-separated list of them).
 pub const SHUTDOWN_MODES: [&str; 5] = ["acpi", "agent", "initctl", "signal", "paravirt"];
 
@@ -48,6 +51,7 @@ pub struct Undefine {
     pub remove_all_storage: bool,
     #[arg(
         long = "delete-storage-volume-snapshots",
+        alias = "delete-snapshots",
         help = "delete snapshots associated with volume(s), requires --remove-all-storage (must be supported by storage driver)"
     )]
     pub delete_storage_volume_snapshots: bool,
@@ -72,7 +76,10 @@ pub struct Undefine {
     #[arg(long = "keep-tpm", help = "keep TPM state")]
     pub keep_tpm: bool,
 }
-spec!(Undefine: "undefine" ["domain"]);
+spec!(Undefine: "undefine" ["domain"];
+    const UNWANTED_POSITIONAL: &'static [&'static str] = &["storage"];
+    const ALLOW_EMPTY: &'static [&'static str] = &["storage"];
+);
 
 /// `autostart-all`: virtsh's own: starts what is marked autostart (there is no daemon to)
 #[derive(Debug, Clone, PartialEq, Parser)]

@@ -14,6 +14,22 @@ pub fn unsigned<T: FromStr>(text: &str) -> Result<T, String> {
     t.parse().map_err(|_| format!("'{text}' is not a number"))
 }
 
+/// A signed number as virsh reads an int option (`virStrToLong_i`, that is `strtol`): leading
+/// blanks and one sign are allowed, and nothing may follow the digits.
+pub fn signed<T: FromStr>(text: &str) -> Result<T, String> {
+    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (sign, digits) = match t.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", t.strip_prefix('+').unwrap_or(t)),
+    };
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!("'{text}' is not a number"));
+    }
+    format!("{sign}{digits}")
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))
+}
+
 /// A clap value parser for an unsigned option that takes a negative number and wraps it
 /// (virsh's `vshCommandOptULongLongWrap`, which is `strtoull`'s own reading: `-1` is the
 /// largest value).
@@ -29,7 +45,18 @@ pub fn wrapping_u64(text: &str) -> Result<u64, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{unsigned, wrapping_u64};
+    use super::{signed, unsigned, wrapping_u64};
+
+    #[test]
+    fn as_strtol() {
+        assert_eq!(signed::<i32>(" -2"), Ok(-2));
+        assert_eq!(signed::<i32>("+7"), Ok(7));
+        assert!(signed::<i32>("--1").is_err());
+        assert!(signed::<i32>("-+1").is_err());
+        assert!(signed::<i32>("1x").is_err());
+        assert!(signed::<i32>("2147483648").is_err());
+        assert!(signed::<i32>("").is_err());
+    }
 
     #[test]
     fn wrapping_as_strtoull() {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use virtsh_commands::args::{DescArgs, Impact, MemoryChange, XPathArgs};
+use virtsh_commands::args::{DescArgs, Impact, MemoryChange, RestoreState, XPathArgs};
 
 use super::lookup::{self, By};
 use super::CmdError;
@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::model::units::{parse_scaled, ScaleError};
 use crate::render::{Line, NamedText, Outcome};
 use crate::session::Session;
-use crate::types::{DomainRef, ModifyFlags, NetworkRef, PoolRef, ShutdownFlags};
+use crate::types::{DomainRef, ModifyFlags, NetworkRef, PoolRef, SaveFlags, ShutdownFlags};
 
 /// An informational line (`Domain 'x' started`).
 pub fn message(text: impl Into<Line>) -> Result<Outcome, CmdError> {
@@ -65,6 +65,31 @@ pub fn dump_xml(xml: String, args: &XPathArgs) -> Result<Outcome, CmdError> {
     }
 }
 
+/// A number option read when the command runs (virsh reads some only after it has looked up
+/// the domain): `parse` is the reading (`num::signed`, `num::unsigned`), its failure virsh's
+/// `Numeric value ... malformed or out of range`.
+pub fn number<T>(
+    text: &str,
+    option: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, CmdError> {
+    parse(text).map_err(|_| {
+        CmdError::Value(virtsh_commands::parse::ValueError::Numeric {
+            option: option.into(),
+            value: text.into(),
+        })
+    })
+}
+
+/// `--xpath` as the save image commands read it (quietly): an empty one fails the command
+/// with nothing said.
+pub fn quiet_xpath(args: &XPathArgs) -> Result<(), CmdError> {
+    match args.xpath.as_deref() {
+        Some("") => Err(CmdError::Silent),
+        _ => Ok(()),
+    }
+}
+
 /// virsh's `VSH_EXCLUSIVE_OPTIONS`: the first pair given together is an error.
 pub fn exclusive(pairs: &[(bool, &str, bool, &str)]) -> Result<(), CmdError> {
     match pairs.iter().find(|(a, _, b, _)| *a && *b) {
@@ -73,6 +98,19 @@ pub fn exclusive(pairs: &[(bool, &str, bool, &str)]) -> Result<(), CmdError> {
         ))),
         None => Ok(()),
     }
+}
+
+/// The flags of `--running` and `--paused` (libvirt refuses the two together, in its words);
+/// with `up_front`, virsh's own refusal first (where the edit loop would retry in vain, or
+/// virsh checks before it reads the XML file).
+pub fn restore_state(state: &RestoreState, up_front: bool) -> Result<SaveFlags, CmdError> {
+    if up_front {
+        exclusive(&[(state.running, "running", state.paused, "paused")])?;
+    }
+    Ok(SaveFlags::from_options([
+        (state.running, SaveFlags::RUNNING),
+        (state.paused, SaveFlags::PAUSED),
+    ]))
 }
 
 /// `--current`, `--live`, `--config`: `None` when none is given.
@@ -270,13 +308,16 @@ mod tests {
 
     #[test]
     fn comma_split() {
-        assert_eq!(
-            split_commas(b"a,b,,c,,,d"),
-            vec![b"a".to_vec(), b"b,c,".to_vec(), b"d".to_vec()]
-        );
-        assert_eq!(
-            split_commas(b",a,"),
-            vec![b"".to_vec(), b"a".to_vec(), b"".to_vec()]
-        );
+        let split = |s: &str| -> Vec<String> {
+            split_commas(s.as_bytes())
+                .into_iter()
+                .map(|p| String::from_utf8(p).unwrap())
+                .collect()
+        };
+        assert_eq!(split("a,b,,c,,,d"), ["a", "b,c,", "d"]);
+        assert_eq!(split(",a,"), ["", "a", ""]);
+        assert_eq!(split("vda,/a/b,foo"), ["vda", "/a/b", "foo"]);
+        assert_eq!(split("a,"), ["a", ""]);
+        assert_eq!(split("x"), ["x"]);
     }
 }

@@ -1,8 +1,9 @@
-//! `edit`, `net-edit`, `pool-edit`, `snapshot-edit` and `checkpoint-edit`: the XML goes to a
-//! temporary file (`$TMPDIR/virtshXXXXXX.xml`), the user's editor runs on it (`$VISUAL`, then
-//! `$EDITOR`, then `vi`), and a changed document is defined again under the usual duplicate
-//! rules. When that fails on a terminal, virsh's prompt asks what to do; the error goes out
-//! through the session's output first.
+//! `edit`, `net-edit`, `pool-edit`, `snapshot-edit`, `checkpoint-edit`, `save-image-edit` and
+//! `managedsave-edit`: the XML goes to a temporary file (`$TMPDIR/virtshXXXXXX.xml`), the
+//! user's editor runs on it (`$VISUAL`, then `$EDITOR`, then `vi`), and a changed document is
+//! defined again (under the usual duplicate rules, or into the image). When that fails on a
+//! terminal, virsh's prompt asks what to do; the error goes out through the session's output
+//! first.
 
 use std::io::Write;
 use std::path::Path;
@@ -16,15 +17,15 @@ use crate::terminal::ask_key;
 
 /// What is being edited.
 pub struct Subject<'a> {
-    /// `Domain` or `Pool`, as the messages name it.
-    pub kind: &'static str,
     /// Whether the define step validates (virsh's `i` answer turns validation off).
     pub relax: bool,
     pub xml: String,
     /// Defines the edited document; returns the object's name.
     pub define: &'a dyn Fn(&str) -> crate::error::Result<String>,
-    /// The object's name before editing (domain names print quoted).
-    pub name: String,
+    /// What a failed define does without a terminal: virsh says `Failed.` and goes on as
+    /// if it had worked (so it does for save images, and for managed save images); `false`
+    /// fails the command with the define's error.
+    pub failure_goes_on: bool,
 }
 
 /// The editor virsh would run.
@@ -108,20 +109,24 @@ pub enum Edited {
     Unchanged,
     /// The edited document was defined: the object's name now.
     Defined(String),
+    /// The define failed without a terminal and virsh went on as if it had worked
+    /// ([`Subject::failure_goes_on`]).
+    WentOn,
 }
 
-/// `edit` and its kin, in virsh's words for a domain, pool or network.
-pub fn edit(s: &mut Session, subject: Subject) -> Result<Outcome, CmdError> {
-    let quote = if subject.kind == "Domain" { "'" } else { "" };
-    let line = match edit_xml(s, &subject, false)? {
-        Edited::Unchanged => format!(
-            "{} {quote}{}{quote} XML configuration not changed.",
-            subject.kind, subject.name
-        ),
-        Edited::Defined(name) => format!(
-            "{} {quote}{name}{quote} XML configuration edited.",
-            subject.kind
-        ),
+/// `edit` and its kin, in virsh's words for an object of `kind` (`Domain`, `Pool`,
+/// `Network`) named `name` (domain names print quoted).
+pub fn edit(
+    s: &mut Session,
+    subject: &Subject,
+    kind: &str,
+    name: &str,
+) -> Result<Outcome, CmdError> {
+    let quote = if kind == "Domain" { "'" } else { "" };
+    let line = match edit_xml(s, subject, false)? {
+        Edited::Unchanged => format!("{kind} {quote}{name}{quote} XML configuration not changed."),
+        Edited::Defined(now) => format!("{kind} {quote}{now}{quote} XML configuration edited."),
+        Edited::WentOn => format!("{kind} {quote}{name}{quote} XML configuration edited."),
     };
     Ok(Outcome::Message(Line::from(line)))
 }
@@ -152,6 +157,10 @@ pub fn edit_xml(
         loop {
             match (subject.define)(&edited) {
                 Ok(name) => return Ok(Edited::Defined(name)),
+                Err(_) if !s.term.is_terminal() && subject.failure_goes_on => {
+                    s.out.error(&CmdError::message("Failed.").failure());
+                    return Ok(Edited::WentOn);
+                }
                 Err(e) if !s.term.is_terminal() => return Err(CmdError::Driver(e)),
                 Err(e) => {
                     s.out.error(&CmdError::Driver(e).failure());

@@ -8,6 +8,7 @@ pub(crate) mod common;
 mod edit;
 mod error;
 mod interfaces;
+mod job;
 mod listen;
 pub(crate) mod lookup;
 mod moments;
@@ -56,6 +57,19 @@ pub fn run(request: &Request, session: &mut Session) -> Result<Outcome, CmdError
         Request::Domname(r) => r.run(session),
         Request::Domrename(r) => r.run(session),
         Request::Domuuid(r) => r.run(session),
+        Request::Dompmsuspend(r) => r.run(session),
+        Request::Dompmwakeup(r) => r.run(session),
+        Request::Dump(r) => r.run(session),
+        Request::Managedsave(r) => r.run(session),
+        Request::ManagedsaveRemove(r) => r.run(session),
+        Request::ManagedsaveEdit(r) => r.run(session),
+        Request::ManagedsaveDumpxml(r) => r.run(session),
+        Request::ManagedsaveDefine(r) => r.run(session),
+        Request::Restore(r) => r.run(session),
+        Request::Save(r) => r.run(session),
+        Request::SaveImageDefine(r) => r.run(session),
+        Request::SaveImageDumpxml(r) => r.run(session),
+        Request::SaveImageEdit(r) => r.run(session),
         Request::Dumpxml(r) => r.run(session),
         Request::Edit(r) => r.run(session),
         Request::Reboot(r) => r.run(session),

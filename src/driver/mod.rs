@@ -6,6 +6,7 @@ pub mod api;
 pub mod events;
 pub mod moments;
 pub mod network;
+pub mod paths;
 pub mod qemu;
 pub mod remote;
 pub mod storage;

@@ -35,7 +35,7 @@ pub enum ModelError {
     /// Not well-formed XML; Display is libxml2's layout (line, message, the line, a caret).
     #[error("{0}")]
     Malformed(Malformed),
-    #[error("unexpected root element <{found}>, expecting <{expected}>")]
+    #[error("expecting root element of '{expected}', not '{found}'")]
     WrongRoot {
         found: String,
         expected: &'static str,

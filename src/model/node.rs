@@ -19,6 +19,8 @@ pub struct FixtureDomain {
     /// `<test:domainsnapshot>` elements, read as redefined snapshots, each with whether it
     /// is the current one (`<active>`).
     pub snapshots: Vec<(SnapshotDef, bool)>,
+    /// `<test:hasmanagedsave/>`: the (shut off) domain starts with a managed save image.
+    pub managed_save: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -100,19 +102,12 @@ impl NodeFixture {
             match c.name.as_str() {
                 "domain" => {
                     let d = load(c)?;
-                    let test =
-                        |local: &str| d.elements().find(|e| e.name == format!("test:{local}"));
                     let def = DomainDef::from_element(&d)?;
                     let mut snapshots = Vec::new();
                     for e in d.elements().filter(|e| e.name == "test:domainsnapshot") {
                         snapshots.push(SnapshotDef::from_element(&load(e)?, PRESET)?);
                     }
-                    fixture.domains.push(FixtureDomain {
-                        def,
-                        runstate: test("runstate").and_then(|r| r.text().trim().parse().ok()),
-                        transient: test("transient").is_some(),
-                        snapshots,
-                    });
+                    fixture.domains.push(test_namespace(&d, def, snapshots)?);
                 }
                 "pool" => {
                     let p = load(c)?;
@@ -163,6 +158,47 @@ const PRESET: SnapshotReading = SnapshotReading {
     validate: false,
     internal: true,
 };
+/// The test driver's own elements of a domain (`testDomainDefNamespaceParse`): its state, and
+/// whether it is transient or has a managed save image, checked as libvirt checks them.
+fn test_namespace(
+    d: &Element,
+    def: DomainDef,
+    snapshots: Vec<(SnapshotDef, bool)>,
+) -> Result<FixtureDomain, FixtureError> {
+    let test = |local: &str| d.elements().find(|e| e.name == format!("test:{local}"));
+    let invalid = |what: String| FixtureError::Model(ModelError::Invalid(what));
+    // libvirt's VIR_DOMAIN_LAST: states are numbered below it.
+    const STATES: u32 = 8;
+    const SHUTOFF: i32 = 5;
+    let runstate = match test("runstate").map(|r| r.text()) {
+        None => None,
+        Some(text) if text.trim().is_empty() => None,
+        Some(text) => match text.trim().parse::<u32>() {
+            Ok(n) if n >= STATES => return Err(invalid(format!("runstate '{n}' out of range'"))),
+            Ok(n) => Some(n as i32),
+            Err(_) => return Err(invalid("invalid runstate".into())),
+        },
+    };
+    let transient = test("transient").is_some();
+    let managed_save = test("hasmanagedsave").is_some();
+    if transient && runstate == Some(SHUTOFF) {
+        return Err(invalid(
+            "transient domain cannot have runstate 'shutoff'".into(),
+        ));
+    }
+    if managed_save && runstate != Some(SHUTOFF) {
+        return Err(invalid(
+            "domain with managedsave data can only have runstate 'shutoff'".into(),
+        ));
+    }
+    Ok(FixtureDomain {
+        def,
+        runstate,
+        transient,
+        managed_save,
+        snapshots,
+    })
+}
 
 fn read(path: &Path) -> Result<String, FixtureError> {
     crate::sys::read_capped(path, crate::sys::XML_FILE_MAX)

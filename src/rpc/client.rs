@@ -385,8 +385,36 @@ impl Pending<'_> {
         self.reply_within(None)
     }
 
+    /// The reply, decoded; while it has not come, `tick` runs every `every` (virsh's job
+    /// watch asks the daemon how far the job is meanwhile, on the same connection).
+    pub fn wait_ticking<R: Xdr>(
+        self,
+        every: Duration,
+        tick: &mut dyn FnMut(),
+    ) -> Result<R, RpcError> {
+        let rx = self
+            .replies
+            .as_ref()
+            .expect("a pending call keeps its receiver");
+        let reply = loop {
+            match rx.recv_timeout(every) {
+                Ok(m) => break Self::as_reply(m)?,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => tick(),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(self.client.disconnected())
+                }
+            }
+        };
+        from_bytes(&reply.body)
+            .map_err(|e| RpcError::Protocol(format!("malformed reply from the daemon: {e}")))
+    }
+
     fn reply_within(&self, deadline: Option<&Deadline>) -> Result<Message, RpcError> {
-        let m = self.receive(deadline)?;
+        Self::as_reply(self.receive(deadline)?)
+    }
+
+    /// A message that must be the call's reply: its error, or the reply itself.
+    fn as_reply(m: Message) -> Result<Message, RpcError> {
         match (m.header.kind, m.header.status) {
             (MsgType::Reply, MsgStatus::Ok) => Ok(m),
             (_, MsgStatus::Error) => Err(remote_error(&m.body)),
@@ -461,6 +489,27 @@ mod tests {
         let b = client.start(2, &()).unwrap();
         assert_eq!(b.wait::<i32>().unwrap(), 20);
         assert_eq!(a.wait::<i32>().unwrap(), 10);
+    }
+
+    #[test]
+    fn a_slow_reply_is_waited_for_with_ticks_and_other_calls_meanwhile() {
+        let client = fake(|m| {
+            if m.header.proc_ == 1 {
+                std::thread::sleep(Duration::from_millis(120));
+            }
+            reply(&m, MsgStatus::Ok, to_bytes(&(m.header.proc_ * 10)))
+        });
+        let slow = client.start(1, &()).unwrap();
+        let mut ticks = Vec::new();
+        let value: i32 = slow
+            .wait_ticking(Duration::from_millis(20), &mut || {
+                // The fake daemon answers in order: a call made meanwhile waits its turn,
+                // and the slow reply that came first is kept for its own call.
+                ticks.push(client.call::<(), i32>(2, &()).unwrap());
+            })
+            .unwrap();
+        assert_eq!(value, 10);
+        assert_eq!(ticks, [20]);
     }
 
     #[test]

@@ -220,6 +220,24 @@ procs! {
     DOMAIN_CHECKPOINT_LOOKUP_BY_NAME = 415,
     DOMAIN_CHECKPOINT_GET_PARENT = 416,
     DOMAIN_CHECKPOINT_DELETE = 417,
+    DOMAIN_CORE_DUMP = 53,
+    DOMAIN_RESTORE = 54,
+    DOMAIN_SAVE = 55,
+    DOMAIN_IS_ACTIVE = 150,
+    DOMAIN_GET_JOB_INFO = 163,
+    DOMAIN_MANAGED_SAVE = 182,
+    DOMAIN_MANAGED_SAVE_REMOVE = 184,
+    DOMAIN_SAVE_FLAGS = 232,
+    DOMAIN_RESTORE_FLAGS = 233,
+    DOMAIN_SAVE_IMAGE_GET_XML_DESC = 235,
+    DOMAIN_SAVE_IMAGE_DEFINE_XML = 236,
+    DOMAIN_PM_SUSPEND_FOR_DURATION = 261,
+    DOMAIN_PM_WAKEUP = 267,
+    DOMAIN_CORE_DUMP_WITH_FORMAT = 334,
+    DOMAIN_MANAGED_SAVE_GET_XML_DESC = 388,
+    DOMAIN_MANAGED_SAVE_DEFINE_XML = 389,
+    DOMAIN_SAVE_PARAMS = 440,
+    DOMAIN_RESTORE_PARAMS = 441,
 }
 
 /// `VIR_DRV_FEATURE_PROGRAM_KEEPALIVE`.
@@ -325,6 +343,53 @@ xdr_struct! {
 }
 
 xdr_struct! { pub struct DomXmlArgs { pub dom: WireDomain, pub xml: String, } }
+xdr_struct! { pub struct DomPathArgs { pub dom: WireDomain, pub path: String, } }
+xdr_struct! { pub struct DomPathFlagsArgs { pub dom: WireDomain, pub path: String, pub flags: u32, } }
+xdr_struct! {
+    /// `remote_domain_save_flags_args`.
+    pub struct SaveFlagsArgs { pub dom: WireDomain, pub to: String, pub dxml: Option<String>, pub flags: u32, }
+}
+xdr_struct! { pub struct DomParamsArgs { pub dom: WireDomain, pub params: Vec<WireTypedParam>, pub flags: u32, } }
+xdr_struct! { pub struct PathArgs { pub path: String, } }
+xdr_struct! { pub struct PathFlagsArgs { pub path: String, pub flags: u32, } }
+xdr_struct! {
+    /// `remote_domain_restore_flags_args`.
+    pub struct RestoreFlagsArgs { pub from: String, pub dxml: Option<String>, pub flags: u32, }
+}
+xdr_struct! { pub struct ParamsArgs { pub params: Vec<WireTypedParam>, pub flags: u32, } }
+xdr_struct! {
+    /// `remote_domain_save_image_define_xml_args`.
+    pub struct SaveImageDefineArgs { pub file: String, pub dxml: String, pub flags: u32, }
+}
+xdr_struct! {
+    /// `remote_domain_managed_save_define_xml_args`.
+    pub struct ManagedSaveDefineArgs { pub dom: WireDomain, pub dxml: Option<String>, pub flags: u32, }
+}
+xdr_struct! {
+    /// `remote_domain_core_dump_with_format_args`.
+    pub struct CoreDumpFormatArgs { pub dom: WireDomain, pub to: String, pub dumpformat: u32, pub flags: u32, }
+}
+xdr_struct! {
+    /// `remote_domain_pm_suspend_for_duration_args`.
+    pub struct PmSuspendArgs { pub dom: WireDomain, pub target: u32, pub duration: u64, pub flags: u32, }
+}
+xdr_struct! {
+    /// `remote_domain_get_job_info_ret` (`virDomainJobInfo`).
+    pub struct JobInfoRet {
+        pub kind: i32,
+        pub time_elapsed: u64,
+        pub time_remaining: u64,
+        pub data_total: u64,
+        pub data_processed: u64,
+        pub data_remaining: u64,
+        pub mem_total: u64,
+        pub mem_processed: u64,
+        pub mem_remaining: u64,
+        pub file_total: u64,
+        pub file_processed: u64,
+        pub file_remaining: u64,
+    }
+}
 xdr_struct! { pub struct DomXmlFlagsArgs { pub dom: WireDomain, pub xml: String, pub flags: u32, } }
 xdr_struct! { pub struct DomDeviceArgs { pub dom: WireDomain, pub device: String, } }
 xdr_struct! {

@@ -196,6 +196,9 @@ fn live_names(conn: &Connection, values: Values, scan: &Scan) -> Vec<String> {
                 DomainFilter::Inactive => F::INACTIVE,
                 DomainFilter::Paused => F::PAUSED,
                 DomainFilter::InactivePersistent => F::INACTIVE | F::PERSISTENT,
+                DomainFilter::Running => F::RUNNING,
+                DomainFilter::Other => F::OTHER,
+                DomainFilter::ManagedSave => F::MANAGEDSAVE,
             };
             let doms = conn.domains().list_domains(flags).unwrap_or_default();
             doms.into_iter().map(|d| d.name).collect()

@@ -70,10 +70,22 @@ flags!(
 
 impl DomainListFlags {
     /// Whether a domain passes these filters: any of the state filters set must name its
-    /// state, each pair must pass, and managed save counts as absent (no driver here has
-    /// it). `autostart` is asked only when a filter needs it. The snapshot and checkpoint
-    /// pairs are [`DomainListFlags::admits_moments`]'s.
+    /// state, each pair must pass, and managed save counts as absent. `autostart` is asked
+    /// only when a filter needs it. The snapshot and checkpoint pairs are
+    /// [`DomainListFlags::admits_moments`]'s.
     pub fn admits(self, state: &State, persistent: bool, autostart: impl FnOnce() -> bool) -> bool {
+        self.admits_saved(state, persistent, autostart, false)
+    }
+
+    /// [`DomainListFlags::admits`] for a driver that knows whether the domain has a managed
+    /// save image.
+    pub fn admits_saved(
+        self,
+        state: &State,
+        persistent: bool,
+        autostart: impl FnOnce() -> bool,
+        managed_save: bool,
+    ) -> bool {
         type F = DomainListFlags;
         let pair = |on: F, off: F, value: bool| passes(self.any(on), self.any(off), value);
         let state_ok = !self.any(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER)
@@ -88,7 +100,7 @@ impl DomainListFlags {
             && pair(F::PERSISTENT, F::TRANSIENT, persistent)
             && (!self.any(F::AUTOSTART | F::NO_AUTOSTART)
                 || pair(F::AUTOSTART, F::NO_AUTOSTART, autostart()))
-            && pair(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, false)
+            && pair(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, managed_save)
     }
 
     /// Whether a domain with (or without) snapshots and checkpoints passes the snapshot and
@@ -321,5 +333,47 @@ flags!(
     VolCreateFlags {
         PREALLOC_METADATA = 1,
         REFLINK = 1 << 1,
+    }
+);
+
+flags!(
+    /// `virStorageVolDeleteFlags`.
+    VolDeleteFlags {
+        ZEROED = 1,
+        WITH_SNAPSHOTS = 1 << 1,
+    }
+);
+
+flags!(
+    /// `virDomainSaveRestoreFlags`: save, restore, managed save and the save image calls.
+    SaveFlags {
+        BYPASS_CACHE = 1,
+        RUNNING = 1 << 1,
+        PAUSED = 1 << 2,
+        RESET_NVRAM = 1 << 3,
+    }
+);
+
+flags!(
+    /// `virDomainCoreDumpFlags`.
+    DumpFlags {
+        CRASH = 1,
+        LIVE = 1 << 1,
+        BYPASS_CACHE = 1 << 2,
+        RESET = 1 << 3,
+        MEMORY_ONLY = 1 << 4,
+    }
+);
+
+flags!(
+    /// `virDomainUndefineFlagsValues`: what goes with the definition, or stays.
+    UndefineFlags {
+        MANAGED_SAVE = 1,
+        SNAPSHOTS_METADATA = 1 << 1,
+        NVRAM = 1 << 2,
+        KEEP_NVRAM = 1 << 3,
+        CHECKPOINTS_METADATA = 1 << 4,
+        TPM = 1 << 5,
+        KEEP_TPM = 1 << 6,
     }
 );

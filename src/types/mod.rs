@@ -8,6 +8,7 @@ mod flags;
 mod handles;
 mod info;
 mod moments;
+mod saves;
 mod state;
 pub mod stats;
 mod vocabulary;
@@ -17,6 +18,7 @@ pub use flags::*;
 pub use handles::*;
 pub use info::*;
 pub use moments::*;
+pub use saves::*;
 pub use state::*;
 pub use vocabulary::*;
 

@@ -135,16 +135,3 @@ flags!(
         CHILDREN_ONLY = 1 << 2,
     }
 );
-
-flags!(
-    /// `virDomainUndefineFlagsValues`.
-    UndefineFlags {
-        MANAGED_SAVE = 1,
-        SNAPSHOTS_METADATA = 1 << 1,
-        NVRAM = 1 << 2,
-        KEEP_NVRAM = 1 << 3,
-        CHECKPOINTS_METADATA = 1 << 4,
-        TPM = 1 << 5,
-        KEEP_TPM = 1 << 6,
-    }
-);

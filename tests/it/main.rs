@@ -22,6 +22,7 @@ mod races;
 mod readers;
 mod remote;
 mod repl;
+mod saves;
 mod ssh;
 mod ssh_config;
 mod ssh_warm;

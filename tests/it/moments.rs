@@ -34,7 +34,7 @@ fn assert_same(uri: &str, scripts: &[&str], editor: Option<&Path>) {
             stdout: String::from_utf8_lossy(&virsh.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&virsh.stderr).into_owned(),
         };
-        let why = reference.differences(&ours, ("", ""));
+        let why = reference.differences(&ours, ("", ""), ("", ""));
         if !why.is_empty() {
             failures.push(format!("== {uri} {script}\n{}", why.join("\n")));
         }
@@ -200,8 +200,8 @@ fn both(script: &str) -> String {
     let theirs = system("virsh", script);
     let ours = system(env!("CARGO_BIN_EXE_virtsh"), script);
     let text = |o: &Output| {
-        let out = normalise(&String::from_utf8_lossy(&o.stdout), "");
-        let err = normalise(&String::from_utf8_lossy(&o.stderr), "");
+        let out = normalise(&String::from_utf8_lossy(&o.stdout), "", "");
+        let err = normalise(&String::from_utf8_lossy(&o.stderr), "", "");
         (out, err, o.status.code())
     };
     assert_eq!(text(&ours), text(&theirs), "{script}");

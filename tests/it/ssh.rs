@@ -18,7 +18,7 @@ use crate::common::sshd::{self, keygen, pubkey};
 fn golden_cases_over_ssh_match_virsh() {
     let d = sshd::start();
     let uri = format!("test+ssh://root@127.0.0.1:{}{}", d.port, private_default());
-    assert_same_over(&uri, |program, args| run(program, d.home.path(), args));
+    assert_same_over(&uri, |c| sshd::environment(c, d.home.path()));
 }
 
 #[test]

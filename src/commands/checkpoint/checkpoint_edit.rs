@@ -18,20 +18,21 @@ impl Run for CheckpointEdit {
             .checkpoint_xml(&chk, CheckpointXmlFlags::SECURE)
             .map_err(|e| failed_update(e.into(), &name))?;
         let subject = Subject {
-            kind: "Checkpoint",
             relax: false,
             xml,
             define: &|x| {
                 chks.create_checkpoint(&dom, x, CheckpointCreateFlags::REDEFINE)
                     .map(|c| c.name)
             },
-            name: name.clone(),
+            failure_goes_on: false,
         };
         let edited = match edit_xml(s, &subject, false).map_err(|e| failed_update(e, &name))? {
             Edited::Unchanged => {
                 return message(format!("Checkpoint {name} XML configuration not changed."))
             }
+            // Without `failure_goes_on` a failed define is an error, never this.
             Edited::Defined(n) => n,
+            Edited::WentOn => return Err(CmdError::Silent),
         };
         if edited == name {
             return message(format!("Checkpoint {name} edited."));

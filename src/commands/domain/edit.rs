@@ -15,12 +15,11 @@ impl Run for Edit {
             .domains()
             .domain_xml(&dom, XmlFlags::INACTIVE | XmlFlags::SECURE)?;
         let subject = Subject {
-            kind: "Domain",
             relax: true,
             xml,
             define: &|x| conn.domains().define_domain(x).map(|d| d.name),
-            name: dom.name,
+            failure_goes_on: false,
         };
-        edit(s, subject)
+        edit(s, &subject, "Domain", &dom.name)
     }
 }

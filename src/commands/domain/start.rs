@@ -1,4 +1,5 @@
-//! `start`: start an inactive domain.
+//! `start`: start an inactive domain (from its managed save image, when it has one and the
+//! driver keeps one).
 
 use virtsh_commands::domain::Start;
 
@@ -13,7 +14,7 @@ impl Run for Start {
         if dom.id.is_some() {
             return Err(CmdError::message("Domain is already active"));
         }
-        let flags = StartFlags::from_options([
+        let mut flags = StartFlags::from_options([
             (self.paused, StartFlags::PAUSED),
             (self.autodestroy, StartFlags::AUTODESTROY),
             (self.bypass_cache, StartFlags::BYPASS_CACHE),
@@ -21,20 +22,27 @@ impl Run for Start {
             (self.reset_nvram, StartFlags::RESET_NVRAM),
         ]);
         let domains = conn.domains();
-        let started = match domains.start_domain(&dom, flags) {
-            // virsh's --force-boot where the driver lacks the flag: a managed save (none here)
-            // is what it discards, so without it the plain start is the same.
-            Err(e)
-                if flags.has(StartFlags::FORCE_BOOT)
-                    && matches!(e.code, ErrorCode::InvalidArg | ErrorCode::NoSupport) =>
-            {
-                domains.start_domain(&dom, flags & !StartFlags::FORCE_BOOT)
+        // virsh's --force-boot where the driver lacks the flag: the managed save image goes,
+        // then a plain start boots afresh. Any other failure is the driver's error alone.
+        if flags.has(StartFlags::FORCE_BOOT) {
+            match domains.start_domain(&dom, flags) {
+                Ok(()) => return started(&dom),
+                Err(e) if matches!(e.code, ErrorCode::InvalidArg | ErrorCode::NoSupport) => {}
+                Err(e) => return Err(CmdError::Driver(e)),
             }
-            other => other,
-        };
-        started.map_err(|e| {
-            CmdError::failed(format!("Failed to start domain '{}'", self.domain), e)
-        })?;
-        message(format!("Domain '{}' started", self.domain))
+            if domains.domain_has_managed_save(&dom).unwrap_or(false) {
+                domains.managed_save_remove(&dom)?;
+            }
+            flags = flags & !StartFlags::FORCE_BOOT;
+        }
+        domains
+            .start_domain(&dom, flags)
+            .map_err(|e| CmdError::failed(format!("Failed to start domain '{}'", dom.name), e))?;
+        started(&dom)
     }
+}
+
+/// virsh names the domain by its name, whatever form the argument had.
+fn started(dom: &DomainRef) -> Result<Outcome, CmdError> {
+    message(format!("Domain '{}' started", dom.name))
 }

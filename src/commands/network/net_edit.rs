@@ -15,12 +15,11 @@ impl Run for NetEdit {
             .network_xml(&net, true)
             .or_else(|_| conn.networks().network_xml(&net, false))?;
         let subject = Subject {
-            kind: "Network",
             relax: false,
             xml,
             define: &|x| conn.networks().define_network(x).map(|n| n.name),
-            name: net.name,
+            failure_goes_on: false,
         };
-        edit(s, subject)
+        edit(s, &subject, "Network", &net.name)
     }
 }

@@ -11,12 +11,11 @@ impl Run for PoolEdit {
         let pool = lookup::pool(&conn, Self::NAME, &self.target.pool)?;
         let xml = conn.storage().pool_xml(&pool, false)?;
         let subject = Subject {
-            kind: "Pool",
             relax: false,
             xml,
             define: &|x| conn.storage().define_pool(x).map(|p| p.name),
-            name: pool.name,
+            failure_goes_on: false,
         };
-        edit(s, subject)
+        edit(s, &subject, "Pool", &pool.name)
     }
 }

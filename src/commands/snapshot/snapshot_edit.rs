@@ -26,11 +26,10 @@ impl Run for SnapshotEdit {
             flags |= F::DISK_ONLY;
         }
         let subject = Subject {
-            kind: "Snapshot",
             relax: false,
             xml,
             define: &|x| snaps.create_snapshot(&dom, x, flags).map(|s| s.name),
-            name: snap.name.clone(),
+            failure_goes_on: false,
         };
         let edited =
             edit_xml(s, &subject, set_current).map_err(|e| failed_update(e, &snap.name))?;
@@ -41,7 +40,9 @@ impl Run for SnapshotEdit {
                     snap.name
                 ))
             }
+            // Without `failure_goes_on` a failed define is an error, never this.
             Edited::Defined(n) => n,
+            Edited::WentOn => return Err(CmdError::Silent),
         };
         if edited == snap.name {
             return message(format!("Snapshot {} edited.", snap.name));

@@ -11,7 +11,9 @@
 //!   libvirt's `libvirt-domain.c`, refuses every changing call on a read-only connection with
 //!   `operation forbidden: read only access prevents virXxx` before the driver sees it, and
 //!   makes the argument checks libvirt's public API makes (`check`; `check_readonly` for a
-//!   check that depends on the connection being read-only, such as a secure XML dump).
+//!   check that depends on the connection being read-only, such as a secure XML dump) and
+//!   makes absolute the paths libvirt's public API makes absolute (`absolute`, see
+//!   [`super::paths`]).
 //!
 //! Snapshots and checkpoints (`SnapshotApi`, `CheckpointApi`) are declared in [`moments`].
 
@@ -52,12 +54,21 @@ macro_rules! default_body {
     };
 }
 
-/// What the public layer does with a call: pass a read on, refuse a change when read-only.
+/// What the public layer does with a call: pass a read on, refuse a change when read-only,
+/// and refuse a `secure` read (its last argument the `XmlFlags`) asking for secrets then.
 macro_rules! gate {
-    (read, $self:ident, $api:literal) => {};
-    (write, $self:ident, $api:literal) => {
+    (read, $self:ident, $api:literal, ($($arg:ident),*)) => {};
+    (write, $self:ident, $api:literal, ($($arg:ident),*)) => {
         if $self.readonly {
             return Err(Error::denied($api));
+        }
+    };
+    (secure, $self:ident, $api:literal, ($dom:ident, $flags:ident)) => {
+        if $self.readonly && $flags.has(XmlFlags::SECURE) {
+            return Err(Error::new(
+                crate::error::ErrorCode::OperationDenied,
+                concat!("operation forbidden: ", $api, " with secure flag"),
+            ));
         }
     };
 }
@@ -70,7 +81,8 @@ macro_rules! api {
                 $(#[$m:meta])*
                 $kind:ident fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty
                     = $api:literal $(=> $default:path)? $(, check $check:expr)?
-                    $(, check_readonly $ro:expr)?;
+                    $(, check_readonly $ro:expr)?
+                    $(, absolute $abs:ident)?;
             )*
         }
     ) => {
@@ -103,10 +115,14 @@ macro_rules! api {
             $(
                 $(#[$m])*
                 pub fn $name(&self $(, $arg: $ty)*) -> Result<$ret> {
-                    gate!($kind, self, $api);
+                    gate!($kind, self, $api, ($($arg),*));
                     $($check?;)?
                     // A closure given whether the connection is read-only.
                     $(($ro)(self.readonly)?;)?
+                    $(
+                        let $abs = super::paths::Absolute::absolute($abs);
+                        let $abs = &$abs;
+                    )?
                     self.api.$name($($arg),*)
                 }
             )*
@@ -147,6 +163,7 @@ api! {
             = "virDomainDefineXML" => define_plain;
         write fn define_domain_flags(&self, xml: &str, flags: DefineFlags) -> DomainRef
             = "virDomainDefineXMLFlags";
+        /// Removes the definition; `flags` say what goes with it (or stays).
         write fn undefine_domain(&self, dom: &DomainRef, flags: UndefineFlags) -> ()
             = "virDomainUndefineFlags";
         /// Creates and starts a transient domain.
@@ -183,6 +200,74 @@ api! {
         read fn domain_is_persistent(&self, dom: &DomainRef) -> bool = "virDomainIsPersistent";
         read fn domain_has_managed_save(&self, dom: &DomainRef) -> bool
             = "virDomainHasManagedSaveImage";
+        read fn domain_is_active(&self, dom: &DomainRef) -> bool
+            = "virDomainIsActive" => active_by_state;
+        /// Saves a running domain's memory to the file `to` and stops it. `progress` hears
+        /// how far the save is, `(done, total)` bytes, when the driver can tell.
+        write fn save_domain(&self, dom: &DomainRef, to: &str, progress: ProgressFn<'_>) -> ()
+            = "virDomainSave" => save_plain, absolute to;
+        /// A save with another domain XML for the image (`dxml`) and flags.
+        write fn save_domain_flags(
+            &self,
+            dom: &DomainRef,
+            to: &str,
+            dxml: Option<&str>,
+            flags: SaveFlags,
+            progress: ProgressFn<'_>,
+        ) -> () = "virDomainSaveFlags", check running_or_paused(flags), absolute to;
+        write fn save_domain_params(
+            &self,
+            dom: &DomainRef,
+            params: &SaveParams,
+            flags: SaveFlags,
+            progress: ProgressFn<'_>,
+        ) -> () = "virDomainSaveParams", check running_or_paused(flags), absolute params;
+        /// Starts the domain a save image holds.
+        write fn restore_domain(&self, from: &str) -> ()
+            = "virDomainRestore" => restore_plain, absolute from;
+        write fn restore_domain_flags(&self, from: &str, dxml: Option<&str>, flags: SaveFlags)
+            -> () = "virDomainRestoreFlags", check running_or_paused(flags), absolute from;
+        /// libvirt 11.3 hands the driver the parameters as they were given (the copy it
+        /// makes absolute goes unused), so a relative `file` reaches the driver relative.
+        write fn restore_domain_params(&self, params: &SaveParams, flags: SaveFlags) -> ()
+            = "virDomainRestoreParams", check running_or_paused(flags);
+        /// The domain XML in a save image (a change: libvirt refuses it read-only).
+        write fn save_image_xml(&self, file: &str, flags: XmlFlags) -> String
+            = "virDomainSaveImageGetXMLDesc", absolute file;
+        /// Replaces the domain XML in a save image.
+        write fn define_save_image(&self, file: &str, dxml: &str, flags: SaveFlags) -> ()
+            = "virDomainSaveImageDefineXML", check running_or_paused(flags), absolute file;
+        /// Saves a running domain where the driver keeps it, for its next start.
+        write fn managed_save(&self, dom: &DomainRef, flags: SaveFlags, progress: ProgressFn<'_>)
+            -> () = "virDomainManagedSave", check running_or_paused(flags);
+        write fn managed_save_remove(&self, dom: &DomainRef) -> ()
+            = "virDomainManagedSaveRemove";
+        secure fn managed_save_xml(&self, dom: &DomainRef, flags: XmlFlags) -> String
+            = "virDomainManagedSaveGetXMLDesc";
+        write fn define_managed_save(&self, dom: &DomainRef, dxml: &str, flags: SaveFlags) -> ()
+            = "virDomainManagedSaveDefineXML", check running_or_paused(flags);
+        /// Writes the domain's core to `to` (libvirt's raw format).
+        write fn core_dump(
+            &self,
+            dom: &DomainRef,
+            to: &str,
+            flags: DumpFlags,
+            progress: ProgressFn<'_>,
+        ) -> () = "virDomainCoreDump" => dump_raw, check dump_exclusive(flags), absolute to;
+        /// A core dump in `format` (`virDomainCoreDumpFormat`).
+        write fn core_dump_with_format(
+            &self,
+            dom: &DomainRef,
+            to: &str,
+            format: u32,
+            flags: DumpFlags,
+            progress: ProgressFn<'_>,
+        ) -> () = "virDomainCoreDumpWithFormat", check dump_format(format, flags), absolute to;
+        /// Suspends the guest through its own power management (`target`:
+        /// `virNodeSuspendTarget`) for `duration` seconds (0: until woken).
+        write fn pm_suspend(&self, dom: &DomainRef, target: u32, duration: u64) -> ()
+            = "virDomainPMSuspendForDuration";
+        write fn pm_wakeup(&self, dom: &DomainRef) -> () = "virDomainPMWakeup";
         read fn domain_autostart(&self, dom: &DomainRef) -> bool = "virDomainGetAutostart";
         write fn set_domain_autostart(&self, dom: &DomainRef, on: bool) -> ()
             = "virDomainSetAutostart";
@@ -317,7 +402,8 @@ api! {
             flags: VolCreateFlags,
             progress: ProgressFn<'_>,
         ) -> VolRef = "virStorageVolCreateXMLFrom";
-        write fn delete_volume(&self, vol: &VolRef) -> () = "virStorageVolDelete";
+        write fn delete_volume(&self, vol: &VolRef, flags: VolDeleteFlags) -> ()
+            = "virStorageVolDelete";
         write fn wipe_volume(&self, vol: &VolRef, algorithm: u32, progress: ProgressFn<'_>)
             -> () = "virStorageVolWipe";
         write fn resize_volume(&self, vol: &VolRef, capacity: u64, flags: ResizeFlags) -> ()
@@ -410,6 +496,93 @@ fn non_zero(value: u64, what: &str, function: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// `VIR_EXCLUSIVE_FLAGS_GOTO(VIR_A, VIR_B)`: the first pair given together is refused.
+fn exclusive(flags: u32, pairs: &[(u32, &str, u32, &str)]) -> Result<()> {
+    match pairs
+        .iter()
+        .find(|(a, _, b, _)| flags & a != 0 && flags & b != 0)
+    {
+        Some((_, a, _, b)) => Err(Error::new(
+            crate::error::ErrorCode::InvalidArg,
+            format!("Flags '{a}' and '{b}' are mutually exclusive"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A save image cannot be restored both running and paused.
+fn running_or_paused(flags: SaveFlags) -> Result<()> {
+    let (r, p) = (SaveFlags::RUNNING.0, SaveFlags::PAUSED.0);
+    exclusive(
+        flags.0,
+        &[(r, "VIR_DOMAIN_SAVE_RUNNING", p, "VIR_DOMAIN_SAVE_PAUSED")],
+    )
+}
+
+/// A dump cannot both crash the domain and leave it running or reset it.
+fn dump_exclusive(flags: DumpFlags) -> Result<()> {
+    let (c, l, r) = (DumpFlags::CRASH.0, DumpFlags::LIVE.0, DumpFlags::RESET.0);
+    exclusive(
+        flags.0,
+        &[
+            (c, "VIR_DUMP_CRASH", l, "VIR_DUMP_LIVE"),
+            (c, "VIR_DUMP_CRASH", r, "VIR_DUMP_RESET"),
+            (l, "VIR_DUMP_LIVE", r, "VIR_DUMP_RESET"),
+        ],
+    )
+}
+
+/// A format libvirt knows, then [`dump_exclusive`].
+fn dump_format(format: u32, flags: DumpFlags) -> Result<()> {
+    if format >= DUMP_FORMAT_LAST {
+        return Err(Error::invalid_arg(format!(
+            "dumpformat '{format}' is not supported"
+        )));
+    }
+    dump_exclusive(flags)
+}
+
+fn active_by_state(api: &(impl DomainApi + ?Sized), dom: &DomainRef) -> Result<bool> {
+    Ok(api.domain_state(dom)?.is_active())
+}
+
+/// A call done by the driver's fuller one: when that one is not supported either, libvirt
+/// names the call made (`function`).
+fn by_fuller(done: Result<()>, function: &str) -> Result<()> {
+    match done {
+        Err(e) if e.code == crate::error::ErrorCode::NoSupport => Err(Error::no_support(function)),
+        other => other,
+    }
+}
+
+/// A driver saves without flags as with none.
+fn save_plain(
+    api: &(impl DomainApi + ?Sized),
+    dom: &DomainRef,
+    to: &str,
+    progress: ProgressFn<'_>,
+) -> Result<()> {
+    let done = api.save_domain_flags(dom, to, None, SaveFlags::default(), progress);
+    by_fuller(done, "virDomainSave")
+}
+
+fn restore_plain(api: &(impl DomainApi + ?Sized), from: &str) -> Result<()> {
+    let done = api.restore_domain_flags(from, None, SaveFlags::default());
+    by_fuller(done, "virDomainRestore")
+}
+
+/// A plain core dump is one in libvirt's raw format.
+fn dump_raw(
+    api: &(impl DomainApi + ?Sized),
+    dom: &DomainRef,
+    to: &str,
+    flags: DumpFlags,
+    progress: ProgressFn<'_>,
+) -> Result<()> {
+    let done = api.core_dump_with_format(dom, to, DUMP_FORMAT_RAW, flags, progress);
+    by_fuller(done, "virDomainCoreDump")
 }
 
 /// virsh defines without flags through `virDomainDefineXML`: the same as no flags.

@@ -85,6 +85,138 @@ impl DomainApi for RemoteDriver {
     fn undefine_domain(&self, d: &DomainRef, flags: UndefineFlags) -> Result<()> {
         self.void(DOMAIN_UNDEFINE_FLAGS, &dom_flags(d, flags.0))
     }
+    fn domain_is_active(&self, d: &DomainRef) -> Result<bool> {
+        self.flag(DOMAIN_IS_ACTIVE, &DomArgs { dom: dom(d) })
+    }
+    fn save_domain(&self, d: &DomainRef, to: &str, progress: ProgressFn) -> Result<()> {
+        let args = DomPathArgs {
+            dom: dom(d),
+            path: to.into(),
+        };
+        self.job(DOMAIN_SAVE, &args, d, progress)
+    }
+    fn save_domain_flags(
+        &self,
+        d: &DomainRef,
+        to: &str,
+        dxml: Option<&str>,
+        flags: SaveFlags,
+        progress: ProgressFn,
+    ) -> Result<()> {
+        let args = SaveFlagsArgs {
+            dom: dom(d),
+            to: to.into(),
+            dxml: dxml.map(String::from),
+            flags: flags.0,
+        };
+        self.job(DOMAIN_SAVE_FLAGS, &args, d, progress)
+    }
+    fn save_domain_params(
+        &self,
+        d: &DomainRef,
+        params: &SaveParams,
+        flags: SaveFlags,
+        progress: ProgressFn,
+    ) -> Result<()> {
+        let args = DomParamsArgs {
+            dom: dom(d),
+            params: super::jobs::wire_params(params),
+            flags: flags.0,
+        };
+        self.job(DOMAIN_SAVE_PARAMS, &args, d, progress)
+    }
+    fn restore_domain(&self, from: &str) -> Result<()> {
+        self.void(DOMAIN_RESTORE, &PathArgs { path: from.into() })
+    }
+    fn restore_domain_flags(&self, from: &str, dxml: Option<&str>, flags: SaveFlags) -> Result<()> {
+        let args = RestoreFlagsArgs {
+            from: from.into(),
+            dxml: dxml.map(String::from),
+            flags: flags.0,
+        };
+        self.void(DOMAIN_RESTORE_FLAGS, &args)
+    }
+    fn restore_domain_params(&self, params: &SaveParams, flags: SaveFlags) -> Result<()> {
+        let args = ParamsArgs {
+            params: super::jobs::wire_params(params),
+            flags: flags.0,
+        };
+        self.void(DOMAIN_RESTORE_PARAMS, &args)
+    }
+    fn save_image_xml(&self, file: &str, flags: XmlFlags) -> Result<String> {
+        let args = PathFlagsArgs {
+            path: file.into(),
+            flags: flags.0,
+        };
+        self.string(DOMAIN_SAVE_IMAGE_GET_XML_DESC, &args)
+    }
+    fn define_save_image(&self, file: &str, dxml: &str, flags: SaveFlags) -> Result<()> {
+        let args = SaveImageDefineArgs {
+            file: file.into(),
+            dxml: dxml.into(),
+            flags: flags.0,
+        };
+        self.void(DOMAIN_SAVE_IMAGE_DEFINE_XML, &args)
+    }
+    fn managed_save(&self, d: &DomainRef, flags: SaveFlags, progress: ProgressFn) -> Result<()> {
+        self.job(DOMAIN_MANAGED_SAVE, &dom_flags(d, flags.0), d, progress)
+    }
+    fn managed_save_remove(&self, d: &DomainRef) -> Result<()> {
+        self.void(DOMAIN_MANAGED_SAVE_REMOVE, &dom_flags(d, 0))
+    }
+    fn managed_save_xml(&self, d: &DomainRef, flags: XmlFlags) -> Result<String> {
+        self.string(DOMAIN_MANAGED_SAVE_GET_XML_DESC, &dom_flags(d, flags.0))
+    }
+    fn define_managed_save(&self, d: &DomainRef, dxml: &str, flags: SaveFlags) -> Result<()> {
+        let args = ManagedSaveDefineArgs {
+            dom: dom(d),
+            dxml: Some(dxml.into()),
+            flags: flags.0,
+        };
+        self.void(DOMAIN_MANAGED_SAVE_DEFINE_XML, &args)
+    }
+    fn core_dump(
+        &self,
+        d: &DomainRef,
+        to: &str,
+        flags: DumpFlags,
+        progress: ProgressFn,
+    ) -> Result<()> {
+        let args = DomPathFlagsArgs {
+            dom: dom(d),
+            path: to.into(),
+            flags: flags.0,
+        };
+        self.job(DOMAIN_CORE_DUMP, &args, d, progress)
+    }
+    fn core_dump_with_format(
+        &self,
+        d: &DomainRef,
+        to: &str,
+        format: u32,
+        flags: DumpFlags,
+        progress: ProgressFn,
+    ) -> Result<()> {
+        let args = CoreDumpFormatArgs {
+            dom: dom(d),
+            to: to.into(),
+            dumpformat: format,
+            flags: flags.0,
+        };
+        self.job(DOMAIN_CORE_DUMP_WITH_FORMAT, &args, d, progress)
+    }
+    fn pm_suspend(&self, d: &DomainRef, target: u32, duration: u64) -> Result<()> {
+        let args = PmSuspendArgs {
+            dom: dom(d),
+            target,
+            duration,
+            flags: 0,
+        };
+        self.void(DOMAIN_PM_SUSPEND_FOR_DURATION, &args)
+    }
+    fn pm_wakeup(&self, d: &DomainRef) -> Result<()> {
+        self.void(DOMAIN_PM_WAKEUP, &dom_flags(d, 0))
+    }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
         self.call::<_, DomainRet>(
             DOMAIN_CREATE_XML,

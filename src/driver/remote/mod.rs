@@ -3,6 +3,7 @@
 
 mod domains;
 mod events;
+mod jobs;
 pub mod keeper;
 mod known_hosts;
 mod moments;

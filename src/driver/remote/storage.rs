@@ -187,12 +187,12 @@ impl StorageApi for RemoteDriver {
         self.call::<_, VolRet>(STORAGE_VOL_CREATE_XML_FROM, &args)
             .map(|r| from_vol(r.vol))
     }
-    fn delete_volume(&self, v: &VolRef) -> Result<()> {
+    fn delete_volume(&self, v: &VolRef, flags: VolDeleteFlags) -> Result<()> {
         self.void(
             STORAGE_VOL_DELETE,
             &VolFlagsArgs {
                 vol: vol(v),
-                flags: 0,
+                flags: flags.0,
             },
         )
     }

@@ -424,7 +424,15 @@ impl StorageApi for Storage {
     ) -> Result<VolRef> {
         vols::create(self, pool, xml, Some((source, progress)), flags)
     }
-    fn delete_volume(&self, vol: &VolRef) -> Result<()> {
+    /// A dir pool's volume has no snapshots to delete nor a zeroing of its own: as libvirt's
+    /// local backend, it takes no flag.
+    fn delete_volume(&self, vol: &VolRef, flags: VolDeleteFlags) -> Result<()> {
+        if flags.0 != 0 {
+            return Err(Error::unsupported_flags(
+                flags.0,
+                "virStorageBackendVolDeleteLocal",
+            ));
+        }
         vols::delete(self, vol)
     }
     fn wipe_volume(&self, vol: &VolRef, algorithm: u32, progress: ProgressFn) -> Result<()> {

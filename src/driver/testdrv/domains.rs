@@ -21,7 +21,7 @@ impl Domain {
 }
 
 /// What libvirt's test driver fills in after parsing: the default arch, disk buses and drive
-/// addresses, the controllers those addresses imply, and interface device names.
+/// addresses, and the controllers those addresses imply.
 pub(super) fn post_parse(def: &mut DomainDef) {
     if def.os.arch.is_none() {
         def.os.arch = Some("i686".into());
@@ -90,7 +90,12 @@ pub(super) fn post_parse(def: &mut DomainDef) {
             .unwrap_or(ORDER.len())
     };
     devices.controllers.sort_by_key(|c| (rank(c), c.index));
-    for (i, iface) in devices.interfaces.iter_mut().enumerate() {
+}
+
+/// Interface device names for those the XML leaves unnamed (`testDomainGenerateIfnames`:
+/// libvirt names them where a domain is added, not where a save image is read).
+pub(super) fn generate_ifnames(def: &mut DomainDef) {
+    for (i, iface) in def.devices.interfaces.iter_mut().enumerate() {
         if iface.target_dev.is_none() {
             iface.target_dev = Some(format!("testnet{i}"));
         }
@@ -182,7 +187,7 @@ impl TestState {
         self.domains
             .iter()
             .filter(|d| {
-                flags.admits(&d.state, d.persistent, || d.autostart)
+                flags.admits_saved(&d.state, d.persistent, || d.autostart, d.managed_save)
                     && flags.admits_moments(!d.snapshots.is_empty(), !d.checkpoints.is_empty())
             })
             .map(Domain::handle)
@@ -219,6 +224,7 @@ impl TestState {
 
     pub(super) fn define(&mut self, mut def: DomainDef) -> Result<DomainRef> {
         post_parse(&mut def);
+        generate_ifnames(&mut def);
         match self.find_duplicate(&def, Adding::Definition)? {
             Some(i) => {
                 let d = &mut self.domains[i];
@@ -240,6 +246,7 @@ impl TestState {
                     autostart: false,
                     snapshots: MomentTree::default(),
                     checkpoints: MomentTree::default(),
+                    managed_save: false,
                 };
                 let handle = d.handle();
                 self.domains.push(d);
@@ -250,6 +257,14 @@ impl TestState {
 
     pub(super) fn create(&mut self, mut def: DomainDef) -> Result<DomainRef> {
         post_parse(&mut def);
+        generate_ifnames(&mut def);
+        self.add_live(def, RunningReason::Booted)
+    }
+
+    /// A definition added as a running domain (created, or restored from an image): an
+    /// inactive persistent domain of that name and UUID runs it as its live definition, else
+    /// it is a new transient domain.
+    pub(super) fn add_live(&mut self, def: DomainDef, reason: RunningReason) -> Result<DomainRef> {
         let i = match self.find_duplicate(&def, Adding::Live)? {
             Some(i) => {
                 let d = &mut self.domains[i];
@@ -267,21 +282,24 @@ impl TestState {
                     autostart: false,
                     snapshots: MomentTree::default(),
                     checkpoints: MomentTree::default(),
+                    managed_save: false,
                 });
                 self.domains.len() - 1
             }
         };
-        self.boot(i, RunningReason::Booted);
+        self.boot(i, reason);
         Ok(self.domains[i].handle())
     }
 
-    /// The domain runs, with the next id (libvirt's `testDomainStartState`).
+    /// The domain runs, under a new id; a managed save it had is gone (libvirt's
+    /// `testDomainStartState`: a start here is a fresh boot).
     pub(super) fn boot(&mut self, i: usize, reason: RunningReason) {
         let id = self.next_id;
         self.next_id += 1;
         let d = &mut self.domains[i];
         d.id = Some(id);
         d.state = State::Running(reason);
+        d.managed_save = false;
     }
 
     /// The domain stops, taking back its next-boot definition; a transient one stays listed
@@ -353,8 +371,9 @@ impl TestState {
         Ok(())
     }
 
-    /// libvirt's `testDomainUndefineFlags`: an inactive domain with snapshots goes only with
-    /// their metadata (`SNAPSHOTS_METADATA`); checkpoints go with it unasked.
+    /// libvirt's `testDomainUndefineFlags`: a managed save goes only with `MANAGED_SAVE`, an
+    /// inactive domain with snapshots only with their metadata (`SNAPSHOTS_METADATA`);
+    /// checkpoints go with it unasked.
     pub(super) fn undefine(&mut self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
         type F = UndefineFlags;
         super::check_flags(
@@ -364,12 +383,18 @@ impl TestState {
         )?;
         let i = self.index(dom)?;
         let d = &mut self.domains[i];
+        if d.managed_save && !flags.has(F::MANAGED_SAVE) {
+            return Err(Error::operation_invalid(
+                "Refusing to undefine while domain managed save image exists",
+            ));
+        }
         let snapshots = d.snapshots.len();
         if !d.state.is_active() && snapshots > 0 && !flags.has(F::SNAPSHOTS_METADATA) {
             return Err(Error::operation_invalid(format!(
                 "cannot delete inactive domain with {snapshots} snapshots"
             )));
         }
+        d.managed_save = false;
         // libvirt's test driver lets a running transient domain be "undefined": a no-op.
         if d.state.is_active() {
             d.persistent = false;

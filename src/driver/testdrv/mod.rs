@@ -6,6 +6,7 @@ mod checkpoints;
 mod domains;
 mod interfaces;
 mod networks;
+mod saves;
 mod snapshots;
 mod storage;
 
@@ -46,6 +47,8 @@ struct Domain {
     autostart: bool,
     snapshots: MomentTree<SnapshotDef>,
     checkpoints: MomentTree<CheckpointDef>,
+    /// A managed save image exists (the test driver keeps only the mark).
+    managed_save: bool,
 }
 
 struct Volume {
@@ -106,19 +109,15 @@ impl TestDriver {
             .domains
             .into_iter()
             .map(|d| -> Result<Domain> {
-                let state = State::from_codes(d.runstate.unwrap_or(1), 1);
-                let state = match state {
-                    State::Running(_) => State::Running(RunningReason::Unknown),
-                    State::Paused(_) => State::Paused(PausedReason::User),
-                    State::Shutoff(_) => State::Shutoff(ShutoffReason::Unknown),
-                    s => s,
-                };
+                // libvirt sets the preset state with no reason (0: unknown).
+                let state = State::from_codes(d.runstate.unwrap_or(1), 0);
                 let id = state.is_active().then(|| {
                     next_id += 1;
                     next_id - 1
                 });
                 let mut def = d.def;
                 domains::post_parse(&mut def);
+                domains::generate_ifnames(&mut def);
                 let snapshots = snapshots::preset(def.name.as_str(), d.snapshots)?;
                 Ok(Domain {
                     def,
@@ -127,6 +126,7 @@ impl TestDriver {
                     state,
                     persistent: !d.transient,
                     autostart: false,
+                    managed_save: d.managed_save,
                     snapshots,
                     checkpoints: MomentTree::default(),
                 })
@@ -304,8 +304,60 @@ impl DomainApi for TestDriver {
         Ok(self.state().get(dom)?.persistent)
     }
     fn domain_has_managed_save(&self, dom: &DomainRef) -> Result<bool> {
-        self.state().get(dom)?;
-        Ok(false)
+        Ok(self.state().get(dom)?.managed_save)
+    }
+    fn save_domain_flags(
+        &self,
+        dom: &DomainRef,
+        to: &str,
+        dxml: Option<&str>,
+        flags: SaveFlags,
+        _: ProgressFn,
+    ) -> Result<()> {
+        check_flags(flags.0, 0, "testDomainSaveFlags")?;
+        no_dxml(dxml)?;
+        self.state().save(dom, to)
+    }
+    fn restore_domain_flags(&self, from: &str, dxml: Option<&str>, flags: SaveFlags) -> Result<()> {
+        check_flags(flags.0, 0, "testDomainRestoreFlags")?;
+        no_dxml(dxml)?;
+        let def = saves::read_image(from)?;
+        self.state().restore(def)
+    }
+    fn save_image_xml(&self, file: &str, flags: XmlFlags) -> Result<String> {
+        check_flags(flags.0, XmlFlags::SECURE.0, "testDomainSaveImageGetXMLDesc")?;
+        Ok(saves::read_image(file)?.to_xml(None))
+    }
+    /// The flags are taken and do nothing (the test driver restores running, always).
+    fn define_save_image(&self, file: &str, dxml: &str, flags: SaveFlags) -> Result<()> {
+        let supported = SaveFlags::RUNNING | SaveFlags::PAUSED;
+        check_flags(flags.0, supported.0, "testDomainSaveImageDefineXML")?;
+        saves::read_image(file)?;
+        let mut def = DomainDef::parse(dxml)?;
+        domains::post_parse(&mut def);
+        saves::write_image(file, def.name.as_str(), &def.to_xml(None))
+    }
+    /// The flags are taken and do nothing: there is no image to write.
+    fn managed_save(&self, dom: &DomainRef, flags: SaveFlags, _: ProgressFn) -> Result<()> {
+        let supported = SaveFlags::BYPASS_CACHE | SaveFlags::RUNNING | SaveFlags::PAUSED;
+        check_flags(flags.0, supported.0, "testDomainManagedSave")?;
+        self.state().managed_save(dom)
+    }
+    fn managed_save_remove(&self, dom: &DomainRef) -> Result<()> {
+        self.state().get_mut(dom)?.managed_save = false;
+        Ok(())
+    }
+    fn core_dump_with_format(
+        &self,
+        dom: &DomainRef,
+        to: &str,
+        format: u32,
+        flags: DumpFlags,
+        _: ProgressFn,
+    ) -> Result<()> {
+        check_flags(flags.0, DumpFlags::CRASH.0, "testDomainCoreDumpWithFormat")?;
+        let crash = flags.has(DumpFlags::CRASH);
+        self.state().dump(dom, to, format, crash)
     }
     fn domain_autostart(&self, dom: &DomainRef) -> Result<bool> {
         Ok(self.state().get(dom)?.autostart)
@@ -584,7 +636,8 @@ impl StorageApi for TestDriver {
         def.allocation = Some(allocation);
         st.create_volume(pool, def)
     }
-    fn delete_volume(&self, vol: &VolRef) -> Result<()> {
+    fn delete_volume(&self, vol: &VolRef, flags: VolDeleteFlags) -> Result<()> {
+        check_flags(flags.0, 0, "testStorageVolDelete")?;
         self.state().delete_volume(vol)
     }
     fn wipe_volume(&self, vol: &VolRef, _algorithm: u32, _progress: ProgressFn) -> Result<()> {
@@ -619,6 +672,17 @@ impl StorageApi for TestDriver {
     }
     fn vol_path(&self, vol: &VolRef) -> Result<String> {
         Ok(self.state().vol(vol)?.path.clone())
+    }
+}
+
+/// libvirt's test driver writes images of the domain's own XML only.
+fn no_dxml(dxml: Option<&str>) -> Result<()> {
+    match dxml {
+        Some(_) => Err(Error::new(
+            ErrorCode::ArgumentUnsupported,
+            "argument unsupported: xml modification unsupported",
+        )),
+        None => Ok(()),
     }
 }
 

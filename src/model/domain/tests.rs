@@ -35,7 +35,10 @@ fn errors_name_the_problem() {
         Err(ModelError::Name(_))
     ));
     let e = DomainDef::parse("<pool type='dir'><name>p</name></pool>").unwrap_err();
-    assert!(e.to_string().contains("expecting <domain>"), "{e}");
+    assert!(
+        e.to_string().contains("expecting root element of 'domain'"),
+        "{e}"
+    );
 }
 
 /// libvirt 11.3's messages, captured from `virsh define` on the test driver.
