@@ -282,8 +282,8 @@ fn tree<T: crate::driver::moments::Moment>(
 }
 
 /// `undefine` of a domain: an inactive one with snapshots (checkpoints) is refused unless
-/// their metadata may go (libvirt's `qemuDomainUndefineFlags`); a domain going away takes
-/// its metadata with it.
+/// their metadata may go, which then goes at once (libvirt's `qemuDomainUndefineFlags`: the
+/// snapshots' before the checkpoints are even counted).
 pub fn check_undefine(
     root: &Path,
     dom: &Name,
@@ -298,11 +298,15 @@ pub fn check_undefine(
         (Kind::Snapshot, snapshots_metadata, "snapshots"),
         (Kind::Checkpoint, checkpoints_metadata, "checkpoints"),
     ] {
-        let n = Meta::new(root, kind, dom).count();
+        let meta = Meta::new(root, kind, dom);
+        let n = meta.count();
         if n > 0 && !allowed {
             return Err(Error::operation_invalid(format!(
                 "cannot delete inactive domain with {n} {word}"
             )));
+        }
+        if n > 0 {
+            meta.remove_all()?;
         }
     }
     Ok(())

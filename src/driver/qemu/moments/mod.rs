@@ -29,6 +29,9 @@ mod revert;
 
 pub use reconcile::reconcile;
 
+#[cfg(test)]
+mod tests;
+
 use super::domains::{Domains, Observed};
 use super::QemuDriver;
 use crate::driver::moments::{snapshot_passes, snapshot_walk};
