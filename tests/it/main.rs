@@ -17,6 +17,7 @@ mod linux_guest;
 mod moments;
 mod networks;
 mod power;
+mod qemu_moments;
 mod qemu_xml;
 mod races;
 mod readers;
