@@ -15,6 +15,7 @@ mod interop;
 mod launch;
 mod linux_guest;
 mod moments;
+mod moments_crash;
 mod networks;
 mod power;
 mod qemu_moments;
