@@ -68,7 +68,10 @@ fn sigkill_during_snapshot_operations_leaves_a_consistent_domain() {
     );
     let file = dir.join("k.xml");
     std::fs::write(&file, xml).unwrap();
-    v.ok(&format!("define {}; start k; snapshot-create-as k base", file.display()));
+    v.ok(&format!(
+        "define {}; start k; snapshot-create-as k base",
+        file.display()
+    ));
     let intent = e.root.join("qemu/snapshot/k/intent");
     let mut problems = Vec::new();
     let mut next = 0;

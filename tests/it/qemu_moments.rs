@@ -18,7 +18,11 @@ fn image_info(path: &Path) -> serde_json::Value {
         .arg(path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -93,16 +97,27 @@ fn snapshots_and_checkpoints_of_a_linux_guest() {
     console.expect("virtsh-guest: ready").unwrap();
 
     // Internal: the guest's memory is part of the snapshot.
-    ask(&mut console, "echo one > /tmp/marker; echo M=$(cat /tmp/marker)", "M=one");
+    ask(
+        &mut console,
+        "echo one > /tmp/marker; echo M=$(cat /tmp/marker)",
+        "M=one",
+    );
     v.ok("snapshot-create-as sg s1 --description first");
     assert_eq!(v.ok("domstate sg --reason").trim(), "running (unpaused)");
     assert_eq!(tags(&disk), ["s1"]);
     assert!(dir.join("root/qemu/snapshot/sg/s1.xml").is_file());
-    ask(&mut console, "echo two > /tmp/marker; echo M=$(cat /tmp/marker)", "M=two");
+    ask(
+        &mut console,
+        "echo two > /tmp/marker; echo M=$(cat /tmp/marker)",
+        "M=two",
+    );
     drop(console);
     v.ok("destroy sg");
     v.ok("snapshot-revert sg s1");
-    assert_eq!(v.ok("domstate sg --reason").trim(), "running (from snapshot)");
+    assert_eq!(
+        v.ok("domstate sg --reason").trim(),
+        "running (from snapshot)"
+    );
     assert_eq!(v.ok("snapshot-current sg --name").trim(), "s1");
     let mut console = shell(v, "sg");
     ask(&mut console, "echo M=$(cat /tmp/marker)", "M=one");
@@ -112,7 +127,10 @@ fn snapshots_and_checkpoints_of_a_linux_guest() {
     v.ok("snapshot-create-as sg e1 --disk-only");
     let overlay = dir.join("disk.e1");
     let live = v.ok("dumpxml sg");
-    assert!(live.contains(&format!("<source file='{}'", overlay.display())), "{live}");
+    assert!(
+        live.contains(&format!("<source file='{}'", overlay.display())),
+        "{live}"
+    );
     assert!(v
         .ok("dumpxml sg --inactive")
         .contains(&format!("<source file='{}'", overlay.display())));
@@ -122,7 +140,10 @@ fn snapshots_and_checkpoints_of_a_linux_guest() {
     assert_eq!(v.ok("snapshot-parent sg e1").trim(), "s1");
     // Reverting to it discards what ran on its overlay and makes a new one on the image.
     v.ok("snapshot-revert sg e1");
-    assert_eq!(v.ok("domstate sg --reason").trim(), "shut off (from snapshot)");
+    assert_eq!(
+        v.ok("domstate sg --reason").trim(),
+        "shut off (from snapshot)"
+    );
     assert!(!overlay.exists());
     let config = v.ok("dumpxml sg --inactive");
     let source = config
@@ -131,7 +152,10 @@ fn snapshots_and_checkpoints_of_a_linux_guest() {
         .and_then(|s| s.split('\'').next())
         .unwrap()
         .to_string();
-    assert!(source.starts_with(&format!("{}/disk.", dir.display())), "{config}");
+    assert!(
+        source.starts_with(&format!("{}/disk.", dir.display())),
+        "{config}"
+    );
     assert_ne!(source, disk.display().to_string());
     assert_eq!(
         image_info(Path::new(&source))["backing-filename"],

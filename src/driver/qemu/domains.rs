@@ -488,7 +488,12 @@ impl Domains<'_> {
     /// Launches QEMU for a domain marked starting (its lock held), sets it up with its CPUs
     /// stopped (the balloon target, the VNC port it got) and lets it run unless it is to
     /// start paused; returns its id.
-    pub(in crate::driver::qemu) fn boot(&self, name: &Name, mut def: DomainDef, flags: StartFlags) -> Result<u32> {
+    pub(in crate::driver::qemu) fn boot(
+        &self,
+        name: &Name,
+        mut def: DomainDef,
+        flags: StartFlags,
+    ) -> Result<u32> {
         checks::check_start(&def)?;
         let taps = super::nics::plan(&mut def, self.networks)?;
         let emulator = cmdline::emulator(&def)?;

@@ -111,9 +111,7 @@ pub fn create(
         true
     };
     meta.write(&name, &def.to_xml(CheckpointFormat::default()))
-        .map_err(|_| {
-            Error::internal(format!("unable to save metadata for checkpoint {name}"))
-        })?;
+        .map_err(|_| Error::internal(format!("unable to save metadata for checkpoint {name}")))?;
     if update_current {
         meta.set_current(Some(&name))?;
     }
@@ -130,8 +128,18 @@ fn validate_bitmaps(t: &Taking, def: &CheckpointDef) -> Result<()> {
     let mut qmp = monitor(t)?;
     let nodes = block::disk_nodes(&mut qmp)?;
     let named = block::named_nodes(&mut qmp)?;
-    for k in def.disks.iter().filter(|k| k.kind == CheckpointKind::Bitmap) {
-        let Some(i) = t.live.devices.disks.iter().position(|d| d.target_dev == k.name) else {
+    for k in def
+        .disks
+        .iter()
+        .filter(|k| k.kind == CheckpointKind::Bitmap)
+    {
+        let Some(i) = t
+            .live
+            .devices
+            .disks
+            .iter()
+            .position(|d| d.target_dev == k.name)
+        else {
             continue;
         };
         let ok = block::node_of(&nodes, i)
@@ -190,7 +198,13 @@ pub fn xml(
         if k.kind != CheckpointKind::Bitmap {
             continue;
         }
-        let Some(i) = t.live.devices.disks.iter().position(|d| d.target_dev == k.name) else {
+        let Some(i) = t
+            .live
+            .devices
+            .disks
+            .iter()
+            .position(|d| d.target_dev == k.name)
+        else {
             continue;
         };
         let Some(top) = block::node_of(&nodes, i) else {
@@ -270,8 +284,18 @@ pub fn remove_bitmaps(
     let mut actions = Vec::new();
     for name in names {
         let Some(def) = tree.get(name) else { continue };
-        for k in def.disks.iter().filter(|k| k.kind == CheckpointKind::Bitmap) {
-            let Some(i) = t.live.devices.disks.iter().position(|d| d.target_dev == k.name) else {
+        for k in def
+            .disks
+            .iter()
+            .filter(|k| k.kind == CheckpointKind::Bitmap)
+        {
+            let Some(i) = t
+                .live
+                .devices
+                .disks
+                .iter()
+                .position(|d| d.target_dev == k.name)
+            else {
                 continue;
             };
             let Some(top) = block::node_of(&nodes, i) else {

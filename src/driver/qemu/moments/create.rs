@@ -12,12 +12,14 @@ use super::images;
 use super::meta::{Intent, Kind, Meta, Op};
 use super::{disk_format, disk_path};
 use crate::driver::moments::redefine;
+use crate::driver::prelude::*;
 use crate::driver::qemu::domains::{Domains, Observed};
 use crate::driver::qemu::store::{qemu_state, shut_off, Status};
-use crate::driver::prelude::*;
 use crate::model::domain::DomainDef;
 use crate::model::moment::{disk_is_empty, Reading};
-use crate::model::snapshot::{DiskAlignment, Location, SnapshotDef, SnapshotReading, SnapshotState};
+use crate::model::snapshot::{
+    DiskAlignment, Location, SnapshotDef, SnapshotReading, SnapshotState,
+};
 
 type F = SnapshotCreateFlags;
 
@@ -53,10 +55,7 @@ impl Taking<'_> {
 }
 
 /// The domain `dom`, locked (the lock is returned) and read.
-pub fn lock<'a>(
-    d: &'a Domains<'a>,
-    dom: &DomainRef,
-) -> Result<(crate::state::Lock, Taking<'a>)> {
+pub fn lock<'a>(d: &'a Domains<'a>, dom: &DomainRef) -> Result<(crate::state::Lock, Taking<'a>)> {
     let (lock, o) = d.lock_one(dom)?;
     Ok((lock, read(d, o)?))
 }
@@ -304,10 +303,9 @@ fn prepare(t: &Taking, def: &SnapshotDef, flags: &mut F) -> Result<Prepared> {
             "disk-only snapshots require at least one disk to be selected for snapshot",
         ));
     }
-    if (internal && external)
-        || (def.memory == Location::Internal && external)
-        || (def.memory == Location::External && internal)
-    {
+    let memory_internal = def.memory == Location::Internal;
+    let memory_external = def.memory == Location::External;
+    if (external && (internal || memory_internal)) || (memory_external && internal) {
         return Err(Error::unsupported(
             "mixing internal and external targets for a snapshot is not yet supported",
         ));
@@ -318,7 +316,7 @@ fn prepare(t: &Taking, def: &SnapshotDef, flags: &mut F) -> Result<Prepared> {
         ));
     }
     if external && !active {
-        *flags = *flags | F::DISK_ONLY;
+        *flags |= F::DISK_ONLY;
     }
     Ok(Prepared { internal, external })
 }
@@ -368,9 +366,8 @@ fn take(t: &mut Taking, def: &mut SnapshotDef, mut flags: F) -> Result<()> {
 /// current one, then the record of the operation goes.
 pub fn finish_metadata(meta: &Meta, def: &SnapshotDef, uuid: &uuid::Uuid) -> Result<()> {
     let name = &def.moment.name;
-    meta.write(name, &def.to_xml(uuid)).map_err(|_| {
-        Error::internal(format!("unable to save metadata for snapshot {name}"))
-    })?;
+    meta.write(name, &def.to_xml(uuid))
+        .map_err(|_| Error::internal(format!("unable to save metadata for snapshot {name}")))?;
     meta.set_current(Some(name))?;
     meta.clear_intent()
 }
@@ -418,9 +415,9 @@ fn create_active_internal(
         Error::operation_failed(format!("snapshot-save job failed: {e}"))
     });
     if running {
-        let resumed = qmp.cont().map_err(|_| {
-            Error::operation_failed("resuming after snapshot failed")
-        });
+        let resumed = qmp
+            .cont()
+            .map_err(|_| Error::operation_failed("resuming after snapshot failed"));
         match resumed {
             Ok(()) => t.set_state(State::Running(RunningReason::Unpaused))?,
             Err(e) => {

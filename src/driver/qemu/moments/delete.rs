@@ -21,7 +21,11 @@ use crate::model::snapshot::{Location, SnapshotDef};
 
 type F = SnapshotDeleteFlags;
 
-pub fn delete(d: &crate::driver::qemu::domains::Domains, snap: &SnapshotRef, flags: F) -> Result<()> {
+pub fn delete(
+    d: &crate::driver::qemu::domains::Domains,
+    snap: &SnapshotRef,
+    flags: F,
+) -> Result<()> {
     super::check_flags(flags.0, 0x7, "qemuSnapshotDelete")?;
     let (_lock, mut t) = lock(d, &snap.domain)?;
     let meta = t.meta(Kind::Snapshot);
@@ -163,17 +167,20 @@ fn ancestors(tree: &MomentTree<SnapshotDef>, name: &str) -> Vec<String> {
 }
 
 /// The snapshot's data goes; what is gone already is skipped.
-pub fn discard_data(t: &mut Taking, tree: &MomentTree<SnapshotDef>, def: &SnapshotDef) -> Result<()> {
+pub fn discard_data(
+    t: &mut Taking,
+    tree: &MomentTree<SnapshotDef>,
+    def: &SnapshotDef,
+) -> Result<()> {
     if def.is_external() {
         return discard_external(t, tree, def);
     }
     let name = &def.moment.name;
     if t.active() {
-        let mut qmp = t
-            .d
-            .paths(&t.o.name)
-            .monitor(Duration::from_secs(5))
-            .map_err(qmp_failed)?;
+        let mut qmp =
+            t.d.paths(&t.o.name)
+                .monitor(Duration::from_secs(5))
+                .map_err(qmp_failed)?;
         let nodes = block::disk_nodes(&mut qmp)?;
         let named = block::named_nodes(&mut qmp)?;
         let devices: Vec<String> = t
@@ -220,12 +227,20 @@ pub fn discard_data(t: &mut Taking, tree: &MomentTree<SnapshotDef>, def: &Snapsh
 /// `qemuSnapshotDiscardExternal`: an overlay the domain runs on is committed into its backing
 /// image (the image the snapshot's definition names) and removed; a leaf that nothing runs on
 /// loses the image it was taken on when its parent snapshot is external, as in libvirt.
-fn discard_external(t: &mut Taking, tree: &MomentTree<SnapshotDef>, def: &SnapshotDef) -> Result<()> {
+fn discard_external(
+    t: &mut Taking,
+    tree: &MomentTree<SnapshotDef>,
+    def: &SnapshotDef,
+) -> Result<()> {
     let name = &def.moment.name;
     let current = tree.current() == Some(name.as_str());
     let children = tree.count_below(name, false);
     let saved = def.moment.dom.clone().unwrap_or_else(|| t.live.clone());
-    for k in def.disks.iter().filter(|k| k.snapshot == Location::External) {
+    for k in def
+        .disks
+        .iter()
+        .filter(|k| k.snapshot == Location::External)
+    {
         let Some(parent) = saved.devices.disks.iter().find(|d| d.target_dev == k.name) else {
             return Err(Error::operation_failed(format!(
                 "failed to find disk '{}' in snapshot VM XML",
@@ -266,7 +281,12 @@ fn discard_external(t: &mut Taking, tree: &MomentTree<SnapshotDef>, def: &Snapsh
         let source = parent.source.clone();
         let format = disk_format(parent).to_string();
         for dom in [Some(&mut t.live), t.config.as_mut()].into_iter().flatten() {
-            if let Some(d) = dom.devices.disks.iter_mut().find(|d| d.target_dev == k.name) {
+            if let Some(d) = dom
+                .devices
+                .disks
+                .iter_mut()
+                .find(|d| d.target_dev == k.name)
+            {
                 if disk_path_plain(&d.source) == Some(overlay.as_str()) {
                     d.source = source.clone();
                     d.driver.format = Some(format.clone());
@@ -294,11 +314,10 @@ fn disk_path_plain(s: &DiskSource) -> Option<&str> {
 
 /// An active `block-commit` of disk `i`'s top image into the image at `base`, pivoted.
 fn commit_active(t: &Taking, i: usize, base: &str) -> Result<()> {
-    let mut qmp = t
-        .d
-        .paths(&t.o.name)
-        .monitor(Duration::from_secs(5))
-        .map_err(qmp_failed)?;
+    let mut qmp =
+        t.d.paths(&t.o.name)
+            .monitor(Duration::from_secs(5))
+            .map_err(qmp_failed)?;
     let named = block::named_nodes(&mut qmp)?;
     let base_node = named
         .iter()

@@ -126,7 +126,10 @@ pub fn create_active(
     let mut actions = Vec::new();
     for (i, path, format) in overlays(def) {
         let top = block::node_of(&nodes, i).ok_or_else(|| {
-            Error::internal(format!("cannot find the image of disk '{}'", def.disks[i].name))
+            Error::internal(format!(
+                "cannot find the image of disk '{}'",
+                def.disks[i].name
+            ))
         })?;
         if !Path::new(&path).exists() {
             intent.created.push(path.clone());
@@ -175,9 +178,7 @@ pub fn create_inactive(
     for (i, path, format) in overlays(def) {
         let dd = &t.live.devices.disks[i];
         let base = disk_path(t.d, dd)?.ok_or_else(|| {
-            Error::internal(format!(
-                "external inactive snapshots are not supported on 'none' disks"
-            ))
+            Error::internal("external inactive snapshots are not supported on 'none' disks")
         })?;
         if !reuse && !Path::new(&path).exists() {
             intent.created.push(path.clone());
@@ -205,8 +206,19 @@ pub fn create_inactive(
 }
 
 /// Points disk `target` of `dom` at `path` (format `format`) when its source is `was`.
-fn switch_disk(dom: &mut DomainDef, target: &str, was: Option<&DiskSource>, path: &str, format: &str) {
-    if let Some(disk) = dom.devices.disks.iter_mut().find(|d| d.target_dev == target) {
+fn switch_disk(
+    dom: &mut DomainDef,
+    target: &str,
+    was: Option<&DiskSource>,
+    path: &str,
+    format: &str,
+) {
+    if let Some(disk) = dom
+        .devices
+        .disks
+        .iter_mut()
+        .find(|d| d.target_dev == target)
+    {
         if was.is_none_or(|w| *w == disk.source) {
             disk.source = DiskSource::File(path.to_string());
             disk.kind = "file".into();

@@ -96,15 +96,7 @@ pub fn create_overlay(format: &str, path: &str, backing: &str, backing_format: &
         "backing_fmt={backing_format},backing_file={}",
         comma_escaped(backing)
     );
-    run(&[
-        "create",
-        "-f",
-        format,
-        "-o",
-        &options,
-        path,
-    ])
-    .map(drop)
+    run(&["create", "-f", format, "-o", &options, path]).map(drop)
 }
 
 /// Removes the persistent bitmap `name` from the image at `path`.

@@ -202,9 +202,7 @@ impl Meta {
     /// Removes every file and the directory (an undefined domain's metadata).
     pub fn remove_all(&self) -> Result<()> {
         match std::fs::remove_dir_all(&self.dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(io(&self.dir, "remove")(e))
-            }
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&self.dir, "remove")(e)),
             _ => Ok(()),
         }
     }
@@ -251,7 +249,9 @@ impl Meta {
     }
 
     fn checkpoint_tree(&self, pending: bool) -> MomentTree<CheckpointDef> {
-        let defs = self.parsed(pending, |xml| CheckpointDef::parse(xml, Reading::redefine()).ok());
+        let defs = self.parsed(pending, |xml| {
+            CheckpointDef::parse(xml, Reading::redefine()).ok()
+        });
         tree(defs, self.current(), |d: &CheckpointDef| {
             (d.moment.creation_time, d.moment.name.clone())
         })

@@ -61,12 +61,9 @@ fn disk_path(d: &Domains, disk: &Disk) -> Result<Option<String>> {
     Ok(match &disk.source {
         DiskSource::None => None,
         DiskSource::File(p) | DiskSource::Block(p) => Some(p.clone()),
-        DiskSource::Volume { pool, volume } => Some(
-            d.storage
-                .volume_path(pool, volume)?
-                .display()
-                .to_string(),
-        ),
+        DiskSource::Volume { pool, volume } => {
+            Some(d.storage.volume_path(pool, volume)?.display().to_string())
+        }
     })
 }
 
@@ -109,7 +106,11 @@ impl SnapshotApi for QemuDriver {
     }
 
     fn snapshot_xml(&self, snap: &SnapshotRef, flags: SnapshotXmlFlags) -> Result<String> {
-        check_flags(flags.0, SnapshotXmlFlags::SECURE.0, "qemuDomainSnapshotGetXMLDesc")?;
+        check_flags(
+            flags.0,
+            SnapshotXmlFlags::SECURE.0,
+            "qemuDomainSnapshotGetXMLDesc",
+        )?;
         let (handle, _, def) = self.snapshot_def(snap)?;
         Ok(def.to_xml(&handle.uuid))
     }
@@ -135,7 +136,11 @@ impl SnapshotApi for QemuDriver {
         snap: &SnapshotRef,
         flags: SnapshotListFlags,
     ) -> Result<Vec<SnapshotRef>> {
-        check_flags(flags.0, SNAPSHOT_LIST_FLAGS, "qemuDomainSnapshotListAllChildren")?;
+        check_flags(
+            flags.0,
+            SNAPSHOT_LIST_FLAGS,
+            "qemuDomainSnapshotListAllChildren",
+        )?;
         let (handle, meta) = self.moments_of(&snap.domain, Kind::Snapshot)?;
         let tree = meta.snapshots();
         tree.get(&snap.name)
@@ -217,12 +222,14 @@ impl CheckpointApi for QemuDriver {
         dom: &DomainRef,
         flags: CheckpointListFlags,
     ) -> Result<Vec<CheckpointRef>> {
-        check_flags(flags.0, CHECKPOINT_LIST_FLAGS, "qemuDomainListAllCheckpoints")?;
+        check_flags(
+            flags.0,
+            CHECKPOINT_LIST_FLAGS,
+            "qemuDomainListAllCheckpoints",
+        )?;
         let (handle, meta) = self.moments_of(dom, Kind::Checkpoint)?;
-        let walk = crate::driver::moments::checkpoint_walk(
-            flags,
-            !flags.has(CheckpointListFlags::ROOTS),
-        );
+        let walk =
+            crate::driver::moments::checkpoint_walk(flags, !flags.has(CheckpointListFlags::ROOTS));
         Ok(meta
             .checkpoints()
             .list(None, walk, |_| true)

@@ -26,10 +26,10 @@ use super::create::{read, Taking};
 use super::images;
 use super::meta::{Intent, Kind, Meta, Op};
 use super::{disk_format, disk_path, external};
+use crate::driver::prelude::*;
 use crate::driver::qemu::domains::{Domains, Observed};
 use crate::driver::qemu::process;
 use crate::driver::qemu::store::shut_off;
-use crate::driver::prelude::*;
 use crate::model::checkpoint::CheckpointDef;
 use crate::model::domain::DiskSource;
 use crate::model::moment::Reading;
@@ -126,7 +126,12 @@ fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
                 [t.config.as_ref(), Some(&t.live)]
                     .into_iter()
                     .flatten()
-                    .any(|d| d.devices.disks.iter().any(|k| k.source == DiskSource::File(f.clone())))
+                    .any(|d| {
+                        d.devices
+                            .disks
+                            .iter()
+                            .any(|k| k.source == DiskSource::File(f.clone()))
+                    })
             };
             for f in intent.created.iter().filter(|f| !used(f)) {
                 let _ = std::fs::remove_file(f);

@@ -14,16 +14,22 @@ use super::create::{lock, Taking};
 use super::images;
 use super::meta::{Intent, Kind, Meta, Op};
 use super::{disk_path, external};
+use crate::driver::prelude::*;
 use crate::driver::qemu::process;
 use crate::driver::qemu::store::{shut_off, starting};
-use crate::driver::prelude::*;
 use crate::model::domain::DomainDef;
 use crate::model::moment::Reading;
-use crate::model::snapshot::{DiskAlignment, Location, SnapshotDef, SnapshotReading, SnapshotState};
+use crate::model::snapshot::{
+    DiskAlignment, Location, SnapshotDef, SnapshotReading, SnapshotState,
+};
 
 type F = SnapshotRevertFlags;
 
-pub fn revert(d: &crate::driver::qemu::domains::Domains, snap: &SnapshotRef, flags: F) -> Result<()> {
+pub fn revert(
+    d: &crate::driver::qemu::domains::Domains,
+    snap: &SnapshotRef,
+    flags: F,
+) -> Result<()> {
     super::check_flags(flags.0, 0xf, "qemuSnapshotRevert")?;
     let (_lock, mut t) = lock(d, &snap.domain)?;
     let meta = t.meta(Kind::Snapshot);
@@ -149,11 +155,10 @@ fn revert_active(
     let state = if paused {
         State::Paused(PausedReason::FromSnapshot)
     } else {
-        let mut qmp = t
-            .d
-            .paths(&t.o.name)
-            .monitor(Duration::from_secs(5))
-            .map_err(qmp_failed)?;
+        let mut qmp =
+            t.d.paths(&t.o.name)
+                .monitor(Duration::from_secs(5))
+                .map_err(qmp_failed)?;
         qmp.cont().map_err(qmp_failed)?;
         State::Running(RunningReason::FromSnapshot)
     };
@@ -165,11 +170,10 @@ fn revert_active(
 /// `qemuSnapshotInternalRevert`: `snapshot-load` from the images that hold the tag.
 fn load(t: &Taking, def: &SnapshotDef) -> Result<()> {
     let name = &def.moment.name;
-    let mut qmp = t
-        .d
-        .paths(&t.o.name)
-        .monitor(Duration::from_secs(5))
-        .map_err(qmp_failed)?;
+    let mut qmp =
+        t.d.paths(&t.o.name)
+            .monitor(Duration::from_secs(5))
+            .map_err(qmp_failed)?;
     let nodes = block::disk_nodes(&mut qmp)?;
     let named = block::named_nodes(&mut qmp)?;
     let (mut devices, mut vmstate) = (Vec::new(), None);
@@ -227,7 +231,9 @@ fn load(t: &Taking, def: &SnapshotDef) -> Result<()> {
         "devices": devices,
     });
     block::run_job(&mut qmp, "snapshot-load", args, |e| {
-        Error::operation_failed(format!("load of internal snapshot '{name}' job failed: {e}"))
+        Error::operation_failed(format!(
+            "load of internal snapshot '{name}' job failed: {e}"
+        ))
     })
 }
 
@@ -298,7 +304,11 @@ fn new_overlays(t: &Taking, target: &mut DomainDef, intent: &mut Intent) -> Resu
             uniform_internal: false,
         },
     )?;
-    for k in tmp.disks.iter().filter(|k| k.snapshot == Location::External) {
+    for k in tmp
+        .disks
+        .iter()
+        .filter(|k| k.snapshot == Location::External)
+    {
         external::prepare_disk(k, false, false)?;
     }
     for (k, dd) in tmp.disks.iter().zip(target.devices.disks.iter_mut()) {

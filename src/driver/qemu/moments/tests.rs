@@ -29,7 +29,9 @@ fn fixture() -> Option<Fixture> {
          <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>\
          <source file='{disk}'/><target dev='vda' bus='virtio'/></disk></devices></domain>"
     );
-    let dom = driver.define_domain_flags(&xml, DefineFlags::default()).unwrap();
+    let dom = driver
+        .define_domain_flags(&xml, DefineFlags::default())
+        .unwrap();
     Some(Fixture {
         _dir: dir,
         driver,
@@ -41,7 +43,11 @@ fn fixture() -> Option<Fixture> {
 
 impl Fixture {
     fn meta(&self) -> Meta {
-        Meta::new(&self.root, Kind::Snapshot, &crate::model::Name::new("d").unwrap())
+        Meta::new(
+            &self.root,
+            Kind::Snapshot,
+            &crate::model::Name::new("d").unwrap(),
+        )
     }
     /// Any writer settles the domain first.
     fn settle(&self) {
@@ -69,9 +75,16 @@ fn an_internal_snapshot_without_metadata_is_undone() {
     let Some(f) = fixture() else { return };
     let s = f
         .driver
-        .create_snapshot(&f.dom, &snapshot_xml("whole"), SnapshotCreateFlags::default())
+        .create_snapshot(
+            &f.dom,
+            &snapshot_xml("whole"),
+            SnapshotCreateFlags::default(),
+        )
         .unwrap();
-    let xml = f.driver.snapshot_xml(&s, SnapshotXmlFlags::default()).unwrap();
+    let xml = f
+        .driver
+        .snapshot_xml(&s, SnapshotXmlFlags::default())
+        .unwrap();
     // Killed after qemu-img made the tag, before the metadata was written.
     images::snapshot("-c", "half", &f.disk).unwrap();
     let mut intent = Intent::new(Op::Create, vec!["half".into()]);

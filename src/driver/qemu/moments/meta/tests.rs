@@ -35,7 +35,8 @@ fn metadata_round_trips_and_builds_the_tree() {
     assert_eq!(tree.list(Some("a"), walk, |_| true), ["c", "b"]);
     // A writer's leftover temporary file and the bookkeeping files are no moments.
     std::fs::write(root.path().join("qemu/snapshot/d/.tmp-x.xml.1"), "junk").unwrap();
-    m.set_intent(&Intent::new(Op::Create, vec!["e".into()])).unwrap();
+    m.set_intent(&Intent::new(Op::Create, vec!["e".into()]))
+        .unwrap();
     assert_eq!(m.count(), 3);
     m.set_current(None).unwrap();
     assert!(m.current().is_none());
@@ -62,7 +63,8 @@ fn a_pending_deletion_hides_its_moments_from_readers_only() {
 fn a_torn_intent_is_no_operation() {
     let root = tempfile::tempdir().unwrap();
     let m = Meta::new(root.path(), Kind::Checkpoint, &dom());
-    m.set_intent(&Intent::new(Op::Delete, vec!["x".into()])).unwrap();
+    m.set_intent(&Intent::new(Op::Delete, vec!["x".into()]))
+        .unwrap();
     std::fs::write(root.path().join("qemu/checkpoint/d/intent"), "{\"op\":").unwrap();
     assert!(m.has_intent());
     assert!(m.intent().is_none());
