@@ -9,21 +9,9 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use crate::common::{knob, qmp, Embedded};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+use crate::common::{knob, qmp, Embedded, Rng};
 
 fn tags(disk: &Path) -> BTreeSet<String> {
     let out = std::process::Command::new("qemu-img")
@@ -43,11 +31,8 @@ fn tags(disk: &Path) -> BTreeSet<String> {
 #[test]
 fn sigkill_during_snapshot_operations_leaves_a_consistent_domain() {
     let kills = knob("VIRTSH_SNAPSHOT_KILLS", 6);
-    let seed = std::env::var("VIRTSH_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5eed_1234_abcd_ef01);
-    let mut rng = Rng(seed);
+    let mut rng = Rng::seeded(0x5eed_1234_abcd_ef01);
+    let seed = rng.0;
     let e = Embedded::new();
     let (dir, v) = (e.dir.path(), &e.v);
     let disk = dir.join("disk.qcow2");
@@ -96,16 +81,7 @@ fn sigkill_during_snapshot_operations_leaves_a_consistent_domain() {
             1 => vec!["snapshot-revert".into(), "k".into(), pick(&mut rng)],
             _ => vec!["snapshot-delete".into(), "k".into(), pick(&mut rng)],
         };
-        let mut child = v
-            .command()
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros(rng.next(120_000)));
-        let _ = child.kill();
-        let _ = child.wait();
+        v.killed_after(&args, Duration::from_micros(rng.next(120_000)));
 
         // Killed while an operation was under way (its record is there)?
         interrupted += usize::from(intent.exists());

@@ -23,6 +23,21 @@ pub fn not_found(name: &str) -> Error {
 
 type F = CheckpointCreateFlags;
 
+/// The top node of the live disk `target`, if the domain still has it.
+fn top_of<'n>(
+    t: &Taking,
+    nodes: &'n [block::DiskNode],
+    target: &str,
+) -> Option<&'n block::DiskNode> {
+    let i = t
+        .live
+        .devices
+        .disks
+        .iter()
+        .position(|d| d.target_dev == target)?;
+    block::node_of(nodes, i)
+}
+
 fn monitor(t: &Taking) -> Result<crate::driver::qemu::qmp::Qmp> {
     t.d.paths(&t.o.name)
         .monitor(Duration::from_secs(5))
@@ -133,16 +148,7 @@ fn validate_bitmaps(t: &Taking, def: &CheckpointDef) -> Result<()> {
         .iter()
         .filter(|k| k.kind == CheckpointKind::Bitmap)
     {
-        let Some(i) = t
-            .live
-            .devices
-            .disks
-            .iter()
-            .position(|d| d.target_dev == k.name)
-        else {
-            continue;
-        };
-        let ok = block::node_of(&nodes, i)
+        let ok = top_of(t, &nodes, &k.name)
             .is_some_and(|n| !block::bitmap_nodes(&named, &n.node, &def.moment.name).is_empty());
         if !ok {
             return Err(Error::new(
@@ -198,16 +204,7 @@ pub fn xml(
         if k.kind != CheckpointKind::Bitmap {
             continue;
         }
-        let Some(i) = t
-            .live
-            .devices
-            .disks
-            .iter()
-            .position(|d| d.target_dev == k.name)
-        else {
-            continue;
-        };
-        let Some(top) = block::node_of(&nodes, i) else {
+        let Some(top) = top_of(&t, &nodes, &k.name) else {
             continue;
         };
         let holders = block::bitmap_nodes(&named, &top.node, &chk.name);
@@ -289,16 +286,7 @@ pub fn remove_bitmaps(
             .iter()
             .filter(|k| k.kind == CheckpointKind::Bitmap)
         {
-            let Some(i) = t
-                .live
-                .devices
-                .disks
-                .iter()
-                .position(|d| d.target_dev == k.name)
-            else {
-                continue;
-            };
-            let Some(top) = block::node_of(&nodes, i) else {
+            let Some(top) = top_of(t, &nodes, &k.name) else {
                 continue;
             };
             let bitmap = k.bitmap.as_deref().unwrap_or(name);
@@ -326,20 +314,7 @@ pub fn finish(t: &Taking, names: &[String]) -> Result<()> {
     for name in names {
         tree.delete(name, Deletion::One);
     }
-    for n in &before {
-        match tree.get(n) {
-            Some(def) => {
-                let xml = def.to_xml(CheckpointFormat::default());
-                if meta.read(n).as_deref() != Some(xml.as_str()) {
-                    meta.write(n, &xml)?;
-                }
-            }
-            None => meta.remove(n)?,
-        }
-    }
-    for n in names {
-        meta.remove(n)?;
-    }
-    meta.set_current(tree.current())?;
-    meta.clear_intent()
+    meta.store_after_deletion(&before, &tree, names, |d| {
+        d.to_xml(CheckpointFormat::default())
+    })
 }

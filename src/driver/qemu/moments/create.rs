@@ -60,6 +60,32 @@ pub fn lock<'a>(d: &'a Domains<'a>, dom: &DomainRef) -> Result<(crate::state::Lo
     Ok((lock, read(d, o)?))
 }
 
+/// A snapshot's domain, locked and read, with its metadata, its tree and the snapshot.
+pub struct Locked<'a> {
+    pub lock: crate::state::Lock,
+    pub t: Taking<'a>,
+    pub meta: Meta,
+    pub tree: crate::driver::moments::MomentTree<SnapshotDef>,
+    pub def: SnapshotDef,
+}
+
+pub fn lock_snapshot<'a>(d: &'a Domains<'a>, snap: &SnapshotRef) -> Result<Locked<'a>> {
+    let (lock, t) = lock(d, &snap.domain)?;
+    let meta = t.meta(Kind::Snapshot);
+    let tree = meta.snapshots();
+    let def = tree
+        .get(&snap.name)
+        .cloned()
+        .ok_or_else(|| super::snapshot_not_found(&snap.name))?;
+    Ok(Locked {
+        lock,
+        t,
+        meta,
+        tree,
+        def,
+    })
+}
+
 /// The definitions of the domain `o`, whose lock the caller holds.
 pub fn read<'a>(d: &'a Domains<'a>, o: Observed) -> Result<Taking<'a>> {
     let config = d.store.read_def(&o.name)?;

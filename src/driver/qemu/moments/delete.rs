@@ -10,9 +10,9 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::block::{self, qmp_failed};
-use super::create::{lock, Taking};
+use super::create::{lock_snapshot, Locked, Taking};
 use super::images;
-use super::meta::{Intent, Kind, Meta, Op};
+use super::meta::{Intent, Meta, Op};
 use super::{disk_format, disk_path};
 use crate::driver::moments::{Deletion, MomentTree};
 use crate::driver::prelude::*;
@@ -27,13 +27,13 @@ pub fn delete(
     flags: F,
 ) -> Result<()> {
     super::check_flags(flags.0, 0x7, "qemuSnapshotDelete")?;
-    let (_lock, mut t) = lock(d, &snap.domain)?;
-    let meta = t.meta(Kind::Snapshot);
-    let tree = meta.snapshots();
-    let def = tree
-        .get(&snap.name)
-        .cloned()
-        .ok_or_else(|| super::snapshot_not_found(&snap.name))?;
+    let Locked {
+        lock: _lock,
+        mut t,
+        meta,
+        tree,
+        def,
+    } = lock_snapshot(d, snap)?;
     let metadata_only = flags.has(F::METADATA_ONLY);
     let how = Deletion::of(flags.has(F::CHILDREN), flags.has(F::CHILDREN_ONLY));
     if !metadata_only {
@@ -358,20 +358,5 @@ pub fn finish(meta: &Meta, uuid: &uuid::Uuid, names: &[String]) -> Result<()> {
             }
         }
     }
-    for n in &before {
-        match tree.get(n) {
-            Some(d) => {
-                let xml = d.to_xml(uuid);
-                if meta.read(n).as_deref() != Some(xml.as_str()) {
-                    meta.write(n, &xml)?;
-                }
-            }
-            None => meta.remove(n)?,
-        }
-    }
-    for n in names {
-        meta.remove(n)?;
-    }
-    meta.set_current(tree.current())?;
-    meta.clear_intent()
+    meta.store_after_deletion(&before, &tree, names, |d| d.to_xml(uuid))
 }

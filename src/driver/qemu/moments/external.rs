@@ -102,6 +102,23 @@ pub fn unlink_created(intent: &Intent) {
     }
 }
 
+/// A create that failed is undone: its new files and its record go; `e` is its error.
+fn undo(intent: &Intent, meta: Option<&Meta>, e: Error) -> Result<()> {
+    unlink_created(intent);
+    if let Some(m) = meta {
+        m.clear_intent()?;
+    }
+    Err(e)
+}
+
+/// The record of an operation about to begin (none when no metadata is kept).
+fn record(intent: &Intent, meta: Option<&Meta>) -> Result<()> {
+    match meta {
+        Some(m) => m.set_intent(intent),
+        None => Ok(()),
+    }
+}
+
 /// A node name for a new overlay: unique in the QEMU, at most 31 characters.
 fn node_name(index: usize) -> String {
     let nanos = std::time::SystemTime::now()
@@ -152,15 +169,9 @@ pub fn create_active(
         }
         intent.overlays.push((def.disks[i].name.clone(), path));
     }
-    if let Some(m) = meta {
-        m.set_intent(intent)?;
-    }
+    record(intent, meta)?;
     if let Err(e) = block::transaction(&mut qmp, actions) {
-        unlink_created(intent);
-        if let Some(m) = meta {
-            m.clear_intent()?;
-        }
-        return Err(e);
+        return undo(intent, meta, e);
     }
     switch_disks(t, def)
 }
@@ -188,17 +199,11 @@ pub fn create_inactive(
             .push((def.disks[i].name.clone(), path.clone()));
         work.push((path, format, base, disk_format(dd).to_string()));
     }
-    if let Some(m) = meta {
-        m.set_intent(intent)?;
-    }
+    record(intent, meta)?;
     if !reuse {
         for (path, format, base, base_format) in &work {
             if let Err(e) = images::create_overlay(format, path, base, base_format) {
-                unlink_created(intent);
-                if let Some(m) = meta {
-                    m.clear_intent()?;
-                }
-                return Err(e);
+                return undo(intent, meta, e);
             }
         }
     }

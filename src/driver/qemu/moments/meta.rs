@@ -270,6 +270,36 @@ impl Meta {
     }
 }
 
+impl Meta {
+    /// Stores what a deletion of `names` left of `tree` (which listed `before`): each
+    /// changed moment rewritten, the deleted ones removed, the current one, and the record of
+    /// the operation last.
+    pub fn store_after_deletion<T: crate::driver::moments::Moment>(
+        &self,
+        before: &[String],
+        tree: &MomentTree<T>,
+        names: &[String],
+        xml: impl Fn(&T) -> String,
+    ) -> Result<()> {
+        for n in before {
+            match tree.get(n) {
+                Some(def) => {
+                    let text = xml(def);
+                    if self.read(n).as_deref() != Some(text.as_str()) {
+                        self.write(n, &text)?;
+                    }
+                }
+                None => self.remove(n)?,
+            }
+        }
+        for n in names {
+            self.remove(n)?;
+        }
+        self.set_current(tree.current())?;
+        self.clear_intent()
+    }
+}
+
 /// The tree of `defs`, linked oldest first so that each moment's children list the most recent
 /// first, as libvirt lists them.
 fn tree<T: crate::driver::moments::Moment>(

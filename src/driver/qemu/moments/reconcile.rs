@@ -84,13 +84,22 @@ fn parse_snapshot(xml: &str) -> Option<SnapshotDef> {
     SnapshotDef::parse(xml, how).ok()
 }
 
+/// A create killed once its metadata was written had finished its data: the moment becomes
+/// current and the record goes. Whether it was so.
+fn finished(meta: &Meta, intent: &Intent) -> Result<bool> {
+    let Some(name) = intent.names.first().filter(|n| meta.read(n).is_some()) else {
+        return Ok(false);
+    };
+    meta.set_current(Some(name))?;
+    meta.clear_intent()?;
+    Ok(true)
+}
+
 fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
     match intent.op {
         Op::Create => {
-            let name = intent.names.first().cloned().unwrap_or_default();
-            if meta.read(&name).is_some() {
-                meta.set_current(Some(&name))?;
-                return meta.clear_intent();
+            if finished(meta, &intent)? {
+                return Ok(());
             }
             let Some(def) = intent.xml.as_deref().and_then(parse_snapshot) else {
                 external::unlink_created(&intent);
@@ -175,11 +184,10 @@ fn overlays_in_use(t: &Taking, intent: &Intent) -> Result<bool> {
 fn checkpoint_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
     match intent.op {
         Op::Create => {
-            let name = intent.names.first().cloned().unwrap_or_default();
-            if meta.read(&name).is_some() {
-                meta.set_current(Some(&name))?;
-                return meta.clear_intent();
+            if finished(meta, &intent)? {
+                return Ok(());
             }
+            let name = intent.names.first().cloned().unwrap_or_default();
             remove_bitmap_everywhere(t, &name)?;
             meta.clear_intent()
         }

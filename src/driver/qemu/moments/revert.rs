@@ -10,9 +10,9 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::block::{self, qmp_failed};
-use super::create::{lock, Taking};
+use super::create::{lock_snapshot, Locked, Taking};
 use super::images;
-use super::meta::{Intent, Kind, Meta, Op};
+use super::meta::{Intent, Meta, Op};
 use super::{disk_path, external};
 use crate::driver::prelude::*;
 use crate::driver::qemu::process;
@@ -31,13 +31,13 @@ pub fn revert(
     flags: F,
 ) -> Result<()> {
     super::check_flags(flags.0, 0xf, "qemuSnapshotRevert")?;
-    let (_lock, mut t) = lock(d, &snap.domain)?;
-    let meta = t.meta(Kind::Snapshot);
-    let tree = meta.snapshots();
-    let def = tree
-        .get(&snap.name)
-        .cloned()
-        .ok_or_else(|| super::snapshot_not_found(&snap.name))?;
+    let Locked {
+        lock: _lock,
+        mut t,
+        meta,
+        def,
+        ..
+    } = lock_snapshot(d, snap)?;
     let online = def.state.online();
     if !t.o.persistent && !online && !flags.any(F::RUNNING | F::PAUSED) {
         return Err(Error::operation_invalid(
