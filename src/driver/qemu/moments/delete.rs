@@ -217,7 +217,7 @@ pub fn discard_data(
         // deletion leaves.
         if let Some(path) = disk_path(t.d, dd)? {
             if images::Info::of(&path).is_ok_and(|i| i.has_snapshot(name)) {
-                let _ = images::snapshot("-d", name, &path);
+                let _ = images::run_settling(&["snapshot", "-d", name, &path]);
             }
         }
     }

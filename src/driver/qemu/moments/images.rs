@@ -21,10 +21,15 @@ pub fn run(args: &[&str]) -> Result<String> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: prctl is async-signal-safe.
+    let parent = std::process::id();
+    // SAFETY: prctl, getppid and _exit are async-signal-safe.
     unsafe {
-        cmd.pre_exec(|| {
+        cmd.pre_exec(move || {
             nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
+            // A virtsh killed before the signal was asked for has no qemu-img act for it.
+            if nix::unistd::getppid().as_raw() as u32 != parent {
+                libc::_exit(1);
+            }
             Ok(())
         });
     }
@@ -79,6 +84,20 @@ impl Info {
     }
 }
 
+/// Runs `qemu-img ARGS` again while it fails, for up to three seconds: a `qemu-img` whose
+/// virtsh was just killed may still hold the image's lock while it dies.
+pub fn run_settling(args: &[&str]) -> Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match run(args) {
+            Err(_) if started.elapsed() < std::time::Duration::from_secs(3) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            done => return done,
+        }
+    }
+}
+
 /// `qemu-img snapshot OP TAG PATH` (`-c` create, `-a` apply, `-d` delete).
 pub fn snapshot(op: &str, tag: &str, path: &str) -> Result<()> {
     run(&["snapshot", op, tag, path]).map(drop)
@@ -101,5 +120,5 @@ pub fn create_overlay(format: &str, path: &str, backing: &str, backing_format: &
 
 /// Removes the persistent bitmap `name` from the image at `path`.
 pub fn remove_bitmap(path: &str, name: &str) -> Result<()> {
-    run(&["bitmap", "--remove", path, name]).map(drop)
+    run_settling(&["bitmap", "--remove", path, name]).map(drop)
 }
