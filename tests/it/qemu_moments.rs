@@ -1,7 +1,7 @@
 //! Snapshots and checkpoints of a real Linux guest on the embedded driver: an internal
 //! snapshot keeps the guest's memory (a file in its RAM-backed root reads as it was), an
 //! external disk-only one puts the disk on an overlay and reverting to it makes a new one,
-//! each can be deleted, a checkpoint is a persistent bitmap in the image, and `undefine`
+//! each can be deleted (overlays committed back into the image below them), a checkpoint is a persistent bitmap in the image, and `undefine`
 //! counts the snapshots as libvirt does.
 
 use std::path::Path;
@@ -173,6 +173,24 @@ fn snapshots_and_checkpoints_of_a_linux_guest() {
     v.ok("snapshot-delete sg s1");
     assert!(tags(&disk).is_empty());
     assert_eq!(v.ok("snapshot-list sg --name").trim(), "");
+
+    // Two overlays on a running guest: deleting the lower one commits it into the image
+    // (QEMU relinks the upper one), deleting the upper one (the current) pivots back.
+    v.ok("snapshot-create-as sg x1 --disk-only; snapshot-create-as sg x2 --disk-only");
+    v.ok("snapshot-delete sg x1");
+    assert!(!dir.join("disk.x1").exists());
+    assert_eq!(
+        image_info(&dir.join("disk.x2"))["backing-filename"],
+        disk.display().to_string()
+    );
+    assert!(v
+        .ok("snapshot-dumpxml sg x2")
+        .contains(&format!("<source file='{}'", disk.display())));
+    v.ok("snapshot-delete sg x2");
+    assert!(!dir.join("disk.x2").exists());
+    assert!(v
+        .ok("dumpxml sg")
+        .contains(&format!("<source file='{}'", disk.display())));
 
     // A checkpoint: a persistent bitmap, seen in the image once QEMU is gone.
     v.ok("checkpoint-create-as sg c1");

@@ -260,7 +260,6 @@ fn discard_external(
             }
             continue;
         }
-        // The overlay the snapshot made, as the domain runs on it now.
         let i = t
             .live
             .devices
@@ -268,11 +267,31 @@ fn discard_external(
             .iter()
             .position(|d| d.target_dev == k.name)
             .ok_or_else(|| Error::operation_failed(format!("disk '{}' not found", k.name)))?;
-        let overlay = disk_path(t.d, &t.live.devices.disks[i])?.unwrap_or_default();
-        if overlay == base {
+        let top = disk_path(t.d, &t.live.devices.disks[i])?.unwrap_or_default();
+        // The overlay the snapshot made (`qemuSnapshotExternalGetSnapDiskSrc`): the image
+        // its child was taken on, else (current) the one the domain runs on.
+        let child = tree.list(Some(name), Default::default(), |_| true);
+        let overlay = match child.first().and_then(|c| tree.get(c)) {
+            Some(c) => c
+                .moment
+                .dom
+                .as_ref()
+                .and_then(|d| d.devices.disks.iter().find(|d| d.target_dev == k.name))
+                .and_then(|d| disk_path_plain(&d.source).map(String::from))
+                .unwrap_or_else(|| top.clone()),
+            None => top.clone(),
+        };
+        if overlay == base || (overlay != top && !std::path::Path::new(&overlay).exists()) {
             // Committed already (a deletion a crash interrupted).
             continue;
         }
+        if overlay != top {
+            commit_below(t, i, &top, &overlay, &base, disk_format(parent))?;
+            retarget_descendants(t, tree, name, &k.name, &overlay, parent)?;
+            let _ = std::fs::remove_file(&overlay);
+            continue;
+        }
+        let overlay = top;
         if t.active() {
             commit_active(t, i, &base)?;
         } else {
@@ -301,6 +320,107 @@ fn discard_external(
             t.d.store.write_status(&t.o.name, status)?;
         }
         let _ = std::fs::remove_file(&overlay);
+    }
+    Ok(())
+}
+
+/// Commits `overlay`, an image below the domain's top one, into its backing image `base`:
+/// QEMU's `block-commit` of that layer (it relinks the image above), or `qemu-img commit`
+/// and a rebase of the image above onto `base` when the domain is shut off.
+fn commit_below(
+    t: &Taking,
+    i: usize,
+    top: &str,
+    overlay: &str,
+    base: &str,
+    base_format: &str,
+) -> Result<()> {
+    if t.active() {
+        let mut qmp =
+            t.d.paths(&t.o.name)
+                .monitor(Duration::from_secs(5))
+                .map_err(qmp_failed)?;
+        let named = block::named_nodes(&mut qmp)?;
+        let node = |file: &str| {
+            named
+                .iter()
+                .find(|n| n["file"] == file && n["drv"] != "file")
+                .and_then(|n| n["node-name"].as_str())
+                .map(String::from)
+                .ok_or_else(|| {
+                    Error::operation_failed("failed to find parent disk source in backing chain")
+                })
+        };
+        let (top_node, base_node) = (node(overlay)?, node(base)?);
+        let id = format!("commit-drive{i}");
+        block::finish_job(&mut qmp, &id)?;
+        let args = json!({"job-id": id, "device": format!("drive{i}"),
+            "top-node": top_node, "base-node": base_node});
+        qmp.execute("block-commit", Some(args))
+            .map_err(qmp_failed)?;
+        return match block::finish_job(&mut qmp, &id)? {
+            Some(e) => Err(Error::internal(format!(
+                "block commit failed while deleting disk 'drive{i}' snapshot: '{e}'"
+            ))),
+            None => Ok(()),
+        };
+    }
+    // The image whose backing file is the overlay: down the chain from the top.
+    let mut above = top.to_string();
+    for _ in 0..64 {
+        match images::Info::of(&above)?.backing() {
+            Some(b) if b == overlay => break,
+            Some(b) => above = b.to_string(),
+            None => return Ok(()),
+        }
+    }
+    images::run(&["commit", "-d", overlay])?;
+    let format = images::Info::of(&above)?.format().to_string();
+    images::run(&[
+        "rebase",
+        "-u",
+        "-F",
+        base_format,
+        "-f",
+        &format,
+        "-b",
+        base,
+        &above,
+    ])
+    .map(drop)
+}
+
+/// The snapshots below the one deleted that were taken on its overlay name its backing image
+/// instead (`qemuSnapshotDeleteUpdateDisks`).
+fn retarget_descendants(
+    t: &Taking,
+    tree: &MomentTree<SnapshotDef>,
+    name: &str,
+    target: &str,
+    overlay: &str,
+    parent: &crate::model::domain::Disk,
+) -> Result<()> {
+    let meta = t.meta(super::meta::Kind::Snapshot);
+    for n in tree.list(Some(name), walk_all(), |_| true) {
+        let Some(mut d) = tree.get(&n).cloned() else {
+            continue;
+        };
+        let mut changed = false;
+        for dom in [d.moment.dom.as_mut(), d.moment.inactive_dom.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            for disk in dom.devices.disks.iter_mut() {
+                if disk.target_dev == target && disk_path_plain(&disk.source) == Some(overlay) {
+                    disk.source = parent.source.clone();
+                    disk.driver.format = parent.driver.format.clone();
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            meta.write(&n, &d.to_xml(&t.o.uuid))?;
+        }
     }
     Ok(())
 }

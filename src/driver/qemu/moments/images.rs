@@ -69,6 +69,15 @@ impl Info {
             .collect()
     }
 
+    pub fn format(&self) -> &str {
+        self.0["format"].as_str().unwrap_or("qcow2")
+    }
+
+    /// The backing file as the image's header names it.
+    pub fn backing(&self) -> Option<&str> {
+        self.0["backing-filename"].as_str()
+    }
+
     pub fn has_snapshot(&self, tag: &str) -> bool {
         self.snapshots().iter().any(|s| s == tag)
     }
