@@ -115,7 +115,7 @@ pub fn create(
                 Error::internal(format!("cannot find the image of disk '{}'", k.name))
             })?;
             actions.push(json!({"type": "block-dirty-bitmap-add", "data": {
-                "node": node.node, "name": k.bitmap, "persistent": true,
+                "node": node.node, "name": k.bitmap, "persistent": true, "disabled": false,
             }}));
         }
         meta.set_intent(&Intent::new(Op::Create, vec![name.clone()]))?;
@@ -264,16 +264,22 @@ pub fn delete(
     intent.metadata_only = metadata_only;
     meta.set_intent(&intent)?;
     if !metadata_only {
-        remove_bitmaps(&t, &tree, &names)?;
+        if let Err(e) = remove_bitmaps(&t, &tree, &names, true) {
+            meta.clear_intent()?;
+            return Err(e);
+        }
     }
     finish(&t, &names)
 }
 
-/// `qemuCheckpointDiscardBitmaps` for every checkpoint in `names`: one transaction.
+/// `qemuCheckpointDiscardBitmaps` for every checkpoint in `names`: one transaction. `strict`:
+/// a bitmap found nowhere in its disk's chain is libvirt's error (a deletion a crash
+/// interrupted may have removed it already).
 pub fn remove_bitmaps(
     t: &Taking,
     tree: &crate::driver::moments::MomentTree<CheckpointDef>,
     names: &[String],
+    strict: bool,
 ) -> Result<()> {
     let mut qmp = monitor(t)?;
     let nodes = block::disk_nodes(&mut qmp)?;
@@ -290,7 +296,14 @@ pub fn remove_bitmaps(
                 continue;
             };
             let bitmap = k.bitmap.as_deref().unwrap_or(name);
-            for node in block::bitmap_nodes(&named, &top.node, bitmap) {
+            let holders = block::bitmap_nodes(&named, &top.node, bitmap);
+            if strict && holders.is_empty() {
+                return Err(Error::internal(format!(
+                    "bitmap '{bitmap}' not found in backing chain of '{}'",
+                    k.name
+                )));
+            }
+            for node in holders {
                 actions.push(remove_action(&node, bitmap));
             }
         }

@@ -44,9 +44,13 @@ pub fn delete(
     intent.metadata_only = metadata_only;
     meta.set_intent(&intent)?;
     if !metadata_only {
-        for name in &names {
+        for (i, name) in names.iter().enumerate() {
             let def = tree.get(name).cloned().expect("listed");
-            discard_data(&mut t, &tree, &def)?;
+            if let Err(e) = discard_data(&mut t, &tree, &def) {
+                // What went before is deleted, metadata and all; this one and the rest stay.
+                finish(&meta, &t.o.uuid, &names[..i])?;
+                return Err(e);
+            }
         }
     }
     finish(&meta, &t.o.uuid, &names)
@@ -147,6 +151,18 @@ fn validate(t: &Taking, tree: &MomentTree<SnapshotDef>, def: &SnapshotDef, flags
         if children > 1 {
             return Err(Error::unsupported(
                 "deletion of external disk snapshot with multiple children snapshots not supported",
+            ));
+        }
+        let merge = current == Some(name.as_str()) || children != 0;
+        let parent_internal = def
+            .moment
+            .parent
+            .as_ref()
+            .and_then(|p| tree.get(p))
+            .is_some_and(|p| !p.is_external());
+        if merge && !flags.any(F::CHILDREN | F::CHILDREN_ONLY) && parent_internal {
+            return Err(Error::operation_unsupported(
+                "deleting external snapshot that has internal snapshot as parent not supported",
             ));
         }
     }

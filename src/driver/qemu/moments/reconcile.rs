@@ -196,7 +196,7 @@ fn checkpoint_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> 
             if !intent.metadata_only {
                 let tree = meta.stored_checkpoints();
                 if t.active() {
-                    super::checkpoints::remove_bitmaps(t, &tree, &intent.names)?;
+                    super::checkpoints::remove_bitmaps(t, &tree, &intent.names, false)?;
                 } else {
                     for name in &intent.names {
                         if tree.get(name).is_some() {
@@ -223,7 +223,7 @@ fn remove_bitmap_everywhere(t: &Taking, name: &str) -> Result<()> {
         }
         let mut tree = crate::driver::moments::MomentTree::default();
         tree.assign(def)?;
-        return super::checkpoints::remove_bitmaps(t, &tree, &[name.to_string()]);
+        return super::checkpoints::remove_bitmaps(t, &tree, &[name.to_string()], false);
     }
     for dd in &t.live.devices.disks {
         if disk_format(dd) != "qcow2" {
