@@ -9,12 +9,17 @@
 //! - deleting a moment hands its children to its parent (prepended, in their order), and
 //!   the current moment moves up to the parent.
 
+mod filters;
+pub mod redefine;
+
 use std::collections::HashMap;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::checkpoint::CheckpointDef;
 use crate::model::moment::MomentDef;
 use crate::model::snapshot::SnapshotDef;
+
+pub use filters::{checkpoint_walk, snapshot_passes, snapshot_walk};
 
 /// A definition a tree can hold: it knows its name and its parent's.
 pub trait Moment {

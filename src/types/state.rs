@@ -54,6 +54,7 @@ codes!(
         StartingUp = 11 => "starting up",
         Postcopy = 12 => "post-copy",
         PostcopyFailed = 13 => "post-copy failed",
+        ApiError = 14 => "api error",
     }
 );
 

@@ -105,6 +105,42 @@ pub fn knob(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// A small deterministic generator (xorshift), so a failing run can be replayed: seeded by
+/// `VIRTSH_CRASH_SEED`, else `default`.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn seeded(default: u64) -> Rng {
+        Rng(std::env::var("VIRTSH_CRASH_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default))
+    }
+
+    pub fn next(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+impl Virtsh {
+    /// Runs the command `args` and kills it with SIGKILL after `after`, wherever it is.
+    pub fn killed_after(&self, args: &[String], after: std::time::Duration) {
+        let mut child = self
+            .command()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(after);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
 /// The QEMU processes started for `root`: (pid, domain name), found by their pid file, the
 /// one absolute path of theirs that names the domain.
 pub fn qemus(root: &Path) -> Vec<(u32, String)> {

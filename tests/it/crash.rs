@@ -5,21 +5,8 @@
 //!
 //! Size knob: `VIRTSH_CRASH_KILLS` (default 200).
 
-use crate::common::{knob, qemus, KillQemusOnDrop, Virtsh};
-use std::process::Stdio;
+use crate::common::{knob, qemus, KillQemusOnDrop, Rng, Virtsh};
 use std::time::Duration;
-
-/// A small deterministic generator (xorshift), so a failing run can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 #[test]
 fn sigkill_at_random_points_leaves_a_consistent_root() {
@@ -36,11 +23,7 @@ fn sigkill_at_random_points_leaves_a_consistent_root() {
         );
         std::fs::write(dir.path().join(format!("{name}.xml")), xml).unwrap();
     }
-    let seed = std::env::var("VIRTSH_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x9e3779b97f4a7c15);
-    let mut rng = Rng(seed);
+    let mut rng = Rng::seeded(0x9e3779b97f4a7c15);
     for _ in 0..kills {
         let name = names[rng.next(names.len() as u64) as usize];
         let file = dir.path().join(format!("{name}.xml"));
@@ -52,16 +35,7 @@ fn sigkill_at_random_points_leaves_a_consistent_root() {
             (_, 2) if rng.next(2) == 0 => vec!["undefine".into(), name.into()],
             _ => vec!["destroy".into(), name.into()],
         };
-        let mut child = v
-            .command()
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros(rng.next(40_000)));
-        let _ = child.kill();
-        let _ = child.wait();
+        v.killed_after(&args, Duration::from_micros(rng.next(40_000)));
     }
 
     // The root loads, and every domain in it answers.

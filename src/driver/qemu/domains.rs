@@ -18,7 +18,7 @@ use super::cmdline::{self, Paths};
 use super::process;
 use super::qmp::{Qmp, QmpError};
 use super::reboot;
-use super::store::{Status, StatusBrief, Store};
+use super::store::{qemu_state, shut_off, starting, Status, StatusBrief, Store};
 use crate::driver::prelude::*;
 use crate::model::{DomainDef, Name};
 use crate::rules::{self, Adding, Existing, Kind};
@@ -58,7 +58,7 @@ impl Observed {
     }
 
     /// Whether a start of this domain is under way.
-    fn starting(&self) -> bool {
+    pub(in crate::driver::qemu) fn starting(&self) -> bool {
         self.state == State::Paused(PausedReason::StartingUp) && self.id.is_none()
     }
 
@@ -92,49 +92,6 @@ fn qmp_failed(e: QmpError) -> Error {
     Error::operation_failed(e.to_string())
 }
 
-/// A status for a domain whose QEMU is being started (not yet answering).
-fn starting(live: DomainDef) -> Status {
-    Status {
-        brief: StatusBrief {
-            state: State::Paused(PausedReason::StartingUp),
-            pid: None,
-            id: None,
-            autodestroy: false,
-            rebooting: false,
-        },
-        live: Some(live),
-    }
-}
-
-fn shut_off(reason: ShutoffReason) -> Status {
-    Status {
-        brief: StatusBrief {
-            state: State::Shutoff(reason),
-            pid: None,
-            id: None,
-            autodestroy: false,
-            rebooting: false,
-        },
-        live: None,
-    }
-}
-
-/// The state QEMU reports, as libvirt names it (for resyncing the status file).
-fn qemu_state(status: &str, recorded: State) -> State {
-    match status {
-        "running" => match recorded {
-            State::Running(r) => State::Running(r),
-            _ => State::Running(RunningReason::Unpaused),
-        },
-        "io-error" => State::Paused(PausedReason::IoError),
-        "watchdog" => State::Paused(PausedReason::Watchdog),
-        _ => match recorded {
-            State::Paused(r) => State::Paused(r),
-            _ => State::Paused(PausedReason::User),
-        },
-    }
-}
-
 pub struct Domains<'a> {
     pub store: &'a Store,
     /// Resolves disks on pool volumes.
@@ -144,7 +101,7 @@ pub struct Domains<'a> {
 }
 
 impl Domains<'_> {
-    fn paths(&self, name: &Name) -> Paths {
+    pub(in crate::driver::qemu) fn paths(&self, name: &Name) -> Paths {
         Paths::new(&self.store.run_dir(), name)
     }
 
@@ -238,8 +195,7 @@ impl Domains<'_> {
             };
             if o.stale != Stale::Gone
                 && flags.admits(&o.state, o.persistent, || self.store.autostart(&name))
-                // No snapshot or checkpoint metadata is kept here yet.
-                && flags.admits_moments(false, false)
+                && admits_moments(flags, self.store.root(), &name)
             {
                 out.push(o.handle());
             }
@@ -336,7 +292,7 @@ impl Domains<'_> {
             return Ok(None);
         };
         match o.stale {
-            Stale::No => return Ok(Some(o)),
+            Stale::No => return super::moments::reconcile(self, o).map(Some),
             Stale::Ended(reason) => {
                 // Also the QEMU of a start that died before it recorded its pid.
                 process::stop(&self.paths(name))?;
@@ -350,16 +306,18 @@ impl Domains<'_> {
             }
             Stale::Gone => return Ok(None),
         }
-        Ok(Some(Observed {
+        let settled = Observed {
             stale: Stale::No,
             ..o
-        }))
+        };
+        super::moments::reconcile(self, settled).map(Some)
     }
 
     /// Removes every file of a domain that is no more (both locks held); its log stays, as
     /// libvirt's does.
     fn forget(&self, uuid: Uuid, name: &Name) -> Result<()> {
         self.store.remove_run(name)?;
+        super::moments::meta::forget(self.store.root(), name)?;
         self.store.remove_index(&uuid, name)?;
         let paths = self.paths(name);
         let mut files = paths.leftovers();
@@ -384,7 +342,7 @@ impl Domains<'_> {
     }
 
     /// `dom`'s lock and its settled state.
-    fn lock_one(&self, dom: &DomainRef) -> Result<(Lock, Observed)> {
+    pub(in crate::driver::qemu) fn lock_one(&self, dom: &DomainRef) -> Result<(Lock, Observed)> {
         let name = self.name(dom)?;
         let lock = self.store.lock(&name)?;
         let o = self
@@ -449,11 +407,12 @@ impl Domains<'_> {
         })
     }
 
-    pub fn undefine(&self, dom: &DomainRef) -> Result<()> {
+    pub fn undefine(&self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
         let (_list, _lock, o) = self.lock_both(dom)?;
         if !o.persistent {
             return Err(Error::operation_invalid("cannot undefine transient domain"));
         }
+        super::moments::undefining(self.store.root(), &o, flags)?;
         // A running domain goes on as a transient one.
         self.store.remove_config(&o.name)?;
         if !o.state.is_active() {
@@ -515,7 +474,7 @@ impl Domains<'_> {
     /// After a failed boot, with the domain's lock held: its QEMU is stopped before the lock
     /// goes; then the domain is settled as any other whose start died (a transient one is
     /// removed under both locks, taken in order).
-    fn failed_start(&self, name: &Name, lock: Lock) -> Result<()> {
+    pub(in crate::driver::qemu) fn failed_start(&self, name: &Name, lock: Lock) -> Result<()> {
         process::stop(&self.paths(name))?;
         drop(lock);
         let Some(uuid) = self.store.uuid_of(name)? else {
@@ -529,7 +488,12 @@ impl Domains<'_> {
     /// Launches QEMU for a domain marked starting (its lock held), sets it up with its CPUs
     /// stopped (the balloon target, the VNC port it got) and lets it run unless it is to
     /// start paused; returns its id.
-    fn boot(&self, name: &Name, mut def: DomainDef, flags: StartFlags) -> Result<u32> {
+    pub(in crate::driver::qemu) fn boot(
+        &self,
+        name: &Name,
+        mut def: DomainDef,
+        flags: StartFlags,
+    ) -> Result<u32> {
         checks::check_start(&def)?;
         let taps = super::nics::plan(&mut def, self.networks)?;
         let emulator = cmdline::emulator(&def)?;
@@ -765,6 +729,7 @@ impl Domains<'_> {
         self.store.write_def(&def)?;
         self.store.add_index(&def.uuid, &new)?;
         self.store.set_autostart(&new, autostart)?;
+        super::moments::meta::rename(self.store.root(), &o.name, &new)?;
         self.store.remove_config(&o.name)?;
         self.forget(def.uuid, &o.name)
     }
@@ -789,4 +754,15 @@ impl Domains<'_> {
 fn qmp_state(qmp: &mut Qmp, recorded: State) -> Result<State> {
     let s = qmp.query_status().map_err(qmp_failed)?;
     Ok(qemu_state(&s.status, recorded))
+}
+
+/// `list --with-snapshot` and friends: the metadata's counts, read only when asked.
+fn admits_moments(flags: DomainListFlags, root: &std::path::Path, name: &Name) -> bool {
+    type F = DomainListFlags;
+    let asked = F::HAS_SNAPSHOT | F::NO_SNAPSHOT | F::HAS_CHECKPOINT | F::NO_CHECKPOINT;
+    if !flags.any(asked) {
+        return true;
+    }
+    let (snapshots, checkpoints) = super::moments::meta::has_moments(root, name);
+    flags.admits_moments(snapshots, checkpoints)
 }

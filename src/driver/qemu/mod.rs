@@ -15,6 +15,7 @@ mod console;
 mod domains;
 mod hotplug;
 mod live;
+mod moments;
 mod nics;
 mod process;
 pub mod qmp;
@@ -126,11 +127,6 @@ impl crate::driver::Apis for QemuDriver {
 
 impl Driver for QemuDriver {}
 
-/// No snapshots or checkpoints yet: every call says libvirt's "not supported".
-impl SnapshotApi for QemuDriver {}
-
-impl CheckpointApi for QemuDriver {}
-
 impl HostApi for QemuDriver {
     fn uri(&self) -> Result<String> {
         Ok(self.uri.clone())
@@ -231,7 +227,7 @@ impl DomainApi for QemuDriver {
     /// state), so each is honoured by doing nothing.
     fn undefine_domain(&self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
         check_undefine_flags(flags)?;
-        self.domains().undefine(dom)
+        self.domains().undefine(dom, flags)
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
         let def = DomainDef::parse_with(xml, flags.has(StartFlags::VALIDATE))?;

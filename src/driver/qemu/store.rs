@@ -17,7 +17,7 @@ use crate::model::xml::escape;
 use crate::model::{DomainDef, Name};
 use crate::state::store::{io_at, ObjectStore, StoreResult};
 use crate::state::{self, write_atomic};
-use crate::types::State;
+use crate::types::{PausedReason, RunningReason, ShutoffReason, State};
 
 pub struct Store(ObjectStore);
 
@@ -54,6 +54,49 @@ pub struct Status {
     pub brief: StatusBrief,
     /// The live definition (for a stopped persistent domain: none).
     pub live: Option<DomainDef>,
+}
+
+/// A status for a domain whose QEMU is being started (not yet answering).
+pub fn starting(live: DomainDef) -> Status {
+    Status {
+        brief: StatusBrief {
+            state: State::Paused(PausedReason::StartingUp),
+            pid: None,
+            id: None,
+            autodestroy: false,
+            rebooting: false,
+        },
+        live: Some(live),
+    }
+}
+
+pub fn shut_off(reason: ShutoffReason) -> Status {
+    Status {
+        brief: StatusBrief {
+            state: State::Shutoff(reason),
+            pid: None,
+            id: None,
+            autodestroy: false,
+            rebooting: false,
+        },
+        live: None,
+    }
+}
+
+/// The state QEMU reports, as libvirt names it (for resyncing the status file).
+pub fn qemu_state(status: &str, recorded: State) -> State {
+    match status {
+        "running" => match recorded {
+            State::Running(r) => State::Running(r),
+            _ => State::Running(RunningReason::Unpaused),
+        },
+        "io-error" => State::Paused(PausedReason::IoError),
+        "watchdog" => State::Paused(PausedReason::Watchdog),
+        _ => match recorded {
+            State::Paused(r) => State::Paused(r),
+            _ => State::Paused(PausedReason::User),
+        },
+    }
 }
 
 impl Store {

@@ -2,22 +2,13 @@
 //! `MomentTree` per domain, made of running domains that have no snapshot.
 
 use super::{check_flags, domains, TestDriver, TestState};
-use crate::driver::moments::{Deletion, Walk};
+use crate::driver::moments::{checkpoint_walk as walk, redefine as prep, Deletion};
 use crate::driver::prelude::*;
 use crate::model::checkpoint::{CheckpointDef, CheckpointFormat};
 use crate::model::moment::Reading;
 
 fn not_found(name: &str) -> Error {
     Error::no_checkpoint(format!("no domain checkpoint with matching name '{name}'"))
-}
-
-fn walk(flags: CheckpointListFlags, descendants: bool) -> Walk {
-    Walk {
-        descendants,
-        leaves: flags.has(CheckpointListFlags::LEAVES),
-        no_leaves: flags.has(CheckpointListFlags::NO_LEAVES),
-        no_metadata_only: false,
-    }
 }
 
 /// Every list flag libvirt's test driver takes.
@@ -45,24 +36,7 @@ impl TestState {
         let tree = &mut d.checkpoints;
         let mut update_current = !redefine;
         if redefine {
-            tree.check_cycles(&def.moment)?;
-            match &def.moment.dom {
-                Some(dom) if dom.uuid != d.def.uuid => {
-                    return Err(Error::invalid_arg(format!(
-                        "definition for checkpoint {name} must use uuid {}",
-                        d.def.uuid
-                    )))
-                }
-                Some(_) => def.align_disks()?,
-                None => def.assign_bitmap_names(),
-            }
-            let current = tree.current();
-            if def.moment.parent.is_some() && def.moment.parent.as_deref() == current {
-                update_current = true;
-            }
-            if current.is_none() {
-                update_current = true;
-            }
+            update_current = prep::prepare_checkpoint(tree, &mut def, &d.def.uuid)?;
             match tree.get(&name) {
                 Some(_) => tree.replace(def),
                 None => tree.assign(def)?,

@@ -3,9 +3,10 @@
 //! back and changes the domain's state, `--halt` stops the domain.
 
 use super::{check_flags, domains, Domain, TestDriver, TestState};
-use crate::driver::moments::{Deletion, MomentTree, Walk};
+use crate::driver::moments::{
+    redefine, snapshot_passes as passes, snapshot_walk as walk, Deletion, MomentTree,
+};
 use crate::driver::prelude::*;
-use crate::model::domain::check_abi_stability;
 use crate::model::moment::Reading;
 use crate::model::snapshot::{
     DiskAlignment, Location, SnapshotDef, SnapshotReading, SnapshotState,
@@ -47,42 +48,6 @@ fn not_found(name: &str) -> Error {
     Error::no_snapshot(format!("no domain snapshot with matching name '{name}'"))
 }
 
-/// The filters of libvirt's `virDomainSnapshotFilter`: each group (state, location) given
-/// whole filters nothing.
-fn passes(def: &SnapshotDef, flags: SnapshotListFlags) -> bool {
-    type F = SnapshotListFlags;
-    let group = |bits: F| match flags & bits {
-        g if g == bits => F::default(),
-        g => g,
-    };
-    let status = group(F::INACTIVE | F::ACTIVE | F::DISK_ONLY);
-    if status.0 != 0 {
-        let ok = match def.state {
-            SnapshotState::Shutoff => status.has(F::INACTIVE),
-            SnapshotState::DiskSnapshot => status.has(F::DISK_ONLY),
-            _ => status.has(F::ACTIVE),
-        };
-        if !ok {
-            return false;
-        }
-    }
-    let location = group(F::INTERNAL | F::EXTERNAL);
-    let external = def.is_external();
-    (!external || !location.has(F::INTERNAL)) && (external || !location.has(F::EXTERNAL))
-}
-
-/// How a listing walks the tree: `descendants` from a snapshot, or all but `ROOTS` from the
-/// domain (libvirt flips the shared bit for the metaroot).
-fn walk(flags: SnapshotListFlags, descendants: bool) -> Walk {
-    type F = SnapshotListFlags;
-    Walk {
-        descendants,
-        leaves: flags.has(F::LEAVES),
-        no_leaves: flags.has(F::NO_LEAVES),
-        no_metadata_only: flags & (F::METADATA | F::NO_METADATA) == F::NO_METADATA,
-    }
-}
-
 /// Every list flag libvirt's test driver takes.
 const LIST_FLAGS: u32 = 0x7ff;
 
@@ -107,59 +72,10 @@ impl TestState {
         flags: SnapshotCreateFlags,
     ) -> Result<String> {
         let d = &mut self.domains[i];
-        d.snapshots.check_cycles(&def.moment)?;
         let name = def.moment.name.clone();
-        if let Some(dom) = &def.moment.dom {
-            if dom.uuid != d.def.uuid {
-                return Err(Error::invalid_arg(format!(
-                    "definition for snapshot {name} must use uuid {}",
-                    d.def.uuid
-                )));
-            }
-        }
-        // What the snapshot being redefined had: its state and saved definition.
-        let other = d
-            .snapshots
-            .get(&name)
-            .map(|o| (o.state, o.moment.dom.clone()));
-        if let Some((state, _)) = &other {
-            if state.online() != def.state.online() {
-                return Err(Error::invalid_arg(format!(
-                    "cannot change between online and offline snapshot state in snapshot {name}"
-                )));
-            }
-            let disk_only = |s: SnapshotState| s == SnapshotState::DiskSnapshot;
-            if disk_only(*state) != disk_only(def.state) {
-                return Err(Error::invalid_arg(format!(
-                    "cannot change between disk only and full system in snapshot {name}"
-                )));
-            }
-        }
-        if let (Some((_, Some(old))), Some(new)) = (&other, &def.moment.dom) {
-            check_abi_stability(old, new)?;
-        }
-        let default = if def.state == SnapshotState::DiskSnapshot || def.is_external() {
-            Location::External
-        } else {
-            Location::Internal
-        };
-        let existing = other.as_ref().and_then(|(_, dom)| dom.as_ref());
-        def.align_disks(
-            existing,
-            DiskAlignment {
-                default,
-                uniform_internal: true,
-            },
-        )?;
-        match other {
-            Some((_, dom)) => {
-                // A redefinition without a definition keeps the one saved before.
-                if def.moment.dom.is_none() {
-                    def.moment.dom = dom;
-                }
-                d.snapshots.replace(def);
-            }
-            None => d.snapshots.assign(def)?,
+        match redefine::prepare_snapshot(&d.snapshots, &mut def, &d.def.uuid)? {
+            true => d.snapshots.replace(def),
+            false => d.snapshots.assign(def)?,
         }
         if flags.has(SnapshotCreateFlags::CURRENT) {
             d.snapshots.set_current(Some(&name));

@@ -1,0 +1,239 @@
+//! What a killed snapshot or checkpoint operation left, finished or undone by the next
+//! operation that settles the domain under its lock (`Domains::settle` calls [`reconcile`]).
+//!
+//! Every operation writes its record (`meta::Intent`) before it touches a QEMU or an image,
+//! writes the metadata only once QEMU or `qemu-img` has finished, and removes the record
+//! last. Readers never see a half-done create (its metadata file does not exist yet) nor a
+//! half-done deletion (the record hides the moments it names). On the next settle:
+//!
+//! - a QEMU job a killed virtsh left running (`snapshot-save`, `snapshot-load`, `-delete`, a
+//!   commit) is waited for and dismissed first;
+//! - **create**: metadata already written means the snapshot was whole: it becomes current.
+//!   Otherwise an internal snapshot is undone (its tag deleted from every image that has it,
+//!   `snapshot-delete` or `qemu-img snapshot -d`) and a guest paused for it runs again; an
+//!   external one whose overlays the domain already runs on is carried forward (definitions
+//!   and metadata written: its data is whole), else its new files are removed. A checkpoint's
+//!   bitmaps without metadata are removed;
+//! - **revert**: a QEMU the revert started is stopped (the domain reads `shut off (from
+//!   snapshot)`), overlays it made that no definition uses are removed; the current snapshot
+//!   stays what it was;
+//! - **delete**: the deletion is run again (its data part is idempotent) and finished.
+
+use std::time::Duration;
+
+use super::block::{self, qmp_failed};
+use super::create::{read, Taking};
+use super::images;
+use super::meta::{Intent, Kind, Meta, Op};
+use super::{disk_format, disk_path, external};
+use crate::driver::prelude::*;
+use crate::driver::qemu::domains::{Domains, Observed};
+use crate::driver::qemu::process;
+use crate::driver::qemu::store::shut_off;
+use crate::model::checkpoint::CheckpointDef;
+use crate::model::domain::DiskSource;
+use crate::model::moment::Reading;
+use crate::model::snapshot::{SnapshotDef, SnapshotReading};
+
+/// Settles the snapshot and checkpoint operations a crash interrupted; the domain as it is
+/// afterwards. One that cannot be settled now (its QEMU does not answer) stays recorded for
+/// the next try: the operation that settles the domain goes on.
+pub fn reconcile(d: &Domains, o: Observed) -> Result<Observed> {
+    Ok(settle(d, o.clone()).unwrap_or(o))
+}
+
+fn settle(d: &Domains, o: Observed) -> Result<Observed> {
+    let root = d.store.root();
+    let snapshots = Meta::new(root, Kind::Snapshot, &o.name);
+    let checkpoints = Meta::new(root, Kind::Checkpoint, &o.name);
+    if !snapshots.has_intent() && !checkpoints.has_intent() {
+        return Ok(o);
+    }
+    let mut t = read(d, o)?;
+    if t.active() {
+        let mut qmp = monitor(&t)?;
+        block::settle_jobs(&mut qmp)?;
+    }
+    if snapshots.has_intent() {
+        match snapshots.intent() {
+            Some(intent) => snapshot_intent(&mut t, &snapshots, intent)?,
+            None => snapshots.clear_intent()?,
+        }
+    }
+    if checkpoints.has_intent() {
+        match checkpoints.intent() {
+            Some(intent) => checkpoint_intent(&mut t, &checkpoints, intent)?,
+            None => checkpoints.clear_intent()?,
+        }
+    }
+    Ok(t.o)
+}
+
+fn monitor(t: &Taking) -> Result<crate::driver::qemu::qmp::Qmp> {
+    t.d.paths(&t.o.name)
+        .monitor(Duration::from_secs(5))
+        .map_err(qmp_failed)
+}
+
+fn parse_snapshot(xml: &str) -> Option<SnapshotDef> {
+    let how = SnapshotReading {
+        reading: Reading::redefine(),
+        validate: false,
+        internal: false,
+    };
+    SnapshotDef::parse(xml, how).ok()
+}
+
+/// A create killed once its metadata was written had finished its data: the moment becomes
+/// current and the record goes. Whether it was so.
+fn finished(meta: &Meta, intent: &Intent) -> Result<bool> {
+    let Some(name) = intent.names.first().filter(|n| meta.read(n).is_some()) else {
+        return Ok(false);
+    };
+    meta.set_current(Some(name))?;
+    meta.clear_intent()?;
+    Ok(true)
+}
+
+fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
+    match intent.op {
+        Op::Create => {
+            if finished(meta, &intent)? {
+                return Ok(());
+            }
+            let Some(def) = intent.xml.as_deref().and_then(parse_snapshot) else {
+                external::unlink_created(&intent);
+                return meta.clear_intent();
+            };
+            if !intent.overlays.is_empty() {
+                if overlays_in_use(t, &intent)? {
+                    return external::carry_forward(t, &def, meta);
+                }
+                external::unlink_created(&intent);
+                return meta.clear_intent();
+            }
+            let tree = meta.stored_snapshots();
+            super::delete::discard_data(t, &tree, &def)?;
+            if intent.resume && t.active() {
+                let mut qmp = monitor(t)?;
+                if !qmp.query_status().map_err(qmp_failed)?.running {
+                    qmp.cont().map_err(qmp_failed)?;
+                }
+                t.set_state(State::Running(RunningReason::Unpaused))?;
+            }
+            meta.clear_intent()
+        }
+        Op::Revert => {
+            let pid = t.status.as_ref().and_then(|s| s.brief.pid);
+            if t.active() && pid != intent.qemu_pid {
+                process::stop(&t.d.paths(&t.o.name))?;
+                t.d.store
+                    .write_status(&t.o.name, &shut_off(ShutoffReason::FromSnapshot))?;
+                t.o.state = State::Shutoff(ShutoffReason::FromSnapshot);
+            }
+            let used = |f: &String| {
+                [t.config.as_ref(), Some(&t.live)]
+                    .into_iter()
+                    .flatten()
+                    .any(|d| {
+                        d.devices
+                            .disks
+                            .iter()
+                            .any(|k| k.source == DiskSource::File(f.clone()))
+                    })
+            };
+            for f in intent.created.iter().filter(|f| !used(f)) {
+                let _ = std::fs::remove_file(f);
+            }
+            meta.clear_intent()
+        }
+        Op::Delete => {
+            if !intent.metadata_only {
+                let tree = meta.stored_snapshots();
+                for name in &intent.names {
+                    if let Some(def) = tree.get(name).cloned() {
+                        super::delete::discard_data(t, &tree, &def)?;
+                    }
+                }
+            }
+            super::delete::finish(meta, &t.o.uuid, &intent.names)
+        }
+    }
+}
+
+/// Whether the domain runs (or, shut off, is defined) on the overlays a create made.
+fn overlays_in_use(t: &Taking, intent: &Intent) -> Result<bool> {
+    if t.active() {
+        let mut qmp = monitor(t)?;
+        let nodes = block::disk_nodes(&mut qmp)?;
+        return Ok(intent
+            .overlays
+            .iter()
+            .any(|(_, path)| nodes.iter().any(|n| &n.file == path)));
+    }
+    let config = t.config.as_ref().unwrap_or(&t.live);
+    Ok(intent.overlays.iter().any(|(target, path)| {
+        config
+            .devices
+            .disks
+            .iter()
+            .any(|k| &k.target_dev == target && k.source == DiskSource::File(path.clone()))
+    }))
+}
+
+fn checkpoint_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
+    match intent.op {
+        Op::Create => {
+            if finished(meta, &intent)? {
+                return Ok(());
+            }
+            let name = intent.names.first().cloned().unwrap_or_default();
+            remove_bitmap_everywhere(t, &name)?;
+            meta.clear_intent()
+        }
+        Op::Revert => meta.clear_intent(),
+        Op::Delete => {
+            if !intent.metadata_only {
+                let tree = meta.stored_checkpoints();
+                if t.active() {
+                    super::checkpoints::remove_bitmaps(t, &tree, &intent.names, false)?;
+                } else {
+                    for name in &intent.names {
+                        if tree.get(name).is_some() {
+                            remove_bitmap_everywhere(t, name)?;
+                        }
+                    }
+                }
+            }
+            super::checkpoints::finish(t, &intent.names)
+        }
+    }
+}
+
+/// Removes bitmap `name` from every qcow2 disk that has it.
+fn remove_bitmap_everywhere(t: &Taking, name: &str) -> Result<()> {
+    if t.active() {
+        let mut def = CheckpointDef::parse(
+            &format!("<domaincheckpoint><name>{name}</name></domaincheckpoint>"),
+            Reading::new_moment(),
+        )?;
+        def.moment.dom = Some(t.live.clone());
+        if def.align_disks().is_err() {
+            return Ok(());
+        }
+        let mut tree = crate::driver::moments::MomentTree::default();
+        tree.assign(def)?;
+        return super::checkpoints::remove_bitmaps(t, &tree, &[name.to_string()], false);
+    }
+    for dd in &t.live.devices.disks {
+        if disk_format(dd) != "qcow2" {
+            continue;
+        }
+        if let Some(path) = disk_path(t.d, dd)? {
+            if images::Info::of(&path).is_ok_and(|i| i.bitmaps().iter().any(|b| b == name)) {
+                images::remove_bitmap(&path, name)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,377 @@
+//! Reverting to a snapshot (libvirt's `qemuSnapshotRevert`). QEMU is always restarted: a
+//! snapshot of a running or paused guest starts a new QEMU paused, loads the snapshot
+//! (`snapshot-load`) and lets it run (`running (from snapshot)`) or leaves it paused; a
+//! snapshot of a shut-off guest is applied to the images with `qemu-img snapshot -a` (or, for
+//! an external one, new overlays are made on the snapshot's images) and the domain stays off
+//! unless `--running` or `--paused` boots it.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::block::{self, qmp_failed};
+use super::create::{lock_snapshot, Locked, Taking};
+use super::images;
+use super::meta::{Intent, Meta, Op};
+use super::{disk_path, external};
+use crate::driver::prelude::*;
+use crate::driver::qemu::process;
+use crate::driver::qemu::store::{shut_off, starting};
+use crate::model::domain::DomainDef;
+use crate::model::moment::Reading;
+use crate::model::snapshot::{
+    DiskAlignment, Location, SnapshotDef, SnapshotReading, SnapshotState,
+};
+
+type F = SnapshotRevertFlags;
+
+pub fn revert(
+    d: &crate::driver::qemu::domains::Domains,
+    snap: &SnapshotRef,
+    flags: F,
+) -> Result<()> {
+    super::check_flags(flags.0, 0xf, "qemuSnapshotRevert")?;
+    let Locked {
+        lock: _lock,
+        mut t,
+        meta,
+        def,
+        ..
+    } = lock_snapshot(d, snap)?;
+    let online = def.state.online();
+    if !t.o.persistent && !online && !flags.any(F::RUNNING | F::PAUSED) {
+        return Err(Error::operation_invalid(
+            "transient domain needs to request run or pause to revert to inactive snapshot",
+        ));
+    }
+    let Some(saved) = def.moment.dom.clone() else {
+        return Err(Error::new(
+            ErrorCode::SnapshotRevertRisky,
+            format!(
+                "revert requires force: snapshot '{}' lacks domain '{}' rollback info",
+                snap.name, t.o.name
+            ),
+        ));
+    };
+    if def.is_external() {
+        if let Some(disk) = saved.devices.disks.iter().find(|k| k.kind != "file") {
+            return Err(Error::operation_unsupported(format!(
+                "source disk for '{}' is not a regular file, reverting to snapshot is not supported",
+                disk.target_dev
+            )));
+        }
+    }
+    // `qemuSnapshotRevertPrep`: the definitions to run and to keep, named as the domain.
+    let named = |mut d: DomainDef| {
+        d.name = t.o.name.clone();
+        d
+    };
+    let config = named(saved);
+    let inactive = match &def.moment.inactive_dom {
+        Some(i) => named(i.clone()),
+        None => config.clone(),
+    };
+    let mut intent = Intent::new(Op::Revert, vec![snap.name.clone()]);
+    intent.qemu_pid = t.status.as_ref().and_then(|s| s.brief.pid);
+    match def.state {
+        SnapshotState::Running | SnapshotState::Paused => {
+            revert_active(&mut t, &meta, &def, config, inactive, intent, flags)
+        }
+        SnapshotState::Shutdown
+        | SnapshotState::Shutoff
+        | SnapshotState::Crashed
+        | SnapshotState::DiskSnapshot => {
+            revert_inactive(&mut t, &meta, def, inactive, intent, flags)
+        }
+        SnapshotState::PmSuspended => Err(Error::operation_unsupported(
+            "qemu doesn't support reversion of snapshot taken in PMSUSPENDED state",
+        )),
+        other => Err(Error::internal(format!(
+            "Invalid target domain state '{}'. Refusing snapshot reversion",
+            other.text()
+        ))),
+    }
+}
+
+/// Stops the domain's QEMU, if it runs, as a revert stops it.
+fn stop(t: &mut Taking) -> Result<()> {
+    if t.active() {
+        process::stop(&t.d.paths(&t.o.name))?;
+        t.d.store
+            .write_status(&t.o.name, &shut_off(ShutoffReason::FromSnapshot))?;
+        t.status = None;
+        t.o.state = State::Shutoff(ShutoffReason::FromSnapshot);
+    }
+    Ok(())
+}
+
+/// Boots `def` (paused when asked); a failed boot leaves the domain `shut off (failed)`.
+fn boot(t: &mut Taking, def: DomainDef, paused: bool) -> Result<()> {
+    t.d.store.write_status(&t.o.name, &starting(def.clone()))?;
+    let flags = match paused {
+        true => StartFlags::PAUSED,
+        false => StartFlags::default(),
+    };
+    if let Err(e) = t.d.boot(&t.o.name, def, flags) {
+        let _ = process::stop(&t.d.paths(&t.o.name));
+        t.d.store
+            .write_status(&t.o.name, &shut_off(ShutoffReason::Failed))?;
+        return Err(e);
+    }
+    t.status = t.d.store.read_status(&t.o.name)?;
+    Ok(())
+}
+
+/// `qemuSnapshotRevertActive` for an internal snapshot: a new QEMU, paused, loads it.
+fn revert_active(
+    t: &mut Taking,
+    meta: &Meta,
+    def: &SnapshotDef,
+    config: DomainDef,
+    inactive: DomainDef,
+    intent: Intent,
+    flags: F,
+) -> Result<()> {
+    if def.is_external() {
+        return Err(Error::operation_unsupported(
+            "external memory snapshots are not supported by virtsh's QEMU driver yet",
+        ));
+    }
+    meta.set_intent(&intent)?;
+    stop(t)?;
+    if t.o.persistent {
+        t.d.store.write_def(&inactive)?;
+    }
+    boot(t, config, true)?;
+    if let Err(e) = load(t, def) {
+        let _ = process::stop(&t.d.paths(&t.o.name));
+        t.d.store
+            .write_status(&t.o.name, &shut_off(ShutoffReason::Failed))?;
+        meta.clear_intent()?;
+        return Err(e);
+    }
+    let paused =
+        !flags.has(F::RUNNING) && (def.state == SnapshotState::Paused || flags.has(F::PAUSED));
+    let state = if paused {
+        State::Paused(PausedReason::FromSnapshot)
+    } else {
+        let mut qmp =
+            t.d.paths(&t.o.name)
+                .monitor(Duration::from_secs(5))
+                .map_err(qmp_failed)?;
+        qmp.cont().map_err(qmp_failed)?;
+        State::Running(RunningReason::FromSnapshot)
+    };
+    t.set_state(state)?;
+    meta.set_current(Some(&def.moment.name))?;
+    meta.clear_intent()
+}
+
+/// `qemuSnapshotInternalRevert`: `snapshot-load` from the images that hold the tag.
+fn load(t: &Taking, def: &SnapshotDef) -> Result<()> {
+    let name = &def.moment.name;
+    let mut qmp =
+        t.d.paths(&t.o.name)
+            .monitor(Duration::from_secs(5))
+            .map_err(qmp_failed)?;
+    let nodes = block::disk_nodes(&mut qmp)?;
+    let named = block::named_nodes(&mut qmp)?;
+    let (mut devices, mut vmstate) = (Vec::new(), None);
+    let two = || {
+        Error::operation_failed(format!(
+            "two disks images contain vm state section for internal snapshot '{name}'"
+        ))
+    };
+    let live = t.status.as_ref().and_then(|s| s.live.clone());
+    let disks = live.map(|l| l.devices.disks).unwrap_or_default();
+    for (i, dd) in disks.iter().enumerate() {
+        let wanted = def
+            .disks
+            .iter()
+            .find(|k| k.name == dd.target_dev)
+            .is_some_and(|k| k.snapshot == Location::Internal);
+        let found = block::node_of(&nodes, i)
+            .and_then(|n| Some((n.node.clone(), block::snapshot_in(&named, &n.node, name)?)));
+        match found {
+            Some((node, has_state)) => {
+                if has_state {
+                    if vmstate.is_some() {
+                        return Err(two());
+                    }
+                    vmstate = Some(node.clone());
+                }
+                devices.push(node);
+            }
+            None if wanted => {
+                return Err(Error::operation_failed(format!(
+                    "image of disk '{}' does not have internal snapshot '{name}'",
+                    dd.target_dev
+                )))
+            }
+            None => {}
+        }
+    }
+    for k in &def.disks {
+        if !disks.iter().any(|dd| dd.target_dev == k.name) {
+            return Err(Error::internal(format!(
+                "VM doesn't have disk '{}' referenced by snapshot '{name}'",
+                k.name
+            )));
+        }
+    }
+    let Some(vmstate) = vmstate else {
+        return Err(Error::operation_failed(format!(
+            "missing vmstate section when reverting active internal snapshot '{name}'"
+        )));
+    };
+    let args = json!({
+        "job-id": format!("internal-snapshot-load-{name}"),
+        "tag": name,
+        "vmstate": vmstate,
+        "devices": devices,
+    });
+    block::run_job(&mut qmp, "snapshot-load", args, |e| {
+        Error::operation_failed(format!(
+            "load of internal snapshot '{name}' job failed: {e}"
+        ))
+    })
+}
+
+/// `qemuSnapshotRevertInactive`.
+fn revert_inactive(
+    t: &mut Taking,
+    meta: &Meta,
+    mut def: SnapshotDef,
+    mut inactive: DomainDef,
+    mut intent: Intent,
+    flags: F,
+) -> Result<()> {
+    meta.set_intent(&intent)?;
+    stop(t)?;
+    let name = def.moment.name.clone();
+    if def.is_external() {
+        let made = new_overlays(t, &mut inactive, &mut intent);
+        if let Err(e) = made {
+            external::unlink_created(&intent);
+            meta.clear_intent()?;
+            return Err(e);
+        }
+        finish_external(meta, &mut def, &intent, &t.o.uuid)?;
+    } else {
+        let mut failed = None;
+        for (k, dd) in def.disks.iter().zip(&inactive.devices.disks) {
+            if dd.device != "disk" || k.snapshot != Location::Internal {
+                continue;
+            }
+            let path = disk_path(t.d, dd)?.unwrap_or_default();
+            if let Err(e) = images::snapshot("-a", &name, &path) {
+                failed.get_or_insert(e);
+            }
+        }
+        if let Some(e) = failed {
+            meta.clear_intent()?;
+            return Err(e);
+        }
+    }
+    if t.o.persistent {
+        t.d.store.write_def(&inactive)?;
+    }
+    if flags.any(F::RUNNING | F::PAUSED) {
+        boot(t, inactive, flags.has(F::PAUSED))?;
+    }
+    meta.set_current(Some(&name))?;
+    meta.clear_intent()
+}
+
+/// `qemuSnapshotRevertExternalPrepare`/`Inactive`: every disk of `target` gets a new overlay
+/// (named by the time, as libvirt names them) on the image it names, and `target` follows.
+fn new_overlays(t: &Taking, target: &mut DomainDef, intent: &mut Intent) -> Result<()> {
+    let now = Reading::new_moment().now;
+    let how = SnapshotReading {
+        reading: Reading::new_moment(),
+        validate: false,
+        internal: false,
+    };
+    let mut tmp = SnapshotDef::parse(
+        &format!("<domainsnapshot><name>{now}</name></domainsnapshot>"),
+        how,
+    )?;
+    tmp.moment.dom = Some(target.clone());
+    tmp.align_disks(
+        None,
+        DiskAlignment {
+            default: Location::External,
+            uniform_internal: false,
+        },
+    )?;
+    for k in tmp
+        .disks
+        .iter()
+        .filter(|k| k.snapshot == Location::External)
+    {
+        external::prepare_disk(k, false, false)?;
+    }
+    for (k, dd) in tmp.disks.iter().zip(target.devices.disks.iter_mut()) {
+        let Some(path) = k.path.clone().filter(|_| k.snapshot == Location::External) else {
+            continue;
+        };
+        let base = disk_path(t.d, dd)?.unwrap_or_default();
+        let format = external::overlay_format(k).to_string();
+        intent.created.push(path.clone());
+        images::create_overlay(&format, &path, &base, super::disk_format(dd))?;
+        intent.overlays.push((k.name.clone(), path.clone()));
+        dd.source = crate::model::domain::DiskSource::File(path);
+        dd.driver.format = Some(format);
+    }
+    Ok(())
+}
+
+/// `qemuSnapshotRevertExternalFinish`: the state the domain left is discarded (the overlays
+/// the current snapshot made, or its revert overlays), and the new overlays are recorded on
+/// the snapshot reverted to (as `<revertDisks>` when it has children).
+fn finish_external(
+    meta: &Meta,
+    def: &mut SnapshotDef,
+    intent: &Intent,
+    uuid: &uuid::Uuid,
+) -> Result<()> {
+    let tree = meta.snapshots();
+    if let Some(mut current) = tree.current().and_then(|c| tree.get(c)).cloned() {
+        let discard = match current.revert_disks.is_empty() {
+            true => &current.disks,
+            false => &current.revert_disks,
+        };
+        for k in discard.iter().filter(|k| k.snapshot == Location::External) {
+            if let Some(p) = &k.path {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        current.revert_disks.clear();
+        if current.moment.name != def.moment.name {
+            meta.write(&current.moment.name, &current.to_xml(uuid))?;
+        }
+    }
+    let disks: Vec<_> = intent
+        .overlays
+        .iter()
+        .map(|(name, path)| {
+            let mut k = crate::model::snapshot::SnapshotDisk::aligned(name, Location::External);
+            k.path = Some(path.clone());
+            k.format = Some("qcow2".into());
+            k
+        })
+        .collect();
+    let has_children = tree.count_below(&def.moment.name, false) > 0;
+    match has_children {
+        true => def.revert_disks = disks,
+        false => {
+            def.revert_disks.clear();
+            for k in def.disks.iter_mut() {
+                if let Some(new) = disks.iter().find(|n| n.name == k.name) {
+                    *k = new.clone();
+                }
+            }
+        }
+    }
+    meta.write(&def.moment.name, &def.to_xml(uuid))
+}
