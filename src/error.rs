@@ -185,6 +185,13 @@ impl Error {
             format!("unsupported flags (0x{flags:x}) in function {function}"),
         )
     }
+    /// libvirt's `virCheckFlags`: the bits of `flags` outside `supported` refused.
+    pub fn check_flags(flags: u32, supported: u32, function: &str) -> Result<()> {
+        match flags & !supported {
+            0 => Ok(()),
+            extra => Err(Error::unsupported_flags(extra, function)),
+        }
+    }
     pub fn no_name() -> Error {
         Error::new(ErrorCode::NoName, "missing name information")
     }

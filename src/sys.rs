@@ -44,6 +44,17 @@ pub fn read_all_capped(file: std::fs::File, cap: usize) -> std::io::Result<Vec<u
     Ok(out)
 }
 
+/// How a child ended, in libvirt's words after "unexpected" (`virProcessTranslateStatus`):
+/// `exit status N` or `fatal signal N`.
+pub fn exit_words(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit status {code}"),
+        (None, Some(signal)) => format!("fatal signal {signal}"),
+        (None, None) => "exit status -1".to_string(),
+    }
+}
+
 /// Whether process `pid` exists (and is not a zombie).
 pub fn pid_alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {

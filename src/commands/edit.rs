@@ -51,10 +51,10 @@ fn run_editor(path: &Path) -> Result<(), CmdError> {
         .status()
         .map_err(|e| CmdError::Driver(Error::system(format!("cannot run {editor}"), &e)))?;
     if !status.success() {
-        let code = status.code().unwrap_or(-1);
         return Err(CmdError::Driver(Error::internal(format!(
-            "Child process ({editor} {}) unexpected exit status {code}",
-            path.display()
+            "Child process ({editor} {}) unexpected {}",
+            path.display(),
+            crate::sys::exit_words(status)
         ))));
     }
     Ok(())

@@ -21,6 +21,11 @@ macro_rules! flags {
             $(pub const $name: $ty = $ty($v);)*
             pub fn has(self, other: $ty) -> bool { self.0 & other.0 == other.0 && other.0 != 0 }
             pub fn any(self, other: $ty) -> bool { self.0 & other.0 != 0 }
+            /// libvirt's `virCheckFlags`: the bits outside `supported` refused, in
+            /// libvirt's words naming the driver's `function`.
+            pub fn check(self, supported: $ty, function: &str) -> crate::error::Result<()> {
+                crate::error::Error::check_flags(self.0, supported.0, function)
+            }
             /// The union of the flags whose option is on: `[(opt.paused, PAUSED), ...]`.
             pub fn from_options(pairs: impl IntoIterator<Item = (bool, $ty)>) -> $ty {
                 $ty(pairs.into_iter().filter(|(on, _)| *on).fold(0, |acc, (_, f)| acc | f.0))
@@ -301,11 +306,6 @@ impl ShutdownFlags {
             ("paravirt", Self::PARAVIRT),
         ];
         modes.iter().find(|(m, _)| *m == mode).map(|(_, f)| *f)
-    }
-
-    /// The bits of `self` outside `supported` (what `virCheckFlags` reports).
-    pub fn outside(self, supported: ShutdownFlags) -> u32 {
-        self.0 & !supported.0
     }
 }
 

@@ -305,3 +305,27 @@ pub fn console(v: &Virtsh, name: &str, extra: &[&str]) -> expectrl::session::OsS
 pub fn has(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// The guest's console, once its shell is ready for commands.
+pub fn shell(v: &Virtsh, name: &str) -> expectrl::session::OsSession {
+    use expectrl::Expect;
+    let mut console = console(v, name, &[]);
+    console.set_expect_timeout(Some(std::time::Duration::from_secs(120)));
+    console.expect("Escape character is").unwrap();
+    console
+}
+
+/// Runs `command` in the guest's shell and waits for `want` on its console; the line is
+/// typed again while the guest has not answered (a shell restored from a snapshot may not
+/// have its prompt on screen).
+pub fn ask(console: &mut expectrl::session::OsSession, command: &str, want: &str) {
+    use expectrl::Expect;
+    console.set_expect_timeout(Some(std::time::Duration::from_secs(5)));
+    for _ in 0..24 {
+        console.send_line(command).unwrap();
+        if console.expect(want).is_ok() {
+            return;
+        }
+    }
+    panic!("the guest never answered {want:?} to {command:?}");
+}

@@ -5,10 +5,9 @@
 //! counts the snapshots as libvirt does.
 
 use std::path::Path;
-use std::time::Duration;
 
 use crate::common::guests::{linux, write};
-use crate::common::{self, Embedded};
+use crate::common::{ask, shell, Embedded};
 use expectrl::Expect;
 
 /// What `qemu-img info` says of `path` (it may be in use: `-U`).
@@ -42,28 +41,6 @@ fn bitmaps(path: &Path) -> Vec<String> {
         .flatten()
         .map(|b| b["name"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// The guest's console, once its shell is ready for commands.
-fn shell(v: &common::Virtsh, name: &str) -> expectrl::session::OsSession {
-    let mut console = common::console(v, name, &[]);
-    console.set_expect_timeout(Some(Duration::from_secs(120)));
-    console.expect("Escape character is").unwrap();
-    console
-}
-
-/// Runs `command` in the guest's shell and waits for `want` on its console; the line is
-/// typed again while the guest has not answered (a shell restored from a snapshot may not
-/// have its prompt on screen).
-fn ask(console: &mut expectrl::session::OsSession, command: &str, want: &str) {
-    console.set_expect_timeout(Some(Duration::from_secs(5)));
-    for _ in 0..24 {
-        console.send_line(command).unwrap();
-        if console.expect(want).is_ok() {
-            return;
-        }
-    }
-    panic!("the guest never answered {want:?} to {command:?}");
 }
 
 #[test]

@@ -153,6 +153,17 @@ pub fn check(def: &DomainDef) -> Result<(), Error> {
             )));
         }
     }
+    // A serial port is an ISA serial port (what libvirt's own XML names it, too).
+    for s in &def.devices.serials {
+        for (what, value) in [("type", &s.target_type), ("model", &s.target_model)] {
+            if value.as_deref().is_some_and(|v| v != "isa-serial") {
+                return Err(unsupported(format!(
+                    "serial target {what} '{}'",
+                    value.as_deref().unwrap_or_default()
+                )));
+            }
+        }
+    }
     for c in def.devices.serials.iter().chain(&def.devices.consoles) {
         if !matches!(c.kind.as_str(), "pty" | "unix") {
             return Err(unsupported(format!(

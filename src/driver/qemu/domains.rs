@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::checks;
 use super::cmdline::{self, Paths};
 use super::process;
-use super::qmp::{Qmp, QmpError};
+use super::qmp::{qmp_failed, Qmp};
 use super::reboot;
 use super::store::{qemu_state, shut_off, starting, Status, StatusBrief, Store};
 use crate::driver::prelude::*;
@@ -57,6 +57,11 @@ impl Observed {
         }
     }
 
+    /// The same domain, found in `state` (a reconciliation changed it).
+    pub(in crate::driver::qemu) fn with_state(self, state: State) -> Observed {
+        Observed { state, ..self }
+    }
+
     /// Whether a start of this domain is under way.
     pub(in crate::driver::qemu) fn starting(&self) -> bool {
         self.state == State::Paused(PausedReason::StartingUp) && self.id.is_none()
@@ -86,10 +91,6 @@ fn no_domain(dom: &DomainRef) -> Error {
 
 fn not_running() -> Error {
     Error::operation_invalid("domain is not running")
-}
-
-fn qmp_failed(e: QmpError) -> Error {
-    Error::operation_failed(e.to_string())
 }
 
 pub struct Domains<'a> {
@@ -194,7 +195,12 @@ impl Domains<'_> {
                 continue;
             };
             if o.stale != Stale::Gone
-                && flags.admits(&o.state, o.persistent, || self.store.autostart(&name))
+                && flags.admits_saved(
+                    &o.state,
+                    o.persistent,
+                    || self.store.autostart(&name),
+                    super::saves::has_managed_save(self.store.root(), &name),
+                )
                 && admits_moments(flags, self.store.root(), &name)
             {
                 out.push(o.handle());
@@ -292,7 +298,7 @@ impl Domains<'_> {
             return Ok(None);
         };
         match o.stale {
-            Stale::No => return super::moments::reconcile(self, o).map(Some),
+            Stale::No => return self.reconcile(o).map(Some),
             Stale::Ended(reason) => {
                 // Also the QEMU of a start that died before it recorded its pid.
                 process::stop(&self.paths(name))?;
@@ -310,7 +316,15 @@ impl Domains<'_> {
             stale: Stale::No,
             ..o
         };
-        super::moments::reconcile(self, settled).map(Some)
+        self.reconcile(settled).map(Some)
+    }
+
+    /// What a killed snapshot, checkpoint, save or dump operation left, settled: snapshots
+    /// first, since a killed snapshot leaves the guest `paused (saving)` as a save does, and
+    /// its own record says what to finish or undo.
+    fn reconcile(&self, o: Observed) -> Result<Observed> {
+        let o = super::moments::reconcile(self, o)?;
+        super::saves::reconcile(self, o)
     }
 
     /// Removes every file of a domain that is no more (both locks held); its log stays, as
@@ -353,7 +367,11 @@ impl Domains<'_> {
     }
 
     /// libvirt's rules for adding `def` (the list lock held): whether it reuses a domain.
-    fn check_add(&self, def: &DomainDef, adding: Adding) -> Result<bool> {
+    pub(in crate::driver::qemu) fn check_add(
+        &self,
+        def: &DomainDef,
+        adding: Adding,
+    ) -> Result<bool> {
         let (by_uuid, by_name) = self.duplicates(def)?;
         rules::check_add(
             Kind::Domain,
@@ -412,7 +430,12 @@ impl Domains<'_> {
         if !o.persistent {
             return Err(Error::operation_invalid("cannot undefine transient domain"));
         }
-        super::moments::undefining(self.store.root(), &o, flags)?;
+        // Every refusal before anything goes: a refused undefine loses nothing (libvirt's
+        // drops snapshot metadata before it refuses for a managed save).
+        let root = self.store.root();
+        super::moments::undefining(root, &o, flags, false)?;
+        super::saves::undefining(root, &o.name, flags)?;
+        super::moments::undefining(root, &o, flags, true)?;
         // A running domain goes on as a transient one.
         self.store.remove_config(&o.name)?;
         if !o.state.is_active() {
@@ -452,10 +475,35 @@ impl Domains<'_> {
 
     /// `start` of an inactive persistent domain, under its lock.
     pub fn start(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
+        type F = StartFlags;
+        let known = F::PAUSED | F::AUTODESTROY | F::BYPASS_CACHE | F::FORCE_BOOT | F::RESET_NVRAM;
+        flags.check(known, "qemuDomainCreateWithFlags")?;
         let (lock, o) = self.lock_one(dom)?;
         // A QEMU whose status is unreadable runs all the same: it is not started twice.
         if o.state.is_active() || process::running(&self.paths(&o.name)) {
             return Err(Error::operation_invalid("domain is already running"));
+        }
+        // A managed save image is what the domain starts from, unless booting afresh.
+        let managed = super::saves::managed_path(self.store.root(), &o.name);
+        if flags.has(F::FORCE_BOOT) {
+            if let Err(e) = std::fs::remove_file(&managed) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    let shown = managed.display();
+                    return Err(Error::system(
+                        format!("cannot remove managed save file {shown}"),
+                        &e,
+                    ));
+                }
+            }
+        } else if managed.exists() {
+            match self.start_managed(&o.name, &o.uuid, flags) {
+                Ok(Some(())) => return Ok(()),
+                Ok(None) => {}
+                Err(e) => {
+                    self.failed_start(&o.name, lock)?;
+                    return Err(e);
+                }
+            }
         }
         let def = self
             .store
@@ -476,6 +524,12 @@ impl Domains<'_> {
     /// removed under both locks, taken in order).
     pub(in crate::driver::qemu) fn failed_start(&self, name: &Name, lock: Lock) -> Result<()> {
         process::stop(&self.paths(name))?;
+        self.release(name, lock)
+    }
+
+    /// Lets go of a domain's lock and settles it under both locks, taken in order: a
+    /// transient domain whose QEMU is gone is removed.
+    pub(in crate::driver::qemu) fn release(&self, name: &Name, lock: Lock) -> Result<()> {
         drop(lock);
         let Some(uuid) = self.store.uuid_of(name)? else {
             return Ok(());
@@ -491,8 +545,31 @@ impl Domains<'_> {
     pub(in crate::driver::qemu) fn boot(
         &self,
         name: &Name,
+        def: DomainDef,
+        flags: StartFlags,
+    ) -> Result<u32> {
+        self.boot_as(name, def, flags, None)
+    }
+
+    /// [`Domains::boot`] of a domain that loads a save image's stream first (QEMU started
+    /// with `-incoming defer`): it runs `running (restored)`, or stays `paused (migrating)`.
+    pub(in crate::driver::qemu) fn boot_restoring(
+        &self,
+        name: &Name,
+        def: DomainDef,
+        image: &super::saves::Incoming<'_>,
+        paused: bool,
+    ) -> Result<u32> {
+        let flags = StartFlags::from_options([(paused, StartFlags::PAUSED)]);
+        self.boot_as(name, def, flags, Some(image))
+    }
+
+    fn boot_as(
+        &self,
+        name: &Name,
         mut def: DomainDef,
         flags: StartFlags,
+        incoming: Option<&super::saves::Incoming<'_>>,
     ) -> Result<u32> {
         checks::check_start(&def)?;
         let taps = super::nics::plan(&mut def, self.networks)?;
@@ -500,7 +577,10 @@ impl Domains<'_> {
         let paths = self.paths(name);
         let volumes = |pool: &str, vol: &str| self.storage.volume_path(pool, vol);
         let tied = flags.has(StartFlags::AUTODESTROY);
-        let args = cmdline::build(&def, &paths, &volumes, !tied)?;
+        let mut args = cmdline::build(&def, &paths, &volumes, !tied)?;
+        if incoming.is_some() {
+            args.extend(["-incoming".to_string(), "defer".to_string()]);
+        }
         let how = process::Launch {
             emulator: &emulator,
             args: &args,
@@ -531,17 +611,24 @@ impl Domains<'_> {
                     }
                     super::live::complete(&mut qmp, &mut def)?;
                     super::hotplug::set_links(&mut qmp, &def)?;
+                    Ok(qmp)
+                })
+                .map_err(qmp_failed)
+                .and_then(|mut qmp| {
+                    if let Some(image) = incoming {
+                        super::saves::load(&mut qmp, image)?;
+                    }
                     if !paused {
-                        qmp.cont()?;
+                        qmp.cont().map_err(qmp_failed)?;
                     }
                     Ok(())
                 })
-                .map_err(qmp_failed)
         });
-        let state = if paused {
-            State::Paused(PausedReason::User)
-        } else {
-            State::Running(RunningReason::Booted)
+        let state = match (paused, incoming.is_some()) {
+            (true, false) => State::Paused(PausedReason::User),
+            (false, false) => State::Running(RunningReason::Booted),
+            (true, true) => State::Paused(PausedReason::Migration),
+            (false, true) => State::Running(RunningReason::Restored),
         };
         let recorded = set_up.and_then(|()| {
             let ids = self.ids_in_use()?;
@@ -714,6 +801,11 @@ impl Domains<'_> {
         let (_list, _lock, o) = self.lock_both(dom)?;
         if o.state.is_active() {
             return Err(Error::operation_invalid("cannot rename active domain"));
+        }
+        if super::saves::has_managed_save(self.store.root(), &o.name) {
+            return Err(Error::operation_invalid(
+                "domain with a managed saved state can't be renamed",
+            ));
         }
         if self.store.uuid_of(&new)?.is_some() {
             return Err(Error::operation_invalid(format!(

@@ -36,6 +36,50 @@ pub fn complete(qmp: &mut Qmp, def: &mut DomainDef) -> Result<(), QmpError> {
     Ok(())
 }
 
+/// `def` without what [`complete`] and a start filled in: the definition as libvirt formats
+/// a running domain's inactive (`--inactive`, and a save image's XML): no pty paths, no
+/// aliases but a user's (`ua-`), no port a display was given. The machine type QEMU resolved
+/// stays, so that the guest comes back on the machine it ran on.
+pub fn inactive(def: &DomainDef) -> DomainDef {
+    let mut def = def.clone();
+    let user = |alias: &mut Option<String>| {
+        if !alias.as_deref().is_some_and(|a| a.starts_with("ua-")) {
+            *alias = None;
+        }
+    };
+    let d = &mut def.devices;
+    for s in &mut d.serials {
+        if s.kind == "pty" {
+            s.source_path = None;
+        }
+        user(&mut s.alias);
+    }
+    for c in &mut d.consoles {
+        if c.kind == "pty" {
+            c.source_path = None;
+            c.tty = None;
+        }
+        user(&mut c.alias);
+    }
+    for g in &mut d.graphics {
+        if g.autoport {
+            g.port = None;
+        }
+    }
+    d.disks.iter_mut().for_each(|x| user(&mut x.alias));
+    d.controllers.iter_mut().for_each(|x| user(&mut x.alias));
+    d.interfaces.iter_mut().for_each(|x| user(&mut x.alias));
+    d.inputs.iter_mut().for_each(|x| user(&mut x.alias));
+    d.sounds.iter_mut().for_each(|x| user(&mut x.alias));
+    d.videos.iter_mut().for_each(|x| user(&mut x.alias));
+    d.watchdogs.iter_mut().for_each(|x| user(&mut x.alias));
+    d.rngs.iter_mut().for_each(|x| user(&mut x.alias));
+    if let Some(m) = d.memballoon.as_mut() {
+        user(&mut m.alias);
+    }
+    def
+}
+
 /// The pty the serial port's character device has (`pty:/dev/pts/N`).
 fn serial_pty(qmp: &mut Qmp) -> Result<Option<String>, QmpError> {
     let devices = qmp.execute("query-chardev", None)?;

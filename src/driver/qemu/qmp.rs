@@ -27,10 +27,21 @@ pub enum QmpError {
     Command { class: String, desc: String },
 }
 
+/// A monitor exchange that failed, as the driver reports it (`operation failed: ...`).
+pub fn qmp_failed(e: QmpError) -> crate::error::Error {
+    crate::error::Error::operation_failed(e.to_string())
+}
+
 pub struct Qmp {
     reader: BufReader<UnixStream>,
     writer: UnixStream,
+    /// The latest events that arrived while a reply was awaited (a job's end says why it
+    /// failed only in its event).
+    events: Vec<Value>,
 }
+
+/// How many passed-over events a connection keeps.
+const EVENTS_KEPT: usize = 64;
 
 /// QEMU's run state as `query-status` reports it (`running`, `paused`, `shutdown`, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +73,7 @@ impl Qmp {
         let mut qmp = Qmp {
             reader: BufReader::new(stream.try_clone()?),
             writer: stream,
+            events: Vec::new(),
         };
         let greeting = qmp.read_message()?;
         if greeting.get("QMP").is_none() {
@@ -81,11 +93,37 @@ impl Qmp {
 
     /// Runs one command and returns its `return` value; events that arrive first are skipped.
     pub fn execute(&mut self, command: &str, arguments: Option<Value>) -> Result<Value, QmpError> {
-        let mut msg = json!({ "execute": command });
-        if let Some(args) = arguments {
-            msg["arguments"] = args;
-        }
-        self.writer.write_all(format!("{msg}\n").as_bytes())?;
+        self.writer
+            .write_all(format!("{}\n", message(command, arguments)).as_bytes())?;
+        self.reply()
+    }
+
+    /// Runs one command with a file descriptor passed alongside (`add-fd`, `getfd`), as QMP
+    /// takes descriptors: in the same message, as `SCM_RIGHTS`.
+    pub fn execute_with_fd(
+        &mut self,
+        command: &str,
+        arguments: Option<Value>,
+        fd: std::os::fd::BorrowedFd<'_>,
+    ) -> Result<Value, QmpError> {
+        use nix::sys::socket::{sendmsg, ControlMessage, MsgFlags};
+        use std::os::fd::AsRawFd;
+        let text = format!("{}\n", message(command, arguments));
+        let fds = [fd.as_raw_fd()];
+        let sent = sendmsg::<()>(
+            self.writer.as_raw_fd(),
+            &[std::io::IoSlice::new(text.as_bytes())],
+            &[ControlMessage::ScmRights(&fds)],
+            MsgFlags::empty(),
+            None,
+        )
+        .map_err(std::io::Error::from)?;
+        // The descriptor went with the first byte; the rest of a long message follows plainly.
+        self.writer.write_all(&text.as_bytes()[sent..])?;
+        self.reply()
+    }
+
+    fn reply(&mut self) -> Result<Value, QmpError> {
         loop {
             let reply = self.read_message()?;
             if let Some(r) = reply.get("return") {
@@ -106,7 +144,16 @@ impl Qmp {
             if reply.get("event").is_none() {
                 return Err(QmpError::Malformed(reply.to_string()));
             }
+            if self.events.len() == EVENTS_KEPT {
+                self.events.remove(0);
+            }
+            self.events.push(reply);
         }
+    }
+
+    /// The latest event named `name` that arrived while replies were awaited.
+    pub fn seen_event(&self, name: &str) -> Option<&Value> {
+        self.events.iter().rev().find(|e| e["event"] == name)
     }
 
     /// Waits, however long it takes, for QEMU's next event.
@@ -175,6 +222,15 @@ impl Qmp {
         self.execute("balloon", Some(json!({ "value": bytes })))
             .map(drop)
     }
+}
+
+/// A command as QMP reads it.
+fn message(command: &str, arguments: Option<Value>) -> Value {
+    let mut msg = json!({ "execute": command });
+    if let Some(args) = arguments {
+        msg["arguments"] = args;
+    }
+    msg
 }
 
 #[cfg(test)]

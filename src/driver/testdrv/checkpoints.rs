@@ -1,7 +1,7 @@
 //! The test driver's checkpoints (libvirt's `testDomainCheckpoint*`): metadata only, in a
 //! `MomentTree` per domain, made of running domains that have no snapshot.
 
-use super::{check_flags, domains, TestDriver, TestState};
+use super::{domains, TestDriver, TestState};
 use crate::driver::moments::{checkpoint_walk as walk, redefine as prep, Deletion};
 use crate::driver::prelude::*;
 use crate::model::checkpoint::{CheckpointDef, CheckpointFormat};
@@ -69,7 +69,7 @@ impl CheckpointApi for TestDriver {
         flags: CheckpointCreateFlags,
     ) -> Result<CheckpointRef> {
         type F = CheckpointCreateFlags;
-        check_flags(
+        Error::check_flags(
             flags.0,
             (F::REDEFINE | F::QUIESCE).0,
             "testDomainCheckpointCreateXML",
@@ -103,7 +103,7 @@ impl CheckpointApi for TestDriver {
     /// The test driver knows no backup size: `--size` prints none, on a running domain.
     fn checkpoint_xml(&self, chk: &CheckpointRef, flags: CheckpointXmlFlags) -> Result<String> {
         type F = CheckpointXmlFlags;
-        check_flags(
+        Error::check_flags(
             flags.0,
             (F::SECURE | F::NO_DOMAIN | F::SIZE).0,
             "testDomainCheckpointGetXMLDesc",
@@ -124,7 +124,7 @@ impl CheckpointApi for TestDriver {
         dom: &DomainRef,
         flags: CheckpointListFlags,
     ) -> Result<Vec<CheckpointRef>> {
-        check_flags(flags.0, LIST_FLAGS, "testDomainListAllCheckpoints")?;
+        Error::check_flags(flags.0, LIST_FLAGS, "testDomainListAllCheckpoints")?;
         let st = self.state();
         let d = st.get(dom)?;
         let walk = walk(flags, !flags.has(CheckpointListFlags::ROOTS));
@@ -140,7 +140,7 @@ impl CheckpointApi for TestDriver {
         chk: &CheckpointRef,
         flags: CheckpointListFlags,
     ) -> Result<Vec<CheckpointRef>> {
-        check_flags(flags.0, LIST_FLAGS, "testDomainCheckpointListAllChildren")?;
+        Error::check_flags(flags.0, LIST_FLAGS, "testDomainCheckpointListAllChildren")?;
         let st = self.state();
         st.checkpoint(chk)?;
         let d = st.get(&chk.domain)?;
@@ -170,7 +170,7 @@ impl CheckpointApi for TestDriver {
     /// Metadata is all the test driver has: deleting only it deletes the checkpoint.
     fn delete_checkpoint(&self, chk: &CheckpointRef, flags: CheckpointDeleteFlags) -> Result<()> {
         type F = CheckpointDeleteFlags;
-        check_flags(
+        Error::check_flags(
             flags.0,
             (F::CHILDREN | F::METADATA_ONLY | F::CHILDREN_ONLY).0,
             "testDomainCheckpointDelete",

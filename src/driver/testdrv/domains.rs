@@ -376,7 +376,7 @@ impl TestState {
     /// checkpoints go with it unasked.
     pub(super) fn undefine(&mut self, dom: &DomainRef, flags: UndefineFlags) -> Result<()> {
         type F = UndefineFlags;
-        super::check_flags(
+        Error::check_flags(
             flags.0,
             (F::MANAGED_SAVE | F::SNAPSHOTS_METADATA).0,
             "testDomainUndefineFlags",

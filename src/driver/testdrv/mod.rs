@@ -253,16 +253,16 @@ impl DomainApi for TestDriver {
         self.state().undefine(dom, flags)
     }
     fn create_domain(&self, xml: &str, flags: StartFlags) -> Result<DomainRef> {
-        check_flags(flags.0, StartFlags::VALIDATE.0, "testDomainCreateXML")?;
+        Error::check_flags(flags.0, StartFlags::VALIDATE.0, "testDomainCreateXML")?;
         let def = DomainDef::parse_with(xml, flags.has(StartFlags::VALIDATE))?;
         self.state().create(def)
     }
     fn start_domain(&self, dom: &DomainRef, flags: StartFlags) -> Result<()> {
-        check_flags(flags.0, 0, "testDomainCreateWithFlags")?;
+        Error::check_flags(flags.0, 0, "testDomainCreateWithFlags")?;
         self.state().start(dom)
     }
     fn shutdown_domain(&self, dom: &DomainRef, flags: ShutdownFlags) -> Result<()> {
-        check_flags(flags.0, 0, "testDomainShutdownFlags")?;
+        Error::check_flags(flags.0, 0, "testDomainShutdownFlags")?;
         self.state().stop(dom, ShutoffReason::Shutdown)
     }
     /// libvirt's test driver takes every reboot mode.
@@ -314,24 +314,24 @@ impl DomainApi for TestDriver {
         flags: SaveFlags,
         _: ProgressFn,
     ) -> Result<()> {
-        check_flags(flags.0, 0, "testDomainSaveFlags")?;
+        Error::check_flags(flags.0, 0, "testDomainSaveFlags")?;
         no_dxml(dxml)?;
         self.state().save(dom, to)
     }
     fn restore_domain_flags(&self, from: &str, dxml: Option<&str>, flags: SaveFlags) -> Result<()> {
-        check_flags(flags.0, 0, "testDomainRestoreFlags")?;
+        Error::check_flags(flags.0, 0, "testDomainRestoreFlags")?;
         no_dxml(dxml)?;
         let def = saves::read_image(from)?;
         self.state().restore(def)
     }
     fn save_image_xml(&self, file: &str, flags: XmlFlags) -> Result<String> {
-        check_flags(flags.0, XmlFlags::SECURE.0, "testDomainSaveImageGetXMLDesc")?;
+        Error::check_flags(flags.0, XmlFlags::SECURE.0, "testDomainSaveImageGetXMLDesc")?;
         Ok(saves::read_image(file)?.to_xml(None))
     }
     /// The flags are taken and do nothing (the test driver restores running, always).
     fn define_save_image(&self, file: &str, dxml: &str, flags: SaveFlags) -> Result<()> {
         let supported = SaveFlags::RUNNING | SaveFlags::PAUSED;
-        check_flags(flags.0, supported.0, "testDomainSaveImageDefineXML")?;
+        Error::check_flags(flags.0, supported.0, "testDomainSaveImageDefineXML")?;
         saves::read_image(file)?;
         let mut def = DomainDef::parse(dxml)?;
         domains::post_parse(&mut def);
@@ -340,7 +340,7 @@ impl DomainApi for TestDriver {
     /// The flags are taken and do nothing: there is no image to write.
     fn managed_save(&self, dom: &DomainRef, flags: SaveFlags, _: ProgressFn) -> Result<()> {
         let supported = SaveFlags::BYPASS_CACHE | SaveFlags::RUNNING | SaveFlags::PAUSED;
-        check_flags(flags.0, supported.0, "testDomainManagedSave")?;
+        Error::check_flags(flags.0, supported.0, "testDomainManagedSave")?;
         self.state().managed_save(dom)
     }
     fn managed_save_remove(&self, dom: &DomainRef) -> Result<()> {
@@ -355,7 +355,7 @@ impl DomainApi for TestDriver {
         flags: DumpFlags,
         _: ProgressFn,
     ) -> Result<()> {
-        check_flags(flags.0, DumpFlags::CRASH.0, "testDomainCoreDumpWithFormat")?;
+        Error::check_flags(flags.0, DumpFlags::CRASH.0, "testDomainCoreDumpWithFormat")?;
         let crash = flags.has(DumpFlags::CRASH);
         self.state().dump(dom, to, format, crash)
     }
@@ -637,7 +637,7 @@ impl StorageApi for TestDriver {
         st.create_volume(pool, def)
     }
     fn delete_volume(&self, vol: &VolRef, flags: VolDeleteFlags) -> Result<()> {
-        check_flags(flags.0, 0, "testStorageVolDelete")?;
+        Error::check_flags(flags.0, 0, "testStorageVolDelete")?;
         self.state().delete_volume(vol)
     }
     fn wipe_volume(&self, vol: &VolRef, _algorithm: u32, _progress: ProgressFn) -> Result<()> {
@@ -689,14 +689,6 @@ fn no_dxml(dxml: Option<&str>) -> Result<()> {
 fn st_inactive(st: &mut TestState, pool: &PoolRef, act: impl FnOnce(&mut Pool)) -> Result<()> {
     act(st.inactive_pool(pool)?);
     Ok(())
-}
-
-/// libvirt's `virCheckFlags`: the flags outside `supported` are refused, named.
-fn check_flags(flags: u32, supported: u32, function: &str) -> Result<()> {
-    match flags & !supported {
-        0 => Ok(()),
-        extra => Err(Error::unsupported_flags(extra, function)),
-    }
 }
 
 /// The host name, as the test driver reports it (`gethostname`).

@@ -2,7 +2,7 @@
 //! `MomentTree` per domain; taking one saves the live definition, reverting to one puts it
 //! back and changes the domain's state, `--halt` stops the domain.
 
-use super::{check_flags, domains, Domain, TestDriver, TestState};
+use super::{domains, Domain, TestDriver, TestState};
 use crate::driver::moments::{
     redefine, snapshot_passes as passes, snapshot_walk as walk, Deletion, MomentTree,
 };
@@ -185,7 +185,7 @@ impl SnapshotApi for TestDriver {
         type F = SnapshotCreateFlags;
         let supported =
             F::REDEFINE | F::CURRENT | F::HALT | F::QUIESCE | F::ATOMIC | F::LIVE | F::VALIDATE;
-        check_flags(flags.0, supported.0, "testDomainSnapshotCreateXML")?;
+        Error::check_flags(flags.0, supported.0, "testDomainSnapshotCreateXML")?;
         let redefine = flags.has(F::REDEFINE);
         let mut st = self.state();
         let i = st.index(dom)?;
@@ -221,7 +221,7 @@ impl SnapshotApi for TestDriver {
     }
 
     fn snapshot_xml(&self, snap: &SnapshotRef, flags: SnapshotXmlFlags) -> Result<String> {
-        check_flags(
+        Error::check_flags(
             flags.0,
             SnapshotXmlFlags::SECURE.0,
             "testDomainSnapshotGetXMLDesc",
@@ -235,7 +235,7 @@ impl SnapshotApi for TestDriver {
         dom: &DomainRef,
         flags: SnapshotListFlags,
     ) -> Result<Vec<SnapshotRef>> {
-        check_flags(flags.0, LIST_FLAGS, "testDomainListAllSnapshots")?;
+        Error::check_flags(flags.0, LIST_FLAGS, "testDomainListAllSnapshots")?;
         let st = self.state();
         let d = st.get(dom)?;
         let walk = walk(flags, !flags.has(SnapshotListFlags::ROOTS));
@@ -251,7 +251,7 @@ impl SnapshotApi for TestDriver {
         snap: &SnapshotRef,
         flags: SnapshotListFlags,
     ) -> Result<Vec<SnapshotRef>> {
-        check_flags(flags.0, LIST_FLAGS, "testDomainSnapshotListAllChildren")?;
+        Error::check_flags(flags.0, LIST_FLAGS, "testDomainSnapshotListAllChildren")?;
         let st = self.state();
         st.snapshot(snap)?;
         let d = st.domain_of(snap)?;
@@ -307,14 +307,14 @@ impl SnapshotApi for TestDriver {
     fn revert_to_snapshot(&self, snap: &SnapshotRef, flags: SnapshotRevertFlags) -> Result<()> {
         type F = SnapshotRevertFlags;
         let supported = F::RUNNING | F::PAUSED | F::FORCE;
-        check_flags(flags.0, supported.0, "testDomainRevertToSnapshot")?;
+        Error::check_flags(flags.0, supported.0, "testDomainRevertToSnapshot")?;
         self.state().revert(snap, flags)
     }
 
     fn delete_snapshot(&self, snap: &SnapshotRef, flags: SnapshotDeleteFlags) -> Result<()> {
         type F = SnapshotDeleteFlags;
         let supported = F::CHILDREN | F::CHILDREN_ONLY;
-        check_flags(flags.0, supported.0, "testDomainSnapshotDelete")?;
+        Error::check_flags(flags.0, supported.0, "testDomainSnapshotDelete")?;
         let mut st = self.state();
         st.snapshot(snap)?;
         let how = Deletion::of(flags.has(F::CHILDREN), flags.has(F::CHILDREN_ONLY));

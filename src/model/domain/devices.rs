@@ -323,6 +323,8 @@ pub struct CharDev {
     pub source_path: Option<String>,
     pub target_type: Option<String>,
     pub target_port: Option<u32>,
+    /// `<target><model name>`: the device a serial port is (`isa-serial`, ...).
+    pub target_model: Option<String>,
     /// A running console's pty (`<console tty=...>`).
     pub tty: Option<String>,
     pub alias: Option<String>,
@@ -454,6 +456,10 @@ fn chardev(c: &Element) -> Result<CharDev, ModelError> {
             .and_then(|t| t.attr("port"))
             .map(|p| number(p, "serial port"))
             .transpose()?,
+        target_model: target
+            .and_then(|t| t.child("model"))
+            .and_then(|m| m.attr("name"))
+            .map(str::to_string),
         tty: c.attr("tty").map(str::to_string),
         alias: alias_of(c),
         extra: Extra::of(c),
@@ -633,11 +639,13 @@ impl Devices {
                             .with_opt("path", c.source_path.as_deref()),
                     );
                 }
-                e.push(
-                    Element::new("target")
-                        .with_opt("type", c.target_type.as_deref())
-                        .with_opt("port", c.target_port.map(|p| p.to_string())),
-                );
+                let mut target = Element::new("target")
+                    .with_opt("type", c.target_type.as_deref())
+                    .with_opt("port", c.target_port.map(|p| p.to_string()));
+                if let Some(m) = &c.target_model {
+                    target.push(Element::new("model").with("name", m));
+                }
+                e.push(target);
                 let mut e = with_info(e, &c.alias, &None);
                 c.extra.merge(&mut e, &[]);
                 d.push(e);

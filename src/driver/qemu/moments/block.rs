@@ -8,12 +8,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::driver::qemu::qmp::{Qmp, QmpError};
+use crate::driver::qemu::qmp::Qmp;
 use crate::error::{Error, Result};
 
-pub fn qmp_failed(e: QmpError) -> Error {
-    Error::operation_failed(e.to_string())
-}
+pub use crate::driver::qemu::qmp::qmp_failed;
 
 /// The image a disk's device reads: its top node.
 #[derive(Debug, Clone)]

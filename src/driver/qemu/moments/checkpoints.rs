@@ -51,7 +51,7 @@ pub fn create(
     xml: &str,
     flags: F,
 ) -> Result<CheckpointRef> {
-    super::check_flags(
+    Error::check_flags(
         flags.0,
         (F::REDEFINE | F::REDEFINE_VALIDATE).0,
         "qemuCheckpointCreateXML",
@@ -170,7 +170,7 @@ pub fn xml(
     flags: CheckpointXmlFlags,
 ) -> Result<String> {
     type X = CheckpointXmlFlags;
-    super::check_flags(
+    Error::check_flags(
         flags.0,
         (X::SECURE | X::NO_DOMAIN | X::SIZE).0,
         "qemuCheckpointGetXMLDesc",
@@ -243,7 +243,7 @@ pub fn delete(
     flags: CheckpointDeleteFlags,
 ) -> Result<()> {
     type D = CheckpointDeleteFlags;
-    super::check_flags(
+    Error::check_flags(
         flags.0,
         (D::CHILDREN | D::METADATA_ONLY | D::CHILDREN_ONLY).0,
         "qemuCheckpointDelete",

@@ -123,7 +123,7 @@ pub fn create(
     xml: &str,
     flags: SnapshotCreateFlags,
 ) -> Result<SnapshotRef> {
-    super::check_flags(flags.0, 0x3ff, "qemuSnapshotCreateXML")?;
+    Error::check_flags(flags.0, 0x3ff, "qemuSnapshotCreateXML")?;
     required(
         flags,
         F::QUIESCE,

@@ -26,7 +26,7 @@ pub fn delete(
     snap: &SnapshotRef,
     flags: F,
 ) -> Result<()> {
-    super::check_flags(flags.0, 0x7, "qemuSnapshotDelete")?;
+    Error::check_flags(flags.0, 0x7, "qemuSnapshotDelete")?;
     let Locked {
         lock: _lock,
         mut t,

@@ -320,6 +320,7 @@ pub fn check_undefine(
     active: bool,
     snapshots_metadata: bool,
     checkpoints_metadata: bool,
+    remove: bool,
 ) -> Result<()> {
     if active {
         return Ok(());
@@ -335,7 +336,7 @@ pub fn check_undefine(
                 "cannot delete inactive domain with {n} {word}"
             )));
         }
-        if n > 0 {
+        if n > 0 && remove {
             meta.remove_all()?;
         }
     }

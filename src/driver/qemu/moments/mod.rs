@@ -41,14 +41,21 @@ use crate::model::snapshot::SnapshotDef;
 use meta::{Kind, Meta};
 
 /// `undefine`: an inactive domain with snapshots or checkpoints keeps them unless their
-/// metadata may go (it goes with the domain's other files).
-pub fn undefining(root: &std::path::Path, o: &Observed, flags: UndefineFlags) -> Result<()> {
+/// metadata may go (it goes with the domain's other files when `remove`; a dry run only
+/// refuses).
+pub fn undefining(
+    root: &std::path::Path,
+    o: &Observed,
+    flags: UndefineFlags,
+    remove: bool,
+) -> Result<()> {
     meta::check_undefine(
         root,
         &o.name,
         o.state.is_active(),
         flags.has(UndefineFlags::SNAPSHOTS_METADATA),
         flags.has(UndefineFlags::CHECKPOINTS_METADATA),
+        remove,
     )
 }
 
@@ -106,7 +113,7 @@ impl SnapshotApi for QemuDriver {
     }
 
     fn snapshot_xml(&self, snap: &SnapshotRef, flags: SnapshotXmlFlags) -> Result<String> {
-        check_flags(
+        Error::check_flags(
             flags.0,
             SnapshotXmlFlags::SECURE.0,
             "qemuDomainSnapshotGetXMLDesc",
@@ -120,7 +127,7 @@ impl SnapshotApi for QemuDriver {
         dom: &DomainRef,
         flags: SnapshotListFlags,
     ) -> Result<Vec<SnapshotRef>> {
-        check_flags(flags.0, SNAPSHOT_LIST_FLAGS, "qemuDomainListAllSnapshots")?;
+        Error::check_flags(flags.0, SNAPSHOT_LIST_FLAGS, "qemuDomainListAllSnapshots")?;
         let (handle, meta) = self.moments_of(dom, Kind::Snapshot)?;
         let walk = snapshot_walk(flags, !flags.has(SnapshotListFlags::ROOTS));
         Ok(meta
@@ -136,7 +143,7 @@ impl SnapshotApi for QemuDriver {
         snap: &SnapshotRef,
         flags: SnapshotListFlags,
     ) -> Result<Vec<SnapshotRef>> {
-        check_flags(
+        Error::check_flags(
             flags.0,
             SNAPSHOT_LIST_FLAGS,
             "qemuDomainSnapshotListAllChildren",
@@ -222,7 +229,7 @@ impl CheckpointApi for QemuDriver {
         dom: &DomainRef,
         flags: CheckpointListFlags,
     ) -> Result<Vec<CheckpointRef>> {
-        check_flags(
+        Error::check_flags(
             flags.0,
             CHECKPOINT_LIST_FLAGS,
             "qemuDomainListAllCheckpoints",
@@ -243,7 +250,7 @@ impl CheckpointApi for QemuDriver {
         chk: &CheckpointRef,
         flags: CheckpointListFlags,
     ) -> Result<Vec<CheckpointRef>> {
-        check_flags(
+        Error::check_flags(
             flags.0,
             CHECKPOINT_LIST_FLAGS,
             "qemuDomainCheckpointListAllChildren",
@@ -285,13 +292,5 @@ impl CheckpointApi for QemuDriver {
 
     fn delete_checkpoint(&self, chk: &CheckpointRef, flags: CheckpointDeleteFlags) -> Result<()> {
         checkpoints::delete(&self.domains(), chk, flags)
-    }
-}
-
-/// `virCheckFlags`.
-fn check_flags(flags: u32, supported: u32, function: &str) -> Result<()> {
-    match flags & !supported {
-        0 => Ok(()),
-        extra => Err(Error::unsupported_flags(extra, function)),
     }
 }

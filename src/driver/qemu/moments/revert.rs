@@ -30,7 +30,7 @@ pub fn revert(
     snap: &SnapshotRef,
     flags: F,
 ) -> Result<()> {
-    super::check_flags(flags.0, 0xf, "qemuSnapshotRevert")?;
+    Error::check_flags(flags.0, 0xf, "qemuSnapshotRevert")?;
     let Locked {
         lock: _lock,
         mut t,

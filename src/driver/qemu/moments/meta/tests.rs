@@ -89,20 +89,27 @@ fn undefine_refuses_with_libvirt_words_and_drops_what_it_may() {
     snaps.write("b", &snapshot_xml("b", None, 2)).unwrap();
     chks.write("c", "<domaincheckpoint/>").unwrap();
     // A running domain is undefined whatever it has.
-    check_undefine(root.path(), &dom(), true, false, false).unwrap();
-    let e = check_undefine(root.path(), &dom(), false, false, false).unwrap_err();
+    check_undefine(root.path(), &dom(), true, false, false, true).unwrap();
+    let e = check_undefine(root.path(), &dom(), false, false, false, true).unwrap_err();
     assert_eq!(
         e.message,
         "Requested operation is not valid: cannot delete inactive domain with 2 snapshots"
     );
+    // A dry run says what a run would say and removes nothing.
+    let e = check_undefine(root.path(), &dom(), false, true, false, false).unwrap_err();
+    assert_eq!(
+        e.message,
+        "Requested operation is not valid: cannot delete inactive domain with 1 checkpoints"
+    );
+    assert_eq!(snaps.count(), 2);
     // As libvirt: the snapshots' metadata goes before the checkpoints are counted.
-    let e = check_undefine(root.path(), &dom(), false, true, false).unwrap_err();
+    let e = check_undefine(root.path(), &dom(), false, true, false, true).unwrap_err();
     assert_eq!(
         e.message,
         "Requested operation is not valid: cannot delete inactive domain with 1 checkpoints"
     );
     assert_eq!(snaps.count(), 0);
-    check_undefine(root.path(), &dom(), false, false, true).unwrap();
+    check_undefine(root.path(), &dom(), false, false, true, true).unwrap();
     assert_eq!(has_moments(root.path(), &dom()), (false, false));
 }
 
