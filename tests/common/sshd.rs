@@ -148,12 +148,17 @@ impl Sshd {
 /// Runs `c` as a user whose home is the fixture's: its `.ssh`, the `ssh` wrapper virsh
 /// finds on PATH, and a private runtime directory (for warm connections).
 pub fn environment(c: &mut Command, home: &Path) {
-    c.env(
-        "PATH",
-        format!("{}:/usr/bin:/bin", home.join("bin").display()),
-    )
-    .env("HOME", home)
-    .env("XDG_RUNTIME_DIR", home.join("run"));
+    c.envs(variables(home));
+}
+
+/// The variables [`environment`] sets.
+pub fn variables(home: &Path) -> Vec<(String, String)> {
+    let home = home.display();
+    vec![
+        ("PATH".into(), format!("{home}/bin:/usr/bin:/bin")),
+        ("HOME".into(), home.to_string()),
+        ("XDG_RUNTIME_DIR".into(), format!("{home}/run")),
+    ]
 }
 
 /// The keepers `virtsh --warm` lists for the user whose home is `home`: (pid, uri, served).

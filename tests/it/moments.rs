@@ -1,23 +1,33 @@
 //! Snapshots and checkpoints against the real virsh where a golden case cannot go: a test
 //! driver `<node>` file with preset snapshots (its path is absolute), the edit commands (an
 //! editor of the test's own), each in process and over libvirtd's test driver, and a real
-//! QEMU guest on `qemu:///system` with a qcow2 disk (internal snapshots, a checkpoint).
+//! QEMU guest with a qcow2 disk (internal snapshots, a checkpoint) through libvirtd, on
+//! `qemu:///system` and over `qemu+ssh`.
 
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
 
 use crate::common::golden::{command, normalise, private_default, Case};
 use crate::common::libvirtd::{daemon_answers, logs_of, start_domain};
+use crate::common::sshd;
+
+/// `program -c URI SCRIPT`, as the golden cases run it.
+fn invocation(program: &str, uri: &str, script: &str) -> Command {
+    command(program, &["-c".into(), uri.into(), script.into()])
+}
+
+fn output(mut c: Command, program: &str) -> Output {
+    c.output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+}
 
 /// What `program` prints for `script` on `uri`, with `EDITOR` set when given.
 fn run(program: &str, uri: &str, script: &str, editor: Option<&Path>) -> Output {
-    let args = ["-c".to_string(), uri.to_string(), script.to_string()];
-    let mut c = command(program, &args);
+    let mut c = invocation(program, uri, script);
     if let Some(e) = editor {
         c.env("EDITOR", e);
     }
-    c.output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+    output(c, program)
 }
 
 /// Each script prints through virtsh what it prints through virsh (after the golden cases'
@@ -177,40 +187,72 @@ fn snapshot_and_checkpoint_editing_prints_as_virsh() {
     }
 }
 
-const GUEST: &str = "virtsh-interop-snapshots";
-
-fn system(program: &str, script: &str) -> Output {
-    run(program, "qemu:///system", script, None)
+/// libvirtd as a test reaches it: its URI, the environment of the programs that do, and the
+/// test's own guest (tests run at once).
+struct Daemon {
+    uri: String,
+    env: Vec<(String, String)>,
+    guest: &'static str,
 }
 
-/// Runs `script` through virtsh on the daemon and returns what it printed; it must succeed.
-fn ok(script: &str) -> String {
-    let o = system(env!("CARGO_BIN_EXE_virtsh"), script);
-    assert!(
-        o.status.success(),
-        "{script}: {}\n{}",
-        String::from_utf8_lossy(&o.stderr),
-        logs_of(GUEST)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+impl Daemon {
+    fn run(&self, program: &str, script: &str) -> Output {
+        let mut c = invocation(program, &self.uri, script);
+        c.envs(self.env.iter().cloned());
+        output(c, program)
+    }
 
-/// What both print for `script` (read-only: it runs twice), after the normaliser.
-fn both(script: &str) -> String {
-    let theirs = system("virsh", script);
-    let ours = system(env!("CARGO_BIN_EXE_virtsh"), script);
-    let text = |o: &Output| {
-        let out = normalise(&String::from_utf8_lossy(&o.stdout), "", "");
-        let err = normalise(&String::from_utf8_lossy(&o.stderr), "", "");
-        (out, err, o.status.code())
-    };
-    assert_eq!(text(&ours), text(&theirs), "{script}");
-    text(&ours).0
+    /// Runs `script` through virtsh and returns what it printed; it must succeed.
+    fn ok(&self, script: &str) -> String {
+        let o = self.run(env!("CARGO_BIN_EXE_virtsh"), script);
+        assert!(
+            o.status.success(),
+            "{script}: {}\n{}",
+            String::from_utf8_lossy(&o.stderr),
+            logs_of(self.guest)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    /// What both print for `script` (read-only: it runs twice), after the normaliser.
+    fn both(&self, script: &str) -> String {
+        let theirs = self.run("virsh", script);
+        let ours = self.run(env!("CARGO_BIN_EXE_virtsh"), script);
+        let text = |o: &Output| {
+            let out = normalise(&String::from_utf8_lossy(&o.stdout), "", "");
+            let err = normalise(&String::from_utf8_lossy(&o.stderr), "", "");
+            (out, err, o.status.code())
+        };
+        assert_eq!(text(&ours), text(&theirs), "{} {script}", self.uri);
+        text(&ours).0
+    }
 }
 
 #[test]
 fn a_real_guest_snapshots_through_libvirtd() {
     daemon_answers();
+    snapshots_through(&Daemon {
+        uri: "qemu:///system".into(),
+        env: Vec::new(),
+        guest: "virtsh-interop-snapshots",
+    });
+}
+
+#[test]
+fn a_real_guest_snapshots_over_qemu_ssh() {
+    daemon_answers();
+    let d = sshd::start();
+    snapshots_through(&Daemon {
+        uri: format!("qemu+ssh://root@127.0.0.1:{}/system", d.port),
+        env: sshd::variables(d.home.path()),
+        guest: "virtsh-interop-snapshots-ssh",
+    });
+}
+
+/// One guest's snapshots and a checkpoint, taken by virsh and virtsh in turn: each prints what
+/// the other does and sees what the other did.
+fn snapshots_through(d: &Daemon) {
+    let guest = d.guest;
     // QEMU runs as the daemon's user: the image's directory must let it in.
     let dir = tempfile::Builder::new()
         .prefix("virtsh-snapshots")
@@ -230,7 +272,7 @@ fn a_real_guest_snapshots_through_libvirtd() {
     std::fs::write(
         &xml,
         format!(
-            "<domain type='qemu'><name>{GUEST}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
+            "<domain type='qemu'><name>{guest}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
              <os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='disk'>\
              <driver name='qemu' type='qcow2'/><source file='{}'/><target dev='vda' bus='virtio'/>\
              </disk></devices></domain>",
@@ -239,24 +281,24 @@ fn a_real_guest_snapshots_through_libvirtd() {
     )
     .unwrap();
     // A leftover of an interrupted run goes first.
-    let _ = system("virsh", &format!("destroy {GUEST}"));
-    let _ = system(
+    let _ = d.run("virsh", &format!("destroy {guest}"));
+    let _ = d.run(
         "virsh",
-        &format!("undefine {GUEST} --snapshots-metadata --checkpoints-metadata"),
+        &format!("undefine {guest} --snapshots-metadata --checkpoints-metadata"),
     );
-    ok(&format!("define {}", xml.display()));
-    start_domain(GUEST, || {
-        system(env!("CARGO_BIN_EXE_virtsh"), &format!("start {GUEST}"))
+    d.ok(&format!("define {}", xml.display()));
+    start_domain(guest, || {
+        d.run(env!("CARGO_BIN_EXE_virtsh"), &format!("start {guest}"))
     });
 
     // One snapshot by each: the messages differ only by name.
     assert_eq!(
-        ok(&format!("snapshot-create-as {GUEST} s1 first")),
+        d.ok(&format!("snapshot-create-as {guest} s1 first")),
         "Domain snapshot s1 created\n"
     );
-    let theirs = system(
+    let theirs = d.run(
         "virsh",
-        &format!("snapshot-create-as {GUEST} s2 --description second"),
+        &format!("snapshot-create-as {guest} s2 --description second"),
     );
     assert_eq!(
         String::from_utf8_lossy(&theirs.stdout),
@@ -274,43 +316,50 @@ fn a_real_guest_snapshots_through_libvirtd() {
         "snapshot-parent {G} s2",
         "snapshot-dumpxml {G} s1",
         "snapshot-dumpxml {G} s2 --xpath /domainsnapshot/disks",
-        "list --all --with-snapshot --name",
     ] {
-        both(&script.replace("{G}", GUEST));
+        d.both(&script.replace("{G}", guest));
     }
-    assert!(both(&format!("snapshot-list {GUEST} --tree")).starts_with("s1\n  |\n  +- s2\n"));
+    // Other tests' guests come and go on the same daemon: only this one's line counts.
+    for program in ["virsh", env!("CARGO_BIN_EXE_virtsh")] {
+        let listed = d.run(program, "list --all --with-snapshot --name");
+        let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+        assert!(listed.lines().any(|l| l == guest), "{program}: {listed}");
+    }
+    assert!(d
+        .both(&format!("snapshot-list {guest} --tree"))
+        .starts_with("s1\n  |\n  +- s2\n"));
 
     // Back to the first, then made current anew by virsh: each sees what the other did.
     assert_eq!(
-        ok(&format!("snapshot-revert {GUEST} s1")),
+        d.ok(&format!("snapshot-revert {guest} s1")),
         "Domain snapshot s1 reverted\n\n"
     );
     assert_eq!(
-        both(&format!("domstate {GUEST} --reason")),
+        d.both(&format!("domstate {guest} --reason")),
         "running (from snapshot)\n\n"
     );
-    assert_eq!(both(&format!("snapshot-current {GUEST} --name")), "s1\n");
-    let set = system("virsh", &format!("snapshot-current {GUEST} s2"));
+    assert_eq!(d.both(&format!("snapshot-current {guest} --name")), "s1\n");
+    let set = d.run("virsh", &format!("snapshot-current {guest} s2"));
     assert!(
         set.status.success(),
         "{}",
         String::from_utf8_lossy(&set.stderr)
     );
-    assert_eq!(ok(&format!("snapshot-current {GUEST} --name")), "s2\n");
-    both(&format!("snapshot-delete {GUEST} nosuch"));
+    assert_eq!(d.ok(&format!("snapshot-current {guest} --name")), "s2\n");
+    d.both(&format!("snapshot-delete {guest} nosuch"));
     assert_eq!(
-        ok(&format!("snapshot-delete {GUEST} s2")),
+        d.ok(&format!("snapshot-delete {guest} s2")),
         "Domain snapshot s2 deleted\n\n"
     );
     assert_eq!(
-        ok(&format!("snapshot-delete {GUEST} --current")),
+        d.ok(&format!("snapshot-delete {guest} --current")),
         "Domain snapshot s1 deleted\n\n"
     );
-    assert_eq!(both(&format!("snapshot-list {GUEST} --name")), "\n");
+    assert_eq!(d.both(&format!("snapshot-list {guest} --name")), "\n");
 
     // A checkpoint: its bitmap on the qcow2 image.
     assert_eq!(
-        ok(&format!("checkpoint-create-as {GUEST} c1")),
+        d.ok(&format!("checkpoint-create-as {guest} c1")),
         "Domain checkpoint c1 created\n"
     );
     for script in [
@@ -319,12 +368,12 @@ fn a_real_guest_snapshots_through_libvirtd() {
         "checkpoint-dumpxml {G} c1 --no-domain",
         "checkpoint-parent {G} c1",
     ] {
-        both(&script.replace("{G}", GUEST));
+        d.both(&script.replace("{G}", guest));
     }
     assert_eq!(
-        ok(&format!("checkpoint-delete {GUEST} c1")),
+        d.ok(&format!("checkpoint-delete {guest} c1")),
         "Domain checkpoint c1 deleted\n\n"
     );
-    ok(&format!("destroy {GUEST}"));
-    ok(&format!("undefine {GUEST}"));
+    d.ok(&format!("destroy {guest}"));
+    d.ok(&format!("undefine {guest}"));
 }

@@ -1,5 +1,6 @@
 //! Save, restore, managed save and core dump against the real virsh, where the golden cases
-//! cannot go: a real TCG guest on `qemu:///system` through libvirtd (the same steps run by
+//! cannot go: a real TCG guest through libvirtd, on `qemu:///system` and over `qemu+ssh` (the
+//! same steps run by
 //! virsh on one definition, then by virtsh on another just like it: same messages, same state
 //! after each step, the progress of `--verbose`), the test driver's `<node>` files with their
 //! managed save and state presets, and the edit commands with a scripted `$EDITOR`.
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 use crate::common::golden::{normalise, output_within};
 use crate::common::libvirtd::{daemon_answers, logs_of};
+use crate::common::sshd;
 
 const VIRTSH: &str = env!("CARGO_BIN_EXE_virtsh");
 
@@ -129,10 +131,19 @@ const GUEST_STEPS: &[&str] = &[
     "undefine D --managed-save",
 ];
 
-/// Runs the guest's steps with `program` on the domain named `name` (defined from `xml`);
-/// returns what each step and the state after it printed.
-fn guest_life(program: &str, name: &str, dir: &Path) -> Vec<(String, (i32, String, String))> {
-    let uri = "qemu:///system";
+/// Where the guest lives: the daemon's URI, the environment that reaches it, the domain's name
+/// and UUID (each test its own, as tests run at once).
+struct Guest<'a> {
+    uri: &'a str,
+    env: &'a [(&'a str, &'a str)],
+    name: &'a str,
+    uuid: &'a str,
+}
+
+/// Runs the guest's steps with `program`; returns what each step and the state after it
+/// printed.
+fn guest_life(program: &str, g: &Guest, dir: &Path) -> Vec<(String, (i32, String, String))> {
+    let (uri, name, none) = (g.uri, g.name, g.env);
     let files = dir.join(program.rsplit('/').next().unwrap());
     std::fs::create_dir_all(&files).unwrap();
     let xml = files.join("d.xml");
@@ -140,12 +151,12 @@ fn guest_life(program: &str, name: &str, dir: &Path) -> Vec<(String, (i32, Strin
         &xml,
         format!(
             "<domain type='qemu'><name>{name}</name>\
-             <uuid>5a7e0001-7e57-4d0c-9e5a-00000000000a</uuid><memory unit='MiB'>64</memory>\
-             <vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>"
+             <uuid>{}</uuid><memory unit='MiB'>64</memory>\
+             <vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>",
+            g.uuid
         ),
     )
     .unwrap();
-    let none: &[(&str, &str)] = &[];
     let gone = || {
         let _ = run_in(VIRTSH, uri, &format!("destroy {name}"), dir, none);
         let _ = run_in(
@@ -180,6 +191,11 @@ fn guest_life(program: &str, name: &str, dir: &Path) -> Vec<(String, (i32, Strin
         let o = run_in(program, uri, &script, dir, none);
         let state = run_in(VIRTSH, uri, &format!("domstate {name} --reason"), dir, none);
         let mut result = shown(&o);
+        if step.starts_with("list ") {
+            // Other tests' guests come and go on the same daemon: only this one's line counts.
+            let mine: Vec<&str> = result.1.lines().filter(|l| *l == name).collect();
+            result.1 = mine.join("\n");
+        }
         // The files are each program's own: their paths say which.
         result.1 = result.1.replace(&files.display().to_string(), "F");
         result.2 = result.2.replace(&files.display().to_string(), "F");
@@ -193,10 +209,36 @@ fn guest_life(program: &str, name: &str, dir: &Path) -> Vec<(String, (i32, Strin
 #[test]
 fn a_real_guest_saved_restored_and_dumped_as_virsh_does() {
     daemon_answers();
-    const NAME: &str = "virtsh-saves-test";
+    saved_restored_and_dumped(&Guest {
+        uri: "qemu:///system",
+        env: &[],
+        name: "virtsh-saves-test",
+        uuid: "5a7e0001-7e57-4d0c-9e5a-00000000000a",
+    });
+}
+
+#[test]
+fn a_real_guest_saved_restored_and_dumped_over_qemu_ssh_as_virsh_does() {
+    daemon_answers();
+    let d = sshd::start();
+    let uri = format!("qemu+ssh://root@127.0.0.1:{}/system", d.port);
+    let env = sshd::variables(d.home.path());
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    saved_restored_and_dumped(&Guest {
+        uri: &uri,
+        env: &env,
+        name: "virtsh-saves-ssh-test",
+        uuid: "5a7e0001-7e57-4d0c-9e5a-00000000000b",
+    });
+}
+
+/// The guest's life by virsh, then by virtsh: the same output after each step, and the steps
+/// did what they say.
+fn saved_restored_and_dumped(g: &Guest) {
+    let name = g.name;
     let dir = tempfile::tempdir().unwrap();
-    let theirs = guest_life("virsh", NAME, dir.path());
-    let ours = guest_life(VIRTSH, NAME, dir.path());
+    let theirs = guest_life("virsh", g, dir.path());
+    let ours = guest_life(VIRTSH, g, dir.path());
     let mut differences = Vec::new();
     for ((step, want), (_, got)) in theirs.iter().zip(&ours) {
         if want != got {
@@ -207,7 +249,7 @@ fn a_real_guest_saved_restored_and_dumped_as_virsh_does() {
         differences.is_empty(),
         "{}\n{}",
         differences.join("\n"),
-        logs_of(NAME)
+        logs_of(name)
     );
     // The steps did what they say: the guest was saved, restored, dumped.
     let step = |s: &str| &ours.iter().find(|(n, _)| n == s).unwrap().1;
@@ -222,6 +264,7 @@ fn a_real_guest_saved_restored_and_dumped_as_virsh_does() {
     assert!(state("restore F/a.sav", 0).starts_with("paused"));
     assert_eq!(state("managedsave D --verbose", 0), "shut off (saved)");
     assert!(step("dominfo D").1.contains("Managed save:   yes"));
+    assert_eq!(step("list --all --with-managed-save --name").1, name);
     // A start after a managed save resumes the guest from it; --force-boot boots afresh.
     assert_eq!(state("start D", 1), "running (restored)");
     assert_eq!(state("start D --force-boot", 0), "running (booted)");

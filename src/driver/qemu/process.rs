@@ -123,7 +123,7 @@ pub fn launch(how: Launch, paths: &Paths) -> Result<u32, Error> {
             stop(paths)?;
             return Err(failed("QEMU wrote no pid file in time").error());
         }
-        std::thread::sleep(Duration::from_millis(2));
+        std::thread::sleep(Duration::from_millis(1));
     };
     let left = MONITOR_WAIT.saturating_sub(started.elapsed());
     let answered = paths.monitor(left).and_then(|mut q| q.query_status());
@@ -144,7 +144,7 @@ fn wait_child(child: &mut Child, limit: Duration) -> Option<std::process::ExitSt
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return Some(status),
-            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(2)),
+            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(1)),
             _ => return None,
         }
     }
@@ -181,7 +181,7 @@ fn wait_gone(pid: u32, limit: Duration) -> bool {
         if started.elapsed() > limit {
             return false;
         }
-        std::thread::sleep(Duration::from_millis(2));
+        std::thread::sleep(Duration::from_millis(1));
     }
     true
 }

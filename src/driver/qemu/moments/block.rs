@@ -134,9 +134,9 @@ pub fn finish_job(qmp: &mut Qmp, id: &str) -> Result<Option<String>> {
             Some((status, _)) if status == "ready" => {
                 // A second request while it pivots is refused, harmlessly.
                 let _ = qmp.execute("job-complete", Some(json!({ "id": id })));
-                std::thread::sleep(Duration::from_millis(5));
+                std::thread::sleep(Duration::from_millis(1));
             }
-            Some(_) => std::thread::sleep(Duration::from_millis(5)),
+            Some(_) => std::thread::sleep(Duration::from_millis(1)),
         }
     }
 }

@@ -353,7 +353,7 @@ fn wait(qmp: &mut Qmp, progress: Progress<'_>) -> Result<()> {
                 let desc = m["error-desc"].as_str().unwrap_or("unknown error");
                 return Err(Error::operation_failed(format!("job failed: {desc}")));
             }
-            _ => std::thread::sleep(Duration::from_millis(5)),
+            _ => std::thread::sleep(Duration::from_millis(1)),
         }
     }
 }
