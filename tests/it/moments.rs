@@ -115,6 +115,11 @@ fn preset_snapshots_of_a_node_file_print_as_virsh() {
         format!("test+unix://{}", node.display()),
     ] {
         assert_same(&uri, &scripts, None);
+        // Read-only, a snapshot's secrets are refused; the rest of its XML is not.
+        let read_only = format!(
+            "connect {uri} --readonly; snapshot-dumpxml fd old --security-info; snapshot-dumpxml fd kid"
+        );
+        assert_same(&uri, &[&read_only], None);
     }
     // A file libvirt refuses is refused as libvirt refuses it.
     for file in [&bad, &orphan] {

@@ -10,9 +10,8 @@
 //!   `StorageCalls`), which, like
 //!   libvirt's `libvirt-domain.c`, refuses every changing call on a read-only connection with
 //!   `operation forbidden: read only access prevents virXxx` before the driver sees it, and
-//!   makes the argument checks libvirt's public API makes (`check`; `check_readonly` for a
-//!   check that depends on the connection being read-only, such as a secure XML dump) and
-//!   makes absolute the paths libvirt's public API makes absolute (`absolute`, see
+//!   refuses a read asking for secrets on it (`secure`), makes the argument checks libvirt's
+//!   public API makes (`check`) and makes absolute the paths libvirt's public API makes absolute (`absolute`, see
 //!   [`super::paths`]).
 //!
 //! Snapshots and checkpoints (`SnapshotApi`, `CheckpointApi`) are declared in [`moments`].
@@ -55,7 +54,7 @@ macro_rules! default_body {
 }
 
 /// What the public layer does with a call: pass a read on, refuse a change when read-only,
-/// and refuse a `secure` read (its last argument the `XmlFlags`) asking for secrets then.
+/// and refuse a `secure` read (its last argument a [`Secure`] flag word) asking for secrets then.
 macro_rules! gate {
     (read, $self:ident, $api:literal, ($($arg:ident),*)) => {};
     (write, $self:ident, $api:literal, ($($arg:ident),*)) => {
@@ -64,13 +63,36 @@ macro_rules! gate {
         }
     };
     (secure, $self:ident, $api:literal, ($dom:ident, $flags:ident)) => {
-        if $self.readonly && $flags.has(XmlFlags::SECURE) {
+        if $self.readonly && Secure::secure($flags) {
             return Err(Error::new(
                 crate::error::ErrorCode::OperationDenied,
                 concat!("operation forbidden: ", $api, " with secure flag"),
             ));
         }
     };
+}
+
+/// A flag word with a `*_XML_SECURE` flag: a read asking for secrets.
+pub trait Secure {
+    fn secure(self) -> bool;
+}
+
+impl Secure for XmlFlags {
+    fn secure(self) -> bool {
+        self.has(XmlFlags::SECURE)
+    }
+}
+
+impl Secure for SnapshotXmlFlags {
+    fn secure(self) -> bool {
+        self.has(SnapshotXmlFlags::SECURE)
+    }
+}
+
+impl Secure for CheckpointXmlFlags {
+    fn secure(self) -> bool {
+        self.has(CheckpointXmlFlags::SECURE)
+    }
 }
 
 macro_rules! api {
@@ -81,7 +103,6 @@ macro_rules! api {
                 $(#[$m:meta])*
                 $kind:ident fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty
                     = $api:literal $(=> $default:path)? $(, check $check:expr)?
-                    $(, check_readonly $ro:expr)?
                     $(, absolute $abs:ident)?;
             )*
         }
@@ -117,8 +138,6 @@ macro_rules! api {
                 pub fn $name(&self $(, $arg: $ty)*) -> Result<$ret> {
                     gate!($kind, self, $api, ($($arg),*));
                     $($check?;)?
-                    // A closure given whether the connection is read-only.
-                    $(($ro)(self.readonly)?;)?
                     $(
                         let $abs = super::paths::Absolute::absolute($abs);
                         let $abs = &$abs;

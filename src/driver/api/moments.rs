@@ -9,6 +9,7 @@
 //! a tree can use `crate::driver::moments::MomentTree`, and the XML models in
 //! `crate::model::snapshot` and `crate::model::checkpoint`.
 
+use super::Secure;
 use crate::error::{Error, ErrorCode, Result};
 use crate::types::*;
 
@@ -21,13 +22,8 @@ api! {
             xml: &str,
             flags: SnapshotCreateFlags,
         ) -> SnapshotRef = "virDomainSnapshotCreateXML", check create_snapshot_checks(flags);
-        read fn snapshot_xml(&self, snap: &SnapshotRef, flags: SnapshotXmlFlags) -> String
-            = "virDomainSnapshotGetXMLDesc",
-            check_readonly |readonly| secure_refused(
-                readonly,
-                flags.has(SnapshotXmlFlags::SECURE),
-                "virDomainSnapshotGetXMLDesc",
-            );
+        secure fn snapshot_xml(&self, snap: &SnapshotRef, flags: SnapshotXmlFlags) -> String
+            = "virDomainSnapshotGetXMLDesc";
         /// How many snapshots the filters in `flags` pass (`ROOTS`: roots only).
         read fn snapshot_count(&self, dom: &DomainRef, flags: SnapshotListFlags) -> u32
             = "virDomainSnapshotNum" => count_snapshots;
@@ -75,13 +71,8 @@ api! {
             xml: &str,
             flags: CheckpointCreateFlags,
         ) -> CheckpointRef = "virDomainCheckpointCreateXML", check create_checkpoint_checks(flags);
-        read fn checkpoint_xml(&self, chk: &CheckpointRef, flags: CheckpointXmlFlags) -> String
-            = "virDomainCheckpointGetXMLDesc",
-            check_readonly |readonly| secure_refused(
-                readonly,
-                flags.has(CheckpointXmlFlags::SECURE),
-                "virDomainCheckpointGetXMLDesc",
-            );
+        secure fn checkpoint_xml(&self, chk: &CheckpointRef, flags: CheckpointXmlFlags) -> String
+            = "virDomainCheckpointGetXMLDesc";
         read fn list_checkpoints(&self, dom: &DomainRef, flags: CheckpointListFlags)
             -> Vec<CheckpointRef> = "virDomainListAllCheckpoints";
         read fn checkpoint_children(&self, chk: &CheckpointRef, flags: CheckpointListFlags)
@@ -130,16 +121,6 @@ fn required(
 }
 
 /// A read-only connection gets no secure XML.
-fn secure_refused(readonly: bool, secure: bool, function: &str) -> Result<()> {
-    if readonly && secure {
-        return Err(Error::new(
-            ErrorCode::OperationDenied,
-            format!("operation forbidden: {function} with secure flag"),
-        ));
-    }
-    Ok(())
-}
-
 fn create_snapshot_checks(flags: SnapshotCreateFlags) -> Result<()> {
     type F = SnapshotCreateFlags;
     const REDEFINE: (u32, &str) = (F::REDEFINE.0, "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE");
@@ -222,12 +203,6 @@ mod tests {
         assert_eq!(
             create_checkpoint_checks(C::REDEFINE_VALIDATE).unwrap_err().message,
             "Flag 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE' is required by flag 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE'"
-        );
-        assert_eq!(
-            secure_refused(true, true, "virDomainSnapshotGetXMLDesc")
-                .unwrap_err()
-                .message,
-            "operation forbidden: virDomainSnapshotGetXMLDesc with secure flag"
         );
     }
 }
