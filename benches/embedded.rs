@@ -15,12 +15,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
+use common::{knob, median};
 
 fn virtsh(root: &Path, args: &[&str]) -> Duration {
     let started = Instant::now();
@@ -44,11 +40,6 @@ fn xml(name: &str) -> String {
         "<domain type='qemu'><name>{name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>\
          <os><type arch='x86_64'>hvm</type></os></domain>"
     )
-}
-
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    v[v.len() / 2].as_secs_f64() * 1000.0
 }
 
 /// Starting the same QEMU by hand: daemonize, wait for the monitor, quit.

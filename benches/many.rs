@@ -10,15 +10,11 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::knob;
+
 const VIRTSH: &str = env!("CARGO_BIN_EXE_virtsh");
 const PREFIX: &str = "virtsh-bench-many-";
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn timed(program: &str, uri: &str) -> (Duration, Vec<u8>) {
     let started = Instant::now();

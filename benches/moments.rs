@@ -24,17 +24,8 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use virtsh::driver::qemu::qmp::Qmp;
 
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    v[v.len() / 2].as_secs_f64() * 1000.0
-}
+mod common;
+use common::{knob, median};
 
 /// The test guest's kernel and initramfs, built by the repository's script when missing.
 fn guest() -> (PathBuf, PathBuf) {

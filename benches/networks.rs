@@ -10,17 +10,8 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    v[v.len() / 2].as_secs_f64() * 1000.0
-}
+mod common;
+use common::{knob, median};
 
 /// One command of `program` on `uri`: its time, or its error.
 fn timed(program: &str, uri: &str, args: &[&str]) -> Result<Duration, String> {

@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 #[path = "../tests/common/sshd.rs"]
 mod sshd;
 
+mod common;
+use common::median;
+
 const VIRTSH: &str = env!("CARGO_BIN_EXE_virtsh");
 
 fn timed(program: &str, home: &Path, args: &[&str]) -> Duration {
@@ -32,11 +35,6 @@ fn timed(program: &str, home: &Path, args: &[&str]) -> Duration {
         String::from_utf8_lossy(&o.stderr)
     );
     took
-}
-
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    v[v.len() / 2].as_secs_f64() * 1000.0
 }
 
 /// Ends virsh's ControlMaster and virtsh's keeper: the next call is cold.

@@ -444,21 +444,29 @@ impl Domains<'_> {
         Ok(())
     }
 
-    /// `create`: add (or reuse an inactive persistent) domain under the list lock, mark it
-    /// starting under its own lock, let go of the list lock, and boot it.
-    pub fn create(&self, mut def: DomainDef, flags: StartFlags) -> Result<DomainRef> {
-        checks::fill_defaults(&mut def);
-        checks::check(&def)?;
-        checks::check_start(&def)?;
+    /// How `create` and `restore` begin: `def` completed and checked, added (or an inactive
+    /// persistent domain of its name reused) under the list lock, and marked starting under
+    /// its own lock, which is returned held once the list lock is let go.
+    pub(in crate::driver::qemu) fn admit_live(&self, def: &mut DomainDef) -> Result<(Name, Lock)> {
+        checks::fill_defaults(def);
+        checks::check(def)?;
+        checks::check_start(def)?;
         let name = def.name.clone();
         let list = self.store.list_lock()?;
-        let reuse = self.check_add(&def, Adding::Live)?;
+        let reuse = self.check_add(def, Adding::Live)?;
         let lock = self.store.lock(&name)?;
         self.store.write_status(&name, &starting(def.clone()))?;
         if !reuse {
             self.store.add_index(&def.uuid, &name)?;
         }
         drop(list);
+        Ok((name, lock))
+    }
+
+    /// `create`: add (or reuse an inactive persistent) domain under the list lock, mark it
+    /// starting under its own lock, let go of the list lock, and boot it.
+    pub fn create(&self, mut def: DomainDef, flags: StartFlags) -> Result<DomainRef> {
+        let (name, lock) = self.admit_live(&mut def)?;
         let handle = |id| DomainRef {
             name: name.to_string(),
             uuid: def.uuid,

@@ -16,7 +16,6 @@ use crate::driver::qemu::domains::Domains;
 use crate::driver::qemu::store::starting;
 use crate::model::domain::check_abi_stability;
 use crate::model::{DomainDef, Name};
-use crate::rules::Adding;
 
 /// A restore as the caller asked for it.
 pub struct RestoreRequest<'a> {
@@ -70,18 +69,7 @@ impl Domains<'_> {
         req.flags.check(known, req.function)?;
         let load = loadable(req.from, req.dxml, req.flags, req.channels)?;
         let mut def = load.def.clone();
-        checks::fill_defaults(&mut def);
-        checks::check(&def)?;
-        checks::check_start(&def)?;
-        let name = def.name.clone();
-        let list = self.store.list_lock()?;
-        let reuse = self.check_add(&def, Adding::Live)?;
-        let lock = self.store.lock(&name)?;
-        self.store.write_status(&name, &starting(def.clone()))?;
-        if !reuse {
-            self.store.add_index(&def.uuid, &name)?;
-        }
-        drop(list);
+        let (name, lock) = self.admit_live(&mut def)?;
         let paused = paused_after(load.was_running, req.flags);
         match self.boot_restoring(&name, def, &load.image, paused) {
             Ok(_) => Ok(()),
