@@ -74,6 +74,10 @@ pub struct Intent {
     /// A deletion of metadata only: the data stays.
     #[serde(default)]
     pub metadata_only: bool,
+    /// An external snapshot's memory file is complete (marked `LibvirtQemudSave` by this
+    /// create, not a file that was there before).
+    #[serde(default)]
+    pub memory_whole: bool,
 }
 
 impl Intent {
@@ -87,6 +91,7 @@ impl Intent {
             overlays: Vec::new(),
             xml: None,
             metadata_only: false,
+            memory_whole: false,
         }
     }
 }

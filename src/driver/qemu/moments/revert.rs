@@ -5,17 +5,16 @@
 //! an external one, new overlays are made on the snapshot's images) and the domain stays off
 //! unless `--running` or `--paused` boots it.
 
-use std::time::Duration;
-
 use serde_json::json;
 
 use super::block::{self, qmp_failed};
 use super::create::{lock_snapshot, Locked, Taking};
 use super::images;
 use super::meta::{Intent, Meta, Op};
-use super::{disk_path, external};
+use super::{disk_path, external, memory};
 use crate::driver::prelude::*;
 use crate::driver::qemu::process;
+use crate::driver::qemu::saves::Incoming;
 use crate::driver::qemu::store::{shut_off, starting};
 use crate::model::domain::DomainDef;
 use crate::model::moment::Reading;
@@ -53,6 +52,13 @@ pub fn revert(
             ),
         ));
     };
+    let managed = crate::driver::qemu::saves::has_managed_save(d.store.root(), &t.o.name);
+    if !flags.has(F::FORCE) && managed && !online {
+        return Err(Error::new(
+            ErrorCode::SnapshotRevertRisky,
+            "revert requires force: snapshot without memory state, removal of existing managed saved state strongly recommended to avoid corruption",
+        ));
+    }
     if def.is_external() {
         if let Some(disk) = saved.devices.disks.iter().find(|k| k.kind != "file") {
             return Err(Error::operation_unsupported(format!(
@@ -73,16 +79,21 @@ pub fn revert(
     };
     let mut intent = Intent::new(Op::Revert, vec![snap.name.clone()]);
     intent.qemu_pid = t.status.as_ref().and_then(|s| s.brief.pid);
-    match def.state {
-        SnapshotState::Running | SnapshotState::Paused => {
-            revert_active(&mut t, &meta, &def, config, inactive, intent, flags)
-        }
+    let state = def.state;
+    let r = Reverting {
+        meta,
+        def,
+        config,
+        inactive,
+        intent,
+        flags,
+    };
+    match state {
+        SnapshotState::Running | SnapshotState::Paused => revert_active(&mut t, r),
         SnapshotState::Shutdown
         | SnapshotState::Shutoff
         | SnapshotState::Crashed
-        | SnapshotState::DiskSnapshot => {
-            revert_inactive(&mut t, &meta, def, inactive, intent, flags)
-        }
+        | SnapshotState::DiskSnapshot => revert_inactive(&mut t, r),
         SnapshotState::PmSuspended => Err(Error::operation_unsupported(
             "qemu doesn't support reversion of snapshot taken in PMSUSPENDED state",
         )),
@@ -93,8 +104,28 @@ pub fn revert(
     }
 }
 
+/// A revert under way: the snapshot, the definitions it brings back (`config` to run,
+/// `inactive` to keep), the record of the operation, and the flags.
+pub struct Reverting {
+    pub meta: Meta,
+    pub def: SnapshotDef,
+    pub config: DomainDef,
+    pub inactive: DomainDef,
+    pub intent: Intent,
+    pub flags: F,
+}
+
+impl Reverting {
+    /// The revert failed with `e` and is undone: the overlays it made and its record go.
+    pub fn undo(&self, e: Error) -> Result<()> {
+        external::unlink_created(&self.intent);
+        self.meta.clear_intent()?;
+        Err(e)
+    }
+}
+
 /// Stops the domain's QEMU, if it runs, as a revert stops it.
-fn stop(t: &mut Taking) -> Result<()> {
+pub(super) fn stop(t: &mut Taking) -> Result<()> {
     if t.active() {
         process::stop(&t.d.paths(&t.o.name))?;
         t.d.store
@@ -105,14 +136,24 @@ fn stop(t: &mut Taking) -> Result<()> {
     Ok(())
 }
 
-/// Boots `def` (paused when asked); a failed boot leaves the domain `shut off (failed)`.
-fn boot(t: &mut Taking, def: DomainDef, paused: bool) -> Result<()> {
+/// Boots `def` (paused when asked), loading a memory image first when there is one; a failed
+/// boot leaves the domain `shut off (failed)`.
+pub(super) fn boot(
+    t: &mut Taking,
+    def: DomainDef,
+    paused: bool,
+    memory: Option<&Incoming>,
+) -> Result<()> {
     t.d.store.write_status(&t.o.name, &starting(def.clone()))?;
     let flags = match paused {
         true => StartFlags::PAUSED,
         false => StartFlags::default(),
     };
-    if let Err(e) = t.d.boot(&t.o.name, def, flags) {
+    let booted = match memory {
+        Some(image) => t.d.boot_restoring(&t.o.name, def, image, paused),
+        None => t.d.boot(&t.o.name, def, flags),
+    };
+    if let Err(e) = booted {
         let _ = process::stop(&t.d.paths(&t.o.name));
         t.d.store
             .write_status(&t.o.name, &shut_off(ShutoffReason::Failed))?;
@@ -122,58 +163,48 @@ fn boot(t: &mut Taking, def: DomainDef, paused: bool) -> Result<()> {
     Ok(())
 }
 
-/// `qemuSnapshotRevertActive` for an internal snapshot: a new QEMU, paused, loads it.
-fn revert_active(
-    t: &mut Taking,
-    meta: &Meta,
-    def: &SnapshotDef,
-    config: DomainDef,
-    inactive: DomainDef,
-    intent: Intent,
-    flags: F,
-) -> Result<()> {
-    if def.is_external() {
-        return Err(Error::operation_unsupported(
-            "external memory snapshots are not supported by virtsh's QEMU driver yet",
-        ));
+/// `qemuSnapshotRevertActive`: a new QEMU, paused, loads an internal snapshot (an external
+/// one: `memory`).
+fn revert_active(t: &mut Taking, r: Reverting) -> Result<()> {
+    if r.def.is_external() {
+        return memory::revert(t, r);
     }
-    meta.set_intent(&intent)?;
+    r.meta.set_intent(&r.intent)?;
     stop(t)?;
     if t.o.persistent {
-        t.d.store.write_def(&inactive)?;
+        t.d.store.write_def(&r.inactive)?;
     }
-    boot(t, config, true)?;
-    if let Err(e) = load(t, def) {
+    boot(t, r.config, true, None)?;
+    if let Err(e) = load(t, &r.def) {
         let _ = process::stop(&t.d.paths(&t.o.name));
         t.d.store
             .write_status(&t.o.name, &shut_off(ShutoffReason::Failed))?;
-        meta.clear_intent()?;
+        r.meta.clear_intent()?;
         return Err(e);
     }
+    run_or_pause(t, &r.def, r.flags)?;
+    r.meta.set_current(Some(&r.def.moment.name))?;
+    r.meta.clear_intent()
+}
+
+/// The guest a revert started paused runs (`running (from snapshot)`), unless the snapshot
+/// was paused or `--paused` asks (`paused (from snapshot)`); `--running` wins.
+pub(super) fn run_or_pause(t: &mut Taking, def: &SnapshotDef, flags: F) -> Result<()> {
     let paused =
         !flags.has(F::RUNNING) && (def.state == SnapshotState::Paused || flags.has(F::PAUSED));
     let state = if paused {
         State::Paused(PausedReason::FromSnapshot)
     } else {
-        let mut qmp =
-            t.d.paths(&t.o.name)
-                .monitor(Duration::from_secs(5))
-                .map_err(qmp_failed)?;
-        qmp.cont().map_err(qmp_failed)?;
+        t.monitor()?.cont().map_err(qmp_failed)?;
         State::Running(RunningReason::FromSnapshot)
     };
-    t.set_state(state)?;
-    meta.set_current(Some(&def.moment.name))?;
-    meta.clear_intent()
+    t.set_state(state)
 }
 
 /// `qemuSnapshotInternalRevert`: `snapshot-load` from the images that hold the tag.
 fn load(t: &Taking, def: &SnapshotDef) -> Result<()> {
     let name = &def.moment.name;
-    let mut qmp =
-        t.d.paths(&t.o.name)
-            .monitor(Duration::from_secs(5))
-            .map_err(qmp_failed)?;
+    let mut qmp = t.monitor()?;
     let nodes = block::disk_nodes(&mut qmp)?;
     let named = block::named_nodes(&mut qmp)?;
     let (mut devices, mut vmstate) = (Vec::new(), None);
@@ -238,28 +269,18 @@ fn load(t: &Taking, def: &SnapshotDef) -> Result<()> {
 }
 
 /// `qemuSnapshotRevertInactive`.
-fn revert_inactive(
-    t: &mut Taking,
-    meta: &Meta,
-    mut def: SnapshotDef,
-    mut inactive: DomainDef,
-    mut intent: Intent,
-    flags: F,
-) -> Result<()> {
-    meta.set_intent(&intent)?;
+fn revert_inactive(t: &mut Taking, mut r: Reverting) -> Result<()> {
+    r.meta.set_intent(&r.intent)?;
     stop(t)?;
-    let name = def.moment.name.clone();
-    if def.is_external() {
-        let made = new_overlays(t, &mut inactive, &mut intent);
-        if let Err(e) = made {
-            external::unlink_created(&intent);
-            meta.clear_intent()?;
-            return Err(e);
+    let name = r.def.moment.name.clone();
+    if r.def.is_external() {
+        if let Err(e) = new_overlays(t, &r.meta, &mut r.inactive, &mut r.intent) {
+            return r.undo(e);
         }
-        finish_external(meta, &mut def, &intent, &t.o.uuid)?;
+        finish_external(&r.meta, &mut r.def, &r.intent, &t.o.uuid)?;
     } else {
         let mut failed = None;
-        for (k, dd) in def.disks.iter().zip(&inactive.devices.disks) {
+        for (k, dd) in r.def.disks.iter().zip(&r.inactive.devices.disks) {
             if dd.device != "disk" || k.snapshot != Location::Internal {
                 continue;
             }
@@ -269,23 +290,29 @@ fn revert_inactive(
             }
         }
         if let Some(e) = failed {
-            meta.clear_intent()?;
-            return Err(e);
+            return r.undo(e);
         }
     }
     if t.o.persistent {
-        t.d.store.write_def(&inactive)?;
+        t.d.store.write_def(&r.inactive)?;
     }
-    if flags.any(F::RUNNING | F::PAUSED) {
-        boot(t, inactive, flags.has(F::PAUSED))?;
+    if r.flags.any(F::RUNNING | F::PAUSED) {
+        boot(t, r.inactive, r.flags.has(F::PAUSED), None)?;
     }
-    meta.set_current(Some(&name))?;
-    meta.clear_intent()
+    r.meta.set_current(Some(&name))?;
+    r.meta.clear_intent()
 }
 
 /// `qemuSnapshotRevertExternalPrepare`/`Inactive`: every disk of `target` gets a new overlay
 /// (named by the time, as libvirt names them) on the image it names, and `target` follows.
-fn new_overlays(t: &Taking, target: &mut DomainDef, intent: &mut Intent) -> Result<()> {
+/// The overlays are recorded (`meta`'s intent) before any is made, so that a crash leaves none
+/// the next settle does not know of.
+pub(super) fn new_overlays(
+    t: &Taking,
+    meta: &Meta,
+    target: &mut DomainDef,
+    intent: &mut Intent,
+) -> Result<()> {
     let now = Reading::new_moment().now;
     let how = SnapshotReading {
         reading: Reading::new_moment(),
@@ -311,17 +338,35 @@ fn new_overlays(t: &Taking, target: &mut DomainDef, intent: &mut Intent) -> Resu
     {
         external::prepare_disk(k, false, false)?;
     }
-    for (k, dd) in tmp.disks.iter().zip(target.devices.disks.iter_mut()) {
+    let mut work = Vec::new();
+    for (k, dd) in tmp.disks.iter().zip(&target.devices.disks) {
         let Some(path) = k.path.clone().filter(|_| k.snapshot == Location::External) else {
             continue;
         };
         let base = disk_path(t.d, dd)?.unwrap_or_default();
         let format = external::overlay_format(k).to_string();
         intent.created.push(path.clone());
-        images::create_overlay(&format, &path, &base, super::disk_format(dd))?;
         intent.overlays.push((k.name.clone(), path.clone()));
-        dd.source = crate::model::domain::DiskSource::File(path);
-        dd.driver.format = Some(format);
+        work.push((
+            &k.name,
+            path,
+            format,
+            base,
+            super::disk_format(dd).to_string(),
+        ));
+    }
+    meta.set_intent(intent)?;
+    for (name, path, format, base, base_format) in work {
+        images::create_overlay(&format, &path, &base, &base_format)?;
+        if let Some(dd) = target
+            .devices
+            .disks
+            .iter_mut()
+            .find(|d| &d.target_dev == name)
+        {
+            dd.source = crate::model::domain::DiskSource::File(path);
+            dd.driver.format = Some(format);
+        }
     }
     Ok(())
 }
@@ -329,7 +374,7 @@ fn new_overlays(t: &Taking, target: &mut DomainDef, intent: &mut Intent) -> Resu
 /// `qemuSnapshotRevertExternalFinish`: the state the domain left is discarded (the overlays
 /// the current snapshot made, or its revert overlays), and the new overlays are recorded on
 /// the snapshot reverted to (as `<revertDisks>` when it has children).
-fn finish_external(
+pub(super) fn finish_external(
     meta: &Meta,
     def: &mut SnapshotDef,
     intent: &Intent,
