@@ -83,6 +83,22 @@ impl Creating<'_> {
         }
     }
 
+    /// The overlays the operation makes are the domain's (`gc.rs`), recorded before any is
+    /// made (the memory file is not an overlay: its snapshot's deletion removes it).
+    pub fn own(&self) -> Result<()> {
+        let made: Vec<String> = self
+            .intent
+            .overlays
+            .iter()
+            .map(|(_, p)| p.clone())
+            .filter(|p| self.intent.created.contains(p))
+            .collect();
+        match self.meta {
+            Some(m) => m.own(&made),
+            None => Ok(()),
+        }
+    }
+
     /// The operation failed with `e` and is undone: its new files and its record go.
     pub fn undo(&self, e: Error) -> Result<()> {
         external::unlink_created(&self.intent);

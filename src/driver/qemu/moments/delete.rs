@@ -41,6 +41,22 @@ pub fn delete(
     let mut intent = Intent::new(Op::Delete, names.clone());
     intent.metadata_only = metadata_only;
     meta.set_intent(&intent)?;
+    if metadata_only {
+        // The files stay, the user's now: virtsh no longer removes them (`gc.rs`).
+        let kept: Vec<String> = names
+            .iter()
+            .filter_map(|n| tree.get(n))
+            .flat_map(|d| d.disks.iter().chain(&d.revert_disks))
+            .filter_map(|k| k.path.clone())
+            .collect();
+        meta.set_owned(
+            &meta
+                .owned()
+                .into_iter()
+                .filter(|o| !kept.contains(o))
+                .collect::<Vec<_>>(),
+        )?;
+    }
     if !metadata_only {
         for (i, name) in names.iter().enumerate() {
             let def = tree.get(name).cloned().expect("listed");
@@ -51,7 +67,8 @@ pub fn delete(
             }
         }
     }
-    finish(&meta, &t.o.uuid, &names)
+    finish(&meta, &t.o.uuid, &names)?;
+    super::gc::collect(t.d, &t.o.name, &meta)
 }
 
 /// What a deletion removes, each moment after all below it: the descendants (unless only
@@ -72,7 +89,7 @@ pub fn doomed<T: crate::driver::moments::Moment>(
     names
 }
 
-fn walk_all() -> crate::driver::moments::Walk {
+pub(super) fn walk_all() -> crate::driver::moments::Walk {
     crate::driver::moments::Walk {
         descendants: true,
         ..Default::default()
@@ -317,12 +334,20 @@ fn discard_external(
         // overlay of its own) name its backing image instead, once it is gone; so a deletion
         // a crash interrupted after the commit only has that left to do.
         let retarget = || retarget_descendants(t, tree, name, &k.name, &overlay, parent);
+        // The images other than the domain's whose backing file was the overlay go on
+        // `base` (where its data is now), before the overlay goes.
+        let meta = t.meta(super::meta::Kind::Snapshot);
+        let rebase = || {
+            let format = disk_format(parent);
+            super::gc::rebase_onto(t.d, &t.o.name, &meta, &overlay, &base, format)
+        };
         if overlay == base || (overlay != top && !std::path::Path::new(&overlay).exists()) {
             retarget()?;
             continue;
         }
         if overlay != top {
             commit_below(t, i, &top, &overlay, &base, disk_format(parent))?;
+            rebase()?;
             let _ = std::fs::remove_file(&overlay);
             retarget()?;
             continue;
@@ -354,6 +379,8 @@ fn discard_external(
             status.live = Some(t.live.clone());
             t.d.store.write_status(&t.o.name, status)?;
         }
+        let format = disk_format(parent);
+        super::gc::rebase_onto(t.d, &t.o.name, &meta, &overlay, &base, format)?;
         let _ = std::fs::remove_file(&overlay);
         retarget_descendants(t, tree, name, &k.name, &overlay, parent)?;
     }
@@ -431,6 +458,10 @@ fn commit_below(
                     Error::operation_failed("failed to find parent disk source in backing chain")
                 })
         };
+        // A commit a killed virtsh saw through has dropped the overlay from the chain.
+        if !named.iter().any(|n| n["file"] == overlay) {
+            return Ok(());
+        }
         let (top_node, base_node) = (node(overlay)?, node(base)?);
         let id = format!("commit-drive{i}");
         block::finish_job(&mut qmp, &id)?;
@@ -456,18 +487,7 @@ fn commit_below(
     }
     images::run(&["commit", "-d", overlay])?;
     let format = images::Info::of(&above)?.format().to_string();
-    images::run(&[
-        "rebase",
-        "-u",
-        "-F",
-        base_format,
-        "-f",
-        &format,
-        "-b",
-        base,
-        &above,
-    ])
-    .map(drop)
+    images::rebase_unsafe(&above, &format, base, base_format)
 }
 
 /// The snapshots below the one deleted that were taken on its overlay name its backing image
@@ -515,6 +535,12 @@ fn disk_path_plain(s: &DiskSource) -> Option<&str> {
 /// An active `block-commit` of disk `i`'s top image into the image at `base`, pivoted.
 fn commit_active(t: &Taking, i: usize, base: &str) -> Result<()> {
     let mut qmp = t.monitor()?;
+    // A commit a killed virtsh saw through has pivoted the disk onto `base` already (the
+    // definitions may not say so yet).
+    let nodes = block::disk_nodes(&mut qmp)?;
+    if block::node_of(&nodes, i).is_some_and(|n| n.file == base) {
+        return Ok(());
+    }
     let named = block::named_nodes(&mut qmp)?;
     let base_node = named
         .iter()

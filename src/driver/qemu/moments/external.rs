@@ -144,6 +144,7 @@ pub fn create_active(t: &mut Taking, c: &mut Creating) -> Result<()> {
         }
         c.intent.overlays.push((def.disks[i].name.clone(), path));
     }
+    c.own()?;
     c.record()?;
     if let Err(e) = block::transaction(&mut qmp, actions) {
         return c.undo(e);
@@ -168,6 +169,7 @@ pub fn create_inactive(t: &mut Taking, c: &mut Creating) -> Result<()> {
             .push((def.disks[i].name.clone(), path.clone()));
         work.push((path, format, base, disk_format(dd).to_string()));
     }
+    c.own()?;
     c.record()?;
     if !reuse {
         for (path, format, base, base_format) in &work {

@@ -17,7 +17,8 @@
 //! Crash rules (finished or undone in `reconcile.rs`): the create's record names the files it
 //! makes before it makes them, and says when the memory file is whole; without metadata a file
 //! it made goes, and the guest it paused runs again. The revert's overlays are recorded before
-//! they are made and reach the persistent definition only once the guest runs.
+//! they are made; the revert is decided (its record says so, in one write) only once the guest
+//! runs on them, and only then do the persistent definition and the metadata follow.
 
 use std::path::Path;
 
@@ -129,12 +130,8 @@ pub fn revert(t: &mut Taking, mut r: Reverting) -> Result<()> {
             .write_status(&t.o.name, &shut_off(ShutoffReason::Failed))?;
         return r.undo(e);
     }
-    if t.o.persistent {
-        t.d.store.write_def(&r.inactive)?;
-    }
-    revert::finish_external(&r.meta, &mut r.def, &r.intent, &t.o.uuid)?;
-    r.meta.set_current(Some(&r.def.moment.name))?;
-    r.meta.clear_intent()
+    r.decide(t)?;
+    r.finish(t)
 }
 
 /// The memory file of a snapshot, read for loading: libvirt's refusals of a save image, and its

@@ -25,6 +25,7 @@ mod checkpoints;
 mod create;
 mod delete;
 mod external;
+mod gc;
 mod images;
 mod memory;
 pub mod meta;

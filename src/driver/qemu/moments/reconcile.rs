@@ -18,10 +18,16 @@
 //!   go (a half-written memory file never reads as whole: its header says
 //!   `LibvirtQemudPart`), and the guest it paused runs again (`running (save canceled)`).
 //!   A checkpoint's bitmaps without metadata are removed;
-//! - **revert**: a QEMU the revert started (loading a memory file or not) is stopped (the
-//!   domain reads `shut off (from snapshot)`), overlays it made that no definition uses are
-//!   removed; the current snapshot stays what it was;
-//! - **delete**: the deletion is run again (its data part is idempotent) and finished.
+//! - **revert**: one decided (its record says `committed`: the new overlays are made and, for
+//!   a running snapshot, the guest runs on them) is finished: the persistent definition, the
+//!   snapshots' overlays, the current snapshot (a QEMU it was still starting is stopped).
+//!   Otherwise a QEMU the revert started (loading a memory file or not), or the one it was
+//!   stopping, is stopped (the domain reads `shut off (from snapshot)`), the overlays it
+//!   made that no definition uses are removed, and the current snapshot stays what it was;
+//! - **delete**: the deletion is run again (its data part is idempotent: a commit QEMU has
+//!   seen through is not run again) and finished.
+//!
+//! Then the overlays virtsh made that nothing names any more are removed (`gc.rs`).
 
 use super::block::{self, qmp_failed};
 use super::create::{read, Taking};
@@ -53,7 +59,9 @@ fn settle(d: &Domains, o: Observed) -> Result<Observed> {
         return Ok(o);
     }
     let mut t = read(d, o)?;
-    if t.active() {
+    // A revert runs no job, and the QEMU it was stopping may answer no more.
+    let reverting = snapshots.intent().is_some_and(|i| i.op == Op::Revert);
+    if t.active() && !reverting {
         let mut qmp = t.monitor()?;
         block::settle_jobs(&mut qmp)?;
     }
@@ -69,6 +77,7 @@ fn settle(d: &Domains, o: Observed) -> Result<Observed> {
             None => checkpoints.clear_intent()?,
         }
     }
+    super::gc::collect(d, &t.o.name, &snapshots)?;
     Ok(t.o)
 }
 
@@ -123,18 +132,26 @@ fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
             }
             meta.clear_intent()
         }
+        Op::Revert if intent.committed => {
+            // Decided: finished. A QEMU it was still starting is stopped.
+            if t.active() && t.o.starting() {
+                stop_reverted(t)?;
+            }
+            super::revert::apply_decided(t, meta, &intent)?;
+            let name = intent.names.first().map(String::as_str);
+            meta.set_current(name)?;
+            meta.clear_intent()
+        }
         Op::Revert => {
             let pid = t.status.as_ref().and_then(|s| s.brief.pid);
-            // A QEMU the revert started (or was starting: no pid recorded yet) is stopped.
-            if t.active() && (pid != intent.qemu_pid || t.o.starting()) {
-                process::stop(&t.d.paths(&t.o.name))?;
-                t.d.store
-                    .write_status(&t.o.name, &shut_off(ShutoffReason::FromSnapshot))?;
-                t.o.state = State::Shutoff(ShutoffReason::FromSnapshot);
-                // What it ran on is no definition's any more.
-                if let Some(config) = &t.config {
-                    t.live = config.clone();
-                }
+            // The QEMU that ran before is left when the revert had not begun to stop it (it
+            // answers); a QEMU the revert started (or was starting: no pid recorded yet) is
+            // stopped.
+            let kept = pid == intent.qemu_pid
+                && !t.o.starting()
+                && t.monitor().is_ok_and(|mut q| q.query_status().is_ok());
+            if t.active() && !kept {
+                stop_reverted(t)?;
             }
             let used = |f: &String| {
                 [t.config.as_ref(), Some(&t.live)]
@@ -164,6 +181,20 @@ fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
             super::delete::finish(meta, &t.o.uuid, &intent.names)
         }
     }
+}
+
+/// Stops the QEMU a killed revert left (the domain reads `shut off (from snapshot)`).
+fn stop_reverted(t: &mut Taking) -> Result<()> {
+    process::stop(&t.d.paths(&t.o.name))?;
+    t.d.store
+        .write_status(&t.o.name, &shut_off(ShutoffReason::FromSnapshot))?;
+    t.o.state = State::Shutoff(ShutoffReason::FromSnapshot);
+    t.status = None;
+    // What it ran on is no definition's any more.
+    if let Some(config) = &t.config {
+        t.live = config.clone();
+    }
+    Ok(())
 }
 
 /// A killed create of a snapshot with memory: QEMU's migration into the memory file is

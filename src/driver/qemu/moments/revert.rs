@@ -79,6 +79,22 @@ pub fn revert(
     };
     let mut intent = Intent::new(Op::Revert, vec![snap.name.clone()]);
     intent.qemu_pid = t.status.as_ref().and_then(|s| s.brief.pid);
+    if def.is_external() {
+        // What `qemuSnapshotRevertExternalFinish` discards: the overlays of the state left.
+        let tree = meta.snapshots();
+        if let Some(current) = tree.current().and_then(|c| tree.get(c)) {
+            intent.from = Some(current.moment.name.clone());
+            let left = match current.revert_disks.is_empty() {
+                true => &current.disks,
+                false => &current.revert_disks,
+            };
+            intent.discard = left
+                .iter()
+                .filter(|k| k.snapshot == Location::External)
+                .filter_map(|k| k.path.clone())
+                .collect();
+        }
+    }
     let state = def.state;
     let r = Reverting {
         meta,
@@ -121,6 +137,24 @@ impl Reverting {
         external::unlink_created(&self.intent);
         self.meta.clear_intent()?;
         Err(e)
+    }
+
+    /// An external revert whose new overlays are made (and, for a running snapshot, whose
+    /// guest runs on them) is decided: its record says so, with the persistent definition it
+    /// writes, in one write; then the definition and the metadata follow (`apply_decided`).
+    /// A crash from here on is finished by the next settle, not undone.
+    pub fn decide(&mut self, t: &Taking) -> Result<()> {
+        self.intent.committed = true;
+        self.intent.domain = Some(self.inactive.to_xml(None));
+        self.meta.set_intent(&self.intent)?;
+        apply_decided(t, &self.meta, &self.intent)
+    }
+
+    /// The snapshot becomes current, the record goes, and overlays nothing names go.
+    pub fn finish(&self, t: &Taking) -> Result<()> {
+        self.meta.set_current(Some(&self.def.moment.name))?;
+        self.meta.clear_intent()?;
+        super::gc::collect(t.d, &t.o.name, &self.meta)
     }
 }
 
@@ -277,7 +311,15 @@ fn revert_inactive(t: &mut Taking, mut r: Reverting) -> Result<()> {
         if let Err(e) = new_overlays(t, &r.meta, &mut r.inactive, &mut r.intent) {
             return r.undo(e);
         }
-        finish_external(&r.meta, &mut r.def, &r.intent, &t.o.uuid)?;
+        r.decide(t)?;
+        if r.flags.any(F::RUNNING | F::PAUSED) {
+            if let Err(e) = boot(t, r.inactive.clone(), r.flags.has(F::PAUSED), None) {
+                // The disks are reverted; the snapshot does not become current.
+                r.meta.clear_intent()?;
+                return Err(e);
+            }
+        }
+        return r.finish(t);
     } else {
         let mut failed = None;
         for (k, dd) in r.def.disks.iter().zip(&r.inactive.devices.disks) {
@@ -355,6 +397,7 @@ pub(super) fn new_overlays(
             super::disk_format(dd).to_string(),
         ));
     }
+    meta.own(&intent.created)?;
     meta.set_intent(intent)?;
     for (name, path, format, base, base_format) in work {
         images::create_overlay(&format, &path, &base, &base_format)?;
@@ -371,28 +414,25 @@ pub(super) fn new_overlays(
     Ok(())
 }
 
-/// `qemuSnapshotRevertExternalFinish`: the state the domain left is discarded (the overlays
-/// the current snapshot made, or its revert overlays), and the new overlays are recorded on
-/// the snapshot reverted to (as `<revertDisks>` when it has children).
-pub(super) fn finish_external(
-    meta: &Meta,
-    def: &mut SnapshotDef,
-    intent: &Intent,
-    uuid: &uuid::Uuid,
-) -> Result<()> {
+/// `qemuSnapshotRevertExternalFinish` for a decided revert (`intent`), each step such that
+/// it can be taken again: the persistent definition is written, the snapshot reverted to
+/// records its new overlays (as `<revertDisks>` when it has children), the snapshot that was
+/// current loses its revert overlays, and the overlays of the state left are removed, unless
+/// another snapshot was taken on them (a memory-only one: reverting to it needs them).
+pub(super) fn apply_decided(t: &Taking, meta: &Meta, intent: &Intent) -> Result<()> {
+    if let Some(xml) = intent.domain.as_deref().filter(|_| t.o.persistent) {
+        t.d.store.write_def(&DomainDef::parse(xml)?)?;
+    }
+    let name = intent.names.first().cloned().unwrap_or_default();
     let tree = meta.snapshots();
-    if let Some(mut current) = tree.current().and_then(|c| tree.get(c)).cloned() {
-        let discard = match current.revert_disks.is_empty() {
-            true => &current.disks,
-            false => &current.revert_disks,
-        };
-        for k in discard.iter().filter(|k| k.snapshot == Location::External) {
-            if let Some(p) = &k.path {
-                let _ = std::fs::remove_file(p);
-            }
-        }
-        current.revert_disks.clear();
-        if current.moment.name != def.moment.name {
+    let Some(mut def) = tree.get(&name).cloned() else {
+        return Err(super::snapshot_not_found(&name));
+    };
+    let uuid = &t.o.uuid;
+    let from = intent.from.as_deref().filter(|f| *f != name);
+    if let Some(mut current) = from.and_then(|f| tree.get(f)).cloned() {
+        if !current.revert_disks.is_empty() {
+            current.revert_disks.clear();
             meta.write(&current.moment.name, &current.to_xml(uuid))?;
         }
     }
@@ -406,8 +446,7 @@ pub(super) fn finish_external(
             k
         })
         .collect();
-    let has_children = tree.count_below(&def.moment.name, false) > 0;
-    match has_children {
+    match tree.count_below(&name, false) > 0 {
         true => def.revert_disks = disks,
         false => {
             def.revert_disks.clear();
@@ -418,5 +457,11 @@ pub(super) fn finish_external(
             }
         }
     }
-    meta.write(&def.moment.name, &def.to_xml(uuid))
+    meta.write(&name, &def.to_xml(uuid))?;
+    let mut chains = super::gc::Chains::default();
+    let named = super::gc::named(t.d, &t.o.name, &meta.snapshots(), from, &mut chains)?;
+    for f in intent.discard.iter().filter(|f| !named.contains(*f)) {
+        let _ = std::fs::remove_file(f);
+    }
+    Ok(())
 }
