@@ -1,8 +1,10 @@
 //! Snapshots and checkpoints of a real Linux guest on the embedded driver: an internal
 //! snapshot keeps the guest's memory (a file in its RAM-backed root reads as it was), an
 //! external disk-only one puts the disk on an overlay and reverting to it makes a new one,
-//! each can be deleted (overlays committed back into the image below them), a checkpoint is a persistent bitmap in the image, and `undefine`
-//! counts the snapshots as libvirt does.
+//! each can be deleted (overlays committed back into the image below them), a checkpoint is a
+//! persistent bitmap in the image, and `undefine` counts the snapshots as libvirt does. An
+//! external snapshot with memory keeps the guest's memory in a save image and its disk on an
+//! overlay; reverting to it brings both back.
 
 use std::path::Path;
 
@@ -43,10 +45,10 @@ fn bitmaps(path: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn snapshots_and_checkpoints_of_a_linux_guest() {
+/// Defines and boots the Linux guest `sg` on a new 64 MiB qcow2 disk (`disk.qcow2` in the
+/// fixture's directory); its console once the guest is ready.
+fn boot_linux_guest(e: &Embedded) -> expectrl::session::OsSession {
     let (kernel, initrd) = linux();
-    let e = Embedded::new();
     let (dir, v) = (e.dir.path(), &e.v);
     let disk = dir.join("disk.qcow2");
     let made = std::process::Command::new("qemu-img")
@@ -72,6 +74,15 @@ fn snapshots_and_checkpoints_of_a_linux_guest() {
     let mut console = shell(v, "sg");
     v.ok("resume sg");
     console.expect("virtsh-guest: ready").unwrap();
+    console
+}
+
+#[test]
+fn snapshots_and_checkpoints_of_a_linux_guest() {
+    let e = Embedded::new();
+    let (dir, v) = (e.dir.path(), &e.v);
+    let disk = dir.join("disk.qcow2");
+    let mut console = boot_linux_guest(&e);
 
     // Internal: the guest's memory is part of the snapshot.
     ask(
@@ -204,4 +215,173 @@ fn snapshots_and_checkpoints_of_a_linux_guest() {
     v.ok("undefine sg --snapshots-metadata");
     assert!(!dir.join("root/qemu/snapshot/sg").exists());
     assert_eq!(tags(&disk), ["last"]);
+}
+
+/// `echo MARK` in the guest (the marker file's content first: `one > /tmp/marker; ...`),
+/// then `snapshot-create-as sg ARGS`, after which the guest runs again.
+fn marked_snapshot(
+    e: &Embedded,
+    console: &mut expectrl::session::OsSession,
+    mark: &str,
+    args: &str,
+) {
+    let value = mark.split(' ').next().unwrap_or_default();
+    ask(
+        console,
+        &format!("echo {mark}; echo M=$(cat /tmp/marker)"),
+        &format!("M={value}"),
+    );
+    e.v.ok(&format!("snapshot-create-as sg {args}"));
+    assert_eq!(e.v.ok("domstate sg --reason").trim(), "running (unpaused)");
+}
+
+#[test]
+fn external_memory_snapshots_of_a_linux_guest() {
+    let e = Embedded::new();
+    let (dir, v) = (e.dir.path(), &e.v);
+    let disk = dir.join("disk.qcow2");
+    let mut console = boot_linux_guest(&e);
+    // A marker in RAM, and one on the disk (read past the guest's cache later).
+    let mem = dir.join("m1.mem");
+    marked_snapshot(
+        &e,
+        &mut console,
+        "one > /tmp/marker; echo D=one > /dev/vda; sync",
+        &format!(
+            "m1 --memspec {},snapshot=external --diskspec vda,snapshot=external",
+            mem.display()
+        ),
+    );
+    // The memory file is a whole save image (the guest was running: it resumes).
+    let head = std::fs::read(&mem).unwrap();
+    assert_eq!(&head[..16], b"LibvirtQemudSave");
+    assert_eq!(u32::from_ne_bytes(head[24..28].try_into().unwrap()), 1);
+    assert!(v
+        .ok(&format!("save-image-dumpxml {}", mem.display()))
+        .contains("<name>sg</name>"));
+    let xml = v.ok("snapshot-dumpxml sg m1");
+    assert!(xml.contains("<state>running</state>"), "{xml}");
+    assert!(
+        xml.contains(&format!(
+            "<memory snapshot='external' file='{}'/>",
+            mem.display()
+        )),
+        "{xml}"
+    );
+    let overlay = dir.join("disk.m1");
+    assert_eq!(
+        image_info(&overlay)["backing-filename"],
+        disk.display().to_string()
+    );
+    ask(
+        &mut console,
+        "echo two > /tmp/marker; echo D=two > /dev/vda; sync; echo M=$(cat /tmp/marker)",
+        "M=two",
+    );
+    drop(console);
+
+    // Reverting: a new QEMU loads the memory, on a new overlay over the snapshot's image.
+    v.ok("snapshot-revert sg m1");
+    assert_eq!(
+        v.ok("domstate sg --reason").trim(),
+        "running (from snapshot)"
+    );
+    assert_eq!(v.ok("snapshot-current sg --name").trim(), "m1");
+    let live = v.ok("dumpxml sg");
+    let source = live
+        .split("<source file='")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap()
+        .to_string();
+    assert_ne!(source, overlay.display().to_string());
+    assert_eq!(
+        image_info(Path::new(&source))["backing-filename"],
+        disk.display().to_string()
+    );
+    // m1 is a leaf: it now records the new overlay, and the one it made is gone.
+    assert!(!overlay.exists());
+    assert!(v
+        .ok("snapshot-dumpxml sg m1")
+        .contains(&format!("<source file='{source}'")));
+    let mut console = shell(v, "sg");
+    ask(&mut console, "echo M=$(cat /tmp/marker)", "M=one");
+    ask(
+        &mut console,
+        "echo 3 > /proc/sys/vm/drop_caches; echo X$(head -c 5 /dev/vda)",
+        "XD=one",
+    );
+
+    // A live, memory-only snapshot: the disk stays where it is.
+    let mem2 = dir.join("m2.mem");
+    marked_snapshot(
+        &e,
+        &mut console,
+        "live > /tmp/marker",
+        &format!(
+            "m2 --memspec {} --diskspec vda,snapshot=no --live",
+            mem2.display()
+        ),
+    );
+    assert!(v
+        .ok("snapshot-dumpxml sg m2")
+        .contains("<disk name='vda' snapshot='no'/>"));
+    assert!(v
+        .ok("dumpxml sg")
+        .contains(&format!("<source file='{source}'")));
+    ask(
+        &mut console,
+        "echo after > /tmp/marker; echo M=$(cat /tmp/marker)",
+        "M=after",
+    );
+    drop(console);
+    // Reverting to it, paused: the memory is back; the disk gets an overlay on its current
+    // content (libvirt's way).
+    v.ok("snapshot-revert sg m2 --paused");
+    assert_eq!(
+        v.ok("domstate sg --reason").trim(),
+        "paused (from snapshot)"
+    );
+    let live = v.ok("dumpxml sg");
+    assert!(
+        !live.contains(&format!("<source file='{source}'")),
+        "{live}"
+    );
+    v.ok("resume sg");
+    let mut console = shell(v, "sg");
+    ask(&mut console, "echo M=$(cat /tmp/marker)", "M=live");
+    drop(console);
+
+    // Deleting a snapshot with memory removes its memory file.
+    v.ok("snapshot-delete sg m2");
+    assert!(!mem2.exists());
+    assert_eq!(v.ok("snapshot-list sg --name").trim(), "m1");
+    // --halt: the snapshot is taken, then the guest stops.
+    let mem3 = dir.join("m3.mem");
+    v.ok(&format!(
+        "snapshot-create-as sg m3 --memspec {} --halt",
+        mem3.display()
+    ));
+    assert_eq!(
+        v.ok("domstate sg --reason").trim(),
+        "shut off (from snapshot)"
+    );
+    // Taken shut off, a snapshot cannot hold memory (libvirt's words).
+    assert!(v
+        .err(&format!(
+            "snapshot-create-as sg m4 --memspec {}",
+            dir.join("m4.mem").display()
+        ))
+        .contains(
+            "error: XML error: memory state cannot be saved with offline or disk-only snapshot"
+        ));
+    v.ok("snapshot-revert sg m3");
+    assert_eq!(
+        v.ok("domstate sg --reason").trim(),
+        "running (from snapshot)"
+    );
+    let mut console = shell(v, "sg");
+    ask(&mut console, "echo M=$(cat /tmp/marker)", "M=live");
+    drop(console);
+    v.ok("destroy sg");
 }

@@ -4,11 +4,9 @@
 //! recording, so nothing merges into the parent). `--size` merges the checkpoint's bitmaps
 //! into a temporary one and reads its dirty byte count, as libvirt does.
 
-use std::time::Duration;
-
 use serde_json::json;
 
-use super::block::{self, qmp_failed};
+use super::block;
 use super::create::{lock, Taking};
 use super::disk_format;
 use super::meta::{Intent, Kind, Op};
@@ -36,12 +34,6 @@ fn top_of<'n>(
         .iter()
         .position(|d| d.target_dev == target)?;
     block::node_of(nodes, i)
-}
-
-fn monitor(t: &Taking) -> Result<crate::driver::qemu::qmp::Qmp> {
-    t.d.paths(&t.o.name)
-        .monitor(Duration::from_secs(5))
-        .map_err(qmp_failed)
 }
 
 /// `qemuCheckpointCreateXML`.
@@ -104,7 +96,7 @@ pub fn create(
             )));
         }
         def.moment.parent = tree.current().map(String::from);
-        let mut qmp = monitor(&t)?;
+        let mut qmp = t.monitor()?;
         let nodes = block::disk_nodes(&mut qmp)?;
         let mut actions = Vec::new();
         for (i, k) in def.disks.iter().enumerate() {
@@ -140,7 +132,7 @@ fn validate_bitmaps(t: &Taking, def: &CheckpointDef) -> Result<()> {
     if !t.active() {
         return Err(Error::operation_invalid("domain is not running"));
     }
-    let mut qmp = monitor(t)?;
+    let mut qmp = t.monitor()?;
     let nodes = block::disk_nodes(&mut qmp)?;
     let named = block::named_nodes(&mut qmp)?;
     for k in def
@@ -195,7 +187,7 @@ pub fn xml(
     if !t.active() {
         return Err(Error::operation_invalid("domain is not running"));
     }
-    let mut qmp = monitor(&t)?;
+    let mut qmp = t.monitor()?;
     let nodes = block::disk_nodes(&mut qmp)?;
     let named = block::named_nodes(&mut qmp)?;
     const TMP: &str = "libvirt-tmp-size-xml";
@@ -281,7 +273,7 @@ pub fn remove_bitmaps(
     names: &[String],
     strict: bool,
 ) -> Result<()> {
-    let mut qmp = monitor(t)?;
+    let mut qmp = t.monitor()?;
     let nodes = block::disk_nodes(&mut qmp)?;
     let named = block::named_nodes(&mut qmp)?;
     let mut actions = Vec::new();

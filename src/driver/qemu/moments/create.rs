@@ -1,6 +1,7 @@
 //! Taking a snapshot (libvirt's `qemuSnapshotCreateXML`): the flag and definition checks, the
 //! disks aligned and checked as `qemuSnapshotPrepare` checks them, then the snapshot itself
-//! (internal here, external in `external.rs`), and its metadata last.
+//! (internal here, external in `external.rs`, with memory in `memory.rs`), and its metadata
+//! last.
 
 use std::time::Duration;
 
@@ -9,11 +10,13 @@ use serde_json::json;
 use super::block::{self, qmp_failed};
 use super::external;
 use super::images;
+use super::memory;
 use super::meta::{Intent, Kind, Meta, Op};
 use super::{disk_format, disk_path};
 use crate::driver::moments::redefine;
 use crate::driver::prelude::*;
 use crate::driver::qemu::domains::{Domains, Observed};
+use crate::driver::qemu::qmp::Qmp;
 use crate::driver::qemu::store::{qemu_state, shut_off, Status};
 use crate::model::domain::DomainDef;
 use crate::model::moment::{disk_is_empty, Reading};
@@ -43,6 +46,14 @@ impl Taking<'_> {
         Meta::new(self.d.store.root(), kind, &self.o.name)
     }
 
+    /// The domain's QMP monitor.
+    pub fn monitor(&self) -> Result<Qmp> {
+        self.d
+            .paths(&self.o.name)
+            .monitor(Duration::from_secs(5))
+            .map_err(qmp_failed)
+    }
+
     /// Records the domain's state in its status file.
     pub fn set_state(&mut self, state: State) -> Result<()> {
         if let Some(s) = self.status.as_mut() {
@@ -51,6 +62,50 @@ impl Taking<'_> {
         }
         self.o.state = state;
         Ok(())
+    }
+}
+
+/// A snapshot being taken: its definition, the record of the operation, where that record
+/// is kept (nowhere with `--no-metadata`), and the flags.
+pub struct Creating<'a> {
+    pub def: &'a SnapshotDef,
+    pub intent: Intent,
+    pub meta: Option<&'a Meta>,
+    pub flags: F,
+}
+
+impl Creating<'_> {
+    /// Records the operation as it stands.
+    pub fn record(&self) -> Result<()> {
+        match self.meta {
+            Some(m) => m.set_intent(&self.intent),
+            None => Ok(()),
+        }
+    }
+
+    /// The overlays the operation makes are the domain's (`gc.rs`), recorded before any is
+    /// made (the memory file is not an overlay: its snapshot's deletion removes it).
+    pub fn own(&self) -> Result<()> {
+        let made: Vec<String> = self
+            .intent
+            .overlays
+            .iter()
+            .map(|(_, p)| p.clone())
+            .filter(|p| self.intent.created.contains(p))
+            .collect();
+        match self.meta {
+            Some(m) => m.own(&made),
+            None => Ok(()),
+        }
+    }
+
+    /// The operation failed with `e` and is undone: its new files and its record go.
+    pub fn undo(&self, e: Error) -> Result<()> {
+        external::unlink_created(&self.intent);
+        if let Some(m) = self.meta {
+            m.clear_intent()?;
+        }
+        Err(e)
     }
 }
 
@@ -364,19 +419,22 @@ fn take(t: &mut Taking, def: &mut SnapshotDef, mut flags: F) -> Result<()> {
     }
     let mut intent = Intent::new(Op::Create, vec![name.clone()]);
     intent.xml = metadata.then(|| def.to_xml(&t.o.uuid));
-    if def.memory == Location::External {
-        return Err(Error::operation_unsupported(
-            "external memory snapshots are not supported by virtsh's QEMU driver yet",
-        ));
+    let mut c = Creating {
+        def,
+        intent,
+        meta: metadata.then_some(&meta),
+        flags,
+    };
+    // Memory is external only on an active domain (the parse refuses it otherwise).
+    let memory = def.memory == Location::External;
+    match (t.active(), memory, prepared.external) {
+        (true, true, _) => memory::create(t, &mut c)?,
+        (true, false, true) => external::create_active(t, &mut c)?,
+        (false, _, true) => external::create_inactive(t, &mut c)?,
+        (true, false, false) => create_active_internal(t, &mut c)?,
+        (false, _, false) => create_inactive_internal(t, &c)?,
     }
-    let snapshot_meta = metadata.then_some(&meta);
-    match (t.active(), prepared.external) {
-        (true, true) => external::create_active(t, def, &mut intent, snapshot_meta, &flags)?,
-        (false, true) => external::create_inactive(t, def, &mut intent, snapshot_meta, &flags)?,
-        (true, false) => create_active_internal(t, def, &mut intent, snapshot_meta)?,
-        (false, false) => create_inactive_internal(t, def, &mut intent, snapshot_meta)?,
-    }
-    debug_assert!(prepared.internal || prepared.external);
+    debug_assert!(prepared.internal || prepared.external || memory);
     if flags.has(F::HALT) && t.active() {
         crate::driver::qemu::process::stop(&t.d.paths(&t.o.name))?;
         t.d.store
@@ -398,17 +456,24 @@ pub fn finish_metadata(meta: &Meta, def: &SnapshotDef, uuid: &uuid::Uuid) -> Res
     meta.clear_intent()
 }
 
+/// Lets a guest a snapshot paused run again (`running (unpaused)`); when QEMU refuses, the
+/// guest stays `paused (api error)` and the error is libvirt's.
+pub fn resume(t: &mut Taking, qmp: &mut Qmp) -> Result<()> {
+    match qmp.cont() {
+        Ok(()) => t.set_state(State::Running(RunningReason::Unpaused)),
+        Err(_) => {
+            t.set_state(State::Paused(PausedReason::ApiError))?;
+            Err(Error::operation_failed("resuming after snapshot failed"))
+        }
+    }
+}
+
 /// `qemuSnapshotCreateActiveInternal`: the guest is paused (when it runs), `snapshot-save`
 /// writes every internal disk's snapshot and the VM state into the first one, and the guest
 /// runs again.
-fn create_active_internal(
-    t: &mut Taking,
-    def: &SnapshotDef,
-    intent: &mut Intent,
-    meta: Option<&Meta>,
-) -> Result<()> {
-    let paths = t.d.paths(&t.o.name);
-    let mut qmp = paths.monitor(Duration::from_secs(5)).map_err(qmp_failed)?;
+fn create_active_internal(t: &mut Taking, c: &mut Creating) -> Result<()> {
+    let def = c.def;
+    let mut qmp = t.monitor()?;
     let status = qmp.query_status().map_err(qmp_failed)?;
     let state = qemu_state(&status.status, t.o.state);
     let running = matches!(state, State::Running(_));
@@ -422,10 +487,8 @@ fn create_active_internal(
             devices.push(node.node.clone());
         }
     }
-    intent.resume = running;
-    if let Some(m) = meta {
-        m.set_intent(intent)?;
-    }
+    c.intent.resume = running;
+    c.record()?;
     if running {
         qmp.stop().map_err(qmp_failed)?;
         t.set_state(State::Paused(PausedReason::Save))?;
@@ -441,34 +504,21 @@ fn create_active_internal(
         Error::operation_failed(format!("snapshot-save job failed: {e}"))
     });
     if running {
-        let resumed = qmp
-            .cont()
-            .map_err(|_| Error::operation_failed("resuming after snapshot failed"));
-        match resumed {
-            Ok(()) => t.set_state(State::Running(RunningReason::Unpaused))?,
-            Err(e) => {
-                t.set_state(State::Paused(PausedReason::ApiError))?;
-                saved.as_ref().map_err(Clone::clone)?;
-                return Err(e);
-            }
+        if let Err(e) = resume(t, &mut qmp) {
+            saved.as_ref().map_err(Clone::clone)?;
+            return Err(e);
         }
     }
-    if saved.is_err() {
-        if let Some(m) = meta {
-            m.clear_intent()?;
-        }
+    match saved {
+        Err(e) => c.undo(e),
+        Ok(()) => Ok(()),
     }
-    saved
 }
 
 /// `qemuSnapshotCreateInactiveInternal`: `qemu-img snapshot -c` on every internal disk, the
 /// ones done undone when one fails.
-fn create_inactive_internal(
-    t: &mut Taking,
-    def: &SnapshotDef,
-    intent: &mut Intent,
-    meta: Option<&Meta>,
-) -> Result<()> {
+fn create_inactive_internal(t: &mut Taking, c: &Creating) -> Result<()> {
+    let def = c.def;
     let mut images = Vec::new();
     for (disk, dd) in def.disks.iter().zip(&t.live.devices.disks) {
         if dd.device != "disk" || disk.snapshot != Location::Internal {
@@ -490,19 +540,14 @@ fn create_inactive_internal(
             }
         }
     }
-    if let Some(m) = meta {
-        m.set_intent(intent)?;
-    }
+    c.record()?;
     let name = &def.moment.name;
     for (i, path) in images.iter().enumerate() {
         if let Err(e) = images::snapshot("-c", name, path) {
             for done in &images[..i] {
                 let _ = images::snapshot("-d", name, done);
             }
-            if let Some(m) = meta {
-                m.clear_intent()?;
-            }
-            return Err(e);
+            return c.undo(e);
         }
     }
     Ok(())

@@ -1,11 +1,9 @@
 //! Deleting snapshots (libvirt's `qemuSnapshotDelete`): libvirt's refusals, the data (an
 //! internal snapshot's tag deleted by `snapshot-delete` or `qemu-img snapshot -d`; an external
 //! snapshot's overlay committed into its backing image when the domain runs on it, or its
-//! files removed), then the metadata (children handed to the parent, the current snapshot
+//! files removed, and its memory file removed), then the metadata (children handed to the parent, the current snapshot
 //! moved up). The data part is idempotent, so that a deletion a crash interrupted is finished
 //! by running it again (`reconcile`).
-
-use std::time::Duration;
 
 use serde_json::json;
 
@@ -43,6 +41,22 @@ pub fn delete(
     let mut intent = Intent::new(Op::Delete, names.clone());
     intent.metadata_only = metadata_only;
     meta.set_intent(&intent)?;
+    if metadata_only {
+        // The files stay, the user's now: virtsh no longer removes them (`gc.rs`).
+        let kept: Vec<String> = names
+            .iter()
+            .filter_map(|n| tree.get(n))
+            .flat_map(|d| d.disks.iter().chain(&d.revert_disks))
+            .filter_map(|k| k.path.clone())
+            .collect();
+        meta.set_owned(
+            &meta
+                .owned()
+                .into_iter()
+                .filter(|o| !kept.contains(o))
+                .collect::<Vec<_>>(),
+        )?;
+    }
     if !metadata_only {
         for (i, name) in names.iter().enumerate() {
             let def = tree.get(name).cloned().expect("listed");
@@ -53,7 +67,8 @@ pub fn delete(
             }
         }
     }
-    finish(&meta, &t.o.uuid, &names)
+    finish(&meta, &t.o.uuid, &names)?;
+    super::gc::collect(t.d, &t.o.name, &meta)
 }
 
 /// What a deletion removes, each moment after all below it: the descendants (unless only
@@ -74,7 +89,7 @@ pub fn doomed<T: crate::driver::moments::Moment>(
     names
 }
 
-fn walk_all() -> crate::driver::moments::Walk {
+pub(super) fn walk_all() -> crate::driver::moments::Walk {
     crate::driver::moments::Walk {
         descendants: true,
         ..Default::default()
@@ -155,11 +170,10 @@ fn validate(t: &Taking, tree: &MomentTree<SnapshotDef>, def: &SnapshotDef, flags
         }
         let merge = current == Some(name.as_str()) || children != 0;
         let parent_internal = def
-            .moment
-            .parent
-            .as_ref()
-            .and_then(|p| tree.get(p))
-            .is_some_and(|p| !p.is_external());
+            .disks
+            .iter()
+            .filter(|k| k.snapshot == Location::External)
+            .any(|k| parent_for_disk(tree, def, &k.name).is_some_and(|p| !p.is_external()));
         if merge && !flags.any(F::CHILDREN | F::CHILDREN_ONLY) && parent_internal {
             return Err(Error::operation_unsupported(
                 "deleting external snapshot that has internal snapshot as parent not supported",
@@ -167,6 +181,29 @@ fn validate(t: &Taking, tree: &MomentTree<SnapshotDef>, def: &SnapshotDef, flags
         }
     }
     Ok(())
+}
+
+/// The nearest ancestor of `def` that took disk `disk` (any location but `no`): the snapshot
+/// whose image the disk's snapshot was taken on (`qemuSnapshotFindParentSnapForDisk`), so that
+/// a memory-only snapshot in between does not count.
+fn parent_for_disk<'a>(
+    tree: &'a MomentTree<SnapshotDef>,
+    def: &SnapshotDef,
+    disk: &str,
+) -> Option<&'a SnapshotDef> {
+    let mut at = def.moment.parent.as_deref().and_then(|p| tree.get(p));
+    // A tree has no cycles; the bound only keeps a damaged one from looping.
+    for _ in 0..100_000 {
+        let p = at?;
+        if p.disks
+            .iter()
+            .any(|k| k.name == disk && k.snapshot != Location::No)
+        {
+            return Some(p);
+        }
+        at = p.moment.parent.as_deref().and_then(|q| tree.get(q));
+    }
+    None
 }
 
 fn ancestors(tree: &MomentTree<SnapshotDef>, name: &str) -> Vec<String> {
@@ -193,10 +230,7 @@ pub fn discard_data(
     }
     let name = &def.moment.name;
     if t.active() {
-        let mut qmp =
-            t.d.paths(&t.o.name)
-                .monitor(Duration::from_secs(5))
-                .map_err(qmp_failed)?;
+        let mut qmp = t.monitor()?;
         let nodes = block::disk_nodes(&mut qmp)?;
         let named = block::named_nodes(&mut qmp)?;
         let devices: Vec<String> = t
@@ -265,13 +299,12 @@ fn discard_external(
         };
         let base = disk_path(t.d, parent)?.unwrap_or_default();
         if !current && children == 0 {
-            let parent_external = def
-                .moment
-                .parent
-                .as_ref()
-                .and_then(|p| tree.get(p))
-                .is_some_and(SnapshotDef::is_external);
-            if parent_external {
+            let parent_external =
+                parent_for_disk(tree, def, &k.name).is_some_and(SnapshotDef::is_external);
+            // libvirt unlinks it regardless; with memory-only snapshots about, the domain may
+            // run on it still (its overlay's backing file) or another snapshot be taken on it,
+            // so virtsh keeps it then.
+            if parent_external && !in_use(t, &base) && !referenced(tree, name, &base) {
                 let _ = std::fs::remove_file(&base);
             }
             continue;
@@ -297,17 +330,28 @@ fn discard_external(
                 .unwrap_or_else(|| top.clone()),
             None => top.clone(),
         };
+        // The snapshots below that were taken on the overlay (a memory-only one has no
+        // overlay of its own) name its backing image instead, once it is gone; so a deletion
+        // a crash interrupted after the commit only has that left to do.
+        let retarget = || retarget_descendants(t, tree, name, &k.name, &overlay, parent);
+        // The images other than the domain's whose backing file was the overlay go on
+        // `base` (where its data is now), before the overlay goes.
+        let meta = t.meta(super::meta::Kind::Snapshot);
+        let rebase = || {
+            let format = disk_format(parent);
+            super::gc::rebase_onto(t.d, &t.o.name, &meta, &overlay, &base, format)
+        };
         if overlay == base || (overlay != top && !std::path::Path::new(&overlay).exists()) {
-            // Committed already (a deletion a crash interrupted).
+            retarget()?;
             continue;
         }
         if overlay != top {
             commit_below(t, i, &top, &overlay, &base, disk_format(parent))?;
-            retarget_descendants(t, tree, name, &k.name, &overlay, parent)?;
+            rebase()?;
             let _ = std::fs::remove_file(&overlay);
+            retarget()?;
             continue;
         }
-        let overlay = top;
         if t.active() {
             commit_active(t, i, &base)?;
         } else {
@@ -335,9 +379,59 @@ fn discard_external(
             status.live = Some(t.live.clone());
             t.d.store.write_status(&t.o.name, status)?;
         }
+        let format = disk_format(parent);
+        super::gc::rebase_onto(t.d, &t.o.name, &meta, &overlay, &base, format)?;
         let _ = std::fs::remove_file(&overlay);
+        retarget_descendants(t, tree, name, &k.name, &overlay, parent)?;
+    }
+    // The memory file goes too; failing to remove it is only a warning to libvirt, and one
+    // already gone is what a deletion a crash interrupted left.
+    if def.memory == Location::External {
+        if let Some(file) = &def.memory_file {
+            let _ = std::fs::remove_file(file);
+        }
     }
     Ok(())
+}
+
+/// Whether a snapshot other than `name` was taken on `image` or on an image above it (a disk
+/// of its definitions: what a revert to it puts its new overlay on). Overlays a snapshot made
+/// are not counted: nothing reverts onto them.
+fn referenced(tree: &MomentTree<SnapshotDef>, name: &str, image: &str) -> bool {
+    let others = tree.list(None, walk_all(), |_| true);
+    others
+        .iter()
+        .filter(|n| n.as_str() != name)
+        .filter_map(|n| tree.get(n))
+        .flat_map(|d| [d.moment.dom.as_ref(), d.moment.inactive_dom.as_ref()])
+        .flatten()
+        .flat_map(|dom| &dom.devices.disks)
+        .filter_map(|k| disk_path_plain(&k.source))
+        .any(|top| in_chain(top, image))
+}
+
+/// Whether `image` is in the backing chain of a disk the domain's definitions use.
+fn in_use(t: &Taking, image: &str) -> bool {
+    let defs = [Some(&t.live), t.config.as_ref()];
+    let disks = defs.into_iter().flatten().flat_map(|d| &d.devices.disks);
+    disks
+        .filter_map(|dd| disk_path(t.d, dd).ok().flatten())
+        .any(|top| in_chain(&top, image))
+}
+
+/// Whether `image` is `top` or in its backing chain.
+fn in_chain(top: &str, image: &str) -> bool {
+    let mut at = Some(top.to_string());
+    for _ in 0..64 {
+        let Some(path) = at else { break };
+        if path == image {
+            return true;
+        }
+        at = images::Info::of(&path)
+            .ok()
+            .and_then(|i| i.backing().map(String::from));
+    }
+    false
 }
 
 /// Commits `overlay`, an image below the domain's top one, into its backing image `base`:
@@ -352,10 +446,7 @@ fn commit_below(
     base_format: &str,
 ) -> Result<()> {
     if t.active() {
-        let mut qmp =
-            t.d.paths(&t.o.name)
-                .monitor(Duration::from_secs(5))
-                .map_err(qmp_failed)?;
+        let mut qmp = t.monitor()?;
         let named = block::named_nodes(&mut qmp)?;
         let node = |file: &str| {
             named
@@ -367,6 +458,10 @@ fn commit_below(
                     Error::operation_failed("failed to find parent disk source in backing chain")
                 })
         };
+        // A commit a killed virtsh saw through has dropped the overlay from the chain.
+        if !named.iter().any(|n| n["file"] == overlay) {
+            return Ok(());
+        }
         let (top_node, base_node) = (node(overlay)?, node(base)?);
         let id = format!("commit-drive{i}");
         block::finish_job(&mut qmp, &id)?;
@@ -392,18 +487,7 @@ fn commit_below(
     }
     images::run(&["commit", "-d", overlay])?;
     let format = images::Info::of(&above)?.format().to_string();
-    images::run(&[
-        "rebase",
-        "-u",
-        "-F",
-        base_format,
-        "-f",
-        &format,
-        "-b",
-        base,
-        &above,
-    ])
-    .map(drop)
+    images::rebase_unsafe(&above, &format, base, base_format)
 }
 
 /// The snapshots below the one deleted that were taken on its overlay name its backing image
@@ -450,10 +534,13 @@ fn disk_path_plain(s: &DiskSource) -> Option<&str> {
 
 /// An active `block-commit` of disk `i`'s top image into the image at `base`, pivoted.
 fn commit_active(t: &Taking, i: usize, base: &str) -> Result<()> {
-    let mut qmp =
-        t.d.paths(&t.o.name)
-            .monitor(Duration::from_secs(5))
-            .map_err(qmp_failed)?;
+    let mut qmp = t.monitor()?;
+    // A commit a killed virtsh saw through has pivoted the disk onto `base` already (the
+    // definitions may not say so yet).
+    let nodes = block::disk_nodes(&mut qmp)?;
+    if block::node_of(&nodes, i).is_some_and(|n| n.file == base) {
+        return Ok(());
+    }
     let named = block::named_nodes(&mut qmp)?;
     let base_node = named
         .iter()

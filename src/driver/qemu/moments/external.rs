@@ -9,12 +9,11 @@
 //! replaced is the overlay's backing file (virtsh does not write `<backingStore>`).
 
 use std::path::Path;
-use std::time::Duration;
 
 use serde_json::json;
 
-use super::block::{self, qmp_failed};
-use super::create::{finish_metadata, Taking};
+use super::block;
+use super::create::{finish_metadata, Creating, Taking};
 use super::images;
 use super::meta::{Intent, Meta};
 use super::{disk_format, disk_path};
@@ -102,23 +101,6 @@ pub fn unlink_created(intent: &Intent) {
     }
 }
 
-/// A create that failed is undone: its new files and its record go; `e` is its error.
-fn undo(intent: &Intent, meta: Option<&Meta>, e: Error) -> Result<()> {
-    unlink_created(intent);
-    if let Some(m) = meta {
-        m.clear_intent()?;
-    }
-    Err(e)
-}
-
-/// The record of an operation about to begin (none when no metadata is kept).
-fn record(intent: &Intent, meta: Option<&Meta>) -> Result<()> {
-    match meta {
-        Some(m) => m.set_intent(intent),
-        None => Ok(()),
-    }
-}
-
 /// A node name for a new overlay: unique in the QEMU, at most 31 characters.
 fn node_name(index: usize) -> String {
     let nanos = std::time::SystemTime::now()
@@ -128,16 +110,9 @@ fn node_name(index: usize) -> String {
 }
 
 /// Overlays for a running domain, made by QEMU in one transaction.
-pub fn create_active(
-    t: &mut Taking,
-    def: &SnapshotDef,
-    intent: &mut Intent,
-    meta: Option<&Meta>,
-    flags: &SnapshotCreateFlags,
-) -> Result<()> {
-    let reuse = flags.has(SnapshotCreateFlags::REUSE_EXT);
-    let paths = t.d.paths(&t.o.name);
-    let mut qmp = paths.monitor(Duration::from_secs(5)).map_err(qmp_failed)?;
+pub fn create_active(t: &mut Taking, c: &mut Creating) -> Result<()> {
+    let (def, reuse) = (c.def, c.flags.has(SnapshotCreateFlags::REUSE_EXT));
+    let mut qmp = t.monitor()?;
     let nodes = block::disk_nodes(&mut qmp)?;
     let named = block::named_nodes(&mut qmp)?;
     let mut actions = Vec::new();
@@ -149,7 +124,7 @@ pub fn create_active(
             ))
         })?;
         if !Path::new(&path).exists() {
-            intent.created.push(path.clone());
+            c.intent.created.push(path.clone());
         }
         let new = node_name(i);
         actions.push(json!({"type": "blockdev-snapshot-sync", "data": {
@@ -167,24 +142,19 @@ pub fn create_active(
                 "granularity": b["granularity"],
             }}));
         }
-        intent.overlays.push((def.disks[i].name.clone(), path));
+        c.intent.overlays.push((def.disks[i].name.clone(), path));
     }
-    record(intent, meta)?;
+    c.own()?;
+    c.record()?;
     if let Err(e) = block::transaction(&mut qmp, actions) {
-        return undo(intent, meta, e);
+        return c.undo(e);
     }
     switch_disks(t, def)
 }
 
 /// Overlays for a shut-off domain, made by `qemu-img create`.
-pub fn create_inactive(
-    t: &mut Taking,
-    def: &SnapshotDef,
-    intent: &mut Intent,
-    meta: Option<&Meta>,
-    flags: &SnapshotCreateFlags,
-) -> Result<()> {
-    let reuse = flags.has(SnapshotCreateFlags::REUSE_EXT);
+pub fn create_inactive(t: &mut Taking, c: &mut Creating) -> Result<()> {
+    let (def, reuse) = (c.def, c.flags.has(SnapshotCreateFlags::REUSE_EXT));
     let mut work = Vec::new();
     for (i, path, format) in overlays(def) {
         let dd = &t.live.devices.disks[i];
@@ -192,18 +162,19 @@ pub fn create_inactive(
             Error::internal("external inactive snapshots are not supported on 'none' disks")
         })?;
         if !reuse && !Path::new(&path).exists() {
-            intent.created.push(path.clone());
+            c.intent.created.push(path.clone());
         }
-        intent
+        c.intent
             .overlays
             .push((def.disks[i].name.clone(), path.clone()));
         work.push((path, format, base, disk_format(dd).to_string()));
     }
-    record(intent, meta)?;
+    c.own()?;
+    c.record()?;
     if !reuse {
         for (path, format, base, base_format) in &work {
             if let Err(e) = images::create_overlay(format, path, base, base_format) {
-                return undo(intent, meta, e);
+                return c.undo(e);
             }
         }
     }
@@ -211,7 +182,7 @@ pub fn create_inactive(
 }
 
 /// Points disk `target` of `dom` at `path` (format `format`) when its source is `was`.
-fn switch_disk(
+pub(super) fn switch_disk(
     dom: &mut DomainDef,
     target: &str,
     was: Option<&DiskSource>,

@@ -131,3 +131,20 @@ pub fn create_overlay(format: &str, path: &str, backing: &str, backing_format: &
 pub fn remove_bitmap(path: &str, name: &str) -> Result<()> {
     run_settling(&["bitmap", "--remove", path, name]).map(drop)
 }
+
+/// Puts `image` (format `format`) on `base` without copying anything (`rebase -u`): `base`
+/// holds what its old backing file held.
+pub fn rebase_unsafe(image: &str, format: &str, base: &str, base_format: &str) -> Result<()> {
+    let args = [
+        "rebase",
+        "-u",
+        "-F",
+        base_format,
+        "-f",
+        format,
+        "-b",
+        base,
+        image,
+    ];
+    run(&args).map(drop)
+}

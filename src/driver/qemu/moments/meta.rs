@@ -5,11 +5,14 @@
 //! ROOT/qemu/snapshot/DOM/NAME.xml     a snapshot, as `snapshot-dumpxml --security-info` prints it
 //! ROOT/qemu/snapshot/DOM/current      the current snapshot's name (one atomic write moves it)
 //! ROOT/qemu/snapshot/DOM/intent       the operation under way on DOM's snapshots (JSON)
+//! ROOT/qemu/snapshot/DOM/owned        the overlays virtsh made for DOM's snapshots and
+//!                                     reverts, one a line (see `gc.rs`)
 //! ROOT/qemu/checkpoint/DOM/...        the same for checkpoints (libvirt's `checkpoint` dir)
 //! ```
 //!
 //! Every file is written by atomic replace (`state::write_atomic`), under the domain's lock.
-//! `current` and `intent` cannot clash with a moment's file: moment files end in `.xml`.
+//! `current`, `intent` and `owned` cannot clash with a moment's file: moment files end in
+//! `.xml`.
 //! Readers take what is there: a moment a pending deletion names is already gone for them,
 //! and a moment being created has no file yet (see `reconcile.rs` for the crash rules).
 
@@ -74,6 +77,21 @@ pub struct Intent {
     /// A deletion of metadata only: the data stays.
     #[serde(default)]
     pub metadata_only: bool,
+    /// A revert that is decided: what is left of it is finished, not undone.
+    #[serde(default)]
+    pub committed: bool,
+    /// The persistent definition a decided revert writes.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// The current snapshot when a revert began, and the overlays of the state it leaves.
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub discard: Vec<String>,
+    /// An external snapshot's memory file is complete (marked `LibvirtQemudSave` by this
+    /// create, not a file that was there before).
+    #[serde(default)]
+    pub memory_whole: bool,
 }
 
 impl Intent {
@@ -87,6 +105,11 @@ impl Intent {
             overlays: Vec::new(),
             xml: None,
             metadata_only: false,
+            memory_whole: false,
+            committed: false,
+            domain: None,
+            from: None,
+            discard: Vec::new(),
         }
     }
 }
@@ -197,6 +220,41 @@ impl Meta {
     pub fn clear_intent(&self) -> Result<()> {
         let path = self.dir.join("intent");
         remove(&path).map_err(io(&path, "remove"))
+    }
+
+    /// The overlays virtsh made for this domain's moments (some may be gone already).
+    pub fn owned(&self) -> Vec<String> {
+        let text = std::fs::read_to_string(self.dir.join("owned")).unwrap_or_default();
+        text.lines()
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect()
+    }
+
+    /// Records the overlays virtsh owns: `owned` (written before any is made).
+    pub fn set_owned(&self, owned: &[String]) -> Result<()> {
+        let path = self.dir.join("owned");
+        if owned.is_empty() {
+            return remove(&path).map_err(io(&path, "remove"));
+        }
+        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir, "create directory"))?;
+        let text: String = owned.iter().map(|o| format!("{o}\n")).collect();
+        write_atomic(&path, text.as_bytes()).map_err(io(&path, "write"))
+    }
+
+    /// Adds `paths` to the overlays virtsh owns.
+    pub fn own(&self, paths: &[String]) -> Result<()> {
+        let mut owned = self.owned();
+        let before = owned.len();
+        for p in paths {
+            if !owned.contains(p) {
+                owned.push(p.clone());
+            }
+        }
+        match owned.len() == before {
+            true => Ok(()),
+            false => self.set_owned(&owned),
+        }
     }
 
     /// Removes every file and the directory (an undefined domain's metadata).

@@ -10,6 +10,9 @@
 //!   transaction) or by `qemu-img create -b`, the live and persistent definitions switched to
 //!   them; reverting makes new overlays on the snapshot's images; deleting one that nothing
 //!   runs on removes its overlay files (`external`);
+//! - external snapshots with memory (`--memspec`): the memory in a save image written by
+//!   QEMU's migration, the disks on overlays; reverting loads the image into a new QEMU on new
+//!   overlays (`memory`);
 //! - checkpoints: persistent dirty bitmaps added in a `transaction` on a running guest,
 //!   removed again when the checkpoint goes (`checkpoints`).
 //!
@@ -22,7 +25,9 @@ mod checkpoints;
 mod create;
 mod delete;
 mod external;
+mod gc;
 mod images;
+mod memory;
 pub mod meta;
 mod reconcile;
 mod revert;

@@ -12,14 +12,22 @@
 //!   Otherwise an internal snapshot is undone (its tag deleted from every image that has it,
 //!   `snapshot-delete` or `qemu-img snapshot -d`) and a guest paused for it runs again; an
 //!   external one whose overlays the domain already runs on is carried forward (definitions
-//!   and metadata written: its data is whole), else its new files are removed. A checkpoint's
-//!   bitmaps without metadata are removed;
-//! - **revert**: a QEMU the revert started is stopped (the domain reads `shut off (from
-//!   snapshot)`), overlays it made that no definition uses are removed; the current snapshot
-//!   stays what it was;
-//! - **delete**: the deletion is run again (its data part is idempotent) and finished.
-
-use std::time::Duration;
+//!   and metadata written: its data is whole), else its new files are removed. One with
+//!   memory first has QEMU's migration into its memory file cancelled; it is whole only when
+//!   the create marked that file whole (and its overlays are in use), else the files it made
+//!   go (a half-written memory file never reads as whole: its header says
+//!   `LibvirtQemudPart`), and the guest it paused runs again (`running (save canceled)`).
+//!   A checkpoint's bitmaps without metadata are removed;
+//! - **revert**: one decided (its record says `committed`: the new overlays are made and, for
+//!   a running snapshot, the guest runs on them) is finished: the persistent definition, the
+//!   snapshots' overlays, the current snapshot (a QEMU it was still starting is stopped).
+//!   Otherwise a QEMU the revert started (loading a memory file or not), or the one it was
+//!   stopping, is stopped (the domain reads `shut off (from snapshot)`), the overlays it
+//!   made that no definition uses are removed, and the current snapshot stays what it was;
+//! - **delete**: the deletion is run again (its data part is idempotent: a commit QEMU has
+//!   seen through is not run again) and finished.
+//!
+//! Then the overlays virtsh made that nothing names any more are removed (`gc.rs`).
 
 use super::block::{self, qmp_failed};
 use super::create::{read, Taking};
@@ -29,11 +37,12 @@ use super::{disk_format, disk_path, external};
 use crate::driver::prelude::*;
 use crate::driver::qemu::domains::{Domains, Observed};
 use crate::driver::qemu::process;
+use crate::driver::qemu::saves;
 use crate::driver::qemu::store::shut_off;
 use crate::model::checkpoint::CheckpointDef;
 use crate::model::domain::DiskSource;
 use crate::model::moment::Reading;
-use crate::model::snapshot::{SnapshotDef, SnapshotReading};
+use crate::model::snapshot::{Location, SnapshotDef, SnapshotReading};
 
 /// Settles the snapshot and checkpoint operations a crash interrupted; the domain as it is
 /// afterwards. One that cannot be settled now (its QEMU does not answer) stays recorded for
@@ -50,8 +59,10 @@ fn settle(d: &Domains, o: Observed) -> Result<Observed> {
         return Ok(o);
     }
     let mut t = read(d, o)?;
-    if t.active() {
-        let mut qmp = monitor(&t)?;
+    // A revert runs no job, and the QEMU it was stopping may answer no more.
+    let reverting = snapshots.intent().is_some_and(|i| i.op == Op::Revert);
+    if t.active() && !reverting {
+        let mut qmp = t.monitor()?;
         block::settle_jobs(&mut qmp)?;
     }
     if snapshots.has_intent() {
@@ -66,13 +77,8 @@ fn settle(d: &Domains, o: Observed) -> Result<Observed> {
             None => checkpoints.clear_intent()?,
         }
     }
+    super::gc::collect(d, &t.o.name, &snapshots)?;
     Ok(t.o)
-}
-
-fn monitor(t: &Taking) -> Result<crate::driver::qemu::qmp::Qmp> {
-    t.d.paths(&t.o.name)
-        .monitor(Duration::from_secs(5))
-        .map_err(qmp_failed)
 }
 
 fn parse_snapshot(xml: &str) -> Option<SnapshotDef> {
@@ -105,6 +111,9 @@ fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
                 external::unlink_created(&intent);
                 return meta.clear_intent();
             };
+            if def.memory == Location::External {
+                return memory_create(t, meta, &intent, &def);
+            }
             if !intent.overlays.is_empty() {
                 if overlays_in_use(t, &intent)? {
                     return external::carry_forward(t, &def, meta);
@@ -115,7 +124,7 @@ fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
             let tree = meta.stored_snapshots();
             super::delete::discard_data(t, &tree, &def)?;
             if intent.resume && t.active() {
-                let mut qmp = monitor(t)?;
+                let mut qmp = t.monitor()?;
                 if !qmp.query_status().map_err(qmp_failed)?.running {
                     qmp.cont().map_err(qmp_failed)?;
                 }
@@ -123,13 +132,26 @@ fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
             }
             meta.clear_intent()
         }
+        Op::Revert if intent.committed => {
+            // Decided: finished. A QEMU it was still starting is stopped.
+            if t.active() && t.o.starting() {
+                stop_reverted(t)?;
+            }
+            super::revert::apply_decided(t, meta, &intent)?;
+            let name = intent.names.first().map(String::as_str);
+            meta.set_current(name)?;
+            meta.clear_intent()
+        }
         Op::Revert => {
             let pid = t.status.as_ref().and_then(|s| s.brief.pid);
-            if t.active() && pid != intent.qemu_pid {
-                process::stop(&t.d.paths(&t.o.name))?;
-                t.d.store
-                    .write_status(&t.o.name, &shut_off(ShutoffReason::FromSnapshot))?;
-                t.o.state = State::Shutoff(ShutoffReason::FromSnapshot);
+            // The QEMU that ran before is left when the revert had not begun to stop it (it
+            // answers); a QEMU the revert started (or was starting: no pid recorded yet) is
+            // stopped.
+            let kept = pid == intent.qemu_pid
+                && !t.o.starting()
+                && t.monitor().is_ok_and(|mut q| q.query_status().is_ok());
+            if t.active() && !kept {
+                stop_reverted(t)?;
             }
             let used = |f: &String| {
                 [t.config.as_ref(), Some(&t.live)]
@@ -161,10 +183,53 @@ fn snapshot_intent(t: &mut Taking, meta: &Meta, intent: Intent) -> Result<()> {
     }
 }
 
+/// Stops the QEMU a killed revert left (the domain reads `shut off (from snapshot)`).
+fn stop_reverted(t: &mut Taking) -> Result<()> {
+    process::stop(&t.d.paths(&t.o.name))?;
+    t.d.store
+        .write_status(&t.o.name, &shut_off(ShutoffReason::FromSnapshot))?;
+    t.o.state = State::Shutoff(ShutoffReason::FromSnapshot);
+    t.status = None;
+    // What it ran on is no definition's any more.
+    if let Some(config) = &t.config {
+        t.live = config.clone();
+    }
+    Ok(())
+}
+
+/// A killed create of a snapshot with memory: QEMU's migration into the memory file is
+/// cancelled; the snapshot is whole when this create marked its memory file whole and, if it
+/// takes disks, the domain runs on its overlays: it is then carried forward. Otherwise the
+/// files it made go. A guest it paused reads `paused (creating snapshot)` before the record
+/// goes, and runs again right after (`running (save canceled)`, `saves::reconcile`), as
+/// libvirt recovers a snapshot job.
+fn memory_create(t: &mut Taking, meta: &Meta, intent: &Intent, def: &SnapshotDef) -> Result<()> {
+    if t.active() {
+        let mut qmp = t.monitor()?;
+        saves::cancel_migration(&mut qmp)?;
+        if intent.resume && !qmp.query_status().map_err(qmp_failed)?.running {
+            t.set_state(State::Paused(PausedReason::Snapshot))?;
+        }
+    }
+    let whole = intent.memory_whole
+        && def
+            .memory_file
+            .as_deref()
+            .is_some_and(|f| saves::is_whole(std::path::Path::new(f)));
+    let takes_disks = def.disks.iter().any(|k| k.snapshot == Location::External);
+    let on_overlays = !intent.overlays.is_empty() && overlays_in_use(t, intent)?;
+    if whole && (on_overlays || !takes_disks) {
+        return external::carry_forward(t, def, meta);
+    }
+    // The disks go on their overlays only once the memory file is whole: none is in use.
+    external::unlink_created(intent);
+    meta.clear_intent()
+}
+
 /// Whether the domain runs (or, shut off, is defined) on the overlays a create made.
 fn overlays_in_use(t: &Taking, intent: &Intent) -> Result<bool> {
     if t.active() {
-        let mut qmp = monitor(t)?;
+        let mut qmp = t.monitor()?;
         let nodes = block::disk_nodes(&mut qmp)?;
         return Ok(intent
             .overlays

@@ -5,17 +5,16 @@
 //! an external one, new overlays are made on the snapshot's images) and the domain stays off
 //! unless `--running` or `--paused` boots it.
 
-use std::time::Duration;
-
 use serde_json::json;
 
 use super::block::{self, qmp_failed};
 use super::create::{lock_snapshot, Locked, Taking};
 use super::images;
 use super::meta::{Intent, Meta, Op};
-use super::{disk_path, external};
+use super::{disk_path, external, memory};
 use crate::driver::prelude::*;
 use crate::driver::qemu::process;
+use crate::driver::qemu::saves::Incoming;
 use crate::driver::qemu::store::{shut_off, starting};
 use crate::model::domain::DomainDef;
 use crate::model::moment::Reading;
@@ -53,6 +52,13 @@ pub fn revert(
             ),
         ));
     };
+    let managed = crate::driver::qemu::saves::has_managed_save(d.store.root(), &t.o.name);
+    if !flags.has(F::FORCE) && managed && !online {
+        return Err(Error::new(
+            ErrorCode::SnapshotRevertRisky,
+            "revert requires force: snapshot without memory state, removal of existing managed saved state strongly recommended to avoid corruption",
+        ));
+    }
     if def.is_external() {
         if let Some(disk) = saved.devices.disks.iter().find(|k| k.kind != "file") {
             return Err(Error::operation_unsupported(format!(
@@ -73,16 +79,37 @@ pub fn revert(
     };
     let mut intent = Intent::new(Op::Revert, vec![snap.name.clone()]);
     intent.qemu_pid = t.status.as_ref().and_then(|s| s.brief.pid);
-    match def.state {
-        SnapshotState::Running | SnapshotState::Paused => {
-            revert_active(&mut t, &meta, &def, config, inactive, intent, flags)
+    if def.is_external() {
+        // What `qemuSnapshotRevertExternalFinish` discards: the overlays of the state left.
+        let tree = meta.snapshots();
+        if let Some(current) = tree.current().and_then(|c| tree.get(c)) {
+            intent.from = Some(current.moment.name.clone());
+            let left = match current.revert_disks.is_empty() {
+                true => &current.disks,
+                false => &current.revert_disks,
+            };
+            intent.discard = left
+                .iter()
+                .filter(|k| k.snapshot == Location::External)
+                .filter_map(|k| k.path.clone())
+                .collect();
         }
+    }
+    let state = def.state;
+    let r = Reverting {
+        meta,
+        def,
+        config,
+        inactive,
+        intent,
+        flags,
+    };
+    match state {
+        SnapshotState::Running | SnapshotState::Paused => revert_active(&mut t, r),
         SnapshotState::Shutdown
         | SnapshotState::Shutoff
         | SnapshotState::Crashed
-        | SnapshotState::DiskSnapshot => {
-            revert_inactive(&mut t, &meta, def, inactive, intent, flags)
-        }
+        | SnapshotState::DiskSnapshot => revert_inactive(&mut t, r),
         SnapshotState::PmSuspended => Err(Error::operation_unsupported(
             "qemu doesn't support reversion of snapshot taken in PMSUSPENDED state",
         )),
@@ -93,8 +120,46 @@ pub fn revert(
     }
 }
 
+/// A revert under way: the snapshot, the definitions it brings back (`config` to run,
+/// `inactive` to keep), the record of the operation, and the flags.
+pub struct Reverting {
+    pub meta: Meta,
+    pub def: SnapshotDef,
+    pub config: DomainDef,
+    pub inactive: DomainDef,
+    pub intent: Intent,
+    pub flags: F,
+}
+
+impl Reverting {
+    /// The revert failed with `e` and is undone: the overlays it made and its record go.
+    pub fn undo(&self, e: Error) -> Result<()> {
+        external::unlink_created(&self.intent);
+        self.meta.clear_intent()?;
+        Err(e)
+    }
+
+    /// An external revert whose new overlays are made (and, for a running snapshot, whose
+    /// guest runs on them) is decided: its record says so, with the persistent definition it
+    /// writes, in one write; then the definition and the metadata follow (`apply_decided`).
+    /// A crash from here on is finished by the next settle, not undone.
+    pub fn decide(&mut self, t: &Taking) -> Result<()> {
+        self.intent.committed = true;
+        self.intent.domain = Some(self.inactive.to_xml(None));
+        self.meta.set_intent(&self.intent)?;
+        apply_decided(t, &self.meta, &self.intent)
+    }
+
+    /// The snapshot becomes current, the record goes, and overlays nothing names go.
+    pub fn finish(&self, t: &Taking) -> Result<()> {
+        self.meta.set_current(Some(&self.def.moment.name))?;
+        self.meta.clear_intent()?;
+        super::gc::collect(t.d, &t.o.name, &self.meta)
+    }
+}
+
 /// Stops the domain's QEMU, if it runs, as a revert stops it.
-fn stop(t: &mut Taking) -> Result<()> {
+pub(super) fn stop(t: &mut Taking) -> Result<()> {
     if t.active() {
         process::stop(&t.d.paths(&t.o.name))?;
         t.d.store
@@ -105,14 +170,24 @@ fn stop(t: &mut Taking) -> Result<()> {
     Ok(())
 }
 
-/// Boots `def` (paused when asked); a failed boot leaves the domain `shut off (failed)`.
-fn boot(t: &mut Taking, def: DomainDef, paused: bool) -> Result<()> {
+/// Boots `def` (paused when asked), loading a memory image first when there is one; a failed
+/// boot leaves the domain `shut off (failed)`.
+pub(super) fn boot(
+    t: &mut Taking,
+    def: DomainDef,
+    paused: bool,
+    memory: Option<&Incoming>,
+) -> Result<()> {
     t.d.store.write_status(&t.o.name, &starting(def.clone()))?;
     let flags = match paused {
         true => StartFlags::PAUSED,
         false => StartFlags::default(),
     };
-    if let Err(e) = t.d.boot(&t.o.name, def, flags) {
+    let booted = match memory {
+        Some(image) => t.d.boot_restoring(&t.o.name, def, image, paused),
+        None => t.d.boot(&t.o.name, def, flags),
+    };
+    if let Err(e) = booted {
         let _ = process::stop(&t.d.paths(&t.o.name));
         t.d.store
             .write_status(&t.o.name, &shut_off(ShutoffReason::Failed))?;
@@ -122,58 +197,48 @@ fn boot(t: &mut Taking, def: DomainDef, paused: bool) -> Result<()> {
     Ok(())
 }
 
-/// `qemuSnapshotRevertActive` for an internal snapshot: a new QEMU, paused, loads it.
-fn revert_active(
-    t: &mut Taking,
-    meta: &Meta,
-    def: &SnapshotDef,
-    config: DomainDef,
-    inactive: DomainDef,
-    intent: Intent,
-    flags: F,
-) -> Result<()> {
-    if def.is_external() {
-        return Err(Error::operation_unsupported(
-            "external memory snapshots are not supported by virtsh's QEMU driver yet",
-        ));
+/// `qemuSnapshotRevertActive`: a new QEMU, paused, loads an internal snapshot (an external
+/// one: `memory`).
+fn revert_active(t: &mut Taking, r: Reverting) -> Result<()> {
+    if r.def.is_external() {
+        return memory::revert(t, r);
     }
-    meta.set_intent(&intent)?;
+    r.meta.set_intent(&r.intent)?;
     stop(t)?;
     if t.o.persistent {
-        t.d.store.write_def(&inactive)?;
+        t.d.store.write_def(&r.inactive)?;
     }
-    boot(t, config, true)?;
-    if let Err(e) = load(t, def) {
+    boot(t, r.config, true, None)?;
+    if let Err(e) = load(t, &r.def) {
         let _ = process::stop(&t.d.paths(&t.o.name));
         t.d.store
             .write_status(&t.o.name, &shut_off(ShutoffReason::Failed))?;
-        meta.clear_intent()?;
+        r.meta.clear_intent()?;
         return Err(e);
     }
+    run_or_pause(t, &r.def, r.flags)?;
+    r.meta.set_current(Some(&r.def.moment.name))?;
+    r.meta.clear_intent()
+}
+
+/// The guest a revert started paused runs (`running (from snapshot)`), unless the snapshot
+/// was paused or `--paused` asks (`paused (from snapshot)`); `--running` wins.
+pub(super) fn run_or_pause(t: &mut Taking, def: &SnapshotDef, flags: F) -> Result<()> {
     let paused =
         !flags.has(F::RUNNING) && (def.state == SnapshotState::Paused || flags.has(F::PAUSED));
     let state = if paused {
         State::Paused(PausedReason::FromSnapshot)
     } else {
-        let mut qmp =
-            t.d.paths(&t.o.name)
-                .monitor(Duration::from_secs(5))
-                .map_err(qmp_failed)?;
-        qmp.cont().map_err(qmp_failed)?;
+        t.monitor()?.cont().map_err(qmp_failed)?;
         State::Running(RunningReason::FromSnapshot)
     };
-    t.set_state(state)?;
-    meta.set_current(Some(&def.moment.name))?;
-    meta.clear_intent()
+    t.set_state(state)
 }
 
 /// `qemuSnapshotInternalRevert`: `snapshot-load` from the images that hold the tag.
 fn load(t: &Taking, def: &SnapshotDef) -> Result<()> {
     let name = &def.moment.name;
-    let mut qmp =
-        t.d.paths(&t.o.name)
-            .monitor(Duration::from_secs(5))
-            .map_err(qmp_failed)?;
+    let mut qmp = t.monitor()?;
     let nodes = block::disk_nodes(&mut qmp)?;
     let named = block::named_nodes(&mut qmp)?;
     let (mut devices, mut vmstate) = (Vec::new(), None);
@@ -238,28 +303,26 @@ fn load(t: &Taking, def: &SnapshotDef) -> Result<()> {
 }
 
 /// `qemuSnapshotRevertInactive`.
-fn revert_inactive(
-    t: &mut Taking,
-    meta: &Meta,
-    mut def: SnapshotDef,
-    mut inactive: DomainDef,
-    mut intent: Intent,
-    flags: F,
-) -> Result<()> {
-    meta.set_intent(&intent)?;
+fn revert_inactive(t: &mut Taking, mut r: Reverting) -> Result<()> {
+    r.meta.set_intent(&r.intent)?;
     stop(t)?;
-    let name = def.moment.name.clone();
-    if def.is_external() {
-        let made = new_overlays(t, &mut inactive, &mut intent);
-        if let Err(e) = made {
-            external::unlink_created(&intent);
-            meta.clear_intent()?;
-            return Err(e);
+    let name = r.def.moment.name.clone();
+    if r.def.is_external() {
+        if let Err(e) = new_overlays(t, &r.meta, &mut r.inactive, &mut r.intent) {
+            return r.undo(e);
         }
-        finish_external(meta, &mut def, &intent, &t.o.uuid)?;
+        r.decide(t)?;
+        if r.flags.any(F::RUNNING | F::PAUSED) {
+            if let Err(e) = boot(t, r.inactive.clone(), r.flags.has(F::PAUSED), None) {
+                // The disks are reverted; the snapshot does not become current.
+                r.meta.clear_intent()?;
+                return Err(e);
+            }
+        }
+        return r.finish(t);
     } else {
         let mut failed = None;
-        for (k, dd) in def.disks.iter().zip(&inactive.devices.disks) {
+        for (k, dd) in r.def.disks.iter().zip(&r.inactive.devices.disks) {
             if dd.device != "disk" || k.snapshot != Location::Internal {
                 continue;
             }
@@ -269,23 +332,29 @@ fn revert_inactive(
             }
         }
         if let Some(e) = failed {
-            meta.clear_intent()?;
-            return Err(e);
+            return r.undo(e);
         }
     }
     if t.o.persistent {
-        t.d.store.write_def(&inactive)?;
+        t.d.store.write_def(&r.inactive)?;
     }
-    if flags.any(F::RUNNING | F::PAUSED) {
-        boot(t, inactive, flags.has(F::PAUSED))?;
+    if r.flags.any(F::RUNNING | F::PAUSED) {
+        boot(t, r.inactive, r.flags.has(F::PAUSED), None)?;
     }
-    meta.set_current(Some(&name))?;
-    meta.clear_intent()
+    r.meta.set_current(Some(&name))?;
+    r.meta.clear_intent()
 }
 
 /// `qemuSnapshotRevertExternalPrepare`/`Inactive`: every disk of `target` gets a new overlay
 /// (named by the time, as libvirt names them) on the image it names, and `target` follows.
-fn new_overlays(t: &Taking, target: &mut DomainDef, intent: &mut Intent) -> Result<()> {
+/// The overlays are recorded (`meta`'s intent) before any is made, so that a crash leaves none
+/// the next settle does not know of.
+pub(super) fn new_overlays(
+    t: &Taking,
+    meta: &Meta,
+    target: &mut DomainDef,
+    intent: &mut Intent,
+) -> Result<()> {
     let now = Reading::new_moment().now;
     let how = SnapshotReading {
         reading: Reading::new_moment(),
@@ -311,43 +380,59 @@ fn new_overlays(t: &Taking, target: &mut DomainDef, intent: &mut Intent) -> Resu
     {
         external::prepare_disk(k, false, false)?;
     }
-    for (k, dd) in tmp.disks.iter().zip(target.devices.disks.iter_mut()) {
+    let mut work = Vec::new();
+    for (k, dd) in tmp.disks.iter().zip(&target.devices.disks) {
         let Some(path) = k.path.clone().filter(|_| k.snapshot == Location::External) else {
             continue;
         };
         let base = disk_path(t.d, dd)?.unwrap_or_default();
         let format = external::overlay_format(k).to_string();
         intent.created.push(path.clone());
-        images::create_overlay(&format, &path, &base, super::disk_format(dd))?;
         intent.overlays.push((k.name.clone(), path.clone()));
-        dd.source = crate::model::domain::DiskSource::File(path);
-        dd.driver.format = Some(format);
+        work.push((
+            &k.name,
+            path,
+            format,
+            base,
+            super::disk_format(dd).to_string(),
+        ));
+    }
+    meta.own(&intent.created)?;
+    meta.set_intent(intent)?;
+    for (name, path, format, base, base_format) in work {
+        images::create_overlay(&format, &path, &base, &base_format)?;
+        if let Some(dd) = target
+            .devices
+            .disks
+            .iter_mut()
+            .find(|d| &d.target_dev == name)
+        {
+            dd.source = crate::model::domain::DiskSource::File(path);
+            dd.driver.format = Some(format);
+        }
     }
     Ok(())
 }
 
-/// `qemuSnapshotRevertExternalFinish`: the state the domain left is discarded (the overlays
-/// the current snapshot made, or its revert overlays), and the new overlays are recorded on
-/// the snapshot reverted to (as `<revertDisks>` when it has children).
-fn finish_external(
-    meta: &Meta,
-    def: &mut SnapshotDef,
-    intent: &Intent,
-    uuid: &uuid::Uuid,
-) -> Result<()> {
+/// `qemuSnapshotRevertExternalFinish` for a decided revert (`intent`), each step such that
+/// it can be taken again: the persistent definition is written, the snapshot reverted to
+/// records its new overlays (as `<revertDisks>` when it has children), the snapshot that was
+/// current loses its revert overlays, and the overlays of the state left are removed, unless
+/// another snapshot was taken on them (a memory-only one: reverting to it needs them).
+pub(super) fn apply_decided(t: &Taking, meta: &Meta, intent: &Intent) -> Result<()> {
+    if let Some(xml) = intent.domain.as_deref().filter(|_| t.o.persistent) {
+        t.d.store.write_def(&DomainDef::parse(xml)?)?;
+    }
+    let name = intent.names.first().cloned().unwrap_or_default();
     let tree = meta.snapshots();
-    if let Some(mut current) = tree.current().and_then(|c| tree.get(c)).cloned() {
-        let discard = match current.revert_disks.is_empty() {
-            true => &current.disks,
-            false => &current.revert_disks,
-        };
-        for k in discard.iter().filter(|k| k.snapshot == Location::External) {
-            if let Some(p) = &k.path {
-                let _ = std::fs::remove_file(p);
-            }
-        }
-        current.revert_disks.clear();
-        if current.moment.name != def.moment.name {
+    let Some(mut def) = tree.get(&name).cloned() else {
+        return Err(super::snapshot_not_found(&name));
+    };
+    let uuid = &t.o.uuid;
+    let from = intent.from.as_deref().filter(|f| *f != name);
+    if let Some(mut current) = from.and_then(|f| tree.get(f)).cloned() {
+        if !current.revert_disks.is_empty() {
+            current.revert_disks.clear();
             meta.write(&current.moment.name, &current.to_xml(uuid))?;
         }
     }
@@ -361,8 +446,7 @@ fn finish_external(
             k
         })
         .collect();
-    let has_children = tree.count_below(&def.moment.name, false) > 0;
-    match has_children {
+    match tree.count_below(&name, false) > 0 {
         true => def.revert_disks = disks,
         false => {
             def.revert_disks.clear();
@@ -373,5 +457,11 @@ fn finish_external(
             }
         }
     }
-    meta.write(&def.moment.name, &def.to_xml(uuid))
+    meta.write(&name, &def.to_xml(uuid))?;
+    let mut chains = super::gc::Chains::default();
+    let named = super::gc::named(t.d, &t.o.name, &meta.snapshots(), from, &mut chains)?;
+    for f in intent.discard.iter().filter(|f| !named.contains(*f)) {
+        let _ = std::fs::remove_file(f);
+    }
+    Ok(())
 }

@@ -162,6 +162,13 @@ pub fn load(qmp: &mut Qmp, image: &Image<'_>) -> Result<()> {
         .map_err(qmp_failed);
     let done = started.and_then(|_| wait(qmp, &mut |_, _| {}));
     endpoint.release(qmp);
+    if done.is_ok() {
+        // An incoming migration leaves the images inactive until the guest first runs (the
+        // source of a real migration may still hold them); a file holds nothing, and a guest
+        // that stays paused needs them active for snapshots and block jobs. A QEMU without
+        // the command (before 10.0) activates them on `cont` only.
+        let _ = qmp.execute("blockdev-set-active", Some(json!({ "active": true })));
+    }
     match done {
         Ok(()) => stages.finish(),
         Err(e) => {
@@ -355,6 +362,27 @@ fn wait(qmp: &mut Qmp, progress: Progress<'_>) -> Result<()> {
             }
             _ => std::thread::sleep(Duration::from_millis(1)),
         }
+    }
+}
+
+/// Cancels an outgoing migration (one that failed, or one a killed virtsh left running) and
+/// waits until QEMU has let go of it, so that a guest resumed afterwards is not paused again
+/// by its completion.
+pub fn cancel(qmp: &mut Qmp) -> Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let m = qmp.execute("query-migrate", None).map_err(qmp_failed)?;
+        let status = m["status"].as_str().unwrap_or_default();
+        if matches!(status, "" | "none" | "completed" | "failed" | "cancelled") {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(Error::operation_failed(format!(
+                "migration did not end: {status}"
+            )));
+        }
+        let _ = qmp.execute("migrate_cancel", None);
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

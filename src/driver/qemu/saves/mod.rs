@@ -10,7 +10,8 @@
 //!   marked partial while it changes.
 //!
 //! Crash rules (see [`reconcile`]): a save or dump that was killed leaves the guest paused
-//! with reason `saving` or `dumping` in its status; the next operation under the domain's
+//! with reason `saving` or `dumping` in its status (an external memory snapshot: `creating
+//! snapshot`); the next operation under the domain's
 //! lock cancels QEMU's migration and resumes the guest (`running (save canceled)`), as libvirt
 //! recovers an interrupted job. An image is taken for whole only when its header says
 //! `LibvirtQemudSave`, written after its stream is synced.
@@ -24,9 +25,9 @@ mod save;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use migrate::{load, Image as Incoming};
-pub use restore::RestoreRequest;
-pub use save::{Destination, SaveRequest};
+pub use migrate::{cancel as cancel_migration, load, Image as Incoming};
+pub use restore::{loadable, Loadable, RestoreRequest};
+pub use save::{write_memory, Destination, SaveRequest};
 
 use super::domains::{Domains, Observed};
 use super::qmp::qmp_failed;
@@ -51,7 +52,7 @@ fn managed_part(root: &Path, name: &Name) -> PathBuf {
 }
 
 /// Whether the image at `path` says it is whole (libvirt's `qemuSaveImageIsCorrupt`, negated).
-fn is_whole(path: &Path) -> bool {
+pub fn is_whole(path: &Path) -> bool {
     let mut head = [0u8; image::HEADER_LEN];
     crate::sys::open_for_reading(path)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
@@ -83,9 +84,11 @@ pub fn reconcile(d: &Domains, o: Observed) -> Result<Observed> {
         }
         .map_err(|e| Error::system(format!("cannot settle '{}'", part.display()), &e))?;
     }
+    // A guest paused for an external memory snapshot is one too (libvirt's recovery of a
+    // snapshot job); the snapshot's own record, if any, was settled before.
     if !matches!(
         o.state,
-        State::Paused(PausedReason::Save | PausedReason::Dump)
+        State::Paused(PausedReason::Save | PausedReason::Dump | PausedReason::Snapshot)
     ) {
         return Ok(o);
     }

@@ -124,19 +124,15 @@ impl Domains<'_> {
             qmp.stop().map_err(qmp_failed)?;
         }
         let resume = req.flags.has(F::RUNNING) || (was_running && !req.flags.has(F::PAUSED));
-        let created = !target.exists();
-        let written = (|| {
+        let written = removing_on_failure(&target, || {
             let xml = image_xml(&live, req.dxml)?;
             let stream = stream(req.format, req.channels)?;
             write_image(
                 &mut qmp, &target, xml, resume, code, stream, req.flags, progress,
             )
-        })();
+        });
         if let Err(e) = written {
             drop(qmp);
-            if created {
-                let _ = std::fs::remove_file(&target);
-            }
             if was_running {
                 self.resume_after(&o.name, &paths, RunningReason::SaveCanceled)?;
             }
@@ -164,7 +160,8 @@ impl Domains<'_> {
         reason: RunningReason,
     ) -> Result<()> {
         let mut qmp = paths.monitor(Duration::from_secs(5)).map_err(qmp_failed)?;
-        let _ = qmp.execute("migrate_cancel", None);
+        // Waited for: a migration that completed instead would pause the guest again.
+        let _ = migrate::cancel(&mut qmp);
         let resumed = qmp.cont().map_err(qmp_failed);
         let state = match resumed {
             Ok(()) => State::Running(reason),
@@ -176,6 +173,46 @@ impl Domains<'_> {
         }
         resumed
     }
+}
+
+/// Runs `write`, which makes the image at `target`; an image it created is removed again when
+/// it fails (libvirt's `needUnlink`), a file that was there before is left as the failure left
+/// it (marked partial once anything was written).
+fn removing_on_failure(target: &Path, write: impl FnOnce() -> Result<()>) -> Result<()> {
+    let created = !target.exists();
+    let written = write();
+    if written.is_err() && created {
+        let _ = std::fs::remove_file(target);
+    }
+    written
+}
+
+/// The memory file of an external snapshot (libvirt's `qemuSaveImageCreate` as
+/// `qemuSnapshotCreateActiveExternal` calls it): a save image of the guest `live` describes, in
+/// the raw format (libvirt's default `snapshot_image_format`), written from the paused (or,
+/// live, running) guest as a save writes one; `was_running` says whether the guest resumes
+/// afterwards. QEMU is left as the migration leaves it: paused.
+pub fn write_memory(
+    qmp: &mut crate::driver::qemu::qmp::Qmp,
+    target: &Path,
+    live: &DomainDef,
+    was_running: bool,
+) -> Result<()> {
+    removing_on_failure(target, || {
+        let xml = image_xml(live, None)?;
+        let raw = format_code("raw")?;
+        let none = &|_, _| {};
+        write_image(
+            qmp,
+            target,
+            xml,
+            was_running,
+            raw,
+            Stream::Raw,
+            SaveFlags::default(),
+            none,
+        )
+    })
 }
 
 /// The XML an image holds: the live definition as a restore needs it, or the caller's, which
