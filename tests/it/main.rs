@@ -17,6 +17,7 @@ mod linux_guest;
 mod moments;
 mod moments_crash;
 mod networks;
+mod networks_guarded;
 mod power;
 mod qemu_moments;
 mod qemu_saves;

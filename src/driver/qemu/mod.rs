@@ -9,6 +9,7 @@
 //! trip; the files are brought up to date by the next operation that changes the domain (see
 //! `domains`).
 
+mod boot;
 mod checks;
 mod cmdline;
 mod console;
